@@ -1,0 +1,184 @@
+// The backward engine: one iterative pass over the graph in topological order.
+// Nothing here recurses, so a chain of 10^6 nodes needs no more stack than a chain of 2.
+
+extension Variable {
+    /// Computes the gradient of this variable with respect to the graph leaves and adds
+    /// it to their `grad`, like `Tensor.backward`.
+    ///
+    /// - Parameters:
+    ///   - gradient: The vector `v` of the vector-Jacobian product `v^T J`, shaped like this
+    ///     variable. It may be omitted only for a one-element output (then it is 1).
+    ///   - retainGraph: Keep the graph so that backward can run through it again.
+    ///   - createGraph: Record the backward pass itself, so the gradients can be differentiated
+    ///     again (higher-order derivatives). Implies `retainGraph`.
+    public func backward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws {
+        _ = try Engine.run(outputs: [self], gradOutputs: [gradient], inputs: nil,
+                           retainGraph: retainGraph || createGraph, createGraph: createGraph, allowUnused: true)
+    }
+}
+
+/// Computes the gradients of `outputs` with respect to `inputs` and returns them without
+/// touching any `grad` field, like `torch.autograd.grad`.
+///
+/// - Parameters:
+///   - gradOutputs: One vector per output for the vector-Jacobian product; nil entries
+///     (allowed for one-element outputs only) mean 1.
+///   - createGraph: Record the backward pass so the returned gradients are differentiable.
+///   - retainGraph: Keep the graph for another pass; defaults to `createGraph`.
+///   - allowUnused: Return nil for an input the outputs do not depend on instead of throwing.
+public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable?]? = nil,
+                 retainGraph: Bool? = nil, createGraph: Bool = false, allowUnused: Bool = false) throws -> [Variable?] {
+    try Engine.run(outputs: outputs, gradOutputs: gradOutputs ?? outputs.map { _ in nil }, inputs: inputs,
+                   retainGraph: retainGraph ?? createGraph, createGraph: createGraph, allowUnused: allowUnused)
+}
+
+enum Engine {
+    /// Runs backward from `outputs`. With `inputs` nil, gradients accumulate into leaf `grad`
+    /// fields; otherwise the gradients of `inputs` are returned and no `grad` is touched.
+    static func run(outputs: [Variable], gradOutputs: [Variable?], inputs: [Variable]?,
+                    retainGraph: Bool, createGraph: Bool, allowUnused: Bool) throws -> [Variable?] {
+        let roots = try zip(outputs.indices, outputs).map { i, output in
+            (output, try rootGradient(output, gradOutputs[i], index: i))
+        }
+        return try GradMode.with(enabled: createGraph) {
+            var pass = Pass(inputs: inputs, createGraph: createGraph)
+            try pass.run(roots: roots, retainGraph: retainGraph)
+            return try pass.results(allowUnused: allowUnused)
+        }
+    }
+
+    /// The gradient that seeds backward at `output`, checked as PyTorch checks it.
+    static func rootGradient(_ output: Variable, _ given: Variable?, index: Int) throws -> Variable {
+        guard output.requiresGrad else {
+            throw OpError.autograd("element \(index) of tensors does not require grad and does not have a grad_fn")
+        }
+        guard let given else {
+            guard output.value.count == 1 else {
+                throw OpError.autograd("grad can be implicitly created only for scalar outputs")
+            }
+            return Variable(Tensor(repeating: 1, shape: output.shape))
+        }
+        guard given.shape == output.shape else {
+            throw OpError.shape("Mismatch in shape: grad_output[\(index)] has a shape of \(describe(shape: given.shape)) and output[\(index)] has a shape of \(describe(shape: output.shape))")
+        }
+        return given
+    }
+
+    /// Adds `b` to an optional running sum `a`, recording the addition only under createGraph.
+    static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
+        guard let a else { return b }
+        if createGraph { return try a + b }
+        return Variable(try Tensor.zip(a.value, b.value, +))
+    }
+}
+
+/// The state of one backward pass.
+private struct Pass {
+    let inputs: [Variable]?
+    let createGraph: Bool
+    /// Gradients captured for `inputs`, keyed by the variable (leaves) or its node (non-leaves).
+    var captured: [ObjectIdentifier: Variable] = [:]
+    let targets: Set<ObjectIdentifier>
+
+    init(inputs: [Variable]?, createGraph: Bool) {
+        self.inputs = inputs
+        self.createGraph = createGraph
+        var targets = Set<ObjectIdentifier>()
+        for input in inputs ?? [] { targets.insert(Pass.key(input)) }
+        self.targets = targets
+    }
+
+    static func key(_ v: Variable) -> ObjectIdentifier {
+        v.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(v)
+    }
+
+    /// Hands `g` to `variable`: into its node's pending sum, a captured result, or its `grad`.
+    mutating func deliver(_ g: Variable, to variable: Variable) throws {
+        if let fn = variable.gradFn {
+            fn.pendingGrad = try Engine.accumulate(fn.pendingGrad, g, createGraph: createGraph)
+        } else if inputs != nil {
+            let id = ObjectIdentifier(variable)
+            if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
+        } else {
+            variable.grad = try Engine.accumulate(variable.grad, g, createGraph: createGraph)
+        }
+    }
+
+    mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
+        let order = try Pass.nodesInOrder(from: roots.compactMap { $0.0.gradFn })
+        defer { for fn in order { fn.pendingGrad = nil; fn.dependencies = 0; fn.visited = false } }
+        for (output, seed) in roots { try deliver(seed, to: output) }
+        let anomaly = ThreadState.current.anomaly
+        for fn in order {
+            guard let g = fn.pendingGrad else { continue }
+            fn.pendingGrad = nil
+            if let out = fn.retainedOutput, inputs == nil {
+                out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
+            }
+            if targets.contains(ObjectIdentifier(fn)) {
+                captured[ObjectIdentifier(fn)] = g
+            }
+            guard case .vjp(let rule) = fn.spec.derivative else { continue }
+            let context = VJPContext(inputs: fn.inputs, attrs: fn.attrs, spec: fn.spec,
+                                     savedResult: fn.savedResult, createGraph: createGraph)
+            let grads = try rule(context, g)
+            for (input, grad) in zip(fn.inputs, grads) where input.requiresGrad {
+                guard let grad else { continue }
+                let folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
+                if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
+                try deliver(folded, to: input)
+            }
+            if !retainGraph { fn.release() }
+        }
+    }
+
+    /// The nodes reachable from `roots`, each after every node that feeds it a gradient
+    /// (Kahn's algorithm over an iterative depth-first count of incoming edges).
+    static func nodesInOrder(from roots: [GradFn]) throws -> [GradFn] {
+        var stack: [GradFn] = []
+        var all: [GradFn] = []
+        for root in roots where !root.visited {
+            root.visited = true
+            stack.append(root)
+        }
+        let uniqueRoots = stack
+        while let fn = stack.popLast() {
+            if fn.released {
+                for node in all + stack + [fn] { node.visited = false; node.dependencies = 0 }
+                throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+            }
+            all.append(fn)
+            for input in fn.inputs {
+                guard let next = input.gradFn else { continue }
+                next.dependencies += 1
+                if !next.visited {
+                    next.visited = true
+                    stack.append(next)
+                }
+            }
+        }
+        var ready = uniqueRoots.filter { $0.dependencies == 0 }
+        var order: [GradFn] = []
+        order.reserveCapacity(all.count)
+        while let fn = ready.popLast() {
+            order.append(fn)
+            for input in fn.inputs {
+                guard let next = input.gradFn else { continue }
+                next.dependencies -= 1
+                if next.dependencies == 0 { ready.append(next) }
+            }
+        }
+        return order
+    }
+
+    func results(allowUnused: Bool) throws -> [Variable?] {
+        guard let inputs else { return [] }
+        return try inputs.enumerated().map { i, input in
+            if let g = captured[Pass.key(input)] { return g }
+            guard allowUnused else {
+                throw OpError.autograd("One of the differentiated Tensors (input \(i)) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,258 @@
+/// A non-tensor argument of an op: a dimension, a flag, a size list, a reduction name.
+public enum AttrValue: Equatable, CustomStringConvertible {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case ints([Int])
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .none: return "None"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .ints(let list): return "(" + list.map(String.init).joined(separator: ", ") + ")"
+        case .string(let s): return "'\(s)'"
+        }
+    }
+}
+
+/// The non-tensor arguments of one op call, by parameter name.
+public struct Attrs: Equatable {
+    /// The values by parameter name; parameters left out take the op's defaults.
+    public var values: [String: AttrValue]
+
+    /// Creates attributes from name-value pairs.
+    public init(_ values: [String: AttrValue] = [:]) { self.values = values }
+
+    /// The value of `name`, or `.none` when absent.
+    public subscript(name: String) -> AttrValue {
+        get { values[name] ?? .none }
+        set { values[name] = newValue }
+    }
+
+    /// An integer attribute (a `double` with an integral value is accepted).
+    public func int(_ name: String) throws -> Int {
+        guard let value = optionalInt(name) else { throw OpError.value("argument '\(name)' must be an integer") }
+        return value
+    }
+
+    /// An integer attribute, or nil when it is `None`.
+    public func optionalInt(_ name: String) -> Int? {
+        switch self[name] {
+        case .int(let i): return i
+        case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// A list of integers (a single integer is a one-element list), or nil when `None`.
+    public func optionalInts(_ name: String) -> [Int]? {
+        if case .ints(let list) = self[name] { return list }
+        return optionalInt(name).map { [$0] }
+    }
+
+    /// A floating-point attribute, or nil when it is `None`.
+    public func optionalDouble(_ name: String) -> Double? {
+        switch self[name] {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// A floating-point attribute.
+    public func double(_ name: String) throws -> Double {
+        guard let value = optionalDouble(name) else { throw OpError.value("argument '\(name)' must be a number") }
+        return value
+    }
+
+    /// A flag.
+    public func bool(_ name: String) -> Bool {
+        switch self[name] {
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        default: return false
+        }
+    }
+
+    /// A string attribute such as `reduction`.
+    public func string(_ name: String) -> String? {
+        if case .string(let s) = self[name] { return s }
+        return nil
+    }
+}
+
+/// What kind of value a parameter takes.
+public enum ParamKind: Equatable {
+    /// A tensor; a number given here becomes a 0-d constant.
+    case tensor
+    /// A list of tensors, written `[a, b]` (`cat`, `stack`); must be the only tensor parameter.
+    case tensorList
+    /// An integer.
+    case int
+    /// A list of integers; the last parameter of this kind may also be written as trailing
+    /// positional integers (`reshape(x, 2, 3)`, `ones(2, 3)`).
+    case ints
+    /// A number.
+    case double
+    /// A flag, `true` or `false`.
+    case bool
+    /// A name such as `'mean'`; `choices` lists the accepted values.
+    case string(choices: [String])
+}
+
+/// One parameter of an op: its name (usable as a keyword), kind and default.
+public struct Param: Equatable {
+    /// The parameter name, as PyTorch spells it.
+    public let name: String
+    /// The kind of value it takes.
+    public let kind: ParamKind
+    /// The default, or nil when the parameter is required. `.none` means "not given" (`dim=None`).
+    public let defaultValue: AttrValue?
+
+    /// Creates a parameter description.
+    public init(_ name: String, _ kind: ParamKind, default defaultValue: AttrValue? = nil) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+    }
+
+    /// True for tensor and tensor-list parameters, which become graph inputs.
+    public var isTensor: Bool { kind == .tensor || kind == .tensorList }
+}
+
+/// The arguments a forward function receives: input values and attributes.
+public struct ForwardArgs {
+    /// The values of the tensor inputs, in parameter order (a tensor list flattened).
+    public let inputs: [Tensor]
+    /// The non-tensor arguments, with defaults filled in.
+    public let attrs: Attrs
+
+    /// The value of input `i`.
+    public subscript(i: Int) -> Tensor { inputs[i] }
+}
+
+/// What a vector-Jacobian product receives besides the incoming gradient.
+public struct VJPContext {
+    /// The op's tensor inputs as graph nodes, so the VJP itself can be differentiated.
+    public let inputs: [Variable]
+    /// The op's attributes, with defaults filled in.
+    public let attrs: Attrs
+    let spec: OpSpec
+    let savedResult: Tensor
+    let createGraph: Bool
+
+    /// Input `i` as a graph node.
+    public subscript(i: Int) -> Variable { inputs[i] }
+
+    /// The op's output. A constant when no higher-order graph is being built;
+    /// recomputed from the inputs (and so differentiable) under `createGraph`.
+    public func result() throws -> Variable {
+        createGraph ? try apply(spec, inputs, attrs) : Variable(savedResult)
+    }
+}
+
+/// How an op's gradient is defined.
+public enum Derivative {
+    /// The vector-Jacobian product: one gradient per tensor input (nil for none),
+    /// written with differentiable ops. Gradients may have the broadcast shape;
+    /// the engine folds them back onto each input's shape.
+    case vjp((VJPContext, Variable) throws -> [Variable?])
+    /// The op is not differentiable (comparisons, factories, `detach`): its output
+    /// never requires grad, and the reason says why.
+    case notDifferentiable(String)
+}
+
+/// One entry of the op registry: everything gradcli knows about an op.
+public struct OpSpec {
+    /// The canonical name, as PyTorch spells it (`mse_loss`).
+    public let name: String
+    /// Other accepted names (`arccos` for `acos`).
+    public let aliases: [String]
+    /// Parameters in positional order; each may also be passed by keyword.
+    public let params: [Param]
+    /// The name PyTorch prints for the node's `grad_fn` (`MseLossBackward0`).
+    public let gradFnName: String
+    /// The name PyTorch prints when the op is called with a `dim` (`SumBackward1`), if different.
+    public let gradFnNameWithDim: String?
+    /// A one-line summary for help text.
+    public let summary: String
+    /// The convention at points where the derivative does not exist, when there are any.
+    public let kinks: String?
+    /// Computes the output value.
+    public let forward: (ForwardArgs) throws -> Tensor
+    /// The gradient rule.
+    public let derivative: Derivative
+    /// The inputs gradcheck samples for this op in the registry-wide tests.
+    public let samples: [OpSample]
+
+    /// Creates a registry entry.
+    public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
+                gradFnWithDim: String? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
+                forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
+        self.name = name
+        self.aliases = aliases
+        self.params = params
+        self.gradFnName = gradFn
+        self.gradFnNameWithDim = gradFnWithDim
+        self.summary = summary
+        self.kinks = kinks
+        self.samples = samples
+        self.forward = forward
+        self.derivative = derivative
+    }
+
+    /// The `grad_fn` name of a call with these attributes.
+    public func gradFnName(for attrs: Attrs) -> String {
+        if let withDim = gradFnNameWithDim, attrs["dim"] != .none { return withDim }
+        return gradFnName
+    }
+
+    /// The tensor parameters, which become graph inputs.
+    public var tensorParams: [Param] { params.filter(\.isTensor) }
+
+    /// True when the op has a gradient rule.
+    public var isDifferentiable: Bool {
+        if case .vjp = derivative { return true }
+        return false
+    }
+
+    /// `attrs` with every parameter the caller left out set to its default.
+    func withDefaults(_ attrs: Attrs) -> Attrs {
+        var filled = attrs
+        for p in params where !p.isTensor && filled.values[p.name] == nil {
+            if let d = p.defaultValue { filled.values[p.name] = d }
+        }
+        return filled
+    }
+}
+
+/// Inputs on which the registry-wide tests gradcheck an op.
+public struct OpSample {
+    /// Shapes of the tensor inputs.
+    public let shapes: [[Int]]
+    /// Attributes for the call.
+    public let attrs: Attrs
+    /// The interval inputs are drawn from, away from kinks and domain edges.
+    public let range: ClosedRange<Double>
+    /// Inputs whose values must be valid class indices or 0/1 targets are not perturbed.
+    public let constantInputs: Set<Int>
+    /// Fixed values for inputs that need them (class indices, masks), by input index.
+    public let fixed: [Int: Tensor]
+
+    /// Creates a sample.
+    public init(_ shapes: [[Int]], attrs: Attrs = Attrs(), range: ClosedRange<Double> = -2...2,
+                constantInputs: Set<Int> = [], fixed: [Int: Tensor] = [:]) {
+        self.shapes = shapes
+        self.attrs = attrs
+        self.range = range
+        self.constantInputs = constantInputs
+        self.fixed = fixed
+    }
+}

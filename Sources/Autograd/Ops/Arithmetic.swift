@@ -1,0 +1,71 @@
+import Glibc
+
+// The arithmetic operators of the language: + - * / unary minus, ^ (pow), and `where`,
+// which the power rule needs for its conventions at zero.
+
+extension Ops {
+    static let arithmetic: [OpSpec] = [add, sub, mul, div, neg, pow, where_]
+
+    /// `input + other`.
+    public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting",
+                                   +) { _, g in [g, g] }
+
+    /// `input - other`.
+    public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
+                                   summary: "input - other, elementwise with broadcasting",
+                                   -) { _, g in [g, try -g] }
+
+    /// `input * other`.
+    public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
+                                   summary: "input * other, elementwise with broadcasting",
+                                   *) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
+
+    /// `input / other`.
+    public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
+                                   summary: "input / other, elementwise with broadcasting",
+                                   /) { ctx, g in
+        [try g / ctx[1], try -g * ctx[0] / (ctx[1] * ctx[1])]
+    }
+
+    /// `-input`.
+    public static let neg = unary("neg", aliases: ["negative"], gradFn: "NegBackward0", summary: "-input",
+                                  { -$0 }) { _, g in try -g }
+
+    /// `input ^ exponent`, elementwise with broadcasting.
+    public static let pow = binary(
+        "pow", params: [input, Param("exponent", .tensor)], gradFn: "PowBackward0",
+        summary: "input raised to exponent, elementwise",
+        kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",
+        range: 0.5...2, Glibc.pow
+    ) { ctx, g in
+        let x = ctx[0], p = ctx[1]
+        // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
+        let dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))
+        guard p.requiresGrad else { return [try g * dx, nil] }
+        // d/dp = x^p * log(x), taken as 0 where x == 0 and p >= 0 (the limit from the right).
+        let dp = try Variable.where((x == 0) * (p >= 0), 0, x.pow(p) * x.log())
+        return [try g * dx, try g * dp]
+    }
+
+    /// `where(condition, input, other)`: input where condition is nonzero, else other.
+    public static let where_ = OpSpec(
+        "where", params: [Param("condition", .tensor), input, other], gradFn: "WhereBackward0",
+        summary: "input where condition is true (nonzero), other elsewhere",
+        kinks: "the gradient flows to the chosen branch only",
+        samples: [OpSample([[3, 2], [3, 2], [3, 2]], constantInputs: [0],
+                           fixed: [0: Tensor(shape: [3, 2], data: [1, 0, 0, 1, 1, 0])])],
+        forward: { args in
+            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape) { s, t in
+                guard let b = Tensor.broadcastShape(s, t) else {
+                    throw OpError.shape("where: shapes \(describe(shape: s)) and \(describe(shape: t)) cannot be broadcast together")
+                }
+                return b
+            }
+            let c = try args[0].expanded(to: shape), a = try args[1].expanded(to: shape), b = try args[2].expanded(to: shape)
+            return Tensor(shape: shape, data: (0..<c.count).map { c.data[$0] != 0 ? a.data[$0] : b.data[$0] })
+        },
+        derivative: .vjp { ctx, g in
+            let zero = Variable(0)
+            return [nil, try Variable.where(ctx[0], g, zero), try Variable.where(ctx[0], zero, g)]
+        })
+}

@@ -1,0 +1,147 @@
+// Broadcasting (NumPy/PyTorch rules), elementwise kernels and reductions over
+// dimensions. Every elementwise op of the registry goes through these kernels.
+
+extension Tensor {
+    /// The shape two shapes broadcast to, or nil when they are incompatible.
+    ///
+    /// Shapes are aligned at their trailing dimensions; a dimension of size 1
+    /// stretches to match the other.
+    public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+        let rank = Swift.max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else { return nil }
+        }
+        return out
+    }
+
+    /// Strides for reading a tensor of `shape` as if it had `target` shape:
+    /// broadcast dimensions get stride 0.
+    static func broadcastStrides(from shape: [Int], to target: [Int]) -> [Int] {
+        let own = strides(of: shape)
+        let lead = target.count - shape.count
+        return (0..<target.count).map { i in
+            i < lead || shape[i - lead] == 1 ? 0 : own[i - lead]
+        }
+    }
+
+    /// Calls `body(outOffset, aOffset, bOffset, n, aStep, bStep)` for each run of the innermost
+    /// dimension of `shape`, where the operands advance by the given strides.
+    @inline(__always)
+    static func forEachRun(shape: [Int], aStrides: [Int], bStrides: [Int],
+                           _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        let rank = shape.count
+        if rank == 0 { body(0, 0, 0, 1, 0, 0); return }
+        let count = Tensor.count(of: shape)
+        if count == 0 { return }
+        let inner = shape[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var aOff = 0, bOff = 0, out = 0
+        while out < count {
+            body(out, aOff, bOff, inner, aStrides[rank - 1], bStrides[rank - 1])
+            out += inner
+            // Advance the odometer over the outer dimensions.
+            var d = rank - 2
+            while d >= 0 {
+                index[d] += 1
+                aOff += aStrides[d]
+                bOff += bStrides[d]
+                if index[d] < shape[d] { break }
+                aOff -= aStrides[d] * shape[d]
+                bOff -= bStrides[d] * shape[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    /// Combines two tensors elementwise with broadcasting.
+    @inline(__always)
+    public static func zip(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) throws -> Tensor {
+        if a.shape == b.shape {
+            let n = a.count
+            let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+                a.data.withUnsafeBufferPointer { pa in
+                    b.data.withUnsafeBufferPointer { pb in
+                        for i in 0..<n { buf[i] = f(pa[i], pb[i]) }
+                    }
+                }
+                done = n
+            }
+            return Tensor(shape: a.shape, data: out)
+        }
+        if b.count == 1 && b.rank <= a.rank {
+            let s = b.data[0]
+            return Tensor(shape: a.shape, data: a.data.map { f($0, s) })
+        }
+        if a.count == 1 && a.rank <= b.rank {
+            let s = a.data[0]
+            return Tensor(shape: b.shape, data: b.data.map { f(s, $0) })
+        }
+        guard let shape = broadcastShape(a.shape, b.shape) else {
+            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together")
+        }
+        let aStrides = broadcastStrides(from: a.shape, to: shape)
+        let bStrides = broadcastStrides(from: b.shape, to: shape)
+        let n = count(of: shape)
+        let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    forEachRun(shape: shape, aStrides: aStrides, bStrides: bStrides) { o, ao, bo, len, sa, sb in
+                        for i in 0..<len { buf[o + i] = f(pa[ao + i * sa], pb[bo + i * sb]) }
+                    }
+                }
+            }
+            done = n
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
+    /// This tensor's elements repeated to fill `target`, a shape it broadcasts to.
+    public func expanded(to target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        guard let s = Tensor.broadcastShape(shape, target), s == target else {
+            throw OpError.shape("the shape \(describe(shape: shape)) cannot be expanded to \(describe(shape: target))")
+        }
+        return try Tensor.zip(self, Tensor.zeros(target)) { x, _ in x }
+    }
+
+    /// Sums over the dimensions that broadcasting added or stretched, giving `target` shape.
+    ///
+    /// This is the inverse of broadcasting for gradients: the one place where a
+    /// gradient of a broadcast shape is folded back onto its input's shape.
+    public func summed(toShape target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let lead = rank - target.count
+        var dims: [Int] = Array(0..<lead)
+        for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
+        return reduced(dims: dims, keepdim: true, initial: 0, +).reshaped(target)
+    }
+
+    /// Reduces over `dims` with `combine`, starting each output element at `initial`.
+    ///
+    /// With `keepdim` the reduced dimensions stay with size 1; otherwise they are removed.
+    @inline(__always)
+    public func reduced(dims: [Int], keepdim: Bool, initial: Double,
+                        _ combine: (Double, Double) -> Double) -> Tensor {
+        var keptShape = shape
+        for d in dims { keptShape[d] = 1 }
+        let outShape = keepdim ? keptShape : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        var out = [Double](repeating: initial, count: Tensor.count(of: keptShape))
+        if dims.isEmpty || count == 0 {
+            return count == 0 ? Tensor(shape: outShape, data: out) : Tensor(shape: outShape, data: data)
+        }
+        let outStrides = Tensor.broadcastStrides(from: keptShape, to: shape)
+        let ownStrides = Tensor.strides(of: shape)
+        out.withUnsafeMutableBufferPointer { po in
+            data.withUnsafeBufferPointer { pa in
+                Tensor.forEachRun(shape: shape, aStrides: ownStrides, bStrides: outStrides) { _, ao, oo, len, sa, so in
+                    for i in 0..<len { po[oo + i * so] = combine(po[oo + i * so], pa[ao + i * sa]) }
+                }
+            }
+        }
+        return Tensor(shape: outShape, data: out)
+    }
+}

@@ -1,0 +1,110 @@
+/// A dense n-dimensional array of `Double` values in row-major (C) order.
+///
+/// `Tensor` is a value type: copies share storage until one of them is mutated.
+/// A shape of `[]` is a scalar holding exactly one element. `Tensor` records no
+/// gradient history; `Variable` wraps a tensor to take part in autograd.
+public struct Tensor: Equatable {
+    /// The size of each dimension, outermost first. `[]` for a scalar.
+    public private(set) var shape: [Int]
+    /// The elements in row-major order; `data.count == shape.product`.
+    public var data: [Double]
+
+    /// Creates a tensor from a shape and its row-major elements.
+    ///
+    /// - Precondition: `data.count` equals the product of `shape`.
+    public init(shape: [Int], data: [Double]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        precondition(Tensor.count(of: shape) == data.count,
+                     "shape \(shape) needs \(Tensor.count(of: shape)) elements, got \(data.count)")
+        self.shape = shape
+        self.data = data
+    }
+
+    /// A 0-d tensor holding `value`.
+    public init(_ value: Double) {
+        self.shape = []
+        self.data = [value]
+    }
+
+    /// A 1-d tensor holding `values`.
+    public init(_ values: [Double]) {
+        self.shape = [values.count]
+        self.data = values
+    }
+
+    /// A tensor of the given shape with every element equal to `value`.
+    public init(repeating value: Double, shape: [Int]) {
+        self.shape = shape
+        self.data = [Double](repeating: value, count: Tensor.count(of: shape))
+    }
+
+    /// A tensor of zeros with the given shape.
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+
+    /// A tensor of ones with the given shape.
+    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+
+    /// The number of elements a tensor of `shape` holds (1 for a scalar).
+    @inlinable
+    public static func count(of shape: [Int]) -> Int {
+        var n = 1
+        for d in shape { n &*= d }
+        return n
+    }
+
+    /// The number of dimensions (0 for a scalar).
+    public var rank: Int { shape.count }
+
+    /// The number of elements.
+    public var count: Int { data.count }
+
+    /// True for a 0-d tensor.
+    public var isScalar: Bool { shape.isEmpty }
+
+    /// The single element of a one-element tensor.
+    public var scalar: Double? { data.count == 1 ? data[0] : nil }
+
+    /// Row-major strides, in elements, of a tensor of `shape`.
+    public static func strides(of shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = running
+            running *= shape[i]
+        }
+        return strides
+    }
+
+    /// The same elements viewed with another shape of equal element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, data: data)
+    }
+
+    /// True when every element is finite (neither NaN nor infinite).
+    public var isFinite: Bool {
+        for x in data where !x.isFinite { return false }
+        return true
+    }
+
+    /// Applies `f` to every element.
+    @inlinable
+    public func map(_ f: (Double) -> Double) -> Tensor {
+        Tensor(shape: shape, data: data.map(f))
+    }
+
+    /// The multi-index of the element at row-major `offset`.
+    public func index(ofOffset offset: Int) -> [Int] {
+        var rest = offset
+        var index = [Int](repeating: 0, count: shape.count)
+        for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] > 0 {
+            index[i] = rest % shape[i]
+            rest /= shape[i]
+        }
+        return index
+    }
+}
+
+/// Renders a shape as PyTorch does in messages: `[2, 3]`.
+public func describe(shape: [Int]) -> String {
+    "[" + shape.map(String.init).joined(separator: ", ") + "]"
+}

@@ -1,0 +1,155 @@
+/// Where a graph node came from. Autograd treats it as opaque; the expression
+/// parser stores the byte range of the source text that produced the node.
+public struct SourceTag: Hashable {
+    /// The first byte offset of the range.
+    public var start: Int
+    /// One past the last byte offset of the range.
+    public var end: Int
+
+    /// Creates a tag for the byte range `start..<end`.
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A tensor that takes part in automatic differentiation, like `torch.Tensor`.
+///
+/// A variable is a *leaf* when the user created it (it has no `gradFn`); a leaf
+/// with `requiresGrad` receives `grad` from `backward()`. A variable computed by
+/// an op from inputs that require grad has a `gradFn`, the node through which
+/// gradients flow back to those inputs.
+public final class Variable {
+    /// The variable's value.
+    public let value: Tensor
+    /// True when gradients flow to or through this variable.
+    public private(set) var requiresGrad: Bool
+    /// The accumulated gradient. Each `backward()` adds to it (`+=`), as in PyTorch;
+    /// set it to nil to zero it.
+    public var grad: Variable?
+    /// The backward node that produced this variable, or nil for a leaf.
+    public internal(set) var gradFn: GradFn?
+    /// An optional tag saying where this node came from (kept on its `gradFn` too).
+    public var tag: SourceTag? {
+        didSet { gradFn?.tag = tag }
+    }
+
+    /// Creates a leaf holding `value`.
+    public init(_ value: Tensor, requiresGrad: Bool = false) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+    }
+
+    /// Creates a 0-d leaf holding `value`.
+    public convenience init(_ value: Double, requiresGrad: Bool = false) {
+        self.init(Tensor(value), requiresGrad: requiresGrad)
+    }
+
+    /// Creates a 1-d leaf holding `values`.
+    public convenience init(_ values: [Double], requiresGrad: Bool = false) {
+        self.init(Tensor(values), requiresGrad: requiresGrad)
+    }
+
+    init(value: Tensor, gradFn: GradFn) {
+        self.value = value
+        self.requiresGrad = true
+        self.gradFn = gradFn
+    }
+
+    /// True when the user created this variable rather than an op (no `gradFn`).
+    public var isLeaf: Bool { gradFn == nil }
+
+    /// The shape of the value.
+    public var shape: [Int] { value.shape }
+
+    /// Asks that this non-leaf variable's gradient be kept in `grad` by `backward()`,
+    /// like `Tensor.retain_grad()`. On a leaf it does nothing (leaves keep theirs).
+    public func retainGrad() {
+        gradFn?.retainedOutput = self
+    }
+
+    /// A new leaf sharing this value that never requires grad: gradients stop here.
+    public func detached() -> Variable { Variable(value) }
+
+    /// Tears a long chain down without recursion. Releasing a graph of 10^6 nodes
+    /// through nested `deinit`s would overflow the stack, so nodes whose last
+    /// reference is this one are unlinked into a work list instead.
+    deinit {
+        guard var node = gradFn else { return }
+        gradFn = nil
+        guard isKnownUniquelyReferenced(&node) else { return }
+        var pending = node.takeInputs()
+        while var next = pending.popLast() {
+            guard isKnownUniquelyReferenced(&next), var fn = next.gradFn else { continue }
+            next.gradFn = nil
+            if isKnownUniquelyReferenced(&fn) { pending.append(contentsOf: fn.takeInputs()) }
+        }
+    }
+}
+
+/// A backward node: how the gradient of one op's output flows to its inputs.
+///
+/// Its `name` is PyTorch's (`AddBackward0`, `MeanBackward0`, ...).
+public final class GradFn {
+    /// The name PyTorch prints for this node.
+    public let name: String
+    /// Where the op came from, copied from its output variable.
+    public internal(set) var tag: SourceTag?
+    /// The registry entry of the op.
+    public let spec: OpSpec
+    /// The op's attributes.
+    public let attrs: Attrs
+    /// The shape of the op's output.
+    public let resultShape: [Int]
+    /// The op's tensor inputs: saved for the VJP and the graph's edges.
+    public private(set) var inputs: [Variable]
+    var savedResult: Tensor
+    /// Set after a backward pass without `retainGraph`; a second pass is then an error.
+    var released = false
+    /// The output variable, when it asked to retain its gradient.
+    weak var retainedOutput: Variable?
+
+    // Scratch space for one run of the engine.
+    var pendingGrad: Variable?
+    var dependencies = 0
+    var visited = false
+
+    init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
+        self.name = spec.gradFnName(for: attrs)
+        self.spec = spec
+        self.inputs = inputs
+        self.attrs = attrs
+        self.savedResult = result
+        self.resultShape = result.shape
+    }
+
+    /// The backward nodes this one feeds, one per input (nil for inputs without one).
+    public var nextFunctions: [GradFn?] { inputs.map(\.gradFn) }
+
+    fileprivate func takeInputs() -> [Variable] {
+        defer { inputs = [] }
+        return inputs
+    }
+
+    /// Drops what only a backward pass needs, once it has run.
+    func release() {
+        released = true
+        savedResult = Tensor(0)
+    }
+}
+
+/// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is
+/// differentiable and some input requires grad. Every op goes through here.
+public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
+    let filled = spec.params.count == spec.tensorParams.count ? attrs : spec.withDefaults(attrs)
+    let value = try spec.forward(ForwardArgs(inputs: inputs.map(\.value), attrs: filled))
+    let state = ThreadState.current
+    let output: Variable
+    if state.gradEnabled, case .vjp = spec.derivative, inputs.contains(where: \.requiresGrad) {
+        output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
+    } else {
+        output = Variable(value)
+    }
+    if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
+    return output
+}
