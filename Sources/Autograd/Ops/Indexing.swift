@@ -1,0 +1,4 @@
+// Filled in by the registry build-out.
+extension Ops {
+    static let indexing: [OpSpec] = []
+}
