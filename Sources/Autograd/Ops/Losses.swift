@@ -137,7 +137,8 @@ extension Ops {
         derivative: .vjp { ctx, g in
             let x = ctx[0], t = ctx[1]
             let gl = try spread(g, ctx.attrs, shape: x.shape)
-            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: 1e-12)
+            // PyTorch's floor on the denominator is the float32 constant 1e-12.
+            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
             // PyTorch leaves the target's logs unclamped.
             let gt = try gl * ((-x).log1p() - x.log())
             return [gx, gt]
