@@ -179,9 +179,9 @@ extension Ops {
                   OpSample([[2, 3], [2, 3]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9)],
         forward: { args in
             let x = args[0], t = args[1]
+            let probabilities = try targetIsProbabilities(x.shape, t.shape)
             let logp = try Tensor.zip(x, logSumExp(x, dims: [x.rank - 1]), -)
             let classes = x.shape[x.rank - 1]
-            let probabilities = try targetIsProbabilities(x.shape, t.shape)
             var losses = [Double](repeating: 0, count: Tensor.count(of: Array(x.shape.dropLast())))
             for i in losses.indices {
                 if probabilities {
