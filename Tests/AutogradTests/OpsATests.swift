@@ -16,22 +16,23 @@ struct UnaryCase: Sendable, CustomTestStringConvertible {
 }
 
 /// True when `a` is within `tol` of `b`, relative to |b| once |b| > 1; equal infinities match.
-func close(_ a: Double, _ b: Double, tol: Double = 1e-12) -> Bool {
+func approxEqual(_ a: Double, _ b: Double, tol: Double = 1e-12) -> Bool {
     a == b || Swift.abs(a - b) <= tol * Swift.max(1, Swift.abs(b))
 }
 
 /// True when `t` holds `expected` elementwise (row-major), within `tol`.
-func close(_ t: Tensor?, _ expected: [Double], tol: Double = 1e-12) -> Bool {
+func approxEqual(_ t: Tensor?, _ expected: [Double], tol: Double = 1e-12) -> Bool {
     guard let t, t.count == expected.count else { return false }
-    return zip(t.data, expected).allSatisfy { close($0, $1, tol: tol) }
+    return zip(t.data, expected).allSatisfy { approxEqual($0, $1, tol: tol) }
 }
 
 /// The gradient of `output` (seeded with `seed`) with respect to each of `inputs`.
-func gradients(_ output: Variable, _ inputs: [Variable], seed: Variable? = nil) throws -> [Tensor?] {
+func gradientValues(_ output: Variable, _ inputs: [Variable], seed: Variable? = nil) throws -> [Tensor?] {
     try Autograd.grad(outputs: [output], inputs: inputs, gradOutputs: [seed], allowUnused: true).map { $0?.value }
 }
 
-func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
+/// A matrix variable from its rows.
+func matrixVariable(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
     Variable(Tensor(shape: [rows.count, rows[0].count], data: rows.flatMap { $0 }), requiresGrad: requiresGrad)
 }
 
@@ -83,14 +84,14 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
         let spec = try #require(Registry.lookup(c.op))
         let x = Variable(c.x, requiresGrad: true)
         let y = try apply(spec, [x])
-        #expect(close(y.value.data[0], c.value))
+        #expect(approxEqual(y.value.data[0], c.value))
         #expect(y.gradFn?.name == c.gradFn)
         let g = try #require(try Autograd.grad(outputs: [y], inputs: [x], createGraph: true)[0])
-        #expect(close(g.value.data[0], c.grad))
+        #expect(approxEqual(g.value.data[0], c.grad))
         // A gradient built only from constants (a step function's zeros, relu's mask) has no
         // graph: its derivative is 0, as PyTorch reports by refusing to differentiate it.
-        let second = g.requiresGrad ? try gradients(g, [x])[0]?.data[0] ?? 0 : 0
-        #expect(close(second, c.second, tol: 1e-10))
+        let second = g.requiresGrad ? try gradientValues(g, [x])[0]?.data[0] ?? 0 : 0
+        #expect(approxEqual(second, c.second, tol: 1e-10))
     }
 
     @Test func aliasesReachTheSameEntries() throws {
@@ -105,8 +106,8 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
 
     @Test func absAndReluHaveZeroGradientAtZero() throws {
         let x = Variable([0, 0], requiresGrad: true)
-        #expect(try gradients(x.abs().sum(), [x])[0] == Tensor([0, 0]))
-        #expect(try gradients(x.relu().sum(), [x])[0] == Tensor([0, 0]))
+        #expect(try gradientValues(x.abs().sum(), [x])[0] == Tensor([0, 0]))
+        #expect(try gradientValues(x.relu().sum(), [x])[0] == Tensor([0, 0]))
     }
 
     @Test func stepFunctionsRecordANodeThatGivesZeros() throws {
@@ -115,7 +116,7 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
                            ("round", "RoundBackward0"), ("trunc", "TruncBackward0")] {
             let y = try apply(#require(Registry.lookup(op)), [x])
             #expect(y.requiresGrad && y.gradFn?.name == name)
-            #expect(try gradients(y, [x], seed: Variable([1, 1, 1, 1]))[0] == Tensor([0, 0, 0, 0]))
+            #expect(try gradientValues(y, [x], seed: Variable([1, 1, 1, 1]))[0] == Tensor([0, 0, 0, 0]))
         }
     }
 
@@ -128,14 +129,14 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
 
     @Test func sqrtGradientAtZeroIsPlusInfinity() throws {
         let x = Variable([0], requiresGrad: true)
-        #expect(try gradients(x.sqrt().sum(), [x])[0] == Tensor([.infinity]))
+        #expect(try gradientValues(x.sqrt().sum(), [x])[0] == Tensor([.infinity]))
     }
 
     @Test func leakyReluAndEluAtZeroTakeTheLeftSlope() throws {
         // F.leaky_relu(0., 0.01) has gradient 0.01; F.elu(0., alpha=2) has gradient 2.
         let x = Variable(0.0, requiresGrad: true)
-        #expect(try gradients(x.leakyRelu(), [x])[0] == Tensor(0.01))
-        #expect(try gradients(x.elu(alpha: 2), [x])[0] == Tensor(2))
+        #expect(try gradientValues(x.leakyRelu(), [x])[0] == Tensor(0.01))
+        #expect(try gradientValues(x.elu(alpha: 2), [x])[0] == Tensor(2))
     }
 
     @Test func activationsWithAttributes() throws {
@@ -153,9 +154,9 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
             let x = Variable(x0, requiresGrad: true)
             let y = try f(x)
             let g = try #require(try Autograd.grad(outputs: [y], inputs: [x], createGraph: true)[0])
-            #expect(close(y.value.data[0], value) && close(g.value.data[0], grad))
-            let gg = g.requiresGrad ? try gradients(g, [x])[0]?.data[0] ?? 0 : 0
-            #expect(close(gg, second, tol: 1e-10))
+            #expect(approxEqual(y.value.data[0], value) && approxEqual(g.value.data[0], grad))
+            let gg = g.requiresGrad ? try gradientValues(g, [x])[0]?.data[0] ?? 0 : 0
+            #expect(approxEqual(gg, second, tol: 1e-10))
         }
         #expect(throws: OpError.value("approximate argument must be either none or tanh.")) {
             try Variable(1.0).gelu(approximate: "fast")
@@ -168,7 +169,7 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
         #expect(try x.logsigmoid().value == Tensor([-800, 0]))
         #expect(try x.softplus().value == Tensor([0, 800]))
         let big = Variable([800.0], requiresGrad: true)
-        #expect(try gradients(big.elu().sum(), [big])[0] == Tensor([1]))
+        #expect(try gradientValues(big.elu().sum(), [big])[0] == Tensor([1]))
     }
 
     @Test func atan2GradientsBothInputs() throws {
@@ -176,24 +177,24 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
         let y = Variable([0.3, -1.2], requiresGrad: true), x = Variable([0.8, 0.5], requiresGrad: true)
         let out = try y.atan2(x)
         #expect(out.gradFn?.name == "Atan2Backward0")
-        #expect(close(out.value, [0.3587706702705722, -1.176005207095135]))
-        let g = try gradients(out, [y, x], seed: Variable([1, 2]))
-        #expect(close(g[0], [1.095890410958904, 0.591715976331361]))
-        #expect(close(g[1], [-0.410958904109589, 1.4201183431952662]))
+        #expect(approxEqual(out.value, [0.3587706702705722, -1.176005207095135]))
+        let g = try gradientValues(out, [y, x], seed: Variable([1, 2]))
+        #expect(approxEqual(g[0], [1.095890410958904, 0.591715976331361]))
+        #expect(approxEqual(g[1], [-0.410958904109589, 1.4201183431952662]))
     }
 
     @Test func maximumAndMinimumSplitTiesAndFoldBroadcasts() throws {
         // a = [[1,2,3],[4,0,6]], b = [2,2,5]; torch.maximum(a, b).backward(torch.ones(2, 3))
-        let a = matrix([[1, 2, 3], [4, 0, 6]], requiresGrad: true), b = Variable([2, 2, 5], requiresGrad: true)
+        let a = matrixVariable([[1, 2, 3], [4, 0, 6]], requiresGrad: true), b = Variable([2, 2, 5], requiresGrad: true)
         let mx = try a.maximum(b)
         #expect(mx.gradFn?.name == "MaximumBackward0")
         #expect(mx.value.data == [2, 2, 5, 4, 2, 6])
-        var g = try gradients(mx, [a, b], seed: Variable(Tensor.ones([2, 3])))
+        var g = try gradientValues(mx, [a, b], seed: Variable(Tensor.ones([2, 3])))
         #expect(g[0]?.data == [0, 0.5, 0, 1, 0, 1] && g[1] == Tensor([1, 1.5, 1]))
         let mn = try a.minimum(b)
         #expect(mn.gradFn?.name == "MinimumBackward0")
         #expect(mn.value.data == [1, 2, 3, 2, 0, 5])
-        g = try gradients(mn, [a, b], seed: Variable(Tensor.ones([2, 3])))
+        g = try gradientValues(mn, [a, b], seed: Variable(Tensor.ones([2, 3])))
         #expect(g[0]?.data == [1, 0.5, 1, 0, 1, 0] && g[1] == Tensor([1, 0.5, 1]))
         #expect(try Variable([.nan]).maximum(Variable([1])).value.data[0].isNaN)
     }
@@ -204,13 +205,13 @@ func matrix(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable {
         let out = try x.clamp(min: -1, max: 1)
         #expect(out.gradFn?.name == "ClampBackward1")
         #expect(out.value == Tensor([-1, -1, 0, 1, 1]))
-        #expect(try gradients(out.sum(), [x])[0] == Tensor([0, 1, 1, 1, 0]))
+        #expect(try gradientValues(out.sum(), [x])[0] == Tensor([0, 1, 1, 1, 0]))
         // torch.clamp(x, min=0)
-        #expect(try gradients(x.clamp(min: 0).sum(), [x])[0] == Tensor([0, 0, 1, 1, 1]))
+        #expect(try gradientValues(x.clamp(min: 0).sum(), [x])[0] == Tensor([0, 0, 1, 1, 1]))
         // torch.clamp(x, 1, -1): min > max gives max everywhere and no gradient.
         let swapped = try x.clamp(min: 1, max: -1)
         #expect(swapped.value == Tensor([-1, -1, -1, -1, -1]))
-        #expect(try gradients(swapped.sum(), [x])[0] == Tensor([0, 0, 0, 0, 0]))
+        #expect(try gradientValues(swapped.sum(), [x])[0] == Tensor([0, 0, 0, 0, 0]))
         #expect(throws: OpError.value("torch.clamp: At least one of 'min' or 'max' must not be None")) {
             try x.clamp()
         }
