@@ -3,7 +3,7 @@
 // whose transpose flags make `A^T G` and `G B^T` free of transposed copies.
 
 extension Ops {
-    static let linearAlgebra: [OpSpec] = [matmul, mm, dot, mv, outer]
+    static let linearAlgebra: [OpSpec] = [matmul, mm, dot, mv, outer] + matrixFunctions
 
     /// `matmul(input, other)`: the product of PyTorch's `torch.matmul` (also `@`).
     ///

@@ -126,7 +126,7 @@ extension Ops {
                          summary: String) -> OpSpec {
         OpSpec(name, params: [input, optionalDim, keepdim], gradFn: gradFn, gradFnWithDim: gradFnWithDim,
                summary: summary,
-               kinks: "ties split the gradient evenly among the tied elements",
+               kinks: "ties split the gradient evenly among the tied elements (PyTorch's max/min with dim gives it all to the index it returns)",
                samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
                          OpSample([[2, 3]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
                forward: { args in
