@@ -3,7 +3,7 @@
 // whose transpose flags make `A^T G` and `G B^T` free of transposed copies.
 
 extension Ops {
-    static let linearAlgebra: [OpSpec] = [matmul, mm, dot, mv, outer]
+    static let linearAlgebra: [OpSpec] = [matmul, mm, dot, mv, outer] + matrixFunctions
 
     /// `matmul(input, other)`: the product of PyTorch's `torch.matmul` (also `@`).
     ///
@@ -143,7 +143,7 @@ extension Ops {
     /// `op(input) @ op(other)` for tensors of rank >= 2, where `op` transposes the last two
     /// dimensions when `transpose_a` / `transpose_b` is set. Not in the registry: the
     /// matmul VJPs are written with it, so their own gradients (double backward) are too.
-    static let product = OpSpec(
+    static let product: OpSpec = OpSpec(
         "matmul_transposed", params: [input, other, Param("transpose_a", .bool, default: .bool(false)),
                                       Param("transpose_b", .bool, default: .bool(false))],
         gradFn: "MmBackward0",
