@@ -84,6 +84,12 @@ private func close(_ a: Tensor, _ b: Tensor, tolerance: Double = 1e-12) -> Bool 
         #expect(try jacobian(of: constant, wrt: [x]) == [Tensor.zeros([2, 2])])
     }
 
+    @Test(arguments: [JacobianMode.reverse, .forward])
+    func jacobianOfALeafIsTheIdentity(mode: JacobianMode) throws {
+        let x = Variable([1, 2, 3], requiresGrad: true)
+        #expect(try jacobian(of: x, wrt: [x], mode: mode) == [Tensor(shape: [3, 3], data: [1, 0, 0, 0, 1, 0, 0, 0, 1])])
+    }
+
     @Test func jvpRejectsBadTangents() throws {
         let x = Variable([1, 2], requiresGrad: true)
         let out = try x * x
