@@ -201,6 +201,15 @@ private let flatCube = OpSpec("flat_cube", params: [Param("input", .tensor)], gr
         #expect(result.inputs.map(\.input) == [0])
     }
 
+    @Test func compareReportsTheWorstElementOfTwoTensors() throws {
+        let expected = Tensor(shape: [2, 2], data: [1, 2, 0, 4])
+        let c = try compare(Tensor(shape: [2, 2], data: [1, 2.5, 1e-6, 4.001]), to: expected)
+        #expect(!c.passed && c.worstIndex == [0, 1])
+        #expect(c.maxAbsError == 0.5 && c.maxRelError == .infinity)
+        #expect(try compare(expected, to: expected) == TensorComparison(passed: true, worstIndex: [0, 0], maxAbsError: 0, maxRelError: 0))
+        #expect(throws: OpError.self) { try compare(Tensor([1]), to: expected) }
+    }
+
     @Test func toleranceFollowsPyTorch() {
         let options = GradcheckOptions()
         #expect(options.eps == 1e-6 && options.atol == 1e-5 && options.rtol == 1e-3)
