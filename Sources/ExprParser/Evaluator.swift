@@ -1,0 +1,200 @@
+import Autograd
+
+/// The result of evaluating a program.
+public struct Evaluation {
+    /// The value of the last statement.
+    public let output: Variable
+    /// The program's bindings in the order they were first made, with their final values.
+    public let bindings: [(name: String, value: Variable)]
+    /// Things the user may want to know, such as an input hiding a constant.
+    public let warnings: [Diagnostic]
+}
+
+/// Evaluates programs with Autograd variables, through the op registry.
+///
+/// Every operator and call becomes one `apply` of a registry op, so the result carries the
+/// graph for `backward()`. Each variable the evaluation creates is tagged with the
+/// `SourceTag` of the expression that made it.
+public struct Evaluator {
+    /// The program's inputs by name; the caller decides which of them require grad.
+    public let inputs: [(name: String, value: Variable)]
+
+    /// Creates an evaluator for programs over `inputs`.
+    public init(inputs: [(name: String, value: Variable)]) {
+        self.inputs = inputs
+    }
+
+    /// Evaluates `program`, throwing the first `Diagnostic` found.
+    public func evaluate(_ program: Program) throws -> Evaluation {
+        var lowering = Lowering(program: program, inputs: inputs)
+        return try lowering.run()
+    }
+}
+
+/// Evaluates a constant expression such as `[2,3]`, `randn(5,3)`, `eye(5)` or `2*pi`, as used
+/// for `NAME=VALUE` inputs: no variables, no graph. Throws a `Diagnostic`.
+public func evaluateConstant(_ source: String) throws -> Tensor {
+    let program = try Program.parse(source)
+    return try withNoGrad { try Evaluator(inputs: []).evaluate(program).output.value }
+}
+
+/// The value of a node during lowering.
+enum Value {
+    case tensor(Variable)
+    case string(String)
+    /// The elements of a list literal passed to a tensor-list parameter.
+    case list([Variable])
+}
+
+/// One evaluation of a program: walks each statement's arena in post-order with an
+/// explicit stack, so no Swift recursion depends on the program.
+struct Lowering {
+    let tree: SyntaxTree
+    var environment: [String: Variable] = [:]
+    var bindingOrder: [String] = []
+    var warnings: [Diagnostic] = []
+    var warnedNames: Set<String> = []
+    var results: [Value?]
+    var callPlans: [Int: CallPlan] = [:]
+
+    /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
+    struct Frame {
+        let node: Int
+        /// Evaluate without recording a graph (constant arguments, indices).
+        let noGrad: Bool
+        /// A list literal whose elements are separate tensors (`cat([a, b])`), not stacked.
+        var asList = false
+        var expanded = false
+    }
+
+    init(program: Program, inputs: [(name: String, value: Variable)]) {
+        tree = program.tree
+        results = [Value?](repeating: nil, count: program.tree.nodes.count)
+        for (name, value) in inputs { environment[name] = value }
+    }
+
+    mutating func run() throws -> Evaluation {
+        var output: Variable?
+        for statement in tree.statements {
+            output = try tensor(of: evaluate(statement), at: tree[statement].range)
+        }
+        // The parser guarantees at least one statement.
+        return Evaluation(output: output ?? Variable(0), bindings: bindingOrder.map { ($0, environment[$0]!) },
+                          warnings: warnings)
+    }
+
+    /// Evaluates the subtree at `root`.
+    mutating func evaluate(_ root: Int) throws -> Value {
+        var stack = [Frame(node: root, noGrad: false)]
+        while var frame = stack.popLast() {
+            if frame.expanded {
+                let value = try frame.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
+                results[frame.node] = value
+            } else {
+                frame.expanded = true
+                stack.append(frame)
+                for child in try childFrames(of: frame).reversed() { stack.append(child) }
+            }
+        }
+        return takeResult(root)!
+    }
+
+    /// The children to evaluate before `frame`, and how.
+    mutating func childFrames(of frame: Frame) throws -> [Frame] {
+        let node = tree[frame.node]
+        let children = tree.children(of: frame.node)
+        switch node.kind {
+        case .number, .name, .string, .omitted:
+            return []
+        case .unary, .binary, .list, .binding:
+            return children.map { Frame(node: $0, noGrad: frame.noGrad) }
+        case .keyword:
+            return []  // calls evaluate their keyword values directly
+        case .index:
+            return [Frame(node: children.first!, noGrad: frame.noGrad)]
+                + children.dropFirst().map { Frame(node: $0, noGrad: true) }
+        case .slice:
+            return children.map { Frame(node: $0, noGrad: true) }
+        case .call:
+            let plan = try bindArguments(of: frame.node)
+            callPlans[frame.node] = plan
+            return plan.frames(noGrad: frame.noGrad)
+        }
+    }
+
+    /// Computes one node from its children's results.
+    mutating func compute(_ frame: Frame) throws -> Value? {
+        let id = frame.node
+        let node = tree[id]
+        let children = Array(tree.children(of: id))
+        switch node.kind {
+        case .number(let value):
+            return .tensor(tagged(Variable(value), node.range))
+        case .string(let text):
+            return .string(text)
+        case .name(let name):
+            return .tensor(try lookUp(name, at: node.range))
+        case .omitted, .keyword:
+            return nil
+        case .unary(let op):
+            let operand = try takeTensor(children[0])
+            guard op == .negate else { return .tensor(operand) }
+            return .tensor(try applyOperator("neg", symbol: "-", [operand], node: node))
+        case .binary(let op):
+            let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
+            return .tensor(try applyOperator(op.opName, symbol: op.symbol, [lhs, rhs], node: node))
+        case .list:
+            let elements = try children.map { try takeTensor($0) }
+            return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
+        case .index:
+            return .tensor(try self.index(takeTensor(children[0]), items: Array(children.dropFirst()), node: node))
+        case .slice:
+            return nil  // read by the enclosing `.index`
+        case .call:
+            let plan = callPlans.removeValue(forKey: id)!
+            return .tensor(try call(plan, node: node))
+        case .binding(let name):
+            let value = try takeTensor(children[0])
+            if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
+            environment[name] = value
+            return .tensor(value)
+        }
+    }
+
+    /// Removes and returns a node's result, so intermediate values are freed as they are used.
+    mutating func takeResult(_ index: Int) -> Value? {
+        defer { results[index] = nil }
+        return results[index]
+    }
+
+    mutating func takeTensor(_ index: Int) throws -> Variable {
+        try tensor(of: takeResult(index), at: tree[index].range)
+    }
+
+    func tensor(of value: Value?, at range: SourceRange) throws -> Variable {
+        switch value {
+        case .tensor(let v)?: return v
+        case .string?: throw Diagnostic.unexpectedString(at: range)
+        case .list?: throw Diagnostic.expectedExpression(found: "a list of tensors", at: range)
+        case nil: throw Diagnostic.expectedExpression(found: "nothing", at: range)
+        }
+    }
+
+    func tagged(_ v: Variable, _ range: SourceRange) -> Variable {
+        v.tag = SourceTag(start: range.start, end: range.end)
+        return v
+    }
+
+    /// Applies the registry op of an operator, pointing failures at the operator.
+    func applyOperator(_ name: String, symbol: String, _ operands: [Variable], node: Node) throws -> Variable {
+        guard let spec = Registry.lookup(name) else {
+            throw Diagnostic.unknownFunction(name, suggestion: nil, at: node.detail)
+        }
+        do {
+            return tagged(try apply(spec, operands, Attrs()), node.range)
+        } catch let error as OpError {
+            throw Diagnostic.opFailed(error, operator: operands.count == 2 ? symbol : nil,
+                                      shapes: operands.map(\.shape), at: node.detail)
+        }
+    }
+}

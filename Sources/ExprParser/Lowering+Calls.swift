@@ -1,0 +1,207 @@
+import Autograd
+
+/// How a call's arguments map onto its op's parameters.
+struct CallPlan {
+    /// Where a parameter's value comes from.
+    enum Source {
+        /// One argument expression.
+        case node(Int)
+        /// Trailing positional integers collected into the last `.ints` parameter.
+        case trailing([Int])
+    }
+
+    let spec: OpSpec
+    /// The function name as written, for messages.
+    let name: String
+    /// Parameter index to its source; parameters left out take their defaults.
+    let sources: [Int: Source]
+
+    /// The argument expressions to evaluate: tensors as the call is, everything else without grad.
+    func frames(noGrad: Bool) -> [Lowering.Frame] {
+        var frames: [Lowering.Frame] = []
+        for (i, param) in spec.params.enumerated() {
+            switch sources[i] {
+            case .node(let n)?:
+                frames.append(Lowering.Frame(node: n, noGrad: param.isTensor ? noGrad : true,
+                                             asList: param.kind == .tensorList))
+            case .trailing(let nodes)?:
+                frames += nodes.map { Lowering.Frame(node: $0, noGrad: true) }
+            case nil:
+                break
+            }
+        }
+        return frames
+    }
+}
+
+extension Lowering {
+    /// Resolves a call's op and maps its arguments onto the op's parameters: positional ones
+    /// in order, keywords by name, surplus trailing positionals into the last `.ints` parameter.
+    func bindArguments(of index: Int) throws -> CallPlan {
+        let node = tree[index]
+        guard case .call(let name) = node.kind else { preconditionFailure("bindArguments on a non-call") }
+        guard let spec = Registry.lookup(name) else {
+            if environment[name] != nil { throw Diagnostic.variableCalled(name, at: node.detail) }
+            throw Diagnostic.unknownFunction(name, suggestion: Suggestions.closest(to: name, among: Registry.allNames),
+                                             at: node.detail)
+        }
+        let params = spec.params
+        var positional: [Int] = []
+        var keywords: [(param: Int, node: Int, value: Int)] = []
+        for argument in tree.children(of: index) {
+            guard case .keyword(let keyword) = tree[argument].kind else { positional.append(argument); continue }
+            guard let p = params.firstIndex(where: { $0.name == keyword }) else {
+                throw Diagnostic.unknownKeyword(keyword, function: name,
+                                                suggestion: Suggestions.closest(to: keyword, among: params.map(\.name)),
+                                                at: tree[argument].detail)
+            }
+            keywords.append((p, argument, tree.children(of: argument).first!))
+        }
+        let byKeyword = Set(keywords.map(\.param))
+        let lastInts = params.lastIndex { $0.kind == .ints }
+        var sources: [Int: CallPlan.Source] = [:]
+        var a = 0, p = 0
+        while a < positional.count {
+            guard p < params.count else {
+                throw Diagnostic.tooManyArguments(function: name, accepted: params.count, given: positional.count,
+                                                  at: tree[positional[a]].range)
+            }
+            if p == lastInts {
+                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) }.count
+                let surplus = (positional.count - a) - (1 + laterFree)
+                if surplus > 0 {
+                    sources[p] = .trailing(Array(positional[a ... a + surplus]))
+                    a += surplus + 1
+                    p += 1
+                    continue
+                }
+            }
+            if let clash = keywords.first(where: { $0.param == p }) {
+                throw Diagnostic.duplicateArgument(params[p].name, function: name, at: tree[clash.node].range)
+            }
+            sources[p] = .node(positional[a])
+            a += 1
+            p += 1
+        }
+        for keyword in keywords { sources[keyword.param] = .node(keyword.value) }
+        for (i, param) in params.enumerated() where sources[i] == nil && param.defaultValue == nil {
+            throw Diagnostic.missingArgument(param.name, function: name, at: node.range)
+        }
+        return CallPlan(spec: spec, name: name, sources: sources)
+    }
+
+    /// Runs a bound call on its evaluated arguments.
+    mutating func call(_ plan: CallPlan, node: Node) throws -> Variable {
+        var inputs: [Variable] = []
+        var attrs = Attrs()
+        for (i, param) in plan.spec.params.enumerated() {
+            switch (param.kind, plan.sources[i]) {
+            case (.tensor, .node(let n)?):
+                inputs.append(try takeTensor(n))
+            case (.tensor, _):
+                // A tensor parameter left out; its default must be a number.
+                guard let value = param.defaultValue, let number = Attrs(["v": value]).optionalDouble("v") else {
+                    throw Diagnostic.missingArgument(param.name, function: plan.name, at: node.range)
+                }
+                inputs.append(Variable(number))
+            case (.tensorList, .node(let n)?):
+                guard case .list(let elements)? = takeResult(n) else {
+                    throw Diagnostic.expectedTensorList(param.name, function: plan.name, at: tree[n].range)
+                }
+                inputs += elements
+            case (.tensorList, _):
+                throw Diagnostic.missingArgument(param.name, function: plan.name, at: node.range)
+            case (_, .node(let n)?):
+                attrs[param.name] = try attribute(param, from: n, function: plan.name)
+            case (_, .trailing(let nodes)?):
+                attrs[param.name] = .ints(try nodes.map { n in
+                    let v = try takeTensor(n)
+                    guard let i = integer(v) else {
+                        throw Diagnostic.wrongArgumentKind(param.name, function: plan.name, expected: "a list of integers",
+                                                           found: describe(v), at: tree[n].range)
+                    }
+                    return i
+                })
+            case (_, nil):
+                break  // the op fills in its default
+            }
+        }
+        do {
+            return tagged(try apply(plan.spec, inputs, attrs), node.range)
+        } catch let error as OpError {
+            throw Diagnostic.opFailed(error, at: node.range)
+        }
+    }
+
+    /// Converts an evaluated argument to the attribute a non-tensor parameter takes.
+    mutating func attribute(_ param: Param, from n: Int, function: String) throws -> AttrValue {
+        let range = tree[n].range
+        let value = takeResult(n)
+        if case .string(let text)? = value {
+            guard case .string(let choices) = param.kind else {
+                throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
+                                                   found: "a string", at: range)
+            }
+            guard choices.isEmpty || choices.contains(text) else {
+                throw Diagnostic.invalidChoice(text, param: param.name, function: function, choices: choices,
+                                               suggestion: Suggestions.closest(to: text, among: choices), at: range)
+            }
+            return .string(text)
+        }
+        let v = try tensor(of: value, at: range)
+        let scalar = v.value.count == 1 && v.value.rank <= 1 ? v.value.data[0] : nil
+        var result: AttrValue?
+        switch param.kind {
+        case .int:
+            result = integer(v).map(AttrValue.int)
+        case .ints:
+            if v.value.rank == 0 {
+                result = integer(v).map(AttrValue.int)
+            } else if v.value.rank == 1 {
+                let ints = v.value.data.compactMap(Lowering.integer)
+                result = ints.count == v.value.count ? .ints(ints) : nil
+            }
+        case .double:
+            result = scalar.map(AttrValue.double)
+        case .bool:
+            result = scalar.map { AttrValue.bool($0 != 0) }
+        case .string, .tensor, .tensorList:
+            result = nil
+        }
+        guard let result else {
+            throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
+                                               found: describe(v), at: range)
+        }
+        return result
+    }
+
+    /// The integer a one-element variable holds, if it holds one.
+    func integer(_ v: Variable) -> Int? {
+        guard v.value.count == 1, v.value.rank <= 1 else { return nil }
+        return Lowering.integer(v.value.data[0])
+    }
+
+    static func integer(_ x: Double) -> Int? {
+        x == x.rounded() && Swift.abs(x) < 9.0e15 ? Int(x) : nil
+    }
+
+    /// How a value is named in messages: `1.5`, or `a tensor of shape [2, 3]`.
+    func describe(_ v: Variable) -> String {
+        guard v.value.rank == 0 else { return "a tensor of shape \(Autograd.describe(shape: v.shape))" }
+        let x = v.value.data[0]
+        if let i = Lowering.integer(x) { return String(i) }
+        return String(x)
+    }
+
+    func expectation(_ kind: ParamKind) -> String {
+        switch kind {
+        case .int: return "an integer"
+        case .ints: return "an integer or a list of integers"
+        case .double: return "a number"
+        case .bool: return "`true` or `false`"
+        case .string(let choices): return choices.isEmpty ? "a string" : "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
+        case .tensor: return "a tensor"
+        case .tensorList: return "a list of tensors"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// A parsed program: statements separated by `;` or newlines, each an expression or a
+/// binding `name = expr`. Its output is the value of the last statement.
+public struct Program {
+    /// How deeply expressions may nest: each parenthesis, bracket, call or index argument list,
+    /// unary operator, and right operand of an infix operator inside another operand is one
+    /// level. Deeper programs are rejected with a `limit_error`; flat chains such as
+    /// `x+x+...+x` do not nest and have no length limit. Parsing needs at most this much
+    /// recursion, which fits a 512 KiB thread stack.
+    public static let maxNestingDepth = 200
+
+    /// The program text.
+    public let source: String
+    let tree: SyntaxTree
+
+    /// Parses `source`, throwing the first `Diagnostic` found.
+    public static func parse(_ source: String) throws -> Program {
+        var parser = Parser(source: source)
+        return Program(source: source, tree: try parser.parseProgram())
+    }
+
+    /// The program as S-expressions, one statement per line, for tests and `--dump-ast`:
+    ///
+    /// - operators: `(+ a b)`, `(- x)` (unary), `(^ x 2)` (`**` prints as `^`), `(@ a b)`, `(< a b)`
+    /// - calls: `(sum x dim=0)`; a method call `x.pow(2)` prints as `(pow x 2)`, `x.T` as `(t x)`;
+    ///   prefixes such as `torch.` are already dropped
+    /// - tensor literals and tuples: `(list 1 2)`
+    /// - indexing: `(index x 0 (slice 1 _ 2))`, where `_` is a left-out slice bound
+    /// - bindings: `(= b (+ a 3))`; strings: `'sum'`; numbers as written
+    public var sexpr: String {
+        tree.statements.map { SExpression.print(tree, root: $0, source: source) }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,34 @@
+/// "Did you mean" suggestions by edit distance, with rustc's rule.
+public enum Suggestions {
+    /// The candidate closest to `name`, if any is close enough: a case-insensitive match first,
+    /// otherwise the smallest Levenshtein distance that is at most `max(name.count, 3) / 3`.
+    /// Ties go to the candidate listed first.
+    public static func closest(to name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        if let same = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return same }
+        let limit = Swift.max(name.count, 3) / 3
+        var best: (name: String, distance: Int)?
+        for candidate in candidates where candidate != name {
+            let d = editDistance(name, candidate)
+            if d <= limit && d < (best?.distance ?? Int.max) { best = (candidate, d) }
+        }
+        return best?.name
+    }
+
+    /// The Levenshtein distance between `a` and `b`, over Unicode scalars.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = Swift.min(substitution, previous[j] + 1, current[j - 1] + 1)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
