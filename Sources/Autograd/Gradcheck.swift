@@ -156,35 +156,75 @@ public func gradgradcheck(_ f: ([Variable]) throws -> Variable, at inputs: [Tens
     return GradcheckResult(inputs: results)
 }
 
-/// Compares one Jacobian block element by element and classifies the failures.
-private func compare(input: Int, analytical: Tensor, numerical: Tensor, left: Tensor, right: Tensor,
-                     options: GradcheckOptions) -> GradcheckInputResult {
+/// How far one tensor is from another, element by element, under gradcheck's tolerance.
+public struct TensorComparison: Equatable {
+    /// True when every element compared agrees: `|a - e| <= atol + rtol * |e|`.
+    public let passed: Bool
+    /// The element furthest outside tolerance relative to its tolerance; empty when none was compared.
+    public let worstIndex: [Int]
+    /// The largest `|a - e|` (NaN when any element is NaN on one side only).
+    public let maxAbsError: Double
+    /// The largest `|a - e| / |e|` (0 where both are 0, infinite where only `e` is 0).
+    public let maxRelError: Double
+}
+
+/// Compares `actual` with `expected` (a hand-derived derivative, say) under `options`'
+/// tolerance, as gradcheck compares analytical with numerical values.
+/// - Throws: `OpError.shape` when the shapes differ.
+public func compare(_ actual: Tensor, to expected: Tensor,
+                    options: GradcheckOptions = GradcheckOptions()) throws -> TensorComparison {
+    guard actual.shape == expected.shape else {
+        throw OpError.shape("expected a tensor of shape \(describe(shape: expected.shape)), got \(describe(shape: actual.shape))")
+    }
+    var stats = ErrorStats()
+    for e in 0..<actual.count { stats.add(offset: e, actual.data[e], expected.data[e], options) }
+    return stats.result(shape: actual.shape)
+}
+
+/// Running maxima of the errors of compared elements.
+private struct ErrorStats {
     var passed = true
-    var kinks: [GradcheckKink] = []
     var maxAbs = 0.0, maxRel = 0.0
     var worst: (offset: Int, ratio: Double)?
-    for e in 0..<analytical.count {
-        let a = analytical.data[e], n = numerical.data[e]
-        let agrees = options.agree(a, n)
-        if !agrees, !options.agree(right.data[e], left.data[e]) {
-            let l = left.data[e], r = right.data[e]
-            // Outside the domain on one side (NaN) there is no interval to be consistent with.
-            let consistent = !l.isNaN && !r.isNaN && !a.isNaN
-                && options.agree(a, Swift.max(Swift.min(l, r), Swift.min(Swift.max(l, r), a)))
-            kinks.append(GradcheckKink(input: input, index: analytical.index(ofOffset: e), leftSlope: left.data[e],
-                                       rightSlope: right.data[e], analytical: a, numerical: n, isConsistent: consistent))
-            if consistent { continue }
-        }
-        if !agrees { passed = false }
+
+    mutating func add(offset: Int, _ a: Double, _ n: Double, _ options: GradcheckOptions) {
+        if !options.agree(a, n) { passed = false }
         let absError = a == n ? 0 : Swift.abs(a - n)
         let relError = absError == 0 ? 0 : absError / Swift.abs(n)
         // NaN compares false everywhere: it sticks in the maxima and ranks as the worst error.
         let ratio = absError.isNaN ? Double.infinity : absError / (options.atol + options.rtol * Swift.abs(n))
         maxAbs = maxAbs.isNaN || absError.isNaN ? .nan : Swift.max(maxAbs, absError)
         maxRel = maxRel.isNaN || relError.isNaN ? .nan : Swift.max(maxRel, relError)
-        if worst == nil || ratio > worst!.ratio { worst = (e, ratio) }
+        if worst == nil || ratio > worst!.ratio { worst = (offset, ratio) }
     }
-    return GradcheckInputResult(input: input, passed: passed, analytical: analytical, numerical: numerical,
-                                worstIndex: worst.map { analytical.index(ofOffset: $0.offset) } ?? [],
-                                maxAbsError: maxAbs, maxRelError: maxRel, kinks: kinks)
+
+    func result(shape: [Int]) -> TensorComparison {
+        let strides = Tensor.strides(of: shape)
+        let index = worst.map { w in zip(strides, shape).map { stride, size in (w.offset / stride) % Swift.max(size, 1) } }
+        return TensorComparison(passed: passed, worstIndex: index ?? [], maxAbsError: maxAbs, maxRelError: maxRel)
+    }
+}
+
+/// Compares one Jacobian block element by element and classifies the failures.
+private func compare(input: Int, analytical: Tensor, numerical: Tensor, left: Tensor, right: Tensor,
+                     options: GradcheckOptions) -> GradcheckInputResult {
+    var stats = ErrorStats()
+    var kinks: [GradcheckKink] = []
+    for e in 0..<analytical.count {
+        let a = analytical.data[e], n = numerical.data[e]
+        if !options.agree(a, n), !options.agree(right.data[e], left.data[e]) {
+            let l = left.data[e], r = right.data[e]
+            // Outside the domain on one side (NaN) there is no interval to be consistent with.
+            let consistent = !l.isNaN && !r.isNaN && !a.isNaN
+                && options.agree(a, Swift.max(Swift.min(l, r), Swift.min(Swift.max(l, r), a)))
+            kinks.append(GradcheckKink(input: input, index: analytical.index(ofOffset: e), leftSlope: l,
+                                       rightSlope: r, analytical: a, numerical: n, isConsistent: consistent))
+            if consistent { continue }
+        }
+        stats.add(offset: e, a, n, options)
+    }
+    let c = stats.result(shape: analytical.shape)
+    return GradcheckInputResult(input: input, passed: c.passed, analytical: analytical, numerical: numerical,
+                                worstIndex: c.worstIndex, maxAbsError: c.maxAbsError, maxRelError: c.maxRelError,
+                                kinks: kinks)
 }

@@ -84,6 +84,12 @@ private func close(_ a: Tensor, _ b: Tensor, tolerance: Double = 1e-12) -> Bool 
         #expect(try jacobian(of: constant, wrt: [x]) == [Tensor.zeros([2, 2])])
     }
 
+    @Test(arguments: [JacobianMode.reverse, .forward])
+    func jacobianOfALeafIsTheIdentity(mode: JacobianMode) throws {
+        let x = Variable([1, 2, 3], requiresGrad: true)
+        #expect(try jacobian(of: x, wrt: [x], mode: mode) == [Tensor(shape: [3, 3], data: [1, 0, 0, 0, 1, 0, 0, 0, 1])])
+    }
+
     @Test func jvpRejectsBadTangents() throws {
         let x = Variable([1, 2], requiresGrad: true)
         let out = try x * x
@@ -193,6 +199,15 @@ private let flatCube = OpSpec("flat_cube", params: [Param("input", .tensor)], gr
         let result = try gradcheck({ v in try v[0] * apply(wrongAbs, [v[1]]) }, at: [Tensor([1, 2]), Tensor([3, -4])], wrt: [0])
         #expect(result.passed)
         #expect(result.inputs.map(\.input) == [0])
+    }
+
+    @Test func compareReportsTheWorstElementOfTwoTensors() throws {
+        let expected = Tensor(shape: [2, 2], data: [1, 2, 0, 4])
+        let c = try compare(Tensor(shape: [2, 2], data: [1, 2.5, 1e-6, 4.001]), to: expected)
+        #expect(!c.passed && c.worstIndex == [0, 1])
+        #expect(c.maxAbsError == 0.5 && c.maxRelError == .infinity)
+        #expect(try compare(expected, to: expected) == TensorComparison(passed: true, worstIndex: [0, 0], maxAbsError: 0, maxRelError: 0))
+        #expect(throws: OpError.self) { try compare(Tensor([1]), to: expected) }
     }
 
     @Test func toleranceFollowsPyTorch() {
