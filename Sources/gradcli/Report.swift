@@ -28,7 +28,7 @@ struct Report {
             fields += [("value", JSON(value)), ("shape", JSON(shape: value.shape)), ("grad_fn", gradFn.map(JSON.string) ?? .null)]
         }
         func table(_ entries: [(name: String, value: Tensor)]) -> JSON { .object(entries.map { ($0.name, JSON($0.value)) }) }
-        if command == .grad || command == .check { fields.append(("grad", table(grads))) }
+        if command == .grad { fields.append(("grad", table(grads))) }
         if !retained.isEmpty { fields.append(("retained", table(retained))) }
         if command == .jacobian { fields.append(("jacobian", table(jacobian))) }
         if command == .hessian { fields.append(("hessian", .object(hessian.map { ($0.name, table($0.blocks)) }))) }

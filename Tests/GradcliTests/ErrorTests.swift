@@ -48,7 +48,7 @@ import Testing
         #expect(error["code"] as? String == "name_error")
         #expect(error["column"] as? Int == 1)
         #expect(error["end_column"] as? Int == 4)
-        let variable = try CLI.run(["alpah * 2", "alpha=1"])
+        let variable = try CLI.run(["alph * 2", "alpha=1"])
         #expect(variable.exitCode == 65)
         #expect(variable.stderr.contains("did you mean `alpha`?"))
     }
@@ -80,7 +80,7 @@ import Testing
 
     @Test func nestingPastTheLimitIsALimitError() throws {
         let deep = String(repeating: "(", count: 100_000) + "x" + String(repeating: ")", count: 100_000)
-        let (result, json) = try CLI.json([deep, "x=1", "--json"])
+        let (result, json) = try CLI.json(["-", "x=1", "--json"], stdin: deep)
         #expect(result.exitCode == 65)
         #expect((json["error"] as? [String: Any])?["code"] as? String == "limit_error")
     }
