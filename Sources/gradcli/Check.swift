@@ -64,10 +64,11 @@ struct CheckReport {
                 continue
             }
             out += "\(label)  d/d\(r.input)  \(r.kind)  max abs error \(n(r.maxAbsError)), max rel error \(n(r.maxRelError))\n"
-            if !r.passed, !r.worstIndex.isEmpty {
+            if !r.passed, r.actual.count > 0 {
                 let offset = r.worstIndex.enumerated().reduce(0) { $0 * r.actual.shape[$1.offset] + $1.element }
                 let other = r.kind == "expect" ? "expected" : "finite differences"
-                out += "      worst at \(describe(shape: r.worstIndex)): autograd \(n(r.actual.data[offset])), \(other) \(n(r.expected.data[offset]))\n"
+                let place = r.worstIndex.isEmpty ? "" : "worst at \(describe(shape: r.worstIndex)): "
+                out += "      \(place)autograd \(n(r.actual.data[offset])), \(other) \(n(r.expected.data[offset]))\n"
             }
         }
         for k in kinks {
