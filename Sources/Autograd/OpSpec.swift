@@ -170,7 +170,7 @@ public enum Derivative {
 }
 
 /// One entry of the op registry: everything gradcli knows about an op.
-public struct OpSpec {
+public final class OpSpec {
     /// The canonical name, as PyTorch spells it (`mse_loss`).
     public let name: String
     /// Other accepted names (`arccos` for `acos`).
@@ -210,6 +210,11 @@ public struct OpSpec {
         self.samples = samples
         self.forward = forward
         self.derivative = derivative
+        self.tensorParams = params.filter(\.isTensor)
+        self.attributeDefaults = params.compactMap { p in
+            guard !p.isTensor, let value = p.defaultValue else { return nil }
+            return (p.name, value)
+        }
     }
 
     /// The `grad_fn` name of a call with these attributes.
@@ -224,7 +229,9 @@ public struct OpSpec {
     }
 
     /// The tensor parameters, which become graph inputs.
-    public var tensorParams: [Param] { params.filter(\.isTensor) }
+    public let tensorParams: [Param]
+    /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
+    private let attributeDefaults: [(name: String, value: AttrValue)]
 
     /// True when the op has a gradient rule.
     public var isDifferentiable: Bool {
@@ -234,12 +241,12 @@ public struct OpSpec {
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {
+        if attributeDefaults.isEmpty { return attrs }
         var filled = attrs
-        for p in params where !p.isTensor && filled.values[p.name] == nil {
-            if let d = p.defaultValue { filled.values[p.name] = d }
-        }
+        for (name, value) in attributeDefaults where filled.values[name] == nil { filled.values[name] = value }
         return filled
     }
+
 }
 
 /// Inputs on which the registry-wide tests gradcheck an op.

@@ -114,6 +114,7 @@ extension Tensor {
     /// gradient of a broadcast shape is folded back onto its input's shape.
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        if Tensor.count(of: target) == 1 { return Tensor(shape: target, data: [data.reduce(0, +)]) }
         let lead = rank - target.count
         var dims: [Int] = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
@@ -126,6 +127,12 @@ extension Tensor {
     @inline(__always)
     public func reduced(dims: [Int], keepdim: Bool, initial: Double,
                         _ combine: (Double, Double) -> Double) -> Tensor {
+        if dims.count == rank && count > 0 {
+            // Everything reduces to one element: no index bookkeeping.
+            var total = initial
+            for x in data { total = combine(total, x) }
+            return Tensor(shape: keepdim ? [Int](repeating: 1, count: rank) : [], data: [total])
+        }
         var keptShape = shape
         for d in dims { keptShape[d] = 1 }
         let outShape = keepdim ? keptShape : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)

@@ -141,7 +141,7 @@ public final class GradFn {
 /// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is
 /// differentiable and some input requires grad. Every op goes through here.
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
-    let filled = spec.params.count == spec.tensorParams.count ? attrs : spec.withDefaults(attrs)
+    let filled = spec.withDefaults(attrs)
     let value = try spec.forward(ForwardArgs(inputs: inputs.map(\.value), attrs: filled))
     let state = ThreadState.current
     let output: Variable

@@ -17,24 +17,18 @@ enum Batch {
             }
             jobs = n
         }
-        let text = try FileIO.readText(path)
-        // Blank lines are not requests, but they still count in line numbers.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { !$0.element.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }
-            .map { (number: $0.offset + 1, text: String($0.element)) }
+        let bytes = try FileIO.read(path)
+        let lines = nonBlankLines(bytes)
         let progress = Progress(total: lines.count)
-        let records = runAll(lines, jobs: jobs, progress: progress)
+        let records = runAll(bytes, lines, jobs: jobs, progress: progress)
         progress.finish()
 
         if invocation.flag("--tap") {
             Output.out(TestReports.tap(records))
         } else {
             var out = ""
-            out.reserveCapacity(records.count * 128)
-            for record in records {
-                record.json.write(to: &out)
-                out += "\n"
-            }
+            out.reserveCapacity(records.reduce(0) { $0 + $1.text.utf8.count })
+            for record in records { out += record.text }
             Output.out(out)
         }
         if let junit = invocation.value("--junit") { try FileIO.write(TestReports.junit(records), to: junit) }
@@ -49,20 +43,38 @@ enum Batch {
         return records.contains { $0.status == .checkFailed } ? 1 : 0
     }
 
+    /// The byte ranges of the lines that hold something, with 1-based line numbers
+    /// (blank lines are not requests, but they still count).
+    static func nonBlankLines(_ bytes: [UInt8]) -> [(number: Int, range: Range<Int>)] {
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0, number = 1
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
+            if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                lines.append((number, start..<i))
+            }
+            start = i + 1
+            number += 1
+        }
+        return lines
+    }
+
     /// Runs every line, on `jobs` threads when more than one; results keep input order.
-    static func runAll(_ lines: [(number: Int, text: String)], jobs: Int, progress: Progress) -> [BatchRecord] {
+    static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int,
+                       progress: Progress) -> [BatchRecord] {
         if jobs == 1 || lines.count < 2 {
+            let cache = ProgramCache()
             return lines.map { line in
                 defer { progress.step() }
-                return Request.runBatchLine(line.text, line: line.number)
+                return Request.runBatchLine(bytes[line.range], line: line.number, cache: cache)
             }
         }
         let results = ResultSlots(count: lines.count)
         let workers = (0..<min(jobs, lines.count)).map { worker in
             Worker {
+                let cache = ProgramCache()
                 // Interleaved indices keep the threads evenly loaded without a shared queue.
                 for i in stride(from: worker, to: lines.count, by: jobs) {
-                    results.slots[i] = Request.runBatchLine(lines[i].text, line: lines[i].number)
+                    results.slots[i] = Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache)
                     progress.step()
                 }
             }

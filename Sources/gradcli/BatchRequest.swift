@@ -6,11 +6,25 @@ struct BatchRecord {
     let line: Int
     let id: JSON
     let json: JSON
+    /// The record as one line of JSON Lines, serialised on the worker that ran it.
+    let text: String
     let status: Status
     /// For check requests: one entry per comparison, for TAP and JUnit.
     let checks: [(name: String, passed: Bool, detail: String)]
     /// The request's expression, or the error message, for reports.
     let title: String
+
+    init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String) {
+        self.line = line
+        self.id = id
+        self.json = json
+        self.status = status
+        self.checks = checks
+        self.title = title
+        var text = ""
+        json.write(to: &text)
+        self.text = text + "\n"
+    }
 }
 
 extension Request {
@@ -65,17 +79,18 @@ extension Request {
         return names
     }
 
-    /// Runs one batch line and builds its record; never throws.
-    static func runBatchLine(_ text: String, line: Int) -> BatchRecord {
+    /// Runs one batch line (UTF-8 bytes) and builds its record; never throws.
+    static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, cache: ProgramCache? = nil) -> BatchRecord {
         var id = JSON.null
         var title = ""
         do {
             let json: JSON
-            do { json = try JSONParser.parse(text) } catch let e as JSONError {
+            do { json = try JSONParser.parse(bytes) } catch let e as JSONError {
                 throw CLIError.usage("line \(line), column \(e.column): \(e.message)")
             }
             id = json["id"] ?? .null
-            let request = try fromJSON(json)
+            var request = try fromJSON(json)
+            request.programCache = cache
             title = request.source
             let report = try request.run()
             let checks = report.check?.results.map { r in
@@ -92,7 +107,7 @@ extension Request {
     }
 
     /// Adds `id` and `line` right after `schema`.
-    private static func stamp(_ json: JSON, id: JSON, line: Int) -> JSON {
+    static func stamp(_ json: JSON, id: JSON, line: Int) -> JSON {
         guard case .object(var fields) = json else { return json }
         fields.insert(contentsOf: [("id", id), ("line", .integer(line))], at: min(1, fields.count))
         return .object(fields)

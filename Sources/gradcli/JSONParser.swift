@@ -10,37 +10,45 @@ struct JSONParser {
     /// The deepest array/object nesting accepted.
     static let maxDepth = 512
 
-    private let bytes: [UInt8]
-    private var index = 0
+    private let bytes: ArraySlice<UInt8>
+    private var index: Int
     private var depth = 0
 
-    private init(_ text: String) { bytes = Array(text.utf8) }
+    private init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        index = bytes.startIndex
+    }
 
     /// Parses `text`, which must hold exactly one JSON value (surrounding whitespace allowed).
     static func parse(_ text: String) throws -> JSON {
-        var parser = JSONParser(text)
+        try parse(Array(text.utf8)[...])
+    }
+
+    /// Parses UTF-8 `bytes` holding exactly one JSON value.
+    static func parse(_ bytes: ArraySlice<UInt8>) throws -> JSON {
+        var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        guard parser.index == parser.bytes.endIndex else { throw parser.error("unexpected text after the JSON value") }
         return value
     }
 
     private func error(_ message: String) -> JSONError {
         var line = 1, column = 1
-        for b in bytes[..<min(index, bytes.count)] {
+        for b in bytes[..<min(index, bytes.endIndex)] {
             if b == UInt8(ascii: "\n") { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
         }
         return JSONError(message: message, line: line, column: column)
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
     private mutating func expect(_ literal: String, _ value: JSON) throws -> JSON {
         let lit = Array(literal.utf8)
-        guard index + lit.count <= bytes.count, Array(bytes[index..<index + lit.count]) == lit else {
+        guard index + lit.count <= bytes.endIndex, Array(bytes[index..<index + lit.count]) == lit else {
             throw error("invalid JSON value")
         }
         index += lit.count
@@ -48,7 +56,7 @@ struct JSONParser {
     }
 
     private mutating func parseValue() throws -> JSON {
-        guard index < bytes.count else { throw error("unexpected end of JSON") }
+        guard index < bytes.endIndex else { throw error("unexpected end of JSON") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseContainer(object: true)
         case UInt8(ascii: "["): return try parseContainer(object: false)
@@ -70,17 +78,17 @@ struct JSONParser {
         var items: [JSON] = []
         var pairs: [(String, JSON)] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == close {
+        if index < bytes.endIndex, bytes[index] == close {
             index += 1
             return object ? .object([]) : .array([])
         }
         while true {
             skipWhitespace()
             if object {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
                 let key = try parseString()
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
                 index += 1
                 skipWhitespace()
                 pairs.append((key, try parseValue()))
@@ -88,7 +96,7 @@ struct JSONParser {
                 items.append(try parseValue())
             }
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of JSON") }
+            guard index < bytes.endIndex else { throw error("unexpected end of JSON") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == close { index += 1; break }
             throw error(object ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
@@ -98,9 +106,11 @@ struct JSONParser {
 
     private mutating func parseNumber() throws -> JSON {
         let start = index
-        while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), text.first != "+", text.last != "." else { index = start; throw error("invalid number") }
+        // Integers stay integers, so an echoed id reads back exactly as it was written.
+        if !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let integer = Int(text) { return .integer(integer) }
         return .number(value)
     }
 
@@ -109,7 +119,7 @@ struct JSONParser {
         var scalars = String.UnicodeScalarView()
         var run = index
         func flush(_ end: Int) { scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars) }
-        while index < bytes.count {
+        while index < bytes.endIndex {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 flush(index)
@@ -120,7 +130,7 @@ struct JSONParser {
             if b != UInt8(ascii: "\\") { index += 1; continue }
             flush(index)
             index += 1
-            guard index < bytes.count else { break }
+            guard index < bytes.endIndex else { break }
             let escape = bytes[index]
             index += 1
             switch escape {
@@ -134,7 +144,7 @@ struct JSONParser {
             case UInt8(ascii: "t"): scalars.append("\t")
             case UInt8(ascii: "u"):
                 var code = try hex4()
-                if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count,
+                if (0xD800..<0xDC00).contains(code), index + 1 < bytes.endIndex,
                    bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
                     index += 2
                     let low = try hex4()
@@ -149,7 +159,7 @@ struct JSONParser {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.endIndex, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
             throw error("invalid \\u escape")
         }
         index += 4

@@ -23,6 +23,8 @@ struct Request {
     var dot = false
     /// Colour in caret diagnostics.
     var color = false
+    /// Parsed programs to reuse, when many requests share expressions (batch).
+    var programCache: ProgramCache?
 
     /// Sets an input, replacing an earlier value of the same name.
     mutating func setInput(_ name: String, _ value: Tensor) {
@@ -71,7 +73,7 @@ extension Request {
     /// Parses the program, turns inputs into leaves and evaluates it once.
     func build(recordGraph: Bool) throws -> BuiltGraph {
         let program: Program
-        do { program = try Program.parse(source) } catch let d as Diagnostic {
+        do { program = try programCache?.program(for: source) ?? Program.parse(source) } catch let d as Diagnostic {
             throw CLIError(d, source: source, color: color)
         }
         let names = inputs.map(\.name)
@@ -113,5 +115,20 @@ extension Request {
         } catch let d as Diagnostic {
             throw CLIError(d, source: gradOutput, context: "--grad-output", color: color)
         }
+    }
+}
+
+/// Programs already parsed, by source text. Batches repeat a few expressions many times;
+/// parsing each once saves most of the front end's work. Bounded, so it cannot grow without limit.
+final class ProgramCache {
+    private var programs: [String: Program] = [:]
+    private let capacity = 1024
+
+    func program(for source: String) throws -> Program {
+        if let program = programs[source] { return program }
+        let program = try Program.parse(source)
+        if programs.count >= capacity { programs.removeAll(keepingCapacity: true) }
+        programs[source] = program
+        return program
     }
 }

@@ -40,7 +40,13 @@ extension Ops {
     ) { ctx, g in
         let x = ctx[0], p = ctx[1]
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
-        let dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))
+        // A constant nonzero scalar exponent (`x^2`) needs no mask.
+        let dx: Variable
+        if !p.requiresGrad, let exponent = p.value.scalar, exponent != 0 {
+            dx = try p * x.pow(Variable(exponent - 1))
+        } else {
+            dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))
+        }
         guard p.requiresGrad else { return [try g * dx, nil] }
         // d/dp = x^p * log(x), taken as 0 where x == 0 and p >= 0 (the limit from the right).
         let dp = try Variable.where((x == 0) * (p >= 0), 0, x.pow(p) * x.log())

@@ -17,7 +17,9 @@ extension Ops {
     static func expandReduced(_ g: Variable, _ ctx: VJPContext) throws -> Variable {
         let shape = ctx[0].shape
         let dims = try reductionDims(ctx.attrs, rank: shape.count)
-        return try g.reshape(keptShape(shape, dims: dims)).expand(shape)
+        // A one-element gradient broadcasts as it is; otherwise put the reduced dimensions back first.
+        let kept = g.value.count == 1 ? g : try g.reshape(keptShape(shape, dims: dims))
+        return try kept.expand(shape)
     }
 
     /// Sum of elements, over `dim` when given.
@@ -47,7 +49,8 @@ extension Ops {
             let shape = ctx[0].shape
             let dims = try reductionDims(ctx.attrs, rank: shape.count)
             let n = Double(dims.reduce(1) { $0 * shape[$1] })
-            return [try expandReduced(g, ctx) / Variable(n)]
+            // Divide before expanding: one element instead of n for a full mean.
+            return [try expandReduced(g / Variable(n), ctx)]
         })
 }
 
