@@ -181,6 +181,9 @@ public struct OpSpec {
     public let gradFnName: String
     /// The name PyTorch prints when the op is called with a `dim` (`SumBackward1`), if different.
     public let gradFnNameWithDim: String?
+    /// The name PyTorch prints as a function of the input shapes, for ops whose PyTorch
+    /// dispatch depends on ranks (`matmul`: `DotBackward0`, `MvBackward0`, `MmBackward0`, ...).
+    public let gradFnNameForShapes: (([[Int]], Attrs) -> String)?
     /// A one-line summary for help text.
     public let summary: String
     /// The convention at points where the derivative does not exist, when there are any.
@@ -194,13 +197,14 @@ public struct OpSpec {
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
-                gradFnWithDim: String? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
+                gradFnWithDim: String? = nil, gradFnForShapes: (([[Int]], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
         self.gradFnNameWithDim = gradFnWithDim
+        self.gradFnNameForShapes = gradFnForShapes
         self.summary = summary
         self.kinks = kinks
         self.samples = samples
@@ -212,6 +216,11 @@ public struct OpSpec {
     public func gradFnName(for attrs: Attrs) -> String {
         if let withDim = gradFnNameWithDim, attrs["dim"] != .none { return withDim }
         return gradFnName
+    }
+
+    /// The `grad_fn` name of a call on inputs of these shapes with these attributes.
+    public func gradFnName(for attrs: Attrs, inputShapes: [[Int]]) -> String {
+        gradFnNameForShapes?(inputShapes, attrs) ?? gradFnName(for: attrs)
     }
 
     /// The tensor parameters, which become graph inputs.

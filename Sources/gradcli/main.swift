@@ -1,1 +1,3 @@
-print("gradcli")
+import Glibc
+
+exit(GradCLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,4 +1,162 @@
-// Filled in by the registry build-out.
+// Factories make new tensors from sizes and numbers. Their outputs are constants that never
+// require grad (as in PyTorch without requires_grad=True); rand and randn draw from the
+// calling thread's generator, seeded by `manualSeed` (the CLI's --seed).
+
 extension Ops {
-    static let factories: [OpSpec] = []
+    static let factories: [OpSpec] = [tensor, ones, zeros, full, eye, arange, linspace, rand, randn, onesLike, zerosLike]
+
+    static let size = Param("size", .ints)
+
+    /// A factory entry: not differentiable, with no samples to gradcheck.
+    static func factory(_ name: String, params: [Param], summary: String,
+                        _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
+        OpSpec(name, params: params, gradFn: "", summary: summary, forward: make,
+               derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
+    }
+
+    /// The `size` attribute, checked as PyTorch checks it.
+    static func sizeAttr(_ attrs: Attrs) throws -> [Int] {
+        guard let size = attrs.optionalInts("size") else { throw OpError.value("missing argument 'size'") }
+        if let bad = size.first(where: { $0 < 0 }) {
+            throw OpError.value("Trying to create tensor with negative dimension \(bad): \(describe(shape: size))")
+        }
+        return size
+    }
+
+    /// `tensor(data)`: a constant copy of data.
+    public static let tensor = factory("tensor", params: [Param("data", .tensor)],
+                                       summary: "a constant copy of data (it does not require grad)") { args in args[0] }
+
+    /// `ones(size)`.
+    public static let ones = factory("ones", params: [size], summary: "a tensor of ones of the given size") { args in
+        Tensor.ones(try sizeAttr(args.attrs))
+    }
+
+    /// `zeros(size)`.
+    public static let zeros = factory("zeros", params: [size], summary: "a tensor of zeros of the given size") { args in
+        Tensor.zeros(try sizeAttr(args.attrs))
+    }
+
+    /// `full(size, fill_value)`.
+    public static let full = factory("full", params: [size, Param("fill_value", .double)],
+                                     summary: "a tensor of the given size filled with fill_value") { args in
+        Tensor(repeating: try args.attrs.double("fill_value"), shape: try sizeAttr(args.attrs))
+    }
+
+    /// `eye(n, m=None)`: the n x m identity (square when m is omitted).
+    public static let eye = factory("eye", params: [Param("n", .int), Param("m", .int, default: AttrValue.none)],
+                                    summary: "an n x m matrix with ones on the diagonal (m defaults to n)") { args in
+        let n = try args.attrs.int("n"), m = args.attrs.optionalInt("m") ?? n
+        guard n >= 0 else { throw OpError.value("n must be greater or equal to 0, got \(n)") }
+        guard m >= 0 else { throw OpError.value("m must be greater or equal to 0, got \(m)") }
+        var out = Tensor.zeros([n, m])
+        for i in 0..<Swift.min(n, m) { out.data[i * m + i] = 1 }
+        return out
+    }
+
+    /// `arange(start, end=None, step=1)`: start, start + step, ... up to but excluding end;
+    /// with one argument it is the end and the start is 0 (`arange(5)` is 0, 1, 2, 3, 4).
+    public static let arange = factory(
+        "arange", params: [Param("start", .double), Param("end", .double, default: AttrValue.none),
+                           Param("step", .double, default: .double(1))],
+        summary: "values from start (default 0) up to but excluding end, spaced by step"
+    ) { args in
+        var start = try args.attrs.double("start")
+        let end: Double
+        if let given = args.attrs.optionalDouble("end") { end = given } else { end = start; start = 0 }
+        let step = try args.attrs.double("step")
+        guard start.isFinite && end.isFinite else { throw OpError.value("unsupported range: \(start) -> \(end)") }
+        guard step != 0 else { throw OpError.value("step must be nonzero") }
+        guard (step > 0 && end >= start) || (step < 0 && end <= start) else {
+            throw OpError.value("upper bound and larger bound inconsistent with step sign")
+        }
+        let count = Int(((end - start) / step).rounded(.up))
+        return Tensor((0..<count).map { start + Double($0) * step })
+    }
+
+    /// `linspace(start, end, steps)`: `steps` evenly spaced values from start to end inclusive.
+    public static let linspace = factory(
+        "linspace", params: [Param("start", .double), Param("end", .double), Param("steps", .int)],
+        summary: "steps evenly spaced values from start to end, both included"
+    ) { args in
+        let start = try args.attrs.double("start"), end = try args.attrs.double("end")
+        let steps = try args.attrs.int("steps")
+        guard steps >= 0 else { throw OpError.value("number of steps must be non-negative") }
+        guard steps > 1 else { return Tensor(steps == 1 ? [start] : []) }
+        // PyTorch fills the first half from start and the second half back from end,
+        // so both ends are exact.
+        let step = (end - start) / Double(steps - 1)
+        return Tensor((0..<steps).map { i in
+            i < steps / 2 ? start + step * Double(i) : end - step * Double(steps - 1 - i)
+        })
+    }
+
+    /// `rand(size)`: uniform samples from [0, 1).
+    public static let rand = factory("rand", params: [size], summary: "uniform random samples from [0, 1) (see --seed)") { args in
+        let shape = try sizeAttr(args.attrs)
+        let state = ThreadState.current
+        return Tensor(shape: shape, data: (0..<Tensor.count(of: shape)).map { _ in state.generator.nextUniform() })
+    }
+
+    /// `randn(size)`: standard normal samples.
+    public static let randn = factory("randn", params: [size], summary: "standard normal random samples (see --seed)") { args in
+        let shape = try sizeAttr(args.attrs)
+        let state = ThreadState.current
+        return Tensor(shape: shape, data: (0..<Tensor.count(of: shape)).map { _ in state.generator.nextNormal() })
+    }
+
+    /// `ones_like(input)`: ones of input's shape.
+    public static let onesLike = factory("ones_like", params: [input], summary: "a tensor of ones shaped like input") { args in
+        Tensor.ones(args[0].shape)
+    }
+
+    /// `zeros_like(input)`: zeros of input's shape.
+    public static let zerosLike = factory("zeros_like", params: [input], summary: "a tensor of zeros shaped like input") { args in
+        Tensor.zeros(args[0].shape)
+    }
+}
+
+extension Variable {
+    /// A constant of ones with the given shape.
+    public static func ones(_ size: [Int]) throws -> Variable { try apply(Ops.ones, [], Attrs(["size": .ints(size)])) }
+
+    /// A constant of zeros with the given shape.
+    public static func zeros(_ size: [Int]) throws -> Variable { try apply(Ops.zeros, [], Attrs(["size": .ints(size)])) }
+
+    /// A constant of the given shape filled with `value`.
+    public static func full(_ size: [Int], _ value: Double) throws -> Variable {
+        try apply(Ops.full, [], Attrs(["size": .ints(size), "fill_value": .double(value)]))
+    }
+
+    /// The `n` x `m` identity matrix (`m` defaults to `n`).
+    public static func eye(_ n: Int, _ m: Int? = nil) throws -> Variable {
+        try apply(Ops.eye, [], Attrs(["n": .int(n), "m": m.map(AttrValue.int) ?? .none]))
+    }
+
+    /// `start, start + step, ...` up to but excluding `end`.
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1) throws -> Variable {
+        try apply(Ops.arange, [], Attrs(["start": .double(start), "end": .double(end), "step": .double(step)]))
+    }
+
+    /// `0, 1, ...` up to but excluding `end`.
+    public static func arange(_ end: Double) throws -> Variable {
+        try apply(Ops.arange, [], Attrs(["start": .double(end)]))
+    }
+
+    /// `steps` evenly spaced values from `start` to `end`, both included.
+    public static func linspace(_ start: Double, _ end: Double, steps: Int) throws -> Variable {
+        try apply(Ops.linspace, [], Attrs(["start": .double(start), "end": .double(end), "steps": .int(steps)]))
+    }
+
+    /// Uniform samples from [0, 1) drawn from this thread's generator (see `manualSeed`).
+    public static func rand(_ size: [Int]) throws -> Variable { try apply(Ops.rand, [], Attrs(["size": .ints(size)])) }
+
+    /// Standard normal samples drawn from this thread's generator (see `manualSeed`).
+    public static func randn(_ size: [Int]) throws -> Variable { try apply(Ops.randn, [], Attrs(["size": .ints(size)])) }
+
+    /// A constant of ones shaped like `input`.
+    public static func onesLike(_ input: Variable) throws -> Variable { try apply(Ops.onesLike, [input]) }
+
+    /// A constant of zeros shaped like `input`.
+    public static func zerosLike(_ input: Variable) throws -> Variable { try apply(Ops.zerosLike, [input]) }
 }

@@ -1,4 +1,290 @@
-// Filled in by the registry build-out.
+import Glibc
+
+// Loss functions with PyTorch's semantics: `reduction` is 'mean' (the default), 'sum' or
+// 'none'. Forwards are computed directly on tensors (stably); VJPs use differentiable ops, so
+// second derivatives of a loss work. Targets get gradients wherever PyTorch gives them one.
+
 extension Ops {
-    static let losses: [OpSpec] = []
+    static let losses: [OpSpec] = [mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy,
+                                   binaryCrossEntropyWithLogits, crossEntropy]
+
+    static let target = Param("target", .tensor)
+    static let reduction = Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))
+
+    /// The `reduction` attribute, checked.
+    static func reductionName(_ attrs: Attrs) throws -> String {
+        let name = attrs.string("reduction") ?? "mean"
+        guard ["none", "mean", "sum"].contains(name) else { throw OpError.value("\(name) is not a valid value for reduction") }
+        return name
+    }
+
+    /// Elementwise losses reduced as `reduction` asks.
+    static func reduce(_ losses: Tensor, _ attrs: Attrs) throws -> Tensor {
+        switch try reductionName(attrs) {
+        case "none": return losses
+        case "sum": return Tensor(losses.data.reduce(0, +))
+        default: return Tensor(losses.data.reduce(0, +) / Double(losses.count))
+        }
+    }
+
+    /// The incoming gradient of a reduced loss, spread back over the elementwise losses of `shape`.
+    static func spread(_ g: Variable, _ attrs: Attrs, shape: [Int]) throws -> Variable {
+        switch try reductionName(attrs) {
+        case "none": return g
+        case "sum": return try g.expand(shape)
+        default: return try g.expand(shape) / Variable(Double(Tensor.count(of: shape)))
+        }
+    }
+
+    /// The shape of the elementwise losses of `input` against `target` (they broadcast).
+    static func lossShape(_ ctx: VJPContext) -> [Int] {
+        Tensor.broadcastShape(ctx[0].shape, ctx[1].shape) ?? ctx[0].shape
+    }
+
+    /// A regression loss of `input - target`: `f(diff, attrs)` per element, `dloss(diff, attrs)`
+    /// its derivative with respect to the difference (a differentiable expression).
+    static func regressionLoss(_ name: String, params: [Param] = [], gradFn: String,
+                               gradFnForShapes: (([[Int]], Attrs) -> String)? = nil, summary: String,
+                               kinks: String? = nil, samples: [OpSample]? = nil,
+                               _ f: @escaping (Attrs) throws -> (Double) -> Double,
+                               dloss: @escaping (Variable, Attrs) throws -> Variable) -> OpSpec {
+        OpSpec(name, params: [input, target] + params + [reduction], gradFn: gradFn, gradFnForShapes: gradFnForShapes,
+               summary: summary, kinks: kinks,
+               samples: samples ?? [OpSample([[3, 2], [3, 2]]),
+                                    OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("sum")])),
+                                    OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("none")]))],
+               forward: { args in
+                   let perElement = try f(args.attrs)
+                   return try reduce(Tensor.zip(args[0], args[1]) { perElement($0 - $1) }, args.attrs)
+               },
+               derivative: .vjp { ctx, g in
+                   let gx = try spread(g, ctx.attrs, shape: lossShape(ctx)) * dloss(ctx[0] - ctx[1], ctx.attrs)
+                   return [gx, try -gx]
+               })
+    }
+
+    /// `mse_loss(input, target, reduction='mean')`: squared error.
+    public static let mseLoss = regressionLoss("mse_loss", gradFn: "MseLossBackward0",
+                                               summary: "(input - target)^2, reduced by reduction",
+                                               { _ in { d in d * d } }) { d, _ in try 2 * d }
+
+    /// The grad_fn PyTorch shows for l1_loss, which it builds from abs and then mean or sum.
+    static func l1GradFn(_ attrs: Attrs) -> String {
+        switch attrs.string("reduction") {
+        case "none": return "AbsBackward0"
+        case "sum": return "SumBackward0"
+        default: return "MeanBackward0"
+        }
+    }
+
+    /// `l1_loss(input, target, reduction='mean')`: absolute error. PyTorch builds it from
+    /// abs and mean or sum, so its grad_fn is `MeanBackward0`, `SumBackward0` or `AbsBackward0`.
+    public static let l1Loss = regressionLoss("l1_loss", gradFn: "MeanBackward0", gradFnForShapes: { _, attrs in l1GradFn(attrs) },
+                                              summary: "|input - target|, reduced by reduction",
+                                              kinks: "the gradient is 0 where input == target",
+                                              { _ in { d in Swift.abs(d) } }) { d, _ in
+        Variable(d.value.map(signum))
+    }
+
+    /// `smooth_l1_loss(input, target, reduction='mean', beta=1)`.
+    public static let smoothL1Loss = regressionLoss(
+        "smooth_l1_loss", params: [Param("beta", .double, default: .double(1))], gradFn: "SmoothL1LossBackward0",
+        // With beta = 0 PyTorch runs l1_loss instead, and shows its grad_fn.
+        gradFnForShapes: { _, attrs in attrs.optionalDouble("beta") == 0 ? l1GradFn(attrs) : "SmoothL1LossBackward0" },
+        summary: "0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta (d = input - target)",
+        kinks: "with beta = 0 it is l1_loss: the gradient is 0 where input == target",
+        samples: [OpSample([[3, 2], [3, 2]]), OpSample([[3, 2], [3, 2]], attrs: Attrs(["beta": .double(0.5), "reduction": .string("sum")]))],
+        { attrs in
+            let beta = try smoothL1Beta(attrs)
+            return { d in Swift.abs(d) < beta ? 0.5 * d * d / beta : Swift.abs(d) - 0.5 * beta }
+        }) { d, attrs in
+        let beta = try smoothL1Beta(attrs)
+        let outer = Variable(d.value.map { Swift.abs($0) < beta ? 0 : signum($0) })
+        guard beta > 0 else { return outer }
+        return try mask(d) { Swift.abs($0) < beta } * d / Variable(beta) + outer
+    }
+
+    static func smoothL1Beta(_ attrs: Attrs) throws -> Double {
+        let beta = try attrs.double("beta")
+        guard beta >= 0 else { throw OpError.value("smooth_l1_loss does not support negative values for beta.") }
+        return beta
+    }
+
+    /// `huber_loss(input, target, reduction='mean', delta=1)`.
+    public static let huberLoss = regressionLoss(
+        "huber_loss", params: [Param("delta", .double, default: .double(1))], gradFn: "HuberLossBackward0",
+        summary: "0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta) (d = input - target)",
+        samples: [OpSample([[3, 2], [3, 2]]), OpSample([[3, 2], [3, 2]], attrs: Attrs(["delta": .double(0.5), "reduction": .string("none")]))],
+        { attrs in
+            let delta = try huberDelta(attrs)
+            return { d in Swift.abs(d) < delta ? 0.5 * d * d : delta * (Swift.abs(d) - 0.5 * delta) }
+        }) { d, attrs in
+        let delta = try huberDelta(attrs)
+        let outer = Variable(d.value.map { Swift.abs($0) <= delta ? 0 : delta * signum($0) })
+        return try mask(d) { Swift.abs($0) <= delta } * d + outer
+    }
+
+    static func huberDelta(_ attrs: Attrs) throws -> Double {
+        let delta = try attrs.double("delta")
+        guard delta > 0 else { throw OpError.value("huber_loss does not support non-positive values for delta.") }
+        return delta
+    }
+
+    /// `binary_cross_entropy(input, target, reduction='mean')` on probabilities in [0, 1].
+    public static let binaryCrossEntropy = OpSpec(
+        "binary_cross_entropy", params: [input, target, reduction], gradFn: "BinaryCrossEntropyBackward0",
+        summary: "-(target * log(input) + (1 - target) * log(1 - input)), logs clamped to >= -100",
+        kinks: "each log is clamped to >= -100 and the input gradient's denominator to >= 1e-12, as in PyTorch",
+        samples: [OpSample([[3, 2], [3, 2]], range: 0.1...0.9),
+                  OpSample([[4], [4]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9)],
+        forward: { args in
+            let x = args[0], t = args[1]
+            guard x.shape == t.shape else {
+                throw OpError.shape("Using a target size (\(describe(shape: t.shape))) that is different to the input size (\(describe(shape: x.shape))) is deprecated. Please ensure they have the same size.")
+            }
+            guard x.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of input should be between 0 and 1") }
+            return try reduce(Tensor.zip(x, t) { p, y in
+                (y - 1) * Swift.max(Glibc.log1p(-p), -100) - y * Swift.max(Glibc.log(p), -100)
+            }, args.attrs)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], t = ctx[1]
+            let gl = try spread(g, ctx.attrs, shape: x.shape)
+            // PyTorch's floor on the denominator is the float32 constant 1e-12.
+            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
+            // PyTorch leaves the target's logs unclamped.
+            let gt = try gl * ((-x).log1p() - x.log())
+            return [gx, gt]
+        })
+
+    /// `binary_cross_entropy_with_logits(input, target, reduction='mean')`: sigmoid and binary
+    /// cross-entropy in one stable step.
+    public static let binaryCrossEntropyWithLogits = OpSpec(
+        "binary_cross_entropy_with_logits", params: [input, target, reduction],
+        gradFn: "BinaryCrossEntropyWithLogitsBackward0",
+        summary: "binary_cross_entropy(sigmoid(input), target), computed stably from logits",
+        samples: [OpSample([[3, 2], [3, 2]]), OpSample([[4], [4]], attrs: Attrs(["reduction": .string("sum")]))],
+        forward: { args in
+            let x = args[0], t = args[1]
+            guard x.shape == t.shape else {
+                throw OpError.shape("Target size (\(describe(shape: t.shape))) must be the same as input size (\(describe(shape: x.shape)))")
+            }
+            // max(x, 0) - x * t + log(1 + exp(-|x|)) never overflows.
+            return try reduce(Tensor.zip(x, t) { z, y in
+                Swift.max(z, 0) - z * y + Glibc.log1p(Glibc.exp(-Swift.abs(z)))
+            }, args.attrs)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], t = ctx[1]
+            let gl = try spread(g, ctx.attrs, shape: x.shape)
+            return [try gl * (x.sigmoid() - t), try -gl * x]
+        })
+
+    /// `cross_entropy(input, target, reduction='mean')`: input holds unnormalised scores of
+    /// shape [C] or [N, C]; target holds class indices (shape [] or [N], not differentiable)
+    /// or class probabilities (the input's shape). PyTorch shows `NllLossBackward0` for indices;
+    /// for probabilities it composes ops and shows `DivBackward1` ('mean') or `NegBackward0`.
+    public static let crossEntropy = OpSpec(
+        "cross_entropy", params: [input, target, reduction], gradFn: "NllLossBackward0",
+        gradFnForShapes: { shapes, attrs in
+            guard shapes.count == 2, shapes[0] == shapes[1] else { return "NllLossBackward0" }
+            return (attrs.string("reduction") ?? "mean") == "mean" ? "DivBackward1" : "NegBackward0"
+        },
+        summary: "-log_softmax(input)[target] (class indices) or -sum(target * log_softmax(input)) (probabilities)",
+        samples: [OpSample([[3, 4], [3]], constantInputs: [1], fixed: [1: Tensor([0, 3, 1])]),
+                  OpSample([[4], []], attrs: Attrs(["reduction": .string("sum")]), constantInputs: [1], fixed: [1: Tensor(2)]),
+                  OpSample([[3, 4], [3, 4]], range: 0.1...0.9),
+                  OpSample([[2, 3], [2, 3]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9)],
+        forward: { args in
+            let x = args[0], t = args[1]
+            let probabilities = try targetIsProbabilities(x.shape, t.shape)
+            let logp = try Tensor.zip(x, logSumExp(x, dims: [x.rank - 1]), -)
+            let classes = x.shape[x.rank - 1]
+            var losses = [Double](repeating: 0, count: Tensor.count(of: Array(x.shape.dropLast())))
+            for i in losses.indices {
+                if probabilities {
+                    for c in 0..<classes { losses[i] -= t.data[i * classes + c] * logp.data[i * classes + c] }
+                } else {
+                    losses[i] = -logp.data[i * classes + (try classIndex(t.data[i], classes: classes))]
+                }
+            }
+            return try reduce(Tensor(shape: Array(x.shape.dropLast()), data: losses), args.attrs)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], t = ctx[1]
+            // One gradient per sample, as a column against the class dimension.
+            let samples = Array(x.shape.dropLast())
+            let gl = try spread(g, ctx.attrs, shape: samples).reshape(samples + [1])
+            if try targetIsProbabilities(x.shape, t.shape) {
+                let gx = try gl * (x.softmax(dim: -1) * t.sum(dim: [-1], keepdim: true) - t)
+                return [gx, try -gl * x.logSoftmax(dim: -1)]
+            }
+            let classes = x.shape[x.shape.count - 1]
+            var oneHot = Tensor.zeros(x.shape)
+            for (i, c) in t.value.data.enumerated() { oneHot.data[i * classes + (try classIndex(c, classes: classes))] = 1 }
+            return [try gl * (x.softmax(dim: -1) - Variable(oneHot)), nil]
+        })
+
+    /// Whether a cross-entropy target holds probabilities (the input's shape) rather than
+    /// class indices (the input's shape without its class dimension); checks both shapes.
+    static func targetIsProbabilities(_ input: [Int], _ target: [Int]) throws -> Bool {
+        guard input.count == 1 || input.count == 2 else {
+            throw OpError.shape("cross_entropy: expected input of shape [C] or [N, C], got \(describe(shape: input))")
+        }
+        if target == input { return true }
+        guard target == Array(input.dropLast()) else {
+            if input.count == 2 && target.count == 1 {
+                throw OpError.shape("Expected input batch_size (\(input[0])) to match target batch_size (\(target[0])).")
+            }
+            throw OpError.shape("cross_entropy: target of shape \(describe(shape: target)) fits neither class indices (\(describe(shape: Array(input.dropLast())))) nor class probabilities (\(describe(shape: input)))")
+        }
+        return false
+    }
+
+    /// A class-index target as an integer in [0, classes).
+    static func classIndex(_ value: Double, classes: Int) throws -> Int {
+        guard value == value.rounded(), Swift.abs(value) < 1e15 else {
+            throw OpError.value("cross_entropy: class index targets must be integers, got \(value)")
+        }
+        guard value >= 0 && Int(value) < classes else { throw OpError.value("Target \(Int(value)) is out of bounds.") }
+        return Int(value)
+    }
+}
+
+extension Variable {
+    /// The mean squared error against `target` (see `Ops.mseLoss`).
+    public func mseLoss(_ target: Variable, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.mseLoss, [self, target], Attrs(["reduction": .string(reduction)]))
+    }
+
+    /// The mean absolute error against `target` (see `Ops.l1Loss`).
+    public func l1Loss(_ target: Variable, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.l1Loss, [self, target], Attrs(["reduction": .string(reduction)]))
+    }
+
+    /// The smooth L1 loss against `target`, quadratic where |input - target| < beta.
+    public func smoothL1Loss(_ target: Variable, reduction: String = "mean", beta: Double = 1) throws -> Variable {
+        try apply(Ops.smoothL1Loss, [self, target], Attrs(["reduction": .string(reduction), "beta": .double(beta)]))
+    }
+
+    /// The Huber loss against `target`, quadratic where |input - target| < delta.
+    public func huberLoss(_ target: Variable, reduction: String = "mean", delta: Double = 1) throws -> Variable {
+        try apply(Ops.huberLoss, [self, target], Attrs(["reduction": .string(reduction), "delta": .double(delta)]))
+    }
+
+    /// The binary cross-entropy of probabilities `self` against `target`.
+    public func binaryCrossEntropy(_ target: Variable, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.binaryCrossEntropy, [self, target], Attrs(["reduction": .string(reduction)]))
+    }
+
+    /// The binary cross-entropy of logits `self` against `target`.
+    public func binaryCrossEntropyWithLogits(_ target: Variable, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.binaryCrossEntropyWithLogits, [self, target], Attrs(["reduction": .string(reduction)]))
+    }
+
+    /// The cross-entropy of scores `self` ([C] or [N, C]) against class indices or class
+    /// probabilities (see `Ops.crossEntropy`).
+    public func crossEntropy(_ target: Variable, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.crossEntropy, [self, target], Attrs(["reduction": .string(reduction)]))
+    }
 }

@@ -1,7 +1,9 @@
+import Glibc
+
 // Reductions over all elements or over `dim` (an int or a list), with `keepdim`.
 
 extension Ops {
-    static let reductions: [OpSpec] = [sum, mean]
+    static let reductions: [OpSpec] = [sum, mean] + moreReductions
 
     /// The shape `input` has after reducing `dims` with keepdim, for re-expanding gradients.
     static func keptShape(_ shape: [Int], dims: [Int]) -> [Int] {
@@ -58,5 +60,276 @@ extension Variable {
     /// The mean of all elements, or over `dim` (see `Ops.mean`).
     public func mean(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
         try apply(Ops.mean, [self], Attrs(["dim": dim.map(AttrValue.ints) ?? .none, "keepdim": .bool(keepdim)]))
+    }
+}
+
+// prod, max/min/amax/amin, norm, var and std. Their VJPs are written with differentiable
+// ops (masks from comparisons are constants), so Hessians go through them.
+
+extension Ops {
+    static let moreReductions: [OpSpec] = [prod, max, min, amax, amin, norm, var_, std]
+
+    /// Throws PyTorch's error when `dims` of `shape` would reduce an empty set (no identity).
+    static func requireNonEmpty(_ name: String, _ shape: [Int], dims: [Int], dimGiven: Bool) throws {
+        if !dimGiven && Tensor.count(of: shape) == 0 {
+            throw OpError.value("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        }
+        for d in dims where shape[d] == 0 {
+            throw OpError.value("\(name)(): Expected reduction dim \(d) to have non-zero size.")
+        }
+    }
+
+    /// Number of elements each output element of a reduction over `dims` combines.
+    static func groupSize(_ shape: [Int], _ dims: [Int]) -> Int { dims.reduce(1) { $0 * shape[$1] } }
+
+    /// `g` reshaped to keep the reduced dimensions of `ctx`'s input (size 1), ready to broadcast.
+    static func keptGradient(_ g: Variable, _ ctx: VJPContext) throws -> Variable {
+        let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
+        return try g.reshaped(to: keptShape(ctx[0].shape, dims: dims))
+    }
+
+    /// Product of elements, over `dim` when given.
+    public static let prod = OpSpec(
+        "prod", params: [input, optionalDim, keepdim], gradFn: "ProdBackward0", gradFnWithDim: "ProdBackward1",
+        summary: "product of the elements, over dim when given",
+        kinks: "exact with zeros: each gradient is the product of the other elements (x=[2,0,3] gives [0,6,0])",
+        samples: [OpSample([[4]], range: 0.5...2), OpSample([[2, 3]], attrs: Attrs(["dim": .int(1)]), range: -2...(-0.5)),
+                  OpSample([[3, 2]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
+        forward: { args in
+            let dims = try reductionDims(args.attrs, rank: args[0].rank)
+            return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 1, *)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0]
+            let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
+            let kept = (0..<x.shape.count).filter { !dims.contains($0) }
+            let order = kept + dims
+            let moved = try x.permute(order)
+            let n = groupSize(x.shape, dims)
+            let others = try moved.reshape([x.value.count / Swift.max(n, 1), n]).productOfOthers()
+            let grad = try (others * g.reshape([g.value.count, 1])).reshape(moved.shape)
+            return [try grad.permute(inversePermutation(order))]
+        })
+
+    /// The gradient of a max-like reduction: `g` split evenly among the elements equal to
+    /// the result (ties share it), zero elsewhere.
+    static func evenlyDistributed(_ ctx: VJPContext, _ g: Variable) throws -> Variable {
+        let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
+        let kept = keptShape(ctx[0].shape, dims: dims)
+        let result = try ctx.result().reshaped(to: kept)
+        let mask = try ctx[0] == result
+        let count = try mask.sum(dim: dims, keepdim: true)
+        return try keptGradient(g, ctx) * mask / count
+    }
+
+    static func extremum(_ name: String, gradFn: String, gradFnWithDim: String?, largest: Bool,
+                         summary: String) -> OpSpec {
+        OpSpec(name, params: [input, optionalDim, keepdim], gradFn: gradFn, gradFnWithDim: gradFnWithDim,
+               summary: summary,
+               kinks: "ties split the gradient evenly among the tied elements (PyTorch's max/min with dim gives it all to the index it returns)",
+               samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
+                         OpSample([[2, 3]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
+               forward: { args in
+                   let x = args[0]
+                   let dims = try reductionDims(args.attrs, rank: x.rank)
+                   try requireNonEmpty(name, x.shape, dims: dims, dimGiven: args.attrs["dim"] != .none)
+                   // NaN propagates, as in PyTorch.
+                   return x.reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: largest ? -.infinity : .infinity) { a, b in
+                       if a.isNaN || b.isNaN { return .nan }
+                       return largest ? Swift.max(a, b) : Swift.min(a, b)
+                   }
+               },
+               derivative: .vjp { ctx, g in [try evenlyDistributed(ctx, g)] })
+    }
+
+    /// `max(input)` or `max(input, dim)`. With `dim`, gradcli returns the values only
+    /// (it has no tuples; PyTorch also returns indices).
+    public static let max = extremum("max", gradFn: "MaxBackward1", gradFnWithDim: "MaxBackward0", largest: true,
+                                     summary: "largest element, over dim when given (values only)")
+    /// `min(input)` or `min(input, dim)`, values only.
+    public static let min = extremum("min", gradFn: "MinBackward1", gradFnWithDim: "MinBackward0", largest: false,
+                                     summary: "smallest element, over dim when given (values only)")
+    /// `amax(input, dim)`: the largest element over `dim` (all dimensions when absent).
+    public static let amax = extremum("amax", gradFn: "AmaxBackward0", gradFnWithDim: nil, largest: true,
+                                      summary: "largest element over dim (all when absent)")
+    /// `amin(input, dim)`: the smallest element over `dim` (all dimensions when absent).
+    public static let amin = extremum("amin", gradFn: "AminBackward0", gradFnWithDim: nil, largest: false,
+                                      summary: "smallest element over dim (all when absent)")
+
+    /// `norm(input, p=2, dim=None, keepdim=False)`: the vector p-norm, `(sum |x|^p)^(1/p)`;
+    /// `p = inf` is the largest absolute value.
+    public static let norm = OpSpec(
+        "norm", aliases: ["vector_norm"], params: [input, Param("p", .double, default: .double(2)), optionalDim, keepdim],
+        gradFn: "LinalgVectorNormBackward0",
+        summary: "vector p-norm (default 2), over dim when given",
+        kinks: "at x = 0 the gradient is 0; for p = inf ties split the gradient evenly",
+        samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1)])),
+                  OpSample([[4]], attrs: Attrs(["p": .double(3)]), range: 0.5...2),
+                  OpSample([[4]], attrs: Attrs(["p": .double(1)]), range: 0.5...2)],
+        forward: { args in
+            let x = args[0], p = try args.attrs.double("p")
+            guard p > 0 else { throw OpError.value("norm: only p > 0 is supported, got p = \(p)") }
+            let dims = try reductionDims(args.attrs, rank: x.rank)
+            let keep = args.attrs.bool("keepdim")
+            if p == .infinity { return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: 0) { Swift.max($0, $1) } }
+            if p == 2 { return x.map { $0 * $0 }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { $0.squareRoot() } }
+            return x.map { Glibc.pow(Swift.abs($0), p) }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { Glibc.pow($0, 1 / p) }
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], p = try ctx.attrs.double("p")
+            let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
+            let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
+            let gk = try keptGradient(g, ctx)
+            let sign = try (x > 0) - (x < 0)
+            if p == .infinity {
+                let absX = try sign * x
+                let mask = try (absX == result) * (result != 0)
+                return [try gk * sign * mask / mask.sum(dim: dims, keepdim: true).where(lessThan: 1, 1)]
+            }
+            // Where the norm is 0 the gradient is 0; the safe denominator keeps NaN out of
+            // higher derivatives.
+            let zero = try result == 0
+            let safe = try Variable.where(zero, 1, result)
+            let scaled: Variable
+            if p == 2 { scaled = try x / safe } else if p == 1 { scaled = sign } else {
+                scaled = try sign * ((sign * x) / safe).pow(Variable(p - 1))
+            }
+            return [try Variable.where(zero, 0, gk * scaled)]
+        })
+
+    /// The divisor `N - correction` of `var`/`std` for `attrs` (`unbiased` overrides `correction`).
+    static func varianceDivisor(_ attrs: Attrs, _ shape: [Int], _ dims: [Int]) throws -> Double {
+        let correction: Double
+        if case .bool(let unbiased) = attrs["unbiased"] { correction = unbiased ? 1 : 0 } else {
+            correction = attrs.optionalDouble("correction") ?? 1
+        }
+        return Swift.max(0, Double(groupSize(shape, dims)) - correction)
+    }
+
+    static let varianceParams = [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
+                                 Param("correction", .double, default: .double(1))]
+
+    /// Sum of squared deviations from the mean over `dims` (kept), divided by `divisor`.
+    static func variance(_ x: Tensor, _ attrs: Attrs) throws -> Tensor {
+        let dims = try reductionDims(attrs, rank: x.rank)
+        let n = Double(groupSize(x.shape, dims))
+        let mean = x.reduced(dims: dims, keepdim: true, initial: 0, +).map { $0 / n }
+        let divisor = try varianceDivisor(attrs, x.shape, dims)
+        return try Tensor.zip(x, mean) { ($0 - $1) * ($0 - $1) }
+            .reduced(dims: dims, keepdim: attrs.bool("keepdim"), initial: 0, +).map { $0 / divisor }
+    }
+
+    /// The VJP of `var` for an incoming gradient `gk` already shaped to keep the reduced dims.
+    static func varianceVJP(_ ctx: VJPContext, _ gk: Variable) throws -> Variable {
+        let x = ctx[0]
+        let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
+        let divisor = try varianceDivisor(ctx.attrs, x.shape, dims)
+        return try gk * (x - x.mean(dim: dims, keepdim: true)) * Variable(2 / divisor)
+    }
+
+    /// `var(input, dim=None, unbiased=None, keepdim=False, correction=1)`.
+    public static let var_ = OpSpec(
+        "var", params: varianceParams, gradFn: "VarBackward0",
+        summary: "variance, divided by N - correction (default 1; unbiased=false means 0)",
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "correction": .double(0)]))],
+        forward: { args in try variance(args[0], args.attrs) },
+        derivative: .vjp { ctx, g in [try varianceVJP(ctx, keptGradient(g, ctx))] })
+
+    /// `std(input, dim=None, unbiased=None, keepdim=False, correction=1)`: the square root of `var`.
+    public static let std = OpSpec(
+        "std", params: varianceParams, gradFn: "StdBackward0",
+        summary: "standard deviation, divided by N - correction (default 1)",
+        kinks: "where the standard deviation is 0 the gradient is 0",
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(0), "unbiased": .bool(false)]))],
+        forward: { args in try variance(args[0], args.attrs).map { $0.squareRoot() } },
+        derivative: .vjp { ctx, g in
+            let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
+            let result = try ctx.result().reshaped(to: keptShape(ctx[0].shape, dims: dims))
+            let zero = try result == 0
+            let half = try Variable.where(zero, 0, keptGradient(g, ctx) / (Variable.where(zero, 1, result) * 2))
+            return [try varianceVJP(ctx, half)]
+        })
+
+    /// For each row of a 2-D tensor, the product of the row's other elements, by prefix and
+    /// suffix products: exact where elements are zero, with no division. Not in the registry.
+    static let productOfOthers: OpSpec = OpSpec(
+        "prod_of_others", params: [input], gradFn: "ProdBackward0", summary: "product of the other elements of each row",
+        forward: { args in
+            let x = args[0], n = x.shape[1]
+            var out = [Double](repeating: 1, count: x.count)
+            for row in stride(from: 0, to: x.count, by: Swift.max(n, 1)) {
+                var prefix = 1.0
+                for j in 0..<n { out[row + j] = prefix; prefix *= x.data[row + j] }
+                var suffix = 1.0
+                for j in stride(from: n - 1, through: 0, by: -1) { out[row + j] *= suffix; suffix *= x.data[row + j] }
+            }
+            return Tensor(shape: x.shape, data: out)
+        },
+        derivative: .vjp { ctx, g in
+            // d out_i / d x_j = product of the elements other than i and j. Row j of `pinned`
+            // is x with x_j set to 1, so its products of others give that for i != j; the
+            // diagonal term (i == j) is removed again.
+            let x = ctx[0], n = x.shape[1]
+            let eye = Variable(Tensor(shape: [n, n], data: (0..<n * n).map { $0 / n == $0 % n ? 1 : 0 }))
+            let pinned = try x.reshape([x.shape[0], 1, n]) * (1 - eye) + eye
+            let others = try pinned.reshape([x.shape[0] * n, n]).productOfOthers().reshape([x.shape[0], n, n])
+            let total = try (others * g.reshape([x.shape[0], 1, n])).sum(dim: [2])
+            return [try total - g * x.productOfOthers()]
+        })
+}
+
+extension Variable {
+    /// The product of all elements, or over `dim`.
+    public func prod(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.prod, [self], Ops.reductionAttrs(dim, keepdim))
+    }
+    /// The largest element, or the largest values over `dim` (values only).
+    public func max(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.max, [self], Ops.reductionAttrs(dim, keepdim))
+    }
+    /// The smallest element, or the smallest values over `dim` (values only).
+    public func min(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.min, [self], Ops.reductionAttrs(dim, keepdim))
+    }
+    /// The largest values over `dim` (all dimensions when nil).
+    public func amax(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.amax, [self], Ops.reductionAttrs(dim, keepdim))
+    }
+    /// The smallest values over `dim` (all dimensions when nil).
+    public func amin(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.amin, [self], Ops.reductionAttrs(dim, keepdim))
+    }
+    /// The vector p-norm, over `dim` when given.
+    public func norm(p: Double = 2, dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        var attrs = Ops.reductionAttrs(dim, keepdim)
+        attrs["p"] = .double(p)
+        return try apply(Ops.norm, [self], attrs)
+    }
+    /// The variance with `correction` (1: unbiased, 0: population), over `dim` when given.
+    public func variance(dim: [Int]? = nil, correction: Double = 1, keepdim: Bool = false) throws -> Variable {
+        var attrs = Ops.reductionAttrs(dim, keepdim)
+        attrs["correction"] = .double(correction)
+        return try apply(Ops.var_, [self], attrs)
+    }
+    /// The standard deviation with `correction`, over `dim` when given.
+    public func std(dim: [Int]? = nil, correction: Double = 1, keepdim: Bool = false) throws -> Variable {
+        var attrs = Ops.reductionAttrs(dim, keepdim)
+        attrs["correction"] = .double(correction)
+        return try apply(Ops.std, [self], attrs)
+    }
+
+    /// Each row's product of its other elements (2-D input).
+    func productOfOthers() throws -> Variable { try apply(Ops.productOfOthers, [self]) }
+
+    /// This 0/1 mask with elements below `bound` replaced by `value` (a constant).
+    func `where`(lessThan bound: Double, _ value: Double) throws -> Variable {
+        try Variable.where(self < Variable(bound), Variable(value), self)
+    }
+}
+
+extension Ops {
+    /// Attributes of a reduction call.
+    static func reductionAttrs(_ dim: [Int]?, _ keepdim: Bool) -> Attrs {
+        Attrs(["dim": dim.map(AttrValue.ints) ?? .none, "keepdim": .bool(keepdim)])
     }
 }

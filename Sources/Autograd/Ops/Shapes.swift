@@ -1,7 +1,7 @@
 // Shape ops: views of the same elements in another shape, and broadcasting made explicit.
 
 extension Ops {
-    static let shapes: [OpSpec] = [reshape, view, expand, sumToSize]
+    static let shapes: [OpSpec] = [reshape, view, expand, sumToSize, flatten, squeeze, unsqueeze, permute, cat, stack]
 
     /// Resolves one `-1` in a requested shape against the element count.
     static func inferShape(_ requested: [Int], count: Int, from shape: [Int]) throws -> [Int] {

@@ -1,4 +1,105 @@
-// Filled in by the registry build-out.
+import Glibc
+
+// softmax, log_softmax and logsumexp. Forwards subtract the maximum along the reduced
+// dimensions first, so large inputs neither overflow nor lose precision.
+
 extension Ops {
-    static let softmaxFamily: [OpSpec] = []
+    static let softmaxFamily: [OpSpec] = [softmax, logSoftmax, logsumexp]
+
+    /// The dimension a softmax runs along: `dim`, or the last dimension when it is omitted.
+    /// (PyTorch's implicit choice depends on the rank and is deprecated; the last is what
+    /// `dim=-1` code means.) A 0-d input has nothing to reduce.
+    static func softmaxDims(_ attrs: Attrs, rank: Int) throws -> [Int] {
+        let dim = try normalize(dim: attrs.optionalInt("dim") ?? -1, rank: rank)
+        return rank == 0 ? [] : [dim]
+    }
+
+    /// The maximum over `dims` (kept as size-1 dimensions), with infinities replaced by 0 so
+    /// that subtracting it never gives inf - inf.
+    static func stableShift(_ x: Tensor, dims: [Int]) -> Tensor {
+        x.reduced(dims: dims, keepdim: true, initial: -.infinity) { a, b in b > a ? b : a }
+            .map { $0.isInfinite ? 0 : $0 }
+    }
+
+    /// log(sum(exp(x))) over `dims`, kept as size-1 dimensions.
+    static func logSumExp(_ x: Tensor, dims: [Int]) throws -> Tensor {
+        let shift = stableShift(x, dims: dims)
+        let sum = try Tensor.zip(x, shift) { Glibc.exp($0 - $1) }.reduced(dims: dims, keepdim: true, initial: 0, +)
+        return try Tensor.zip(sum, shift) { Glibc.log($0) + $1 }
+    }
+
+    static let softmaxDim = Param("dim", .int, default: AttrValue.none)
+
+    static let softmaxSamples = [OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
+                                 OpSample([[3, 4]], attrs: Attrs(["dim": .int(0)])),
+                                 OpSample([[4]])]
+
+    /// `softmax(input, dim)`: exp(input) normalised to sum to 1 along `dim` (default: the last).
+    public static let softmax = OpSpec(
+        "softmax", params: [input, softmaxDim], gradFn: "SoftmaxBackward0",
+        summary: "exp(input) / sum(exp(input)) along dim (default: the last dimension)",
+        samples: softmaxSamples,
+        forward: { args in
+            let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
+            let e = try Tensor.zip(x, stableShift(x, dims: dims)) { Glibc.exp($0 - $1) }
+            return try Tensor.zip(e, e.reduced(dims: dims, keepdim: true, initial: 0, +), /)
+        },
+        derivative: .vjp { ctx, g in
+            let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)
+            let y = try ctx.result()
+            let gy = try g * y
+            return [try gy - y * gy.sum(dim: dims, keepdim: true)]
+        })
+
+    /// `log_softmax(input, dim)`: log(softmax(input, dim)), computed stably.
+    public static let logSoftmax = OpSpec(
+        "log_softmax", params: [input, softmaxDim], gradFn: "LogSoftmaxBackward0",
+        summary: "log(softmax(input, dim)), computed stably (dim defaults to the last dimension)",
+        samples: softmaxSamples,
+        forward: { args in
+            let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
+            return try Tensor.zip(x, logSumExp(x, dims: dims), -)
+        },
+        derivative: .vjp { ctx, g in
+            let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)
+            return [try g - ctx.result().exp() * g.sum(dim: dims, keepdim: true)]
+        })
+
+    /// `logsumexp(input, dim=None, keepdim=False)`: log(sum(exp(input))) over `dim`
+    /// (every dimension when omitted), computed stably.
+    public static let logsumexp = OpSpec(
+        "logsumexp", params: [input, optionalDim, keepdim], gradFn: "LogsumexpBackward0",
+        summary: "log(sum(exp(input))) over dim (all dimensions when omitted), computed stably",
+        samples: [OpSample([[3, 4]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
+                  OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, 2])]))],
+        forward: { args in
+            let x = args[0], dims = try reductionDims(args.attrs, rank: args[0].rank)
+            let kept = try logSumExp(x, dims: dims)
+            return args.attrs.bool("keepdim") ? kept : kept.reshaped(x.shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element))
+        },
+        derivative: .vjp { ctx, g in
+            // d/dx logsumexp = softmax over the reduced dimensions = exp(x - result).
+            let shape = ctx[0].shape
+            var kept = shape
+            for d in try reductionDims(ctx.attrs, rank: shape.count) { kept[d] = 1 }
+            let result = try ctx.result().reshape(kept)
+            return [try g.reshape(kept) * (ctx[0] - result).exp()]
+        })
+}
+
+extension Variable {
+    /// `exp(x) / sum(exp(x))` along `dim` (the last dimension when nil).
+    public func softmax(dim: Int? = nil) throws -> Variable {
+        try apply(Ops.softmax, [self], Attrs(["dim": dim.map(AttrValue.int) ?? .none]))
+    }
+
+    /// `log(softmax(x, dim))`, computed stably (`dim` defaults to the last dimension).
+    public func logSoftmax(dim: Int? = nil) throws -> Variable {
+        try apply(Ops.logSoftmax, [self], Attrs(["dim": dim.map(AttrValue.int) ?? .none]))
+    }
+
+    /// `log(sum(exp(x)))` over `dim` (all dimensions when nil), computed stably.
+    public func logsumexp(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
+        try apply(Ops.logsumexp, [self], Attrs(["dim": dim.map(AttrValue.ints) ?? .none, "keepdim": .bool(keepdim)]))
+    }
 }

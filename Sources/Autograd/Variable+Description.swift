@@ -1,0 +1,171 @@
+import Glibc
+
+// Printing tensors and variables exactly as PyTorch does with float64 as the default dtype
+// (`torch.set_default_dtype(torch.float64)`, so no dtype suffix): the same number formats,
+// alignment, line wrapping at 80 columns, summarisation of large tensors and suffixes.
+// This follows torch/_tensor_str.py with its default print options.
+
+/// PyTorch's default print options (`torch.set_printoptions(profile="default")`).
+private enum PrintOptions {
+    static let precision = 4
+    static let threshold = 1000
+    static let edgeitems = 3
+    static let linewidth = 80
+}
+
+/// Renders `tensor` as PyTorch's `repr` does, e.g. `tensor([15., 18.])` or
+/// `tensor(91.5000, grad_fn=<MeanBackward0>)`.
+///
+/// - Parameters:
+///   - gradFn: The name of the node that produced the tensor; adds `grad_fn=<...>`.
+///   - requiresGrad: Adds `requires_grad=True` when there is no `gradFn` (a leaf).
+public func formatTorch(_ tensor: Tensor, gradFn: String? = nil, requiresGrad: Bool = false) -> String {
+    let prefix = "tensor("
+    let indent = prefix.count
+    var suffixes: [String] = []
+    let body: String
+    if tensor.count == 0 {
+        if tensor.rank != 1 { suffixes.append("size=(" + tensor.shape.map(String.init).joined(separator: ", ") + ")") }
+        body = "[]"
+    } else {
+        let summarize = tensor.count > PrintOptions.threshold
+        let formatter = TorchFormatter(summarize ? summarizedValues(tensor) : tensor.data)
+        body = TensorPrinter(tensor: tensor, formatter: formatter, summarize: summarize).render(indent: indent)
+    }
+    if let gradFn {
+        suffixes.append("grad_fn=<\(gradFn)>")
+    } else if requiresGrad {
+        suffixes.append("requires_grad=True")
+    }
+    return addSuffixes(prefix + body, suffixes, indent: indent)
+}
+
+extension Tensor: CustomStringConvertible {
+    /// The tensor as PyTorch prints it: `tensor([15., 18.])`.
+    public var description: String { formatTorch(self) }
+}
+
+extension Variable: CustomStringConvertible {
+    /// The variable as PyTorch prints it, with `grad_fn=<...>` or `requires_grad=True`.
+    public var description: String { formatTorch(value, gradFn: gradFn?.name, requiresGrad: requiresGrad) }
+}
+
+/// Chooses one number format for a whole tensor, as `torch._tensor_str._Formatter` does:
+/// integers as `3.`, otherwise 4 decimals, switching to scientific notation when the
+/// nonzero finite magnitudes span more than 1000x or leave [1e-4, 1e8].
+private struct TorchFormatter {
+    var intMode = true
+    var sciMode = false
+    var width = 1
+
+    init(_ values: [Double]) {
+        let finite = values.filter { $0.isFinite && $0 != 0 }
+        guard !finite.isEmpty else { return }
+        let magnitudes = finite.map { Swift.abs($0) }
+        let lo = magnitudes.min()!, hi = magnitudes.max()!
+        intMode = finite.allSatisfy { $0 == $0.rounded(.up) }
+        sciMode = hi / lo > 1000 || hi > 1e8 || lo < 1e-4
+        for value in finite {
+            let text = sciMode ? cFormat("%.\(PrintOptions.precision)e", value)
+                : intMode ? cFormat("%.0f", value) + "."
+                : cFormat("%.\(PrintOptions.precision)f", value)
+            width = Swift.max(width, text.count)
+        }
+    }
+
+    /// One element, right-aligned to the common width.
+    func format(_ value: Double) -> String {
+        var text: String
+        if value.isNaN {
+            text = "nan"
+        } else if value.isInfinite {
+            text = value < 0 ? "-inf" : "inf"
+        } else if sciMode {
+            text = cFormat("%.\(PrintOptions.precision)e", value)
+        } else if intMode {
+            text = cFormat("%.0f", value) + "."
+        } else {
+            text = cFormat("%.\(PrintOptions.precision)f", value)
+        }
+        if text.count < width { text = String(repeating: " ", count: width - text.count) + text }
+        return text
+    }
+}
+
+/// Lays a tensor out in nested brackets, wrapping rows at the line width.
+private struct TensorPrinter {
+    let tensor: Tensor
+    let formatter: TorchFormatter
+    let summarize: Bool
+
+    func render(indent: Int) -> String {
+        if tensor.rank == 0 { return formatter.format(tensor.data[0]) }
+        return render(dim: 0, offset: 0, indent: indent)
+    }
+
+    /// The sub-tensor starting at `offset` whose outermost dimension is `dim`.
+    private func render(dim: Int, offset: Int, indent: Int) -> String {
+        let size = tensor.shape[dim]
+        let step = Tensor.count(of: Array(tensor.shape[(dim + 1)...]))
+        let shown = shownIndices(size)
+        if dim == tensor.rank - 1 {
+            let elementsPerLine = Swift.max(1, (PrintOptions.linewidth - indent) / (formatter.width + 2))
+            let items = shown.map { $0.map { formatter.format(tensor.data[offset + $0]) } ?? " ..." }
+            let lines = stride(from: 0, to: items.count, by: elementsPerLine).map {
+                items[$0..<Swift.min($0 + elementsPerLine, items.count)].joined(separator: ", ")
+            }
+            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
+        }
+        let slices = shown.map { i in
+            i.map { render(dim: dim + 1, offset: offset + $0 * step, indent: indent + 1) } ?? "..."
+        }
+        let separator = "," + String(repeating: "\n", count: tensor.rank - dim - 1) + String(repeating: " ", count: indent + 1)
+        return "[" + slices.joined(separator: separator) + "]"
+    }
+
+    /// The indices printed along a dimension of `size`; nil marks the elided middle.
+    private func shownIndices(_ size: Int) -> [Int?] {
+        let edge = PrintOptions.edgeitems
+        guard summarize, size > 2 * edge else { return Array(0..<size) }
+        return Array(0..<edge) + [nil] + Array((size - edge)..<size)
+    }
+}
+
+/// The elements a summarised tensor shows (the edge items of every dimension), which alone
+/// decide the number format, as in PyTorch's `get_summarized_data`.
+private func summarizedValues(_ tensor: Tensor) -> [Double] {
+    guard tensor.rank > 0 else { return tensor.data }
+    let edge = PrintOptions.edgeitems
+    var offsets = [0]
+    for (dim, size) in tensor.shape.enumerated() {
+        let stride = Tensor.count(of: Array(tensor.shape[(dim + 1)...]))
+        let kept = size > 2 * edge ? Array(0..<edge) + Array((size - edge)..<size) : Array(0..<size)
+        offsets = offsets.flatMap { base in kept.map { base + $0 * stride } }
+    }
+    return offsets.map { tensor.data[$0] }
+}
+
+/// Appends `, suffix` after the tensor text, breaking the line when it would pass the width.
+private func addSuffixes(_ text: String, _ suffixes: [String], indent: Int) -> String {
+    var out = text
+    let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+    // PyTorch counts the last line as 2 longer than it is (its `rfind` arithmetic).
+    var lastLength = lastLine.count + 2
+    for suffix in suffixes {
+        if lastLength + suffix.count + 2 > PrintOptions.linewidth {
+            out += ",\n" + String(repeating: " ", count: indent) + suffix
+            lastLength = indent + suffix.count
+        } else {
+            out += ", " + suffix
+            lastLength += suffix.count + 2
+        }
+    }
+    return out + ")"
+}
+
+/// `value` formatted by C's printf with a one-number format such as `%.4f`.
+private func cFormat(_ format: String, _ value: Double) -> String {
+    var buffer = [CChar](repeating: 0, count: 512)
+    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    return String(cString: buffer)
+}

@@ -1,0 +1,120 @@
+import Autograd
+
+/// The outcome of one batch line: its JSON record and what the summary counts.
+struct BatchRecord {
+    enum Status { case ok, checkFailed, error }
+    let line: Int
+    let id: JSON
+    let json: JSON
+    let status: Status
+    /// For check requests: one entry per comparison, for TAP and JUnit.
+    let checks: [(name: String, passed: Bool, detail: String)]
+    /// The request's expression, or the error message, for reports.
+    let title: String
+}
+
+extension Request {
+    /// Reads a batch request object (schema in DESIGN.md, "Batch").
+    static func fromJSON(_ json: JSON) throws -> Request {
+        guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
+        // Fields gradcli does not know are ignored, as readers of its own output ignore them.
+        _ = fields
+        var request = Request()
+        if let command = json["command"], command != .null {
+            guard case .string(let name) = command, let parsed = Command(rawValue: name),
+                  ![.batch, .help].contains(parsed) else {
+                throw CLIError.usage("\"command\" must be one of grad, eval, jacobian, hessian, check, graph")
+            }
+            request.command = parsed
+        }
+        guard case .string(let expr)? = json["expr"] else { throw CLIError.usage("a request needs \"expr\", a string") }
+        request.source = expr
+        if let seed = json["seed"], seed != .null {
+            guard let value = seed.integerValue, value >= 0 else { throw CLIError.usage("\"seed\" must be a non-negative integer") }
+            request.seed = UInt64(value)
+        }
+        manualSeed(request.seed)
+        if let inputs = json["inputs"], inputs != .null {
+            guard case .object(let pairs) = inputs else { throw CLIError.usage("\"inputs\" must be an object of name -> value") }
+            for (name, value) in pairs {
+                guard Inputs.isIdentifier(name) else { throw CLIError.usage("\"inputs\": '\(name)' is not a valid input name") }
+                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name))
+            }
+        }
+        if let wrt = json["wrt"], wrt != .null { request.wrt = try strings(wrt, field: "wrt") }
+        if let retain = json["retain_grad"], retain != .null { request.retainGrad = try strings(retain, field: "retain_grad") }
+        if let g = json["grad_output"], g != .null {
+            request.gradOutput = g.stringValue ?? g.serialized
+        }
+        if let expect = json["expect"], expect != .null {
+            guard case .object(let pairs) = expect else { throw CLIError.usage("\"expect\" must be an object of name -> expression") }
+            request.expects = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.serialized) }
+        }
+        for (field, keyPath) in [("rtol", \Request.rtol), ("atol", \Request.atol), ("eps", \Request.eps)] {
+            guard let value = json[field], value != .null else { continue }
+            guard let x = value.doubleValue, x > 0, x.isFinite else { throw CLIError.usage("\"\(field)\" must be a positive number") }
+            request[keyPath: keyPath] = x
+        }
+        return request
+    }
+
+    private static func strings(_ json: JSON, field: String) throws -> [String] {
+        guard case .array(let items) = json, let names = Optional(items.compactMap(\.stringValue)), names.count == items.count else {
+            throw CLIError.usage("\"\(field)\" must be an array of names")
+        }
+        return names
+    }
+
+    /// Runs one batch line and builds its record; never throws.
+    static func runBatchLine(_ text: String, line: Int) -> BatchRecord {
+        var id = JSON.null
+        var title = ""
+        do {
+            let json: JSON
+            do { json = try JSONParser.parse(text) } catch let e as JSONError {
+                throw CLIError.usage("line \(line), column \(e.column): \(e.message)")
+            }
+            id = json["id"] ?? .null
+            let request = try fromJSON(json)
+            title = request.source
+            let report = try request.run()
+            let checks = report.check?.results.map { r in
+                (name: "d/d\(r.input) (\(r.kind))", passed: r.passed,
+                 detail: "max abs error \(r.maxAbsError), max rel error \(r.maxRelError)")
+            } ?? []
+            return BatchRecord(line: line, id: id, json: stamp(report.json, id: id, line: line),
+                               status: report.exitCode == 0 ? .ok : .checkFailed, checks: checks, title: title)
+        } catch {
+            let failure = GradCLI.cliError(error)
+            return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
+                               checks: [], title: title.isEmpty ? failure.message : title)
+        }
+    }
+
+    /// Adds `id` and `line` right after `schema`.
+    private static func stamp(_ json: JSON, id: JSON, line: Int) -> JSON {
+        guard case .object(var fields) = json else { return json }
+        fields.insert(contentsOf: [("id", id), ("line", .integer(line))], at: min(1, fields.count))
+        return .object(fields)
+    }
+}
+
+extension JSON {
+    var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    var doubleValue: Double? {
+        switch self {
+        case .number(let x): return x
+        case .integer(let i): return Double(i)
+        default: return nil
+        }
+    }
+
+    var integerValue: Int? {
+        guard let x = doubleValue, x == x.rounded(), abs(x) < 1e15 else { return nil }
+        return Int(x)
+    }
+}

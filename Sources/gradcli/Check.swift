@@ -1,0 +1,213 @@
+import Autograd
+import ExprParser
+
+/// One comparison of `check`: autograd's derivative against a hand-derived one (`expect`)
+/// or against central finite differences (`gradcheck`).
+struct CheckResult {
+    let input: String
+    let kind: String
+    let passed: Bool
+    let maxAbsError: Double
+    let maxRelError: Double
+    let worstIndex: [Int]
+    let expected: Tensor
+    let actual: Tensor
+    /// Why a comparison failed before any number was compared (a shape mismatch).
+    var problem: String?
+}
+
+/// A point where the one-sided differences disagree, and what autograd does there.
+struct CheckKink {
+    let input: String
+    let index: [Int]
+    let leftSlope: Double
+    let rightSlope: Double
+    let autograd: Double
+    let consistent: Bool
+}
+
+/// Everything `check` found.
+struct CheckReport {
+    var results: [CheckResult] = []
+    var kinks: [CheckKink] = []
+    /// The conventions at kinks of the ops in the program, by op name.
+    var conventions: [(op: String, text: String)] = []
+
+    var passed: Bool { results.allSatisfy(\.passed) }
+
+    var json: JSON {
+        let results = self.results.map { r -> JSON in
+            var fields: [(String, JSON)] = [
+                ("input", .string(r.input)), ("kind", .string(r.kind)), ("passed", .bool(r.passed)),
+                ("max_abs_error", JSON(Tensor(r.maxAbsError))), ("max_rel_error", JSON(Tensor(r.maxRelError))),
+                ("worst_index", .array(r.worstIndex.map { .integer($0) })),
+                ("expected", JSON(r.expected)), ("actual", JSON(r.actual)),
+            ]
+            if let problem = r.problem { fields.append(("problem", .string(problem))) }
+            return .object(fields)
+        }
+        let kinks = self.kinks.map { k -> JSON in
+            .object([("input", .string(k.input)), ("index", .array(k.index.map { .integer($0) })),
+                     ("left_slope", JSON(Tensor(k.leftSlope))), ("right_slope", JSON(Tensor(k.rightSlope))),
+                     ("autograd", JSON(Tensor(k.autograd))), ("consistent", .bool(k.consistent))])
+        }
+        return .object([("passed", .bool(passed)), ("results", .array(results)), ("kinks", .array(kinks))])
+    }
+
+    func text(style: NumberStyle) -> String {
+        let n = style.string
+        var out = ""
+        for r in results {
+            let label = r.passed ? "PASS" : "FAIL"
+            if let problem = r.problem {
+                out += "\(label)  d/d\(r.input)  \(r.kind)  \(problem)\n"
+                continue
+            }
+            out += "\(label)  d/d\(r.input)  \(r.kind)  max abs error \(n(r.maxAbsError)), max rel error \(n(r.maxRelError))\n"
+            if !r.passed, r.actual.count > 0 {
+                let offset = r.worstIndex.enumerated().reduce(0) { $0 * r.actual.shape[$1.offset] + $1.element }
+                let other = r.kind == "expect" ? "expected" : "finite differences"
+                let place = r.worstIndex.isEmpty ? "" : "worst at \(describe(shape: r.worstIndex)): "
+                out += "      \(place)autograd \(n(r.actual.data[offset])), \(other) \(n(r.expected.data[offset]))\n"
+            }
+        }
+        for k in kinks {
+            out += "KINK  d/d\(k.input) at \(describe(shape: k.index)): one-sided slopes \(n(k.leftSlope)) (left) and \(n(k.rightSlope)) (right); autograd uses \(n(k.autograd))"
+            out += k.consistent ? ", PyTorch's convention at a kink\n" : ", which lies outside both slopes\n"
+        }
+        if !kinks.isEmpty {
+            for (op, text) in conventions { out += "      \(op): \(text)\n" }
+        }
+        let failed = results.filter { !$0.passed }.count
+        out += "\(results.count - failed) passed, \(failed) failed\n"
+        return out
+    }
+}
+
+extension Request {
+    func runCheck() throws -> Report {
+        let graph = try build(recordGraph: true)
+        var report = report(of: graph)
+        var check = CheckReport()
+        let differentiated = graph.differentiated
+        if expects.isEmpty {
+            check = try gradcheckAll(graph)
+        } else {
+            for (name, expr) in expects {
+                guard let leaf = differentiated.first(where: { $0.name == name })?.variable else {
+                    throw CLIError.usage("--expect names `\(name)`, which is not a differentiated input",
+                                         hint: "the differentiated inputs are " + differentiated.map(\.name).joined(separator: ", "))
+                }
+                check.results.append(try compareExpected(name: name, expr: expr, leaf: leaf, graph: graph))
+            }
+        }
+        check.conventions = conventions(in: graph.output)
+        report.check = check
+        return report
+    }
+
+    /// Autograd's derivative with respect to `leaf`: the gradient (scalar output), the
+    /// vector-Jacobian product (with --grad-output) or the full Jacobian.
+    private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
+        guard output.requiresGrad, dependsOn(output, leaf) else {
+            return Tensor.zeros(gradOutput == nil && output.value.count != 1 ? output.shape + leaf.shape : leaf.shape)
+        }
+        do {
+            if let v = try gradOutputValue(for: output) {
+                return try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]?.value
+                    ?? Tensor.zeros(leaf.shape)
+            }
+            if output.value.count == 1 {
+                return try grad(outputs: [output], inputs: [leaf], retainGraph: true, allowUnused: true)[0]?.value.reshaped(leaf.shape)
+                    ?? Tensor.zeros(leaf.shape)
+            }
+            return try jacobian(of: output, wrt: [leaf])[0]
+        } catch let error as OpError {
+            throw CLIError(error)
+        }
+    }
+
+    private func compareExpected(name: String, expr: String, leaf: Variable, graph: BuiltGraph) throws -> CheckResult {
+        let actual = try derivative(of: graph.output, wrt: leaf)
+        let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
+        let expected: Tensor
+        do {
+            let program = try Program.parse(expr)
+            expected = try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.value }
+        } catch let d as Diagnostic {
+            throw CLIError(d, source: expr, context: "--expect \(name)", color: color)
+        }
+        let rtol = self.rtol ?? 1e-7, atol = self.atol ?? 1e-9
+        guard expected.shape == actual.shape || (expected.count == 1 && actual.count == 1) else {
+            return CheckResult(input: name, kind: "expect", passed: false, maxAbsError: .nan, maxRelError: .nan, worstIndex: [],
+                               expected: expected, actual: actual,
+                               problem: "the expected derivative has shape \(describe(shape: expected.shape)), but autograd's has shape \(describe(shape: actual.shape))")
+        }
+        var passed = true, maxAbs = 0.0, maxRel = 0.0
+        var worst: (offset: Int, ratio: Double)?
+        for i in 0..<actual.count {
+            let a = actual.data[i], e = expected.data[i]
+            let same = a == e || (a.isNaN && e.isNaN)
+            let absError = same ? 0 : Swift.abs(a - e)
+            let relError = absError == 0 ? 0 : absError / Swift.abs(e)
+            if !same && !(absError <= atol + rtol * Swift.abs(e)) { passed = false }
+            maxAbs = absError.isNaN || maxAbs.isNaN ? .nan : max(maxAbs, absError)
+            maxRel = relError.isNaN || maxRel.isNaN ? .nan : max(maxRel, relError)
+            let ratio = absError.isNaN ? .infinity : absError / (atol + rtol * Swift.abs(e))
+            if worst == nil || ratio > worst!.ratio { worst = (i, ratio) }
+        }
+        return CheckResult(input: name, kind: "expect", passed: passed, maxAbsError: maxAbs, maxRelError: maxRel,
+                           worstIndex: worst.map { multiIndex($0.offset, shape: actual.shape) } ?? [],
+                           expected: expected.reshaped(actual.shape), actual: actual)
+    }
+
+    /// gradcheck of every differentiated input: the program is re-evaluated at shifted inputs.
+    private func gradcheckAll(_ graph: BuiltGraph) throws -> CheckReport {
+        let names = graph.leaves.map(\.name)
+        let wrt = graph.leaves.indices.filter { graph.leaves[$0].variable.requiresGrad }
+        var options = GradcheckOptions()
+        if let eps { options.eps = eps }
+        if let rtol { options.rtol = rtol }
+        if let atol { options.atol = atol }
+        let program = graph.program
+        let seed = gradOutput == nil ? nil : try gradOutputValue(for: graph.output)
+        let result: GradcheckResult
+        do {
+            result = try gradcheck({ leaves in
+                let output = try Evaluator(inputs: Array(zip(names, leaves)).map { ($0.0, $0.1) }).evaluate(program).output
+                // With --grad-output, check the vector-Jacobian product <v, output>.
+                guard let seed else { return output }
+                return try (output * seed).sum()
+            }, at: graph.leaves.map(\.variable.value), wrt: wrt, options: options)
+        } catch let d as Diagnostic {
+            throw CLIError(d, source: source, color: color)
+        } catch let error as OpError {
+            throw CLIError(error)
+        }
+        var check = CheckReport()
+        for r in result.inputs {
+            check.results.append(CheckResult(input: names[r.input], kind: "gradcheck", passed: r.passed,
+                                             maxAbsError: r.maxAbsError, maxRelError: r.maxRelError, worstIndex: r.worstIndex,
+                                             expected: r.numerical, actual: r.analytical))
+        }
+        check.kinks = result.kinks.map {
+            CheckKink(input: names[$0.input], index: $0.index, leftSlope: $0.leftSlope, rightSlope: $0.rightSlope,
+                      autograd: $0.analytical, consistent: $0.isConsistent)
+        }
+        return check
+    }
+
+    /// The kink conventions of the ops in the graph, once each, in graph order.
+    private func conventions(in output: Variable) -> [(op: String, text: String)] {
+        var seen = Set<String>()
+        var found: [(op: String, text: String)] = []
+        var stack = output.gradFn.map { [$0] } ?? []
+        var visited = Set<ObjectIdentifier>()
+        while let fn = stack.popLast() {
+            guard visited.insert(ObjectIdentifier(fn)).inserted else { continue }
+            if let kinks = fn.spec.kinks, seen.insert(fn.spec.name).inserted { found.append((fn.spec.name, kinks)) }
+            stack += fn.inputs.compactMap(\.gradFn)
+        }
+        return found
+    }
+}

@@ -1,0 +1,146 @@
+import Autograd
+import ExprParser
+
+/// The command line: arguments in, text or JSON out, an exit code back.
+enum GradCLI {
+    /// Runs the tool with `arguments` (without the program name) and returns the exit code.
+    static func main(_ arguments: [String]) -> Int32 {
+        let wantsJSON = arguments.contains("--json")
+        let color = Output.wantsColor(2)
+        do {
+            let invocation = try Invocation.parse(arguments)
+            return try run(invocation, color: color)
+        } catch let error as UsageError {
+            Output.err(Help.usageError(error))
+            if wantsJSON { Output.out(CLIError.usage(error.message).json.serialized + "\n") }
+            return 64
+        } catch {
+            let failure = cliError(error)
+            Output.err(failure.text)
+            if wantsJSON { Output.out(failure.json.serialized + "\n") }
+            return failure.exitCode
+        }
+    }
+
+    /// Any error as the CLI reports it.
+    static func cliError(_ error: Error) -> CLIError {
+        switch error {
+        case let e as CLIError: return e
+        case let e as OpError: return CLIError(e)
+        case let e as UsageError: return CLIError.usage(e.message)
+        default: return CLIError(code: "internal_error", message: "unexpected error: \(error)")
+        }
+    }
+
+    private static func run(_ invocation: Invocation, color: Bool) throws -> Int32 {
+        if invocation.flag("--version") {
+            Output.out(Help.version + "\n")
+            return 0
+        }
+        if invocation.flag("--help") {
+            Output.out(Help.text(for: invocation.commandWasGiven ? invocation.command : nil))
+            return 0
+        }
+        switch invocation.command {
+        case .help:
+            guard let topic = invocation.positionals.first else { Output.out(Help.text(for: nil)); return 0 }
+            if topic == "functions" { Output.out(Help.functions); return 0 }
+            guard let command = Command(rawValue: topic) else {
+                throw UsageError(message: "Unknown command '\(topic)'", command: .help)
+            }
+            Output.out(Help.text(for: command))
+            return 0
+        case .batch:
+            return try Batch.run(invocation)
+        default:
+            return try runExpression(invocation, color: color)
+        }
+    }
+
+    private static func runExpression(_ invocation: Invocation, color: Bool) throws -> Int32 {
+        var request = try makeRequest(invocation, color: color)
+        if invocation.flag("--dump-ast") {
+            do { Output.out(try Program.parse(request.source).sexpr + "\n") } catch let d as Diagnostic {
+                throw CLIError(d, source: request.source, color: color)
+            }
+            return 0
+        }
+        request.color = color
+        let report = try request.run()
+        if invocation.flag("--json") {
+            Output.out(report.json.serialized + "\n")
+        } else {
+            var style = NumberStyle()
+            if invocation.flag("--exact") { style.precision = nil }
+            if let p = invocation.value("--precision") {
+                guard let digits = Int(p), (1...17).contains(digits) else {
+                    throw UsageError(message: "The value '\(p)' is invalid for '--precision <n>' (expected 1 to 17)", command: invocation.command)
+                }
+                style.precision = digits
+            }
+            let torch = try format(invocation) == "torch"
+            Output.out(torch ? TorchFormat.report(report) : report.text(style: style, color: color))
+            for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
+        }
+        return report.exitCode
+    }
+
+    private static func format(_ invocation: Invocation) throws -> String {
+        let format = invocation.value("--format") ?? "text"
+        guard format == "text" || format == "torch" else {
+            throw UsageError(message: "The value '\(format)' is invalid for '--format <text|torch>'", command: invocation.command)
+        }
+        return format
+    }
+
+    /// Collects the program, inputs and options of an expression command into a request.
+    static func makeRequest(_ invocation: Invocation, color: Bool) throws -> Request {
+        var request = Request()
+        request.command = invocation.command
+        var positionals = invocation.positionals[...]
+        if let file = invocation.value("--file") {
+            request.source = try FileIO.readText(file)
+        } else if let expr = positionals.popFirst() {
+            request.source = expr == "-" ? try FileIO.readText("-") : expr
+        } else {
+            throw UsageError(message: "Missing expected argument '<expr>'", command: invocation.command)
+        }
+        let seedText = invocation.value("--seed") ?? "0"
+        guard let seed = UInt64(seedText) else {
+            throw UsageError(message: "The value '\(seedText)' is invalid for '--seed <n>'", command: invocation.command)
+        }
+        request.seed = seed
+        // One random stream per run, seeded once: inputs draw from it in the order given,
+        // then the program continues it.
+        manualSeed(seed)
+        if let path = invocation.value("--inputs") {
+            let text = try FileIO.readText(path)
+            let json: JSON
+            do { json = try JSONParser.parse(text) } catch let e as JSONError {
+                throw CLIError.value("\(path == "-" ? "<stdin>" : path):\(e.line):\(e.column): \(e.message)")
+            }
+            guard case .object(let pairs) = json else { throw CLIError.value("--inputs must hold a JSON object of name -> value") }
+            for (name, value) in pairs {
+                guard Inputs.isIdentifier(name) else { throw CLIError.value("--inputs: '\(name)' is not a valid input name") }
+                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, color: color))
+            }
+        }
+        for argument in Array(positionals) + invocation.values("--set") {
+            let (name, text) = try Inputs.assignment(argument)
+            request.setInput(name, try Inputs.tensor(from: text, name: name, color: color))
+        }
+        request.wrt = invocation.value("--wrt").map { $0.split(separator: ",").map { $0.trimmingSpaces } }
+        request.gradOutput = invocation.value("--grad-output")
+        request.retainGrad = invocation.values("--retain-grad")
+        request.expects = try invocation.values("--expect").map { try Inputs.assignment($0) }.map { ($0.name, $0.value) }
+        request.dot = invocation.flag("--dot")
+        for (option, keyPath) in [("--eps", \Request.eps), ("--rtol", \Request.rtol), ("--atol", \Request.atol)] {
+            guard let text = invocation.value(option) else { continue }
+            guard let x = Double(text), x > 0, x.isFinite else {
+                throw UsageError(message: "The value '\(text)' is invalid for '\(option) <x>' (expected a positive number)", command: invocation.command)
+            }
+            request[keyPath: keyPath] = x
+        }
+        return request
+    }
+}

@@ -1,0 +1,141 @@
+import Autograd
+import ExprParser
+
+extension Request {
+    /// Runs the request's command and reports what it computed.
+    func run() throws -> Report {
+        switch command {
+        case .eval: return try report(of: build(recordGraph: false))
+        case .grad: return try runGrad()
+        case .jacobian: return try runJacobian()
+        case .hessian: return try runHessian()
+        case .graph: return try runGraph()
+        case .check: return try runCheck()
+        case .batch, .help: throw CLIError(code: "internal_error", message: "'\(command.rawValue)' is not a request command")
+        }
+    }
+
+    /// The value part of a report, shared by every command.
+    func report(of graph: BuiltGraph) -> Report {
+        var report = Report(command: command, source: source)
+        report.value = graph.output.value
+        report.gradFn = graph.output.gradFn?.name
+        report.warnings = graph.warnings
+        for leaf in graph.leaves { report.inputShapes[leaf.name] = leaf.variable.shape }
+        return report
+    }
+
+    /// A warning for each differentiated input the output does not depend on.
+    func unusedWarning(_ name: String) -> Warning {
+        Warning(message: "input `\(name)` does not reach the output; its gradient is zero")
+    }
+
+    private func runGrad() throws -> Report {
+        let graph = try build(recordGraph: true)
+        var report = report(of: graph)
+        let retained = try retainedBindings(graph)
+        for (_, variable) in retained { variable.retainGrad() }
+        let output = graph.output
+        if output.requiresGrad {
+            let seed = try gradOutputValue(for: output)
+            if seed == nil && output.value.count != 1 {
+                throw CLIError.value("grad can be implicitly created only for scalar outputs",
+                                     hint: "the output has shape \(describe(shape: output.shape)); pass --grad-output with that shape for a vector-Jacobian product, or use `gradcli jacobian`")
+            }
+            do {
+                try GradMode.with(enabled: true) { try graph.anomaly.watch { try output.backward(gradient: seed) } }
+            } catch let error as OpError {
+                throw CLIError(error, hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
+            }
+        }
+        for (name, leaf) in graph.differentiated {
+            if let g = leaf.grad {
+                report.grads.append((name, g.value))
+            } else {
+                report.grads.append((name, Tensor.zeros(leaf.shape)))
+                report.warnings.append(unusedWarning(name))
+            }
+        }
+        for (name, variable) in retained {
+            report.retained.append((name, variable.grad?.value ?? Tensor.zeros(variable.shape)))
+        }
+        if let origin = graph.anomaly.backward {
+            report.warnings.append(Warning(
+                message: "\(origin.isNaN ? "NaN" : "an infinity") first appeared in the gradient computed by \(origin.gradFnName) (`\(origin.op)`)",
+                range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
+        }
+        return report
+    }
+
+    /// The bindings named by `--retain-grad`, checked to exist.
+    private func retainedBindings(_ graph: BuiltGraph) throws -> [(String, Variable)] {
+        try retainGrad.map { name in
+            if let binding = graph.bindings.last(where: { $0.name == name }) { return (name, binding.value) }
+            if let leaf = graph.leaves.first(where: { $0.name == name }) { return (name, leaf.variable) }
+            let known = graph.bindings.map(\.name)
+            throw CLIError.usage("--retain-grad names `\(name)`, which is not a binding of the program",
+                                 hint: known.isEmpty ? "bind it in the program, e.g. `\(name) = ...; ...`" : "the bindings are " + known.joined(separator: ", "))
+        }
+    }
+
+    private func runJacobian() throws -> Report {
+        let graph = try build(recordGraph: true)
+        var report = report(of: graph)
+        let inputs = graph.differentiated
+        let blocks: [Tensor]
+        if graph.output.requiresGrad {
+            do { blocks = try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
+        } else {
+            blocks = inputs.map { Tensor.zeros(graph.output.shape + $0.variable.shape) }
+        }
+        for ((name, leaf), block) in zip(inputs, blocks) {
+            report.jacobian.append((name, block))
+            if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
+        }
+        return report
+    }
+
+    private func runHessian() throws -> Report {
+        let graph = try build(recordGraph: true)
+        guard graph.output.value.count == 1 else {
+            throw CLIError.value("hessian needs a scalar output, but the output has shape \(describe(shape: graph.output.shape))",
+                                 hint: "reduce it (sum, mean) or use `gradcli jacobian`")
+        }
+        var report = report(of: graph)
+        let inputs = graph.differentiated
+        let blocks: [[Tensor]]
+        if graph.output.requiresGrad {
+            do { blocks = try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
+        } else {
+            blocks = inputs.map { a in inputs.map { b in Tensor.zeros(a.variable.shape + b.variable.shape) } }
+        }
+        for (i, (name, leaf)) in inputs.enumerated() {
+            report.hessian.append((name, zip(inputs, blocks[i]).map { ($0.name, $1) }))
+            if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
+        }
+        return report
+    }
+
+    private func runGraph() throws -> Report {
+        let graph = try build(recordGraph: true)
+        var report = report(of: graph)
+        let printer = GraphPrinter(source: source, leaves: graph.leaves)
+        report.graph = dot ? printer.dot(graph.output) : printer.tree(graph.output)
+        return report
+    }
+}
+
+/// True when `leaf` is reachable backwards from `output` through the graph.
+func dependsOn(_ output: Variable, _ leaf: Variable) -> Bool {
+    if output === leaf { return true }
+    var stack = output.gradFn.map { [$0] } ?? []
+    var seen = Set<ObjectIdentifier>()
+    while let fn = stack.popLast() {
+        guard seen.insert(ObjectIdentifier(fn)).inserted else { continue }
+        for input in fn.inputs {
+            if input === leaf { return true }
+            if let next = input.gradFn { stack.append(next) }
+        }
+    }
+    return false
+}

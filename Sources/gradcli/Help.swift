@@ -1,0 +1,77 @@
+import Autograd
+
+/// Help text, laid out as swift-argument-parser lays it out.
+enum Help {
+    static let version = "gradcli 0.1.0"
+    static let overview = "A command-line gradient calculator with PyTorch's autograd semantics."
+
+    /// Pads `left` to a column so descriptions line up.
+    private static func row(_ left: String, _ right: String) -> String {
+        let column = 26
+        let label = "  " + left
+        return label.count < column ? label + String(repeating: " ", count: column - label.count) + right
+                                    : label + "\n" + String(repeating: " ", count: column) + right
+    }
+
+    private static func optionsSection(for command: Command) -> [String] {
+        OptionSpec.table.filter { $0.commands.contains(command) }.map { spec in
+            row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.help)
+        }
+    }
+
+    private static func argumentsSection(for command: Command) -> [String] {
+        switch command {
+        case .batch: return [row("<file>", "JSON Lines requests, one per line ('-' or omitted: stdin).")]
+        case .help: return [row("<command>", "The command to describe, or 'functions' for the function list.")]
+        default:
+            return [row("<expr>", "The program, e.g. 'mean(3*(a+3)^2)' ('-' reads it from stdin)."),
+                    row("<name=value>", "An input: a number, a tensor literal '[[1,2],[3,4]]', a factory 'randn(3)', the shorthand 2,3 for a vector, or @file (.json, .npy, .csv).")]
+        }
+    }
+
+    /// The help of `command`, or the top-level help when nil.
+    static func text(for command: Command?) -> String {
+        let shown = command ?? .grad
+        var lines = ["OVERVIEW: " + (command?.abstract ?? overview), ""]
+        if command == nil {
+            lines += ["USAGE: " + Command.grad.usage, "       gradcli <subcommand>", ""]
+        } else {
+            lines += ["USAGE: " + shown.usage, ""]
+        }
+        lines += ["ARGUMENTS:"] + argumentsSection(for: shown) + [""]
+        lines += ["OPTIONS:"] + optionsSection(for: shown) + [""]
+        if command == nil {
+            lines += ["SUBCOMMANDS:"]
+            lines += Command.allCases.map { row($0 == .grad ? "grad (default)" : $0.rawValue, $0.abstract) }
+            lines += [""]
+        }
+        lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
+        if command == nil {
+            lines += ["  See 'gradcli help <subcommand>' for detailed help, and 'gradcli help functions' for the functions."]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every function of the expression language, from the op registry.
+    static var functions: String {
+        var lines = ["FUNCTIONS (PyTorch names; a torch., torch.nn.functional. or F. prefix is accepted):", ""]
+        for spec in Registry.all {
+            let params = spec.params.map { p -> String in
+                guard let d = p.defaultValue else { return p.name }
+                return "\(p.name)=\(d)"
+            }.joined(separator: ", ")
+            var summary = spec.summary
+            if !spec.aliases.isEmpty { summary += " (also " + spec.aliases.joined(separator: ", ") + ")" }
+            lines.append(row("\(spec.name)(\(params))", summary))
+        }
+        lines += ["", "Operators, loosest first: comparisons < <= > >= == !=; + -; * / @; unary - +; ^ and ** (right-assoc).",
+                  "Constants: pi e inf nan true false. Postfix: f(x), x.f(), x.T, x[i], x[i, j], x[a:b]."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A usage error as swift-argument-parser prints it.
+    static func usageError(_ error: UsageError) -> String {
+        let command = error.command
+        return "Error: \(error.message)\nUsage: \(command.usage)\n  See 'gradcli help\(command == .grad ? "" : " " + command.rawValue)' for more information.\n"
+    }
+}

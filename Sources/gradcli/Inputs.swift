@@ -1,0 +1,126 @@
+import Autograd
+import ExprParser
+
+/// Turns the ways a user can give an input value into tensors: a constant expression,
+/// the shell-safe shorthand `2,3`, a JSON value, or `@file` (.json, .npy, .csv).
+enum Inputs {
+    /// Splits `NAME=VALUE`, checking that NAME is an identifier.
+    static func assignment(_ argument: String) throws -> (name: String, value: String) {
+        guard let eq = argument.firstIndex(of: "=") else {
+            throw CLIError.usage("expected an input as NAME=VALUE, got '\(argument)'")
+        }
+        let name = String(argument[..<eq])
+        guard isIdentifier(name) else {
+            throw CLIError.usage("'\(name)' is not a valid input name", hint: "names are letters, digits and _, not starting with a digit")
+        }
+        return (name, String(argument[argument.index(after: eq)...]))
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    /// The tensor a command-line value stands for.
+    static func tensor(from text: String, name: String, color: Bool) throws -> Tensor {
+        if text.hasPrefix("@") { return try load(file: String(text.dropFirst()), name: name) }
+        if let vector = shorthand(text) { return vector }
+        do {
+            return try evaluateConstant(text)
+        } catch let diagnostic as Diagnostic {
+            throw CLIError(diagnostic, source: text, context: "the value of input `\(name)`", color: color)
+        }
+    }
+
+    /// `2,3` or `1.5,-2,1e-3`: a comma-separated list of plain numbers is a vector.
+    static func shorthand(_ text: String) -> Tensor? {
+        guard text.contains(","), !text.contains("[") else { return nil }
+        var values: [Double] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = part.trimmingSpaces
+            guard let x = Double(trimmed) else { return nil }
+            values.append(x)
+        }
+        return Tensor(values)
+    }
+
+    /// Reads an input from a file, by its extension.
+    static func load(file path: String, name: String) throws -> Tensor {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".npy") { return try Npy.decode(FileIO.read(path), path: path) }
+        let text = try FileIO.readText(path)
+        if lower.hasSuffix(".csv") { return try csv(text, path: path) }
+        if lower.hasSuffix(".json") {
+            do {
+                return try tensor(fromJSON: JSONParser.parse(text), name: name)
+            } catch let error as JSONError {
+                throw CLIError.value("\(path):\(error.line):\(error.column): \(error.message)")
+            }
+        }
+        throw CLIError.usage("cannot tell the format of '\(path)'", hint: "use a .json, .npy or .csv file")
+    }
+
+    /// A tensor from JSON: a number, nested arrays of equal lengths, the strings
+    /// "NaN"/"Infinity"/"-Infinity", or a string holding a constant expression.
+    static func tensor(fromJSON json: JSON, name: String, color: Bool = false) throws -> Tensor {
+        if case .string(let text) = json, !["NaN", "Infinity", "-Infinity"].contains(text) {
+            return try tensor(from: text, name: name, color: color)
+        }
+        // Walk level by level: the shape is fixed by the first element at each depth.
+        var shape: [Int] = []
+        var level = [json]
+        while case .array(let first)? = level.first {
+            shape.append(first.count)
+            var next: [JSON] = []
+            next.reserveCapacity(level.count * first.count)
+            for item in level {
+                guard case .array(let items) = item, items.count == first.count else {
+                    throw CLIError.value("input `\(name)`: nested lists must be rectangular (expected \(first.count) elements at depth \(shape.count))")
+                }
+                next += items
+            }
+            level = next
+            if first.isEmpty { break }
+        }
+        let values = try level.map { item -> Double in
+            switch item {
+            case .number(let x): return x
+            case .integer(let i): return Double(i)
+            case .string("NaN"): return .nan
+            case .string("Infinity"): return .infinity
+            case .string("-Infinity"): return -.infinity
+            default: throw CLIError.value("input `\(name)`: expected numbers, found \(item.serialized)")
+            }
+        }
+        return Tensor(shape: shape, data: values)
+    }
+
+    /// A CSV file of numbers: one line is a vector, several lines a matrix.
+    static func csv(_ text: String, path: String) throws -> Tensor {
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        var rows: [[Double]] = []
+        for (number, line) in lines.enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+            let values = cells.compactMap(Double.init)
+            guard values.count == cells.count else {
+                if number == 0 && rows.isEmpty { continue } // a header line
+                throw CLIError.value("\(path):\(number + 1): expected comma-separated numbers")
+            }
+            if let width = rows.first?.count, width != values.count {
+                throw CLIError.value("\(path):\(number + 1): expected \(width) values, found \(values.count)")
+            }
+            rows.append(values)
+        }
+        guard let width = rows.first?.count else { throw CLIError.value("\(path): no numbers found") }
+        return rows.count == 1 ? Tensor(rows[0]) : Tensor(shape: [rows.count, width], data: rows.flatMap { $0 })
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}

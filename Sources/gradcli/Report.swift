@@ -1,0 +1,119 @@
+import Autograd
+
+/// What a command computed, rendered either as JSON (schema 1) or as text for people.
+struct Report {
+    var command: Command
+    var source: String
+    var value: Tensor?
+    var gradFn: String?
+    var grads: [(name: String, value: Tensor)] = []
+    var retained: [(name: String, value: Tensor)] = []
+    var jacobian: [(name: String, value: Tensor)] = []
+    var hessian: [(name: String, blocks: [(name: String, value: Tensor)])] = []
+    /// The leaves' shapes, for labelling Jacobian and Hessian tables.
+    var inputShapes: [String: [Int]] = [:]
+    var check: CheckReport?
+    /// The graph command's rendering (tree or DOT).
+    var graph: String?
+    var warnings: [Warning] = []
+
+    /// 0 unless a check failed.
+    var exitCode: Int32 { check.map { $0.passed ? 0 : 1 } ?? 0 }
+
+    // MARK: JSON
+
+    var json: JSON {
+        var fields: [(String, JSON)] = [("schema", .integer(1)), ("command", .string(command.rawValue)), ("expr", .string(source))]
+        if let value {
+            fields += [("value", JSON(value)), ("shape", JSON(shape: value.shape)), ("grad_fn", gradFn.map(JSON.string) ?? .null)]
+        }
+        func table(_ entries: [(name: String, value: Tensor)]) -> JSON { .object(entries.map { ($0.name, JSON($0.value)) }) }
+        if command == .grad { fields.append(("grad", table(grads))) }
+        if !retained.isEmpty { fields.append(("retained", table(retained))) }
+        if command == .jacobian { fields.append(("jacobian", table(jacobian))) }
+        if command == .hessian { fields.append(("hessian", .object(hessian.map { ($0.name, table($0.blocks)) }))) }
+        if let check { fields.append(("check", check.json)) }
+        if let graph { fields.append(("graph", .string(graph))) }
+        fields.append(("warnings", .array(warnings.map { $0.json(source: source) })))
+        return .object(fields)
+    }
+
+    // MARK: Text
+
+    func text(style: NumberStyle, color: Bool) -> String {
+        var out = ""
+        if let graph { return graph }
+        let printer = TensorText(style: style)
+        if let value, command != .check {
+            var note = "shape \(describe(shape: value.shape))"
+            if let gradFn { note += ", grad_fn=<\(gradFn)>" }
+            out += block("value", printer.render(value), note: note)
+        }
+        for (name, g) in grads where command == .grad { out += block("grad \(name)", printer.render(g), note: "shape \(describe(shape: g.shape))") }
+        for (name, g) in retained { out += block("grad \(name) (retained)", printer.render(g), note: "shape \(describe(shape: g.shape))") }
+        let outShape = value?.shape ?? []
+        for (name, j) in jacobian {
+            let inShape = inputShapes[name] ?? []
+            out += "jacobian d(output)/d(\(name))  shape \(describe(shape: j.shape)): rows = output \(describe(shape: outShape)), columns = \(name) \(describe(shape: inShape))\n"
+            out += MatrixTable(style: style).render(j, rows: ("out", outShape), columns: (name, inShape)) + "\n"
+        }
+        for (first, blocks) in hessian {
+            for (second, h) in blocks {
+                out += "hessian d2(output)/d(\(first))d(\(second))  shape \(describe(shape: h.shape)): rows = \(first), columns = \(second)\n"
+                out += MatrixTable(style: style).render(h, rows: (first, inputShapes[first] ?? []), columns: (second, inputShapes[second] ?? [])) + "\n"
+            }
+        }
+        if let check { out += check.text(style: style) }
+        return out
+    }
+
+    /// `label = value   (note)` on one line, or the label line then the block for matrices.
+    private func block(_ label: String, _ rendered: String, note: String) -> String {
+        if rendered.contains("\n") { return "\(label)  (\(note)) =\n\(rendered)\n" }
+        return "\(label) = \(rendered)   (\(note))\n"
+    }
+}
+
+/// A Jacobian-like tensor laid out as a matrix with labelled rows and columns:
+/// rows are the elements of the first part of the shape, columns of the second.
+struct MatrixTable {
+    var style: NumberStyle
+    /// Wider tables fall back to nested brackets.
+    var maxColumns = 12
+    var maxRows = 200
+
+    func render(_ tensor: Tensor, rows: (name: String, shape: [Int]), columns: (name: String, shape: [Int])) -> String {
+        let rowCount = Tensor.count(of: rows.shape), columnCount = Tensor.count(of: columns.shape)
+        guard columnCount <= maxColumns, rowCount <= maxRows, rowCount * columnCount == tensor.count else {
+            return TensorText(style: style).render(tensor)
+        }
+        func label(_ name: String, _ shape: [Int], _ offset: Int) -> String {
+            shape.isEmpty ? name : name + "[" + multiIndex(offset, shape: shape).map(String.init).joined(separator: ",") + "]"
+        }
+        let rowLabels = (0..<rowCount).map { label(rows.name, rows.shape, $0) }
+        let columnLabels = (0..<columnCount).map { label(columns.name, columns.shape, $0) }
+        let cells = tensor.data.map(style.string)
+        let labelWidth = rowLabels.map(\.count).max() ?? 0
+        let widths = (0..<columnCount).map { c in
+            max(columnLabels[c].count, (0..<rowCount).map { cells[$0 * columnCount + c].count }.max() ?? 0)
+        }
+        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        var lines = [String(repeating: " ", count: labelWidth) + zip(columnLabels, widths).map { "  " + pad($0, $1) }.joined()]
+        for r in 0..<rowCount {
+            lines.append(rowLabels[r] + String(repeating: " ", count: labelWidth - rowLabels[r].count)
+                         + (0..<columnCount).map { "  " + pad(cells[r * columnCount + $0], widths[$0]) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The multi-index of the element at row-major `offset` in a tensor of `shape`.
+func multiIndex(_ offset: Int, shape: [Int]) -> [Int] {
+    var rest = offset
+    var index = [Int](repeating: 0, count: shape.count)
+    for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] > 0 {
+        index[i] = rest % shape[i]
+        rest /= shape[i]
+    }
+    return index
+}

@@ -1,0 +1,117 @@
+import Autograd
+import ExprParser
+
+/// One thing to compute: a command, a program and its inputs. The command line and each
+/// line of a batch both become a `Request`, and both run through `Request.run`.
+struct Request {
+    var command: Command = .grad
+    var source: String = ""
+    /// Inputs in the order given; a later value for the same name replaces an earlier one.
+    var inputs: [(name: String, value: Tensor)] = []
+    var wrt: [String]?
+    /// The gradient vector, as an expression that may use the inputs (`--grad-output m`).
+    var gradOutput: String?
+    var retainGrad: [String] = []
+    /// Hand-derived derivatives by input name, as expressions of the inputs.
+    var expects: [(name: String, expr: String)] = []
+    var eps: Double?
+    var rtol: Double?
+    var atol: Double?
+    /// The seed of the random stream that `rand`/`randn` in inputs and program draw from.
+    var seed: UInt64 = 0
+    /// For `graph`: Graphviz DOT instead of a tree.
+    var dot = false
+    /// Colour in caret diagnostics.
+    var color = false
+
+    /// Sets an input, replacing an earlier value of the same name.
+    mutating func setInput(_ name: String, _ value: Tensor) {
+        if let i = inputs.firstIndex(where: { $0.name == name }) { inputs.remove(at: i) }
+        inputs.append((name, value))
+    }
+}
+
+/// A warning attached to a result, optionally pointing into the program.
+struct Warning {
+    let message: String
+    var range: SourceRange?
+
+    func json(source: String) -> JSON {
+        var fields: [(String, JSON)] = [("message", .string(message))]
+        if let range {
+            let start = DiagnosticRenderer.lineColumn(of: range.start, in: source)
+            let end = DiagnosticRenderer.lineColumn(of: range.end, in: source)
+            fields += [("line", .integer(start.line)), ("column", .integer(start.column))]
+            if end.line == start.line { fields.append(("end_column", .integer(end.column))) }
+        }
+        return .object(fields)
+    }
+
+    func text(source: String, color: Bool) -> String {
+        guard let range else { return "warning: \(message)\n" }
+        let diagnostic = Diagnostic(code: .valueError, message: message, range: range, severity: .warning)
+        return DiagnosticRenderer.render(diagnostic, source: source, color: color)
+    }
+}
+
+/// The graph a request built: the program's output and the leaves made from its inputs.
+struct BuiltGraph {
+    let program: Program
+    let output: Variable
+    let leaves: [(name: String, variable: Variable)]
+    let bindings: [(name: String, value: Variable)]
+    let anomaly: AnomalyRecorder
+    var warnings: [Warning]
+
+    /// The leaves gradients are taken with respect to.
+    var differentiated: [(name: String, variable: Variable)] { leaves.filter { $0.variable.requiresGrad } }
+}
+
+extension Request {
+    /// Parses the program, turns inputs into leaves and evaluates it once.
+    func build(recordGraph: Bool) throws -> BuiltGraph {
+        let program: Program
+        do { program = try Program.parse(source) } catch let d as Diagnostic {
+            throw CLIError(d, source: source, color: color)
+        }
+        let names = inputs.map(\.name)
+        for name in wrt ?? [] where !names.contains(name) {
+            throw CLIError.usage("--wrt names `\(name)`, which is not an input",
+                                 hint: names.isEmpty ? "give it a value, e.g. \(name)=1" : "the inputs are " + names.joined(separator: ", "))
+        }
+        let leaves = inputs.map { input in
+            (name: input.name, variable: Variable(input.value, requiresGrad: recordGraph && (wrt?.contains(input.name) ?? true)))
+        }
+        let anomaly = AnomalyRecorder()
+        let evaluation: Evaluation
+        do {
+            evaluation = try anomaly.watch {
+                try GradMode.with(enabled: recordGraph) {
+                    try Evaluator(inputs: leaves.map { ($0.name, $0.variable) }).evaluate(program)
+                }
+            }
+        } catch let d as Diagnostic {
+            throw CLIError(d, source: source, color: color)
+        }
+        var warnings = evaluation.warnings.map { Warning(message: $0.message, range: $0.range) }
+        if let origin = anomaly.forward {
+            warnings.append(Warning(message: "\(origin.isNaN ? "NaN" : "an infinity") first appeared in the value of `\(origin.op)`",
+                                    range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
+        }
+        return BuiltGraph(program: program, output: evaluation.output, leaves: leaves, bindings: evaluation.bindings,
+                          anomaly: anomaly, warnings: warnings)
+    }
+
+    /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.
+    func gradOutputValue(for output: Variable) throws -> Variable? {
+        guard let gradOutput else { return nil }
+        if let vector = Inputs.shorthand(gradOutput) { return Variable(vector) }
+        let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
+        do {
+            let program = try Program.parse(gradOutput)
+            return try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.detached() }
+        } catch let d as Diagnostic {
+            throw CLIError(d, source: gradOutput, context: "--grad-output", color: color)
+        }
+    }
+}

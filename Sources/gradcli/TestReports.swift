@@ -1,0 +1,73 @@
+/// Reports of a batch for CI systems: TAP version 14 and JUnit XML. Every request is a
+/// test point; a check request passes when all its comparisons pass.
+enum TestReports {
+    static func tap(_ records: [BatchRecord]) -> String {
+        var out = "TAP version 14\n1..\(records.count)\n"
+        for (i, record) in records.enumerated() {
+            let ok = record.status == .ok
+            out += "\(ok ? "ok" : "not ok") \(i + 1) - line \(record.line)\(describeID(record.id)): \(escapeTAP(record.title))\n"
+            if !ok {
+                out += "  ---\n"
+                if record.status == .error, let error = record.json["error"] {
+                    out += "  code: \(error["code"]?.stringValue ?? "error")\n"
+                    out += "  message: \(yamlString(error["message"]?.stringValue ?? ""))\n"
+                }
+                for check in record.checks where !check.passed {
+                    out += "  failed: \(yamlString(check.name + ": " + check.detail))\n"
+                }
+                out += "  ...\n"
+            }
+        }
+        return out
+    }
+
+    static func junit(_ records: [BatchRecord]) -> String {
+        let failures = records.filter { $0.status == .checkFailed }.count
+        let errors = records.filter { $0.status == .error }.count
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites tests=\"\(records.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        out += "  <testsuite name=\"gradcli batch\" tests=\"\(records.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        for record in records {
+            let name = xml("line \(record.line)\(describeID(record.id)): \(record.title)")
+            out += "    <testcase classname=\"gradcli.batch\" name=\"\(name)\""
+            switch record.status {
+            case .ok:
+                out += "/>\n"
+            case .checkFailed:
+                let detail = record.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }.joined(separator: "\n")
+                out += ">\n      <failure message=\"check failed\">\(xml(detail))</failure>\n    </testcase>\n"
+            case .error:
+                let message = record.json["error"]?["message"]?.stringValue ?? "error"
+                let code = record.json["error"]?["code"]?.stringValue ?? "error"
+                out += ">\n      <error type=\"\(xml(code))\" message=\"\(xml(message))\"/>\n    </testcase>\n"
+            }
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    private static func describeID(_ id: JSON) -> String { id == .null ? "" : " (id \(id.serialized))" }
+
+    private static func escapeTAP(_ s: String) -> String {
+        s.replacingAll("\n", with: " ").replacingAll("#", with: "\\#")
+    }
+
+    private static func yamlString(_ s: String) -> String { JSON.string(s).serialized }
+
+    static func xml(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case _ where c.value < 0x20 && c != "\t": out += "?"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

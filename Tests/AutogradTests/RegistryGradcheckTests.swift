@@ -1,0 +1,90 @@
+import Testing
+@testable import Autograd
+
+/// One registry entry and one of its samples, named for the test report.
+struct RegistryCase: CustomTestStringConvertible, Sendable {
+    let op: String
+    let sample: Int
+    var testDescription: String { "\(op) sample \(sample)" }
+
+    /// Every sample of every differentiable entry.
+    static var all: [RegistryCase] {
+        Registry.all.filter(\.isDifferentiable).flatMap { spec in
+            spec.samples.indices.map { RegistryCase(op: spec.name, sample: $0) }
+        }
+    }
+}
+
+/// A seed fixed by the op's name and sample (FNV-1a; `hashValue` changes between runs).
+private func seed(_ c: RegistryCase) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in c.op.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return h &+ UInt64(c.sample)
+}
+
+/// Uniform random inputs in the sample's range, with its fixed values in place.
+private func inputs(for sample: OpSample, seed: UInt64) -> [Tensor] {
+    var generator = RandomGenerator(seed: seed)
+    let lo = sample.range.lowerBound, width = sample.range.upperBound - sample.range.lowerBound
+    return sample.shapes.enumerated().map { i, shape in
+        sample.fixed[i] ?? Tensor(shape: shape, data: (0..<Tensor.count(of: shape)).map { _ in
+            lo + width * generator.nextUniform()
+        })
+    }
+}
+
+/// What a failed check looked like, for the test report.
+private func explain(_ result: GradcheckResult, _ xs: [Tensor]) -> String {
+    var lines = ["inputs: " + xs.map(\.description).joined(separator: "; ")]
+    for r in result.inputs where !r.passed {
+        let offset = r.worstIndex.isEmpty ? 0 : zip(r.worstIndex, Tensor.strides(of: r.analytical.shape)).map(*).reduce(0, +)
+        lines.append("input \(r.input): worst index \(r.worstIndex) analytical \(r.analytical.data[offset]) numerical \(r.numerical.data[offset]); max abs error \(r.maxAbsError), max rel error \(r.maxRelError)")
+    }
+    for k in result.kinks {
+        lines.append("kink at input \(k.input) \(k.index): left \(k.leftSlope) right \(k.rightSlope) analytical \(k.analytical)")
+    }
+    return lines.joined(separator: "\n")
+}
+
+@Suite struct RegistryGradcheckTests {
+    /// The registry-wide check: every sample of every differentiable op passes gradcheck
+    /// (first order) and gradcheck of its VJP (second order, through double backward).
+    @Test(arguments: RegistryCase.all)
+    func registryEntryPassesGradcheck(_ c: RegistryCase) throws {
+        let spec = try #require(Registry.lookup(c.op))
+        let sample = spec.samples[c.sample]
+        let xs = inputs(for: sample, seed: seed(c))
+        let wrt = xs.indices.filter { !sample.constantInputs.contains($0) }
+        let f = { (vars: [Variable]) throws -> Variable in try apply(spec, vars, sample.attrs) }
+
+        let first = try gradcheck(f, at: xs, wrt: wrt)
+        #expect(first.passed, "first order: \(explain(first, xs))")
+        let second = try gradgradcheck(f, at: xs, wrt: wrt, seed: seed(c))
+        #expect(second.passed, "second order: \(explain(second, xs))")
+    }
+
+    /// A new differentiable op cannot skip the check above by having no samples.
+    @Test func everyDifferentiableEntryHasASample() {
+        let missing = Registry.all.filter { $0.isDifferentiable && $0.samples.isEmpty }.map(\.name)
+        #expect(missing.isEmpty, "differentiable ops without samples: \(missing)")
+    }
+
+    /// Each sample fits its op: the forward pass runs on it and some input is perturbed.
+    @Test func everySampleRunsAndChecksSomething() throws {
+        for spec in Registry.all where spec.isDifferentiable {
+            for (i, sample) in spec.samples.enumerated() {
+                let xs = inputs(for: sample, seed: 1)
+                #expect(throws: Never.self, "\(spec.name) sample \(i)") { _ = try apply(spec, xs.map { Variable($0) }, sample.attrs) }
+                #expect(sample.constantInputs.count < sample.shapes.count, "\(spec.name) sample \(i) perturbs no input")
+            }
+        }
+    }
+
+    /// Comparisons are not differentiable: no graph, even from inputs that require grad.
+    @Test func comparisonOutputsDoNotRequireGrad() throws {
+        for spec in Ops.comparisons {
+            let out = try apply(spec, [Variable([1, 2], requiresGrad: true), Variable([2, 1], requiresGrad: true)])
+            #expect(!out.requiresGrad && out.gradFn == nil, "\(spec.name)")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// `gradcli batch`: one output line per request, in order, with ids and line numbers.
+@Suite struct BatchTests {
+    /// 10,000 requests of which one in ten is malformed.
+    static let requests: String = (1...10_000).map { i -> String in
+        if i % 10 == 0 { return "{\"id\": \(i), \"expr\": " } // truncated JSON
+        return "{\"id\": \(i), \"expr\": \"x^3*sin(x) + mean(y*x)\", \"inputs\": {\"x\": \(Double(i) / 1000), \"y\": [1, 2, 3]}}"
+    }.joined(separator: "\n") + "\n"
+
+    @Test func tenThousandRequestsInOrder() throws {
+        let result = try CLI.run(["batch"], stdin: Self.requests)
+        #expect(result.exitCode == 65, "a malformed line makes the run exit 65")
+        let lines = result.stdout.split(separator: "\n")
+        try #require(lines.count == 10_000)
+        for (index, line) in lines.enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["line"] as? Int == index + 1)
+            if (index + 1) % 10 == 0 {
+                #expect((object["error"] as? [String: Any])?["code"] as? String == "usage_error")
+            } else {
+                #expect(object["id"] as? Int == index + 1)
+                #expect(object["grad"] is [String: Any])
+            }
+        }
+        #expect(result.stderr.contains("10000 requests: 9000 ran, 1000 failed to run"))
+    }
+
+    @Test func parallelOutputIsByteIdentical() throws {
+        let serial = try CLI.run(["batch", "-"], stdin: Self.requests)
+        let parallel = try CLI.run(["batch", "--jobs", "2"], stdin: Self.requests)
+        #expect(serial.stdout == parallel.stdout)
+        #expect(serial.exitCode == parallel.exitCode)
+    }
+
+    @Test func checksSuitePinsItsOutcome() throws {
+        let result = try CLI.run(["batch", "samples/checks.jsonl"])
+        #expect(result.exitCode == 1, "the suite holds one deliberately wrong derivation")
+        let records = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let failed = records.filter { ($0["check"] as? [String: Any])?["passed"] as? Bool == false }.map { $0["id"] as? String }
+        #expect(failed == ["wrong-product-rule"])
+        #expect(records.allSatisfy { $0["error"] == nil }, "\(result.stdout)")
+        #expect(result.stderr.contains("checks: 15 passed, 1 failed") || result.stderr.contains("passed, 1 failed"))
+    }
+
+    @Test func tapAndJUnitAreWellFormed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-junit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let junit = dir.appendingPathComponent("report.xml")
+        let result = try CLI.run(["batch", "samples/checks.jsonl", "--tap", "--junit", junit.path])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "TAP version 14")
+        let plan = try #require(lines.dropFirst().first)
+        #expect(plan.hasPrefix("1.."))
+        let count = Int(plan.dropFirst(3)) ?? -1
+        let points = lines.filter { $0.hasPrefix("ok ") || $0.hasPrefix("not ok ") }
+        #expect(points.count == count)
+        #expect(points.filter { $0.hasPrefix("not ok") }.count == 1)
+        #expect(points.first { $0.hasPrefix("not ok") }?.contains("wrong-product-rule") == true)
+        let document = try XMLDocument(contentsOf: junit)
+        let cases = try document.nodes(forXPath: "//testcase")
+        #expect(cases.count == count)
+        #expect(try document.nodes(forXPath: "//failure").count == 1)
+    }
+
+    @Test func emptyAndBlankLines() throws {
+        let result = try CLI.run(["batch"], stdin: "\n{\"expr\": \"x\", \"inputs\": {\"x\": 1}, \"command\": \"eval\"}\n\n")
+        #expect(result.exitCode == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["line"] as? Int == 2)
+        #expect(object["id"] is NSNull)
+    }
+}

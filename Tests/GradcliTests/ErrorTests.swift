@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// Each kind of bad input gets its exit code, a message on stderr pointing at the place,
+/// and with --json the error object on stdout.
+@Suite struct ErrorTests {
+    @Test func unknownOptionIsAUsageError() throws {
+        let result = try CLI.run(["x", "x=1", "--frobnicate"])
+        #expect(result.exitCode == 64)
+        #expect(result.stderr.hasPrefix("Error: Unknown option '--frobnicate'\nUsage: gradcli [grad] <expr>"))
+        #expect(result.stderr.contains("See 'gradcli help' for more information."))
+        let jacobian = try CLI.run(["jacobian", "x", "--retain-grad", "b"])
+        #expect(jacobian.exitCode == 64)
+        #expect(jacobian.stderr.contains("See 'gradcli help jacobian' for more information."))
+    }
+
+    @Test func missingExpressionAndValues() throws {
+        #expect(try CLI.run([]).exitCode == 64)
+        let missing = try CLI.run(["x", "x=1", "--wrt"])
+        #expect(missing.exitCode == 64)
+        #expect(missing.stderr.contains("Missing value for '--wrt <names>'"))
+        let notAnInput = try CLI.run(["x", "x=1", "--wrt", "y"])
+        #expect(notAnInput.exitCode == 64)
+        #expect(notAnInput.stderr.contains("`y`, which is not an input"))
+        let bad = try CLI.run(["x", "1x=1"])
+        #expect(bad.exitCode == 64)
+    }
+
+    @Test func parseErrorHasACaret() throws {
+        let (result, json) = try CLI.json(["mean(3*(a+3)^2", "a=2,3", "--json"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.hasPrefix("error: "))
+        #expect(result.stderr.contains(" --> 1:"))
+        #expect(result.stderr.contains("1 | mean(3*(a+3)^2"))
+        #expect(result.stderr.contains("^"))
+        let error = try #require(json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "parse_error")
+        #expect(error["line"] as? Int == 1)
+        #expect(error["column"] is Int)
+    }
+
+    @Test func unknownFunctionSuggestsTheClosest() throws {
+        let (result, json) = try CLI.json(["sqr(x)", "x=4", "--json"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("^^^"))
+        #expect(result.stderr.contains("did you mean `sqrt`?"))
+        let error = try #require(json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "name_error")
+        #expect(error["column"] as? Int == 1)
+        #expect(error["end_column"] as? Int == 4)
+        let variable = try CLI.run(["alph * 2", "alpha=1"])
+        #expect(variable.exitCode == 65)
+        #expect(variable.stderr.contains("did you mean `alpha`?"))
+    }
+
+    @Test func shapeErrorUnderlinesTheOperator() throws {
+        let (result, json) = try CLI.json(["ones(2,3) @ ones(2,3)", "--json"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("2x3 and 2x3"))
+        #expect(result.stderr.contains("          ^"))
+        let error = try #require(json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "shape_error")
+        #expect(error["column"] as? Int == 11)
+    }
+
+    @Test func badInputValuePointsIntoTheValue() throws {
+        let result = try CLI.run(["x", "x=[1, 2"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("the value of input `x`"))
+        #expect(result.stderr.contains("1 | [1, 2"))
+    }
+
+    @Test func unreadableFileIsAnIOError() throws {
+        let (result, json) = try CLI.json(["x", "x=@/nonexistent/x.json", "--json"])
+        #expect(result.exitCode == 66)
+        #expect(result.stderr.contains("cannot read '/nonexistent/x.json'"))
+        #expect((json["error"] as? [String: Any])?["code"] as? String == "io_error")
+        #expect(try CLI.run(["-f", "/nonexistent/prog.txt"]).exitCode == 66)
+    }
+
+    @Test func nestingPastTheLimitIsALimitError() throws {
+        let deep = String(repeating: "(", count: 100_000) + "x" + String(repeating: ")", count: 100_000)
+        let (result, json) = try CLI.json(["-", "x=1", "--json"], stdin: deep)
+        #expect(result.exitCode == 65)
+        #expect((json["error"] as? [String: Any])?["code"] as? String == "limit_error")
+    }
+
+    @Test func longFlatChainRuns() throws {
+        let chain = Array(repeating: "x", count: 100_000).joined(separator: "+")
+        let (result, json) = try CLI.json(["-", "x=1", "--json"], stdin: chain)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(json["value"] as? Double == 100_000)
+        #expect((json["grad"] as? [String: Any])?["x"] as? Double == 100_000)
+    }
+}
