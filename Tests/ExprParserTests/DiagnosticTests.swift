@@ -336,7 +336,6 @@ func rendered(_ source: String, inputs: [(String, Tensor)] = [("x", Tensor([1, 2
         let source = "\t\u{e9} + y"
         let d = Diagnostic.unknownVariable("y", suggestion: nil, at: SourceRange(start: 6, end: 7))
         #expect(DiagnosticRenderer.render(d, source: source, color: false).contains("  | \t    ^\n"))  // tab, then é + space + `+` + space
-        
     }
 
     @Test(arguments: [
