@@ -147,7 +147,8 @@ struct Lowering {
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
         case .index:
-            return .tensor(try self.index(takeTensor(children[0]), items: Array(children.dropFirst()), node: node))
+            let base = try takeTensor(children[0])
+            return .tensor(try index(base, items: Array(children.dropFirst()), node: node))
         case .slice:
             return nil  // read by the enclosing `.index`
         case .call:
@@ -168,7 +169,9 @@ struct Lowering {
     }
 
     mutating func takeTensor(_ index: Int) throws -> Variable {
-        try tensor(of: takeResult(index), at: tree[index].range)
+        // Taken first: passing `takeResult(...)` to a method of `self` would copy `self`.
+        let value = takeResult(index)
+        return try tensor(of: value, at: tree[index].range)
     }
 
     func tensor(of value: Value?, at range: SourceRange) throws -> Variable {

@@ -12,6 +12,7 @@ struct OperatorRule {
 }
 
 enum OperatorTable {
+
     /// Loosest first: comparisons; `+ -`; `* / @`; unary `- +`; `^ **` (right-assoc); postfix.
     static let rules: [TokenKind: OperatorRule] = [
         .less: OperatorRule(infix: (.less, 1, 2)),

@@ -4,6 +4,10 @@
 /// recursion per term. Recursion happens only for nested operands (brackets, unary operators,
 /// right operands), and `depth` bounds it by `Program.maxNestingDepth`. The first error stops
 /// the parse, so there are no cascades.
+///
+/// The functions that recurse (`parseExpression`, `parsePrefix` and the bracket parsers) keep
+/// their bodies small and leave messages and bookkeeping to non-recursive helpers: in a debug
+/// build every temporary gets its own stack slot, and the bound must fit a 512 KiB stack.
 struct Parser {
     let bytes: [UInt8]
     let tokens: [Token]
@@ -58,8 +62,10 @@ struct Parser {
     }
 
     /// Consumes the closing `kind` of a group opened at `open`, leaving the group.
-    mutating func close(_ kind: TokenKind, open: Token, expected: String) throws {
+    @inline(never)
+    mutating func close(_ kind: TokenKind, open: Token, afterList: Bool = true) throws {
         guard current.kind == kind else {
+            let expected = afterList ? "`,` or `\(kind.spelling ?? "")`" : "`\(kind.spelling ?? "")`"
             if current.kind == .end { throw Diagnostic.unclosed(text(open.range), close: kind.spelling ?? "", at: open.range) }
             if current.kind == .error { throw lexError(current) }
             throw Diagnostic.expected(expected, found: describe(current), at: current.range)
@@ -111,35 +117,75 @@ struct Parser {
 
     /// Parses an expression whose operators bind at least as tightly as `minPower`.
     mutating func parseExpression(_ minPower: Int) throws -> Int {
-        depth += 1
+        try enterNesting()
         defer { depth -= 1 }
-        // The statement-level call is depth 1; nesting starts below it.
-        if depth > Program.maxNestingDepth + 1 {
-            throw Diagnostic.nestingTooDeep(limit: Program.maxNestingDepth, at: current.range)
-        }
         let start = current.range.start
         var lhs = try parsePrefix()
         var afterComparison = false
-        while let rule = OperatorTable.rules[current.kind] {
-            if let power = rule.postfix {
-                if power < minPower { break }
+        while true {
+            let step = try infixStep(minPower, afterComparison: afterComparison)
+            if step.stop { return lhs }
+            if step.isPostfix {
                 lhs = try parsePostfix(lhs, start: start)
                 continue
             }
-            guard let (op, left, right) = rule.infix, left >= minPower else { break }
-            let operatorToken = current
-            if op.isComparison && afterComparison { throw Diagnostic.chainedComparison(at: operatorToken.range) }
-            advance()
-            skipNewlines()  // an operator at the end of a line continues the expression
-            let rhs = try parseExpression(right)
-            lhs = tree.add(.binary(op), range: SourceRange(start: start, end: lastEnd), detail: operatorToken.range,
-                           children: [lhs, rhs])
-            afterComparison = op.isComparison
+            let rhs = try parseExpression(step.right)
+            lhs = binary(step, lhs, rhs, start: start)
+            afterComparison = step.op.isComparison
         }
-        return lhs
+    }
+
+    /// What the loop of `parseExpression` does next; an infix operator is consumed.
+    struct InfixStep {
+        var stop = false
+        var isPostfix = false
+        var op = BinaryOp.add
+        var right = 0
+        var operatorRange = SourceRange(start: 0, end: 0)
+    }
+
+    @inline(never)
+    mutating func infixStep(_ minPower: Int, afterComparison: Bool) throws -> InfixStep {
+        guard let rule = OperatorTable.rules[current.kind] else { return InfixStep(stop: true) }
+        if let power = rule.postfix { return power < minPower ? InfixStep(stop: true) : InfixStep(isPostfix: true) }
+        guard let (op, left, right) = rule.infix, left >= minPower else { return InfixStep(stop: true) }
+        if op.isComparison && afterComparison { throw Diagnostic.chainedComparison(at: current.range) }
+        let step = InfixStep(op: op, right: right, operatorRange: current.range)
+        advance()
+        skipNewlines()  // an operator at the end of a line continues the expression
+        return step
+    }
+
+    @inline(never)
+    mutating func binary(_ step: InfixStep, _ lhs: Int, _ rhs: Int, start: Int) -> Int {
+        tree.add(.binary(step.op), range: SourceRange(start: start, end: lastEnd), detail: step.operatorRange,
+                 children: [lhs, rhs])
+    }
+
+    /// Counts one more level of nesting, failing past `Program.maxNestingDepth`.
+    @inline(never)
+    mutating func enterNesting() throws {
+        depth += 1
+        // The statement-level call is depth 1; nesting starts below it.
+        guard depth > Program.maxNestingDepth + 1 else { return }
+        var opener = index
+        while opener > 0 && (opener == index || tokens[opener].kind == .newline) { opener -= 1 }
+        throw Diagnostic.nestingTooDeep(limit: Program.maxNestingDepth, at: tokens[opener].range)
     }
 
     mutating func parsePrefix() throws -> Int {
+        switch current.kind {
+        case .identifier: return try parseName()
+        case .leftParen: return try parseParenthesized()
+        case .leftBracket: return try parseBracketList()
+        case .minus, .plus: return try parseUnary()
+        default: return try parseAtom()
+        }
+    }
+
+    /// A number or a string; anything else here is an error.
+    @inline(never)
+    mutating func parseAtom() throws -> Int {
         let token = current
         switch token.kind {
         case .number:
@@ -150,77 +196,114 @@ struct Parser {
             advance()
             let inner = SourceRange(start: token.range.start + 1, end: token.range.end - 1)
             return tree.add(.string(text(inner)), range: token.range)
-        case .identifier:
-            return try parseName()
-        case .leftParen:
-            return try parseParenthesized()
-        case .leftBracket:
-            grouping += 1
-            advance()
-            let elements = try parseList(closing: .rightBracket, open: token)
-            return tree.add(.list, range: SourceRange(start: token.range.start, end: lastEnd), children: elements)
         case .error:
             throw lexError(token)
         default:
-            if let rule = OperatorTable.rules[token.kind], let (op, power) = rule.prefix {
-                advance()
-                let operand = try parseExpression(power)
-                return tree.add(.unary(op), range: SourceRange(start: token.range.start, end: lastEnd),
-                                detail: token.range, children: [operand])
-            }
             throw Diagnostic.expectedExpression(found: describe(token), at: token.range)
         }
     }
 
+    mutating func parseUnary() throws -> Int {
+        let token = current
+        advance()
+        let operand = try parseExpression(OperatorTable.rules[token.kind]?.prefix?.right ?? 0)
+        return unary(token, operand)
+    }
+
+    @inline(never)
+    mutating func unary(_ token: Token, _ operand: Int) -> Int {
+        let op = OperatorTable.rules[token.kind]?.prefix?.op ?? .plus
+        return tree.add(.unary(op), range: SourceRange(start: token.range.start, end: lastEnd), detail: token.range,
+                        children: [operand])
+    }
+
     /// A name, a call `f(...)`, or a prefixed name `torch.f`, `torch.nn.functional.f`, `F.f`.
     mutating func parseName() throws -> Int {
-        let first = current
-        var name = text(first.range)
-        advance()
-        let prefixed = (name == "torch" && current.kind == .dot && peekKind(1) == .identifier)
-            || (name == "F" && current.kind == .dot && peekKind(1) == .identifier && peekKind(2) == .leftParen)
-        if prefixed {
-            if name == "torch", text(tokens[index + 1].range) == "nn", peekKind(2) == .dot, peekKind(3) == .identifier,
-               text(tokens[index + 3].range) == "functional", peekKind(4) == .dot, peekKind(5) == .identifier {
-                advance(); advance(); advance(); advance()
-            }
-            advance()
-            name = text(current.range)
-            advance()
-        }
-        let nameRange = SourceRange(start: first.range.start, end: lastEnd)
+        let start = current.range.start
+        let name = readName()
+        let nameRange = SourceRange(start: start, end: lastEnd)
         guard current.kind == .leftParen else { return tree.add(.name(name), range: nameRange) }
         let arguments = try parseArguments(receiver: nil)
-        return tree.add(.call(name), range: SourceRange(start: first.range.start, end: lastEnd),
-                        detail: nameRange, children: arguments)
+        return call(name, arguments, start: start, nameRange: nameRange)
+    }
+
+    @inline(never)
+    mutating func call(_ name: String, _ arguments: [Int], start: Int, nameRange: SourceRange) -> Int {
+        tree.add(.call(name), range: SourceRange(start: start, end: lastEnd), detail: nameRange, children: arguments)
+    }
+
+    /// Consumes a name, dropping the prefixes `torch.`, `torch.nn.functional.` and `F.` (the
+    /// last only before a call, so a variable `F` still works).
+    @inline(never)
+    mutating func readName() -> String {
+        let name = text(current.range)
+        advance()
+        guard current.kind == .dot && peekKind(1) == .identifier else { return name }
+        let isTorch = name == "torch"
+        guard isTorch || (name == "F" && peekKind(2) == .leftParen) else { return name }
+        if isTorch, text(tokens[index + 1].range) == "nn", peekKind(2) == .dot, peekKind(3) == .identifier,
+           text(tokens[index + 3].range) == "functional", peekKind(4) == .dot, peekKind(5) == .identifier {
+            advance(); advance(); advance(); advance()
+        }
+        advance()
+        let last = text(current.range)
+        advance()
+        return last
     }
 
     /// `(e)`, or a tuple `(a, b)`, which is a list.
     mutating func parseParenthesized() throws -> Int {
         let open = current
+        try openGroup(allowEmpty: false)
+        let first = try parseExpression(0)
+        guard current.kind == .comma else {
+            try close(.rightParen, open: open, afterList: false)
+            return first
+        }
+        advance()
+        let rest = try parseList(closing: .rightParen, open: open)
+        return list([first] + rest, start: open.range.start)
+    }
+
+    /// `[a, b, ...]`.
+    mutating func parseBracketList() throws -> Int {
+        let open = current
+        try openGroup(allowEmpty: true)
+        let elements = try parseList(closing: .rightBracket, open: open)
+        return list(elements, start: open.range.start)
+    }
+
+    /// Consumes an opening bracket; `()` is not an expression.
+    @inline(never)
+    mutating func openGroup(allowEmpty: Bool) throws {
         grouping += 1
         advance()
-        if current.kind == .rightParen { throw Diagnostic.expectedExpression(found: describe(current), at: current.range) }
-        let first = try parseExpression(0)
-        if current.kind == .comma {
-            advance()
-            let rest = try parseList(closing: .rightParen, open: open)
-            return tree.add(.list, range: SourceRange(start: open.range.start, end: lastEnd), children: [first] + rest)
+        if !allowEmpty && current.kind == .rightParen {
+            throw Diagnostic.expectedExpression(found: describe(current), at: current.range)
         }
-        try close(.rightParen, open: open, expected: "`)`")
-        return first
+    }
+
+    @inline(never)
+    mutating func list(_ elements: [Int], start: Int) -> Int {
+        tree.add(.list, range: SourceRange(start: start, end: lastEnd), children: elements)
     }
 
     /// Comma-separated expressions up to `closing` (a trailing comma is allowed); consumes it.
     mutating func parseList(closing: TokenKind, open: Token) throws -> [Int] {
         var elements: [Int] = []
-        while current.kind != closing {
-            if current.kind == .end { throw Diagnostic.unclosed(text(open.range), close: closing.spelling ?? "", at: open.range) }
+        while try !atClose(closing, open: open) {
             elements.append(try parseExpression(0))
             guard current.kind == .comma else { break }
             advance()
         }
-        try close(closing, open: open, expected: "`,` or `\(closing.spelling ?? "")`")
+        try close(closing, open: open)
         return elements
+    }
+
+    /// True at `closing`; an error at the end of the input.
+    @inline(never)
+    func atClose(_ closing: TokenKind, open: Token) throws -> Bool {
+        if current.kind == .end { throw Diagnostic.unclosed(text(open.range), close: closing.spelling ?? "", at: open.range) }
+        return current.kind == closing
     }
 }
