@@ -26,10 +26,10 @@ enum Batch {
         if invocation.flag("--tap") {
             Output.out(TestReports.tap(records))
         } else {
-            var out = ""
-            out.reserveCapacity(records.reduce(0) { $0 + $1.text.utf8.count })
+            var out: [UInt8] = []
+            out.reserveCapacity(records.reduce(0) { $0 + $1.text.count })
             for record in records { out += record.text }
-            Output.out(out)
+            Output.out(bytes: out)
         }
         if let junit = invocation.value("--junit") { try FileIO.write(TestReports.junit(records), to: junit) }
 

@@ -6,8 +6,8 @@ struct BatchRecord {
     let line: Int
     let id: JSON
     let json: JSON
-    /// The record as one line of JSON Lines, serialised on the worker that ran it.
-    let text: String
+    /// The record as one line of JSON Lines (UTF-8), serialised on the worker that ran it.
+    let text: [UInt8]
     let status: Status
     /// For check requests: one entry per comparison, for TAP and JUnit.
     let checks: [(name: String, passed: Bool, detail: String)]
@@ -21,9 +21,11 @@ struct BatchRecord {
         self.status = status
         self.checks = checks
         self.title = title
-        var text = ""
+        var text: [UInt8] = []
+        text.reserveCapacity(256)
         json.write(to: &text)
-        self.text = text + "\n"
+        text.append(UInt8(ascii: "\n"))
+        self.text = text
     }
 }
 

@@ -48,6 +48,7 @@ enum FileIO {
 enum Output {
     static func out(_ text: String) { write(text, to: stdout) }
     static func err(_ text: String) { write(text, to: stderr) }
+    static func out(bytes: [UInt8]) { bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) } }
 
     private static func write(_ text: String, to stream: UnsafeMutablePointer<FILE>) {
         var text = text

@@ -59,46 +59,36 @@ enum JSON: Equatable {
 extension JSON {
     /// The value on one line, numbers shortest-round-trip, keys in order.
     var serialized: String {
-        var out = ""
-        write(to: &out)
-        return out
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private enum Frame {
-        case value(JSON)
-        case text(String)
-    }
-
-    func write(to out: inout String) {
-        var stack: [Frame] = [.value(self)]
-        while let frame = stack.popLast() {
-            switch frame {
-            case .text(let s): out += s
-            case .value(let v):
-                switch v {
-                case .null: out += "null"
-                case .bool(let b): out += b ? "true" : "false"
-                case .number(let x): out += JSON.format(number: x)
-                case .integer(let i): out += String(i)
-                case .string(let s): JSON.writeString(s, to: &out)
-                case .array(let items):
-                    out += "["
-                    stack.append(.text("]"))
-                    for (i, item) in items.enumerated().reversed() {
-                        stack.append(.value(item))
-                        if i > 0 { stack.append(.text(",")) }
-                    }
-                case .object(let pairs):
-                    out += "{"
-                    stack.append(.text("}"))
-                    for (i, (key, item)) in pairs.enumerated().reversed() {
-                        stack.append(.value(item))
-                        var prefix = i > 0 ? "," : ""
-                        JSON.writeString(key, to: &prefix)
-                        stack.append(.text(prefix + ":"))
-                    }
-                }
+    /// Appends the value's UTF-8 text to `out`. Bytes, not String appends: this is the hot
+    /// path of `batch`. Recursion depth is the nesting of gradcli's own output (tensor rank + 3).
+    func write(to out: inout [UInt8]) {
+        switch self {
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let x): out += JSON.format(number: x).utf8
+        case .integer(let i): out += String(i).utf8
+        case .string(let s): JSON.writeString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(to: &out)
             }
+            out.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, item)) in pairs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                item.write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -111,27 +101,21 @@ extension JSON {
         return x.description
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Most strings need no escaping: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += "\\\"".utf8
+            case UInt8(ascii: "\\"): out += "\\\\".utf8
+            case UInt8(ascii: "\n"): out += "\\n".utf8
+            case UInt8(ascii: "\r"): out += "\\r".utf8
+            case UInt8(ascii: "\t"): out += "\\t".utf8
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                out += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

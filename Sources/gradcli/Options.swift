@@ -91,7 +91,7 @@ struct Invocation {
     var command: Command = .grad
     var commandWasGiven = false
     var positionals: [String] = []
-    /// Option values by canonical name (the last spelling in the table), in order given.
+    /// Option values by canonical name (the long spelling), in order given.
     var options: [(name: String, value: String?)] = []
 
     func flag(_ name: String) -> Bool { options.contains { $0.name == name } }
@@ -124,7 +124,7 @@ struct Invocation {
             guard let spec = OptionSpec.lookup(name) else {
                 throw UsageError(message: "Unknown option '\(name)'", command: invocation.command)
             }
-            let canonical = spec.names.last!
+            let canonical = spec.names.first { $0.hasPrefix("--") } ?? spec.names[0]
             if canonical == "--help" || canonical == "--version" {
                 invocation.options.append((canonical, nil))
                 continue
