@@ -54,6 +54,9 @@ def bwd_fwd(prefix):
 
 
 rows = [("item", "gradcli", "torch", "ratio", "target", "status")]
+# Which items ran: a row belongs to the item its label starts with (indented rows: the one above).
+ran = {str(i) for i, key in ((1, "oneshot_ms"), (2, "batch_n"), (3, "chain_forward_ms"), (4, "matmul_tanh_fwdbwd_ms"))
+       if key in values or "torch_" + key in values}
 rows.append(("1 one-shot latency, median wall", ms("oneshot_ms"), ms("torch_oneshot_ms"),
              ratio("oneshot_ms", "torch_oneshot_ms"), "<= 5 ms", verdict(check("oneshot_ms", lambda v: v <= 5))))
 rows.append(("  min wall / child CPU time", f"{ms('oneshot_min_ms')} / {ms('oneshot_cpu_ms')}", "", "", "", ""))
@@ -73,20 +76,37 @@ ours, theirs = bwd_fwd(""), bwd_fwd("torch_")
 rows.append(("  backward / forward", "-" if ours is None else f"{ours:.2f}x",
              "-" if theirs is None else f"{theirs:.2f}x", "", "<= 3x",
              verdict(None if ours is None else ours <= 3)))
+rows.append(("  fwd / bwd, malloc tuned (*)", f"{ms('tuned_chain_forward_ms')} / {ms('tuned_chain_backward_ms')}",
+             "", "", "", ""))
 rows.append(("4 mean(tanh(A@B)) 512^2 fwd+bwd", ms("matmul_tanh_fwdbwd_ms"), ms("torch_matmul_tanh_fwdbwd_ms"),
              ratio("matmul_tanh_fwdbwd_ms", "torch_matmul_tanh_fwdbwd_ms"), "ratio <= 2x",
              verdict(None if num("torch_matmul_tanh_fwdbwd_ms") is None or num("matmul_tanh_fwdbwd_ms") is None
                      else num("matmul_tanh_fwdbwd_ms") <= 2 * num("torch_matmul_tanh_fwdbwd_ms"))))
 rows.append(("  mean(A@B) fwd+bwd", ms("matmul_plain_fwdbwd_ms"), ms("torch_matmul_plain_fwdbwd_ms"),
              ratio("matmul_plain_fwdbwd_ms", "torch_matmul_plain_fwdbwd_ms"), "", ""))
+rows.append(("  fwd+bwd, malloc tuned (*)", ms("tuned_matmul_tanh_fwdbwd_ms"), "",
+             ratio("tuned_matmul_tanh_fwdbwd_ms", "torch_matmul_tanh_fwdbwd_ms"), "", ""))
 rows.append(("  gemm alone", ms("matmul_gemm_ms"), ms("torch_matmul_gemm_ms"),
              ratio("matmul_gemm_ms", "torch_matmul_gemm_ms"), "", ""))
 
+kept, item = [rows[0]], None
+for row in rows[1:]:
+    item = row[0][0] if row[0][0].isdigit() else item
+    if item in ran:
+        kept.append(row)
+rows = kept
 widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
 for i, row in enumerate(rows):
     print("  ".join(cell.ljust(w) if j == 0 else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths))).rstrip())
     if i == 0:
         print("  ".join("-" * w for w in widths))
+cpu2, rps2 = num("batch_jobs2_cpu_s"), num("batch_jobs2_rps")
+if cpu2 is not None and rps2 and "2" in ran:
+    cores = cpu2 / (num("batch_n") / rps2)
+    print(f"batch --jobs 2 kept {cores:.2f} cores busy" + (" -- it did not run in parallel" if cores < 1.2 else ""))
+if "tuned_chain_forward_ms" in values or "tuned_matmul_tanh_fwdbwd_ms" in values:
+    print("(*) same harness with GLIBC_TUNABLES=glibc.malloc.trim_threshold=1G:glibc.malloc.mmap_threshold=1G;"
+          " not what gradcli does today")
 for key in ("machine", "build", "load_before", "load_after", "torch", "date"):
     if key in values:
         print(f"{key}: {values[key]}")
