@@ -1,6 +1,6 @@
 """PyTorch peers for scripts/bench.sh, run with $TORCH_PYTHON. Prints `key=value` lines.
 
-Usage: bench_torch.py [oneshot|batch|chain|matmul ...] [--runs N] [--quick]
+Usage: bench_torch.py [oneshot|batch|chain|matmul ...] [--quick]   (BENCH_REQUESTS: batch request file)
 Each item mirrors the gradcli measurement next to it in the table; see docs/benchmarks.md.
 """
 import json
