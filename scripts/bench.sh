@@ -1,0 +1,127 @@
+#!/bin/sh
+# gradcli benchmarks, each next to PyTorch measured in the same run (see docs/benchmarks.md).
+#
+# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4] [--profile]
+#   --quick     fewer runs and requests, for a smoke test (figures are not the documented ones)
+#   --no-build  use the existing release build in .build/release
+#   --only L    run only the listed items (comma separated)
+#   --profile   afterwards, profile items 1 and 2 with scripts/bench_profile.sh
+# Environment: TORCH_PYTHON (default /work/.venv-torch/bin/python), SWIFTFLAGS (extra flags for
+# the Autograd harness), BENCH_KEEP=1 keeps the work directory (requests, results, binaries).
+#
+# Items: 1 one-shot CLI latency; 2 batch throughput (--jobs 1 and 2); 3 backward/forward ratio
+# of a 10^6-element elementwise chain; 4 forward+backward of mean(tanh(A @ B)), 512x512 float64.
+set -eu
+cd "$(dirname "$0")/.."
+QUICK=""
+BUILD=1
+ONLY="1,2,3,4"
+PROFILE=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --no-build) BUILD="" ;;
+        --only) ONLY="$2"; shift ;;
+        --profile) PROFILE=1 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench.sh: unknown option $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+wants() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+OUT="${TMPDIR:-/tmp}/gradcli-bench.$$"
+mkdir -p "$OUT"
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$OUT"' EXIT
+RESULTS="$OUT/results.txt"
+: > "$RESULTS"
+note() { echo "bench: $*" >&2; }
+record() { echo "$1=$2" >> "$RESULTS"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+record date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+record machine "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sm)"
+record load_before "$(load) (1/5/15-min load average)"
+
+# Release build, with the Swift runtime linked statically as shipped; the dynamic build is
+# the fallback when static linking fails.
+GRADCLI=.build/release/gradcli
+if wants 1 || wants 2; then
+    if [ -n "$BUILD" ]; then
+        # The manifest names Tests/ExprParserTests; git does not keep the empty directory.
+        [ -d Tests/ExprParserTests ] || { note "creating empty Tests/ExprParserTests (missing test target directory)"; mkdir -p Tests/ExprParserTests; }
+        note "release build (static Swift stdlib)"
+        if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
+            record build "release, --static-swift-stdlib"
+        else
+            tail -5 "$OUT/build.log" >&2
+            note "static build failed; falling back to the dynamic build"
+            swift build -c release --product gradcli >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 1; }
+            record build "release, dynamic Swift stdlib (static link failed)"
+        fi
+    else
+        [ -x "$GRADCLI" ] || { note "no $GRADCLI; run without --no-build"; exit 1; }
+        if ldd "$GRADCLI" | grep -q libswiftCore; then record build "existing release build, dynamic"; else record build "existing release build, static"; fi
+    fi
+fi
+
+PY="${TORCH_PYTHON:-/work/.venv-torch/bin/python}"
+TORCH=""
+if [ -x "$PY" ] && "$PY" -c "import torch" 2>/dev/null; then
+    TORCH=1
+    record torch "$("$PY" -c 'import torch; print(torch.__version__)') via $PY, torch.set_num_threads(1)"
+else
+    note "torch not found (TORCH_PYTHON=$PY); measuring gradcli only"
+    record torch "torch not found ($PY)"
+fi
+torch_item() { [ -z "$TORCH" ] || "$PY" scripts/bench_torch.py "$@" ${QUICK:+--quick} >> "$RESULTS"; }
+
+if wants 1; then
+    note "1: one-shot latency"
+    python3 scripts/bench_cli.py oneshot "$GRADCLI" --runs "$([ -n "$QUICK" ] && echo 30 || echo 50)" >> "$RESULTS"
+    torch_item oneshot
+fi
+if wants 2; then
+    note "2: batch throughput"
+    REQUESTS="$OUT/requests.jsonl"
+    python3 scripts/bench_cli.py requests "$REQUESTS" "$([ -n "$QUICK" ] && echo 10000 || echo 100000)"
+    python3 scripts/bench_cli.py batch "$GRADCLI" "$REQUESTS" --runs "$([ -n "$QUICK" ] && echo 1 || echo 3)" >> "$RESULTS"
+    BENCH_REQUESTS="$REQUESTS" torch_item batch
+fi
+if wants 3 || wants 4; then
+    # Autograd's sources and the harness in one module, optimised as the package's release
+    # build of Autograd is (Package.swift).
+    FLAGS="-Ounchecked"
+    [ "$(uname -m)" = x86_64 ] && FLAGS="$FLAGS -target-cpu haswell"
+    cp scripts/bench_core.swift "$OUT/main.swift"
+    note "compiling the Autograd harness ($FLAGS ${SWIFTFLAGS:-})"
+    # shellcheck disable=SC2086
+    swiftc $FLAGS ${SWIFTFLAGS:-} -module-name Bench -o "$OUT/bench_core" \
+        Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift "$OUT/main.swift"
+    RUNS="$([ -n "$QUICK" ] && echo 5 || echo 11)"
+    # The same harness again with glibc malloc keeping freed memory (no trim, no mmap for big
+    # blocks): shows how much of the time is the kernel zero-filling fresh pages.
+    TUNED="glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=1073741824"
+    if wants 3; then
+        note "3: elementwise chain"
+        "$OUT/bench_core" chain --runs "$RUNS" >> "$RESULTS"
+        GLIBC_TUNABLES="$TUNED" "$OUT/bench_core" chain --runs "$RUNS" | sed 's/^/tuned_/' >> "$RESULTS"
+        torch_item chain
+    fi
+    if wants 4; then
+        note "4: mean(tanh(A @ B))"
+        "$OUT/bench_core" matmul --runs "$RUNS" >> "$RESULTS"
+        GLIBC_TUNABLES="$TUNED" "$OUT/bench_core" matmul --runs "$RUNS" | sed 's/^/tuned_/' >> "$RESULTS"
+        torch_item matmul
+    fi
+fi
+record load_after "$(load)"
+
+echo
+python3 scripts/bench_report.py "$RESULTS"
+[ -z "$QUICK" ] || echo "(--quick: fewer runs and requests than documented)"
+[ -z "${BENCH_KEEP:-}" ] || echo "results: $RESULTS"
+if [ -n "$PROFILE" ]; then
+    echo
+    scripts/bench_profile.sh all "$GRADCLI"
+fi
