@@ -78,3 +78,15 @@ import Testing
         #expect(object["id"] is NSNull)
     }
 }
+
+extension BatchTests {
+    @Test func jobsMustBeAPositiveCount() throws {
+        for bad in ["0", "-1", "many"] {
+            let result = try CLI.run(["batch", "--jobs", bad], stdin: "")
+            #expect(result.exitCode == 64, "--jobs \(bad)")
+            #expect(result.stderr.contains("'--jobs <n>'"))
+        }
+        let short = try CLI.run(["batch", "-j", "2"], stdin: "{\"expr\": \"x\", \"inputs\": {\"x\": 1}}\n")
+        #expect(short.exitCode == 0)
+    }
+}
