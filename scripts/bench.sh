@@ -48,8 +48,6 @@ record load_before "$(load) (1/5/15-min load average)"
 GRADCLI=.build/release/gradcli
 if wants 1 || wants 2; then
     if [ -n "$BUILD" ]; then
-        # The manifest names Tests/ExprParserTests; git does not keep the empty directory.
-        [ -d Tests/ExprParserTests ] || { note "creating empty Tests/ExprParserTests (missing test target directory)"; mkdir -p Tests/ExprParserTests; }
         note "release build (static Swift stdlib)"
         if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
             record build "release, --static-swift-stdlib"

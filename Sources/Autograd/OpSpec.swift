@@ -129,13 +129,22 @@ public struct Param: Equatable {
 
 /// The arguments a forward function receives: input values and attributes.
 public struct ForwardArgs {
-    /// The values of the tensor inputs, in parameter order (a tensor list flattened).
-    public let inputs: [Tensor]
+    /// The tensor inputs, in parameter order (a tensor list flattened). Kept as variables so
+    /// that a call costs no array of values; most ops read them one at a time.
+    let variables: [Variable]
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
 
+    init(variables: [Variable], attrs: Attrs) {
+        self.variables = variables
+        self.attrs = attrs
+    }
+
+    /// The values of the tensor inputs.
+    public var inputs: [Tensor] { variables.map(\.value) }
+
     /// The value of input `i`.
-    public subscript(i: Int) -> Tensor { inputs[i] }
+    public subscript(i: Int) -> Tensor { variables[i].value }
 }
 
 /// What a vector-Jacobian product receives besides the incoming gradient.

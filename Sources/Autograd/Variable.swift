@@ -142,7 +142,7 @@ public final class GradFn {
 /// differentiable and some input requires grad. Every op goes through here.
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     let filled = spec.withDefaults(attrs)
-    let value = try spec.forward(ForwardArgs(inputs: inputs.map(\.value), attrs: filled))
+    let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled))
     let state = ThreadState.current
     let output: Variable
     if state.gradEnabled, case .vjp = spec.derivative, inputs.contains(where: \.requiresGrad) {
