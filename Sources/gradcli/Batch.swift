@@ -10,7 +10,8 @@ enum Batch {
             throw UsageError(message: "Unexpected argument '\(invocation.positionals[1])'", command: .batch)
         }
         let path = invocation.positionals.first ?? "-"
-        var jobs = 1
+        // One thread per CPU by default: the output is the same bytes whatever the count.
+        var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
         if let text = invocation.value("--jobs") {
             guard let n = Int(text), n >= 1, n <= 256 else {
                 throw UsageError(message: "The value '\(text)' is invalid for '--jobs <n>' (expected 1 to 256)", command: .batch)
@@ -61,7 +62,8 @@ enum Batch {
     /// Runs every line, on `jobs` threads when more than one; results keep input order.
     static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int,
                        progress: Progress) -> [BatchRecord] {
-        if jobs == 1 || lines.count < 2 {
+        // Threads pay off only once there is work to share.
+        if jobs == 1 || lines.count < 64 {
             let cache = ProgramCache()
             return lines.map { line in
                 defer { progress.step() }

@@ -34,7 +34,7 @@ enum Command: String, CaseIterable {
         case .hessian: return ["gradcli hessian 'x[0]^2 * x[1] + sin(y)' x=1,2 y=0.5"]
         case .check: return ["gradcli check 'x^3*sin(x)' x=1.5 --expect 'x=3*x^2*sin(x) + x^3*cos(x)'",
                              "gradcli check 'relu(x)' x=0,1 --atol 1e-6"]
-        case .batch: return ["gradcli batch samples/checks.jsonl", "gradcli batch - --jobs 2 < requests.jsonl"]
+        case .batch: return ["gradcli batch samples/checks.jsonl", "gradcli batch - --jobs 1 < requests.jsonl"]
         case .graph: return ["gradcli graph 'b = a + 3; c = b*b*3; c.mean()' a=2,3", "gradcli graph 'tanh(x @ w)' x=1,2 w='ones(2,2)' --dot | dot -Tsvg"]
         case .help: return ["gradcli help jacobian"]
         }
@@ -70,7 +70,7 @@ struct OptionSpec {
         OptionSpec(names: ["--exact"], value: nil, help: "Print numbers in text output in full (shortest round-trip form).", commands: expressionCommands),
         OptionSpec(names: ["--dot"], value: nil, help: "Print the graph as Graphviz DOT.", commands: [.graph]),
         OptionSpec(names: ["--dump-ast"], value: nil, help: "Print the parsed program as an S-expression and exit.", commands: expressionCommands),
-        OptionSpec(names: ["--jobs", "-j"], value: "n", help: "Run requests on <n> threads (output order is unchanged).", commands: [.batch]),
+        OptionSpec(names: ["--jobs", "-j"], value: "n", help: "Run requests on <n> threads (default: one per CPU, at most 8); the output is the same.", commands: [.batch]),
         OptionSpec(names: ["--tap"], value: nil, help: "Write a TAP version 14 report of the requests to stdout instead of JSON Lines.", commands: [.batch]),
         OptionSpec(names: ["--junit"], value: "file", help: "Also write a JUnit XML report of the requests to <file>.", commands: [.batch]),
         OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: all),
