@@ -106,7 +106,7 @@ if cpu2 is not None and rps2 and "2" in ran:
     print(f"batch --jobs 2 kept {cores:.2f} cores busy" + (" -- it did not run in parallel" if cores < 1.2 else ""))
 if "tuned_chain_forward_ms" in values or "tuned_matmul_tanh_fwdbwd_ms" in values:
     print("(*) same harness with GLIBC_TUNABLES=glibc.malloc.trim_threshold=1G:glibc.malloc.mmap_threshold=1G;"
-          " not what gradcli does today")
+          " the gradcli command sets the same with mallopt at start-up; the library leaves malloc alone")
 for key in ("machine", "build", "load_before", "load_after", "torch", "date"):
     if key in values:
         print(f"{key}: {values[key]}")

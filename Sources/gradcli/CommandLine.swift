@@ -79,7 +79,7 @@ enum GradCLI {
                 style.precision = digits
             }
             let torch = try format(invocation) == "torch"
-            Output.out(torch ? TorchFormat.report(report) : report.text(style: style, color: color))
+            Output.out(torch ? TorchFormat.report(report) : report.text(style: style))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
         }
         return report.exitCode

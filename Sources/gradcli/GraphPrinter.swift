@@ -4,18 +4,22 @@ import Autograd
 /// expression text each came from, or Graphviz DOT styled as torchviz styles it.
 /// Both walk the graph with an explicit stack, so a chain of 10^6 nodes prints.
 struct GraphPrinter {
-    let source: String
+    /// The program's UTF-8 bytes, which node tags index into.
+    let source: [UInt8]
     let leaves: [(name: String, variable: Variable)]
+    init(source: String, leaves: [(name: String, variable: Variable)]) {
+        self.source = Array(source.utf8)
+        self.leaves = leaves
+    }
+
     /// The tree indents no deeper than this; deeper nodes line up at this depth.
     var maxIndent = 40
-    /// The tree stops after this many lines, saying how many nodes it left out.
+    /// The tree stops after this many lines, and says so.
     var maxLines = 5000
 
     private func text(of tag: SourceTag?) -> String? {
-        guard let tag else { return nil }
-        let bytes = Array(source.utf8)
-        guard tag.start >= 0, tag.end <= bytes.count, tag.start < tag.end else { return nil }
-        let snippet = String(decoding: bytes[tag.start..<tag.end], as: UTF8.self)
+        guard let tag, tag.start >= 0, tag.end <= source.count, tag.start < tag.end else { return nil }
+        let snippet = String(decoding: source[tag.start..<min(tag.end, tag.start + 240)], as: UTF8.self)
         let flat = snippet.split(whereSeparator: { $0 == "\n" }).joined(separator: "; ")
         return flat.count > 60 ? String(flat.prefix(57)) + "..." : flat
     }
@@ -37,9 +41,9 @@ struct GraphPrinter {
         var seen = Set<ObjectIdentifier>()
         // Each entry: the variable, the prefix for its own line, the prefix for its children.
         var stack: [(Variable, String, String, Int)] = [(output, "", "", 0)]
-        var skipped = 0
+        var cut = false
         while let (v, lead, childLead, depth) = stack.popLast() {
-            if lines.count >= maxLines { skipped += 1; continue }
+            if lines.count >= maxLines { cut = true; break }
             guard let fn = v.gradFn else { lines.append(lead + describeLeaf(v)); continue }
             var line = lead + "\(fn.name)  \(describe(shape: fn.resultShape))"
             if let text = text(of: fn.tag) { line += "  " + text }
@@ -53,7 +57,7 @@ struct GraphPrinter {
                               childLead + (indent ? (last ? "    " : "│   ") : ""), depth + 1))
             }
         }
-        if skipped > 0 { lines.append("... \(skipped) more nodes not shown") }
+        if cut { lines.append("... (the tree is cut after \(maxLines) lines; use --dot for the whole graph)") }
         return lines.joined(separator: "\n") + "\n"
     }
 

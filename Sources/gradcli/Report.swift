@@ -40,7 +40,7 @@ struct Report {
 
     // MARK: Text
 
-    func text(style: NumberStyle, color: Bool) -> String {
+    func text(style: NumberStyle) -> String {
         var out = ""
         if let graph { return graph }
         let printer = TensorText(style: style)

@@ -58,7 +58,7 @@ struct TensorText {
                     out += String(repeating: " ", count: column + dim + 1)
                 }
             }
-            guard let index else { out += isLast ? "..." : "..."; continue }
+            guard let index else { out += "..."; continue }
             if isLast {
                 let cell = cells[offset + index * strides[dim]]
                 out += String(repeating: " ", count: width - cell.count) + cell
