@@ -62,6 +62,7 @@ public func jvp(of output: Variable, wrt inputs: [Variable], v: [Tensor]) throws
 public func jacobian(of output: Variable, wrt inputs: [Variable], mode: JacobianMode = .auto) throws -> [Tensor] {
     let outCount = output.value.count
     let inCounts = inputs.map(\.value.count)
+    for input in inputs { _ = try Tensor.checkedCount(of: output.shape + input.shape) }
     var blocks = inputs.map { Tensor.zeros(output.shape + $0.shape) }
     guard output.requiresGrad, outCount > 0 else { return blocks }
     let reverse: Bool
@@ -103,6 +104,7 @@ public func hessian(of output: Variable, wrt inputs: [Variable]) throws -> [[Ten
     guard output.value.count == 1 else {
         throw OpError.value("The Tensor returned by the function given to hessian should contain a single element")
     }
+    for a in inputs { for b in inputs { _ = try Tensor.checkedCount(of: a.shape + b.shape) } }
     let zeros = inputs.map { a in inputs.map { b in Tensor.zeros(a.shape + b.shape) } }
     guard output.requiresGrad else { return zeros }
     let grads = try grad(outputs: [output], inputs: inputs, createGraph: true, allowUnused: true)

@@ -11,6 +11,8 @@ public struct OpError: Error, Equatable, CustomStringConvertible {
         case value
         /// The autograd engine was used in a way it does not allow (PyTorch's RuntimeError cases).
         case autograd
+        /// A result would exceed a documented limit (`Tensor.maxElementCount`).
+        case limit
     }
 
     /// The broad class of the error.
@@ -28,6 +30,8 @@ public struct OpError: Error, Equatable, CustomStringConvertible {
     public static func shape(_ message: String) -> OpError { OpError(.shape, message) }
     /// A value error.
     public static func value(_ message: String) -> OpError { OpError(.value, message) }
+    /// A limit error.
+    public static func limit(_ message: String) -> OpError { OpError(.limit, message) }
     /// An autograd usage error.
     public static func autograd(_ message: String) -> OpError { OpError(.autograd, message) }
 

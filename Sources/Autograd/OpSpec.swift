@@ -190,9 +190,10 @@ public final class OpSpec {
     public let gradFnName: String
     /// The name PyTorch prints when the op is called with a `dim` (`SumBackward1`), if different.
     public let gradFnNameWithDim: String?
-    /// The name PyTorch prints as a function of the input shapes, for ops whose PyTorch
-    /// dispatch depends on ranks (`matmul`: `DotBackward0`, `MvBackward0`, `MmBackward0`, ...).
-    public let gradFnNameForShapes: (([[Int]], Attrs) -> String)?
+    /// The name PyTorch prints as a function of the inputs, for ops whose PyTorch dispatch
+    /// depends on them (`matmul` on ranks: `DotBackward0`, `MvBackward0`, `MmBackward0`, ...;
+    /// `pow` on which side is a constant scalar).
+    public let gradFnNameForInputs: (([Variable], Attrs) -> String)?
     /// A one-line summary for help text.
     public let summary: String
     /// The convention at points where the derivative does not exist, when there are any.
@@ -206,14 +207,14 @@ public final class OpSpec {
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
-                gradFnWithDim: String? = nil, gradFnForShapes: (([[Int]], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
+                gradFnWithDim: String? = nil, gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
         self.gradFnNameWithDim = gradFnWithDim
-        self.gradFnNameForShapes = gradFnForShapes
+        self.gradFnNameForInputs = gradFnForInputs
         self.summary = summary
         self.kinks = kinks
         self.samples = samples
@@ -232,9 +233,9 @@ public final class OpSpec {
         return gradFnName
     }
 
-    /// The `grad_fn` name of a call on inputs of these shapes with these attributes.
-    public func gradFnName(for attrs: Attrs, inputShapes: [[Int]]) -> String {
-        gradFnNameForShapes?(inputShapes, attrs) ?? gradFnName(for: attrs)
+    /// The `grad_fn` name of a call on these inputs with these attributes.
+    public func gradFnName(for attrs: Attrs, inputs: [Variable]) -> String {
+        gradFnNameForInputs?(inputs, attrs) ?? gradFnName(for: attrs)
     }
 
     /// The tensor parameters, which become graph inputs.

@@ -85,7 +85,7 @@ extension Tensor {
         }
         let aStrides = broadcastStrides(from: a.shape, to: shape)
         let bStrides = broadcastStrides(from: b.shape, to: shape)
-        let n = count(of: shape)
+        let n = try checkedCount(of: shape)
         let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
@@ -102,10 +102,22 @@ extension Tensor {
     /// This tensor's elements repeated to fill `target`, a shape it broadcasts to.
     public func expanded(to target: [Int]) throws -> Tensor {
         if shape == target { return self }
-        guard let s = Tensor.broadcastShape(shape, target), s == target else {
+        guard target.allSatisfy({ $0 >= 0 }), let s = Tensor.broadcastShape(shape, target), s == target else {
             throw OpError.shape("the shape \(describe(shape: shape)) cannot be expanded to \(describe(shape: target))")
         }
-        return try Tensor.zip(self, Tensor.zeros(target)) { x, _ in x }
+        let n = try Tensor.checkedCount(of: target)
+        if count == 1 { return Tensor(repeating: data[0], shape: target) }
+        // Read this tensor through broadcast strides; no operand of the target size is needed.
+        let strides = Tensor.broadcastStrides(from: shape, to: target)
+        let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+            data.withUnsafeBufferPointer { pa in
+                Tensor.forEachRun(shape: target, aStrides: strides, bStrides: strides) { o, ao, _, len, sa, _ in
+                    for i in 0..<len { buf[o + i] = pa[ao + i * sa] }
+                }
+            }
+            done = n
+        }
+        return Tensor(shape: target, data: out)
     }
 
     /// Sums over the dimensions that broadcasting added or stretched, giving `target` shape.

@@ -170,7 +170,7 @@ extension Tensor {
         let batchCount = Tensor.count(of: batch)
         let stridesA = Tensor.broadcastStrides(from: batchA, to: batch)
         let stridesB = Tensor.broadcastStrides(from: batchB, to: batch)
-        let total = batchCount * m * n
+        let total = try Tensor.checkedCount(of: batch + [m, n])
         let out = [Double](unsafeUninitializedCapacity: total) { buffer, done in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in

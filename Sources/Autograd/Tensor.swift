@@ -52,6 +52,26 @@ public struct Tensor: Equatable {
         return n
     }
 
+    /// The most elements one tensor may hold: 2^27, 1 GiB of float64. Every op that makes a
+    /// tensor of a new size (factories, broadcasting, expand, reshape, matmul, Jacobians) checks
+    /// it first, so an absurd size is an error rather than a failed allocation.
+    public static let maxElementCount = 1 << 27
+
+    /// The element count of `shape`, checked: no negative dimension, and at most
+    /// `maxElementCount` elements (no partial product may pass it either, so it cannot overflow).
+    public static func checkedCount(of shape: [Int]) throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw OpError.value("negative dimension \(d) in shape \(describe(shape: shape))") }
+            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= maxElementCount else {
+                throw OpError.limit("a tensor of shape \(describe(shape: shape)) would hold more than \(maxElementCount) elements, the limit")
+            }
+            n = product
+        }
+        return n
+    }
+
     /// The number of dimensions (0 for a scalar).
     public var rank: Int { shape.count }
 

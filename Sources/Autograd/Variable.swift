@@ -115,7 +115,7 @@ public final class GradFn {
     var visited = false
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
-        self.name = spec.gradFnName(for: attrs, inputShapes: inputs.map(\.shape))
+        self.name = spec.gradFnName(for: attrs, inputs: inputs)
         self.spec = spec
         self.inputs = inputs
         self.attrs = attrs

@@ -190,7 +190,12 @@ extension Diagnostic {
     /// An op failed in its forward pass; `operator` and `shapes` describe an infix operator's operands.
     public static func opFailed(_ error: OpError, operator symbol: String? = nil, shapes: [[Int]] = [],
                                 at range: SourceRange) -> Diagnostic {
-        let code: DiagnosticCode = error.kind == .shape ? .shapeError : .valueError
+        let code: DiagnosticCode
+        switch error.kind {
+        case .shape: code = .shapeError
+        case .limit: code = .limitError
+        case .value, .autograd: code = .valueError
+        }
         guard let symbol, shapes.count == 2, error.kind == .shape else {
             return Diagnostic(code: code, message: error.message, range: range)
         }

@@ -76,7 +76,10 @@ struct Lowering {
     mutating func run() throws -> Evaluation {
         var output: Variable?
         for statement in tree.statements {
-            output = try tensor(of: evaluate(statement), at: tree[statement].range)
+            // Two steps: `tensor(of: evaluate(...))` would copy the whole evaluator (and its
+            // per-node results) once per statement, making long programs quadratic.
+            let value = try evaluate(statement)
+            output = try tensor(of: value, at: tree[statement].range)
         }
         // The parser guarantees at least one statement.
         return Evaluation(output: output ?? Variable(0), bindings: bindingOrder.map { ($0, environment[$0]!) },

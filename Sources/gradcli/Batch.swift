@@ -9,7 +9,6 @@ enum Batch {
         guard invocation.positionals.count <= 1 else {
             throw UsageError(message: "Unexpected argument '\(invocation.positionals[1])'", command: .batch)
         }
-        let path = invocation.positionals.first ?? "-"
         // One thread per CPU by default: the output is the same bytes whatever the count.
         var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
         if let text = invocation.value("--jobs") {
@@ -18,57 +17,48 @@ enum Batch {
             }
             jobs = n
         }
-        let bytes = try FileIO.read(path)
-        let lines = nonBlankLines(bytes)
-        let progress = Progress(total: lines.count)
-        let records = runAll(bytes, lines, jobs: jobs, progress: progress)
-        progress.finish()
-
-        if invocation.flag("--tap") {
-            Output.out(TestReports.tap(records))
-        } else {
+        let tap = invocation.flag("--tap")
+        // Open the JUnit file first, so a bad path fails before any work is done.
+        let junit = try invocation.value("--junit").map { try FileIO.Writer(path: $0) }
+        let reader = try LineReader(path: invocation.positionals.first ?? "-")
+        let progress = Progress(totalBytes: reader.size)
+        var kept: [BatchRecord] = []
+        var count = 0, errors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
+        if tap { Output.out("TAP version 14\n") }
+        // Each piece of input is run and written as soon as it has arrived, in order: a
+        // program feeding requests one at a time gets each answer back at once.
+        while let chunk = try reader.nextChunk() {
+            let records = runAll(chunk.bytes, chunk.lines, jobs: jobs)
             var out: [UInt8] = []
-            out.reserveCapacity(records.reduce(0) { $0 + $1.text.count })
-            for record in records { out += record.text }
-            Output.out(bytes: out)
-        }
-        if let junit = invocation.value("--junit") { try FileIO.write(TestReports.junit(records), to: junit) }
-
-        let errors = records.filter { $0.status == .error }.count
-        let checks = records.flatMap(\.checks)
-        let failedChecks = checks.filter { !$0.passed }.count
-        var summary = "\(records.count) requests: \(records.count - errors) ran, \(errors) failed to run"
-        if !checks.isEmpty { summary += "; checks: \(checks.count - failedChecks) passed, \(failedChecks) failed" }
-        Output.err(summary + "\n")
-        if errors > 0 { return 65 }
-        return records.contains { $0.status == .checkFailed } ? 1 : 0
-    }
-
-    /// The byte ranges of the lines that hold something, with 1-based line numbers
-    /// (blank lines are not requests, but they still count).
-    static func nonBlankLines(_ bytes: [UInt8]) -> [(number: Int, range: Range<Int>)] {
-        var lines: [(number: Int, range: Range<Int>)] = []
-        var start = 0, number = 1
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
-            if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                lines.append((number, start..<i))
+            for record in records {
+                count += 1
+                if record.status == .error { errors += 1 }
+                if record.status == .checkFailed { anyCheckFailed = true }
+                checks += record.checks.count
+                failedChecks += record.checks.filter { !$0.passed }.count
+                out += tap ? Array(TestReports.tapPoint(record, number: count).utf8) : record.text
             }
-            start = i + 1
-            number += 1
+            Output.out(bytes: out)
+            Output.flush()
+            if junit != nil { kept += records }
+            progress.advance(to: reader.consumed)
         }
-        return lines
+        progress.finish()
+        if tap { Output.out("1..\(count)\n") }
+        var summary = "\(count) requests: \(count - errors) ran, \(errors) failed to run"
+        if checks > 0 { summary += "; checks: \(checks - failedChecks) passed, \(failedChecks) failed" }
+        Output.err(summary + "\n")
+        try junit?.write(TestReports.junit(kept))
+        if errors > 0 { return 65 }
+        return anyCheckFailed ? 1 : 0
     }
 
     /// Runs every line, on `jobs` threads when more than one; results keep input order.
-    static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int,
-                       progress: Progress) -> [BatchRecord] {
+    static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int) -> [BatchRecord] {
         // Threads pay off only once there is work to share.
         if jobs == 1 || lines.count < 64 {
             let cache = ProgramCache()
-            return lines.map { line in
-                defer { progress.step() }
-                return Request.runBatchLine(bytes[line.range], line: line.number, cache: cache)
-            }
+            return lines.map { Request.runBatchLine(bytes[$0.range], line: $0.number, cache: cache) }
         }
         let results = ResultSlots(count: lines.count)
         let workers = (0..<min(jobs, lines.count)).map { worker in
@@ -77,7 +67,6 @@ enum Batch {
                 // Interleaved indices keep the threads evenly loaded without a shared queue.
                 for i in stride(from: worker, to: lines.count, by: jobs) {
                     results.slots[i] = Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache)
-                    progress.step()
                 }
             }
         }
@@ -122,32 +111,23 @@ final class Worker {
     func join() { pthread_join(thread, nil) }
 }
 
-/// A progress bar on stderr for long batches on a terminal; silent otherwise.
-final class Progress: @unchecked Sendable {
+/// A progress bar on stderr for long batches read from a file, when stderr is a terminal.
+final class Progress {
     private let total: Int
     private let enabled: Bool
-    private var done = 0
-    private var lock = pthread_mutex_t()
 
-    init(total: Int) {
-        self.total = total
-        enabled = total >= 1000 && isatty(2) != 0
-        pthread_mutex_init(&lock, nil)
+    /// `totalBytes` is the input's size when it is a regular file, else nil (no bar).
+    init(totalBytes: Int?) {
+        total = totalBytes ?? 0
+        enabled = total >= 1 << 20 && isatty(2) != 0
     }
 
-    func step() {
+    func advance(to consumed: Int) {
         guard enabled else { return }
-        pthread_mutex_lock(&lock)
-        done += 1
-        if done % 256 == 0 || done == total { draw() }
-        pthread_mutex_unlock(&lock)
-    }
-
-    private func draw() {
         let width = 30
-        let filled = done * width / max(total, 1)
-        Output.err("\r[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] \(done)/\(total)")
+        let filled = min(width, consumed * width / max(total, 1))
+        Output.err("\r[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] \(min(100, consumed * 100 / max(total, 1)))%")
     }
 
-    func finish() { if enabled { Output.err("\r" + String(repeating: " ", count: 50) + "\r") } }
+    func finish() { if enabled { Output.err("\r" + String(repeating: " ", count: 40) + "\r") } }
 }

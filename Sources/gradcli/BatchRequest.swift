@@ -33,9 +33,13 @@ extension Request {
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
     static func fromJSON(_ json: JSON) throws -> Request {
         guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
-        // Fields gradcli does not know are ignored, as readers of its own output ignore them.
-        _ = fields
         var request = Request()
+        // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
+        let known: Set<String> = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
+                                  "seed", "retain_grad"]
+        for (name, _) in fields where !known.contains(name) {
+            request.notes.append(Warning(message: "unknown request field `\(name)` ignored"))
+        }
         if let command = json["command"], command != .null {
             guard case .string(let name) = command, let parsed = Command(rawValue: name),
                   ![.batch, .help].contains(parsed) else {
@@ -88,7 +92,7 @@ extension Request {
         do {
             let json: JSON
             do { json = try JSONParser.parse(bytes) } catch let e as JSONError {
-                throw CLIError.usage("line \(line), column \(e.column): \(e.message)")
+                throw CLIError(code: "parse_error", message: "line \(line), column \(e.column): \(e.message)")
             }
             id = json["id"] ?? .null
             var request = try fromJSON(json)

@@ -46,6 +46,7 @@ struct CLIError: Error {
     init(_ error: OpError, hint: String? = nil) {
         switch error.kind {
         case .shape: code = "shape_error"
+        case .limit: code = "limit_error"
         case .value, .autograd: code = "value_error"
         }
         message = error.message

@@ -90,6 +90,10 @@ extension Request {
         var report = report(of: graph)
         var check = CheckReport()
         let differentiated = graph.differentiated
+        guard !differentiated.isEmpty else {
+            throw CLIError.usage("nothing to check: no input is differentiated",
+                                 hint: "give the inputs as NAME=VALUE, e.g. `gradcli check 'x^2' x=3`")
+        }
         if expects.isEmpty {
             check = try gradcheckAll(graph)
         } else {
@@ -109,19 +113,12 @@ extension Request {
     /// Autograd's derivative with respect to `leaf`: the gradient (scalar output), the
     /// vector-Jacobian product (with --grad-output) or the full Jacobian.
     private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
-        guard output.requiresGrad, dependsOn(output, leaf) else {
-            return Tensor.zeros(gradOutput == nil && output.value.count != 1 ? output.shape + leaf.shape : leaf.shape)
-        }
         do {
-            if let v = try gradOutputValue(for: output) {
-                return try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]?.value
-                    ?? Tensor.zeros(leaf.shape)
-            }
-            if output.value.count == 1 {
-                return try grad(outputs: [output], inputs: [leaf], retainGraph: true, allowUnused: true)[0]?.value.reshaped(leaf.shape)
-                    ?? Tensor.zeros(leaf.shape)
-            }
-            return try jacobian(of: output, wrt: [leaf])[0]
+            let v = try gradOutputValue(for: output)
+            if v == nil && output.value.count != 1 { return try jacobian(of: output, wrt: [leaf])[0] }
+            guard output.requiresGrad else { return Tensor.zeros(leaf.shape) }
+            let g = try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]
+            return g?.value.reshaped(leaf.shape) ?? Tensor.zeros(leaf.shape)
         } catch let error as OpError {
             throw CLIError(error)
         }

@@ -5,7 +5,7 @@ import ExprParser
 enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
-        let wantsJSON = arguments.contains("--json")
+        let wantsJSON = arguments.prefix { $0 != "--" }.contains("--json")
         let color = Output.wantsColor(2)
         do {
             let invocation = try Invocation.parse(arguments)
@@ -58,6 +58,9 @@ enum GradCLI {
     }
 
     private static func runExpression(_ invocation: Invocation, color: Bool) throws -> Int32 {
+        // Output options are checked before any work, in every output mode.
+        let style = try numberStyle(invocation)
+        let torch = try format(invocation) == "torch"
         var request = try makeRequest(invocation, color: color)
         if invocation.flag("--dump-ast") {
             do { Output.out(try Program.parse(request.source).sexpr + "\n") } catch let d as Diagnostic {
@@ -70,19 +73,26 @@ enum GradCLI {
         if invocation.flag("--json") {
             Output.out(report.json.serialized + "\n")
         } else {
-            var style = NumberStyle()
-            if invocation.flag("--exact") { style.precision = nil }
-            if let p = invocation.value("--precision") {
-                guard let digits = Int(p), (1...17).contains(digits) else {
-                    throw UsageError(message: "The value '\(p)' is invalid for '--precision <n>' (expected 1 to 17)", command: invocation.command)
-                }
-                style.precision = digits
-            }
-            let torch = try format(invocation) == "torch"
             Output.out(torch ? TorchFormat.report(report) : report.text(style: style))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
         }
         return report.exitCode
+    }
+
+    private static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {
+        var style = NumberStyle()
+        if let p = invocation.value("--precision") {
+            guard !invocation.flag("--exact") else {
+                throw UsageError(message: "'--exact' and '--precision' cannot be used together", command: invocation.command)
+            }
+            guard let digits = Int(p), (1...17).contains(digits) else {
+                throw UsageError(message: "The value '\(p)' is invalid for '--precision <n>' (expected 1 to 17)", command: invocation.command)
+            }
+            style.precision = digits
+        } else if invocation.flag("--exact") {
+            style.precision = nil
+        }
+        return style
     }
 
     private static func format(_ invocation: Invocation) throws -> String {
@@ -98,6 +108,10 @@ enum GradCLI {
         var request = Request()
         request.command = invocation.command
         var positionals = invocation.positionals[...]
+        let programFromStdin = (invocation.value("--file") ?? invocation.positionals.first) == "-"
+        if programFromStdin && invocation.value("--inputs") == "-" {
+            throw UsageError(message: "Standard input can be read only once: give the program or --inputs as a file", command: invocation.command)
+        }
         if let file = invocation.value("--file") {
             request.source = try FileIO.readText(file)
         } else if let expr = positionals.popFirst() {
@@ -129,7 +143,12 @@ enum GradCLI {
             let (name, text) = try Inputs.assignment(argument)
             request.setInput(name, try Inputs.tensor(from: text, name: name, color: color))
         }
-        request.wrt = invocation.value("--wrt").map { $0.split(separator: ",").map { $0.trimmingSpaces } }
+        if let wrt = invocation.value("--wrt") {
+            request.wrt = wrt.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            guard request.wrt?.isEmpty == false else {
+                throw UsageError(message: "The value '\(wrt)' is invalid for '--wrt <names>' (expected input names)", command: invocation.command)
+            }
+        }
         request.gradOutput = invocation.value("--grad-output")
         request.retainGrad = invocation.values("--retain-grad")
         request.expects = try invocation.values("--expect").map { try Inputs.assignment($0) }.map { ($0.name, $0.value) }

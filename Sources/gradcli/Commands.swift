@@ -20,7 +20,7 @@ extension Request {
         var report = Report(command: command, source: source)
         report.value = graph.output.value
         report.gradFn = graph.output.gradFn?.name
-        report.warnings = graph.warnings
+        report.warnings = notes + graph.warnings
         for leaf in graph.leaves { report.inputShapes[leaf.name] = leaf.variable.shape }
         return report
     }
@@ -58,6 +58,7 @@ extension Request {
         }
         for (name, variable) in retained {
             report.retained.append((name, variable.grad?.value ?? Tensor.zeros(variable.shape)))
+            if variable.grad == nil { report.warnings.append(Warning(message: "`\(name)` does not reach the output; its gradient is zero")) }
         }
         if let origin = graph.anomaly.backward {
             report.warnings.append(Warning(
@@ -70,7 +71,13 @@ extension Request {
     /// The bindings named by `--retain-grad`, checked to exist.
     private func retainedBindings(_ graph: BuiltGraph) throws -> [(String, Variable)] {
         try retainGrad.map { name in
-            if let binding = graph.bindings.last(where: { $0.name == name }) { return (name, binding.value) }
+            if let binding = graph.bindings.last(where: { $0.name == name }) {
+                guard binding.value.requiresGrad else {
+                    throw CLIError.value("can't retain_grad on Tensor that has requires_grad=False",
+                                         hint: "`\(name)` does not depend on any differentiated input, so it has no gradient")
+                }
+                return (name, binding.value)
+            }
             if let leaf = graph.leaves.first(where: { $0.name == name }) { return (name, leaf.variable) }
             let known = graph.bindings.map(\.name)
             throw CLIError.usage("--retain-grad names `\(name)`, which is not a binding of the program",
@@ -83,11 +90,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [Tensor]
-        if graph.output.requiresGrad {
-            do { blocks = try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
-        } else {
-            blocks = inputs.map { Tensor.zeros(graph.output.shape + $0.variable.shape) }
-        }
+        do { blocks = try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
         for ((name, leaf), block) in zip(inputs, blocks) {
             report.jacobian.append((name, block))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
@@ -104,11 +107,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [[Tensor]]
-        if graph.output.requiresGrad {
-            do { blocks = try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
-        } else {
-            blocks = inputs.map { a in inputs.map { b in Tensor.zeros(a.variable.shape + b.variable.shape) } }
-        }
+        do { blocks = try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
         for (i, (name, leaf)) in inputs.enumerated() {
             report.hessian.append((name, zip(inputs, blocks[i]).map { ($0.name, $1) }))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }

@@ -33,14 +33,29 @@ enum FileIO {
         return bytes
     }
 
-    /// Writes `text` to the file at `path`, replacing it.
-    static func write(_ text: String, to path: String) throws {
-        guard let file = fopen(path, "wb") else {
-            throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+    /// A file opened for writing up front, so that a bad path is reported before any work.
+    final class Writer {
+        private let file: UnsafeMutablePointer<FILE>
+        private let path: String
+
+        init(path: String) throws {
+            guard let file = fopen(path, "wb") else {
+                throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+            self.file = file
+            self.path = path
         }
-        defer { fclose(file) }
-        var text = text
-        text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+
+        deinit { fclose(file) }
+
+        /// Writes `text` and flushes it.
+        func write(_ text: String) throws {
+            var text = text
+            let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
+            guard written == text.utf8.count, fflush(file) == 0 else {
+                throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+        }
     }
 }
 
@@ -49,6 +64,7 @@ enum Output {
     static func out(_ text: String) { write(text, to: stdout) }
     static func err(_ text: String) { write(text, to: stderr) }
     static func out(bytes: [UInt8]) { bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) } }
+    static func flush() { fflush(stdout) }
 
     private static func write(_ text: String, to stream: UnsafeMutablePointer<FILE>) {
         var text = text

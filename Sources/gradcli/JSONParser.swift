@@ -121,6 +121,7 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), text.first != "+", text.last != "." else { index = start; throw error("invalid number") }
+        guard value.isFinite else { index = start; throw error("number out of range: \(text)") }
         // Integers stay integers, so an echoed id reads back exactly as it was written.
         if integral, let integer = Int(text) { return .integer(integer) }
         return .number(value)

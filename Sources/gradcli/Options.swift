@@ -151,7 +151,7 @@ struct Invocation {
         let body = argument.drop { $0 == "-" }
         guard let first = body.first, first.isLetter else { return false }
         if argument.hasPrefix("--") { return true }
-        // A short option is one letter; anything longer (`-x^2`, `-sin(x)`) is an expression.
-        return argument.count == 2
+        // A short option is one of the known letters; anything else (`-x`, `-x^2`) is an expression.
+        return argument.count == 2 && OptionSpec.lookup(argument) != nil
     }
 }

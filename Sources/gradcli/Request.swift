@@ -23,6 +23,8 @@ struct Request {
     var dot = false
     /// Colour in caret diagnostics.
     var color = false
+    /// Warnings about the request itself, reported with its result.
+    var notes: [Warning] = []
     /// Parsed programs to reuse, when many requests share expressions (batch).
     var programCache: ProgramCache?
 

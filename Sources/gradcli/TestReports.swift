@@ -1,24 +1,21 @@
 /// Reports of a batch for CI systems: TAP version 14 and JUnit XML. Every request is a
 /// test point; a check request passes when all its comparisons pass.
 enum TestReports {
-    static func tap(_ records: [BatchRecord]) -> String {
-        var out = "TAP version 14\n1..\(records.count)\n"
-        for (i, record) in records.enumerated() {
-            let ok = record.status == .ok
-            out += "\(ok ? "ok" : "not ok") \(i + 1) - line \(record.line)\(describeID(record.id)): \(escapeTAP(record.title))\n"
-            if !ok {
-                out += "  ---\n"
-                if record.status == .error, let error = record.json["error"] {
-                    out += "  code: \(error["code"]?.stringValue ?? "error")\n"
-                    out += "  message: \(yamlString(error["message"]?.stringValue ?? ""))\n"
-                }
-                for check in record.checks where !check.passed {
-                    out += "  failed: \(yamlString(check.name + ": " + check.detail))\n"
-                }
-                out += "  ...\n"
-            }
+    /// One TAP test point; the version line comes first and the plan (`1..N`) last, as
+    /// TAP 14 allows, so points can be written as requests finish.
+    static func tapPoint(_ record: BatchRecord, number: Int) -> String {
+        let ok = record.status == .ok
+        var out = "\(ok ? "ok" : "not ok") \(number) - line \(record.line)\(describeID(record.id)): \(escapeTAP(record.title))\n"
+        guard !ok else { return out }
+        out += "  ---\n"
+        if record.status == .error, let error = record.json["error"] {
+            out += "  code: \(error["code"]?.stringValue ?? "error")\n"
+            out += "  message: \(yamlString(error["message"]?.stringValue ?? ""))\n"
         }
-        return out
+        for check in record.checks where !check.passed {
+            out += "  failed: \(yamlString(check.name + ": " + check.detail))\n"
+        }
+        return out + "  ...\n"
     }
 
     static func junit(_ records: [BatchRecord]) -> String {

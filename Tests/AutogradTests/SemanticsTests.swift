@@ -299,3 +299,45 @@ struct KinkCase: CustomTestStringConvertible, Sendable {
         #expect(AnomalyRecorder().forward == nil)
     }
 }
+
+extension ConventionTests {
+    /// torch.atan2(y, x) at the origin: the gradient is 0, not NaN.
+    @Test func atan2AtTheOriginHasZeroGradient() throws {
+        let y = Variable([1, 0], requiresGrad: true), x = Variable([1, 0], requiresGrad: true)
+        try y.atan2(x).sum().backward()
+        #expect(close(y.grad?.value, Tensor([0.5, 0])))
+        #expect(close(x.grad?.value, Tensor([-0.5, 0])))
+    }
+
+    /// `x ** 2`, `2 ** x` and `x ** y` print PowBackward0, PowBackward2 and PowBackward1.
+    @Test func powNodesAreNamedAsPyTorchNamesThem() throws {
+        let x = Variable(2, requiresGrad: true), y = Variable(3, requiresGrad: true)
+        #expect(try x.pow(2).gradFn?.name == "PowBackward0")
+        #expect(try Variable(2).pow(x).gradFn?.name == "PowBackward2")
+        #expect(try x.pow(y).gradFn?.name == "PowBackward1")
+    }
+}
+
+@Suite struct SizeLimitTests {
+    /// Sizes past `Tensor.maxElementCount` are errors before anything is allocated.
+    @Test(arguments: [
+        ("ones", [Variable](), ["size": AttrValue.ints([100_000_000_000])]),
+        ("ones", [], ["size": .ints([3_037_000_500, 3_037_000_500])]),
+        ("eye", [], ["n": .int(10_000_000)]),
+        ("linspace", [], ["start": .double(0), "end": .double(1), "steps": .int(1_000_000_000_000)]),
+        ("arange", [], ["start": .double(1e300)]),
+    ])
+    func factoriesRefuseHugeSizes(_ name: String, _ inputs: [Variable], _ attrs: [String: AttrValue]) throws {
+        #expect(throws: OpError.self) { try call(name, inputs, attrs) }
+    }
+
+    @Test func broadcastingMatmulAndJacobiansRespectTheLimit() throws {
+        let column = Variable(Tensor.ones([100_000, 1])), row = Variable(Tensor.ones([100_000]))
+        do { _ = try column * row; Issue.record("expected a limit error") } catch let e as OpError { #expect(e.kind == .limit) }
+        do { _ = try call("matmul", [column, Variable(Tensor.ones([1, 100_000]))]); Issue.record("expected a limit error") } catch let e as OpError { #expect(e.kind == .limit) }
+        #expect(throws: OpError.self) { try call("diag", [row]) }
+        #expect(throws: OpError.self) { try call("expand", [Variable([1])], ["size": .ints([-2])]) }
+        let x = Variable(Tensor.ones([200_000]), requiresGrad: true)
+        #expect(throws: OpError.self) { try jacobian(of: x * 2, wrt: [x]) }
+    }
+}

@@ -21,7 +21,7 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["line"] as? Int == index + 1)
             if (index + 1) % 10 == 0 {
-                #expect((object["error"] as? [String: Any])?["code"] as? String == "usage_error")
+                #expect((object["error"] as? [String: Any])?["code"] as? String == "parse_error")
             } else {
                 #expect(object["id"] as? Int == index + 1)
                 #expect(object["grad"] is [String: Any])
@@ -59,7 +59,8 @@ import Testing
         let result = try CLI.run(["batch", "samples/checks.jsonl", "--tap", "--junit", junit.path])
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "TAP version 14")
-        let plan = try #require(lines.dropFirst().first)
+        // The plan comes last (TAP 14 allows it), so test points stream as requests finish.
+        let plan = try #require(lines.last)
         #expect(plan.hasPrefix("1.."))
         let count = Int(plan.dropFirst(3)) ?? -1
         let points = lines.filter { $0.hasPrefix("ok ") || $0.hasPrefix("not ok ") }
@@ -90,5 +91,30 @@ extension BatchTests {
         }
         let short = try CLI.run(["batch", "-j", "2"], stdin: "{\"expr\": \"x\", \"inputs\": {\"x\": 1}}\n")
         #expect(short.exitCode == 0)
+    }
+}
+
+extension BatchTests {
+    @Test func answersStreamAndSurviveALaterFailure() throws {
+        // A request that hits the size limit fails alone; the others keep their results.
+        let input = "{\"id\": 1, \"expr\": \"x^2\", \"inputs\": {\"x\": 3}}\n{\"id\": 2, \"expr\": \"sum(ones(100000000000))\"}\n"
+        let result = try CLI.run(["batch"], stdin: input)
+        #expect(result.exitCode == 65)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains("\"code\":\"limit_error\"") == true)
+    }
+
+    @Test func unwritableJUnitFailsBeforeAnyWork() throws {
+        let result = try CLI.run(["batch", "samples/checks.jsonl", "--junit", "/nonexistent/dir/report.xml"])
+        #expect(result.exitCode == 66)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("cannot write '/nonexistent/dir/report.xml'"))
+    }
+
+    @Test func unknownRequestFieldsAreReportedAsWarnings() throws {
+        let result = try CLI.run(["batch"], stdin: "{\"expr\": \"x\", \"inputs\": {\"x\": 1}, \"rtoll\": 1}\n")
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("unknown request field `rtoll`"))
     }
 }

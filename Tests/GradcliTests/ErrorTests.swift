@@ -93,3 +93,45 @@ import Testing
         #expect((json["grad"] as? [String: Any])?["x"] as? Double == 100_000)
     }
 }
+
+extension ErrorTests {
+    @Test(arguments: ["ones(100000000000)", "ones(3037000500, 3037000500)", "x.reshape(4294967297,4294967295)",
+                      "ones(100000,1) @ ones(1,100000)", "diag(ones(100000))", "arange(1e300)"])
+    func hugeSizesAreErrorsNotCrashes(_ expr: String) throws {
+        let (result, json) = try CLI.json(["eval", expr, "x=1,2,3,4", "--json"])
+        #expect([65].contains(result.exitCode), "\(result.stderr)")
+        let code = (json["error"] as? [String: Any])?["code"] as? String
+        #expect(code == "limit_error" || code == "shape_error")
+    }
+
+    @Test func optionsAreCheckedBeforeAnyWorkInEveryMode() throws {
+        #expect(try CLI.run(["x", "x=1", "--json", "--precision", "abc"]).exitCode == 64)
+        #expect(try CLI.run(["x", "x=1", "--json", "--format", "yaml"]).exitCode == 64)
+        #expect(try CLI.run(["x", "x=1", "--exact", "--precision", "3"]).exitCode == 64)
+        #expect(try CLI.run(["x", "x=1", "--wrt", ""]).exitCode == 64)
+        #expect(try CLI.run(["check", "ones(2)"]).exitCode == 64)
+        let stdinTwice = try CLI.run(["-", "--inputs", "-"], stdin: "x")
+        #expect(stdinTwice.exitCode == 64)
+        #expect(stdinTwice.stderr.contains("Standard input can be read only once"))
+    }
+
+    @Test func retainGradOnAConstantIsAnError() throws {
+        let result = try CLI.run(["b = ones(2); sum(b*x)", "x=1,2", "--retain-grad", "b"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("can't retain_grad on Tensor that has requires_grad=False"))
+    }
+
+    @Test func aLoneNegatedNameIsAnExpression() throws {
+        let (result, json) = try CLI.json(["-x", "x=3", "--json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(json["value"] as? Double == -3)
+    }
+
+    @Test func manyStatementsRun() throws {
+        // 50,000 statements: linear work (a copy per statement once made this take minutes).
+        let program = Array(repeating: "x = sin(x)", count: 50_000).joined(separator: "\n")
+        let (result, json) = try CLI.json(["-", "x=1", "--json"], stdin: program)
+        #expect(result.exitCode == 0)
+        #expect(json["value"] is Double)
+    }
+}

@@ -20,6 +20,7 @@ extension Ops {
         if let bad = size.first(where: { $0 < 0 }) {
             throw OpError.value("Trying to create tensor with negative dimension \(bad): \(describe(shape: size))")
         }
+        _ = try Tensor.checkedCount(of: size)
         return size
     }
 
@@ -49,6 +50,7 @@ extension Ops {
         let n = try args.attrs.int("n"), m = args.attrs.optionalInt("m") ?? n
         guard n >= 0 else { throw OpError.value("n must be greater or equal to 0, got \(n)") }
         guard m >= 0 else { throw OpError.value("m must be greater or equal to 0, got \(m)") }
+        _ = try Tensor.checkedCount(of: [n, m])
         var out = Tensor.zeros([n, m])
         for i in 0..<Swift.min(n, m) { out.data[i * m + i] = 1 }
         return out
@@ -70,8 +72,11 @@ extension Ops {
         guard (step > 0 && end >= start) || (step < 0 && end <= start) else {
             throw OpError.value("upper bound and larger bound inconsistent with step sign")
         }
-        let count = Int(((end - start) / step).rounded(.up))
-        return Tensor((0..<count).map { start + Double($0) * step })
+        let length = ((end - start) / step).rounded(.up)
+        guard length <= Double(Tensor.maxElementCount) else {
+            throw OpError.limit("arange would make \(length) elements, more than the limit of \(Tensor.maxElementCount)")
+        }
+        return Tensor((0..<Int(length)).map { start + Double($0) * step })
     }
 
     /// `linspace(start, end, steps)`: `steps` evenly spaced values from start to end inclusive.
@@ -82,6 +87,7 @@ extension Ops {
         let start = try args.attrs.double("start"), end = try args.attrs.double("end")
         let steps = try args.attrs.int("steps")
         guard steps >= 0 else { throw OpError.value("number of steps must be non-negative") }
+        _ = try Tensor.checkedCount(of: [steps])
         guard steps > 1 else { return Tensor(steps == 1 ? [start] : []) }
         // PyTorch fills the first half from start and the second half back from end,
         // so both ends are exact.

@@ -12,7 +12,7 @@ extension Ops {
     /// matrices whose leading dimensions broadcast.
     public static let matmul = OpSpec(
         "matmul", params: [input, other], gradFn: "MmBackward0",
-        gradFnForShapes: { shapes, _ in matmulGradFnName(shapes[0].count, shapes[1].count) },
+        gradFnForInputs: { inputs, _ in matmulGradFnName(inputs[0].shape.count, inputs[1].shape.count) },
         summary: "matrix product with broadcasting batches (1-D: dot, 2-D: mm, mixed: mv)",
         samples: [OpSample([[3], [3]]), OpSample([[2, 3], [3, 4]]), OpSample([[3], [3, 2]]),
                   OpSample([[2, 3], [3]]), OpSample([[2, 2, 3], [3, 2]]), OpSample([[2, 1, 2, 3], [3, 3, 2]]),
@@ -147,7 +147,7 @@ extension Ops {
         "matmul_transposed", params: [input, other, Param("transpose_a", .bool, default: .bool(false)),
                                       Param("transpose_b", .bool, default: .bool(false))],
         gradFn: "MmBackward0",
-        gradFnForShapes: { shapes, _ in shapes.allSatisfy { $0.count == 2 } ? "MmBackward0" : "BmmBackward0" },
+        gradFnForInputs: { inputs, _ in inputs.allSatisfy { $0.shape.count == 2 } ? "MmBackward0" : "BmmBackward0" },
         summary: "op(input) @ op(other) with optional transposes",
         forward: { args in
             let ta = args.attrs.bool("transpose_a"), tb = args.attrs.bool("transpose_b")

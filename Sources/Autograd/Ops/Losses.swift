@@ -44,11 +44,11 @@ extension Ops {
     /// A regression loss of `input - target`: `f(diff, attrs)` per element, `dloss(diff, attrs)`
     /// its derivative with respect to the difference (a differentiable expression).
     static func regressionLoss(_ name: String, params: [Param] = [], gradFn: String,
-                               gradFnForShapes: (([[Int]], Attrs) -> String)? = nil, summary: String,
+                               gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String,
                                kinks: String? = nil, samples: [OpSample]? = nil,
                                _ f: @escaping (Attrs) throws -> (Double) -> Double,
                                dloss: @escaping (Variable, Attrs) throws -> Variable) -> OpSpec {
-        OpSpec(name, params: [input, target] + params + [reduction], gradFn: gradFn, gradFnForShapes: gradFnForShapes,
+        OpSpec(name, params: [input, target] + params + [reduction], gradFn: gradFn, gradFnForInputs: gradFnForInputs,
                summary: summary, kinks: kinks,
                samples: samples ?? [OpSample([[3, 2], [3, 2]]),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("sum")])),
@@ -79,7 +79,7 @@ extension Ops {
 
     /// `l1_loss(input, target, reduction='mean')`: absolute error. PyTorch builds it from
     /// abs and mean or sum, so its grad_fn is `MeanBackward0`, `SumBackward0` or `AbsBackward0`.
-    public static let l1Loss = regressionLoss("l1_loss", gradFn: "MeanBackward0", gradFnForShapes: { _, attrs in l1GradFn(attrs) },
+    public static let l1Loss = regressionLoss("l1_loss", gradFn: "MeanBackward0", gradFnForInputs: { _, attrs in l1GradFn(attrs) },
                                               summary: "|input - target|, reduced by reduction",
                                               kinks: "the gradient is 0 where input == target",
                                               { _ in { d in Swift.abs(d) } }) { d, _ in
@@ -90,7 +90,7 @@ extension Ops {
     public static let smoothL1Loss = regressionLoss(
         "smooth_l1_loss", params: [Param("beta", .double, default: .double(1))], gradFn: "SmoothL1LossBackward0",
         // With beta = 0 PyTorch runs l1_loss instead, and shows its grad_fn.
-        gradFnForShapes: { _, attrs in attrs.optionalDouble("beta") == 0 ? l1GradFn(attrs) : "SmoothL1LossBackward0" },
+        gradFnForInputs: { _, attrs in attrs.optionalDouble("beta") == 0 ? l1GradFn(attrs) : "SmoothL1LossBackward0" },
         summary: "0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta (d = input - target)",
         kinks: "with beta = 0 it is l1_loss: the gradient is 0 where input == target",
         samples: [OpSample([[3, 2], [3, 2]]), OpSample([[3, 2], [3, 2]], attrs: Attrs(["beta": .double(0.5), "reduction": .string("sum")]))],
@@ -186,8 +186,8 @@ extension Ops {
     /// for probabilities it composes ops and shows `DivBackward1` ('mean') or `NegBackward0`.
     public static let crossEntropy = OpSpec(
         "cross_entropy", params: [input, target, reduction], gradFn: "NllLossBackward0",
-        gradFnForShapes: { shapes, attrs in
-            guard shapes.count == 2, shapes[0] == shapes[1] else { return "NllLossBackward0" }
+        gradFnForInputs: { inputs, attrs in
+            guard inputs.count == 2, inputs[0].shape == inputs[1].shape else { return "NllLossBackward0" }
             return (attrs.string("reduction") ?? "mean") == "mean" ? "DivBackward1" : "NegBackward0"
         },
         summary: "-log_softmax(input)[target] (class indices) or -sum(target * log_softmax(input)) (probabilities)",

@@ -101,7 +101,7 @@ extension Ops {
     /// `diagonal`; a matrix gives that diagonal as a vector.
     public static let diag: OpSpec = OpSpec(
         "diag", params: [input, Param("diagonal", .int, default: .int(0))], gradFn: "DiagEmbedBackward0",
-        gradFnForShapes: { shapes, _ in shapes[0].count == 2 ? "DiagonalBackward0_copy" : "DiagEmbedBackward0" },
+        gradFnForInputs: { inputs, _ in inputs[0].shape.count == 2 ? "DiagonalBackward0_copy" : "DiagEmbedBackward0" },
         summary: "vector -> matrix with it on a diagonal; matrix -> that diagonal",
         samples: [OpSample([[3]]), OpSample([[3]], attrs: Attrs(["diagonal": .int(-1)])),
                   OpSample([[3, 4]], attrs: Attrs(["diagonal": .int(1)]))],
@@ -111,7 +111,7 @@ extension Ops {
             switch x.rank {
             case 1:
                 let n = x.count + Swift.abs(offset)
-                var out = [Double](repeating: 0, count: n * n)
+                var out = [Double](repeating: 0, count: try Tensor.checkedCount(of: [n, n]))
                 for i in 0..<x.count { out[(i + rowShift) * n + i + colShift] = x.data[i] }
                 return Tensor(shape: [n, n], data: out)
             case 2:

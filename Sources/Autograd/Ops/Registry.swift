@@ -49,10 +49,12 @@ extension Ops {
 
     /// A broadcasting elementwise op of two tensors.
     static func binary(_ name: String, aliases: [String] = [], params: [Param]? = nil, gradFn: String,
+                       gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                        _ f: @escaping (Double, Double) -> Double,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
-        OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn, summary: summary,
+        OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
+               gradFnForInputs: gradFnForInputs, summary: summary,
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],

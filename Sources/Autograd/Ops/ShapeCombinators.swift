@@ -32,9 +32,9 @@ extension Ops {
 
     /// An op that only changes the shape; `newShape` computes it, and the VJP reshapes back.
     static func relabel(_ name: String, params: [Param], gradFn: String,
-                        gradFnForShapes: (([[Int]], Attrs) -> String)? = nil, summary: String, samples: [OpSample],
+                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, samples: [OpSample],
                         _ newShape: @escaping ([Int], Attrs) throws -> [Int]) -> OpSpec {
-        OpSpec(name, params: [input] + params, gradFn: gradFn, gradFnForShapes: gradFnForShapes, summary: summary,
+        OpSpec(name, params: [input] + params, gradFn: gradFn, gradFnForInputs: gradFnForInputs, summary: summary,
                samples: samples,
                forward: { args in args[0].reshaped(try newShape(args[0].shape, args.attrs)) },
                derivative: .vjp { ctx, g in [try g.reshape(ctx[0].shape)] })
@@ -55,7 +55,7 @@ extension Ops {
     /// `squeeze(input, dim=None)`: removes dimensions of size 1 (only those in `dim` when given).
     public static let squeeze = relabel(
         "squeeze", params: [Param("dim", .ints, default: AttrValue.none)], gradFn: "SqueezeBackward0",
-        gradFnForShapes: { _, attrs in
+        gradFnForInputs: { _, attrs in
             switch attrs["dim"] {
             case .none: return "SqueezeBackward0"
             case .ints: return "SqueezeBackward2"

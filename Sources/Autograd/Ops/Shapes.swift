@@ -4,11 +4,12 @@ extension Ops {
     static let shapes: [OpSpec] = [reshape, view, expand, sumToSize, flatten, squeeze, unsqueeze, permute, cat, stack]
 
     /// Resolves one `-1` in a requested shape against the element count.
-    static func inferShape(_ requested: [Int], count: Int, from shape: [Int]) throws -> [Int] {
+    static func inferShape(_ requested: [Int], count: Int) throws -> [Int] {
         let unknown = requested.indices.filter { requested[$0] == -1 }
-        let known = requested.filter { $0 != -1 }.reduce(1, *)
         let bad = OpError.shape("shape '\(describe(shape: requested))' is invalid for input of size \(count)")
         guard unknown.count <= 1, requested.allSatisfy({ $0 >= -1 }) else { throw bad }
+        // A product past the element limit cannot equal the count of an existing tensor.
+        guard let known = try? Tensor.checkedCount(of: requested.filter { $0 != -1 }) else { throw bad }
         var out = requested
         if let i = unknown.first {
             guard known > 0, count % known == 0 else { throw bad }
@@ -24,7 +25,7 @@ extension Ops {
                samples: [OpSample([[3, 2]], attrs: Attrs(["shape": .ints([2, -1])]))],
                forward: { args in
                    guard let requested = args.attrs.optionalInts("shape") else { throw OpError.value("\(name): missing shape") }
-                   return args[0].reshaped(try inferShape(requested, count: args[0].count, from: args[0].shape))
+                   return args[0].reshaped(try inferShape(requested, count: args[0].count))
                },
                derivative: .vjp { ctx, g in [try g.reshape(ctx[0].shape)] })
     }

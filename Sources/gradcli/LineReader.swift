@@ -1,0 +1,77 @@
+import Glibc
+
+/// Reads JSON Lines from a file or stdin in pieces as they arrive, and hands out the complete
+/// lines of each piece. A piece is whatever one `read` returns (up to 1 MiB), so a file comes
+/// in large pieces that keep worker threads busy, while a pipe fed one request at a time gets
+/// each request handled as soon as its line is complete.
+final class LineReader {
+    private let fd: Int32
+    /// The bytes after the last newline seen: the start of a line still to come.
+    private var partial: [UInt8] = []
+    private var nextLineNumber = 1
+    private var finished = false
+    /// The input's size when it is a regular file.
+    let size: Int?
+    /// How many bytes have been handed out so far.
+    private(set) var consumed = 0
+
+    init(path: String) throws {
+        if path == "-" {
+            fd = 0
+        } else {
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw CLIError.io("cannot read '\(path)': it is a directory")
+        }
+        size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    }
+
+    deinit { if fd > 0 { close(fd) } }
+
+    /// The next piece: its bytes and the ranges of its non-blank lines, with 1-based line
+    /// numbers (blank lines are not requests, but they count). Nil at the end of the input.
+    func nextChunk() throws -> (bytes: [UInt8], lines: [(number: Int, range: Range<Int>)])? {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while !finished {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError.io("cannot read the requests: \(String(cString: strerror(errno)))")
+            }
+            var bytes = partial
+            if n == 0 {
+                finished = true
+                partial = []
+            } else {
+                bytes += buffer[0..<n]
+                guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { partial = bytes; continue }
+                partial = Array(bytes[(lastNewline + 1)...])
+                bytes.removeSubrange((lastNewline + 1)...)
+            }
+            consumed += bytes.count
+            let lines = nonBlankLines(bytes)
+            if !lines.isEmpty { return (bytes, lines) }
+        }
+        return nil
+    }
+
+    /// The ranges of the lines of `bytes` that hold more than white space, numbered on from
+    /// the lines handed out before.
+    private func nonBlankLines(_ bytes: [UInt8]) -> [(number: Int, range: Range<Int>)] {
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
+            if start < i || i < bytes.count {
+                if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                    lines.append((nextLineNumber, start..<i))
+                }
+                nextLineNumber += 1
+            }
+            start = i + 1
+        }
+        return lines
+    }
+}
