@@ -107,17 +107,22 @@ extension Tensor {
         }
         let n = try Tensor.checkedCount(of: target)
         if count == 1 { return Tensor(repeating: data[0], shape: target) }
-        // Read this tensor through broadcast strides; no operand of the target size is needed.
-        let strides = Tensor.broadcastStrides(from: shape, to: target)
+        return gathered(shape: target, strides: Tensor.broadcastStrides(from: shape, to: target), count: n)
+    }
+
+    /// A new contiguous tensor of `shape` (holding `count` elements) whose element at each
+    /// index is read from this tensor at the offset the `strides` give. Broadcasting (stride 0)
+    /// and permuting dimensions (reordered strides) are both such reads.
+    func gathered(shape outShape: [Int], strides: [Int], count n: Int) -> Tensor {
         let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
             data.withUnsafeBufferPointer { pa in
-                Tensor.forEachRun(shape: target, aStrides: strides, bStrides: strides) { o, ao, _, len, sa, _ in
+                Tensor.forEachRun(shape: outShape, aStrides: strides, bStrides: strides) { o, ao, _, len, sa, _ in
                     for i in 0..<len { buf[o + i] = pa[ao + i * sa] }
                 }
             }
             done = n
         }
-        return Tensor(shape: target, data: out)
+        return Tensor(shape: outShape, data: out)
     }
 
     /// Sums over the dimensions that broadcasting added or stretched, giving `target` shape.

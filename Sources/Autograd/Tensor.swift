@@ -113,7 +113,10 @@ public struct Tensor: Equatable {
     }
 
     /// The multi-index of the element at row-major `offset`.
-    public func index(ofOffset offset: Int) -> [Int] {
+    public func index(ofOffset offset: Int) -> [Int] { Tensor.index(ofOffset: offset, in: shape) }
+
+    /// The multi-index of the element at row-major `offset` in a tensor of `shape`.
+    public static func index(ofOffset offset: Int, in shape: [Int]) -> [Int] {
         var rest = offset
         var index = [Int](repeating: 0, count: shape.count)
         for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] > 0 {

@@ -154,7 +154,7 @@ extension Request {
             if worst == nil || ratio > worst!.ratio { worst = (i, ratio) }
         }
         return CheckResult(input: name, kind: "expect", passed: passed, maxAbsError: maxAbs, maxRelError: maxRel,
-                           worstIndex: worst.map { multiIndex($0.offset, shape: actual.shape) } ?? [],
+                           worstIndex: worst.map { Tensor.index(ofOffset: $0.offset, in: actual.shape) } ?? [],
                            expected: expected.reshaped(actual.shape), actual: actual)
     }
 

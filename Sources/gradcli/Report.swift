@@ -88,7 +88,7 @@ struct MatrixTable {
             return TensorText(style: style).render(tensor)
         }
         func label(_ name: String, _ shape: [Int], _ offset: Int) -> String {
-            shape.isEmpty ? name : name + "[" + multiIndex(offset, shape: shape).map(String.init).joined(separator: ",") + "]"
+            shape.isEmpty ? name : name + "[" + Tensor.index(ofOffset: offset, in: shape).map(String.init).joined(separator: ",") + "]"
         }
         let rowLabels = (0..<rowCount).map { label(rows.name, rows.shape, $0) }
         let columnLabels = (0..<columnCount).map { label(columns.name, columns.shape, $0) }
@@ -105,15 +105,4 @@ struct MatrixTable {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// The multi-index of the element at row-major `offset` in a tensor of `shape`.
-func multiIndex(_ offset: Int, shape: [Int]) -> [Int] {
-    var rest = offset
-    var index = [Int](repeating: 0, count: shape.count)
-    for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] > 0 {
-        index[i] = rest % shape[i]
-        rest /= shape[i]
-    }
-    return index
 }

@@ -6,19 +6,8 @@ extension Tensor {
     /// dimension `order[i]` of this one.
     func permuted(_ order: [Int]) -> Tensor {
         if order == Array(0..<rank) { return self }
-        let outShape = order.map { shape[$0] }
         let own = Tensor.strides(of: shape)
-        let readStrides = order.map { own[$0] }
-        let n = count
-        let out = [Double](unsafeUninitializedCapacity: n) { buffer, done in
-            data.withUnsafeBufferPointer { src in
-                Tensor.forEachRun(shape: outShape, aStrides: readStrides, bStrides: readStrides) { o, a, _, len, step, _ in
-                    for i in 0..<len { buffer[o + i] = src[a + i * step] }
-                }
-            }
-            done = n
-        }
-        return Tensor(shape: outShape, data: out)
+        return gathered(shape: order.map { shape[$0] }, strides: order.map { own[$0] }, count: count)
     }
 }
 
