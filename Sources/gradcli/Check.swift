@@ -114,7 +114,7 @@ extension Request {
     /// vector-Jacobian product (with --grad-output) or the full Jacobian.
     private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
         do {
-            let v = try gradOutputValue(for: output)
+            let v = try gradOutputValue()
             if v == nil && output.value.count != 1 { return try jacobian(of: output, wrt: [leaf])[0] }
             guard output.requiresGrad else { return Tensor.zeros(leaf.shape) }
             let g = try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]
@@ -126,14 +126,7 @@ extension Request {
 
     private func compareExpected(name: String, expr: String, leaf: Variable, graph: BuiltGraph) throws -> CheckResult {
         let actual = try derivative(of: graph.output, wrt: leaf)
-        let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
-        let expected: Tensor
-        do {
-            let program = try Program.parse(expr)
-            expected = try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.value }
-        } catch let d as Diagnostic {
-            throw CLIError(d, source: expr, context: "--expect \(name)", color: color)
-        }
+        let expected = try valueOf(expr, context: "--expect \(name)")
         let rtol = self.rtol ?? 1e-7, atol = self.atol ?? 1e-9
         guard expected.shape == actual.shape || (expected.count == 1 && actual.count == 1) else {
             return CheckResult(input: name, kind: "expect", passed: false, maxAbsError: .nan, maxRelError: .nan, worstIndex: [],
@@ -167,7 +160,7 @@ extension Request {
         if let rtol { options.rtol = rtol }
         if let atol { options.atol = atol }
         let program = graph.program
-        let seed = gradOutput == nil ? nil : try gradOutputValue(for: graph.output)
+        let seed = gradOutput == nil ? nil : try gradOutputValue()
         let result: GradcheckResult
         do {
             result = try gradcheck({ leaves in

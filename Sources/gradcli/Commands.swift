@@ -37,7 +37,7 @@ extension Request {
         for (_, variable) in retained { variable.retainGrad() }
         let output = graph.output
         if output.requiresGrad {
-            let seed = try gradOutputValue(for: output)
+            let seed = try gradOutputValue()
             if seed == nil && output.value.count != 1 {
                 throw CLIError.value("grad can be implicitly created only for scalar outputs",
                                      hint: "the output has shape \(describe(shape: output.shape)); pass --grad-output with that shape for a vector-Jacobian product, or use `gradcli jacobian`")

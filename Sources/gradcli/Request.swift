@@ -107,15 +107,21 @@ extension Request {
     }
 
     /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.
-    func gradOutputValue(for output: Variable) throws -> Variable? {
+    func gradOutputValue() throws -> Variable? {
         guard let gradOutput else { return nil }
         if let vector = Inputs.shorthand(gradOutput) { return Variable(vector) }
+        return Variable(try valueOf(gradOutput, context: "--grad-output"))
+    }
+
+    /// An expression of the inputs (`--grad-output m`, `--expect x=2*x`), evaluated with the
+    /// inputs as constants.
+    func valueOf(_ expression: String, context: String) throws -> Tensor {
         let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
         do {
-            let program = try Program.parse(gradOutput)
-            return try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.detached() }
+            let program = try Program.parse(expression)
+            return try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.value }
         } catch let d as Diagnostic {
-            throw CLIError(d, source: gradOutput, context: "--grad-output", color: color)
+            throw CLIError(d, source: expression, context: context, color: color)
         }
     }
 }
