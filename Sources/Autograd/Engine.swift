@@ -58,11 +58,20 @@ enum Engine {
             }
             return Variable(Tensor(repeating: 1, shape: output.shape))
         }
-        guard given.shape == output.shape else {
-            throw OpError.shape("Mismatch in shape: grad_output[\(index)] has a shape of \(describe(shape: given.shape)) and output[\(index)] has a shape of \(describe(shape: output.shape))")
-        }
+        try checkGradOutput(given, for: output, index: index)
         return given
     }
+}
+
+/// Checks a vector for a vector-Jacobian product against the output it multiplies, as
+/// `backward(gradient)` does: the shapes must be equal (no broadcasting), else PyTorch's error.
+public func checkGradOutput(_ gradient: Variable, for output: Variable, index: Int = 0) throws {
+    guard gradient.shape == output.shape else {
+        throw OpError.shape("Mismatch in shape: grad_output[\(index)] has a shape of \(describe(shape: gradient.shape)) and output[\(index)] has a shape of \(describe(shape: output.shape))")
+    }
+}
+
+extension Engine {
 
     /// Adds `b` to an optional running sum `a`, recording the addition only under createGraph.
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {

@@ -53,23 +53,25 @@ public struct Tensor: Equatable {
     }
 
     /// The most elements one tensor may hold: 2^27, 1 GiB of float64. Every op that makes a
-    /// tensor of a new size (factories, broadcasting, expand, reshape, matmul, Jacobians) checks
-    /// it first, so an absurd size is an error rather than a failed allocation.
+    /// tensor larger than its inputs (factories, broadcasting, expand, reshape, matmul, diag,
+    /// cat, stack, Jacobians) checks it first, so an absurd size is an error rather than a
+    /// failed allocation.
     public static let maxElementCount = 1 << 27
 
-    /// The element count of `shape`, checked: no negative dimension, and at most
-    /// `maxElementCount` elements (no partial product may pass it either, so it cannot overflow).
+    /// The element count of `shape`, checked: no negative dimension, and the product of its
+    /// nonzero dimensions at most `maxElementCount` (so strides cannot overflow either, even
+    /// for an empty tensor).
     public static func checkedCount(of shape: [Int]) throws -> Int {
-        var n = 1
+        var span = 1
         for d in shape {
             guard d >= 0 else { throw OpError.value("negative dimension \(d) in shape \(describe(shape: shape))") }
-            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            let (product, overflow) = span.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow, product <= maxElementCount else {
-                throw OpError.limit("a tensor of shape \(describe(shape: shape)) would hold more than \(maxElementCount) elements, the limit")
+                throw OpError.limit("a tensor of shape \(describe(shape: shape)) is larger than the limit of \(maxElementCount) elements")
             }
-            n = product
+            span = product
         }
-        return n
+        return shape.contains(0) ? 0 : span
     }
 
     /// The number of dimensions (0 for a scalar).

@@ -32,6 +32,9 @@ extension Lowering {
                                            at: tree[children[i]].range)
         }
         guard elements.contains(where: \.requiresGrad) && GradMode.isEnabled else {
+            do { _ = try Tensor.checkedCount(of: [elements.count] + first.shape) } catch let error as OpError {
+                throw Diagnostic.opFailed(error, at: node.range)
+            }
             var data: [Double] = []
             data.reserveCapacity(elements.count * first.value.count)
             for element in elements { data += element.value.data }

@@ -61,7 +61,10 @@ extension Request {
                 request.setInput(name, try Inputs.tensor(fromJSON: value, name: name))
             }
         }
-        if let wrt = json["wrt"], wrt != .null { request.wrt = try strings(wrt, field: "wrt") }
+        if let wrt = json["wrt"], wrt != .null {
+            request.wrt = try strings(wrt, field: "wrt")
+            guard request.wrt?.isEmpty == false else { throw CLIError.usage("\"wrt\" must name at least one input") }
+        }
         if let retain = json["retain_grad"], retain != .null { request.retainGrad = try strings(retain, field: "retain_grad") }
         if let g = json["grad_output"], g != .null {
             request.gradOutput = g.stringValue ?? g.serialized

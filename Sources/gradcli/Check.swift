@@ -160,7 +160,12 @@ extension Request {
         if let rtol { options.rtol = rtol }
         if let atol { options.atol = atol }
         let program = graph.program
-        let seed = gradOutput == nil ? nil : try gradOutputValue()
+        let seed = try gradOutputValue()
+        if let seed {
+            do { try checkGradOutput(seed, for: graph.output) } catch let error as OpError {
+                throw CLIError(error, hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
+            }
+        }
         let result: GradcheckResult
         do {
             result = try gradcheck({ leaves in

@@ -5,7 +5,7 @@ import ExprParser
 enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
-        let wantsJSON = arguments.prefix { $0 != "--" }.contains("--json")
+        let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
         do {
             let invocation = try Invocation.parse(arguments)

@@ -78,7 +78,13 @@ extension Request {
                 }
                 return (name, binding.value)
             }
-            if let leaf = graph.leaves.first(where: { $0.name == name }) { return (name, leaf.variable) }
+            if let leaf = graph.leaves.first(where: { $0.name == name }) {
+                guard leaf.variable.requiresGrad else {
+                    throw CLIError.value("can't retain_grad on Tensor that has requires_grad=False",
+                                         hint: "`\(name)` is not differentiated (see --wrt)")
+                }
+                return (name, leaf.variable)
+            }
             let known = graph.bindings.map(\.name)
             throw CLIError.usage("--retain-grad names `\(name)`, which is not a binding of the program",
                                  hint: known.isEmpty ? "bind it in the program, e.g. `\(name) = ...; ...`" : "the bindings are " + known.joined(separator: ", "))

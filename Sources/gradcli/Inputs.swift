@@ -37,11 +37,18 @@ enum Inputs {
         guard text.contains(","), !text.contains("[") else { return nil }
         var values: [Double] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let trimmed = part.trimmingSpaces
-            guard let x = Double(trimmed) else { return nil }
+            guard let x = plainNumber(part.trimmingSpaces) else { return nil }
             values.append(x)
         }
         return Tensor(values)
+    }
+
+    /// A finite decimal number such as `-1.5e3`; not `inf`, `nan` or hexadecimal, which
+    /// Swift's `Double(_:)` would also accept.
+    static func plainNumber(_ text: String) -> Double? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+              let x = Double(text), x.isFinite else { return nil }
+        return x
     }
 
     /// Reads an input from a file, by its extension.
@@ -101,10 +108,11 @@ enum Inputs {
         var rows: [[Double]] = []
         for (number, line) in lines.enumerated() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
-            let values = cells.compactMap(Double.init)
+            let values = cells.compactMap(plainNumber)
             guard values.count == cells.count else {
-                if number == 0 && rows.isEmpty { continue } // a header line
-                throw CLIError.value("\(path):\(number + 1): expected comma-separated numbers")
+                if number == 0 && rows.isEmpty && !cells.contains(where: { plainNumber($0) != nil }) { continue } // a header line
+                let column = cells.firstIndex { plainNumber($0) == nil }! + 1
+                throw CLIError.value("\(path):\(number + 1): value \(column) is not a finite number: '\(cells[column - 1])'")
             }
             if let width = rows.first?.count, width != values.count {
                 throw CLIError.value("\(path):\(number + 1): expected \(width) values, found \(values.count)")

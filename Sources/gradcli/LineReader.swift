@@ -31,6 +31,9 @@ final class LineReader {
 
     deinit { if fd > 0 { close(fd) } }
 
+    /// The longest request line accepted; a longer one is a limit error, not a memory exhaustion.
+    static let maxLineBytes = 256 << 20
+
     /// The next piece: its bytes and the ranges of its non-blank lines, with 1-based line
     /// numbers (blank lines are not requests, but they count). Nil at the end of the input.
     func nextChunk() throws -> (bytes: [UInt8], lines: [(number: Int, range: Range<Int>)])? {
@@ -41,15 +44,23 @@ final class LineReader {
                 if errno == EINTR { continue }
                 throw CLIError.io("cannot read the requests: \(String(cString: strerror(errno)))")
             }
-            var bytes = partial
+            var bytes: [UInt8] = []
             if n == 0 {
                 finished = true
-                partial = []
+                swap(&bytes, &partial)
             } else {
-                bytes += buffer[0..<n]
-                guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { partial = bytes; continue }
-                partial = Array(bytes[(lastNewline + 1)...])
-                bytes.removeSubrange((lastNewline + 1)...)
+                // Only the fresh bytes are searched, so a long line costs linear time.
+                let fresh = buffer[0..<n]
+                guard let lastNewline = fresh.lastIndex(of: UInt8(ascii: "\n")) else {
+                    partial += fresh
+                    guard partial.count <= LineReader.maxLineBytes else {
+                        throw CLIError(code: "limit_error", message: "line \(nextLineNumber) of the requests is longer than \(LineReader.maxLineBytes >> 20) MiB")
+                    }
+                    continue
+                }
+                swap(&bytes, &partial)
+                bytes += fresh[...lastNewline]
+                partial = Array(fresh[(lastNewline + 1)...])
             }
             consumed += bytes.count
             let lines = nonBlankLines(bytes)

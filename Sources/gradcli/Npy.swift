@@ -26,7 +26,10 @@ enum Npy {
         guard let (reader, width) = elementReader(descr) else {
             throw fail("dtype '\(descr)' is not supported (use float64, float32, integers or bool, little-endian)")
         }
-        let count = Tensor.count(of: shape)
+        let count: Int
+        do { count = try Tensor.checkedCount(of: shape) } catch let error as OpError {
+            throw CLIError(code: "limit_error", message: "\(path): \(error.message)")
+        }
         guard bytes.count - dataStart >= count * width else { throw fail("expected \(count) elements of \(width) bytes") }
         let values = bytes.withUnsafeBytes { raw in
             (0..<count).map { reader(raw, dataStart + $0 * width) }

@@ -109,13 +109,13 @@ extension Request {
     /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.
     func gradOutputValue() throws -> Variable? {
         guard let gradOutput else { return nil }
-        if let vector = Inputs.shorthand(gradOutput) { return Variable(vector) }
         return Variable(try valueOf(gradOutput, context: "--grad-output"))
     }
 
-    /// An expression of the inputs (`--grad-output m`, `--expect x=2*x`), evaluated with the
-    /// inputs as constants.
+    /// An expression of the inputs (`--grad-output m`, `--expect x=2*x`, or the shorthand
+    /// `1,2`), evaluated with the inputs as constants.
     func valueOf(_ expression: String, context: String) throws -> Tensor {
+        if let vector = Inputs.shorthand(expression) { return vector }
         let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
         do {
             let program = try Program.parse(expression)

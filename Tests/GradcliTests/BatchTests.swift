@@ -118,3 +118,24 @@ extension BatchTests {
         #expect(result.stdout.contains("unknown request field `rtoll`"))
     }
 }
+
+extension BatchTests {
+    @Test func junitMayNameTheInputFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-self-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try String(contentsOf: CLI.packageRoot.appendingPathComponent("samples/checks.jsonl"), encoding: .utf8)
+            .write(to: url, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["batch", url.path, "--junit", url.path])
+        #expect(result.exitCode == 1, "the input is read before the report replaces it")
+        #expect(result.stdout.split(separator: "\n").count == 16)
+        #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("<?xml"))
+    }
+
+    @Test func aLongLineIsReadInPieces() throws {
+        // One request whose input is a 2-million-element JSON list: many reads make up one line.
+        let values = Array(repeating: "1.5", count: 2_000_000).joined(separator: ",")
+        let result = try CLI.run(["batch"], stdin: "{\"command\": \"eval\", \"expr\": \"sum(x)\", \"inputs\": {\"x\": [\(values)]}}\n")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"value\":3000000.0"))
+    }
+}

@@ -135,3 +135,45 @@ extension ErrorTests {
         #expect(json["value"] is Double)
     }
 }
+
+extension ErrorTests {
+    @Test func npyShapesAreCheckedAgainstTheLimit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-npy-limit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, shape) in [("huge", "(2305843009213693952,)"), ("wrapping", "(4294967296, 4294967296)"),
+                              ("empty", "(0, 4294967296, 4294967296)")] {
+            var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
+            while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+            header += "\n"
+            let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+                + Array(header.utf8)
+            let url = dir.appendingPathComponent("\(name).npy")
+            try Data(bytes).write(to: url)
+            let (result, json) = try CLI.json(["eval", "x", "x=@\(url.path)", "--json"])
+            #expect(result.exitCode == 65, "\(name): \(result.stderr)")
+            #expect((json["error"] as? [String: Any])?["code"] as? String == "limit_error", "\(name)")
+        }
+    }
+
+    @Test func csvValuesMustBeFiniteNumbers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, text) in [("gap", "1,,2\n"), ("inf", "a,b\n1,inf\n"), ("hex", "0x10,1\n")] {
+            let url = dir.appendingPathComponent("\(name).csv")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            let result = try CLI.run(["eval", "x", "x=@\(url.path)"])
+            #expect(result.exitCode == 65, "\(name)")
+            #expect(result.stderr.contains("is not a finite number"), "\(name): \(result.stderr)")
+        }
+    }
+
+    @Test func gradOutputOfTheWrongShapeIsAnErrorInCheckToo() throws {
+        let result = try CLI.run(["check", "sum(x)", "x=1,2", "-g", "ones(3,3)"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("Mismatch in shape: grad_output[0] has a shape of [3, 3] and output[0] has a shape of []"))
+        let input = try CLI.run(["x*2", "x=1", "y=2", "--wrt", "x", "--retain-grad", "y"])
+        #expect(input.exitCode == 65)
+    }
+}

@@ -104,7 +104,7 @@ extension Ops {
                     throw OpError.shape("Sizes of tensors must match except in dimension \(dim). Expected size \(first.shape[d]) but got size \(t.shape[d]) for tensor number \(i) in the list.")
                 }
             }
-            return concatenate(args.inputs, dim: dim)
+            return try concatenate(args.inputs, dim: dim)
         },
         derivative: .vjp { ctx, g in
             let dim = try normalize(dim: ctx.attrs.int("dim"), rank: ctx[0].shape.count)
@@ -128,7 +128,7 @@ extension Ops {
             let dim = try normalize(dim: args.attrs.int("dim"), rank: first.rank + 1)
             var kept = first.shape
             kept.insert(1, at: dim)
-            return concatenate(args.inputs.map { $0.reshaped(kept) }, dim: dim)
+            return try concatenate(args.inputs.map { $0.reshaped(kept) }, dim: dim)
         },
         derivative: .vjp { ctx, g in
             let dim = try normalize(dim: ctx.attrs.int("dim"), rank: ctx[0].shape.count + 1)
@@ -136,12 +136,12 @@ extension Ops {
         })
 
     /// Joins tensors that agree in every dimension but `dim`.
-    static func concatenate(_ parts: [Tensor], dim: Int) -> Tensor {
+    static func concatenate(_ parts: [Tensor], dim: Int) throws -> Tensor {
         var shape = parts[0].shape
         shape[dim] = parts.reduce(0) { $0 + $1.shape[dim] }
         let outer = shape[..<dim].reduce(1, *)
         var out: [Double] = []
-        out.reserveCapacity(Tensor.count(of: shape))
+        out.reserveCapacity(try Tensor.checkedCount(of: shape))
         for o in 0..<outer {
             for part in parts {
                 let chunk = part.count / Swift.max(outer, 1)
