@@ -30,14 +30,16 @@ struct BatchRecord {
 }
 
 extension Request {
+    /// The fields of a batch request.
+    static let knownFields = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
+                              "seed", "retain_grad"]
+
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
     static func fromJSON(_ json: JSON) throws -> Request {
         guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
         var request = Request()
         // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
-        let known: Set<String> = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
-                                  "seed", "retain_grad"]
-        for (name, _) in fields where !known.contains(name) {
+        for (name, _) in fields where !knownFields.contains(name) {
             request.notes.append(Warning(message: "unknown request field `\(name)` ignored"))
         }
         if let command = json["command"], command != .null {

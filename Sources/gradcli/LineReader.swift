@@ -1,9 +1,9 @@
 import Glibc
 
 /// Reads JSON Lines from a file or stdin in pieces as they arrive, and hands out the complete
-/// lines of each piece. A piece is whatever one `read` returns (up to 1 MiB), so a file comes
-/// in large pieces that keep worker threads busy, while a pipe fed one request at a time gets
-/// each request handled as soon as its line is complete.
+/// lines of each piece. A piece is whatever one `read` returns (up to 16 MiB from a file, 1 MiB
+/// from a pipe), so a file comes in large pieces that keep worker threads busy, while a pipe fed
+/// one request at a time gets each request handled as soon as its line is complete.
 final class LineReader {
     private let fd: Int32
     /// The bytes after the last newline seen: the start of a line still to come.
@@ -14,6 +14,9 @@ final class LineReader {
     let size: Int?
     /// How many bytes have been handed out so far.
     private(set) var consumed = 0
+    /// Where `read` puts bytes. A file is read in large pieces, which keep worker threads busy
+    /// between the pauses where results are written; a pipe returns what has arrived.
+    private var buffer: [UInt8]
 
     init(path: String) throws {
         if path == "-" {
@@ -27,6 +30,7 @@ final class LineReader {
             throw CLIError.io("cannot read '\(path)': it is a directory")
         }
         size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        buffer = [UInt8](repeating: 0, count: size == nil ? 1 << 20 : 16 << 20)
     }
 
     deinit { if fd > 0 { close(fd) } }
@@ -37,7 +41,6 @@ final class LineReader {
     /// The next piece: its bytes and the ranges of its non-blank lines, with 1-based line
     /// numbers (blank lines are not requests, but they count). Nil at the end of the input.
     func nextChunk() throws -> (bytes: [UInt8], lines: [(number: Int, range: Range<Int>)])? {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while !finished {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
