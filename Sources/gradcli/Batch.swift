@@ -92,6 +92,7 @@ final class ResultSlots: @unchecked Sendable {
 /// A POSIX thread with a large stack, so deep expressions behave as on the main thread.
 final class Worker {
     private var thread = pthread_t()
+    private var started = false
     private let body: () -> Void
 
     init(_ body: @escaping () -> Void) {
@@ -99,16 +100,21 @@ final class Worker {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 16 << 20)
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, &attributes, { raw in
+        let context = Unmanaged.passRetained(self)
+        started = pthread_create(&thread, &attributes, { raw in
             let worker = Unmanaged<Worker>.fromOpaque(raw!).takeRetainedValue()
             worker.body()
             return nil
-        }, context)
+        }, context.toOpaque()) == 0
         pthread_attr_destroy(&attributes)
+        // Without a thread (a resource limit), the work still gets done, here.
+        if !started {
+            context.release()
+            body()
+        }
     }
 
-    func join() { pthread_join(thread, nil) }
+    func join() { if started { pthread_join(thread, nil) } }
 }
 
 /// A progress bar on stderr for long batches read from a file, when stderr is a terminal.
