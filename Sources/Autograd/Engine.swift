@@ -124,7 +124,7 @@ private struct Pass {
             if let out = fn.retainedOutput, inputs == nil {
                 out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
             }
-            if targets.contains(ObjectIdentifier(fn)) {
+            if !targets.isEmpty && targets.contains(ObjectIdentifier(fn)) {
                 captured[ObjectIdentifier(fn)] = g
             }
             guard case .vjp(let rule) = fn.spec.derivative else { continue }

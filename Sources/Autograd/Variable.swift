@@ -134,8 +134,11 @@ public final class GradFn {
     /// Drops what only a backward pass needs, once it has run.
     func release() {
         released = true
-        savedResult = Tensor(0)
+        savedResult = GradFn.releasedResult
     }
+
+    /// What a released node keeps instead of its result: an empty tensor, which allocates nothing.
+    private static let releasedResult = Tensor(shape: [0], data: [])
 }
 
 /// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A JSON syntax error with the 1-based line and column where reading stopped.
 struct JSONError: Error {
     let message: String
@@ -119,12 +121,35 @@ struct JSONParser {
             default: break scan
             }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), text.first != "+", text.last != "." else { index = start; throw error("invalid number") }
-        guard value.isFinite else { index = start; throw error("number out of range: \(text)") }
+        let digits = bytes[start..<index]
+        guard digits.first != UInt8(ascii: "+"), digits.last != UInt8(ascii: "."), digits.count < 64 else {
+            index = start
+            throw error("invalid number")
+        }
         // Integers stay integers, so an echoed id reads back exactly as it was written.
-        if integral, let integer = Int(text) { return .integer(integer) }
+        if integral, let integer = Self.integer(digits) { return .integer(integer) }
+        // strtod on a NUL-terminated copy: no String on this path, which batch input hits hard.
+        var value = 0.0, consumed = 0
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: digits.count + 1) { buffer in
+            for (i, byte) in digits.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+            buffer[digits.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            value = strtod(buffer.baseAddress!, &end)
+            consumed = end.map { $0 - buffer.baseAddress! } ?? 0
+        }
+        guard consumed == digits.count else { index = start; throw error("invalid number") }
+        guard value.isFinite else { index = start; throw error("number out of range: \(String(decoding: digits, as: UTF8.self))") }
         return .number(value)
+    }
+
+    /// The value of an optional minus sign and decimal digits that fit an `Int`.
+    private static func integer(_ digits: ArraySlice<UInt8>) -> Int? {
+        var rest = digits[...]
+        let negative = rest.first == UInt8(ascii: "-")
+        if negative { rest = rest.dropFirst() }
+        guard !rest.isEmpty, rest.count <= 18, rest.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        let magnitude = rest.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return negative ? -magnitude : magnitude
     }
 
     private mutating func parseString() throws -> String {
