@@ -5,12 +5,24 @@ enum Help {
     static let version = "gradcli 0.1.0"
     static let overview = "A command-line gradient calculator with PyTorch's autograd semantics."
 
-    /// Pads `left` to a column so descriptions line up.
+    /// Pads `left` to a column so descriptions line up, wrapping them at 100 columns.
     private static func row(_ left: String, _ right: String) -> String {
-        let column = 26
+        let column = 26, width = 100
+        let indent = String(repeating: " ", count: column)
+        var lines: [String] = []
+        var line = ""
+        for word in right.split(separator: " ") {
+            if !line.isEmpty && column + line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
         let label = "  " + left
-        return label.count < column ? label + String(repeating: " ", count: column - label.count) + right
-                                    : label + "\n" + String(repeating: " ", count: column) + right
+        let first = label.count < column ? label + String(repeating: " ", count: column - label.count) + lines[0]
+                                         : label + "\n" + indent + lines[0]
+        return ([first] + lines.dropFirst().map { indent + $0 }).joined(separator: "\n")
     }
 
     private static func optionsSection(for command: Command) -> [String] {
