@@ -54,6 +54,8 @@ struct Lowering {
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
     var warnedNames: Set<String> = []
+    /// Whether `x.T` of a tensor that is not 2-D has been warned about (once per program).
+    var warnedTranspose = false
     var results: [Value?]
     var callPlans: [Int: CallPlan] = [:]
 
@@ -109,7 +111,7 @@ struct Lowering {
         switch node.kind {
         case .number, .name, .string, .omitted:
             return []
-        case .unary, .binary, .list, .binding:
+        case .unary, .binary, .list, .binding, .reversedDims:
             return children.map { Frame(node: $0, noGrad: frame.noGrad) }
         case .keyword:
             return []  // calls evaluate their keyword values directly
@@ -157,6 +159,8 @@ struct Lowering {
         case .call:
             let plan = callPlans.removeValue(forKey: id)!
             return .tensor(try call(plan, node: node))
+        case .reversedDims:
+            return .tensor(try reverseDimensions(takeTensor(children[0]), node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
