@@ -54,6 +54,8 @@ struct Lowering {
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
     var warnedNames: Set<String> = []
+    /// Whether `x.T` of a tensor that is not 2-D has been warned about (once per program).
+    var warnedTranspose = false
     var results: [Value?]
     /// The plans of the calls being evaluated, innermost last: a call is expanded after every
     /// call that encloses it and computed before them, so its plan is always on top.
@@ -117,7 +119,7 @@ struct Lowering {
             break
         case .keyword:
             break  // calls evaluate their keyword values directly
-        case .unary, .binary, .list, .binding:
+        case .unary, .binary, .list, .binding, .reversedDims:
             for child in children { stack.append(Frame(node: child, noGrad: frame.noGrad)) }
         case .index:
             // The indexed value keeps the frame's grad mode; indices are constants.
@@ -160,6 +162,9 @@ struct Lowering {
             return nil  // read by the enclosing `.index`
         case .call:
             return .tensor(try call(callPlans.removeLast(), node: node))
+        case .reversedDims:
+            let operand = try takeTensor(children[0])
+            return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }

@@ -80,6 +80,19 @@ extension Lowering {
         return value
     }
 
+    /// `x.T`: all dimensions of `x` reversed through `permute`, so the node prints
+    /// `PermuteBackward0` as PyTorch's does (a 0-D or 1-D `x` keeps its value, with a node).
+    mutating func reverseDimensions(_ x: Variable, node: Node) throws -> Variable {
+        guard let spec = Registry.lookup("permute") else {
+            throw Diagnostic.unknownFunction("permute", suggestion: nil, at: node.detail)
+        }
+        if x.shape.count != 2 && !warnedTranspose {
+            warnedTranspose = true
+            warnings.append(.transposeNotMatrix(rank: x.shape.count, at: node.detail))
+        }
+        return try applyNamed(spec, [x], ["dims": .ints(Array((0..<x.shape.count).reversed()))], node: node, at: node.detail)
+    }
+
     /// An evaluated index or slice bound, which must be an integer.
     mutating func indexValue(_ n: Int) throws -> Int {
         let v = try takeTensor(n)
