@@ -61,12 +61,14 @@ enum Batch {
             return lines.map { Request.runBatchLine(bytes[$0.range], line: $0.number, cache: cache) }
         }
         let results = ResultSlots(count: lines.count)
-        let workers = (0..<min(jobs, lines.count)).map { worker in
+        let queue = WorkQueue(count: lines.count, blockSize: 32)
+        let workers = (0..<min(jobs, lines.count)).map { _ in
             Worker {
                 let cache = ProgramCache()
-                // Interleaved indices keep the threads evenly loaded without a shared queue.
-                for i in stride(from: worker, to: lines.count, by: jobs) {
-                    results.slots[i] = Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache)
+                while let block = queue.next() {
+                    for i in block {
+                        results.slots[i] = Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache)
+                    }
                 }
             }
         }
@@ -86,6 +88,38 @@ final class ResultSlots: @unchecked Sendable {
     deinit {
         _ = slots.deinitialize()
         slots.deallocate()
+    }
+}
+
+/// Hands out the indices `0..<count` in blocks to whichever worker asks next, so a thread
+/// slowed by other work on the machine does not hold the others up at the end.
+final class WorkQueue: @unchecked Sendable {
+    /// Heap-allocated: a mutex must not move, and a Swift property's address is not stable.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var start = 0
+    private let count: Int
+    private let blockSize: Int
+
+    init(count: Int, blockSize: Int) {
+        self.count = count
+        self.blockSize = blockSize
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// The next block of indices, or nil when all have been handed out.
+    func next() -> Range<Int>? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard start < count else { return nil }
+        let block = start..<min(start + blockSize, count)
+        start = block.upperBound
+        return block
     }
 }
 
