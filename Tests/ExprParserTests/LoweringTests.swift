@@ -111,4 +111,16 @@ func value(_ source: String) throws -> Tensor {
         #expect(try evaluateConstant("randn(5,3)").shape == [5, 3])
         #expect(throws: Diagnostic.self) { try evaluateConstant("y + 1") }
     }
+
+    @Test func optionalTensorArgumentsMayBeGivenOrLeftOut() throws {
+        // x's rows are two samples of three classes; the weight may come by keyword or position.
+        let x = Variable(Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6]))
+        let weight = Variable([0.5, 2, 1.5])
+        let weighted = try x.crossEntropy(Variable([2, 0]), weight: weight).value
+        #expect(try value("cross_entropy(x, [2, 0], weight=[0.5, 2, 1.5])") == weighted)
+        #expect(try value("cross_entropy(x, [2, 0], [0.5, 2, 1.5])") == weighted)
+        #expect(try value("cross_entropy(x, [2, 0], label_smoothing=0.1)")
+                == x.crossEntropy(Variable([2, 0]), labelSmoothing: 0.1).value)
+        #expect(try value("cross_entropy(x, [2, 0])") == x.crossEntropy(Variable([2, 0])).value)
+    }
 }

@@ -179,76 +179,6 @@ extension Ops {
             let gl = try spread(g, ctx.attrs, shape: x.shape)
             return [try gl * (x.sigmoid() - t), try -gl * x]
         })
-
-    /// `cross_entropy(input, target, reduction='mean')`: input holds unnormalised scores of
-    /// shape [C] or [N, C]; target holds class indices (shape [] or [N], not differentiable)
-    /// or class probabilities (the input's shape). PyTorch shows `NllLossBackward0` for indices;
-    /// for probabilities it composes ops and shows `DivBackward1` ('mean') or `NegBackward0`.
-    public static let crossEntropy = OpSpec(
-        "cross_entropy", params: [input, target, reduction], gradFn: "NllLossBackward0",
-        gradFnForInputs: { inputs, attrs in
-            guard inputs.count == 2, inputs[0].shape == inputs[1].shape else { return "NllLossBackward0" }
-            return (attrs.string("reduction") ?? "mean") == "mean" ? "DivBackward1" : "NegBackward0"
-        },
-        summary: "-log_softmax(input)[target] (class indices) or -sum(target * log_softmax(input)) (probabilities)",
-        samples: [OpSample([[3, 4], [3]], constantInputs: [1], fixed: [1: Tensor([0, 3, 1])]),
-                  OpSample([[4], []], attrs: Attrs(["reduction": .string("sum")]), constantInputs: [1], fixed: [1: Tensor(2)]),
-                  OpSample([[3, 4], [3, 4]], range: 0.1...0.9),
-                  OpSample([[2, 3], [2, 3]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9)],
-        forward: { args in
-            let x = args[0], t = args[1]
-            let probabilities = try targetIsProbabilities(x.shape, t.shape)
-            let logp = try Tensor.zip(x, logSumExp(x, dims: [x.rank - 1]), -)
-            let classes = x.shape[x.rank - 1]
-            var losses = [Double](repeating: 0, count: Tensor.count(of: Array(x.shape.dropLast())))
-            for i in losses.indices {
-                if probabilities {
-                    for c in 0..<classes { losses[i] -= t.data[i * classes + c] * logp.data[i * classes + c] }
-                } else {
-                    losses[i] = -logp.data[i * classes + (try classIndex(t.data[i], classes: classes))]
-                }
-            }
-            return try reduce(Tensor(shape: Array(x.shape.dropLast()), data: losses), args.attrs)
-        },
-        derivative: .vjp { ctx, g in
-            let x = ctx[0], t = ctx[1]
-            // One gradient per sample, as a column against the class dimension.
-            let samples = Array(x.shape.dropLast())
-            let gl = try spread(g, ctx.attrs, shape: samples).reshape(samples + [1])
-            if try targetIsProbabilities(x.shape, t.shape) {
-                let gx = try gl * (x.softmax(dim: -1) * t.sum(dim: [-1], keepdim: true) - t)
-                return [gx, try -gl * x.logSoftmax(dim: -1)]
-            }
-            let classes = x.shape[x.shape.count - 1]
-            var oneHot = Tensor.zeros(x.shape)
-            for (i, c) in t.value.data.enumerated() { oneHot.data[i * classes + (try classIndex(c, classes: classes))] = 1 }
-            return [try gl * (x.softmax(dim: -1) - Variable(oneHot)), nil]
-        })
-
-    /// Whether a cross-entropy target holds probabilities (the input's shape) rather than
-    /// class indices (the input's shape without its class dimension); checks both shapes.
-    static func targetIsProbabilities(_ input: [Int], _ target: [Int]) throws -> Bool {
-        guard input.count == 1 || input.count == 2 else {
-            throw OpError.shape("cross_entropy: expected input of shape [C] or [N, C], got \(describe(shape: input))")
-        }
-        if target == input { return true }
-        guard target == Array(input.dropLast()) else {
-            if input.count == 2 && target.count == 1 {
-                throw OpError.shape("Expected input batch_size (\(input[0])) to match target batch_size (\(target[0])).")
-            }
-            throw OpError.shape("cross_entropy: target of shape \(describe(shape: target)) fits neither class indices (\(describe(shape: Array(input.dropLast())))) nor class probabilities (\(describe(shape: input)))")
-        }
-        return false
-    }
-
-    /// A class-index target as an integer in [0, classes).
-    static func classIndex(_ value: Double, classes: Int) throws -> Int {
-        guard value == value.rounded(), Swift.abs(value) < 1e15 else {
-            throw OpError.value("cross_entropy: class index targets must be integers, got \(value)")
-        }
-        guard value >= 0 && Int(value) < classes else { throw OpError.value("Target \(Int(value)) is out of bounds.") }
-        return Int(value)
-    }
 }
 
 extension Variable {
@@ -280,11 +210,5 @@ extension Variable {
     /// The binary cross-entropy of logits `self` against `target`.
     public func binaryCrossEntropyWithLogits(_ target: Variable, reduction: String = "mean") throws -> Variable {
         try apply(Ops.binaryCrossEntropyWithLogits, [self, target], Attrs(["reduction": .string(reduction)]))
-    }
-
-    /// The cross-entropy of scores `self` ([C] or [N, C]) against class indices or class
-    /// probabilities (see `Ops.crossEntropy`).
-    public func crossEntropy(_ target: Variable, reduction: String = "mean") throws -> Variable {
-        try apply(Ops.crossEntropy, [self, target], Attrs(["reduction": .string(reduction)]))
     }
 }
