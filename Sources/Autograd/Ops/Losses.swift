@@ -129,56 +129,6 @@ extension Ops {
         guard delta > 0 else { throw OpError.value("huber_loss does not support non-positive values for delta.") }
         return delta
     }
-
-    /// `binary_cross_entropy(input, target, reduction='mean')` on probabilities in [0, 1].
-    public static let binaryCrossEntropy = OpSpec(
-        "binary_cross_entropy", params: [input, target, reduction], gradFn: "BinaryCrossEntropyBackward0",
-        summary: "-(target * log(input) + (1 - target) * log(1 - input)), logs clamped to >= -100",
-        kinks: "each log is clamped to >= -100 and the input gradient's denominator to >= 1e-12, as in PyTorch",
-        samples: [OpSample([[3, 2], [3, 2]], range: 0.1...0.9),
-                  OpSample([[4], [4]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9)],
-        forward: { args in
-            let x = args[0], t = args[1]
-            guard x.shape == t.shape else {
-                throw OpError.shape("Using a target size (\(describe(shape: t.shape))) that is different to the input size (\(describe(shape: x.shape))) is deprecated. Please ensure they have the same size.")
-            }
-            guard x.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of input should be between 0 and 1") }
-            return try reduce(Tensor.zip(x, t) { p, y in
-                (y - 1) * Swift.max(Glibc.log1p(-p), -100) - y * Swift.max(Glibc.log(p), -100)
-            }, args.attrs)
-        },
-        derivative: .vjp { ctx, g in
-            let x = ctx[0], t = ctx[1]
-            let gl = try spread(g, ctx.attrs, shape: x.shape)
-            // PyTorch's floor on the denominator is the float32 constant 1e-12.
-            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
-            // PyTorch leaves the target's logs unclamped.
-            let gt = try gl * ((-x).log1p() - x.log())
-            return [gx, gt]
-        })
-
-    /// `binary_cross_entropy_with_logits(input, target, reduction='mean')`: sigmoid and binary
-    /// cross-entropy in one stable step.
-    public static let binaryCrossEntropyWithLogits = OpSpec(
-        "binary_cross_entropy_with_logits", params: [input, target, reduction],
-        gradFn: "BinaryCrossEntropyWithLogitsBackward0",
-        summary: "binary_cross_entropy(sigmoid(input), target), computed stably from logits",
-        samples: [OpSample([[3, 2], [3, 2]]), OpSample([[4], [4]], attrs: Attrs(["reduction": .string("sum")]))],
-        forward: { args in
-            let x = args[0], t = args[1]
-            guard x.shape == t.shape else {
-                throw OpError.shape("Target size (\(describe(shape: t.shape))) must be the same as input size (\(describe(shape: x.shape)))")
-            }
-            // max(x, 0) - x * t + log(1 + exp(-|x|)) never overflows.
-            return try reduce(Tensor.zip(x, t) { z, y in
-                Swift.max(z, 0) - z * y + Glibc.log1p(Glibc.exp(-Swift.abs(z)))
-            }, args.attrs)
-        },
-        derivative: .vjp { ctx, g in
-            let x = ctx[0], t = ctx[1]
-            let gl = try spread(g, ctx.attrs, shape: x.shape)
-            return [try gl * (x.sigmoid() - t), try -gl * x]
-        })
 }
 
 extension Variable {
@@ -200,15 +150,5 @@ extension Variable {
     /// The Huber loss against `target`, quadratic where |input - target| < delta.
     public func huberLoss(_ target: Variable, reduction: String = "mean", delta: Double = 1) throws -> Variable {
         try apply(Ops.huberLoss, [self, target], Attrs(["reduction": .string(reduction), "delta": .double(delta)]))
-    }
-
-    /// The binary cross-entropy of probabilities `self` against `target`.
-    public func binaryCrossEntropy(_ target: Variable, reduction: String = "mean") throws -> Variable {
-        try apply(Ops.binaryCrossEntropy, [self, target], Attrs(["reduction": .string(reduction)]))
-    }
-
-    /// The binary cross-entropy of logits `self` against `target`.
-    public func binaryCrossEntropyWithLogits(_ target: Variable, reduction: String = "mean") throws -> Variable {
-        try apply(Ops.binaryCrossEntropyWithLogits, [self, target], Attrs(["reduction": .string(reduction)]))
     }
 }
