@@ -122,6 +122,8 @@ func value(_ source: String) throws -> Tensor {
         #expect(try value("cross_entropy(x, [2, 0], label_smoothing=0.1)")
                 == x.crossEntropy(Variable([2, 0]), labelSmoothing: 0.1).value)
         #expect(try value("cross_entropy(x, [2, 0])") == x.crossEntropy(Variable([2, 0])).value)
+        #expect(try value("clamp(v, [2, 0, 7, 0], 3)") == Tensor([2, 2, 3, 3]))
+        #expect(try value("clamp(v, max=[[0], [2]])") == Tensor(shape: [2, 4], data: [0, 0, 0, 0, 1, 2, 2, 2]))
         // Only the second of two optional tensors: the op must not take it for the first.
         let t = Variable(Tensor(shape: [2, 3], data: [0, 1, 1, 1, 0, 0]))
         #expect(try value("binary_cross_entropy_with_logits(x, [[0, 1, 1], [1, 0, 0]], pos_weight=[3, 0.5, 1])")
