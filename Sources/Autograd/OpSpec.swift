@@ -20,17 +20,43 @@ public enum AttrValue: Equatable, CustomStringConvertible {
 }
 
 /// The non-tensor arguments of one op call, by parameter name.
-public struct Attrs: Equatable {
-    /// The values by parameter name; parameters left out take the op's defaults.
-    public var values: [String: AttrValue]
+public struct Attrs: Equatable, ExpressibleByDictionaryLiteral {
+    /// One named value.
+    struct Entry: Equatable {
+        let name: String
+        var value: AttrValue
+    }
 
-    /// Creates attributes from name-value pairs.
-    public init(_ values: [String: AttrValue] = [:]) { self.values = values }
+    /// The values given, each name once; parameters left out take the op's defaults. An op
+    /// has a handful of attributes, so a linear search costs less than hashing the names.
+    private(set) var entries: [Entry] = []
+
+    /// Creates attributes from name-value pairs (a later pair replaces an earlier one).
+    public init(_ values: KeyValuePairs<String, AttrValue> = [:]) {
+        for (name, value) in values { self[name] = value }
+    }
+
+    /// Creates attributes from a literal such as `["dim": .int(0)]`.
+    public init(dictionaryLiteral elements: (String, AttrValue)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    /// True when `name` was given, even as `.none`.
+    public func contains(_ name: String) -> Bool { entries.contains { $0.name == name } }
 
     /// The value of `name`, or `.none` when absent.
     public subscript(name: String) -> AttrValue {
-        get { values[name] ?? .none }
-        set { values[name] = newValue }
+        get { entries.first { $0.name == name }?.value ?? .none }
+        set {
+            if let i = entries.firstIndex(where: { $0.name == name }) { entries[i].value = newValue } else {
+                entries.append(Entry(name: name, value: newValue))
+            }
+        }
+    }
+
+    /// Equal when the same names carry equal values, in any order.
+    public static func == (lhs: Attrs, rhs: Attrs) -> Bool {
+        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { rhs.contains($0.name) && rhs[$0.name] == $0.value }
     }
 
     /// An integer attribute (a `double` with an integral value is accepted).
@@ -272,7 +298,7 @@ public final class OpSpec {
     func withDefaults(_ attrs: Attrs) -> Attrs {
         if attributeDefaults.isEmpty { return attrs }
         var filled = attrs
-        for (name, value) in attributeDefaults where filled.values[name] == nil { filled.values[name] = value }
+        for (name, value) in attributeDefaults where !filled.contains(name) { filled[name] = value }
         return filled
     }
 

@@ -128,6 +128,15 @@ extension Diagnostic {
                    range: range, hint: "rename the variable to use the constant", severity: .warning)
     }
 
+    /// A warning: `x.T` on a tensor that is not a matrix, which PyTorch deprecates (it
+    /// reverses all dimensions, and is the identity below 2-D).
+    public static func transposeNotMatrix(rank: Int, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .shapeError,
+                   message: "`.T` on a \(rank)-D tensor reverses all its dimensions; PyTorch deprecates `.T` on tensors that are not 2-D",
+                   range: range, hint: "use `permute` to reverse dimensions, or `transpose(x, -2, -1)` for batches of matrices",
+                   severity: .warning)
+    }
+
     // MARK: Arguments
 
     /// A required argument was not given.

@@ -54,8 +54,12 @@ struct Lowering {
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
     var warnedNames: Set<String> = []
+    /// Whether `x.T` of a tensor that is not 2-D has been warned about (once per program).
+    var warnedTranspose = false
     var results: [Value?]
-    var callPlans: [Int: CallPlan] = [:]
+    /// The plans of the calls being evaluated, innermost last: a call is expanded after every
+    /// call that encloses it and computed before them, so its plan is always on top.
+    var callPlans: [CallPlan] = []
 
     /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
     struct Frame {
@@ -95,33 +99,35 @@ struct Lowering {
                 results[frame.node] = value
             } else {
                 frame.expanded = true
+                if case .call = tree[frame.node].kind { callPlans.append(try bindArguments(of: frame.node)) }
                 stack.append(frame)
-                for child in try childFrames(of: frame).reversed() { stack.append(child) }
+                // Pushed in source order, then reversed: the first child is popped first.
+                let firstChild = stack.count
+                pushChildren(of: frame, onto: &stack)
+                stack[firstChild...].reverse()
             }
         }
         return takeResult(root)!
     }
 
-    /// The children to evaluate before `frame`, and how.
-    mutating func childFrames(of frame: Frame) throws -> [Frame] {
-        let node = tree[frame.node]
+    /// Pushes the children to evaluate before `frame`, in source order, each with how to
+    /// evaluate it.
+    func pushChildren(of frame: Frame, onto stack: inout [Frame]) {
         let children = tree.children(of: frame.node)
-        switch node.kind {
+        switch tree[frame.node].kind {
         case .number, .name, .string, .omitted:
-            return []
-        case .unary, .binary, .list, .binding:
-            return children.map { Frame(node: $0, noGrad: frame.noGrad) }
+            break
         case .keyword:
-            return []  // calls evaluate their keyword values directly
+            break  // calls evaluate their keyword values directly
+        case .unary, .binary, .list, .binding, .reversedDims:
+            for child in children { stack.append(Frame(node: child, noGrad: frame.noGrad)) }
         case .index:
-            return [Frame(node: children.first!, noGrad: frame.noGrad)]
-                + children.dropFirst().map { Frame(node: $0, noGrad: true) }
+            // The indexed value keeps the frame's grad mode; indices are constants.
+            for child in children { stack.append(Frame(node: child, noGrad: child == children.first ? frame.noGrad : true)) }
         case .slice:
-            return children.map { Frame(node: $0, noGrad: true) }
+            for child in children { stack.append(Frame(node: child, noGrad: true)) }
         case .call:
-            let plan = try bindArguments(of: frame.node)
-            callPlans[frame.node] = plan
-            return plan.frames(noGrad: frame.noGrad)
+            callPlans.last?.pushArguments(noGrad: frame.noGrad, onto: &stack)
         }
     }
 
@@ -155,8 +161,10 @@ struct Lowering {
         case .slice:
             return nil  // read by the enclosing `.index`
         case .call:
-            let plan = callPlans.removeValue(forKey: id)!
-            return .tensor(try call(plan, node: node))
+            return .tensor(try call(callPlans.removeLast(), node: node))
+        case .reversedDims:
+            let operand = try takeTensor(children[0])
+            return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }

@@ -13,24 +13,23 @@ struct CallPlan {
     let spec: OpSpec
     /// The function name as written, for messages.
     let name: String
-    /// Parameter index to its source; parameters left out take their defaults.
-    let sources: [Int: Source]
+    /// Each parameter's source, by parameter index; nil for those left to their defaults.
+    let sources: [Source?]
 
-    /// The argument expressions to evaluate: tensors as the call is, everything else without grad.
-    func frames(noGrad: Bool) -> [Lowering.Frame] {
-        var frames: [Lowering.Frame] = []
-        for (i, param) in spec.params.enumerated() {
-            switch sources[i] {
+    /// Pushes the argument expressions to evaluate, in parameter order: tensors as the call
+    /// is, everything else without grad.
+    func pushArguments(noGrad: Bool, onto stack: inout [Lowering.Frame]) {
+        for (param, source) in zip(spec.params, sources) {
+            switch source {
             case .node(let n)?:
-                frames.append(Lowering.Frame(node: n, noGrad: param.isTensor ? noGrad : true,
-                                             asList: param.kind == .tensorList))
+                stack.append(Lowering.Frame(node: n, noGrad: param.isTensor ? noGrad : true,
+                                            asList: param.kind == .tensorList))
             case .trailing(let nodes)?:
-                frames += nodes.map { Lowering.Frame(node: $0, noGrad: true) }
+                for n in nodes { stack.append(Lowering.Frame(node: n, noGrad: true)) }
             case nil:
                 break
             }
         }
-        return frames
     }
 }
 
@@ -59,7 +58,7 @@ extension Lowering {
         }
         let byKeyword = Set(keywords.map(\.param))
         let lastInts = params.lastIndex { $0.kind == .ints }
-        var sources: [Int: CallPlan.Source] = [:]
+        var sources = [CallPlan.Source?](repeating: nil, count: params.count)
         var a = 0, p = 0
         while a < positional.count {
             guard p < params.count else {

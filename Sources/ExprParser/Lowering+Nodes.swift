@@ -58,7 +58,7 @@ extension Lowering {
                     throw Diagnostic.unknownFunction("slice", suggestion: nil, at: range)
                 }
                 let bounds = Array(tree.children(of: item))
-                var attrs: [String: AttrValue] = ["dim": .int(dim)]
+                var attrs: Attrs = ["dim": .int(dim)]
                 for (name, child) in zip(["start", "end", "step"], bounds) {
                     if case .omitted = tree[child].kind {
                         let declared = spec.params.first { $0.name == name }?.defaultValue
@@ -80,6 +80,19 @@ extension Lowering {
         return value
     }
 
+    /// `x.T`: all dimensions of `x` reversed through `permute`, so the node prints
+    /// `PermuteBackward0` as PyTorch's does (a 0-D or 1-D `x` keeps its value, with a node).
+    mutating func reverseDimensions(_ x: Variable, node: Node) throws -> Variable {
+        guard let spec = Registry.lookup("permute") else {
+            throw Diagnostic.unknownFunction("permute", suggestion: nil, at: node.detail)
+        }
+        if x.shape.count != 2 && !warnedTranspose {
+            warnedTranspose = true
+            warnings.append(.transposeNotMatrix(rank: x.shape.count, at: node.detail))
+        }
+        return try applyNamed(spec, [x], ["dims": .ints(Array((0..<x.shape.count).reversed()))], node: node, at: node.detail)
+    }
+
     /// An evaluated index or slice bound, which must be an integer.
     mutating func indexValue(_ n: Int) throws -> Int {
         let v = try takeTensor(n)
@@ -89,10 +102,10 @@ extension Lowering {
 
     /// Applies an op the parser calls by name (`stack`, `select`, `slice`), passing only the
     /// attributes the op declares, and points failures at `range`.
-    func applyNamed(_ spec: OpSpec, _ inputs: [Variable], _ attrs: [String: AttrValue], node: Node,
+    func applyNamed(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs, node: Node,
                     at range: SourceRange) throws -> Variable {
         var declared = Attrs()
-        for param in spec.params { if let value = attrs[param.name] { declared[param.name] = value } }
+        for param in spec.params where attrs.contains(param.name) { declared[param.name] = attrs[param.name] }
         do {
             return tagged(try apply(spec, inputs, declared), node.range)
         } catch let error as OpError {

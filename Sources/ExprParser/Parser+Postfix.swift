@@ -19,7 +19,8 @@ extension Parser {
         var node = 0
     }
 
-    /// Reads `.name` after `base`: a method call (its `(` not consumed) or `x.T`, the transpose.
+    /// Reads `.name` after `base`: a method call (its `(` not consumed) or `x.T`, which
+    /// reverses all dimensions.
     @inline(never)
     mutating func readMethod(_ base: Int) throws -> Method {
         // Calls of names are parsed with the name, so `(` here follows something else.
@@ -35,7 +36,7 @@ extension Parser {
         if current.kind == .leftParen { return Method(name: name, range: nameToken.range, isCall: true) }
         guard name == "T" else { throw Diagnostic.methodNotCalled(name, at: nameToken.range) }
         let start = tree[base].range.start
-        let node = tree.add(.call("t"), range: SourceRange(start: start, end: lastEnd), detail: nameToken.range,
+        let node = tree.add(.reversedDims, range: SourceRange(start: start, end: lastEnd), detail: nameToken.range,
                             children: [base])
         return Method(node: node)
     }

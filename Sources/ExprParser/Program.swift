@@ -22,8 +22,9 @@ public struct Program {
     /// The program as S-expressions, one statement per line, for tests and `--dump-ast`:
     ///
     /// - operators: `(+ a b)`, `(- x)` (unary), `(^ x 2)` (`**` prints as `^`), `(@ a b)`, `(< a b)`
-    /// - calls: `(sum x dim=0)`; a method call `x.pow(2)` prints as `(pow x 2)`, `x.T` as `(t x)`;
-    ///   prefixes such as `torch.` are already dropped
+    /// - calls: `(sum x dim=0)`; a method call `x.pow(2)` prints as `(pow x 2)`; prefixes such
+    ///   as `torch.` are already dropped
+    /// - `x.T` (all dimensions reversed, PyTorch's `permute`) prints as `(.T x)`
     /// - tensor literals and tuples: `(list 1 2)`
     /// - indexing: `(index x 0 (slice 1 _ 2))`, where `_` is a left-out slice bound
     /// - bindings: `(= b (+ a 3))`; strings: `'sum'`; numbers as written

@@ -44,6 +44,7 @@ enum SExpression {
         case .index: return ("(index ", ")")
         case .slice: return ("(slice ", ")")
         case .binding(let name): return ("(= \(name) ", ")")
+        case .reversedDims: return ("(.T ", ")")
         }
     }
 }

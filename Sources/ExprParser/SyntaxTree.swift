@@ -79,6 +79,9 @@ enum NodeKind {
     case omitted
     /// `name = value`; one child, the value.
     case binding(String)
+    /// `x.T`; one child, `x`. All its dimensions reversed: PyTorch's `permute` with the
+    /// dims in reverse order (not `t`, which stops at 2-D).
+    case reversedDims
 }
 
 /// One node of the arena.

@@ -115,21 +115,52 @@ extension Ops {
         })
 
     /// The gradient of a max-like reduction: `g` split evenly among the elements equal to
-    /// the result (ties share it), zero elsewhere.
-    static func evenlyDistributed(_ ctx: VJPContext, _ g: Variable) throws -> Variable {
+    /// the result (ties share it), zero elsewhere. With `nanAware` (`max`/`min` over all
+    /// elements, PyTorch's `evenly_distribute_backward`) a NaN result is shared by the NaN
+    /// elements; otherwise (`amax`/`amin`) a NaN result gives NaN gradients, as in PyTorch.
+    static func evenlyDistributed(_ ctx: VJPContext, _ g: Variable, nanAware: Bool) throws -> Variable {
         let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
         let kept = keptShape(ctx[0].shape, dims: dims)
         let result = try ctx.result().reshaped(to: kept)
-        let mask = try ctx[0] == result
+        let mask = nanAware
+            ? Variable(try Tensor.zip(ctx[0].value, result.value) { $0 == $1 || ($0.isNaN && $1.isNaN) ? 1 : 0 })
+            : try ctx[0] == result
         let count = try mask.sum(dim: dims, keepdim: true)
         return try keptGradient(g, ctx) * mask / count
     }
 
-    static func extremum(_ name: String, gradFn: String, gradFnWithDim: String?, largest: Bool,
+    /// A 0/1 mask over `x` marking, for each output element of a reduction over `dims`, the
+    /// index PyTorch's `max`/`min` with `dim` returns: the first occurrence of the extremum
+    /// in row-major order, or the first NaN when there is one.
+    static func firstExtremumMask(_ x: Tensor, dims: [Int], largest: Bool) -> Tensor {
+        let own = Tensor.strides(of: x.shape)
+        let kept = keptShape(x.shape, dims: dims)
+        var outStrides = Tensor.strides(of: kept)
+        for d in dims { outStrides[d] = 0 }
+        var best = [Int](repeating: -1, count: Tensor.count(of: kept))
+        for i in 0..<x.count {
+            var o = 0
+            for d in 0..<x.rank { o += (i / own[d]) % x.shape[d] * outStrides[d] }
+            let v = x.data[i]
+            guard best[o] >= 0 else { best[o] = i; continue }
+            let b = x.data[best[o]]
+            // Strict comparisons keep the first of equal elements; a NaN wins and stays.
+            if !b.isNaN && (v.isNaN || (largest ? v > b : v < b)) { best[o] = i }
+        }
+        var mask = [Double](repeating: 0, count: x.count)
+        for i in best where i >= 0 { mask[i] = 1 }
+        return Tensor(shape: x.shape, data: mask)
+    }
+
+    /// `max`/`min`/`amax`/`amin`. `indexed` ops (`max`, `min`) with a `dim` are the ones that
+    /// return indices in PyTorch, and their gradient goes to the returned index only.
+    static func extremum(_ name: String, gradFn: String, gradFnWithDim: String?, largest: Bool, indexed: Bool,
                          summary: String) -> OpSpec {
-        OpSpec(name, params: [input, optionalDim, keepdim], gradFn: gradFn, gradFnWithDim: gradFnWithDim,
-               summary: summary,
-               kinks: "ties split the gradient evenly among the tied elements (PyTorch's max/min with dim gives it all to the index it returns)",
+        let kinks = indexed
+            ? "with dim, the whole gradient goes to the first occurrence of the extremum along dim (the index PyTorch returns; the first NaN if any); without dim, ties split it evenly"
+            : "ties split the gradient evenly among the tied elements"
+        return OpSpec(name, params: [input, optionalDim, keepdim], gradFn: gradFn, gradFnWithDim: gradFnWithDim,
+               summary: summary, kinks: kinks,
                samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
                          OpSample([[2, 3]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
                forward: { args in
@@ -142,22 +173,30 @@ extension Ops {
                        return largest ? Swift.max(a, b) : Swift.min(a, b)
                    }
                },
-               derivative: .vjp { ctx, g in [try evenlyDistributed(ctx, g)] })
+               derivative: .vjp { ctx, g in
+                   guard indexed && ctx.attrs["dim"] != .none else { return [try evenlyDistributed(ctx, g, nanAware: indexed)] }
+                   // A constant one-hot mask: the gradient stays linear in g, so double backward works.
+                   let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
+                   let mask = firstExtremumMask(ctx[0].value, dims: dims, largest: largest)
+                   return [try keptGradient(g, ctx) * Variable(mask)]
+               })
     }
 
     /// `max(input)` or `max(input, dim)`. With `dim`, gradcli returns the values only
-    /// (it has no tuples; PyTorch also returns indices).
+    /// (it has no tuples; PyTorch also returns indices) and the gradient goes to the first
+    /// occurrence of each maximum, the index PyTorch returns.
     public static let max = extremum("max", gradFn: "MaxBackward1", gradFnWithDim: "MaxBackward0", largest: true,
-                                     summary: "largest element, over dim when given (values only)")
-    /// `min(input)` or `min(input, dim)`, values only.
+                                     indexed: true, summary: "largest element, over dim when given (values only)")
+    /// `min(input)` or `min(input, dim)`, values only; with `dim` the gradient goes to the
+    /// first occurrence of each minimum.
     public static let min = extremum("min", gradFn: "MinBackward1", gradFnWithDim: "MinBackward0", largest: false,
-                                     summary: "smallest element, over dim when given (values only)")
+                                     indexed: true, summary: "smallest element, over dim when given (values only)")
     /// `amax(input, dim)`: the largest element over `dim` (all dimensions when absent).
     public static let amax = extremum("amax", gradFn: "AmaxBackward0", gradFnWithDim: nil, largest: true,
-                                      summary: "largest element over dim (all when absent)")
+                                      indexed: false, summary: "largest element over dim (all when absent)")
     /// `amin(input, dim)`: the smallest element over `dim` (all dimensions when absent).
     public static let amin = extremum("amin", gradFn: "AminBackward0", gradFnWithDim: nil, largest: false,
-                                      summary: "smallest element over dim (all when absent)")
+                                      indexed: false, summary: "smallest element over dim (all when absent)")
 
     /// `norm(input, p=2, dim=None, keepdim=False)`: the vector p-norm, `(sum |x|^p)^(1/p)`;
     /// `p = inf` is the largest absolute value.
@@ -286,11 +325,13 @@ extension Variable {
     public func prod(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
         try apply(Ops.prod, [self], Ops.reductionAttrs(dim, keepdim))
     }
-    /// The largest element, or the largest values over `dim` (values only).
+    /// The largest element, or the largest values over `dim` (values only; the gradient
+    /// goes to the first occurrence of each).
     public func max(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
         try apply(Ops.max, [self], Ops.reductionAttrs(dim, keepdim))
     }
-    /// The smallest element, or the smallest values over `dim` (values only).
+    /// The smallest element, or the smallest values over `dim` (values only; the gradient
+    /// goes to the first occurrence of each).
     public func min(dim: [Int]? = nil, keepdim: Bool = false) throws -> Variable {
         try apply(Ops.min, [self], Ops.reductionAttrs(dim, keepdim))
     }

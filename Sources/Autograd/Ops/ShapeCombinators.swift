@@ -72,20 +72,29 @@ extension Ops {
     public static let permute = OpSpec(
         "permute", params: [input, Param("dims", .ints)], gradFn: "PermuteBackward0",
         summary: "reorder the dimensions (dims lists every dimension once)",
-        samples: [OpSample([[2, 3, 4]], attrs: Attrs(["dims": .ints([2, 0, 1])]))],
+        samples: [OpSample([[2, 3, 4]], attrs: Attrs(["dims": .ints([2, 0, 1])])),
+                  OpSample([[2, 3]], attrs: Attrs(["dims": .ints([-1, 0])])),
+                  OpSample([[3]], attrs: Attrs(["dims": .ints([0])])),
+                  OpSample([[]], attrs: Attrs(["dims": .ints([])]))],
         forward: { args in
             let x = args[0]
-            let dims = try (args.attrs.optionalInts("dims") ?? []).map { try normalize(dim: $0, rank: x.rank) }
-            guard dims.count == x.rank else {
-                throw OpError.shape("permute(): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(x.rank) is not equal to len(dims) = \(dims.count)")
-            }
-            guard Set(dims).count == dims.count else { throw OpError.value("permute(): duplicate dims are not allowed.") }
-            return x.permuted(x.rank == 0 ? [] : dims)
+            return x.permuted(try permutation(args.attrs, rank: x.rank))
         },
         derivative: .vjp { ctx, g in
-            let dims = try (ctx.attrs.optionalInts("dims") ?? []).map { try normalize(dim: $0, rank: ctx[0].shape.count) }
-            return [try g.permute(inversePermutation(ctx[0].shape.isEmpty ? [] : dims))]
+            [try g.permute(inversePermutation(permutation(ctx.attrs, rank: ctx[0].shape.count)))]
         })
+
+    /// The `dims` of a `permute` call, normalized and checked in PyTorch's order: their
+    /// count, then each dimension's range, then repeats.
+    static func permutation(_ attrs: Attrs, rank: Int) throws -> [Int] {
+        let requested = attrs.optionalInts("dims") ?? []
+        guard requested.count == rank else {
+            throw OpError.shape("permute(): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(rank) is not equal to len(dims) = \(requested.count)")
+        }
+        let dims = try requested.map { try normalize(dim: $0, rank: rank) }
+        guard Set(dims).count == dims.count else { throw OpError.value("permute(): duplicate dims are not allowed.") }
+        return dims
+    }
 
     /// `cat(tensors, dim=0)`: joins tensors along an existing dimension.
     public static let cat = OpSpec(
