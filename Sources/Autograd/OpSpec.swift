@@ -307,7 +307,7 @@ public final class OpSpec {
     /// in order. Throws when the count does not fit the marks.
     func markOptionalTensors(count: Int, in attrs: inout Attrs) throws {
         let required = tensorParams.count - optionalTensorNames.count
-        if !optionalTensorNames.contains(where: { attrs.values[$0] != nil }) {
+        if !optionalTensorNames.contains(where: attrs.contains) {
             for (i, name) in optionalTensorNames.enumerated() { attrs[name] = .bool(i < count - required) }
         }
         let given = optionalTensorNames.filter { attrs.bool($0) }.count
