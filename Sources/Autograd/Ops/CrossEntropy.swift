@@ -51,7 +51,7 @@ extension Ops {
                  Param("ignore_index", .int, default: .int(-100)), reduction,
                  Param("label_smoothing", .double, default: .double(0))],
         gradFn: "NllLossBackward0", gradFnForInputs: crossEntropyGradFn,
-        summary: "-log_softmax(input)[target] (class indices, dim 1) or -sum(target * log_softmax(input)) (probabilities)",
+        summary: "-log_softmax(input)[target], or -sum(target * log_softmax(input)) for probabilities; classes on dim 1",
         kinks: "class-index targets and class weights get no gradient (PyTorch refuses them)",
         samples: [OpSample([[3, 4], [3]], constantInputs: [1], fixed: [1: Tensor([0, 3, 1])]),
                   OpSample([[4], []], attrs: Attrs(["reduction": .string("sum")]), constantInputs: [1], fixed: [1: Tensor(2)]),

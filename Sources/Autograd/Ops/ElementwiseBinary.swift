@@ -58,7 +58,7 @@ extension Ops {
         gradFnForInputs: { inputs, _ in
             inputs.dropFirst().allSatisfy { $0.shape.isEmpty && !$0.requiresGrad } ? "ClampBackward1" : "ClampBackward0"
         },
-        summary: "input limited to [min, max] (numbers or tensors; either bound may be omitted)",
+        summary: "input limited to [min, max]; bounds may be tensors, either may be omitted",
         kinks: "input gets the gradient where min <= input <= max (1 at a bound), a bound where it is the one chosen; "
             + "where min > max only max does",
         samples: [OpSample([[3, 2], [], []], constantInputs: [1, 2], fixed: [1: Tensor(-1), 2: Tensor(1)]),
