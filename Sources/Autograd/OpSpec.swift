@@ -151,6 +151,10 @@ public struct Param: Equatable {
 
     /// True for tensor and tensor-list parameters, which become graph inputs.
     public var isTensor: Bool { kind == .tensor || kind == .tensorList }
+
+    /// True for a tensor parameter that may be left out (`weight=None`): when given it is a
+    /// graph input like any tensor, and the call's `attrs[name]` says whether it was given.
+    public var isOptionalTensor: Bool { kind == .tensor && defaultValue == AttrValue.none }
 }
 
 /// The arguments a forward function receives: input values and attributes.
@@ -160,10 +164,17 @@ public struct ForwardArgs {
     let variables: [Variable]
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
+    let spec: OpSpec
 
-    init(variables: [Variable], attrs: Attrs) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec) {
         self.variables = variables
         self.attrs = attrs
+        self.spec = spec
+    }
+
+    /// The value of optional tensor parameter `name`, or nil when the call left it out.
+    public func optional(_ name: String) -> Tensor? {
+        spec.inputIndex(ofOptional: name, attrs).map { variables[$0].value }
     }
 
     /// The values of the tensor inputs.
@@ -185,6 +196,11 @@ public struct VJPContext {
 
     /// Input `i` as a graph node.
     public subscript(i: Int) -> Variable { inputs[i] }
+
+    /// Optional tensor parameter `name` as a graph node, or nil when the call left it out.
+    public func optional(_ name: String) -> Variable? {
+        spec.inputIndex(ofOptional: name, attrs).map { inputs[$0] }
+    }
 
     /// The op's output. A constant when no higher-order graph is being built;
     /// recomputed from the inputs (and so differentiable) under `createGraph`.
@@ -247,6 +263,7 @@ public final class OpSpec {
         self.forward = forward
         self.derivative = derivative
         self.tensorParams = params.filter(\.isTensor)
+        self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
         self.attributeDefaults = params.compactMap { p in
             guard !p.isTensor, let value = p.defaultValue else { return nil }
             return (p.name, value)
@@ -266,6 +283,8 @@ public final class OpSpec {
 
     /// The tensor parameters, which become graph inputs.
     public let tensorParams: [Param]
+    /// The names of the optional tensor parameters, in order.
+    public let optionalTensorNames: [String]
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
     private let attributeDefaults: [(name: String, value: AttrValue)]
 
@@ -281,6 +300,32 @@ public final class OpSpec {
         var filled = attrs
         for (name, value) in attributeDefaults where !filled.contains(name) { filled[name] = value }
         return filled
+    }
+
+    /// Marks in `attrs` which optional tensor parameters `count` inputs supply, unless the
+    /// caller has marked them: the inputs beyond the required tensors fill the optional ones
+    /// in order. Throws when the count does not fit the marks.
+    func markOptionalTensors(count: Int, in attrs: inout Attrs) throws {
+        let required = tensorParams.count - optionalTensorNames.count
+        if !optionalTensorNames.contains(where: attrs.contains) {
+            for (i, name) in optionalTensorNames.enumerated() { attrs[name] = .bool(i < count - required) }
+        }
+        let given = optionalTensorNames.filter { attrs.bool($0) }.count
+        guard count == required + given else {
+            throw OpError.value("\(name)() expects \(required + given) tensor arguments, got \(count)")
+        }
+    }
+
+    /// Where optional tensor parameter `name` sits among a call's inputs, or nil when the
+    /// call (its `attrs`) left it out.
+    func inputIndex(ofOptional name: String, _ attrs: Attrs) -> Int? {
+        guard attrs.bool(name) else { return nil }
+        var index = 0
+        for p in tensorParams {
+            if p.name == name { return index }
+            if !p.isOptionalTensor || attrs.bool(p.name) { index += 1 }
+        }
+        return nil
     }
 
 }

@@ -143,9 +143,14 @@ public final class GradFn {
 
 /// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is
 /// differentiable and some input requires grad. Every op goes through here.
+///
+/// `inputs` are the tensor arguments in parameter order. Optional tensor parameters
+/// (`weight=None`) left out are simply missing: the inputs after the required ones fill
+/// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
-    let filled = spec.withDefaults(attrs)
-    let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled))
+    var filled = spec.withDefaults(attrs)
+    if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
+    let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec))
     let state = ThreadState.current
     let output: Variable
     if state.gradEnabled, case .vjp = spec.derivative, inputs.contains(where: \.requiresGrad) {
@@ -155,4 +160,14 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     return output
+}
+
+/// Runs `spec` on its tensor arguments in parameter order, with nil for each optional
+/// tensor parameter (`weight=None`) that is left out.
+public func apply(_ spec: OpSpec, _ arguments: [Variable?], _ attrs: Attrs = Attrs()) throws -> Variable {
+    var marked = attrs
+    for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
+        marked[param.name] = .bool(argument != nil)
+    }
+    return try apply(spec, arguments.compactMap { $0 }, marked)
 }

@@ -97,6 +97,9 @@ extension Lowering {
             switch (param.kind, plan.sources[i]) {
             case (.tensor, .node(let n)?):
                 inputs.append(try takeTensor(n))
+                if param.isOptionalTensor { attrs[param.name] = .bool(true) }
+            case (.tensor, _) where param.isOptionalTensor:
+                attrs[param.name] = .bool(false)  // tells the op which optional tensors it got
             case (.tensor, _):
                 // A tensor parameter left out; its default must be a number.
                 guard let value = param.defaultValue, let number = Attrs(["v": value]).optionalDouble("v") else {

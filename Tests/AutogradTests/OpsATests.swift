@@ -216,4 +216,40 @@ func matrixVariable(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable 
             try x.clamp()
         }
     }
+
+    @Test func clampWithTensorBoundsRoutesTheGradientLikePyTorch() throws {
+        // torch.clamp(x, lo, hi).backward([[1, 2, 3], [4, 5, 6]]): x at a bound keeps the gradient;
+        // a bound gets it where it is the value chosen.
+        var x = matrixVariable([[-2, -0.5, 0], [0.5, 1, 3]], requiresGrad: true)
+        var lo = Variable([-1, -0.5, 0.5], requiresGrad: true), hi = matrixVariable([[1], [0.5]], requiresGrad: true)
+        let out = try x.clamp(min: lo, max: hi)
+        #expect(out.gradFn?.name == "ClampBackward0")
+        #expect(out.value.data == [-1, -0.5, 0.5, 0.5, 0.5, 0.5])
+        var g = try gradientValues(out, [x, lo, hi], seed: matrixVariable([[1, 2, 3], [4, 5, 6]]))
+        #expect(g[0]?.data == [0, 2, 0, 4, 0, 0] && g[1]?.data == [1, 0, 3] && g[2]?.data == [0, 11])
+        // One bound: torch.clamp(x, lo).sum() and torch.clamp(x, None, hi).sum()
+        g = try gradientValues(x.clamp(min: lo, max: nil).sum(), [x, lo])
+        #expect(g[0]?.data == [0, 1, 0, 1, 1, 1] && g[1]?.data == [1, 0, 1])
+        g = try gradientValues(x.clamp(min: nil, max: hi).sum(), [x, hi])
+        #expect(g[0]?.data == [1, 1, 1, 1, 0, 0] && g[1]?.data == [0, 2])
+        // min > max: the output is max, and only max gets a gradient (not where min == max).
+        x = Variable([0, 2, -3], requiresGrad: true)
+        lo = Variable([1, 1, 1], requiresGrad: true)
+        hi = Variable([0, 0, 1], requiresGrad: true)
+        let swapped = try x.clamp(min: lo, max: hi)
+        #expect(swapped.value.data == [0, 0, 1])
+        g = try gradientValues(swapped.sum(), [x, lo, hi])
+        #expect(g[0]?.data == [0, 0, 0] && g[1]?.data == [0, 0, 0] && g[2]?.data == [1, 1, 0])
+        // x == min == max: all of it to x. NaN in x or a bound gives NaN and no gradient there.
+        let one = Variable([1], requiresGrad: true), l1 = Variable([1], requiresGrad: true), h1 = Variable([1], requiresGrad: true)
+        g = try gradientValues(one.clamp(min: l1, max: h1).sum(), [one, l1, h1])
+        #expect(g[0]?.data == [1] && g[1]?.data == [0] && g[2]?.data == [0])
+        let xn = Variable([.nan, 0], requiresGrad: true), ln = Variable([.nan, 0], requiresGrad: true)
+        let clampedNaN = try xn.clamp(min: ln, max: nil)
+        #expect(clampedNaN.value.data[0].isNaN && clampedNaN.value.data[1] == 0)
+        g = try gradientValues(clampedNaN.sum(), [xn, ln])
+        #expect(g[0]?.data == [0, 1] && g[1]?.data == [0, 0])
+        // A 0-d constant bound is a number to PyTorch.
+        #expect(try x.clamp(min: Variable(0.5), max: nil).gradFn?.name == "ClampBackward1")
+    }
 }

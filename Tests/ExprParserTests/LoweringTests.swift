@@ -111,4 +111,24 @@ func value(_ source: String) throws -> Tensor {
         #expect(try evaluateConstant("randn(5,3)").shape == [5, 3])
         #expect(throws: Diagnostic.self) { try evaluateConstant("y + 1") }
     }
+
+    @Test func optionalTensorArgumentsMayBeGivenOrLeftOut() throws {
+        // x's rows are two samples of three classes; the weight may come by keyword or position.
+        let x = Variable(Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6]))
+        let weight = Variable([0.5, 2, 1.5])
+        let weighted = try x.crossEntropy(Variable([2, 0]), weight: weight).value
+        #expect(try value("cross_entropy(x, [2, 0], weight=[0.5, 2, 1.5])") == weighted)
+        #expect(try value("cross_entropy(x, [2, 0], [0.5, 2, 1.5])") == weighted)
+        #expect(try value("cross_entropy(x, [2, 0], label_smoothing=0.1)")
+                == x.crossEntropy(Variable([2, 0]), labelSmoothing: 0.1).value)
+        #expect(try value("cross_entropy(x, [2, 0])") == x.crossEntropy(Variable([2, 0])).value)
+        #expect(try value("clamp(v, [2, 0, 7, 0], 3)") == Tensor([2, 2, 3, 3]))
+        #expect(try value("clamp(v, max=[[0], [2]])") == Tensor(shape: [2, 4], data: [0, 0, 0, 0, 1, 2, 2, 2]))
+        // Only the second of two optional tensors: the op must not take it for the first.
+        let t = Variable(Tensor(shape: [2, 3], data: [0, 1, 1, 1, 0, 0]))
+        #expect(try value("binary_cross_entropy_with_logits(x, [[0, 1, 1], [1, 0, 0]], pos_weight=[3, 0.5, 1])")
+                == x.binaryCrossEntropyWithLogits(t, posWeight: Variable([3, 0.5, 1])).value)
+        #expect(try x.binaryCrossEntropyWithLogits(t, posWeight: Variable([3, 0.5, 1])).value
+                != x.binaryCrossEntropyWithLogits(t, weight: Variable([3, 0.5, 1])).value)
+    }
 }

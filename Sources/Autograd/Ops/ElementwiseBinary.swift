@@ -47,31 +47,57 @@ extension Ops {
         return [try g * ma, try g * mb]
     }
 
-    /// `clamp(input, min=None, max=None)`: input limited to [min, max].
+    /// `clamp(input, min=None, max=None)`: input limited to [min, max]. The bounds are tensors
+    /// that broadcast with the input; a number is a 0-d one. PyTorch shows `ClampBackward1` for
+    /// number bounds and `ClampBackward0` for tensors: a 0-d bound that does not require grad
+    /// counts as a number.
     public static let clamp = OpSpec(
         "clamp", aliases: ["clip"],
-        params: [input, Param("min", .double, default: AttrValue.none), Param("max", .double, default: AttrValue.none)],
+        params: [input, Param("min", .tensor, default: AttrValue.none), Param("max", .tensor, default: AttrValue.none)],
         gradFn: "ClampBackward1",
-        summary: "input limited to [min, max] (either bound may be omitted)",
-        kinks: "the gradient is 1 at a bound (min <= input <= max passes it), 0 outside",
-        samples: [OpSample([[3, 2]], attrs: Attrs(["min": .double(-1), "max": .double(1)])),
-                  OpSample([[3, 2]], attrs: Attrs(["min": .double(0.5)])),
-                  OpSample([[3, 2]], attrs: Attrs(["max": .double(-0.5)]))],
+        gradFnForInputs: { inputs, _ in
+            inputs.dropFirst().allSatisfy { $0.shape.isEmpty && !$0.requiresGrad } ? "ClampBackward1" : "ClampBackward0"
+        },
+        summary: "input limited to [min, max]; bounds may be tensors, either may be omitted",
+        kinks: "input gets the gradient where min <= input <= max (1 at a bound), a bound where it is the one chosen; "
+            + "where min > max only max does",
+        samples: [OpSample([[3, 2], [], []], constantInputs: [1, 2], fixed: [1: Tensor(-1), 2: Tensor(1)]),
+                  OpSample([[3, 2], []], constantInputs: [1], fixed: [1: Tensor(0.5)]),
+                  OpSample([[3, 2], []], attrs: Attrs(["min": .bool(false), "max": .bool(true)]), constantInputs: [1], fixed: [1: Tensor(-0.5)]),
+                  OpSample([[3, 2], [2], [3, 1]]),
+                  OpSample([[3, 2], [2, 1, 2]], attrs: Attrs(["min": .bool(false), "max": .bool(true)]))],
         forward: { args in
-            let (lo, hi) = try clampBounds(args.attrs)
-            // A NaN input stays NaN; min > max gives max everywhere, as in PyTorch.
-            return args[0].map { x in x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
+            let (x, lo, hi) = try clampInputs(args.variables.map(\.value), args.attrs)
+            // NaN anywhere stays NaN; min > max gives max, as in PyTorch.
+            var out = x
+            if let lo { out = try Tensor.zip(out, lo) { a, b in a.isNaN || b.isNaN ? .nan : Swift.max(a, b) } }
+            if let hi { out = try Tensor.zip(out, hi) { a, b in a.isNaN || b.isNaN ? .nan : Swift.min(a, b) } }
+            return out
         },
         derivative: .vjp { ctx, g in
-            let (lo, hi) = try clampBounds(ctx.attrs)
-            return [try g * mask(ctx[0]) { $0 >= lo && $0 <= hi }]
+            let (x, lo, hi) = try clampInputs(ctx.inputs.map(\.value), ctx.attrs)
+            let shape = try [lo?.shape, hi?.shape].compactMap { $0 }.reduce(x.shape) { a, b in
+                guard let s = Tensor.broadcastShape(a, b) else { throw OpError.shape("clamp: bounds do not broadcast") }
+                return s
+            }
+            // PyTorch's masks (clamp_backward_min_max), as constant 0/1 tensors.
+            func mask(_ pass: (Double, Double, Double) -> Bool) throws -> Variable {
+                let xs = try x.expanded(to: shape), los = try lo?.expanded(to: shape), his = try hi?.expanded(to: shape)
+                return Variable(Tensor(shape: shape, data: (0..<xs.count).map { i in
+                    pass(xs.data[i], los?.data[i] ?? -.infinity, his?.data[i] ?? .infinity) ? 1 : 0
+                }))
+            }
+            var grads: [Variable?] = [try g * mask { v, l, h in v >= l && v <= h }]
+            if lo != nil { grads.append(try g * mask { v, l, h in v < l && l < h }) }
+            if hi != nil { grads.append(try g * mask { v, l, h in v > h || h < l }) }
+            return grads
         })
 
-    /// The bounds of a clamp, missing ones as infinities; at least one must be given.
-    static func clampBounds(_ attrs: Attrs) throws -> (Double, Double) {
-        let lo = attrs.optionalDouble("min"), hi = attrs.optionalDouble("max")
-        guard lo != nil || hi != nil else { throw OpError.value("torch.clamp: At least one of 'min' or 'max' must not be None") }
-        return (lo ?? -.infinity, hi ?? .infinity)
+    /// The input and bounds of a clamp, checked: at least one bound must be given.
+    static func clampInputs(_ values: [Tensor], _ attrs: Attrs) throws -> (Tensor, Tensor?, Tensor?) {
+        let hasMin = attrs.bool("min"), hasMax = attrs.bool("max")
+        guard hasMin || hasMax else { throw OpError.value("torch.clamp: At least one of 'min' or 'max' must not be None") }
+        return (values[0], hasMin ? values[1] : nil, hasMax ? values[hasMin ? 2 : 1] : nil)
     }
 }
 
@@ -87,7 +113,13 @@ extension Variable {
 
     /// Each element limited to `[min, max]`; at least one bound must be given.
     public func clamp(min: Double? = nil, max: Double? = nil) throws -> Variable {
-        try apply(Ops.clamp, [self], Attrs(["min": min.map(AttrValue.double) ?? .none,
-                                             "max": max.map(AttrValue.double) ?? .none]))
+        try clamp(min: min.map { Variable($0) }, max: max.map { Variable($0) })
+    }
+
+    /// Each element limited to `[min, max]`, bounds that broadcast with `self`; a bound
+    /// that requires grad gets the gradient where it is the value chosen.
+    @_disfavoredOverload  // `clamp(min: 0)` with literals keeps meaning the numeric version
+    public func clamp(min: Variable?, max: Variable?) throws -> Variable {
+        try apply(Ops.clamp, [self, min, max])
     }
 }

@@ -1,0 +1,109 @@
+import Glibc
+
+// Binary cross-entropy on probabilities and on logits, with PyTorch's optional `weight`
+// (rescales each element's loss) and, on logits, `pos_weight` (rescales the positive term).
+// Both broadcast to the input's shape. PyTorch refuses to differentiate them, so they get
+// no gradient.
+
+extension Ops {
+    static let lossWeight = Param("weight", .tensor, default: AttrValue.none)
+
+    /// An optional loss weight broadcast to the input's shape.
+    static func broadcastWeight(_ weight: Tensor?, _ name: String, to shape: [Int]) throws -> Tensor? {
+        guard let weight else { return nil }
+        guard Tensor.broadcastShape(weight.shape, shape) == shape else {
+            throw OpError.shape("\(name) of shape \(describe(shape: weight.shape)) cannot be broadcast to the input's shape \(describe(shape: shape))")
+        }
+        return weight.shape == shape ? weight : try weight.expanded(to: shape)
+    }
+
+    /// `g` times the optional weight `w`.
+    static func weighted(_ g: Variable, _ w: Variable?) throws -> Variable {
+        guard let w else { return g }
+        return try g * w
+    }
+
+    /// `binary_cross_entropy(input, target, weight=None, reduction='mean')` on probabilities in [0, 1].
+    public static let binaryCrossEntropy = OpSpec(
+        "binary_cross_entropy", params: [input, target, lossWeight, reduction], gradFn: "BinaryCrossEntropyBackward0",
+        summary: "-weight * (target * log(input) + (1 - target) * log(1 - input)), logs clamped to >= -100",
+        kinks: "each log is clamped to >= -100 and the input gradient's denominator to >= 1e-12, as in PyTorch",
+        samples: [OpSample([[3, 2], [3, 2]], range: 0.1...0.9),
+                  OpSample([[4], [4]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9),
+                  OpSample([[3, 2], [3, 2], [2]], range: 0.1...0.9, constantInputs: [2])],
+        forward: { args in
+            let x = args[0], t = args[1]
+            guard x.shape == t.shape else {
+                throw OpError.shape("Using a target size (\(describe(shape: t.shape))) that is different to the input size (\(describe(shape: x.shape))) is deprecated. Please ensure they have the same size.")
+            }
+            guard x.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of input should be between 0 and 1") }
+            var losses = try Tensor.zip(x, t) { p, y in
+                (y - 1) * Swift.max(Glibc.log1p(-p), -100) - y * Swift.max(Glibc.log(p), -100)
+            }
+            if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) { losses = try Tensor.zip(losses, w, *) }
+            return try reduce(losses, args.attrs)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], t = ctx[1]
+            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight"))
+            // PyTorch's floor on the denominator is the float32 constant 1e-12.
+            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
+            // PyTorch leaves the target's logs unclamped.
+            let gt = try gl * ((-x).log1p() - x.log())
+            return [gx, gt, nil]
+        })
+
+    /// `binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean',
+    /// pos_weight=None)`: sigmoid and binary cross-entropy in one stable step.
+    public static let binaryCrossEntropyWithLogits = OpSpec(
+        "binary_cross_entropy_with_logits",
+        params: [input, target, lossWeight, reduction, Param("pos_weight", .tensor, default: AttrValue.none)],
+        gradFn: "BinaryCrossEntropyWithLogitsBackward0",
+        summary: "binary_cross_entropy(sigmoid(input), target), stable; pos_weight scales the positive term",
+        samples: [OpSample([[3, 2], [3, 2]]), OpSample([[4], [4]], attrs: Attrs(["reduction": .string("sum")])),
+                  OpSample([[3, 2], [3, 2], [3, 1]], constantInputs: [2]),
+                  OpSample([[3, 2], [3, 2], [2]], attrs: Attrs(["weight": .bool(false), "pos_weight": .bool(true)]),
+                           range: 0.2...2, constantInputs: [2]),
+                  OpSample([[3, 2], [3, 2], [2], [2]], attrs: Attrs(["reduction": .string("none")]),
+                           range: 0.2...2, constantInputs: [2, 3])],
+        forward: { args in
+            let x = args[0], t = args[1]
+            guard x.shape == t.shape else {
+                throw OpError.shape("Target size (\(describe(shape: t.shape))) must be the same as input size (\(describe(shape: x.shape)))")
+            }
+            // max(x, 0) - x * t + log(1 + exp(-|x|)) never overflows.
+            var losses = try Tensor.zip(x, t) { z, y in Swift.max(z, 0) - z * y + Glibc.log1p(Glibc.exp(-Swift.abs(z))) }
+            if let pw = try broadcastWeight(args.optional("pos_weight"), "pos_weight", to: x.shape) {
+                // The positive term -t * log(sigmoid(x)) = t * softplus(-x) grows by (pos_weight - 1) times.
+                let extra = try Tensor.zip(t, pw) { y, p in (p - 1) * y }
+                let softplusNeg = x.map { z in Glibc.log1p(Glibc.exp(-Swift.abs(z))) + Swift.max(-z, 0) }
+                losses = try Tensor.zip(losses, Tensor.zip(extra, softplusNeg, *), +)
+            }
+            if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) { losses = try Tensor.zip(losses, w, *) }
+            return try reduce(losses, args.attrs)
+        },
+        derivative: .vjp { ctx, g in
+            let x = ctx[0], t = ctx[1]
+            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight"))
+            guard let pw = ctx.optional("pos_weight") else { return [try gl * (x.sigmoid() - t), try -gl * x, nil, nil] }
+            // d/dx = (1 + (pw - 1) t) sigmoid(x) - pw t; d/dt = -x - (pw - 1) logsigmoid(x).
+            let gx = try gl * ((1 + (pw - 1) * t) * x.sigmoid() - pw * t)
+            let gt = try -gl * (x + (pw - 1) * x.logsigmoid())
+            return [gx, gt, nil, nil]
+        })
+}
+
+extension Variable {
+    /// The binary cross-entropy of probabilities `self` against `target`, each element's
+    /// loss scaled by `weight` (broadcast to the input's shape).
+    public func binaryCrossEntropy(_ target: Variable, weight: Variable? = nil, reduction: String = "mean") throws -> Variable {
+        try apply(Ops.binaryCrossEntropy, [self, target, weight], Attrs(["reduction": .string(reduction)]))
+    }
+
+    /// The binary cross-entropy of logits `self` against `target`; `weight` scales each
+    /// element's loss, `posWeight` the positive term (both broadcast to the input's shape).
+    public func binaryCrossEntropyWithLogits(_ target: Variable, weight: Variable? = nil, reduction: String = "mean",
+                                             posWeight: Variable? = nil) throws -> Variable {
+        try apply(Ops.binaryCrossEntropyWithLogits, [self, target, weight, posWeight], Attrs(["reduction": .string(reduction)]))
+    }
+}
