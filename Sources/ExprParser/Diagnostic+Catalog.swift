@@ -132,7 +132,7 @@ extension Diagnostic {
     /// reverses all dimensions, and is the identity below 2-D).
     public static func transposeNotMatrix(rank: Int, at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .shapeError,
-                   message: "`.T` on a \(rank)-D tensor reverses all its dimensions; PyTorch deprecates `.T` on tensors that are not 2-D",
+                   message: "`.T` on a \(rank)-D tensor \(rank < 2 ? "returns it unchanged" : "reverses all its dimensions"); PyTorch deprecates `.T` on tensors that are not 2-D",
                    range: range, hint: "use `permute` to reverse dimensions, or `transpose(x, -2, -1)` for batches of matrices",
                    severity: .warning)
     }

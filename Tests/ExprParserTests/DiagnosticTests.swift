@@ -291,6 +291,15 @@ func rendered(_ source: String, inputs: [(String, Tensor)] = [("x", Tensor([1, 2
           = help: did you mean `sqrt`?
 
         """),
+        ("x.T", """
+        warning: `.T` on a 1-D tensor returns it unchanged; PyTorch deprecates `.T` on tensors that are not 2-D
+         --> 1:3
+          |
+        1 | x.T
+          |   ^
+          = help: use `permute` to reverse dimensions, or `transpose(x, -2, -1)` for batches of matrices
+
+        """),
         ("sum(x, keepdim='yes')", """
         error: argument `keepdim` of `sum` must be `true` or `false`, got a string
          --> 1:16
