@@ -75,3 +75,17 @@ extension OpsATests {
                             [0.019583642683466206, 0, 0, 0, 0.1370002048948423, -0.060065186435382285]))
     }
 }
+
+extension OpsATests {
+    @Test func lossWeightsAreConstantsInHessians() throws {
+        // The weights get no gradient, so the mixed blocks of the Hessian are zero both ways
+        // round (they were nonzero one way only: d/dw of the input gradient was recorded).
+        let x = Variable([0.2, 0.7], requiresGrad: true), t = Variable([0.0, 1.0])
+        let w = Variable([2.0, 3.0], requiresGrad: true), pw = Variable([1.5, 0.5], requiresGrad: true)
+        for out in [try x.binaryCrossEntropy(t, weight: w),
+                    try x.binaryCrossEntropyWithLogits(t, weight: w, posWeight: pw)] {
+            let h = try hessian(of: out, wrt: [x, w, pw])
+            for (i, j) in [(0, 1), (1, 0), (0, 2), (2, 0)] { #expect(h[i][j] == Tensor.zeros([2, 2])) }
+        }
+    }
+}

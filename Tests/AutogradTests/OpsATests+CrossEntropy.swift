@@ -170,3 +170,15 @@ extension OpsATests {
         #expect(Ops.crossEntropy.params.filter(\.isOptionalTensor).map(\.name) == ["weight"])
     }
 }
+
+extension OpsATests {
+    @Test func classWeightsAreConstantsInHessians() throws {
+        // One sample: 'mean' divides by its target's weight, so the loss does not depend on
+        // the weights at all, and neither mixed block of the Hessian may be nonzero.
+        let x = Variable([0.2, 0.7], requiresGrad: true), w = Variable([2.0, 3.0], requiresGrad: true)
+        let h = try hessian(of: try x.crossEntropy(Variable(1), weight: w), wrt: [x, w])
+        #expect(h[0][1] == Tensor.zeros([2, 2]))
+        #expect(h[1][0] == Tensor.zeros([2, 2]))
+        #expect(approxEqual(h[0][0], [0.2350037122015945, -0.2350037122015945, -0.2350037122015945, 0.2350037122015945]))
+    }
+}

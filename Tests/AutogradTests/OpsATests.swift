@@ -249,6 +249,12 @@ func matrixVariable(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable 
         #expect(clampedNaN.value.data[0].isNaN && clampedNaN.value.data[1] == 0)
         g = try gradientValues(clampedNaN.sum(), [xn, ln])
         #expect(g[0]?.data == [0, 1] && g[1]?.data == [0, 0])
+        // A min of +inf without a max: torch.clamp(x, lo).sum() gives lo the gradient where x < lo.
+        let lInf = Variable([.infinity, -.infinity], requiresGrad: true)
+        g = try gradientValues(xn.clamp(min: lInf, max: nil).sum(), [lInf])
+        #expect(g[0]?.data == [0, 0])  // NaN < inf is false
+        g = try gradientValues(Variable([2, 2]).clamp(min: lInf, max: nil).sum(), [lInf])
+        #expect(g[0]?.data == [1, 0])
         // A 0-d constant bound is a number to PyTorch.
         #expect(try x.clamp(min: Variable(0.5), max: nil).gradFn?.name == "ClampBackward1")
     }

@@ -45,7 +45,8 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             let x = ctx[0], t = ctx[1]
-            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight"))
+            // The weight gets no gradient, so it enters as a constant (else Hessians would be lopsided).
+            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight")?.detached())
             // PyTorch's floor on the denominator is the float32 constant 1e-12.
             let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
             // PyTorch leaves the target's logs unclamped.
@@ -84,8 +85,9 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             let x = ctx[0], t = ctx[1]
-            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight"))
-            guard let pw = ctx.optional("pos_weight") else { return [try gl * (x.sigmoid() - t), try -gl * x, nil, nil] }
+            // weight and pos_weight get no gradient, so they enter as constants.
+            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight")?.detached())
+            guard let pw = ctx.optional("pos_weight")?.detached() else { return [try gl * (x.sigmoid() - t), try -gl * x, nil, nil] }
             // d/dx = (1 + (pw - 1) t) sigmoid(x) - pw t; d/dt = -x - (pw - 1) logsigmoid(x).
             let gx = try gl * ((1 + (pw - 1) * t) * x.sigmoid() - pw * t)
             let gt = try -gl * (x + (pw - 1) * x.logsigmoid())

@@ -99,7 +99,9 @@ extension Ops {
             let probabilities = try targetIsProbabilities(layout, t.shape)
             let weightInput = ctx.optional("weight")
             let (weight, smoothing, ignored) = try crossEntropyOptions(ctx.attrs, weightInput?.value, layout, probabilities)
-            let classWeights = try weightInput?.reshape(layout.weightShape)
+            // Class-index targets give the weight no gradient, so it then enters as a constant
+            // (else Hessians would be lopsided, and miss that 'mean' divides by the weights).
+            let classWeights = try (probabilities ? weightInput : weightInput?.detached())?.reshape(layout.weightShape)
             let gl: Variable, target: Variable
             if probabilities {
                 gl = try spread(g, ctx.attrs, shape: layout.sampleShape).reshape(layout.columnShape)

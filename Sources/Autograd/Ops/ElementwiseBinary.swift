@@ -88,7 +88,8 @@ extension Ops {
                 }))
             }
             var grads: [Variable?] = [try g * mask { v, l, h in v >= l && v <= h }]
-            if lo != nil { grads.append(try g * mask { v, l, h in v < l && l < h }) }
+            // `l < h` only with a max: without one, a min of +inf still gets the gradient.
+            if lo != nil { grads.append(try g * mask { v, l, h in v < l && (hi == nil || l < h) }) }
             if hi != nil { grads.append(try g * mask { v, l, h in v > h || h < l }) }
             return grads
         })
