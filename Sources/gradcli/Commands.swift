@@ -30,6 +30,12 @@ extension Request {
         Warning(message: "input `\(name)` does not reach the output; its gradient is zero")
     }
 
+    /// A warning for an input that reaches the output only as an argument no gradient flows
+    /// to, such as a loss weight or class indices (PyTorch refuses to differentiate those).
+    func notDifferentiatedWarning(_ name: String) -> Warning {
+        Warning(message: "input `\(name)` reaches the output only as an argument that is not differentiated (such as a loss weight or class indices); its gradient is zero")
+    }
+
     private func runGrad() throws -> Report {
         let graph = try build(recordGraph: true)
         var report = report(of: graph)
@@ -53,7 +59,7 @@ extension Request {
                 report.grads.append((name, g.value))
             } else {
                 report.grads.append((name, Tensor.zeros(leaf.shape)))
-                report.warnings.append(unusedWarning(name))
+                report.warnings.append(dependsOn(output, leaf) ? notDifferentiatedWarning(name) : unusedWarning(name))
             }
         }
         for (name, variable) in retained {

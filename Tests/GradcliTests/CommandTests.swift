@@ -90,6 +90,14 @@ import Testing
         #expect(warnings.contains { ($0["message"] as? String)?.contains("`z` does not reach the output") == true })
     }
 
+    @Test func classIndicesGetZeroAndSayWhy() throws {
+        let (result, json) = try CLI.json(["cross_entropy(x, t)", "x=[[1,2,3]]", "t=[2]", "--json"])
+        #expect(result.exitCode == 0)
+        #expect((json["grad"] as? [String: Any])?["t"] as? [Double] == [0])
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        #expect(warnings.contains { ($0["message"] as? String)?.contains("`t` reaches the output only as an argument that is not differentiated") == true })
+    }
+
     @Test func retainGradReportsAnIntermediate() throws {
         let (_, json) = try CLI.json(["b = a + 3; c = b*b*3; c.mean()", "a=2,3", "--retain-grad", "b", "--json"])
         #expect((json["retained"] as? [String: Any])?["b"] as? [Double] == [15, 18])
