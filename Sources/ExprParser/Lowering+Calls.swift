@@ -83,6 +83,16 @@ extension Lowering {
             p += 1
         }
         for keyword in keywords { sources[keyword.param] = .node(keyword.value) }
+        // `None` (unless an input has that name) leaves a parameter that defaults to None
+        // out, as pasted PyTorch code does: `clamp(x, None, 1)`, `cross_entropy(x, t, None)`.
+        for (i, source) in sources.enumerated() {
+            guard case .node(let n)? = source, case .name("None") = tree[n].kind, environment["None"] == nil else { continue }
+            guard params[i].defaultValue == AttrValue.none else {
+                throw Diagnostic.wrongArgumentKind(params[i].name, function: name, expected: params[i].isTensor ? "a tensor" : "a value",
+                                                   found: "None", at: tree[n].range)
+            }
+            sources[i] = nil
+        }
         for (i, param) in params.enumerated() where sources[i] == nil && param.defaultValue == nil {
             throw Diagnostic.missingArgument(param.name, function: name, at: node.range)
         }

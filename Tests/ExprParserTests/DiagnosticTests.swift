@@ -300,6 +300,14 @@ func rendered(_ source: String, inputs: [(String, Tensor)] = [("x", Tensor([1, 2
           = help: use `permute` to reverse dimensions, or `transpose(x, -2, -1)` for batches of matrices
 
         """),
+        ("mse_loss(None, x)", """
+        error: argument `input` of `mse_loss` must be a tensor, got None
+         --> 1:10
+          |
+        1 | mse_loss(None, x)
+          |          ^^^^
+
+        """),
         ("sum(x, keepdim='yes')", """
         error: argument `keepdim` of `sum` must be `true` or `false`, got a string
          --> 1:16
