@@ -95,7 +95,18 @@ extension Request {
                                  hint: "give the inputs as NAME=VALUE, e.g. `gradcli check 'x^2' x=3`")
         }
         if expects.isEmpty {
-            check = try gradcheckAll(graph)
+            var skipped: [String] = []
+            check = try gradcheckAll(graph, skipped: &skipped)
+            if check.results.isEmpty {
+                let names = skipped.map { "`\($0)`" }.joined(separator: ", ")
+                throw CLIError.usage("nothing to check: " + names + (skipped.count == 1
+                                         ? " reaches the output only as an argument that is not differentiated"
+                                         : " reach the output only as arguments that are not differentiated"),
+                                     hint: "check an input gradients flow to, e.g. the loss's input")
+            }
+            report.warnings += skipped.map {
+                Warning(message: "input `\($0)` is not checked: it reaches the output only as an argument that is not differentiated (such as a loss weight or class indices)")
+            }
         } else {
             for (name, expr) in expects {
                 guard let leaf = differentiated.first(where: { $0.name == name })?.variable else {
@@ -152,9 +163,13 @@ extension Request {
     }
 
     /// gradcheck of every differentiated input: the program is re-evaluated at shifted inputs.
-    private func gradcheckAll(_ graph: BuiltGraph) throws -> CheckReport {
+    /// Inputs that reach the output only as arguments no gradient flows to are left out and
+    /// named in `skipped`.
+    private func gradcheckAll(_ graph: BuiltGraph, skipped: inout [String]) throws -> CheckReport {
         let names = graph.leaves.map(\.name)
-        let wrt = graph.leaves.indices.filter { graph.leaves[$0].variable.requiresGrad }
+        let notDifferentiated = try inputsWithoutGradient(graph)
+        skipped = notDifferentiated.map { names[$0] }
+        let wrt = graph.leaves.indices.filter { graph.leaves[$0].variable.requiresGrad && !notDifferentiated.contains($0) }
         var options = GradcheckOptions()
         if let eps { options.eps = eps }
         if let rtol { options.rtol = rtol }
@@ -190,6 +205,23 @@ extension Request {
                       autograd: $0.analytical, consistent: $0.isConsistent)
         }
         return check
+    }
+
+    /// The differentiated leaves (by index) that the output depends on only through arguments
+    /// autograd does not differentiate, such as class indices or a loss weight: PyTorch refuses
+    /// to differentiate those, and finite differences through them would compare nothing.
+    private func inputsWithoutGradient(_ graph: BuiltGraph) throws -> [Int] {
+        let output = graph.output
+        guard output.requiresGrad else { return [] }
+        let leaves = graph.leaves.map(\.variable)
+        let ones = Variable(Tensor(repeating: 1, shape: output.shape))
+        let grads: [Variable?]
+        do {
+            grads = try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
+        } catch let error as OpError {
+            throw CLIError(error)
+        }
+        return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
     }
 
     /// The kink conventions of the ops in the graph, once each, in graph order.

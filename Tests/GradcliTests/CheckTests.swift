@@ -45,6 +45,20 @@ import Testing
         #expect((check["results"] as? [[String: Any]])?.first?["kind"] as? String == "gradcheck")
     }
 
+    @Test func gradcheckLeavesOutClassIndices() throws {
+        // Nudging class indices by eps would make them non-integers; PyTorch refuses to
+        // differentiate them, so check compares only the scores and says so.
+        let (result, json) = try CLI.json(["check", "cross_entropy(x, t)", "x=[[1,2,3]]", "t=[2]", "--json"])
+        #expect(result.exitCode == 0)
+        let results = try #require((json["check"] as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(results.map { $0["input"] as? String } == ["x"])
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        #expect(warnings.contains { ($0["message"] as? String)?.contains("input `t` is not checked") == true })
+        let onlyTargets = try CLI.run(["check", "cross_entropy(x, t)", "x=[[1,2,3]]", "t=[2]", "--wrt", "t"])
+        #expect(onlyTargets.exitCode == 64)
+        #expect(onlyTargets.stderr.contains("nothing to check: `t` reaches the output only as an argument that is not differentiated"))
+    }
+
     @Test func kinkIsReportedWithBothSlopes() throws {
         let result = try CLI.run(["check", "sum(relu(x))", "x=0,1.5"])
         #expect(result.exitCode == 0, "relu'(0) = 0 is PyTorch's convention, not a failure")
