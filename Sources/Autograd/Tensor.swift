@@ -58,10 +58,16 @@ public struct Tensor: Equatable {
     /// failed allocation.
     public static let maxElementCount = 1 << 27
 
+    /// The most dimensions one tensor may have. Shapes such as `ones(ones(10^6))` (a million
+    /// dimensions of size 1) would otherwise pass the element limit, and printing or
+    /// broadcasting them costs a frame or an index per dimension. Every op's result is checked.
+    public static let maxRank = 64
+
     /// The element count of `shape`, checked: no negative dimension, and the product of its
     /// nonzero dimensions at most `maxElementCount` (so strides cannot overflow either, even
     /// for an empty tensor).
     public static func checkedCount(of shape: [Int]) throws -> Int {
+        try checkRank(shape.count)
         var span = 1
         for d in shape {
             guard d >= 0 else { throw OpError.value("negative dimension \(d) in shape \(describe(shape: shape))") }
@@ -72,6 +78,13 @@ public struct Tensor: Equatable {
             span = product
         }
         return shape.contains(0) ? 0 : span
+    }
+
+    /// Throws the limit error for a rank above `maxRank`.
+    public static func checkRank(_ rank: Int) throws {
+        guard rank <= maxRank else {
+            throw OpError.limit("a tensor with \(rank) dimensions is beyond the limit of \(maxRank) dimensions")
+        }
     }
 
     /// The number of dimensions (0 for a scalar).

@@ -151,6 +151,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
     let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec))
+    try Tensor.checkRank(value.rank)
     let state = ThreadState.current
     let output: Variable
     if state.gradEnabled, case .vjp = spec.derivative, inputs.contains(where: \.requiresGrad) {

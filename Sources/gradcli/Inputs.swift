@@ -78,6 +78,9 @@ enum Inputs {
         var level = [json]
         while case .array(let first)? = level.first {
             shape.append(first.count)
+            do { try Tensor.checkRank(shape.count) } catch let error as OpError {
+                throw CLIError(code: "limit_error", message: "input `\(name)`: \(error.message)")
+            }
             var next: [JSON] = []
             next.reserveCapacity(level.count * first.count)
             for item in level {

@@ -325,6 +325,14 @@ extension ConventionTests {
 }
 
 @Suite struct SizeLimitTests {
+    /// Ranks past `Tensor.maxRank` are limit errors, from a factory or from any op's result.
+    @Test func dimensionsPastTheLimit() throws {
+        do { _ = try call("ones", [], ["size": .ints(Array(repeating: 1, count: 65))]); Issue.record("expected a limit error") } catch let e as OpError { #expect(e.kind == .limit) }
+        let full = try call("ones", [], ["size": .ints(Array(repeating: 1, count: 64))])
+        #expect(full.shape.count == 64)
+        do { _ = try call("unsqueeze", [full], ["dim": .int(0)]); Issue.record("expected a limit error") } catch let e as OpError { #expect(e.kind == .limit) }
+    }
+
     /// Sizes past `Tensor.maxElementCount` are errors before anything is allocated.
     @Test(arguments: [
         ("ones", [Variable](), ["size": AttrValue.ints([100_000_000_000])]),

@@ -85,6 +85,21 @@ import Testing
         #expect((json["error"] as? [String: Any])?["code"] as? String == "limit_error")
     }
 
+    @Test func dimensionsPastTheLimitAreALimitError() throws {
+        // A million dimensions of size 1 pass the element limit; the rank limit stops them.
+        for expr in ["ones(ones(1000000))", "ones(ones(64)).unsqueeze(0)"] {
+            let (result, json) = try CLI.json(["eval", expr, "--json"])
+            #expect(result.exitCode == 65, "\(expr): \(result.stderr)")
+            #expect((json["error"] as? [String: Any])?["code"] as? String == "limit_error")
+            #expect(result.stderr.contains("beyond the limit of 64 dimensions"))
+        }
+        #expect(try CLI.run(["eval", "ones(ones(64)).sum()"]).exitCode == 0)
+        let deep = String(repeating: "[", count: 65) + "1" + String(repeating: "]", count: 65)
+        let (fromJSON, _) = try CLI.json(["eval", "x", "--inputs", "-", "--json"], stdin: "{\"x\": \(deep)}")
+        #expect(fromJSON.exitCode == 65)
+        #expect(fromJSON.stderr.contains("input `x`: a tensor with 65 dimensions"))
+    }
+
     @Test func longFlatChainRuns() throws {
         let chain = Array(repeating: "x", count: 100_000).joined(separator: "+")
         let (result, json) = try CLI.json(["-", "x=1", "--json"], stdin: chain)
