@@ -5,19 +5,22 @@ struct BatchRecord {
     enum Status { case ok, checkFailed, error }
     let line: Int
     let id: JSON
-    let json: JSON
     /// The record as one line of JSON Lines (UTF-8), serialised on the worker that ran it.
+    /// Only the text is kept, so the JSON tree is freed on the worker too.
     let text: [UInt8]
     let status: Status
     /// For check requests: one entry per comparison, for TAP and JUnit.
     let checks: [(name: String, passed: Bool, detail: String)]
     /// The request's expression, or the error message, for reports.
     let title: String
+    /// For a request that could not run: its error code and message, for reports.
+    let error: (code: String, message: String)?
 
-    init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String) {
+    init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String,
+         error: (code: String, message: String)? = nil) {
         self.line = line
         self.id = id
-        self.json = json
+        self.error = error
         self.status = status
         self.checks = checks
         self.title = title
@@ -113,7 +116,7 @@ extension Request {
         } catch {
             let failure = GradCLI.cliError(error)
             return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
-                               checks: [], title: title.isEmpty ? failure.message : title)
+                               checks: [], title: title.isEmpty ? failure.message : title, error: (failure.code, failure.message))
         }
     }
 

@@ -70,8 +70,8 @@ extension JSON {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .number(let x): out += JSON.format(number: x).utf8
-        case .integer(let i): out += String(i).utf8
+        case .number(let x): JSON.append(JSON.format(number: x), to: &out)
+        case .integer(let i): JSON.append(String(i), to: &out)
         case .string(let s): JSON.writeString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -101,14 +101,22 @@ extension JSON {
         return x.description
     }
 
+    /// Appends the UTF-8 bytes of `s` in one copy (appending `s.utf8` goes byte by byte).
+    static func append(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy them whole, scanning their bytes in place.
-        let plain = s.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        var text = s
+        let plain = text.withUTF8 { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
         }
-        if plain == true {
-            out.append(contentsOf: s.utf8)
+        if plain {
             out.append(UInt8(ascii: "\""))
             return
         }

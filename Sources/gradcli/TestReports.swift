@@ -8,9 +8,9 @@ enum TestReports {
         var out = "\(ok ? "ok" : "not ok") \(number) - line \(record.line)\(describeID(record.id)): \(escapeTAP(record.title))\n"
         guard !ok else { return out }
         out += "  ---\n"
-        if record.status == .error, let error = record.json["error"] {
-            out += "  code: \(error["code"]?.stringValue ?? "error")\n"
-            out += "  message: \(yamlString(error["message"]?.stringValue ?? ""))\n"
+        if record.status == .error, let error = record.error {
+            out += "  code: \(error.code)\n"
+            out += "  message: \(yamlString(error.message))\n"
         }
         for check in record.checks where !check.passed {
             out += "  failed: \(yamlString(check.name + ": " + check.detail))\n"
@@ -34,8 +34,8 @@ enum TestReports {
                 let detail = record.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }.joined(separator: "\n")
                 out += ">\n      <failure message=\"check failed\">\(xml(detail))</failure>\n    </testcase>\n"
             case .error:
-                let message = record.json["error"]?["message"]?.stringValue ?? "error"
-                let code = record.json["error"]?["code"]?.stringValue ?? "error"
+                let message = record.error?.message ?? "error"
+                let code = record.error?.code ?? "error"
                 out += ">\n      <error type=\"\(xml(code))\" message=\"\(xml(message))\"/>\n    </testcase>\n"
             }
         }
