@@ -128,8 +128,7 @@ private struct Pass {
                 captured[ObjectIdentifier(fn)] = g
             }
             guard case .vjp(let rule) = fn.spec.derivative else { continue }
-            let context = VJPContext(inputs: fn.inputs, attrs: fn.attrs, spec: fn.spec,
-                                     savedResult: fn.savedResult, createGraph: createGraph)
+            let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
             for (input, grad) in zip(fn.inputs, grads) where input.requiresGrad {
                 guard let grad else { continue }

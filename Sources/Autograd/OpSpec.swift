@@ -186,16 +186,19 @@ public struct ForwardArgs {
 
 /// What a vector-Jacobian product receives besides the incoming gradient.
 public struct VJPContext {
-    /// The op's tensor inputs as graph nodes, so the VJP itself can be differentiated.
-    public let inputs: [Variable]
-    /// The op's attributes, with defaults filled in.
-    public let attrs: Attrs
-    let spec: OpSpec
-    let savedResult: Tensor
+    /// The backward node being run: everything else is read from it, so making a context
+    /// costs one reference rather than a copy of each field.
+    let node: GradFn
     let createGraph: Bool
 
+    /// The op's tensor inputs as graph nodes, so the VJP itself can be differentiated.
+    public var inputs: [Variable] { node.inputs }
+    /// The op's attributes, with defaults filled in.
+    public var attrs: Attrs { node.attrs }
+    var spec: OpSpec { node.spec }
+
     /// Input `i` as a graph node.
-    public subscript(i: Int) -> Variable { inputs[i] }
+    public subscript(i: Int) -> Variable { node.inputs[i] }
 
     /// Optional tensor parameter `name` as a graph node, or nil when the call left it out.
     public func optional(_ name: String) -> Variable? {
@@ -205,7 +208,7 @@ public struct VJPContext {
     /// The op's output. A constant when no higher-order graph is being built;
     /// recomputed from the inputs (and so differentiable) under `createGraph`.
     public func result() throws -> Variable {
-        createGraph ? try apply(spec, inputs, attrs) : Variable(savedResult)
+        createGraph ? try apply(spec, inputs, attrs) : Variable(node.savedResult)
     }
 }
 
@@ -262,6 +265,7 @@ public final class OpSpec {
         self.samples = samples
         self.forward = forward
         self.derivative = derivative
+        if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
         self.tensorParams = params.filter(\.isTensor)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
         self.attributeDefaults = params.compactMap { p in
@@ -288,11 +292,9 @@ public final class OpSpec {
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
     private let attributeDefaults: [(name: String, value: AttrValue)]
 
-    /// True when the op has a gradient rule.
-    public var isDifferentiable: Bool {
-        if case .vjp = derivative { return true }
-        return false
-    }
+    /// True when the op has a gradient rule. Stored: `apply` asks on every call, and reading
+    /// `derivative` would retain its closure each time.
+    public let isDifferentiable: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {

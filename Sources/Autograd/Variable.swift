@@ -154,7 +154,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     try Tensor.checkRank(value.rank)
     let state = ThreadState.current
     let output: Variable
-    if state.gradEnabled, case .vjp = spec.derivative, inputs.contains(where: \.requiresGrad) {
+    if state.gradEnabled, spec.isDifferentiable, inputs.contains(where: { $0.requiresGrad }) {
         output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
     } else {
         output = Variable(value)
