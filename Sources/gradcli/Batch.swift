@@ -9,7 +9,7 @@ enum Batch {
         guard invocation.positionals.count <= 1 else {
             throw UsageError(message: "Unexpected argument '\(invocation.positionals[1])'", command: .batch)
         }
-        // One thread per CPU by default: the output is the same bytes whatever the count.
+        // One worker process per CPU by default: the output is the same bytes whatever the count.
         var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
         if let text = invocation.value("--jobs") {
             guard let n = Int(text), n >= 1, n <= 256 else {
@@ -53,102 +53,17 @@ enum Batch {
         return anyCheckFailed ? 1 : 0
     }
 
-    /// Runs every line, on `jobs` threads when more than one; results keep input order.
+    /// Runs every line, on `jobs` worker processes when more than one; results keep input order.
     static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int) -> [BatchRecord] {
-        // Threads pay off only once there is work to share.
-        if jobs == 1 || lines.count < 64 {
-            let cache = ProgramCache()
-            return lines.map { Request.runBatchLine(bytes[$0.range], line: $0.number, cache: cache) }
+        let cache = ProgramCache()
+        func run(_ i: Int) -> BatchRecord { Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache) }
+        // Workers pay off only once there is work to share.
+        guard jobs > 1, lines.count >= 64,
+              let records = BatchWorkers.run(count: lines.count, jobs: min(jobs, lines.count), run) else {
+            return lines.indices.map(run)
         }
-        let results = ResultSlots(count: lines.count)
-        let queue = WorkQueue(count: lines.count, blockSize: 32)
-        let workers = (0..<min(jobs, lines.count)).map { _ in
-            Worker {
-                let cache = ProgramCache()
-                while let block = queue.next() {
-                    for i in block {
-                        results.slots[i] = Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache)
-                    }
-                }
-            }
-        }
-        for worker in workers { worker.join() }
-        return results.slots.map { $0! }
+        return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }
     }
-}
-
-/// One slot per request; each worker writes only its own indices. Raw memory, because
-/// concurrent writes to one Swift array property would be overlapping accesses.
-final class ResultSlots: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<BatchRecord?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-}
-
-/// Hands out the indices `0..<count` in blocks to whichever worker asks next, so a thread
-/// slowed by other work on the machine does not hold the others up at the end.
-final class WorkQueue: @unchecked Sendable {
-    /// Heap-allocated: a mutex must not move, and a Swift property's address is not stable.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var start = 0
-    private let count: Int
-    private let blockSize: Int
-
-    init(count: Int, blockSize: Int) {
-        self.count = count
-        self.blockSize = blockSize
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    /// The next block of indices, or nil when all have been handed out.
-    func next() -> Range<Int>? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        guard start < count else { return nil }
-        let block = start..<min(start + blockSize, count)
-        start = block.upperBound
-        return block
-    }
-}
-
-/// A POSIX thread with a large stack, so deep expressions behave as on the main thread.
-final class Worker {
-    private var thread = pthread_t()
-    private var started = false
-    private let body: () -> Void
-
-    init(_ body: @escaping () -> Void) {
-        self.body = body
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, 16 << 20)
-        let context = Unmanaged.passRetained(self)
-        started = pthread_create(&thread, &attributes, { raw in
-            let worker = Unmanaged<Worker>.fromOpaque(raw!).takeRetainedValue()
-            worker.body()
-            return nil
-        }, context.toOpaque()) == 0
-        pthread_attr_destroy(&attributes)
-        // Without a thread (a resource limit), the work still gets done, here.
-        if !started {
-            context.release()
-            body()
-        }
-    }
-
-    func join() { if started { pthread_join(thread, nil) } }
 }
 
 /// A progress bar on stderr for long batches read from a file, when stderr is a terminal.

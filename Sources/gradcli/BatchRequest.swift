@@ -4,7 +4,8 @@ import Autograd
 struct BatchRecord {
     enum Status { case ok, checkFailed, error }
     let line: Int
-    let id: JSON
+    /// The request's `id` as JSON text, or nil when it has none.
+    let id: String?
     /// The record as one line of JSON Lines (UTF-8), serialised on the worker that ran it.
     /// Only the text is kept, so the JSON tree is freed on the worker too.
     let text: [UInt8]
@@ -16,19 +17,26 @@ struct BatchRecord {
     /// For a request that could not run: its error code and message, for reports.
     let error: (code: String, message: String)?
 
-    init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String,
-         error: (code: String, message: String)? = nil) {
+    init(line: Int, id: String?, text: [UInt8], status: Status, checks: [(name: String, passed: Bool, detail: String)],
+         title: String, error: (code: String, message: String)?) {
         self.line = line
         self.id = id
-        self.error = error
+        self.text = text
         self.status = status
         self.checks = checks
         self.title = title
+        self.error = error
+    }
+
+    /// A record whose line is `json`, serialised here.
+    init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String,
+         error: (code: String, message: String)? = nil) {
         var text: [UInt8] = []
         text.reserveCapacity(256)
         json.write(to: &text)
         text.append(UInt8(ascii: "\n"))
-        self.text = text
+        self.init(line: line, id: id == .null ? nil : id.serialized, text: text, status: status, checks: checks,
+                  title: title, error: error)
     }
 }
 
@@ -118,6 +126,14 @@ extension Request {
             return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
                                checks: [], title: title.isEmpty ? failure.message : title, error: (failure.code, failure.message))
         }
+    }
+
+    /// The record of a line whose worker process stopped before reporting it.
+    static func workerFailedRecord(_ bytes: ArraySlice<UInt8>, line: Int) -> BatchRecord {
+        let id = (try? JSONParser.parse(bytes))?["id"] ?? .null
+        let failure = CLIError(code: "internal_error", message: "the worker process running this request stopped unexpectedly")
+        return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
+                           checks: [], title: failure.message, error: (failure.code, failure.message))
     }
 
     /// Adds `id` and `line` right after `schema`.

@@ -2,7 +2,7 @@ import Glibc
 
 /// Reads JSON Lines from a file or stdin in pieces as they arrive, and hands out the complete
 /// lines of each piece. A piece is whatever one `read` returns (up to 16 MiB from a file, 1 MiB
-/// from a pipe), so a file comes in large pieces that keep worker threads busy, while a pipe fed
+/// from a pipe), so a file comes in large pieces that keep the workers busy, while a pipe fed
 /// one request at a time gets each request handled as soon as its line is complete.
 final class LineReader {
     private let fd: Int32
@@ -14,7 +14,7 @@ final class LineReader {
     let size: Int?
     /// How many bytes have been handed out so far.
     private(set) var consumed = 0
-    /// Where `read` puts bytes. A file is read in large pieces, which keep worker threads busy
+    /// Where `read` puts bytes. A file is read in large pieces, which keep the workers busy
     /// between the pauses where results are written; a pipe returns what has arrived.
     private var buffer: [UInt8]
 

@@ -70,7 +70,7 @@ struct OptionSpec {
         OptionSpec(names: ["--exact"], value: nil, help: "Print numbers in text output in full (shortest round-trip form).", commands: expressionCommands),
         OptionSpec(names: ["--dot"], value: nil, help: "Print the graph as Graphviz DOT.", commands: [.graph]),
         OptionSpec(names: ["--dump-ast"], value: nil, help: "Print the parsed program as an S-expression and exit.", commands: expressionCommands),
-        OptionSpec(names: ["-j", "--jobs"], value: "n", help: "Run requests on <n> threads (default: one per CPU, at most 8); the output is the same.", commands: [.batch]),
+        OptionSpec(names: ["-j", "--jobs"], value: "n", help: "Run requests on <n> worker processes (default: one per CPU, at most 8); the output is the same.", commands: [.batch]),
         OptionSpec(names: ["--tap"], value: nil, help: "Write a TAP version 14 report of the requests to stdout instead of JSON Lines.", commands: [.batch]),
         OptionSpec(names: ["--junit"], value: "file", help: "Also write a JUnit XML report of the requests to <file>.", commands: [.batch]),
         OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: all),

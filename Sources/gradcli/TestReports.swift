@@ -43,7 +43,7 @@ enum TestReports {
         return out
     }
 
-    private static func describeID(_ id: JSON) -> String { id == .null ? "" : " (id \(id.serialized))" }
+    private static func describeID(_ id: String?) -> String { id.map { " (id \($0))" } ?? "" }
 
     private static func escapeTAP(_ s: String) -> String {
         s.replacingAll("\n", with: " ").replacingAll("#", with: "\\#")
