@@ -39,6 +39,31 @@ import Testing
         #expect(serial.exitCode == parallel.exitCode)
     }
 
+    /// Checks, failures and malformed lines from a file (large pieces, so worker processes run
+    /// them): records, TAP and JUnit are the same bytes whatever the number of workers.
+    @Test func workerProcessesReportLikeASerialRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-workers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checks = try String(contentsOfFile: "samples/checks.jsonl", encoding: .utf8)
+        let input = dir.appendingPathComponent("requests.jsonl")
+        try (String(repeating: checks + "{\"id\": \"bad\", \"expr\": \n", count: 20)).write(to: input, atomically: true, encoding: .utf8)
+        func run(_ jobs: String) throws -> (CLIResult, String) {
+            let junit = dir.appendingPathComponent("report-\(jobs).xml")
+            let result = try CLI.run(["batch", input.path, "--tap", "--junit", junit.path, "--jobs", jobs])
+            return (result, try String(contentsOf: junit, encoding: .utf8))
+        }
+        let (serial, serialJUnit) = try run("1")
+        let (parallel, parallelJUnit) = try run("3")
+        #expect(serial.exitCode == 65)
+        #expect(parallel.exitCode == serial.exitCode)
+        #expect(parallel.stdout == serial.stdout)
+        #expect(parallel.stderr == serial.stderr)
+        #expect(parallelJUnit == serialJUnit)
+        #expect(serial.stdout.contains("not ok 16 - line 16 (id \"wrong-product-rule\")"))
+        #expect(serial.stderr.contains("340 requests: 320 ran, 20 failed to run; checks: 300 passed, 20 failed"))
+    }
+
     @Test func checksSuitePinsItsOutcome() throws {
         let result = try CLI.run(["batch", "samples/checks.jsonl"])
         #expect(result.exitCode == 1, "the suite holds one deliberately wrong derivation")
