@@ -2,8 +2,8 @@ import Autograd
 import Glibc
 
 /// `gradcli batch`: JSON Lines requests in, exactly one JSON line out per request, in input
-/// order, whatever `--jobs` is. Exit 65 when any request could not run (it wins), else 1
-/// when a check failed, else 0.
+/// order, whatever `--jobs` is. Exit 70 when a request met an internal error (a worker that
+/// died), else 65 when any request could not run, else 1 when a check failed, else 0.
 enum Batch {
     static func run(_ invocation: Invocation) throws -> Int32 {
         guard invocation.positionals.count <= 1 else {
@@ -23,7 +23,7 @@ enum Batch {
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
         let progress = Progress(totalBytes: reader.size)
         var kept: [BatchRecord] = []
-        var count = 0, errors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
+        var count = 0, errors = 0, internalErrors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
         if tap { Output.out("TAP version 14\n") }
         // Each piece of input is run and written as soon as it has arrived, in order: a
         // program feeding requests one at a time gets each answer back at once.
@@ -33,6 +33,7 @@ enum Batch {
             for record in records {
                 count += 1
                 if record.status == .error { errors += 1 }
+                if record.error?.code == "internal_error" { internalErrors += 1 }
                 if record.status == .checkFailed { anyCheckFailed = true }
                 checks += record.checks.count
                 failedChecks += record.checks.filter { !$0.passed }.count
@@ -49,6 +50,7 @@ enum Batch {
         if checks > 0 { summary += "; checks: \(checks - failedChecks) passed, \(failedChecks) failed" }
         Output.err(summary + "\n")
         try junit?.write(TestReports.junit(kept))
+        if internalErrors > 0 { return 70 }
         if errors > 0 { return 65 }
         return anyCheckFailed ? 1 : 0
     }
@@ -59,8 +61,15 @@ enum Batch {
         func run(_ i: Int) -> BatchRecord { Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache) }
         // Workers pay off only once there is work to share.
         guard jobs > 1, lines.count >= 64,
-              let records = BatchWorkers.run(count: lines.count, jobs: min(jobs, lines.count), run) else {
+              var records = BatchWorkers.run(count: lines.count, jobs: min(jobs, lines.count), blockSize: 32, run) else {
             return lines.indices.map(run)
+        }
+        // A worker that died (a crash, memory exhausted) took its unfinished block with it: those
+        // lines run again one at a time, so only the request that kills a worker is lost.
+        let missing = records.indices.filter { records[$0] == nil }
+        if !missing.isEmpty, let retried = BatchWorkers.run(count: missing.count, jobs: min(jobs, missing.count), blockSize: 1,
+                                                          { run(missing[$0]) }) {
+            for (k, record) in retried.enumerated() { records[missing[k]] = record }
         }
         return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }
     }

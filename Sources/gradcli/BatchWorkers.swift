@@ -5,14 +5,11 @@ import Glibc
 /// bounce between the cores (measured: two threads ran 104,000 requests/s where two processes
 /// ran 152,000). A forked worker has its own copy of everything and shares only a queue.
 enum BatchWorkers {
-    /// The requests of one block go to one worker at a time.
-    static let blockSize = 32
-
     /// Runs `work(i)` for every `i` in `0..<count` on up to `jobs` forked processes, which take
-    /// blocks of indices from a shared queue and hand their records back through temporary
-    /// files. Returns the records by index, nil for any whose worker died; nil in all when no
-    /// worker could be started (the caller then runs the requests itself).
-    static func run(count: Int, jobs: Int, _ work: (Int) -> BatchRecord) -> [BatchRecord?]? {
+    /// blocks of `blockSize` indices from a shared queue and hand their records back through
+    /// temporary files. Returns the records by index, nil for any whose worker died; nil in all
+    /// when no worker could be started (the caller then runs the requests itself).
+    static func run(count: Int, jobs: Int, blockSize: Int, _ work: (Int) -> BatchRecord) -> [BatchRecord?]? {
         guard let queue = SharedBlockQueue(count: count, blockSize: blockSize) else { return nil }
         fflush(stdout)
         fflush(stderr)

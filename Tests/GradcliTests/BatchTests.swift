@@ -64,6 +64,29 @@ import Testing
         #expect(serial.stderr.contains("340 requests: 320 ran, 20 failed to run; checks: 300 passed, 20 failed"))
     }
 
+    /// A request that kills its worker process (here by exhausting memory) costs only its own
+    /// line: the rest of the worker's block runs again, and the run exits 70.
+    @Test func aDyingWorkerLosesOnlyItsRequest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("requests.jsonl")
+        let lines = (0..<100).map { i in
+            "{\"id\": \(i), \"command\": \"eval\", \"expr\": \"\(i == 50 ? "sum(ones(100000000))" : "x*2")\", \"inputs\": {\"x\": \(i)}}"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["batch", input.path, "--jobs", "2"], memoryLimitKB: 700_000)
+        #expect(result.exitCode == 70, "\(result.stderr)")
+        let records = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        try #require(records.count == 100)
+        let failed = records.filter { $0["error"] != nil }
+        #expect(failed.map { $0["id"] as? Int } == [50])
+        #expect((failed.first?["error"] as? [String: Any])?["code"] as? String == "internal_error")
+        #expect(records[99]["value"] as? Double == 198)
+    }
+
     @Test func checksSuitePinsItsOutcome() throws {
         let result = try CLI.run(["batch", "samples/checks.jsonl"])
         #expect(result.exitCode == 1, "the suite holds one deliberately wrong derivation")
