@@ -5,10 +5,15 @@ import Glibc
 /// bounce between the cores (measured: two threads ran 104,000 requests/s where two processes
 /// ran 152,000). A forked worker has its own copy of everything and shares only a queue.
 enum BatchWorkers {
+    /// The exit status of a worker that could not write its records (a full or size-limited
+    /// temporary directory): its lines are lost through no fault of theirs.
+    static let reportFailedStatus: Int32 = 75  // EX_TEMPFAIL
+
     /// Runs `work(i)` for every `i` in `0..<count` on up to `jobs` forked processes, which take
     /// blocks of `blockSize` indices from a shared queue and hand their records back through
     /// temporary files. Returns the records by index, nil for any whose worker died; nil in all
-    /// when no worker could be started (the caller then runs the requests itself).
+    /// when no worker could be started or a worker could not write its records (the caller
+    /// then runs the requests itself).
     static func run(count: Int, jobs: Int, blockSize: Int, _ work: (Int) -> BatchRecord) -> [BatchRecord?]? {
         guard let queue = SharedBlockQueue(count: count, blockSize: blockSize) else { return nil }
         fflush(stdout)
@@ -22,7 +27,8 @@ enum BatchWorkers {
                 while let block = queue.next() {
                     var bytes: [UInt8] = []
                     for i in block { work(i).encode(index: i, into: &bytes) }
-                    guard writeAll(bytes, to: fd) else { break }
+                    // Records that cannot be written must not pass for a worker that died.
+                    guard writeAll(bytes, to: fd) else { _exit(reportFailedStatus) }
                 }
                 // Leave without exit handlers or stdio flushes: they belong to the parent.
                 _exit(0)
@@ -32,15 +38,18 @@ enum BatchWorkers {
         }
         guard !workers.isEmpty else { return nil }
         var records = [BatchRecord?](repeating: nil, count: count)
+        var reportFailed = false
         for worker in workers {
             var status: Int32 = 0
             while waitpid(worker.pid, &status, 0) < 0 && errno == EINTR {}
+            // WIFEXITED(status) && WEXITSTATUS(status) == reportFailedStatus
+            if status & 0x7f == 0 && (status >> 8) & 0xff == reportFailedStatus { reportFailed = true }
             var reader = ByteReader(readAll(fileno(worker.results)))
             fclose(worker.results)
             // A worker that died mid-write leaves a truncated record; decoding stops there.
             while let (index, record) = BatchRecord.decode(&reader), index >= 0, index < count { records[index] = record }
         }
-        return records
+        return reportFailed ? nil : records
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {

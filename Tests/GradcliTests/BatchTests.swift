@@ -187,3 +187,32 @@ extension BatchTests {
         #expect(result.stdout.contains("\"value\":3000000.0"))
     }
 }
+
+extension BatchTests {
+    /// Workers that cannot write their records (here: a file size limit of 0, as with a full
+    /// /tmp) must not pass for workers that died: the requests run in the main process, and
+    /// the run reports exactly what a serial run does.
+    @Test func workersThatCannotWriteTheirRecordsLeaveTheWorkToTheMainProcess() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-nospace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("requests.jsonl")
+        let lines = (0..<100).map { "{\"id\": \($0), \"command\": \"eval\", \"expr\": \"x*2\", \"inputs\": {\"x\": \($0)}}" }
+        try (lines.joined(separator: "\n") + "\n{\"id\": \"bad\"\n").write(to: input, atomically: true, encoding: .utf8)
+        let serial = try CLI.run(["batch", input.path, "--jobs", "1"])
+        // Under `ulimit -f 0` no regular file can grow, so stdout and stderr go through a pipe;
+        // the exit code follows them.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; (ulimit -f 0; \"$0\" batch \"$1\" --jobs 2 2>&1; echo \"exit $?\") | cat",
+                             CLI.binary.path, input.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let limited = String(decoding: data, as: UTF8.self)
+        #expect(serial.exitCode == 65)
+        #expect(limited == serial.stdout + serial.stderr + "exit 65\n")
+    }
+}
