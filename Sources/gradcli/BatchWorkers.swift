@@ -99,6 +99,9 @@ final class SharedBlockQueue {
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)
         pthread_mutexattr_setpshared(&attributes, Int32(PTHREAD_PROCESS_SHARED))
+        // Robust: a worker killed while it holds the lock (SIGKILL, the OOM killer) must not
+        // leave the others, and the batch waiting for them, blocked forever.
+        pthread_mutexattr_setrobust(&attributes, Int32(PTHREAD_MUTEX_ROBUST))
         pthread_mutex_init(&state.pointee.mutex, &attributes)
         pthread_mutexattr_destroy(&attributes)
         self.count = count
@@ -111,7 +114,9 @@ final class SharedBlockQueue {
     }
 
     func next() -> Range<Int>? {
-        pthread_mutex_lock(&state.pointee.mutex)
+        // The owner died holding the lock: the counter is whole either way (the block it was
+        // taking is handed out again, or lost with it and retried by the caller).
+        if pthread_mutex_lock(&state.pointee.mutex) == EOWNERDEAD { pthread_mutex_consistent(&state.pointee.mutex) }
         defer { pthread_mutex_unlock(&state.pointee.mutex) }
         let start = state.pointee.next
         guard start < count else { return nil }
