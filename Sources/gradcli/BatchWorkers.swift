@@ -19,7 +19,8 @@ enum BatchWorkers {
         fflush(stdout)
         fflush(stderr)
         var workers: [(pid: pid_t, results: UnsafeMutablePointer<FILE>)] = []
-        for _ in 0..<jobs {
+        // More workers than blocks would only fork processes with nothing to do.
+        for _ in 0..<min(jobs, (count + blockSize - 1) / blockSize) {
             guard let results = tmpfile() else { break }
             let pid = fork()
             if pid == 0 {
@@ -36,6 +37,8 @@ enum BatchWorkers {
             guard pid > 0 else { fclose(results); break }
             workers.append((pid, results))
         }
+        // The queue's memory must outlive every worker using it.
+        defer { withExtendedLifetime(queue) {} }
         guard !workers.isEmpty else { return nil }
         var records = [BatchRecord?](repeating: nil, count: count)
         var reportFailed = false
