@@ -193,9 +193,16 @@ struct JSONParser {
                 var code = try hex4()
                 if (0xD800..<0xDC00).contains(code), index + 1 < bytes.endIndex,
                    bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    // A high surrogate joins the low one after it; when none follows, it stays
+                    // alone (U+FFFD) and the next escape is read on its own.
+                    let afterHigh = index
                     index += 2
                     let low = try hex4()
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    if (0xDC00..<0xE000).contains(low) {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        index = afterHigh
+                    }
                 }
                 scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
             default: throw error("invalid escape in a string")

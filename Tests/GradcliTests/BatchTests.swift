@@ -87,6 +87,16 @@ import Testing
         #expect(records[99]["value"] as? Double == 198)
     }
 
+    /// Lone and mismatched UTF-16 surrogates in JSON strings become U+FFFD (a high one followed
+    /// by another high one used to trap).
+    @Test func unpairedSurrogatesAreReplacementCharacters() throws {
+        let line = #"{"id": "\uDADD\uDADD|\ud83d\ude00|\uDC00", "expr": "x", "inputs": {"x": 1}}"# + "\n"
+        let result = try CLI.run(["batch"], stdin: line)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["id"] as? String == "\u{FFFD}\u{FFFD}|\u{1F600}|\u{FFFD}")
+    }
+
     @Test func checksSuitePinsItsOutcome() throws {
         let result = try CLI.run(["batch", "samples/checks.jsonl"])
         #expect(result.exitCode == 1, "the suite holds one deliberately wrong derivation")
