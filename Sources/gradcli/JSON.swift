@@ -41,13 +41,15 @@ enum JSON: Equatable {
             if x.isInfinite { return .string(x > 0 ? "Infinity" : "-Infinity") }
             return .number(x)
         }
-        // Build the nesting bottom-up, one dimension at a time (no recursion).
+        // Build the nesting bottom-up, one dimension at a time (no recursion). Dimension d makes
+        // one array per element of the dimensions before it, even when it or a later one is 0.
+        let shape = tensor.shape
         var level = tensor.data.map(element)
-        for size in tensor.shape.reversed() {
-            guard size > 0 else { level = [.array([])]; continue }
-            level = stride(from: 0, to: level.count, by: size).map { .array(Array(level[$0..<$0 + size])) }
+        for d in shape.indices.reversed() {
+            let size = shape[d], arrays = shape[..<d].reduce(1, *)
+            level = (0..<arrays).map { a in .array(Array(level[a * size ..< (a + 1) * size])) }
         }
-        self = tensor.shape.isEmpty ? level[0] : (level.first ?? .array([]))
+        self = level.first ?? .array([])
     }
 
     /// A shape as an array of integers.

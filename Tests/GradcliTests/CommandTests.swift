@@ -82,6 +82,16 @@ import Testing
         #expect(grad["x"] == nil)
     }
 
+    /// Empty tensors keep their nesting in JSON, as `tolist()` gives it (a zero dimension after
+    /// the first used to trap).
+    @Test func emptyTensorsInJSON() throws {
+        for (expr, expected) in [("zeros(3, 0)", "[[],[],[]]"), ("zeros(2, 0, 3)", "[[],[]]"), ("zeros(0, 3)", "[]")] {
+            let result = try CLI.run(["eval", expr, "--json"])
+            #expect(result.exitCode == 0, "\(expr): \(result.stderr)")
+            #expect(result.stdout.contains("\"value\":\(expected),"), "\(expr): \(result.stdout)")
+        }
+    }
+
     @Test func unusedInputGetsZeroAndAWarning() throws {
         let (result, json) = try CLI.json(["x^2", "x=3", "z=1,2", "--json"])
         #expect(result.exitCode == 0)
