@@ -122,18 +122,20 @@ extension Request {
             return BatchRecord(line: line, id: id, json: stamp(report.json, id: id, line: line),
                                status: report.exitCode == 0 ? .ok : .checkFailed, checks: checks, title: title)
         } catch {
-            let failure = GradCLI.cliError(error)
-            return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
-                               checks: [], title: title.isEmpty ? failure.message : title, error: (failure.code, failure.message))
+            return errorRecord(GradCLI.cliError(error), line: line, id: id, title: title)
         }
     }
 
     /// The record of a line whose worker process stopped before reporting it.
     static func workerFailedRecord(_ bytes: ArraySlice<UInt8>, line: Int) -> BatchRecord {
-        let id = (try? JSONParser.parse(bytes))?["id"] ?? .null
         let failure = CLIError(code: "internal_error", message: "the worker process running this request stopped unexpectedly")
-        return BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
-                           checks: [], title: failure.message, error: (failure.code, failure.message))
+        return errorRecord(failure, line: line, id: (try? JSONParser.parse(bytes))?["id"] ?? .null, title: "")
+    }
+
+    /// The record of a line that could not run; its title is the request's expression when known.
+    private static func errorRecord(_ failure: CLIError, line: Int, id: JSON, title: String) -> BatchRecord {
+        BatchRecord(line: line, id: id, json: stamp(failure.json, id: id, line: line), status: .error,
+                    checks: [], title: title.isEmpty ? failure.message : title, error: (failure.code, failure.message))
     }
 
     /// Adds `id` and `line` right after `schema`.

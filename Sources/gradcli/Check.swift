@@ -105,7 +105,7 @@ extension Request {
                                      hint: "check an input gradients flow to, e.g. the loss's input")
             }
             report.warnings += skipped.map {
-                Warning(message: "input `\($0)` is not checked: it reaches the output only as an argument that is not differentiated (such as a loss weight or class indices)")
+                Warning(message: "input `\($0)` is not checked: it \(Request.reachesOnlyUndifferentiated)")
             }
         } else {
             for (name, expr) in expects {

@@ -33,8 +33,12 @@ extension Request {
     /// A warning for an input that reaches the output only as an argument no gradient flows
     /// to, such as a loss weight or class indices (PyTorch refuses to differentiate those).
     func notDifferentiatedWarning(_ name: String) -> Warning {
-        Warning(message: "input `\(name)` reaches the output only as an argument that is not differentiated (such as a loss weight or class indices); its gradient is zero")
+        Warning(message: "input `\(name)` \(Request.reachesOnlyUndifferentiated); its gradient is zero")
     }
+
+    /// Why such an input gets no gradient, shared by `grad` and `check`.
+    static let reachesOnlyUndifferentiated =
+        "reaches the output only as an argument that is not differentiated (such as a loss weight or class indices)"
 
     private func runGrad() throws -> Report {
         let graph = try build(recordGraph: true)
