@@ -1,4 +1,4 @@
-/// A dense n-dimensional array of `Double` values in row-major (C) order.
+/// A dense n-dimensional array in row-major (C) order, of one `DType`, stored as `Double`s.
 ///
 /// `Tensor` is a value type: copies share storage until one of them is mutated.
 /// A shape of `[]` is a scalar holding exactly one element. `Tensor` records no
@@ -8,6 +8,16 @@ public struct Tensor: Equatable {
     public private(set) var shape: [Int]
     /// The elements in row-major order; `data.count == shape.product`.
     public var data: [Double]
+    /// The element type (see `DType` for how each is stored).
+    public var dtype: DType
+
+    /// Creates a tensor from a shape, its row-major elements and their dtype.
+    ///
+    /// - Precondition: `data.count` equals the product of `shape`.
+    public init(shape: [Int], data: [Double], dtype: DType) {
+        self.init(shape: shape, data: data)
+        self.dtype = dtype
+    }
 
     /// Creates a tensor from a shape and its row-major elements.
     ///
@@ -18,24 +28,28 @@ public struct Tensor: Equatable {
                      "shape \(shape) needs \(Tensor.count(of: shape)) elements, got \(data.count)")
         self.shape = shape
         self.data = data
+        self.dtype = .float64
     }
 
     /// A 0-d tensor holding `value`.
     public init(_ value: Double) {
         self.shape = []
         self.data = [value]
+        self.dtype = .float64
     }
 
     /// A 1-d tensor holding `values`.
     public init(_ values: [Double]) {
         self.shape = [values.count]
         self.data = values
+        self.dtype = .float64
     }
 
     /// A tensor of the given shape with every element equal to `value`.
     public init(repeating value: Double, shape: [Int]) {
         self.shape = shape
         self.data = [Double](repeating: value, count: Tensor.count(of: shape))
+        self.dtype = .float64
     }
 
     /// A tensor of zeros with the given shape.
@@ -112,7 +126,7 @@ public struct Tensor: Equatable {
 
     /// The same elements viewed with another shape of equal element count.
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        Tensor(shape: newShape, data: data)
+        Tensor(shape: newShape, data: data, dtype: dtype)
     }
 
     /// True when every element is finite (neither NaN nor infinite).
