@@ -8,6 +8,7 @@ final class ThreadState {
     var gradEnabled = true
     var anomaly: AnomalyRecorder?
     var generator = RandomGenerator(seed: 0)
+    var defaultDType = DType.float64
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -40,6 +41,27 @@ public enum GradMode {
         let saved = state.gradEnabled
         state.gradEnabled = enabled
         defer { state.gradEnabled = saved }
+        return try body()
+    }
+}
+
+/// The floating dtype that factories and Python floats take when no dtype is given, like
+/// `torch.get_default_dtype()`: float64 for the expression CLI, float32 for PyTorch programs.
+public enum DefaultDType {
+    /// The calling thread's default floating dtype.
+    public static var current: DType {
+        get { ThreadState.current.defaultDType }
+        set {
+            precondition(newValue.isFloatingPoint, "the default dtype must be a floating dtype")
+            ThreadState.current.defaultDType = newValue
+        }
+    }
+
+    /// Runs `body` with `dtype` as the default, then restores the previous one.
+    public static func with<T>(_ dtype: DType, _ body: () throws -> T) rethrows -> T {
+        let saved = current
+        current = dtype
+        defer { current = saved }
         return try body()
     }
 }
