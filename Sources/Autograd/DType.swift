@@ -31,3 +31,18 @@ public enum DType: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension Param {
+    /// The `dtype=` parameter of factories and conversions: a dtype name, or None for the
+    /// default floating dtype.
+    static let dtype = Param("dtype", .string(choices: DType.allCases.map(\.rawValue)), default: AttrValue.none)
+}
+
+extension Attrs {
+    /// The dtype named by attribute `name` (`dtype=` by default), or nil when it is None.
+    public func dtype(_ name: String = "dtype") throws -> DType? {
+        guard let text = string(name) else { return nil }
+        guard let dtype = DType(name: text) else { throw OpError.value("unknown dtype '\(text)'") }
+        return dtype
+    }
+}
