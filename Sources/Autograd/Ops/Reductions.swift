@@ -30,7 +30,7 @@ extension Ops {
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, -1])]))],
         forward: { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
-            return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 0, +)
+            return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
         derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] })
 
@@ -43,7 +43,7 @@ extension Ops {
             let x = args[0]
             let dims = try reductionDims(args.attrs, rank: x.rank)
             let n = Double(dims.reduce(1) { $0 * x.shape[$1] })
-            return x.reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 0, +).map { $0 / n }
+            return x.summed(dims: dims, keepdim: args.attrs.bool("keepdim")).map { $0 / n }
         },
         derivative: .vjp { ctx, g in
             let shape = ctx[0].shape

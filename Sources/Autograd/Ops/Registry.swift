@@ -53,12 +53,13 @@ extension Ops {
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                        _ f: @escaping (Double, Double) -> Double,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
-        OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
+        let kernel = ElementwiseKernel(opName: name)
+        return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
                gradFnForInputs: gradFnForInputs, summary: summary,
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],
-               forward: { args in try Tensor.zip(args[0], args[1], f) },
+               forward: { args in try Tensor.zip(args[0], args[1], kernel: kernel, f) },
                derivative: .vjp(rule))
     }
 
