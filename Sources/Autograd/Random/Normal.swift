@@ -34,18 +34,20 @@ extension TorchGenerator {
     }
 
     /// One scalar Box-Muller draw (`normal_distribution<double>`): the cached sample if there
-    /// is one, else r cos(theta) with r = sqrt(-2 log1p(-u2)), theta = 2 pi u1, caching r sin(theta).
+    /// is one, else r cos(theta) (times std plus mean, fused) with r = sqrt(-2 log1p(-u2)), theta = 2 pi u1, caching r sin(theta).
     func scalarNormal(mean: Double, std: Double) -> Double {
         if let cached = cachedNormal {
             cachedNormal = nil
-            return cached * std + mean
+            return mean.addingProduct(cached, std)
         }
         let u1 = uniformDouble()
         let u2 = uniformDouble()
         let radius = (-2.0 * log1p(-u2)).squareRoot()
         let theta = 2.0 * Double.pi * u1
         cachedNormal = radius * sin(theta)
-        return radius * cos(theta) * std + mean
+        // The AVX2 and AVX-512 builds contract `sample * std + mean` into one fma (the
+        // default-capability build does not: its last bit can differ when std is not a power of 2).
+        return mean.addingProduct(radius * cos(theta), std)
     }
 
     /// The 16-or-more float64 path: uniforms everywhere, then blocks of 16 with libm.

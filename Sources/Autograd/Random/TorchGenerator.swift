@@ -57,17 +57,15 @@ public struct SeedError: Error, Equatable {
 extension TorchGenerator {
     /// Reads a seed the way `torch.manual_seed` takes a Python int: any integer from -2^63 to
     /// 2^64 - 1; a negative one wraps to its 64-bit two's complement (-1 is 2^64 - 1).
-    /// Outside that range PyTorch raises `ValueError: Overflow when unpacking long long`.
-    public static func seed(fromInteger text: String) -> Result<UInt64, SeedError> {
-        let overflow = SeedError(message: "Overflow when unpacking long long")
+    /// Outside that range PyTorch raises `ValueError: Overflow when unpacking long long`,
+    /// the failure here; nil when `text` is not a decimal integer at all.
+    public static func seed(fromInteger text: String) -> Result<UInt64, SeedError>? {
         let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
         if let value = UInt64(digits) { return .success(value) }
-        if digits.hasPrefix("-"), let value = Int64(digits) { return .success(UInt64(bitPattern: value)) }
-        let body = digits.hasPrefix("-") ? digits.dropFirst() : Substring(digits)
-        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return .failure(SeedError(message: "invalid literal for int() with base 10: '\(text)'"))
-        }
-        return .failure(overflow)
+        if let value = Int64(digits) { return .success(UInt64(bitPattern: value)) }
+        let magnitude = digits.hasPrefix("-") ? digits.dropFirst() : Substring(digits)
+        guard !magnitude.isEmpty, magnitude.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return .failure(SeedError(message: "Overflow when unpacking long long"))
     }
 }
 
