@@ -66,7 +66,8 @@ extension Lowering {
                                                   at: tree[positional[a]].range)
             }
             if p == lastInts {
-                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) }.count
+                // dtype= is keyword-only, as in PyTorch, so `rand(2, 3)` is a size of two.
+                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) && params[$0].name != "dtype" }.count
                 let surplus = (positional.count - a) - (1 + laterFree)
                 if surplus > 0 {
                     sources[p] = .trailing(Array(positional[a ... a + surplus]))

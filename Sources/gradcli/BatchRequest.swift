@@ -63,8 +63,9 @@ extension Request {
         guard case .string(let expr)? = json["expr"] else { throw CLIError.usage("a request needs \"expr\", a string") }
         request.source = expr
         if let seed = json["seed"], seed != .null {
-            guard let value = seed.integerValue, value >= 0 else { throw CLIError.usage("\"seed\" must be a non-negative integer") }
-            request.seed = UInt64(value)
+            // As torch.manual_seed: a negative seed wraps to its 64-bit two's complement.
+            guard let value = seed.integerValue else { throw CLIError.usage("\"seed\" must be an integer") }
+            request.seed = UInt64(bitPattern: Int64(value))
         }
         manualSeed(request.seed)
         if let inputs = json["inputs"], inputs != .null {
