@@ -131,11 +131,11 @@ extension Tensor {
     /// gradient of a broadcast shape is folded back onto its input's shape.
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
-        if Tensor.count(of: target) == 1 { return Tensor(shape: target, data: [data.reduce(0, +)]) }
+        if Tensor.count(of: target) == 1 && dtype != .float32 { return Tensor(shape: target, data: [data.reduce(0, +)]) }
         let lead = rank - target.count
         var dims: [Int] = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
-        return reduced(dims: dims, keepdim: true, initial: 0, +).reshaped(target)
+        return summed(dims: dims, keepdim: true).reshaped(target)
     }
 
     /// Reduces over `dims` with `combine`, starting each output element at `initial`.
