@@ -57,9 +57,9 @@ import Testing
         "atan(x)", "sinh(x)", "asinh(x)", "acosh(x)", "sigmoid(x)", "logsigmoid(x)", "leaky_relu(x)", "silu(x)",
         "softplus(x)", "x ^ 0.5", "x ^ y", "atan2(x, y)",
     ]
-    /// PyTorch's float32 gelu computes `0.5 * x * (1 + erf(x / sqrt 2))` in float32, which
-    /// cancels for x near -4; gradcli's rounds the double result, so only the absolute error
-    /// (below 1e-7) is compared where they differ by more than 1 ulp.
+    /// PyTorch's float32 gelu computes `x * 0.5 * (1 + erf(x / sqrt 2))` in float32 with its own
+    /// vectorised erf approximation, which cancels for negative x; gradcli rounds the double
+    /// result, so where they differ by more than 1 ulp only the absolute error (below 1e-6) is compared.
     static let lessAccurateInPyTorch: Set<String> = ["gelu(x)"]
 
     @Test func elementwiseOpsMatchPyTorchFloat32Bits() throws {
@@ -82,7 +82,7 @@ import Testing
             #expect(got.count == expected.count, "\(c.expr)")
             if worst == 0 { exact.append(c.expr) } else { lastBit.append("\(c.expr):\(worst)") }
             if DTypeFloat32Tests.lessAccurateInPyTorch.contains(c.expr) {
-                let bad = zip(got, expected).filter { DTypeFloat32Tests.ulps($0, $1) > 1 && Swift.abs(Double($0) - Double($1)) >= 1e-7 }
+                let bad = zip(got, expected).filter { DTypeFloat32Tests.ulps($0, $1) > 1 && Swift.abs(Double($0) - Double($1)) >= 1e-6 }
                 #expect(bad.isEmpty, "\(c.expr): \(bad)")
             } else if DTypeFloat32Tests.lastBitOps.contains(c.expr) {
                 #expect(worst <= 1, "\(c.expr): \(worst) ulps from PyTorch")
