@@ -215,11 +215,11 @@ extension Tensor {
         return summed(dims: dims, keepdim: true).reshaped(target)
     }
 
-    /// The sum over `dims`: `reduced(dims: dims, keepdim: keepdim, initial: 0, +)`, with float64
+    /// The float64 sum over `dims`: `reduced(dims: dims, keepdim: keepdim, initial: 0, +)`, with float64
     /// sums of all elements, of the innermost dimensions or of the outermost ones on the C
     /// kernels. A sum of all (or of the innermost) dimensions of 32 or more elements is added in
     /// 16 interleaved partial sums (see `gk_sum`), otherwise in order.
-    public func summed(dims: [Int], keepdim: Bool) -> Tensor {
+    func float64Sum(dims: [Int], keepdim: Bool) -> Tensor {
         let dims = dims.sorted()
         guard dtype == .float64, count > 0, !dims.isEmpty, dims == Array(dims.first!...dims.last!) else {
             return reduced(dims: dims, keepdim: keepdim, initial: 0, +)

@@ -116,7 +116,9 @@ extension Lowering {
                 guard let value = param.defaultValue, let number = Attrs(["v": value]).optionalDouble("v") else {
                     throw Diagnostic.missingArgument(param.name, function: plan.name, at: node.range)
                 }
-                inputs.append(Variable(number))
+                let isInt: Bool
+                if case .int = value { isInt = true } else { isInt = false }
+                inputs.append(Variable(wrappedNumber: number, dtype: isInt ? .int64 : .float64))
             case (.tensorList, .node(let n)?):
                 guard case .list(let elements)? = takeResult(n) else {
                     throw Diagnostic.expectedTensorList(param.name, function: plan.name, at: tree[n].range)

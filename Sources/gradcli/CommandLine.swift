@@ -128,6 +128,9 @@ enum GradCLI {
         case nil: throw UsageError(message: "The value '\(seedText)' is invalid for '--seed <n>'", command: invocation.command)
         }
         request.seed = seed
+        // The default dtype first: inputs are read in it.
+        request.dtype = try Request.defaultDType(named: invocation.value("--dtype") ?? "float64", place: "--dtype")
+        DefaultDType.current = request.dtype
         // One random stream per run, seeded once: inputs draw from it in the order given,
         // then the program continues it.
         manualSeed(seed)
