@@ -195,7 +195,9 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     var value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
     try Tensor.checkRank(value.rank)
     // The result dtype: float64 costs no pass; float32 is rounded once, int64 truncated.
-    if result == .float64 {
+    if case .chosenByForward = spec.dtypeRule {
+        // The forward labelled and rounded its result itself.
+    } else if result == .float64 {
         value.dtype = .float64
     } else {
         value.dtype = .float64  // the forward's doubles, whatever it labelled them
