@@ -150,6 +150,11 @@ public final class GradFn {
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
+    // Most results are at most as large as the largest input; ops that make larger ones also
+    // reserve their size in `Tensor.checkedCount`.
+    var largest = 0
+    for input in inputs where input.value.count > largest { largest = input.value.count }
+    try MemoryBudget.reserve(elements: largest)
     let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec))
     try Tensor.checkRank(value.rank)
     let state = ThreadState.current

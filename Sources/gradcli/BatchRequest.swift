@@ -46,7 +46,7 @@ extension Request {
                               "seed", "retain_grad"]
 
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
-    static func fromJSON(_ json: JSON) throws -> Request {
+    static func fromJSON(_ json: JSON, files: FileAccess) throws -> Request {
         guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
         var request = Request()
         // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
@@ -71,7 +71,7 @@ extension Request {
             guard case .object(let pairs) = inputs else { throw CLIError.usage("\"inputs\" must be an object of name -> value") }
             for (name, value) in pairs {
                 guard Inputs.isIdentifier(name) else { throw CLIError.usage("\"inputs\": '\(name)' is not a valid input name") }
-                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name))
+                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, files: files))
             }
         }
         if let wrt = json["wrt"], wrt != .null {
@@ -102,7 +102,8 @@ extension Request {
     }
 
     /// Runs one batch line (UTF-8 bytes) and builds its record; never throws.
-    static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, cache: ProgramCache? = nil) -> BatchRecord {
+    /// `files` says which `@path` inputs the request may read (none unless `--allow-files`).
+    static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, files: FileAccess, cache: ProgramCache? = nil) -> BatchRecord {
         var id = JSON.null
         var title = ""
         do {
@@ -111,10 +112,11 @@ extension Request {
                 throw CLIError(code: "parse_error", message: "line \(line), column \(e.column): \(e.message)")
             }
             id = json["id"] ?? .null
-            var request = try fromJSON(json)
+            var request = try fromJSON(json, files: files)
             request.programCache = cache
             title = request.source
             let report = try request.run()
+            try GradCLI.reserveOutput(of: report)
             let checks = report.check?.results.map { r in
                 (name: "d/d\(r.input) (\(r.kind))", passed: r.passed,
                  detail: "max abs error \(r.maxAbsError), max rel error \(r.maxRelError)")

@@ -20,6 +20,7 @@ final class LineReader {
 
     init(path: String) throws {
         if path == "-" {
+            guard !Output.stdinWasClosed else { throw CLIError.io("cannot read the requests: standard input is closed") }
             fd = 0
         } else {
             fd = open(path, O_RDONLY)
@@ -27,7 +28,7 @@ final class LineReader {
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw CLIError.io("cannot read '\(path)': it is a directory")
+            throw CLIError.io("cannot read \(path == "-" ? "standard input" : "'\(path)'"): it is a directory")
         }
         size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
         buffer = [UInt8](repeating: 0, count: size == nil ? 1 << 20 : 16 << 20)

@@ -17,7 +17,7 @@ enum Command: String, CaseIterable {
 
     var usage: String {
         switch self {
-        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>]"
+        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>] [--allow-files <dir>]"
         case .help: return "gradcli help [<command>]"
         case .grad: return "gradcli [grad] <expr> [<name=value> ...] [<options>]"
         default: return "gradcli \(rawValue) <expr> [<name=value> ...] [<options>]"
@@ -73,6 +73,8 @@ struct OptionSpec {
         OptionSpec(names: ["-j", "--jobs"], value: "n", help: "Run requests on <n> worker processes (default: one per CPU, at most 8); the output is the same.", commands: [.batch]),
         OptionSpec(names: ["--tap"], value: nil, help: "Write a TAP version 14 report of the requests to stdout instead of JSON Lines.", commands: [.batch]),
         OptionSpec(names: ["--junit"], value: "file", help: "Also write a JUnit XML report of the requests to <file>.", commands: [.batch]),
+        OptionSpec(names: ["--allow-files"], value: "dir", help: "Let requests read '@path' input files, but only regular files under <dir> (without it, none).", commands: [.batch]),
+        OptionSpec(names: ["--max-memory"], value: "bytes", help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller).", commands: expressionCommands.union([.batch])),
         OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: all),
         OptionSpec(names: ["--version"], value: nil, help: "Show the version.", commands: all),
     ]
