@@ -59,9 +59,12 @@ enum Batch {
     }
 
     /// Runs every line, on `jobs` worker processes when more than one; results keep input order.
-    static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int, files: FileAccess) -> [BatchRecord] {
+    static func runAll(_ bytes: [UInt8], _ lines: [LineReader.Line], jobs: Int, files: FileAccess) -> [BatchRecord] {
         let cache = ProgramCache()
-        func run(_ i: Int) -> BatchRecord { Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, files: files, cache: cache) }
+        func run(_ i: Int) -> BatchRecord {
+            if lines[i].tooLong { return Request.tooLongRecord(line: lines[i].number) }
+            return Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, files: files, cache: cache)
+        }
         // Workers pay off only once there is work to share.
         guard jobs > 1, lines.count >= 64,
               var records = BatchWorkers.run(count: lines.count, jobs: min(jobs, lines.count), blockSize: 32, run) else {

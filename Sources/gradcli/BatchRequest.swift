@@ -43,7 +43,7 @@ struct BatchRecord {
 extension Request {
     /// The fields of a batch request.
     static let knownFields = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
-                              "seed", "retain_grad"]
+                              "seed", "retain_grad", "equal_nan"]
 
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
     static func fromJSON(_ json: JSON, files: FileAccess) throws -> Request {
@@ -85,6 +85,10 @@ extension Request {
         if let expect = json["expect"], expect != .null {
             guard case .object(let pairs) = expect else { throw CLIError.usage("\"expect\" must be an object of name -> expression") }
             request.expects = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.serialized) }
+        }
+        if let flag = json["equal_nan"], flag != .null {
+            guard case .bool(let value) = flag else { throw CLIError.usage("\"equal_nan\" must be true or false") }
+            request.equalNaN = value
         }
         for (field, keyPath) in [("rtol", \Request.rtol), ("atol", \Request.atol), ("eps", \Request.eps)] {
             guard let value = json[field], value != .null else { continue }
@@ -132,6 +136,12 @@ extension Request {
     static func workerFailedRecord(_ bytes: ArraySlice<UInt8>, line: Int) -> BatchRecord {
         let failure = CLIError(code: "internal_error", message: "the worker process running this request stopped unexpectedly")
         return errorRecord(failure, line: line, id: (try? JSONParser.parse(bytes))?["id"] ?? .null, title: "")
+    }
+
+    /// The record of a line longer than `LineReader.maxLineBytes`, which was not kept.
+    static func tooLongRecord(line: Int) -> BatchRecord {
+        let failure = CLIError(code: "limit_error", message: "line \(line) is longer than \(LineReader.maxLineBytes >> 20) MiB, the longest request line gradcli reads")
+        return errorRecord(failure, line: line, id: .null, title: "")
     }
 
     /// The record of a line that could not run; its title is the request's expression when known.

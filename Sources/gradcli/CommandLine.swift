@@ -180,6 +180,7 @@ enum GradCLI {
         request.retainGrad = invocation.values("--retain-grad")
         request.expects = try invocation.values("--expect").map { try Inputs.assignment($0) }.map { ($0.name, $0.value) }
         request.dot = invocation.flag("--dot")
+        request.equalNaN = invocation.flag("--equal-nan")
         for (option, keyPath) in [("--eps", \Request.eps), ("--rtol", \Request.rtol), ("--atol", \Request.atol)] {
             guard let text = invocation.value(option) else { continue }
             guard let x = Double(text), x > 0, x.isFinite else {
