@@ -183,6 +183,11 @@ public final class GradFn {
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
+    // Most results are at most as large as the largest input; ops that make larger ones also
+    // reserve their size in `Tensor.checkedCount`.
+    var largest = 0
+    for input in inputs where input.value.count > largest { largest = input.value.count }
+    try MemoryBudget.reserve(elements: largest)
     let (compute, result) = try spec.dtypes(inputs, filled)
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
