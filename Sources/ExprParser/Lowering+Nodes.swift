@@ -70,6 +70,15 @@ extension Lowering {
         guard named <= Swift.max(base.shape.count, 0) || base.shape.isEmpty && named == 0 else {
             throw Diagnostic.opFailed(.value("too many indices for tensor of dimension \(base.shape.count)"), at: node.range)
         }
+        // With an index tensor, PyTorch treats integers as index tensors too (`x[idx, 1]` is one
+        // IndexBackward0); they must then be adjacent, or PyTorch moves the indexed dimensions first.
+        func isAdvanced(_ v: Value?) -> Bool { if case .tensor? = v { return true } else { return false } }
+        let combined = values.contains { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }
+        if combined, let first = values.firstIndex(where: isAdvanced), let last = values.lastIndex(where: isAdvanced),
+           !values[first...last].allSatisfy(isAdvanced) {
+            throw Diagnostic.opFailed(.value("gradcli does not support index tensors separated by slices, None or ..."), at: node.range)
+        }
+        let selectSpec = try registryOp("select", at: node.range)
         var advanced = 0
         var value = base
         var dim = 0
@@ -93,15 +102,17 @@ extension Lowering {
                 dim += v.value.dtype == .bool ? 1 : v.value.rank
             case .tensor(let v)?:
                 guard let i = integer(v) else { throw Diagnostic.invalidIndex(found: describe(v), at: range) }
-                value = try applyNamed(try registryOp("select", at: range), [value], ["dim": .int(dim), "index": .int(i)],
-                                       node: node, at: range)
+                value = try applyNamed(combined ? Lowering.renamed(selectSpec, gradFn: "IndexBackward0") : selectSpec, [value],
+                                       ["dim": .int(dim), "index": .int(i)], node: node, at: range)
             case let other?:
                 _ = try tensor(of: other, at: range)  // a string or a list: the message says which
             }
         }
         // Only full slices (`x[:]`, `x[:, :]`): PyTorch still makes one alias node.
-        if value === base && values.contains(where: { $0 == nil }), let spec = Registry.lookup("slice") {
-            return try applyNamed(spec, [value], ["dim": .int(0), "step": .int(1)], node: node, at: node.range)
+        if value === base && values.contains(where: { $0 == nil }), let slice = Registry.lookup("slice"), let clone = Registry.lookup("clone") {
+            // `x[:]` is a SliceBackward0, `x[:, :]` an AliasBackward0.
+            if values.count == 1 { return try applyNamed(slice, [value], ["dim": .int(0), "step": .int(1)], node: node, at: node.range) }
+            return try applyNamed(Lowering.renamed(clone, gradFn: "AliasBackward0"), [value], [:], node: node, at: node.range)
         }
         return value
     }

@@ -67,7 +67,7 @@ extension Lowering {
         "special.expit": "sigmoid", "special.erf": "erf", "special.exp2": "exp2", "special.expm1": "expm1",
         "special.log1p": "log1p", "special.logsumexp": "logsumexp", "special.softmax": "softmax",
         "special.log_softmax": "log_softmax", "special.round": "round",
-        "nn.functional.relu": "relu",
+        "special.xlogy": "xlogy", "special.logit": "logit", "linalg.vecdot": "inner",
     ]
 
     // MARK: Language functions
@@ -77,7 +77,8 @@ extension Lowering {
     static let renamedOps: [String: OpSpec] = {
         let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
                      ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
-                     ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0")]
+                     ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
+                     ("select", "IndexBackward0"), ("clone", "AliasBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }

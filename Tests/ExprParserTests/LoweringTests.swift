@@ -36,7 +36,7 @@ func value(_ source: String) throws -> Tensor {
         ("[[1, 2], [3, -4]]", Tensor(shape: [2, 2], data: [1, 2, 3, -4])),
         ("[v[0], 2*v[1]]", Tensor([1, 4])),
         ("[]", Tensor(shape: [0], data: [])),
-        ("v > 2", Tensor([0, 0, 1, 1])),
+        ("v > 2", Tensor(shape: [4], data: [0, 0, 1, 1], dtype: .bool)),  // a mask, as PyTorch's bool
         ("where(v >= 3, v, -v)", Tensor([-1, -2, 3, 4])),
         ("(v == 2) + (v != 2) * 10", Tensor([10, 1, 10, 10])),
         ("mse_loss(v, 0*v, reduction='sum')", Tensor(30)),

@@ -50,7 +50,11 @@ extension Ops {
         "div", aliases: ["divide", "true_divide"],
         params: [input, other, Param("rounding_mode", .string(choices: ["trunc", "floor"]), default: AttrValue.none)],
         gradFn: "DivBackward0",
-        gradFnForInputs: { _, attrs in attrs.string("rounding_mode") == nil ? "DivBackward0" : "DivBackward2" },
+        // PyTorch: a number over a tensor (`1 / x`) is reciprocal(x) * number, MulBackward0.
+        gradFnForInputs: { inputs, attrs in
+            if attrs.string("rounding_mode") != nil { return "DivBackward2" }
+            return inputs[0].value.isScalar && !inputs[0].requiresGrad && inputs[1].requiresGrad ? "MulBackward0" : "DivBackward0"
+        },
         summary: "input / other, elementwise with broadcasting (rounded with rounding_mode)",
         kinks: "with rounding_mode the quotient is a step function; its gradient is 0",
         samples: binarySamples(-2...2),
@@ -77,7 +81,7 @@ extension Ops {
         let mod = fmod(a, b)
         var quotient = (a - mod) / b
         if mod != 0 && (b < 0) != (mod < 0) { quotient -= 1 }
-        guard quotient != 0 else { return (0.0).sign == .minus ? -0.0 : copysign(0, a / b) }
+        guard quotient != 0 else { return copysign(0, a / b) }
         var floored = quotient.rounded(.down)
         if quotient - floored > 0.5 { floored += 1 }
         return floored

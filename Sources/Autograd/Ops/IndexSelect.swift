@@ -39,7 +39,30 @@ extension Tensor {
 }
 
 extension Ops {
-    static let indexSelectOps: [OpSpec] = [indexSelect, indexAdd, gather, scatterAdd]
+    static let indexSelectOps: [OpSpec] = [indexSelect, indexAdd, gather, takeAlongDim, scatterAdd]
+
+    /// `take_along_dim(input, indices, dim=None)`: `gather` with the index second (flattened without dim).
+    public static let takeAlongDim: OpSpec = OpSpec(
+        "take_along_dim", params: [input, Param("indices", .tensor), Param("dim", .int, default: AttrValue.none)],
+        gradFn: "GatherBackward0", summary: "gather(input, dim, indices); both flattened when dim is absent",
+        samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+        forward: { args in
+            guard args.attrs.optionalInt("dim") != nil else {
+                let x = args[0].reshaped([args[0].count]), index = args[1].reshaped([args[1].count])
+                return try gather.forward(ForwardArgs(variables: [Variable(x), Variable(index)], attrs: ["dim": .int(0)], spec: gather))
+            }
+            return try gather.forward(args)
+        },
+        derivative: .vjp { ctx, g in
+            guard ctx.attrs.optionalInt("dim") != nil else {
+                let zeros = Variable(Tensor.zeros([ctx[0].shape.reduce(1, *)]))
+                let spread = try apply(scatterAdd, [zeros, ctx[1].reshape([ctx[1].shape.reduce(1, *)]), g.reshape([g.shape.reduce(1, *)])], ["dim": .int(0)])
+                return [try spread.reshape(ctx[0].shape), nil]
+            }
+            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
+        })
 
     /// Integer positions from an index tensor, each checked against `size` (negative counts from the end).
     static func positions(_ index: Tensor, size: Int, dim: Int) throws -> [Int] {
@@ -118,7 +141,7 @@ extension Ops {
 
     /// `gather(input, dim, index)`: `out[i][j] = input[index[i][j]][j]` for dim 0, and so on.
     public static let gather: OpSpec = OpSpec(
-        "gather", aliases: ["take_along_dim"], params: [input, Param("dim", .int), indexParam], gradFn: "GatherBackward0",
+        "gather", params: [input, Param("dim", .int), indexParam], gradFn: "GatherBackward0",
         summary: "entries of input picked along dim by index (same rank as input)",
         kinks: "gradients of repeated positions add up",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
