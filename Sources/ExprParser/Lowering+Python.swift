@@ -4,6 +4,12 @@ import Autograd
 // tell from tensors), tensor attributes and methods that are not ops (`x.shape`, `x.size(0)`),
 // tuples (`max(x, dim)` is `(values, indices)`), and the `torch.*` namespaces.
 
+/// The parts of PyTorch's Python API the language has besides the op registry.
+public enum Language {
+    /// Tensor methods and tuple-returning functions that are not registry ops (`size`, `chunk`, `aminmax`...).
+    public static var functions: [OpSpec] { Lowering.languageFunctionList }
+}
+
 extension Lowering {
     /// `None` and `...` (unless an input has the name).
     func pythonLiteral(_ name: String) -> Value? {
@@ -125,6 +131,9 @@ extension Lowering {
             entry("unbind", [input, dim0], "a tuple of the slices along dim"),
         ])
     }()
+
+    /// The language functions in help order, for `gradcli help functions`.
+    static var languageFunctionList: [OpSpec] { languageFunctions.values.sorted { $0.name < $1.name } }
 
     /// The tuple-returning ops: the indices op that completes each, and the field names.
     /// `max`, `min` and `median` return a tuple only with a `dim`.

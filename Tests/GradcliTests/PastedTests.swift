@@ -68,7 +68,7 @@ import Testing
         let answer = try #require(Self.answers[line], "no answer for `\(c.code)`")
         if c.record["error"] != nil || c.record["refuse"] != nil {
             let error = try #require(answer["error"] as? [String: Any], "`\(c.code)` should be refused; gave \(answer)")
-            if let text = c.record["refuse"] as? String {
+            if let text = c.record["refuse"] as? String, !text.isEmpty {
                 #expect((error["message"] as? String ?? "").contains(text), "`\(c.code)`: \(error)")
             }
             return
@@ -83,5 +83,62 @@ import Testing
         for (name, expected) in grads {
             #expect(Self.close(given[name], expected), "`\(c.code)` grad \(name) \(given[name] ?? "nil"), PyTorch \(expected)")
         }
+    }
+}
+
+/// README's function list and `gradcli help functions` name the same functions, so neither
+/// can drift from the registry (help is generated from it).
+@Suite struct FunctionListTests {
+    /// The names `gradcli help functions` lists, one `name(params)` row each.
+    static func helpNames() throws -> Set<String> {
+        let help = try CLI.run(["help", "functions"]).stdout
+        return Set(help.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), let open = line.firstIndex(of: "(") else { return nil }
+            let name = line[line.startIndex..<open].trimmingCharacters(in: .whitespaces)
+            return name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) && !name.isEmpty ? name : nil
+        })
+    }
+
+    /// The names in README's "- Functions" list: every word in backticks in its sub-bullets,
+    /// before the parenthesised notes.
+    static func readmeNames() throws -> Set<String> {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("- Functions (PyTorch names") }) else { return [] }
+        var names: Set<String> = []
+        var item = ""
+        func take() {
+            // Only the list before the first "(" note or ", with" text of a family.
+            let head = item.components(separatedBy: "` (").first ?? item
+            for (i, part) in head.components(separatedBy: "`").enumerated() where i % 2 == 1 {
+                for word in part.split(separator: " ") where word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                    names.insert(String(word))
+                }
+            }
+        }
+        let body = lines[(start + 1)...].drop { !$0.hasPrefix("  - ") }
+        for line in body {
+            if line.hasPrefix("  - ") { take(); item = String(line.drop { $0 == " " || $0 == "-" }.split(separator: ":", maxSplits: 1).last ?? "") }
+            else if line.hasPrefix("    ") { item += " " + line.trimmingCharacters(in: .whitespaces) }
+            else { break }
+        }
+        take()
+        return names
+    }
+
+    @Test func readmeListsExactlyTheFunctionsHelpLists() throws {
+        let help = try Self.helpNames(), readme = try Self.readmeNames()
+        #expect(help.count > 150)
+        #expect(help.subtracting(readme).sorted() == [], "in help but not in README")
+        #expect(readme.subtracting(help).sorted() == [], "in README but not in help")
+    }
+
+    /// Functions this issue added, each listed by help with its parameters.
+    @Test(arguments: ["sort", "topk", "kthvalue", "median", "mode", "argmax", "argmin", "gather", "index_select",
+                      "cumsum", "flip", "roll", "tril", "triu", "repeat", "narrow", "hardtanh", "relu6", "selu", "celu",
+                      "mish", "hardswish", "hardsigmoid", "softsign", "logaddexp", "hypot", "xlogy", "clamp_min",
+                      "clamp_max", "chunk", "split", "unbind", "aminmax", "std_mean", "var_mean", "size", "clone"])
+    func helpListsNewFunction(name: String) throws {
+        #expect(try Self.helpNames().contains(name))
     }
 }

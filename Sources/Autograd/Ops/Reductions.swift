@@ -186,11 +186,11 @@ extension Ops {
     /// (it has no tuples; PyTorch also returns indices) and the gradient goes to the first
     /// occurrence of each maximum, the index PyTorch returns.
     public static let max = extremum("max", gradFn: "MaxBackward1", gradFnWithDim: "MaxBackward0", largest: true,
-                                     indexed: true, summary: "largest element, over dim when given (values only)")
+                                     indexed: true, summary: "largest element; with dim, (values, indices)")
     /// `min(input)` or `min(input, dim)`, values only; with `dim` the gradient goes to the
     /// first occurrence of each minimum.
     public static let min = extremum("min", gradFn: "MinBackward1", gradFnWithDim: "MinBackward0", largest: false,
-                                     indexed: true, summary: "smallest element, over dim when given (values only)")
+                                     indexed: true, summary: "smallest element; with dim, (values, indices)")
     /// `amax(input, dim)`: the largest element over `dim` (all dimensions when absent).
     public static let amax = extremum("amax", gradFn: "AmaxBackward0", gradFnWithDim: nil, largest: true,
                                       indexed: false, summary: "largest element over dim (all when absent)")
