@@ -164,6 +164,17 @@ struct Lowering {
             return .tensor(try applyOperator("neg", symbol: "-", [operand], node: node))
         case .binary(let op):
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
+            // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
+            // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
+            if op == .subtract || op == .divide, isPythonNumber(children[0]), !isPythonNumber(children[1]),
+               let spec = Registry.lookup(op.opName) {
+                let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
+                do {
+                    return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
+                } catch let error as OpError {
+                    throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)
+                }
+            }
             return .tensor(try applyOperator(op.opName, symbol: op.symbol, [lhs, rhs], node: node))
         case .list:
             let elements = try children.map { try takeTensor($0) }

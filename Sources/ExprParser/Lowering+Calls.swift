@@ -64,7 +64,9 @@ extension Lowering {
             }
         }
         for argument in arguments {
-            guard case .keyword(let keyword) = tree[argument].kind else { positional.append(argument); continue }
+            guard case .keyword(let written) = tree[argument].kind else { positional.append(argument); continue }
+            // `vector_norm(x, ord=1)` names norm's `p` as torch.linalg does.
+            let keyword = name == "norm" && written == "ord" ? "p" : written
             guard let p = params.firstIndex(where: { $0.name == keyword }) else {
                 throw Diagnostic.unknownKeyword(keyword, function: name,
                                                 suggestion: Suggestions.closest(to: keyword, among: params.map(\.name)),

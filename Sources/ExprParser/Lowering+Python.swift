@@ -50,6 +50,12 @@ extension Lowering {
     func resolvedName(_ written: String, call index: Int) throws -> String {
         var name = written
         if name.contains(".") {
+            // `linalg.norm` with `ord` is a matrix norm for matrices: not the vector norm here.
+            let hasOrd = tree.children(of: index).contains { if case .keyword("ord") = tree[$0].kind { return true } else { return false } }
+            let positional = tree.children(of: index).filter { if case .keyword = tree[$0].kind { return false } else { return true } }
+            if name == "linalg.norm" && (hasOrd || positional.count > 1) {
+                throw Diagnostic.notSupported("torch.linalg.norm` with `ord", at: tree[index].detail)
+            }
             guard let resolved = Lowering.namespaced[name] else {
                 throw Diagnostic.notSupported("torch." + name, at: tree[index].detail)
             }
@@ -84,7 +90,7 @@ extension Lowering {
         let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
                      ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
                      ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
-                     ("select", "IndexBackward0"), ("clone", "AliasBackward0")]
+                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }

@@ -24,10 +24,6 @@ extension Ops {
     /// `input - alpha * other`.
     public static let sub = OpSpec(
         "sub", aliases: ["subtract"], params: [input, other, alpha], gradFn: "SubBackward0",
-        // PyTorch: a number minus a tensor (`2.5 - y`) is `rsub`, RsubBackward1.
-        gradFnForInputs: { inputs, _ in
-            inputs[0].value.isScalar && !inputs[0].requiresGrad && inputs[0].isLeaf ? "RsubBackward1" : "SubBackward0"
-        },
         summary: "input - alpha * other, elementwise with broadcasting",
         samples: binarySamples(-2...2) + [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
         forward: { args in
@@ -50,11 +46,7 @@ extension Ops {
         "div", aliases: ["divide", "true_divide"],
         params: [input, other, Param("rounding_mode", .string(choices: ["trunc", "floor"]), default: AttrValue.none)],
         gradFn: "DivBackward0",
-        // PyTorch: a number over a tensor (`1 / x`) is reciprocal(x) * number, MulBackward0.
-        gradFnForInputs: { inputs, attrs in
-            if attrs.string("rounding_mode") != nil { return "DivBackward2" }
-            return inputs[0].value.isScalar && !inputs[0].requiresGrad && inputs[1].requiresGrad ? "MulBackward0" : "DivBackward0"
-        },
+        gradFnForInputs: { _, attrs in attrs.string("rounding_mode") == nil ? "DivBackward0" : "DivBackward2" },
         summary: "input / other, elementwise with broadcasting (rounded with rounding_mode)",
         kinks: "with rounding_mode the quotient is a step function; its gradient is 0",
         samples: binarySamples(-2...2),
@@ -108,7 +100,9 @@ extension Ops {
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
         // A constant nonzero scalar exponent (`x^2`) needs no mask.
         let dx: Variable
-        if !p.requiresGrad, let exponent = p.value.scalar, exponent != 0 {
+        if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
+            dx = try x * 0  // x^0 is constant: 0 to every order (not 0 * x^-1, NaN at 0 in the Hessian)
+        } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(exponent - 1))
         } else {
             dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))

@@ -44,8 +44,8 @@ extension Ops {
         kinks: "the gradient at 0 is scale * alpha (the left limit, as PyTorch)", samples: sidesOf([0]),
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
-        let positive = mask(x) { $0 > 0 }, negative = mask(x) { !($0 > 0) }
-        return try g * Variable(seluScale) * (positive + negative * Variable(seluAlpha) * (x * negative).exp())
+        let negativePart = try Variable.where(x < 0, x, 0)
+        return try g * Variable(seluScale) * Variable.where(x > 0, 1, Variable(seluAlpha) * negativePart.exp())
     }
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
@@ -58,8 +58,8 @@ extension Ops {
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
         }) { ctx, g in
         let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        let positive = mask(x) { $0 > 0 }, negative = mask(x) { !($0 > 0) }
-        return try g * (positive + negative * (x * negative / Variable(alpha)).exp())
+        let negativePart = try Variable.where(x < 0, x, 0)
+        return try g * Variable.where(x > 0, 1, (negativePart / Variable(alpha)).exp())
     }
 
     /// `mish(input)`: input * tanh(softplus(input)).

@@ -234,7 +234,10 @@ extension Ops {
             let safe = try Variable.where(zero, 1, result)
             let scaled: Variable
             if p == 2 { scaled = try x / safe } else if p == 1 { scaled = sign } else {
-                scaled = try sign * ((sign * x) / safe).pow(Variable(p - 1))
+                // Zero components get 0 (PyTorch masks them): the base is 1 there, so p < 1
+                // gives no 0^(p-1) = inf to multiply by sign 0.
+                let magnitude = try Variable.where(x == 0, 1, sign * x)
+                scaled = try sign * (magnitude / safe).pow(Variable(p - 1))
             }
             return [try Variable.where(zero, 0, gk * scaled)]
         })
