@@ -55,7 +55,7 @@ extension Ops {
 
     /// `sum_to_size(input, size)`: sums broadcast dimensions away; the inverse of `expand`.
     public static let sumToSize = OpSpec(
-        "sum_to_size", params: [input, Param("size", .ints)], gradFn: "SumToSizeBackward0",
+        "sum_to_size", params: [input, Param("size", .ints)], gradFn: "SumBackward1",  // PyTorch sums over dims
         summary: "sum input down to size, undoing broadcasting",
         samples: [OpSample([[2, 3, 4]], attrs: Attrs(["size": .ints([3, 1])]))],
         forward: { args in
