@@ -20,7 +20,9 @@ let package = Package(
         .library(name: "ExprParser", targets: ["ExprParser"]),
     ],
     targets: [
-        .target(name: "Autograd", swiftSettings: optimize),
+        // The AVX2 float32 normal kernel, selected at run time (function target attributes, no flags).
+        .target(name: "CRandomKernels"),
+        .target(name: "Autograd", dependencies: ["CRandomKernels"], swiftSettings: optimize),
         .target(name: "ExprParser", dependencies: ["Autograd"]),
         .executableTarget(name: "gradcli", dependencies: ["ExprParser", "Autograd"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
