@@ -256,6 +256,11 @@ import Testing
         #expect(throws: OpError.value("normal expects std >= 0.0, but found std -1")) {
             try Autograd.apply(Ops.normal, [], Attrs(["mean": .double(0), "std": .double(-1), "size": .ints([3])]))
         }
+        // torch.empty(3).uniform_(1, 0) and torch.empty(3).normal_(0, -1)
+        #expect(throws: OpError.value("uniform_ expects to return a [from, to) range, but found from=1 > to=0")) {
+            try TorchGenerator.checkUniformRange(from: 1, to: 0)
+        }
+        #expect(throws: OpError.value("normal expects std >= 0.0, but found std -1")) { try TorchGenerator.checkNormalStd(-1) }
         #expect(throws: OpError.value("bernoulli_ expects p to be in [0, 1], but got p=1.5")) {
             try Autograd.apply(Ops.bernoulli, [Variable(Tensor([0.2, 0.3]))], Attrs(["p": .double(1.5)]))
         }

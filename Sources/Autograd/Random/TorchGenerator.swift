@@ -74,3 +74,17 @@ extension TorchGenerator {
 public func manualSeed(_ seed: UInt64) {
     TorchGenerator.current.manualSeed(seed)
 }
+
+extension TorchGenerator {
+    /// Refuses an empty or reversed range as `Tensor.uniform_(from, to)` does.
+    public static func checkUniformRange(from: Double, to: Double) throws {
+        guard from <= to else {
+            throw OpError.value("uniform_ expects to return a [from, to) range, but found from=\(Ops.pythonNumber(from)) > to=\(Ops.pythonNumber(to))")
+        }
+    }
+
+    /// Refuses a negative standard deviation as `Tensor.normal_(mean, std)` does.
+    public static func checkNormalStd(_ std: Double) throws {
+        guard std >= 0 else { throw OpError.value("normal expects std >= 0.0, but found std \(Ops.pythonNumber(std))") }
+    }
+}
