@@ -69,6 +69,8 @@ struct Lowering {
     var callPlans: [CallPlan] = []
     /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
     var numberBindings: Set<String> = []
+    /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
+    var pythonNumbers: [Bool]
 
     /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
     struct Frame {
@@ -83,6 +85,7 @@ struct Lowering {
     init(program: Program, inputs: [(name: String, value: Variable)]) {
         tree = program.tree
         results = [Value?](repeating: nil, count: program.tree.nodes.count)
+        pythonNumbers = [Bool](repeating: false, count: program.tree.nodes.count)
         for (name, value) in inputs { environment[name] = value }
     }
 
@@ -109,6 +112,7 @@ struct Lowering {
             if frame.expanded {
                 let value = try frame.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
                 results[frame.node] = value
+                pythonNumbers[frame.node] = pythonNumberFlag(frame.node)
             } else {
                 frame.expanded = true
                 if case .call = tree[frame.node].kind { callPlans.append(try bindArguments(of: frame.node)) }
@@ -166,7 +170,7 @@ struct Lowering {
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, isPythonNumber(children[0]), !isPythonNumber(children[1]),
+            if op == .subtract || op == .divide, pythonNumbers[children[0]], !pythonNumbers[children[1]],
                let spec = Registry.lookup(op.opName) {
                 let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
                 do {
@@ -196,7 +200,7 @@ struct Lowering {
             return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
-            if isPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
+            if pythonNumbers[children[0]] { numberBindings.insert(name) } else { numberBindings.remove(name) }
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
             environment[name] = value
             return .tensor(value)

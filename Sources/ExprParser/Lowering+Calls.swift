@@ -40,7 +40,7 @@ extension Lowering {
         let node = tree[index]
         guard case .call(let written) = node.kind else { preconditionFailure("bindArguments on a non-call") }
         let name = try resolvedName(written, call: index)
-        guard let spec = Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
+        guard let spec = variant(of: name, call: index) ?? Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
             if environment[name] != nil { throw Diagnostic.variableCalled(name, at: node.detail) }
             throw Diagnostic.unknownFunction(name, suggestion: Suggestions.closest(to: name, among: Registry.allNames),
                                              at: node.detail)

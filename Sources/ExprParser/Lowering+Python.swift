@@ -24,24 +24,47 @@ extension Lowering {
     /// True when node `n` is a Python number in PyTorch code rather than a tensor: a literal,
     /// arithmetic of numbers, a constant, `x.shape[i]`, `x.size(d)`, `x.dim()`, `x.ndim`,
     /// `x.numel()`, or a binding of one. Overloads such as `max(x, 1)` (a dim) versus
-    /// `max(x, y)` (elementwise) are resolved by it, as Python's types resolve them.
-    func isPythonNumber(_ n: Int) -> Bool {
+    /// `max(x, y)` (elementwise) are resolved by it, as Python's types resolve them. It walks
+    /// the subtree without recursion (a chain of 10^6 terms is fine).
+    func isPythonNumber(_ root: Int) -> Bool {
+        var pending = [root]
+        while let n = pending.popLast() {
+            let node = tree[n]
+            switch node.kind {
+            case .number: continue
+            case .unary: pending.append(contentsOf: tree.children(of: n))
+            case .binary(let op) where !op.isComparison: pending.append(contentsOf: tree.children(of: n))
+            default: if !isPythonNumberLeaf(n) { return false }
+            }
+        }
+        return true
+    }
+
+    /// The cases of `isPythonNumber` that need no walk below the node.
+    func isPythonNumberLeaf(_ n: Int) -> Bool {
         let node = tree[n]
-        let children = tree.children(of: n)
         switch node.kind {
         case .number: return true
-        case .unary: return isPythonNumber(children.first!)
-        case .binary(let op): return !op.isComparison && children.allSatisfy(isPythonNumber)
         case .name(let name):
             return environment[name] == nil ? Lowering.constants[name] != nil : numberBindings.contains(name)
         case .attribute(let name): return name == "ndim"
         case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(name)
         case .index:
-            guard let base = children.first else { return false }
+            guard let base = tree.children(of: n).first else { return false }
             if case .attribute("shape") = tree[base].kind { return true }
             if case .call("size") = tree[base].kind { return true }
             return false
         default: return false
+        }
+    }
+
+    /// Whether node `n`, already computed, is a Python number: from its children's flags, so
+    /// each operator costs O(1).
+    func pythonNumberFlag(_ n: Int) -> Bool {
+        switch tree[n].kind {
+        case .unary: return tree.children(of: n).allSatisfy { pythonNumbers[$0] }
+        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy { pythonNumbers[$0] }
+        default: return isPythonNumberLeaf(n)
         }
     }
 
@@ -70,6 +93,21 @@ extension Lowering {
             }
         }
         return name
+    }
+
+    /// The entry for a keyword the plain registry entry leaves out, to keep the operators'
+    /// path free of attributes: `add`/`sub` with `alpha=`, `div` with `rounding_mode=`.
+    func variant(of name: String, call index: Int) -> OpSpec? {
+        let keywords = tree.children(of: index).compactMap { child -> String? in
+            if case .keyword(let k) = tree[child].kind { return k } else { return nil }
+        }
+        // PyTorch's alpha is keyword-only.
+        switch name {
+        case "add": return keywords.contains("alpha") ? Ops.scaledAdd : nil
+        case "sub", "subtract": return keywords.contains("alpha") ? Ops.scaledSub : nil
+        case "div", "divide", "true_divide": return keywords.contains("rounding_mode") ? Ops.roundedDiv : nil
+        default: return nil
+        }
     }
 
     /// The functions of `torch.linalg` and `torch.special` gradcli has, by their dotted name.
