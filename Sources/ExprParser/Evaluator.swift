@@ -2,8 +2,11 @@ import Autograd
 
 /// The result of evaluating a program.
 public struct Evaluation {
-    /// The value of the last statement.
+    /// The value of the last statement (its first element when it is a tuple).
     public let output: Variable
+    /// The elements when the last statement is a tuple (`max(x, dim)`) and the evaluator
+    /// allows it; nil otherwise.
+    public var tupleOutput: [Variable]?
     /// The program's bindings in the order they were first made, with their final values.
     public let bindings: [(name: String, value: Variable)]
     /// Things the user may want to know, such as an input hiding a constant.
@@ -18,6 +21,9 @@ public struct Evaluation {
 public struct Evaluator {
     /// The program's inputs by name; the caller decides which of them require grad.
     public let inputs: [(name: String, value: Variable)]
+    /// Whether the program's output may be a tuple (`eval` prints each element); otherwise a
+    /// tuple output is a `Diagnostic` that says how to pick one element.
+    public var allowsTupleOutput = false
 
     /// Creates an evaluator for programs over `inputs`.
     public init(inputs: [(name: String, value: Variable)]) {
@@ -27,6 +33,7 @@ public struct Evaluator {
     /// Evaluates `program`, throwing the first `Diagnostic` found.
     public func evaluate(_ program: Program) throws -> Evaluation {
         var lowering = Lowering(program: program, inputs: inputs)
+        lowering.allowsTupleOutput = allowsTupleOutput
         return try lowering.run()
     }
 }
@@ -69,6 +76,7 @@ struct Lowering {
     var callPlans: [CallPlan] = []
     /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
     var numberBindings: Set<String> = []
+    var allowsTupleOutput = false
     /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
     var pythonNumbers: [Bool]
 
@@ -91,18 +99,24 @@ struct Lowering {
 
     mutating func run() throws -> Evaluation {
         var output: Variable?
+        var tupleOutput: [Variable]?
         for statement in tree.statements {
             // Two steps: `tensor(of: evaluate(...))` would copy the whole evaluator (and its
             // per-node results) once per statement, making long programs quadratic.
             let value = try evaluate(statement)
             if case .tuple(let elements, _, let origin) = value, statement == tree.statements.last {
-                throw Diagnostic.tupleOutput(count: elements.count, origin: origin, at: tree[statement].range)
+                guard allowsTupleOutput, let first = elements.first else {
+                    throw Diagnostic.tupleOutput(count: elements.count, origin: origin, at: tree[statement].range)
+                }
+                tupleOutput = elements
+                output = first
+                break
             }
             output = try tensor(of: value, at: tree[statement].range)
         }
         // The parser guarantees at least one statement.
-        return Evaluation(output: output ?? Variable(0), bindings: bindingOrder.map { ($0, environment[$0]!) },
-                          warnings: warnings)
+        return Evaluation(output: output ?? Variable(0), tupleOutput: tupleOutput,
+                          bindings: bindingOrder.map { ($0, environment[$0]!) }, warnings: warnings)
     }
 
     /// Evaluates the subtree at `root`.

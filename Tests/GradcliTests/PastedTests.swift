@@ -237,3 +237,33 @@ import Testing
         #expect(result.stderr.contains("gradient computed by PowBackward1"), "\(result.stderr)")
     }
 }
+
+/// A tuple as the program's output: `eval` prints each element (text) or arrays (JSON); the
+/// commands that differentiate need one tensor and say how to pick it.
+@Suite struct TupleOutputTests {
+    // torch.tensor([[1., -2., 3.], [0.5, 4., -1.5]]).max(dim=1)
+    //   -> torch.return_types.max(values=tensor([3., 4.]), indices=tensor([2, 1]))
+    static let x = "x=[[1,-2,3],[0.5,4,-1.5]]"
+
+    @Test func evalPrintsEachElement() throws {
+        let result = try CLI.run(["eval", "x.max(dim=1)", Self.x])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "value[0] = [3, 4]   (shape [2])\nvalue[1] = [2, 1]   (shape [2])\n", "\(result.stdout)")
+    }
+
+    @Test func jsonGivesArraysPerElement() throws {
+        let (_, json) = try CLI.json(["eval", "x.max(dim=1)", Self.x, "--json"])
+        let values = try #require(json["value"] as? [[Double]])
+        #expect(values == [[3, 4], [2, 1]])
+        #expect((json["shape"] as? [[Int]]) == [[2], [2]])
+        #expect((json["dtype"] as? [String]) == ["float64", "int64"])
+    }
+
+    @Test func gradRefusesATupleClearly() throws {
+        let result = try CLI.run(["x.max(dim=1)", Self.x])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("error: the output is a tuple of 2 tensors (from `max`), not a tensor"))
+        #expect(result.stderr.contains("pick one: `[0]`, or a field such as `.values`"))
+        #expect(result.stderr.contains("^^^^^^^^^^^^"))
+    }
+}
