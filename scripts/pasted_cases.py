@@ -398,3 +398,10 @@ c("torch.add(x, y, 2)", refuse="takes 2 positional arguments but 3 were given", 
 c("torch.div(x, y, rounding_mode='round')", refuse="must be one of 'trunc', 'floor'", x=X, y=Y)
 c("x.div(y, rounding_mode='floor')", x=X, y=Y)
 c("x.subtract(y, alpha=2)", x=X, y=Y)
+# --- more overloads ------------------------------------------------------------------------
+c("x.std(False)", x=X)
+c("torch.var(x, True)", x=X)
+c("x.std(0, True)", x=X)
+c("x.var(1, False, True)", x=X)
+c("torch.std_mean(x, False)[0]", x=X)
+c("torch.var_mean(x, 1, True)[0]", x=X)

@@ -126,7 +126,10 @@ struct Lowering {
             if frame.expanded {
                 let value = try frame.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
                 results[frame.node] = value
-                pythonNumbers[frame.node] = pythonNumberFlag(frame.node)
+                switch tree[frame.node].kind {
+                case .unary, .binary: pythonNumbers[frame.node] = operatorFlag(frame.node)
+                default: break
+                }
             } else {
                 frame.expanded = true
                 if case .call = tree[frame.node].kind { callPlans.append(try bindArguments(of: frame.node)) }
@@ -184,7 +187,7 @@ struct Lowering {
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, pythonNumbers[children[0]], !pythonNumbers[children[1]],
+            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]),
                let spec = Registry.lookup(op.opName) {
                 let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
                 do {
@@ -214,7 +217,7 @@ struct Lowering {
             return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
-            if pythonNumbers[children[0]] { numberBindings.insert(name) } else { numberBindings.remove(name) }
+            if isComputedPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
             environment[name] = value
             return .tensor(value)

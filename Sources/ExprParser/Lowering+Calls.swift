@@ -74,6 +74,14 @@ extension Lowering {
             }
             keywords.append((p, argument, tree.children(of: argument).first!))
         }
+        // `std(x, False)` is PyTorch's `std(input, unbiased)` overload: a bool second argument
+        // is `unbiased`, not `dim`.
+        if ["std", "var", "std_mean", "var_mean"].contains(name), positional.count == 2,
+           case .name(let flag) = tree[positional[1]].kind, ["True", "False", "true", "false"].contains(flag),
+           environment[flag] == nil, let p = params.firstIndex(where: { $0.name == "unbiased" }) {
+            keywords.append((p, positional[1], positional[1]))
+            positional.removeLast()
+        }
         let byKeyword = Set(keywords.map(\.param))
         let lastInts = params.lastIndex { $0.kind == .ints }
         var sources = [CallPlan.Source?](repeating: nil, count: params.count)

@@ -58,13 +58,23 @@ extension Lowering {
         }
     }
 
-    /// Whether node `n`, already computed, is a Python number: from its children's flags, so
-    /// each operator costs O(1).
-    func pythonNumberFlag(_ n: Int) -> Bool {
+    /// Whether node `n`, already computed, is a Python number. Operators store their flag as
+    /// they are computed (from their children's, so each costs O(1)); other nodes are judged
+    /// on demand, which costs nothing for the long chains of tensors most programs are.
+    func isComputedPythonNumber(_ n: Int) -> Bool {
         switch tree[n].kind {
-        case .unary: return tree.children(of: n).allSatisfy { pythonNumbers[$0] }
-        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy { pythonNumbers[$0] }
+        case .number: return true
+        case .unary, .binary: return pythonNumbers[n]
         default: return isPythonNumberLeaf(n)
+        }
+    }
+
+    /// The flag an operator node stores once computed.
+    func operatorFlag(_ n: Int) -> Bool {
+        switch tree[n].kind {
+        case .unary: return tree.children(of: n).allSatisfy(isComputedPythonNumber)
+        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy(isComputedPythonNumber)
+        default: return false
         }
     }
 
