@@ -138,7 +138,8 @@ extension Lowering {
         let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
                      ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
                      ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
-                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0")]
+                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0"),
+                     ("norm", "NormBackward1")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
@@ -183,6 +184,21 @@ extension Lowering {
             entry("chunk", [input, Param("chunks", .int), dim0], "a tuple of chunks along dim"),
             entry("split", [input, Param("split_size_or_sections", .ints), dim0], "a tuple of pieces along dim"),
             entry("unbind", [input, dim0], "a tuple of the slices along dim"),
+            // Functions PyTorch composes from other ops, composed here the same way, so the
+            // output's node and every order of derivative are PyTorch's.
+            entry("normalize", [input, Param("p", .double, default: .double(2)), Param("dim", .int, default: .int(1)),
+                                Param("eps", .double, default: .double(1e-12))], "input / max(norm(input, p, dim), eps)"),
+            entry("cosine_similarity", [Param("x1", .tensor), Param("x2", .tensor), Param("dim", .int, default: .int(1)),
+                                        Param("eps", .double, default: .double(1e-8))],
+                  "sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps), dim)"),
+            entry("pairwise_distance", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .double, default: .double(2)),
+                                        Param("eps", .double, default: .double(1e-6)), keepdim],
+                  "norm(x1 - x2 + eps, p) over the last dimension"),
+            entry("kl_div", [input, Param("target", .tensor),
+                             Param("reduction", .string(choices: ["none", "mean", "sum", "batchmean"]), default: .string("mean")),
+                             Param("log_target", .bool, default: .bool(false))],
+                  "target * (log(target) - input), reduced (input holds log-probabilities)"),
+            entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
         ])
     }()
 
@@ -303,6 +319,43 @@ extension Lowering {
                 throw Diagnostic.opFailed(.value("split_with_sizes expects split_sizes to sum exactly to \(shape[dim]) (input tensor's size at dimension \(dim)), but got split_sizes=\(AttrValue.ints(sizes))"), at: node.range)
             }
             return try pieces(sizes, dim: dim)
+        case "normalize":
+            let norm = try run(op("norm"), [x], ["p": attrs["p"], "dim": attrs["dim"], "keepdim": .bool(true)])
+            let denominator = try run(op("clamp_min"), [norm], ["min": attrs["eps"]])
+            return .tensor(try run(op("div"), [x, try run(op("expand"), [denominator], ["size": .ints(shape)])], [:]))
+        case "cosine_similarity":
+            guard let broadcast = Tensor.broadcastShape(x.shape, inputs[1].shape) else {
+                throw Diagnostic.opFailed(.shape("cosine_similarity: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: inputs[1].shape)) cannot be broadcast together"), at: node.range)
+            }
+            func unit(_ v: Variable) throws -> Variable {
+                let expanded = v.shape == broadcast ? v : try run(op("expand"), [v], ["size": .ints(broadcast)])
+                let norm = try run(op("norm"), [expanded], ["p": .double(2), "dim": attrs["dim"], "keepdim": .bool(true)])
+                return try run(op("div"), [expanded, try run(op("clamp_min"), [norm], ["min": attrs["eps"]])], [:])
+            }
+            let product = try run(op("mul"), [try unit(x), try unit(inputs[1])], [:])
+            return .tensor(try run(op("sum"), [product], ["dim": attrs["dim"]]))
+        case "pairwise_distance":
+            let difference = try run(op("add"), [try run(op("sub"), [x, inputs[1]], [:]), Variable(try attrs.double("eps"))], [:])
+            return .tensor(try run(Lowering.renamed(try op("norm"), gradFn: "NormBackward1"), [difference],
+                                   ["p": attrs["p"], "dim": .int(-1), "keepdim": attrs["keepdim"]]))
+        case "kl_div":
+            let target = inputs[1]
+            let pointwise: Variable
+            if attrs.bool("log_target") {
+                pointwise = try run(op("mul"), [try run(op("exp"), [target], [:]), try run(op("sub"), [target, x], [:])], [:])
+            } else {
+                pointwise = try run(op("sub"), [try run(op("xlogy"), [target, target], [:]), try run(op("mul"), [target, x], [:])], [:])
+            }
+            switch attrs.string("reduction") ?? "mean" {
+            case "none": return .tensor(pointwise)
+            case "sum": return .tensor(try run(op("sum"), [pointwise], [:]))
+            case "batchmean":
+                let total = try run(op("sum"), [pointwise], [:])
+                return .tensor(try run(op("div"), [total, Variable(Double(shape.first ?? 1))], [:]))
+            default: return .tensor(try run(op("mean"), [pointwise], [:]))
+            }
+        case "softmin":
+            return .tensor(try run(op("softmax"), [try run(op("neg"), [x], [:])], ["dim": attrs["dim"]]))
         case "unbind":
             let dim = try dimension()
             return .tuple(try (0..<shape[dim]).map { try run(op("select"), [x], ["dim": .int(dim), "index": .int($0)]) },
