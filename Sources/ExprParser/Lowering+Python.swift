@@ -139,7 +139,9 @@ extension Lowering {
                      ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
                      ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
                      ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0"),
-                     ("norm", "NormBackward1")]
+                     ("norm", "NormBackward1"), ("mean", "NllLossBackward0"), ("sum", "NllLossBackward0"),
+                     ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
+                     ("mul", "NativeLayerNormBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
@@ -199,6 +201,14 @@ extension Lowering {
                              Param("log_target", .bool, default: .bool(false))],
                   "target * (log(target) - input), reduced (input holds log-probabilities)"),
             entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
+            entry("nll_loss", [input, Param("target", .tensor), Param("weight", .tensor, default: AttrValue.none),
+                               Param("size_average", .bool, default: AttrValue.none), Param("ignore_index", .int, default: .int(-100)),
+                               Param("reduce", .bool, default: AttrValue.none),
+                               Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))],
+                  "-input[i, target[i]], reduced (input holds log-probabilities, classes along dim 1)"),
+            entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
+                                 Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
+                  "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
         ])
     }()
 
@@ -354,6 +364,46 @@ extension Lowering {
                 return .tensor(try run(op("div"), [total, Variable(Double(shape.first ?? 1))], [:]))
             default: return .tensor(try run(op("mean"), [pointwise], [:]))
             }
+        case "nll_loss":
+            guard !attrs.bool("weight"), attrs["size_average"] == .none, attrs["reduce"] == .none else {
+                throw Diagnostic.notSupported("nll_loss` with `weight`, `size_average` or `reduce", at: node.detail)
+            }
+            guard shape.count == 1 || shape.count == 2, inputs[1].shape.count == shape.count - 1 else {
+                throw Diagnostic.opFailed(.shape("nll_loss: expected input of shape [N, C] or [C] with target [N] or [], got \(Autograd.describe(shape: shape)) and \(Autograd.describe(shape: inputs[1].shape))"), at: node.range)
+            }
+            let classDim = shape.count - 1
+            let ignored = Double(try attrs.int("ignore_index"))
+            let keep = Variable(inputs[1].value.map { $0 == ignored ? 0 : 1 })
+            let target = Variable(Tensor(shape: inputs[1].shape + [1], data: inputs[1].value.data.map { $0 == ignored ? 0 : $0 }))
+            let picked = try run(op("gather"), [x, target], ["dim": .int(classDim)])
+            let flat = try run(op("reshape"), [picked], ["shape": .ints(inputs[1].shape)])
+            let negated = try run(op("neg"), [flat], [:])
+            let final = Lowering.renamed
+            switch attrs.string("reduction") ?? "mean" {
+            case "none": return .tensor(try run(final(try op("mul"), "NllLossBackward0"), [negated, keep], [:]))
+            case "sum":
+                return .tensor(try run(final(try op("sum"), "NllLossBackward0"), [try run(op("mul"), [negated, keep], [:])], [:]))
+            default:
+                let total = try run(op("sum"), [try run(op("mul"), [negated, keep], [:])], [:])
+                return .tensor(try run(final(try op("div"), "NllLossBackward0"), [total, Variable(keep.value.data.reduce(0, +))], [:]))
+            }
+        case "layer_norm":
+            let normalized = attrs.optionalInts("normalized_shape") ?? []
+            guard normalized.count <= shape.count, Array(shape.suffix(normalized.count)) == normalized else {
+                throw Diagnostic.opFailed(.shape("Given normalized_shape=\(Autograd.describe(shape: normalized)), expected input with shape [*, \(normalized.map(String.init).joined(separator: ", "))], but got input of size\(Autograd.describe(shape: shape))"), at: node.range)
+            }
+            let dims = AttrValue.ints(Array((shape.count - normalized.count)..<shape.count))
+            let mean = try run(op("mean"), [x], ["dim": dims, "keepdim": .bool(true)])
+            let centered = try run(op("sub"), [x, mean], [:])
+            let variance = try run(op("mean"), [try run(op("mul"), [centered, centered], [:])], ["dim": dims, "keepdim": .bool(true)])
+            let rstd = try run(op("rsqrt"), [try run(op("add"), [variance, Variable(try attrs.double("eps"))], [:])], [:])
+            let weight = attrs.bool("weight") ? inputs[1] : nil
+            let bias = attrs.bool("bias") ? inputs[weight == nil ? 1 : 2] : nil
+            let final = { (name: String) throws -> OpSpec in Lowering.renamed(try op(name), gradFn: "NativeLayerNormBackward0") }
+            var y = try run(weight == nil && bias == nil ? try final("mul") : try op("mul"), [centered, rstd], [:])
+            if let weight { y = try run(bias == nil ? try final("mul") : try op("mul"), [y, weight], [:]) }
+            if let bias { y = try run(try final("add"), [y, bias], [:]) }
+            return .tensor(y)
         case "softmin":
             return .tensor(try run(op("softmax"), [try run(op("neg"), [x], [:])], ["dim": attrs["dim"]]))
         case "unbind":
