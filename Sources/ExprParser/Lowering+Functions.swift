@@ -77,6 +77,8 @@ extension Lowering {
                              Param("reduction", .string(choices: ["none", "mean", "sum", "batchmean"]), default: .string("mean")),
                              Param("log_target", .bool, default: .bool(false))],
                   "target * (log(target) - input), reduced (input holds log-probabilities)"),
+            entry("einsum", [Param("equation", .string(choices: [])), Param("a", .tensor), Param("b", .tensor, default: AttrValue.none)],
+                  "Einstein summation of one or two operands: einsum('ij,jk->ik', a, b)"),
             entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
             entry("nll_loss", [input, Param("target", .tensor), Param("weight", .tensor, default: AttrValue.none),
                                Param("size_average", .bool, default: AttrValue.none), Param("ignore_index", .int, default: .int(-100)),
@@ -281,6 +283,8 @@ extension Lowering {
             if let weight { y = try run(bias == nil ? try final("mul") : try op("mul"), [y, weight], [:]) }
             if let bias { y = try run(try final("add"), [y, bias], [:]) }
             return .tensor(y)
+        case "einsum":
+            return .tensor(try einsum(attrs, inputs, node: node))
         case "softmin":
             return .tensor(try run(op("softmax"), [try run(op("neg"), [x], [:])], ["dim": attrs["dim"]]))
         case "unbind":
