@@ -267,3 +267,26 @@ import Testing
         #expect(result.stderr.contains("^^^^^^^^^^^^"))
     }
 }
+
+/// Bad pasted input through the binary: PyTorch's message where it has one, the caret under
+/// the place, exit 65.
+@Suite struct PastedBadInputTests {
+    @Test(arguments: [
+        // (code, message, caret line); PyTorch: torch.zeros(4)[5] -> "index 5 is out of bounds for dimension 0 with size 4"
+        ("x[5]", "error: index 5 is out of bounds for dimension 0 with size 4", "  |   ^"),
+        // torch.zeros(4)[torch.ones(2) > 0] -> "The shape of the mask [2] at index 0 does not match ..."
+        ("x[y > 0]", "error: The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [4] at index 0", "  |   ^^^^^"),
+        ("sin(x, x)", "error: `sin` takes 1 positional argument but 2 were given", "  |        ^"),
+        ("sum(x, keepdims=True)", "error: `sum` has no argument named `keepdims`", "  |        ^^^^^^^^"),
+        ("max(x, dim=0) + 1", "error: expected a tensor, found a tuple of 2 (from `max`)", "  | ^^^^^^^^^^^^^"),
+        ("x[::-1]", "error: step must be greater than zero", "  |   ^^^^"),
+        ("torch.fft.fft(x)", "error: `torch.fft.fft` is not supported by gradcli", "  | ^^^^^^^^^^^^^"),
+        ("x.max(dim=0).value", "error: the result of `max` has no attribute `value`", "  |              ^^^^^"),
+    ])
+    func refusedWithThePlace(code: String, message: String, caret: String) throws {
+        let result = try CLI.run([code, "x=1,2,3,4", "y=1,2", "--wrt", "x"])
+        #expect(result.exitCode == 65, "\(code): \(result.stderr)")
+        #expect(result.stderr.hasPrefix(message), "\(code): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").contains { $0 == caret }, "\(code): \(result.stderr)")
+    }
+}
