@@ -123,7 +123,7 @@ extension Lowering {
     /// The functions of `torch.linalg` and `torch.special` gradcli has, by their dotted name.
     static let namespaced: [String: String] = [
         "linalg.norm": "norm", "linalg.vector_norm": "norm", "linalg.det": "det", "linalg.inv": "inverse",
-        "linalg.matmul": "matmul", "linalg.diagonal": "diagonal",
+        "linalg.matmul": "matmul",
         "special.expit": "sigmoid", "special.erf": "erf", "special.exp2": "exp2", "special.expm1": "expm1",
         "special.log1p": "log1p", "special.logsumexp": "logsumexp", "special.softmax": "softmax",
         "special.log_softmax": "log_softmax", "special.round": "round",
