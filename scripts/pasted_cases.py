@@ -453,3 +453,6 @@ c("x.diagonal(offset=-1)", x=A)
 c("torch.diagonal(x, 0, 1, 2)", x=T3)
 c("x.diagonal().sum()", x=A)
 c("torch.linalg.diagonal(x)", refuse="`torch.linalg.diagonal` is not supported by gradcli", x=T3)  # its dims default to (-2, -1): not diagonal()'s
+c("F.softmax(x)", x=T3)
+c("F.log_softmax(x)", x=X)
+c("F.softmax(x)", x=V)
