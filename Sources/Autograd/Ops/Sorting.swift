@@ -74,6 +74,7 @@ extension Ops {
             })
         let indices = OpSpec(
             name + "_indices", params: params, gradFn: "", summary: "the indices of \(name)",
+            dtype: .custom { _, _ in .int64 },
             forward: { args in
                 let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
                 return index.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
@@ -109,6 +110,7 @@ extension Ops {
     /// `argsort(input, dim=-1, descending=False)`: the positions that sort `input` along `dim`.
     public static let argsort = OpSpec(
         "argsort", params: sortPair.values.params, gradFn: "", summary: "the indices that sort input along dim",
+        dtype: .custom { _, _ in .int64 },
         forward: sortIndices.forward, derivative: .notDifferentiable("indices are integers; they do not require grad"))
 
     static let topkPair = laneSelection(
@@ -210,7 +212,7 @@ extension Ops {
 
     /// `spec` under another name (for index ops that are public functions of their own).
     static func rename(_ spec: OpSpec, to name: String) -> OpSpec {
-        OpSpec(name, params: spec.params, gradFn: "", summary: spec.summary, forward: spec.forward,
+        OpSpec(name, params: spec.params, gradFn: "", summary: spec.summary, dtype: spec.dtypeRule, forward: spec.forward,
                derivative: .notDifferentiable("indices are integers; they do not require grad"))
     }
 }
