@@ -31,6 +31,12 @@ public enum DType: String, CaseIterable, Sendable {
     /// Every name `init(name:)` reads without the `torch.` prefix, canonical names first.
     public static let acceptedNames = ["float32", "float64", "int64", "bool", "float", "double", "long"]
 
+    /// PyTorch dtype names gradcli does not have, for a clear error rather than "unknown variable".
+    public static let unsupportedNames: Set<String> = [
+        "float16", "half", "bfloat16", "int32", "int", "int16", "short", "int8", "uint8", "uint16", "uint32", "uint64",
+        "complex64", "complex128", "cfloat", "cdouble", "float8_e4m3fn", "float8_e5m2",
+    ]
+
     /// Reads a dtype name as PyTorch spells it, with or without `torch.`: `float32`,
     /// `float`, `float64`, `double`, `int64`, `long`, `bool`.
     public init?(name: String) {
@@ -48,7 +54,7 @@ public enum DType: String, CaseIterable, Sendable {
 extension Param {
     /// The `dtype=` parameter of factories and conversions: a dtype name, or None for the
     /// default floating dtype.
-    static let dtype = Param("dtype", .string(choices: DType.acceptedNames), default: AttrValue.none)
+    static let dtype = Param("dtype", .string(choices: DType.acceptedNames), default: AttrValue.none, keywordOnly: true)
 }
 
 extension Attrs {

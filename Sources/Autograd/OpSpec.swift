@@ -142,11 +142,16 @@ public struct Param: Equatable {
     /// The default, or nil when the parameter is required. `.none` means "not given" (`dim=None`).
     public let defaultValue: AttrValue?
 
+    /// True for a parameter passed only by keyword, as PyTorch's `dtype=` and `requires_grad=`
+    /// (so `ones(2, 3)` stays a size).
+    public let isKeywordOnly: Bool
+
     /// Creates a parameter description.
-    public init(_ name: String, _ kind: ParamKind, default defaultValue: AttrValue? = nil) {
+    public init(_ name: String, _ kind: ParamKind, default defaultValue: AttrValue? = nil, keywordOnly: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.isKeywordOnly = keywordOnly
     }
 
     /// True for tensor and tensor-list parameters, which become graph inputs.
@@ -294,6 +299,7 @@ public final class OpSpec {
         self.derivative = derivative
         if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
         self.tensorParams = params.filter(\.isTensor)
+        self.takesRequiresGrad = params.contains { $0.name == "requires_grad" }
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
         self.attributeDefaults = params.compactMap { p in
             guard !p.isTensor, let value = p.defaultValue else { return nil }
@@ -314,6 +320,8 @@ public final class OpSpec {
 
     /// The tensor parameters, which become graph inputs.
     public let tensorParams: [Param]
+    /// True for factories with a `requires_grad=` parameter.
+    let takesRequiresGrad: Bool
     /// The names of the optional tensor parameters, in order.
     public let optionalTensorNames: [String]
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.

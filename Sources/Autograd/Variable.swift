@@ -208,6 +208,8 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     } else {
         output = Variable(value)
     }
+    // `requires_grad=True` on a factory: a new leaf, PyTorch's error for a non-floating dtype.
+    if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     return output
 }

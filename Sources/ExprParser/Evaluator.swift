@@ -151,6 +151,10 @@ struct Lowering {
         case .name(let name):
             // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
             if environment[name] == nil, DType(name: name) != nil { return .string(name) }
+            if environment[name] == nil, DType.unsupportedNames.contains(name), name != "int" {
+                throw Diagnostic.opFailed(OpError.value("unsupported dtype torch.\(name): gradcli has float32, float64, int64 and bool"),
+                                          at: node.range)
+            }
             return .tensor(try lookUp(name, at: node.range))
         case .omitted, .keyword:
             return nil
