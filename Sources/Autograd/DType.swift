@@ -13,7 +13,25 @@ public enum DType: String, CaseIterable, Sendable {
     case float64
 
     /// True for float32 and float64, the dtypes that can require gradients.
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    @inlinable public var isFloatingPoint: Bool {
+        switch self {
+        case .float32, .float64: return true
+        case .bool, .int64: return false
+        }
+    }
+
+    /// True for float64. Every op asks, so this is a pattern match rather than `==`
+    /// (which a raw-value enum may route through its String raw values).
+    @inlinable public var isFloat64: Bool {
+        if case .float64 = self { return true }
+        return false
+    }
+
+    /// True for float32 (see `isFloat64`).
+    @inlinable public var isFloat32: Bool {
+        if case .float32 = self { return true }
+        return false
+    }
 
     /// The scalar type name PyTorch's messages use: `Float`, `Double`, `Long`, `Bool`.
     public var pytorchTypeName: String {
@@ -104,13 +122,21 @@ extension DType {
     /// then wrapped numbers (Python scalars, a Python float counting as the default dtype).
     /// Zero-dim tensors and wrapped numbers only raise the category, never the width.
     public static func resultType(_ operands: [Variable]) -> DType {
+        // The common case first: when every tensor is float64, no Python number can change it.
+        var allFloat64 = true, anyTensor = false
+        for v in operands {
+            if v.isWrappedNumber { continue }
+            anyTensor = true
+            if !v.value.dtype.isFloat64 { allFloat64 = false; break }
+        }
+        if allFloat64 && anyTensor { return .float64 }
         var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
         for v in operands {
-            let dtype = v.value.dtype
-            if v.isWrappedNumber {
+            let (dtype, isDimensioned, isWrapped) = v.promotionKey
+            if isWrapped {
                 let counted = dtype.isFloatingPoint ? DefaultDType.current : dtype
                 wrapped = wrapped.map { promote($0, counted) } ?? counted
-            } else if v.value.rank > 0 {
+            } else if isDimensioned {
                 dimensioned = dimensioned.map { promote($0, dtype) } ?? dtype
             } else {
                 zeroDim = zeroDim.map { promote($0, dtype) } ?? dtype

@@ -287,6 +287,14 @@ public final class OpSpec {
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
         self.dtypeRule = dtypeRule
+        switch dtypeRule {
+        case .promote: ruleCode = .promote
+        case .floating: ruleCode = .floating
+        case .comparison: ruleCode = .comparison
+        case .integralToInt64: ruleCode = .integralToInt64
+        case .floatingOnly, .custom: ruleCode = .withPayload
+        }
+        if case .custom = dtypeRule { self.castsInputs = false } else { self.castsInputs = true }
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
@@ -333,7 +341,9 @@ public final class OpSpec {
 
     /// The dtype this op computes in and the dtype of its result, for these inputs.
     func dtypes(_ inputs: [Variable], _ attrs: Attrs) throws -> (compute: DType, result: DType) {
-        switch dtypeRule {
+        // The payload-free rules are answered from a stored code: every op asks, and reading
+        // `dtypeRule` would copy its payload closures.
+        switch ruleCode {
         case .promote:
             let t = DType.resultType(inputs)
             return (t, t)
@@ -347,6 +357,10 @@ public final class OpSpec {
             let t = DType.resultType(inputs)
             let r = t.isFloatingPoint ? t : .int64
             return (r, r)
+        case .withPayload:
+            break
+        }
+        switch dtypeRule {
         case .floatingOnly(let message):
             let t = DType.resultType(inputs)
             guard t.isFloatingPoint else { throw OpError.value(message(t.pytorchTypeName)) }
@@ -354,14 +368,17 @@ public final class OpSpec {
         case .custom(let choose):
             let t = try choose(inputs, attrs)
             return (t, t)
+        default:
+            preconditionFailure("payload-free dtype rules are answered above")
         }
     }
 
+    /// `dtypeRule` without its payload.
+    enum RuleCode { case promote, floating, comparison, integralToInt64, withPayload }
+    let ruleCode: RuleCode
+
     /// False for ops that choose their dtype themselves and read their inputs uncast.
-    var castsInputs: Bool {
-        if case .custom = dtypeRule { return false }
-        return true
-    }
+    let castsInputs: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {
