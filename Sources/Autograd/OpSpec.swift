@@ -175,6 +175,8 @@ public enum DTypeRule {
     case integralToInt64
     /// Floating inputs only; anything else is PyTorch's error, `message(dtypeName)`.
     case floatingOnly((String) -> String)
+    /// As `promote`, with `message` as the error when the result would be bool (`-` on bools).
+    case promoteRejectingBool(String)
     /// Chosen by the op from its inputs and attributes (factories, conversions); the inputs
     /// reach the forward function uncast.
     case custom(([Variable], Attrs) throws -> DType)
@@ -278,7 +280,7 @@ public final class OpSpec {
     /// The inputs gradcheck samples for this op in the registry-wide tests.
     public let samples: [OpSample]
     /// How the result's dtype follows from the inputs.
-    public let dtypeRule: DTypeRule
+    public private(set) var dtypeRule: DTypeRule
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
@@ -287,14 +289,7 @@ public final class OpSpec {
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
         self.dtypeRule = dtypeRule
-        switch dtypeRule {
-        case .promote: ruleCode = .promote
-        case .floating: ruleCode = .floating
-        case .comparison: ruleCode = .comparison
-        case .integralToInt64: ruleCode = .integralToInt64
-        case .floatingOnly, .custom: ruleCode = .withPayload
-        }
-        if case .custom = dtypeRule { self.castsInputs = false } else { self.castsInputs = true }
+        (ruleCode, castsInputs) = OpSpec.derived(from: dtypeRule)
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
@@ -307,7 +302,7 @@ public final class OpSpec {
         self.derivative = derivative
         if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
         self.tensorParams = params.filter(\.isTensor)
-        self.takesRequiresGrad = params.contains { $0.name == "requires_grad" }
+        self.takesRequiresGrad = OpSpec.hasRequiresGrad(params)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
         self.attributeDefaults = params.compactMap { p in
             guard !p.isTensor, let value = p.defaultValue else { return nil }
@@ -368,6 +363,10 @@ public final class OpSpec {
         case .custom(let choose):
             let t = try choose(inputs, attrs)
             return (t, t)
+        case .promoteRejectingBool(let message):
+            let t = DType.resultType(inputs)
+            if case .bool = t { throw OpError.value(message) }
+            return (t, t)
         default:
             preconditionFailure("payload-free dtype rules are answered above")
         }
@@ -375,10 +374,39 @@ public final class OpSpec {
 
     /// `dtypeRule` without its payload.
     enum RuleCode { case promote, floating, comparison, integralToInt64, withPayload }
-    let ruleCode: RuleCode
+    private(set) var ruleCode: RuleCode
+
+    /// Kept out of line: a small `init` lets the optimiser specialise the registry helpers
+    /// (`unary`, `binary`) for each entry's closure, which keeps the elementwise loops inlined.
+    @inline(never)
+    static func derived(from rule: DTypeRule) -> (RuleCode, Bool) {
+        if case .custom = rule { return (code(of: rule), false) }
+        return (code(of: rule), true)
+    }
+
+    @inline(never)
+    static func hasRequiresGrad(_ params: [Param]) -> Bool { params.contains { $0.name == "requires_grad" } }
+
+    static func code(of rule: DTypeRule) -> RuleCode {
+        switch rule {
+        case .promote: return .promote
+        case .floating: return .floating
+        case .comparison: return .comparison
+        case .integralToInt64: return .integralToInt64
+        case .floatingOnly, .custom, .promoteRejectingBool: return .withPayload
+        }
+    }
+
+    /// This entry with `rule` as its dtype rule, for the shared helpers (`unary`, `binary`)
+    /// whose entries differ in it. Used only while the registry is built.
+    func withDType(_ rule: DTypeRule) -> OpSpec {
+        dtypeRule = rule
+        (ruleCode, castsInputs) = OpSpec.derived(from: rule)
+        return self
+    }
 
     /// False for ops that choose their dtype themselves and read their inputs uncast.
-    let castsInputs: Bool
+    private(set) var castsInputs: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {

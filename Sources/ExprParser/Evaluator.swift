@@ -90,6 +90,13 @@ struct Lowering {
             let value = try evaluate(statement)
             output = try tensor(of: value, at: tree[statement].range)
         }
+        // A bare Python number as the result is the tensor PyTorch would make of it
+        // (`torch.tensor(2.5)`: the default dtype).
+        if let number = output, number.isWrappedNumber {
+            let tag = number.tag
+            output = Variable(number.value.converted(to: DType.resultType([number])))
+            output?.tag = tag
+        }
         // The parser guarantees at least one statement.
         return Evaluation(output: output ?? Variable(0), bindings: bindingOrder.map { ($0, environment[$0]!) },
                           warnings: warnings)

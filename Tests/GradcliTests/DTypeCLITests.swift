@@ -87,6 +87,14 @@ import Testing
         #expect(text.stdout == "tensor(8.5000, grad_fn=<SumBackward0>)\nx.grad\ntensor([3., 5.])\n")
     }
 
+    @Test func aBareNumberIsATensorOfTheDefaultDType() throws {
+        // torch.set_default_dtype(torch.float32); torch.tensor(0.1).item() -> 0.10000000149011612
+        let json = try CLI.run(["eval", "0.1", "--dtype", "float32", "--json"])
+        #expect(json.stdout.contains(#""value":0.10000000149011612,"shape":[],"dtype":"float32""#))
+        let integer = try DTypeCLITests.eval("7")
+        #expect(integer.stdout == "tensor(7)\n")  // torch.tensor(7)
+    }
+
     @Test func float64ResultsUnderDTypeFloat32PrintTheirSuffix() throws {
         let result = try DTypeCLITests.eval("double(x)", ["x=1.5", "--dtype", "float32"])
         #expect(result.stdout == "tensor(1.5000, dtype=torch.float64)\n")
