@@ -108,6 +108,22 @@ for shape, expr, fn in cases:
     emit('        (%s, "%s", %s),' % (shape, expr, bits(fn(x))))
 emit("    ]")
 emit("")
+emit("    /// Small matrix products x @ y: (shape of x, shape of y, result bits), x = pattern(count, 4, -4, 4),")
+emit("    /// y = pattern(count, 5, -4, 4).")
+emit("    static let matmuls: [(x: [Int], y: [Int], bits: [UInt32])] = [")
+for sx, sy in [([2, 3], [3, 4]), ([3, 5], [5, 2]), ([4, 16], [16, 4]), ([5, 33], [33, 3]), ([8, 64], [64, 8]),
+               ([2, 1000], [1000, 2]), ([2, 3, 4], [4, 2]), ([3, 2], [2]), ([1, 20], [20, 1])]:
+    cx = 1
+    for d in sx:
+        cx *= d
+    cy = 1
+    for d in sy:
+        cy *= d
+    x = pattern(cx, 4, -4.0, 4.0).reshape(sx)
+    y = pattern(cy, 5, -4.0, 4.0).reshape(sy)
+    emit("        (%s, %s, %s)," % (sx, sy, bits(x @ y)))
+emit("    ]")
+emit("")
 emit("    /// n float32 values in [lo, hi), as scripts/record_float32.py makes them.")
 emit("    static func pattern(_ n: Int, _ seed: Int, _ lo: Double, _ hi: Double) -> [Double] {")
 emit("        (0..<n).map { i in Double(Float(lo + (hi - lo) * Double((i * 7919 + seed * 104729) % 10007) / 10007.0)) }")

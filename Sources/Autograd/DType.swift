@@ -13,7 +13,25 @@ public enum DType: String, CaseIterable, Sendable {
     case float64
 
     /// True for float32 and float64, the dtypes that can require gradients.
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    @inlinable public var isFloatingPoint: Bool {
+        switch self {
+        case .float32, .float64: return true
+        case .bool, .int64: return false
+        }
+    }
+
+    /// True for float64. Every op asks, so this is a pattern match rather than `==`
+    /// (which a raw-value enum may route through its String raw values).
+    @inlinable public var isFloat64: Bool {
+        if case .float64 = self { return true }
+        return false
+    }
+
+    /// True for float32 (see `isFloat64`).
+    @inlinable public var isFloat32: Bool {
+        if case .float32 = self { return true }
+        return false
+    }
 
     /// The scalar type name PyTorch's messages use: `Float`, `Double`, `Long`, `Bool`.
     public var pytorchTypeName: String {
@@ -30,6 +48,12 @@ public enum DType: String, CaseIterable, Sendable {
 
     /// Every name `init(name:)` reads without the `torch.` prefix, canonical names first.
     public static let acceptedNames = ["float32", "float64", "int64", "bool", "float", "double", "long"]
+
+    /// PyTorch dtype names gradcli does not have, for a clear error rather than "unknown variable".
+    public static let unsupportedNames: Set<String> = [
+        "float16", "half", "bfloat16", "int32", "int", "int16", "short", "int8", "uint8", "uint16", "uint32", "uint64",
+        "complex64", "complex128", "cfloat", "cdouble", "float8_e4m3fn", "float8_e5m2",
+    ]
 
     /// Reads a dtype name as PyTorch spells it, with or without `torch.`: `float32`,
     /// `float`, `float64`, `double`, `int64`, `long`, `bool`.
@@ -48,7 +72,7 @@ public enum DType: String, CaseIterable, Sendable {
 extension Param {
     /// The `dtype=` parameter of factories and conversions: a dtype name, or None for the
     /// default floating dtype.
-    static let dtype = Param("dtype", .string(choices: DType.acceptedNames), default: AttrValue.none)
+    static let dtype = Param("dtype", .string(choices: DType.acceptedNames), default: AttrValue.none, keywordOnly: true)
 }
 
 extension Attrs {
@@ -98,13 +122,21 @@ extension DType {
     /// then wrapped numbers (Python scalars, a Python float counting as the default dtype).
     /// Zero-dim tensors and wrapped numbers only raise the category, never the width.
     public static func resultType(_ operands: [Variable]) -> DType {
+        // The common case first: when every tensor is float64, no Python number can change it.
+        var allFloat64 = true, anyTensor = false
+        for v in operands {
+            if v.isWrappedNumber { continue }
+            anyTensor = true
+            if !v.value.dtype.isFloat64 { allFloat64 = false; break }
+        }
+        if allFloat64 && anyTensor { return .float64 }
         var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
         for v in operands {
-            let dtype = v.value.dtype
-            if v.isWrappedNumber {
+            let (dtype, isDimensioned, isWrapped) = v.promotionKey
+            if isWrapped {
                 let counted = dtype.isFloatingPoint ? DefaultDType.current : dtype
                 wrapped = wrapped.map { promote($0, counted) } ?? counted
-            } else if v.value.rank > 0 {
+            } else if isDimensioned {
                 dimensioned = dimensioned.map { promote($0, dtype) } ?? dtype
             } else {
                 zeroDim = zeroDim.map { promote($0, dtype) } ?? dtype

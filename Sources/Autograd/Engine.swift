@@ -56,7 +56,7 @@ enum Engine {
             guard output.value.count == 1 else {
                 throw OpError.autograd("grad can be implicitly created only for scalar outputs")
             }
-            return Variable(Tensor(repeating: 1, shape: output.shape).converted(to: output.value.dtype))
+            return Variable(Tensor(repeating: 1, shape: output.shape).converted(to: output.dtype))
         }
         try checkGradOutput(given, for: output, index: index)
         return given
@@ -77,7 +77,9 @@ extension Engine {
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
         guard let a else { return b }
         if createGraph { return try a + b }
-        return Variable(try Tensor.zip(a.value, b.value, +).converted(to: DType.promote(a.value.dtype, b.value.dtype)))
+        let sum = try Tensor.zip(a.value, b.value, +)
+        let dtype = DType.promote(a.dtype, b.dtype)
+        return Variable(dtype.isFloat64 ? sum : sum.converted(to: dtype))
     }
 }
 
@@ -134,7 +136,8 @@ private struct Pass {
                 guard let grad else { continue }
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
-                if folded.value.dtype != input.value.dtype { folded = try folded.to(input.value.dtype) }
+                let inputDType = input.dtype
+                if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
                 if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
                 try deliver(folded, to: input)
             }

@@ -142,11 +142,16 @@ public struct Param: Equatable {
     /// The default, or nil when the parameter is required. `.none` means "not given" (`dim=None`).
     public let defaultValue: AttrValue?
 
+    /// True for a parameter passed only by keyword, as PyTorch's `dtype=` and `requires_grad=`
+    /// (so `ones(2, 3)` stays a size).
+    public let isKeywordOnly: Bool
+
     /// Creates a parameter description.
-    public init(_ name: String, _ kind: ParamKind, default defaultValue: AttrValue? = nil) {
+    public init(_ name: String, _ kind: ParamKind, default defaultValue: AttrValue? = nil, keywordOnly: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.isKeywordOnly = keywordOnly
     }
 
     /// True for tensor and tensor-list parameters, which become graph inputs.
@@ -170,6 +175,8 @@ public enum DTypeRule {
     case integralToInt64
     /// Floating inputs only; anything else is PyTorch's error, `message(dtypeName)`.
     case floatingOnly((String) -> String)
+    /// As `promote`, with `message` as the error when the result would be bool (`-` on bools).
+    case promoteRejectingBool(String)
     /// Chosen by the op from its inputs and attributes (factories, conversions); the inputs
     /// reach the forward function uncast.
     case custom(([Variable], Attrs) throws -> DType)
@@ -276,7 +283,7 @@ public final class OpSpec {
     /// The inputs gradcheck samples for this op in the registry-wide tests.
     public let samples: [OpSample]
     /// How the result's dtype follows from the inputs.
-    public let dtypeRule: DTypeRule
+    public private(set) var dtypeRule: DTypeRule
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
@@ -285,6 +292,7 @@ public final class OpSpec {
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
         self.dtypeRule = dtypeRule
+        (ruleCode, castsInputs) = OpSpec.derived(from: dtypeRule)
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
@@ -297,6 +305,7 @@ public final class OpSpec {
         self.derivative = derivative
         if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
         self.tensorParams = params.filter(\.isTensor)
+        self.takesRequiresGrad = OpSpec.hasRequiresGrad(params)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
         self.attributeDefaults = params.compactMap { p in
             guard !p.isTensor, let value = p.defaultValue else { return nil }
@@ -317,6 +326,8 @@ public final class OpSpec {
 
     /// The tensor parameters, which become graph inputs.
     public let tensorParams: [Param]
+    /// True for factories with a `requires_grad=` parameter.
+    let takesRequiresGrad: Bool
     /// The names of the optional tensor parameters, in order.
     public let optionalTensorNames: [String]
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
@@ -328,7 +339,9 @@ public final class OpSpec {
 
     /// The dtype this op computes in and the dtype of its result, for these inputs.
     func dtypes(_ inputs: [Variable], _ attrs: Attrs) throws -> (compute: DType, result: DType) {
-        switch dtypeRule {
+        // The payload-free rules are answered from a stored code: every op asks, and reading
+        // `dtypeRule` would copy its payload closures.
+        switch ruleCode {
         case .promote:
             let t = DType.resultType(inputs)
             return (t, t)
@@ -342,6 +355,12 @@ public final class OpSpec {
             let t = DType.resultType(inputs)
             let r = t.isFloatingPoint ? t : .int64
             return (r, r)
+        case .chosenByForward:
+            return (DefaultDType.current, DefaultDType.current)
+        case .withPayload:
+            break
+        }
+        switch dtypeRule {
         case .floatingOnly(let message):
             let t = DType.resultType(inputs)
             guard t.isFloatingPoint else { throw OpError.value(message(t.pytorchTypeName)) }
@@ -349,18 +368,54 @@ public final class OpSpec {
         case .custom(let choose):
             let t = try choose(inputs, attrs)
             return (t, t)
-        case .chosenByForward:
-            return (DefaultDType.current, DefaultDType.current)
+        case .promoteRejectingBool(let message):
+            let t = DType.resultType(inputs)
+            if case .bool = t { throw OpError.value(message) }
+            return (t, t)
+        default:
+            preconditionFailure("payload-free dtype rules are answered above")
         }
     }
 
-    /// False for ops that choose their dtype themselves and read their inputs uncast.
-    var castsInputs: Bool {
-        switch dtypeRule {
-        case .custom, .chosenByForward: return false
-        default: return true
+    /// `dtypeRule` without its payload.
+    enum RuleCode { case promote, floating, comparison, integralToInt64, chosenByForward, withPayload }
+    private(set) var ruleCode: RuleCode
+
+    /// Kept out of line: a small `init` lets the optimiser specialise the registry helpers
+    /// (`unary`, `binary`) for each entry's closure, which keeps the elementwise loops inlined.
+    @inline(never)
+    static func derived(from rule: DTypeRule) -> (RuleCode, Bool) {
+        switch rule {
+        case .custom, .chosenByForward: return (code(of: rule), false)
+        default: break
+        }
+        return (code(of: rule), true)
+    }
+
+    @inline(never)
+    static func hasRequiresGrad(_ params: [Param]) -> Bool { params.contains { $0.name == "requires_grad" } }
+
+    static func code(of rule: DTypeRule) -> RuleCode {
+        switch rule {
+        case .promote: return .promote
+        case .floating: return .floating
+        case .comparison: return .comparison
+        case .integralToInt64: return .integralToInt64
+        case .chosenByForward: return .chosenByForward
+        case .floatingOnly, .custom, .promoteRejectingBool: return .withPayload
         }
     }
+
+    /// This entry with `rule` as its dtype rule, for the shared helpers (`unary`, `binary`)
+    /// whose entries differ in it. Used only while the registry is built.
+    func withDType(_ rule: DTypeRule) -> OpSpec {
+        dtypeRule = rule
+        (ruleCode, castsInputs) = OpSpec.derived(from: rule)
+        return self
+    }
+
+    /// False for ops that choose their dtype themselves and read their inputs uncast.
+    private(set) var castsInputs: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {

@@ -95,6 +95,14 @@ public final class Variable {
     /// The shape of the value.
     public var shape: [Int] { value.shape }
 
+    /// The element type of the value.
+    public var dtype: DType { value.dtype }
+
+    /// What type promotion reads of this operand, without copying the value (each op asks).
+    var promotionKey: (dtype: DType, isDimensioned: Bool, isWrapped: Bool) {
+        (value.dtype, !value.shape.isEmpty, isWrappedNumber)
+    }
+
     /// Asks that this non-leaf variable's gradient be kept in `grad` by `backward()`,
     /// like `Tensor.retain_grad()`. On a leaf it does nothing (leaves keep theirs).
     public func retainGrad() {
@@ -191,22 +199,25 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     let (compute, result) = try spec.dtypes(inputs, filled)
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
-    var operands = inputs
-    if compute == .float32 && spec.castsInputs {
-        for (i, v) in inputs.enumerated() where v.value.dtype != .float32 {
+    var value: Tensor
+    if compute.isFloat32 && spec.castsInputs {
+        var operands = inputs
+        for (i, v) in inputs.enumerated() where !v.dtype.isFloat32 {
             operands[i] = Variable(v.value.converted(to: .float32))
         }
+        value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
+    } else {
+        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute))
     }
-    var value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
     try Tensor.checkRank(value.rank)
     // The result dtype: float64 costs no pass; float32 is rounded once, int64 truncated.
-    if case .chosenByForward = spec.dtypeRule {
+    if spec.ruleCode == .chosenByForward {
         // The forward labelled and rounded its result itself.
-    } else if result == .float64 {
-        value.dtype = .float64
-    } else {
+    } else if !result.isFloat64 {
         value.dtype = .float64  // the forward's doubles, whatever it labelled them
         value = value.converted(to: result)
+    } else if !value.dtype.isFloat64 {
+        value.dtype = .float64
     }
     let state = ThreadState.current
     let output: Variable
@@ -215,6 +226,8 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     } else {
         output = Variable(value)
     }
+    // `requires_grad=True` on a factory: a new leaf, PyTorch's error for a non-floating dtype.
+    if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     return output
 }

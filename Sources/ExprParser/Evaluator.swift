@@ -119,6 +119,13 @@ struct Lowering {
             }
             output = try tensor(of: value, at: tree[statement].range)
         }
+        // A bare Python number as the result is the tensor PyTorch would make of it
+        // (`torch.tensor(2.5)`: the default dtype).
+        if let number = output, number.isWrappedNumber {
+            let tag = number.tag
+            output = Variable(number.value.converted(to: DType.resultType([number])))
+            output?.tag = tag
+        }
         // The parser guarantees at least one statement.
         return Evaluation(output: output ?? Variable(0), tupleOutput: tupleOutput,
                           bindings: bindingOrder.map { ($0, environment[$0]!) }, warnings: warnings)
@@ -185,6 +192,10 @@ struct Lowering {
             if let special = pythonLiteral(name) { return special }
             // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
             if environment[name] == nil, DType(name: name) != nil { return .string(name) }
+            if environment[name] == nil, DType.unsupportedNames.contains(name), name != "int" {
+                throw Diagnostic.opFailed(OpError.value("unsupported dtype torch.\(name): gradcli has float32, float64, int64 and bool"),
+                                          at: node.range)
+            }
             return .tensor(try lookUp(name, at: node.range))
         case .omitted, .keyword:
             return nil

@@ -87,7 +87,8 @@ extension Lowering {
         var sources = [CallPlan.Source?](repeating: nil, count: params.count)
         var a = 0, p = 0
         while a < positional.count {
-            if p == selfParam {  // the method's signature has no `self` slot
+            // The method's signature has no `self` slot; `dtype=` and the like are keyword-only.
+            if p == selfParam || (p < params.count && params[p].isKeywordOnly) {
                 p += 1
                 continue
             }
@@ -96,8 +97,7 @@ extension Lowering {
                                                   at: tree[positional[a]].range)
             }
             if p == lastInts {
-                // dtype= is keyword-only, as in PyTorch, so `rand(2, 3)` is a size of two.
-                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) && params[$0].name != "dtype" }.count
+                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) && !params[$0].isKeywordOnly }.count
                 let surplus = (positional.count - a) - (1 + laterFree)
                 if surplus > 0 {
                     sources[p] = .trailing(Array(positional[a ... a + surplus]))
@@ -222,7 +222,8 @@ extension Lowering {
                 result = ints.count == v.value.count ? .ints(ints) : nil
             }
         case .double:
-            result = scalar.map(AttrValue.double)
+            // A Python int stays an int: `arange(5)` and `full(2, 7)` are int64 in PyTorch.
+            result = v.isWrappedNumber && v.value.dtype == .int64 ? integer(v).map(AttrValue.int) : scalar.map(AttrValue.double)
         case .bool:
             result = scalar.map { AttrValue.bool($0 != 0) }
         case .string, .tensor, .tensorList:

@@ -121,4 +121,16 @@ import Testing
             #expect(got.map { $0.bitPattern } == c.bits, "\(c.expr) of shape \(c.shape)")
         }
     }
+
+    @Test func smallFloat32MatrixProductsMatchPyTorchBits() throws {
+        let cases = Float32Expected.matmuls
+        let requests = cases.map { c -> (expr: String, inputs: String) in
+            let x = Float32Expected.pattern(c.x.reduce(1, *), 4, -4, 4), y = Float32Expected.pattern(c.y.reduce(1, *), 5, -4, 4)
+            return ("x @ y", #"{"x": \#(Self.jsonArray(x, shape: c.x)), "y": \#(Self.jsonArray(y, shape: c.y))}"#)
+        }
+        for (c, result) in zip(cases, try DTypeFloat32Tests.runFloat32(requests)) {
+            guard case .success(let got) = result else { Issue.record("\(c.x) @ \(c.y): \(result)"); continue }
+            #expect(got.map { $0.bitPattern } == c.bits, "\(c.x) @ \(c.y)")
+        }
+    }
 }

@@ -7,12 +7,8 @@ extension Ops {
     static let arithmetic: [OpSpec] = [add, sub, mul, div, neg, pow, where_, floorDivide, remainder]
 
     /// PyTorch's errors for `-` on bool tensors, which it reserves for logical ops.
-    static func rejectBoolSubtraction(_ args: ForwardArgs, unary: Bool) throws {
-        guard args.dtype == .bool else { return }
-        throw OpError.value(unary
-            ? "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
-            : "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    }
+    static let boolNegation = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+    static let boolSubtraction = "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
 
     /// Integer `//` and `%` divide by zero as PyTorch's CPU kernels refuse to.
     static func rejectIntegerDivisionByZero(_ args: ForwardArgs) throws {
@@ -56,7 +52,7 @@ extension Ops {
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
-                                   -, check: { try rejectBoolSubtraction($0, unary: false) }) { _, g in [g, try -g] }
+                                   -) { _, g in [g, try -g] }.withDType(.promoteRejectingBool(boolSubtraction))
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -75,11 +71,11 @@ extension Ops {
         "sub", params: [input, other, alpha], gradFn: "SubBackward0", summary: "input - alpha * other",
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
         forward: { args in
-            try rejectBoolSubtraction(args, unary: false)
             let alpha = try args.attrs.double("alpha")
             return try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
         },
         derivative: .vjp { ctx, g in [g, try g * Variable(-(try ctx.attrs.double("alpha")))] })
+        .withDType(.promoteRejectingBool(boolSubtraction))
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
@@ -89,10 +85,10 @@ extension Ops {
     /// `input / other`.
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
                                    summary: "input / other, elementwise with broadcasting (rounding_mode= 'trunc' or 'floor')",
-                                   dtype: .floating, /) { ctx, g in
+                                   /) { ctx, g in
         // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
         [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
-    }
+    }.withDType(.floating)
 
     /// `div(input, other, rounding_mode=)`: the quotient rounded toward zero (`'trunc'`) or
     /// down (`'floor'`), a step function whose gradient is zero (DivBackward2). Not in the registry.
@@ -126,14 +122,8 @@ extension Ops {
     }
 
     /// `-input`.
-    public static let neg = OpSpec(
-        "neg", aliases: ["negative"], params: [input], gradFn: "NegBackward0", summary: "-input",
-        samples: [OpSample([[3, 2]])],
-        forward: { args in
-            try rejectBoolSubtraction(args, unary: true)
-            return args[0].map { -$0 }
-        },
-        derivative: .vjp { _, g in [try -g] })
+    public static let neg = unary("neg", aliases: ["negative"], gradFn: "NegBackward0", summary: "-input",
+                                  { -$0 }) { _, g in try -g }.withDType(.promoteRejectingBool(boolNegation))
 
     /// `input ^ exponent`, elementwise with broadcasting.
     public static let pow = binary(

@@ -51,7 +51,4 @@ extension Variable {
         if value.dtype == dtype { return self }
         return try apply(Ops.to, [self], Attrs(["dtype": .string(dtype.rawValue)]))
     }
-
-    /// The element type of the value.
-    public var dtype: DType { value.dtype }
 }

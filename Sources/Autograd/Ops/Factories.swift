@@ -7,11 +7,35 @@ extension Ops {
 
     static let size = Param("size", .ints)
 
-    /// A factory entry: not differentiable, with no samples to gradcheck.
-    static func factory(_ name: String, params: [Param], summary: String, dtype: DTypeRule = .promote,
+    /// A factory entry: not differentiable, with no samples to gradcheck. Its dtype is the
+    /// `dtype=` argument when given, else `inferred` (the default floating dtype unless given).
+    static func factory(_ name: String, params: [Param], summary: String,
+                        dtype inferred: (([Variable], Attrs) -> DType)? = nil,
                         _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
-        OpSpec(name, params: params, gradFn: "", summary: summary, dtype: dtype, forward: make,
-               derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
+        let typed = inferred != nil
+        return OpSpec(name, params: typed ? params + [Param.dtype, requiresGrad] : params, gradFn: "", summary: summary,
+                      dtype: typed ? .custom { inputs, attrs in try attrs.dtype() ?? inferred!(inputs, attrs) } : .promote,
+                      forward: make,
+                      derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
+    }
+
+    /// `requires_grad=True` makes a factory's result a leaf that requires grad (floating only).
+    static let requiresGrad = Param("requires_grad", .bool, default: .bool(false), keywordOnly: true)
+
+    /// The default floating dtype, for factories of floats.
+    static func defaultFloat(_: [Variable], _: Attrs) -> DType { DefaultDType.current }
+
+    /// int64 when every named attribute is an integer (`arange(5)`, `full(2, 7)`), as PyTorch
+    /// infers it from Python ints; the default floating dtype otherwise.
+    static func integerIfAllInts(_ names: [String]) -> ([Variable], Attrs) -> DType {
+        { _, attrs in
+            names.allSatisfy { name in
+                switch attrs[name] {
+                case .int, .none: return true
+                default: return false
+                }
+            } ? .int64 : DefaultDType.current
+        }
     }
 
     /// The `size` attribute, checked as PyTorch checks it.
@@ -25,28 +49,38 @@ extension Ops {
     }
 
     /// `tensor(data)`: a constant copy of data.
+    /// Its dtype is data's: Python ints give int64, floats the default dtype, unless `dtype=` says
+    /// otherwise (floats truncate toward zero to int64, as in PyTorch).
     public static let tensor = factory("tensor", params: [Param("data", .tensor)],
-                                       summary: "a constant copy of data (it does not require grad)") { args in args[0] }
+                                       summary: "a copy of data (dtype= to convert; requires_grad=True for a leaf)",
+                                       dtype: { inputs, _ in
+                                           let data = inputs[0]
+                                           return data.isWrappedNumber && data.value.dtype.isFloatingPoint ? DefaultDType.current : data.value.dtype
+                                       }) { args in args[0] }
 
     /// `ones(size)`.
-    public static let ones = factory("ones", params: [size], summary: "a tensor of ones of the given size") { args in
+    public static let ones = factory("ones", params: [size], summary: "a tensor of ones of the given size",
+                                     dtype: defaultFloat) { args in
         Tensor.ones(try sizeAttr(args.attrs))
     }
 
     /// `zeros(size)`.
-    public static let zeros = factory("zeros", params: [size], summary: "a tensor of zeros of the given size") { args in
+    public static let zeros = factory("zeros", params: [size], summary: "a tensor of zeros of the given size",
+                                     dtype: defaultFloat) { args in
         Tensor.zeros(try sizeAttr(args.attrs))
     }
 
     /// `full(size, fill_value)`.
     public static let full = factory("full", params: [size, Param("fill_value", .double)],
-                                     summary: "a tensor of the given size filled with fill_value") { args in
+                                     summary: "a tensor of the given size filled with fill_value (int64 for an int)",
+                                     dtype: integerIfAllInts(["fill_value"])) { args in
         Tensor(repeating: try args.attrs.double("fill_value"), shape: try sizeAttr(args.attrs))
     }
 
     /// `eye(n, m=None)`: the n x m identity (square when m is omitted).
     public static let eye = factory("eye", params: [Param("n", .int), Param("m", .int, default: AttrValue.none)],
-                                    summary: "an n x m matrix with ones on the diagonal (m defaults to n)") { args in
+                                    summary: "an n x m matrix with ones on the diagonal (m defaults to n)",
+                                    dtype: defaultFloat) { args in
         let n = try args.attrs.int("n"), m = args.attrs.optionalInt("m") ?? n
         guard n >= 0 else { throw OpError.value("n must be greater or equal to 0, got \(n)") }
         guard m >= 0 else { throw OpError.value("m must be greater or equal to 0, got \(m)") }
@@ -60,8 +94,9 @@ extension Ops {
     /// with one argument it is the end and the start is 0 (`arange(5)` is 0, 1, 2, 3, 4).
     public static let arange = factory(
         "arange", params: [Param("start", .double), Param("end", .double, default: AttrValue.none),
-                           Param("step", .double, default: .double(1))],
-        summary: "values from start (default 0) up to but excluding end, spaced by step"
+                           Param("step", .double, default: .int(1))],
+        summary: "values from start (default 0) up to but excluding end, spaced by step (int64 for ints)",
+        dtype: integerIfAllInts(["start", "end", "step"])
     ) { args in
         var start = try args.attrs.double("start")
         let end: Double
@@ -82,7 +117,8 @@ extension Ops {
     /// `linspace(start, end, steps)`: `steps` evenly spaced values from start to end inclusive.
     public static let linspace = factory(
         "linspace", params: [Param("start", .double), Param("end", .double), Param("steps", .int)],
-        summary: "steps evenly spaced values from start to end, both included"
+        summary: "steps evenly spaced values from start to end, both included",
+        dtype: defaultFloat
     ) { args in
         let start = try args.attrs.double("start"), end = try args.attrs.double("end")
         let steps = try args.attrs.int("steps")
@@ -98,12 +134,14 @@ extension Ops {
     }
 
     /// `ones_like(input)`: ones of input's shape.
-    public static let onesLike = factory("ones_like", params: [input], summary: "a tensor of ones shaped like input") { args in
+    public static let onesLike = factory("ones_like", params: [input], summary: "a tensor of ones shaped like input",
+                                         dtype: { inputs, _ in inputs[0].value.dtype }) { args in
         Tensor.ones(args[0].shape)
     }
 
     /// `zeros_like(input)`: zeros of input's shape.
-    public static let zerosLike = factory("zeros_like", params: [input], summary: "a tensor of zeros shaped like input") { args in
+    public static let zerosLike = factory("zeros_like", params: [input], summary: "a tensor of zeros shaped like input",
+                                          dtype: { inputs, _ in inputs[0].value.dtype }) { args in
         Tensor.zeros(args[0].shape)
     }
 }

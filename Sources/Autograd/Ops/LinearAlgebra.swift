@@ -108,7 +108,7 @@ extension Ops {
             throw OpError.shape("mat1 and mat2 shapes cannot be multiplied (\(sa[sa.count - 2])x\(k) and \(sb[sb.count - 2])x\(sb[sb.count - 1]))")
         }
         let batch = try batchShape(sa, sb)
-        let product = try Tensor.batchedProduct(a.reshaped(sa), b.reshaped(sb))
+        let product = try Tensor.matrixProduct(a.reshaped(sa), b.reshaped(sb))
         return product.reshaped(batch + (a.rank > 1 ? [sa[sa.count - 2]] : []) + (b.rank > 1 ? [sb[sb.count - 1]] : []))
     }
 
@@ -156,7 +156,7 @@ extension Ops {
             let ka = ta ? a.shape[a.rank - 2] : a.shape[a.rank - 1], kb = tb ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
             guard ka == kb else { throw OpError.shape("mat1 and mat2 shapes cannot be multiplied (inner sizes \(ka) and \(kb))") }
             _ = try batchShape(a.shape, b.shape)
-            return try Tensor.batchedProduct(a, b, transposeA: ta, transposeB: tb)
+            return try Tensor.matrixProduct(a, b, transposeA: ta, transposeB: tb)
         },
         derivative: .vjp { ctx, g in
             let ta = ctx.attrs.bool("transpose_a"), tb = ctx.attrs.bool("transpose_b")

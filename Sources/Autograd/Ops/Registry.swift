@@ -38,13 +38,13 @@ extension Ops {
 
     /// An elementwise op of one tensor: `f` on values, `rule(x, grad)` as its VJP.
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
-                      kinks: String? = nil, range: ClosedRange<Double> = -2...2, dtype: DTypeRule = .floating,
+                      kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: [OpSample([[3, 2]], range: range)], dtype: dtype,
+               samples: [OpSample([[3, 2]], range: range)],
                forward: { args in args[0].map(f) },
-               derivative: .vjp { ctx, g in [try rule(ctx, g)] })
+               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating)
     }
 
     /// The gradcheck samples of a broadcasting binary op: equal shapes, a broadcast row, a scalar.
@@ -56,20 +56,15 @@ extension Ops {
     static func binary(_ name: String, aliases: [String] = [], params: [Param]? = nil, gradFn: String,
                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
-                       dtype: DTypeRule = .promote,
                        _ f: @escaping (Double, Double) -> Double,
-                       check: ((ForwardArgs) throws -> Void)? = nil,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
         let kernel = ElementwiseKernel(opName: name)
         return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
                gradFnForInputs: gradFnForInputs, summary: summary,
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
-                         OpSample([[4, 1], []], range: range)], dtype: dtype,
-               forward: { args in
-                   try check?(args)
-                   return try Tensor.zip(args[0], args[1], kernel: kernel, f)
-               },
+                         OpSample([[4, 1], []], range: range)],
+               forward: { args in try Tensor.zip(args[0], args[1], kernel: kernel, f) },
                derivative: .vjp(rule))
     }
 

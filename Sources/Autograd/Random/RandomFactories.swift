@@ -9,7 +9,8 @@ extension Ops {
     /// A random factory entry: its forward chooses the dtype (see `floatingDType`).
     static func randomFactory(_ name: String, params: [Param], summary: String,
                               _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
-        factory(name, params: params, summary: summary, dtype: .chosenByForward, make)
+        OpSpec(name, params: params, gradFn: "", summary: summary, dtype: .chosenByForward, forward: make,
+               derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
     }
 
     /// The floating dtype a random factory fills: dtype= when given, else `fallback`, refused
