@@ -3,17 +3,26 @@ public enum Suggestions {
     /// The candidate closest to `name`, if any is close enough: a case-insensitive match first,
     /// otherwise the smallest Levenshtein distance that is at most `max(name.count, 3) / 3`.
     /// Ties go to the candidate listed first.
+    /// Names longer than `maxNameLength` get no suggestion: nobody mistypes a name that long,
+    /// and the edit distance costs the product of the lengths.
     public static func closest(to name: String, among candidates: [String]) -> String? {
+        let length = name.unicodeScalars.count
+        guard length <= maxNameLength else { return nil }
         let lowered = name.lowercased()
         if let same = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return same }
         let limit = Swift.max(name.count, 3) / 3
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
+            // The distance is at least the difference in length.
+            guard Swift.abs(candidate.unicodeScalars.count - length) <= limit else { continue }
             let d = editDistance(name, candidate)
             if d <= limit && d < (best?.distance ?? Int.max) { best = (candidate, d) }
         }
         return best?.name
     }
+
+    /// The longest name that gets a suggestion.
+    public static let maxNameLength = 64
 
     /// The edit distance between `a` and `b` over Unicode scalars: insertions, deletions,
     /// substitutions and swaps of adjacent characters (`mena` -> `mean`) each cost 1, as in rustc.

@@ -12,6 +12,7 @@ enum GradCLI {
     private static func runReportingErrors(_ arguments: [String]) -> Int32 {
         let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
+        Output.colorOnStderr = color
         do {
             let invocation = try Invocation.parse(arguments)
             return try run(invocation, color: color)
@@ -80,7 +81,7 @@ enum GradCLI {
         if invocation.flag("--json") {
             Output.out(report.json.serialized + "\n")
         } else {
-            Output.out(torch ? TorchFormat.report(report) : report.text(style: style))
+            Output.out(TerminalText.escape(torch ? TorchFormat.report(report) : report.text(style: style)))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
         }
         return report.exitCode
