@@ -82,4 +82,43 @@ func shell(_ script: String, stdin: String = "") throws -> CLIResult {
             #expect(result.stderr.hasPrefix(message), "\(command): \(result.stderr)")
         }
     }
+
+    /// Row 10: SIGTERM or SIGINT to the batch parent ends the run with 143 or 130, its workers
+    /// die with it, and stdout holds only whole records.
+    @Test(arguments: [("TERM", 143), ("INT", 130)])
+    func aSignalStopsTheWholeBatch(signal: String, status: Int) throws {
+        let requests = (0..<1000).map { "{\"id\": \($0), \"command\": \"eval\", \"expr\": \"sum(exp(ones(300000) * \($0 % 5)))\"}" }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-signal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.jsonl"), output = dir.appendingPathComponent("out.jsonl")
+        try (requests.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+        // A background job's SIGINT is ignored by default in a non-interactive shell; `set -m`
+        // gives it a process group of its own, where it is not. The requests come through a
+        // FIFO held open, so the run cannot end before the signal however fast it goes.
+        let fifo = dir.appendingPathComponent("fifo").path
+        let script = """
+            set -m
+            mkfifo '\(fifo)'
+            "$G" batch --jobs 2 < '\(fifo)' > '\(output.path)' 2>/dev/null & P=$!
+            exec 3>'\(fifo)'
+            cat '\(input.path)' >&3
+            while [ -z "$(ps -o pid= --ppid $P)" ]; do sleep 0.01; done
+            C=$(ps -o pid= --ppid $P)
+            kill -\(signal) $P; wait $P; echo "exit $?"
+            exec 3>&-
+            sleep 0.3
+            for c in $C; do ps -o stat= -p $c; done
+            """
+        let result = try shell(script)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "exit \(status)", "\(result.stdout) \(result.stderr)")
+        // Each worker is gone: no such process, or a zombie waiting for its new parent.
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("Z") }, "\(lines)")
+        let written = try String(contentsOf: output, encoding: .utf8)
+        #expect(written.isEmpty || written.hasSuffix("\n"))
+        for line in written.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "a partial record: \(line.prefix(100))")
+        }
+    }
 }
