@@ -78,8 +78,11 @@ enum Batch {
         // A worker that died (a crash, memory exhausted) took its unfinished block with it: those
         // lines run again one at a time, so only the request that kills a worker is lost.
         let missing = records.indices.filter { records[$0] == nil }
-        if !missing.isEmpty, let retried = BatchWorkers.run(count: missing.count, jobs: min(jobs, missing.count), blockSize: 1,
-                                                          { run(missing[$0]) }) {
+        if !missing.isEmpty {
+            // When no worker can report back (a full or size-limited temporary directory), the
+            // lines run here, one by one.
+            let retried = BatchWorkers.run(count: missing.count, jobs: min(jobs, missing.count), blockSize: 1, { run(missing[$0]) })
+                ?? missing.map { run($0) }
             for (k, record) in retried.enumerated() { records[missing[k]] = record }
         }
         return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }

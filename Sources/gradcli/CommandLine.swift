@@ -1,4 +1,5 @@
 import Autograd
+import Glibc
 import ExprParser
 
 /// The command line: arguments in, text or JSON out, an exit code back.
@@ -6,6 +7,9 @@ enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
         Output.guardStandardStreams()
+        // Past `ulimit -f`, a write fails with EFBIG and is reported (exit 74; a batch worker's
+        // records are then run again by the parent), instead of SIGXFSZ killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         return Output.finish(runReportingErrors(arguments))
     }
 

@@ -121,4 +121,23 @@ func shell(_ script: String, stdin: String = "") throws -> CLIResult {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "a partial record: \(line.prefix(100))")
         }
     }
+
+    /// Row 11: under `ulimit -f 64` the workers cannot write their records to temporary files;
+    /// every record still arrives (the parent runs the requests itself), none an internal_error.
+    @Test func aFileSizeLimitLosesNoRecord() throws {
+        let requests = (0..<3000).map { "{\"id\": \($0), \"expr\": \"x*\($0)\", \"inputs\": {\"x\": 1}}" }.joined(separator: "\n") + "\n"
+        let result = try shell(#"(ulimit -f 64; exec "$G" batch --jobs 2) | cat"#, stdin: requests)
+        #expect(result.stderr == "3000 requests: 3000 ran, 0 failed to run\n", "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        try #require(lines.count == 3000)
+        #expect(!result.stdout.contains("internal_error"))
+        #expect(lines[2999].contains("\"id\":2999"))
+        // Writing the results themselves past the limit is a write error, not a SIGXFSZ death.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-fsize-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let limited = try shell(#"ulimit -f 64; "$G" batch --jobs 1 > '"# + dir.appendingPathComponent("out").path + #"'; echo "exit $?" >&2"#,
+                                stdin: requests)
+        #expect(limited.stderr.hasSuffix("error: cannot write to stdout: File too large\nexit 74\n"), "\(limited.stderr)")
+    }
 }
