@@ -4,12 +4,18 @@ public enum Suggestions {
     /// otherwise the smallest Levenshtein distance that is at most `max(name.count, 3) / 3`.
     /// At equal distance a deletion or insertion beats a substitution, as in CPython's
     /// suggestions (`sinn` -> `sin`, not `sign`); remaining ties go to the candidate listed first.
+    /// Names longer than `maxNameLength` get no suggestion: nobody mistypes a name that long,
+    /// and the edit distance costs the product of the lengths.
     public static func closest(to name: String, among candidates: [String]) -> String? {
+        let length = name.unicodeScalars.count
+        guard length <= maxNameLength else { return nil }
         let lowered = name.lowercased()
         if let same = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return same }
         let limit = Swift.max(name.count, 3) / 3
         var best: (name: String, distance: Int, weighted: Int)?
         for candidate in candidates where candidate != name {
+            // The distance is at least the difference in length.
+            guard Swift.abs(candidate.unicodeScalars.count - length) <= limit else { continue }
             let d = editDistance(name, candidate)
             guard d <= limit else { continue }
             let weighted = editDistance(name, candidate, substitutionCost: 2)
@@ -19,6 +25,9 @@ public enum Suggestions {
         }
         return best?.name
     }
+
+    /// The longest name that gets a suggestion.
+    public static let maxNameLength = 64
 
     /// The edit distance between `a` and `b` over Unicode scalars: insertions, deletions,
     /// substitutions and swaps of adjacent characters (`mena` -> `mean`) each cost 1, as in rustc.

@@ -22,6 +22,7 @@ enum Batch {
         // Open the JUnit file first, so a bad path fails before any work is done.
         let junit = try invocation.value("--junit").map { try FileIO.Writer(path: $0) }
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
+        BatchSignals.install()
         let progress = Progress(totalBytes: reader.size)
         var kept: [BatchRecord] = []
         var count = 0, errors = 0, internalErrors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
@@ -40,11 +41,15 @@ enum Batch {
                 failedChecks += record.checks.filter { !$0.passed }.count
                 out += tap ? Array(TestReports.tapPoint(record, number: count).utf8) : record.text
             }
-            Output.out(bytes: out)
+            var written = true
+            BatchSignals.whileWriting {
+                Output.out(bytes: out)
+                written = Output.flush()
+            }
             if junit != nil { kept += records }
             // Records that cannot be written are lost: stop (the JUnit report still gets what
             // ran), and the run ends with exit 74 (`Output.finish`).
-            guard Output.flush() else { break }
+            guard written else { break }
             progress.advance(to: reader.consumed)
         }
         progress.finish()
@@ -73,8 +78,11 @@ enum Batch {
         // A worker that died (a crash, memory exhausted) took its unfinished block with it: those
         // lines run again one at a time, so only the request that kills a worker is lost.
         let missing = records.indices.filter { records[$0] == nil }
-        if !missing.isEmpty, let retried = BatchWorkers.run(count: missing.count, jobs: min(jobs, missing.count), blockSize: 1,
-                                                          { run(missing[$0]) }) {
+        if !missing.isEmpty {
+            // When no worker can report back (a full or size-limited temporary directory), the
+            // lines run here, one by one.
+            let retried = BatchWorkers.run(count: missing.count, jobs: min(jobs, missing.count), blockSize: 1, { run(missing[$0]) })
+                ?? missing.map { run($0) }
             for (k, record) in retried.enumerated() { records[missing[k]] = record }
         }
         return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }

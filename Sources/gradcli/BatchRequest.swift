@@ -48,6 +48,7 @@ extension Request {
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
     static func fromJSON(_ json: JSON, files: FileAccess) throws -> Request {
         guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
+        try rejectDuplicateKeys(fields, in: "the request")
         var request = Request()
         // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
         for (name, _) in fields where !knownFields.contains(name) {
@@ -76,9 +77,12 @@ extension Request {
         DefaultDType.current = request.dtype
         if let inputs = json["inputs"], inputs != .null {
             guard case .object(let pairs) = inputs else { throw CLIError.usage("\"inputs\" must be an object of name -> value") }
+            try rejectDuplicateKeys(pairs, in: "\"inputs\"")
+            request.inputs.reserveCapacity(pairs.count)
             for (name, value) in pairs {
                 guard Inputs.isIdentifier(name) else { throw CLIError.usage("\"inputs\": '\(name)' is not a valid input name") }
-                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, files: files))
+                // Names are unique (checked above), so each is appended without a search.
+                request.inputs.append((name, try Inputs.tensor(fromJSON: value, name: name, files: files)))
             }
         }
         if let wrt = json["wrt"], wrt != .null {
@@ -91,6 +95,7 @@ extension Request {
         }
         if let expect = json["expect"], expect != .null {
             guard case .object(let pairs) = expect else { throw CLIError.usage("\"expect\" must be an object of name -> expression") }
+            try rejectDuplicateKeys(pairs, in: "\"expect\"")
             request.expects = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.serialized) }
         }
         if let flag = json["equal_nan"], flag != .null {
@@ -103,6 +108,15 @@ extension Request {
             request[keyPath: keyPath] = x
         }
         return request
+    }
+
+    /// A key given twice is ambiguous (parsers disagree on which one wins): a usage error.
+    private static func rejectDuplicateKeys(_ pairs: [(String, JSON)], in place: String) throws {
+        var seen = Set<String>()
+        seen.reserveCapacity(pairs.count)
+        for (key, _) in pairs where !seen.insert(key).inserted {
+            throw CLIError.usage("\(place) has the key \"\(key)\" more than once")
+        }
     }
 
     private static func strings(_ json: JSON, field: String) throws -> [String] {

@@ -24,6 +24,7 @@ enum BatchWorkers {
             guard let results = tmpfile() else { break }
             let pid = fork()
             if pid == 0 {
+                BatchSignals.becomeWorker()
                 let fd = fileno(results)
                 while let block = queue.next() {
                     var bytes: [UInt8] = []
@@ -214,5 +215,50 @@ struct ByteReader {
         if n == -1 { return .some(nil) }
         offset = start
         return string().map { .some($0) }
+    }
+}
+
+/// SIGINT and SIGTERM during a batch: the run stops at once with exit 130 or 143, its worker
+/// processes die with it, and no record is cut short on stdout (a signal that arrives while
+/// records are being written takes effect once they are out).
+enum BatchSignals {
+    /// Set while a piece's records are being written and flushed.
+    private static var writing: sig_atomic_t = 0
+    /// A signal that arrived while writing.
+    private static var pending: sig_atomic_t = 0
+
+    static func install() {
+        // Touch the state first, so the handler never runs its lazy initialisation.
+        writing = 0
+        pending = 0
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { sig in
+                if BatchSignals.writing != 0 { BatchSignals.pending = sig } else { _exit(128 + sig) }
+            }
+        }
+    }
+
+    /// Runs `write` with signals held back until it is done.
+    static func whileWriting(_ write: () -> Void) {
+        writing = 1
+        write()
+        writing = 0
+        if pending != 0 { _exit(128 + pending) }
+    }
+
+    /// In a freshly forked worker: the default signal actions, and death with the parent
+    /// (PR_SET_PDEATHSIG), so a parent killed by any signal leaves no worker computing.
+    static func becomeWorker() {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        // prctl is variadic, which Swift cannot call directly; its four optional arguments
+        // are passed as fixed ones, as the C calling convention allows on Linux.
+        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+        if let symbol = dlsym(nil, "prctl") {
+            let prctl = unsafeBitCast(symbol, to: Prctl.self)
+            _ = prctl(1 /* PR_SET_PDEATHSIG */, UInt(SIGKILL), 0, 0, 0)
+        }
+        // The parent may have died before that took effect.
+        if getppid() == 1 { _exit(0) }
     }
 }

@@ -1,4 +1,5 @@
 import Autograd
+import Glibc
 import ExprParser
 
 /// The command line: arguments in, text or JSON out, an exit code back.
@@ -6,12 +7,16 @@ enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
         Output.guardStandardStreams()
+        // Past `ulimit -f`, a write fails with EFBIG and is reported (exit 74; a batch worker's
+        // records are then run again by the parent), instead of SIGXFSZ killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         return Output.finish(runReportingErrors(arguments))
     }
 
     private static func runReportingErrors(_ arguments: [String]) -> Int32 {
         let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
+        Output.colorOnStderr = color
         do {
             let invocation = try Invocation.parse(arguments)
             return try run(invocation, color: color)
@@ -80,7 +85,7 @@ enum GradCLI {
         if invocation.flag("--json") {
             Output.out(report.json.serialized + "\n")
         } else {
-            Output.out(torch ? TorchFormat.report(report) : report.text(style: style))
+            Output.out(TerminalText.escape(torch ? TorchFormat.report(report) : report.text(style: style)))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
         }
         return report.exitCode

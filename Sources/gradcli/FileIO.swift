@@ -202,8 +202,12 @@ enum Output {
         text.withUTF8 { write($0.baseAddress, $0.count) }
     }
 
+    /// Whether stderr shows gradcli's colour codes (set once the run knows).
+    static var colorOnStderr = false
+
+    /// Writes a message to stderr, its control characters escaped (see `TerminalText`).
     static func err(_ text: String) {
-        var text = text
+        var text = TerminalText.escape(text, allowColor: colorOnStderr)
         text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, stderr) }
     }
 

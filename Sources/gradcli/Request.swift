@@ -134,17 +134,20 @@ extension Request {
     }
 }
 
-/// Programs already parsed, by source text. Batches repeat a few expressions many times;
-/// parsing each once saves most of the front end's work. Bounded, so it cannot grow without limit.
+/// Programs already parsed, by the exact bytes of their source (Swift's `String` equality is
+/// canonical equivalence, under which `e\u{301}` and `\u{e9}` are equal, but their columns
+/// differ). Batches repeat a few expressions many times; parsing each once saves most of the
+/// front end's work. Bounded, so it cannot grow without limit.
 final class ProgramCache {
-    private var programs: [String: Program] = [:]
+    private var programs: [[UInt8]: Program] = [:]
     private let capacity = 1024
 
     func program(for source: String) throws -> Program {
-        if let program = programs[source] { return program }
+        let key = Array(source.utf8)
+        if let program = programs[key] { return program }
         let program = try Program.parse(source)
         if programs.count >= capacity { programs.removeAll(keepingCapacity: true) }
-        programs[source] = program
+        programs[key] = program
         return program
     }
 }

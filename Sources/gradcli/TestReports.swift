@@ -45,8 +45,19 @@ enum TestReports {
 
     private static func describeID(_ id: String?) -> String { id.map { " (id \($0))" } ?? "" }
 
+    /// A TAP description is one line: CR, LF and every other control character are shown
+    /// escaped, so a request cannot start a test point of its own; `#` would start a directive.
     private static func escapeTAP(_ s: String) -> String {
-        s.replacingAll("\n", with: " ").replacingAll("#", with: "\\#")
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
+            if c == "\n" || TerminalText.isUnsafe(c) {
+                out.append(contentsOf: "\\u{\(String(c.value, radix: 16))}".unicodeScalars)
+            } else {
+                if c == "#" { out.append("\\") }
+                out.append(c)
+            }
+        }
+        return String(out)
     }
 
     private static func yamlString(_ s: String) -> String { JSON.string(s).serialized }
@@ -61,7 +72,9 @@ enum TestReports {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\n": out += "&#10;"
-            case _ where c.value < 0x20 && c != "\t": out += "?"
+            // Characters XML 1.0 does not allow at all, shown escaped as in the other reports.
+            case _ where (c.value < 0x20 && c != "\t") || c.value == 0xFFFE || c.value == 0xFFFF:
+                out += "\\u{\(String(c.value, radix: 16))}"
             default: out.unicodeScalars.append(c)
             }
         }
