@@ -71,7 +71,7 @@ enum GradCLI {
         request.color = color
         let report = try request.run()
         if invocation.flag("--json") {
-            Output.out(report.json.serialized + "\n")
+            Output.out(bytes: report.json.serializedLine)
         } else {
             Output.out(torch ? TorchFormat.report(report) : report.text(style: style))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }

@@ -95,6 +95,14 @@ extension JSON {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The value on one line and a newline, as UTF-8 bytes ready for stdout (no String copy).
+    var serializedLine: [UInt8] {
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
     /// Appends the value's UTF-8 text to `out`. Bytes, not String appends: this is the hot
     /// path of `batch`. Recursion depth is the nesting of gradcli's own output (tensor rank + 3).
     func write(to out: inout [UInt8]) {

@@ -40,9 +40,38 @@ struct NumberStyle {
     func widest(of data: [Double], atLeast width: Int) -> Int {
         NumberStyle.powersOfTen.withUnsafeBufferPointer { tens in
             var widest = width
-            for x in data where widthBound(x, tens: tens) > widest { widest = Swift.max(widest, self.width(x)) }
+            var narrow = narrowMagnitudes(fittingIn: widest, tens: tens)
+            for x in data {
+                // Most elements lie where no text can be wider than the widest so far: two compares.
+                let m = Swift.abs(x)
+                if m >= narrow.lowerBound && m < narrow.upperBound { continue }
+                if widthBound(x, tens: tens) > widest {
+                    let exact = self.width(x)
+                    if exact > widest {
+                        widest = exact
+                        narrow = narrowMagnitudes(fittingIn: widest, tens: tens)
+                    }
+                }
+            }
             return widest
         }
+    }
+
+    /// Magnitudes whose text (with a minus sign) is at most `width` wide whatever their digits:
+    /// those whose rounded exponent lies in the run of exponents around `precision - 1` (the
+    /// narrowest layout) that fit, kept clear of the powers of ten where rounding can carry or the
+    /// table's rounding can misplace a value. Empty when nothing is certain to fit.
+    private func narrowMagnitudes(fittingIn width: Int, tens: UnsafeBufferPointer<Double>) -> Range<Double> {
+        guard let p = precision else { return 0..<0 }
+        let budget = width - 1
+        func fits(_ e: Int) -> Bool { NumberStyle.layoutWidth(exponent: e, precision: p) <= budget }
+        guard fits(p - 1) else { return 0..<0 }
+        var low = p - 1, high = p - 1
+        while low > -299, fits(low - 1) { low -= 1 }
+        while high < 298, fits(high + 1) { high += 1 }
+        let lower = tens[low + 301] * (1 + 1e-15)
+        let upper = tens[high + 1 + 301] * (1 - Swift.max(tens[301 - p], 1e-15))
+        return lower < upper ? lower..<upper : 0..<0
     }
 
     /// At least `width(x)`, from the sign and decimal exponent alone: `%g` writes at most the

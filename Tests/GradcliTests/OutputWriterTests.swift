@@ -64,6 +64,24 @@ import Testing
         }
     }
 
+    @Test(arguments: [nil, 1, 2, 3, 6, 10, 17])
+    func theWidestElementIsFoundWhateverTheStartingWidth(precision: Int?) {
+        let style = NumberStyle(precision: precision)
+        // Runs of values of one magnitude each (as tensors tend to be), then every kind at once.
+        var groups: [[Double]] = []
+        for start in stride(from: 0, to: Self.samples.count, by: 500) {
+            groups.append(Array(Self.samples[start..<Swift.min(start + 500, Self.samples.count)]))
+        }
+        let steps: [Double] = (0..<3000).map { Double($0) * 0.001 - 1 }
+        groups += [Self.samples, steps, [Double](repeating: 1, count: 2000)]
+        for values in groups {
+            let exact = values.map { style.string($0).count }.max() ?? 0
+            for start in [0, 1, 5, 9] {
+                #expect(style.widest(of: values, atLeast: start) == Swift.max(exact, start), "precision \(precision ?? 0), start \(start)")
+            }
+        }
+    }
+
     @Test func aSummarisedTensorIsAlignedToItsWidestElementEvenWhenHidden() throws {
         // 1001 elements, all 1 but the hidden -123.456 (8 characters wide).
         let result = try CLI.run(["eval", "where(arange(1001) == 500, -123.456, 1)"])
