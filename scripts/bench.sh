@@ -1,21 +1,24 @@
 #!/bin/sh
 # gradcli benchmarks, each next to PyTorch measured in the same run (see docs/benchmarks.md).
 #
-# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4] [--profile]
+# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4,5] [--profile]
 #   --quick     fewer runs and requests, for a smoke test (figures are not the documented ones)
 #   --no-build  use the existing release build in .build/release
 #   --only L    run only the listed items (comma separated)
 #   --profile   afterwards, profile items 1 and 2 with scripts/bench_profile.sh
 # Environment: TORCH_PYTHON (default /work/.venv-torch/bin/python), SWIFTFLAGS (extra flags for
-# the Autograd harness), BENCH_KEEP=1 keeps the work directory (requests, results, binaries).
+# the Autograd harness), BENCH_KEEP=1 keeps the work directory (requests, results, binaries),
+# BENCH_GRADCLI=path measures that binary for items 1, 2 and 5 (implies --no-build for it).
 #
 # Items: 1 one-shot CLI latency; 2 batch throughput (--jobs 1 and 2); 3 backward/forward ratio
-# of a 10^6-element elementwise chain; 4 forward+backward of mean(tanh(A @ B)), 512x512 float64.
+# of a 10^6-element elementwise chain; 4 forward+backward of mean(tanh(A @ B)), 512x512 float64;
+# 5 output: text of a 512x512 tensor and JSON of 10^6 numbers, beyond computing them. Item 1 also
+# counts the one-shot's instructions with callgrind when valgrind is installed.
 set -eu
 cd "$(dirname "$0")/.."
 QUICK=""
 BUILD=1
-ONLY="1,2,3,4"
+ONLY="1,2,3,4,5"
 PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -45,8 +48,9 @@ record load_before "$(load) (1/5/15-min load average)"
 
 # Release build, with the Swift runtime linked statically as shipped; the dynamic build is
 # the fallback when static linking fails.
-GRADCLI=.build/release/gradcli
-if wants 1 || wants 2; then
+GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
+[ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
+if wants 1 || wants 2 || wants 5; then
     if [ -n "$BUILD" ]; then
         note "release build (static Swift stdlib)"
         if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
@@ -78,6 +82,14 @@ if wants 1; then
     note "1: one-shot latency"
     python3 scripts/bench_cli.py oneshot "$GRADCLI" --runs "$([ -n "$QUICK" ] && echo 30 || echo 50)" >> "$RESULTS"
     torch_item oneshot
+    if command -v valgrind >/dev/null; then
+        # Instructions do not drift with the machine's load. valgrind cannot read the toolchain's
+        # DWARF 5, so it runs a copy without debug information.
+        objcopy --strip-debug "$GRADCLI" "$OUT/gradcli-nodebug"
+        valgrind --tool=callgrind --callgrind-out-file="$OUT/oneshot.callgrind" "$OUT/gradcli-nodebug" 'mean(3*(a+3)^2)' a=2,3 \
+            >/dev/null 2>"$OUT/valgrind.log"
+        record oneshot_instructions "$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$OUT/valgrind.log")"
+    fi
 fi
 if wants 2; then
     note "2: batch throughput"
@@ -85,6 +97,18 @@ if wants 2; then
     python3 scripts/bench_cli.py requests "$REQUESTS" "$([ -n "$QUICK" ] && echo 10000 || echo 100000)"
     python3 scripts/bench_cli.py batch "$GRADCLI" "$REQUESTS" --runs "$([ -n "$QUICK" ] && echo 1 || echo 3)" >> "$RESULTS"
     BENCH_REQUESTS="$REQUESTS" torch_item batch
+fi
+if wants 5; then
+    note "5: output"
+    python3 scripts/bench_cli.py output "$GRADCLI" --runs "$([ -n "$QUICK" ] && echo 5 || echo 11)" >> "$RESULTS"
+    if command -v valgrind >/dev/null; then
+        objcopy --strip-debug "$GRADCLI" "$OUT/gradcli-nodebug"
+        count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$OUT/gradcli-nodebug" "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
+        text=$(count eval 'randn(512,512)'); text_sum=$(count eval 'sum(randn(512,512))')
+        json=$(count eval 'randn(1000,1000)' --json); json_sum=$(count eval 'sum(randn(1000,1000))' --json)
+        record output_text_beyond_instructions "$((text - text_sum))"
+        record output_json_beyond_instructions "$((json - json_sum))"
+    fi
 fi
 if wants 3 || wants 4; then
     # Autograd's sources and the harness in one module, optimised as the package's release

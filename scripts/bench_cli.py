@@ -3,6 +3,7 @@
   bench_cli.py oneshot GRADCLI [--runs N]        one-shot latency, median wall time of N runs
   bench_cli.py batch GRADCLI FILE [--runs N]     gradcli batch FILE --jobs 1 and 2, requests/s
   bench_cli.py requests FILE [N]                 writes the N batch requests (default 100000)
+  bench_cli.py output GRADCLI [--runs N]         text of a 512x512 tensor, JSON of 10^6 numbers
 
 Prints `key=value` lines. Wall time is time.perf_counter() around os.posix_spawn + waitpid
 (lighter than subprocess.run, which costs ~1-3 ms more here), stdout to /dev/null (batch: to a
@@ -104,12 +105,27 @@ def batch(gradcli, path, runs):
         emit(f"batch_jobs{jobs}_cpu_s", cpu)
 
 
+def output(gradcli, runs):
+    """Output cost: each printing run against the same program reduced to one number by sum(),
+    which computes the same tensor and prints almost nothing; the difference is the output."""
+    gradcli = os.path.abspath(gradcli)
+    cases = (("text", "randn(512,512)", []), ("json", "randn(1000,1000)", ["--json"]))
+    for name, tensor, flags in cases:
+        full, _, _ = wall([gradcli, "eval", tensor] + flags, runs)
+        compute, _, _ = wall([gradcli, "eval", f"sum({tensor})"] + flags, runs)
+        emit(f"output_{name}_ms", full * 1e3)
+        emit(f"output_{name}_compute_ms", compute * 1e3)
+        emit(f"output_{name}_beyond_ms", (full - compute) * 1e3)
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "oneshot":
         oneshot(sys.argv[2], option("--runs", 50))
     elif mode == "batch":
         batch(sys.argv[2], sys.argv[3], option("--runs", 3))
+    elif mode == "output":
+        output(sys.argv[2], option("--runs", 11))
     elif mode == "requests":
         write_requests(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 100_000)
     else:

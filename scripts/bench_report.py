@@ -55,11 +55,15 @@ def bwd_fwd(prefix):
 
 rows = [("item", "gradcli", "torch", "ratio", "target", "status")]
 # Which items ran: a row belongs to the item its label starts with (indented rows: the one above).
-ran = {str(i) for i, key in ((1, "oneshot_ms"), (2, "batch_n"), (3, "chain_forward_ms"), (4, "matmul_tanh_fwdbwd_ms"))
+ran = {str(i) for i, key in ((1, "oneshot_ms"), (2, "batch_n"), (3, "chain_forward_ms"), (4, "matmul_tanh_fwdbwd_ms"),
+                             (5, "output_text_ms"))
        if key in values or "torch_" + key in values}
 rows.append(("1 one-shot latency, median wall", ms("oneshot_ms"), ms("torch_oneshot_ms"),
              ratio("oneshot_ms", "torch_oneshot_ms"), "<= 5 ms", verdict(check("oneshot_ms", lambda v: v <= 5))))
 rows.append(("  min wall / child CPU time", f"{ms('oneshot_min_ms')} / {ms('oneshot_cpu_ms')}", "", "", "", ""))
+instructions = num("oneshot_instructions")
+rows.append(("  instructions (callgrind)", "-" if instructions is None else f"{instructions / 1e6:.2f} M", "", "",
+             "<= 2.8 M", verdict(None if instructions is None else instructions <= 2.8e6)))
 n = values.get("batch_n", "100000")
 # The target is for gradcli batch as shipped: one thread per CPU (--jobs 2 on this machine).
 # The single-thread row is for reference.
@@ -91,6 +95,17 @@ rows.append(("  fwd+bwd, malloc tuned (*)", ms("tuned_matmul_tanh_fwdbwd_ms"), "
              ratio("tuned_matmul_tanh_fwdbwd_ms", "torch_matmul_tanh_fwdbwd_ms"), "", ""))
 rows.append(("  gemm alone", ms("matmul_gemm_ms"), ms("torch_matmul_gemm_ms"),
              ratio("matmul_gemm_ms", "torch_matmul_gemm_ms"), "", ""))
+rows.append(("5 text of randn(512,512), beyond computing", ms("output_text_beyond_ms"), "", "", "<= 5 ms",
+             verdict(check("output_text_beyond_ms", lambda v: v <= 5))))
+rows.append(("  whole run / sum() of the same", f"{ms('output_text_ms')} / {ms('output_text_compute_ms')}", "", "", "", ""))
+def minstr(key):
+    v = num(key)
+    return "-" if v is None else f"{v / 1e6:.1f} M"
+rows.append(("  instructions beyond computing (callgrind)", minstr("output_text_beyond_instructions"), "", "", "", ""))
+rows.append(("5 JSON of randn(1000,1000), beyond computing", ms("output_json_beyond_ms"), "", "", "<= 60 ms",
+             verdict(check("output_json_beyond_ms", lambda v: v <= 60))))
+rows.append(("  whole run / sum() of the same", f"{ms('output_json_ms')} / {ms('output_json_compute_ms')}", "", "", "", ""))
+rows.append(("  instructions beyond computing (callgrind)", minstr("output_json_beyond_instructions"), "", "", "", ""))
 
 kept, item = [rows[0]], None
 for row in rows[1:]:

@@ -12,6 +12,9 @@ enum JSON: Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// A tensor, written as nested arrays in row-major order (a number for a 0-d tensor) straight
+    /// from its elements. Non-finite elements are the strings "NaN", "Infinity", "-Infinity".
+    case tensor(Tensor)
 
     static func == (a: JSON, b: JSON) -> Bool {
         switch (a, b) {
@@ -23,6 +26,8 @@ enum JSON: Equatable {
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.tensor(x), .tensor(y)): return x.shape == y.shape && JSON.nested(x) == JSON.nested(y)
+        case let (.tensor(x), other), let (other, .tensor(x)): return JSON.nested(x) == other
         default: return false
         }
     }
@@ -33,10 +38,14 @@ enum JSON: Equatable {
         return pairs.first { $0.0 == key }?.1
     }
 
-    /// A tensor as nested arrays in row-major order (a number for a 0-d tensor).
+    /// A tensor as nested arrays in row-major order (a number for a 0-d tensor), see `.tensor`.
     /// Non-finite elements become the strings "NaN", "Infinity", "-Infinity"; int64 elements
     /// are written as integers, bool ones as true/false.
-    init(_ tensor: Tensor) {
+    init(_ tensor: Tensor) { self = .tensor(tensor) }
+
+    /// The tree `.tensor(t)` stands for: nested `.array`s of `.number`s (or the strings for
+    /// non-finite elements). Only comparisons need it; writing goes straight from the elements.
+    static func nested(_ tensor: Tensor) -> JSON {
         let dtype = tensor.dtype
         func element(_ x: Double) -> JSON {
             if dtype == .bool { return .bool(x != 0) }
@@ -45,15 +54,15 @@ enum JSON: Equatable {
             if x.isInfinite { return .string(x > 0 ? "Infinity" : "-Infinity") }
             return .number(x)
         }
-        // Build the nesting bottom-up, one dimension at a time (no recursion). Dimension d makes
-        // one array per element of the dimensions before it, even when it or a later one is 0.
+        // Dimension d makes one array per element of the dimensions before it, even when it or
+        // a later one is 0.
         let shape = tensor.shape
         var level = tensor.data.map(element)
         for d in shape.indices.reversed() {
             let size = shape[d], arrays = shape[..<d].reduce(1, *)
             level = (0..<arrays).map { a in .array(Array(level[a * size ..< (a + 1) * size])) }
         }
-        self = level.first ?? .array([])
+        return level.first ?? .array([])
     }
 
     /// A shape as an array of integers.
@@ -61,6 +70,27 @@ enum JSON: Equatable {
 }
 
 // MARK: Writing
+
+/// Receives `Double.write(to:)`'s text as bytes at a pointer. The standard library hands a
+/// number's digits to `_writeASCII` straight from its stack buffer, so no String is made.
+struct ByteSink: TextOutputStream {
+    let start: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    init(start: UnsafeMutablePointer<UInt8>) { self.start = start }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress else { return }
+        (start + count).update(from: base, count: buffer.count)
+        count += buffer.count
+    }
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { _writeASCII($0) }
+    }
+}
 
 extension JSON {
     /// The value on one line, numbers shortest-round-trip, keys in order.
@@ -70,15 +100,27 @@ extension JSON {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The value on one line and a newline, as UTF-8 bytes ready for stdout (no String copy).
+    var serializedLine: [UInt8] {
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
     /// Appends the value's UTF-8 text to `out`. Bytes, not String appends: this is the hot
     /// path of `batch`. Recursion depth is the nesting of gradcli's own output (tensor rank + 3).
     func write(to out: inout [UInt8]) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .number(let x): JSON.append(JSON.format(number: x), to: &out)
+        case .number(let x):
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSON.maxNumberBytes) { buffer in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<JSON.writeNumber(x, to: buffer.baseAddress!)]))
+            }
         case .integer(let i): JSON.append(String(i), to: &out)
         case .string(let s): JSON.writeString(s, to: &out)
+        case .tensor(let t): JSON.writeTensor(t, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -101,10 +143,103 @@ extension JSON {
     /// Shortest round-trip text for a finite number; integral values keep a `.0`
     /// so readers see a float, as in DESIGN.md's examples.
     static func format(number x: Double) -> String {
-        if !x.isFinite { return x.isNaN ? "\"NaN\"" : (x > 0 ? "\"Infinity\"" : "\"-Infinity\"") }
-        if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
-        if x == x.rounded(), abs(x) < 1e16 { return String(Int64(x)) + ".0" }
-        return x.description
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxNumberBytes) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeNumber(x, to: buffer.baseAddress!)]), as: UTF8.self)
+        }
+    }
+
+    /// The most bytes `writeNumber` writes: `"-Infinity"` or 24 for the longest shortest form.
+    static let maxNumberBytes = 32
+
+    /// Writes the text `format(number:)` gives for `x` at `p` and returns its length.
+    static func writeNumber(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        func copy(_ text: StaticString) -> Int {
+            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            return text.utf8CodeUnitCount
+        }
+        if !x.isFinite { return x.isNaN ? copy("\"NaN\"") : x > 0 ? copy("\"Infinity\"") : copy("\"-Infinity\"") }
+        if x == 0 { return x.sign == .minus ? copy("-0.0") : copy("0.0") }
+        if x == x.rounded(), Swift.abs(x) < 1e16 {
+            var length = writeInteger(Int64(x), to: p)
+            p[length] = UInt8(ascii: "."); p[length + 1] = UInt8(ascii: "0")
+            length += 2
+            return length
+        }
+        var sink = ByteSink(start: p)
+        x.write(to: &sink)
+        return sink.count
+    }
+
+    /// Writes the decimal digits of `i` (with a minus sign when negative) and returns their count.
+    static func writeInteger(_ i: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = i.magnitude, length = 0
+        if i < 0 { p[0] = UInt8(ascii: "-"); length = 1 }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0) // 32 bytes of scratch
+        return withUnsafeMutableBytes(of: &digits) { scratch in
+            var count = 0
+            repeat {
+                scratch[31 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            (p + length).update(from: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + 32 - count, count: count)
+            return length + count
+        }
+    }
+
+    /// Writes one element of a tensor of `dtype`: a number, an integer for int64, true/false for bool.
+    @inline(__always)
+    static func writeElement(_ x: Double, _ dtype: DType, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        switch dtype {
+        case .float64, .float32: return writeNumber(x, to: p)
+        case .int64: return writeInteger(Int64(x), to: p)
+        case .bool:
+            let text: StaticString = x != 0 ? "true" : "false"
+            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            return text.utf8CodeUnitCount
+        }
+    }
+
+    /// Appends a tensor as nested arrays, writing every number straight into one block of bytes.
+    static func writeTensor(_ tensor: Tensor, to out: inout [UInt8]) {
+        let shape = tensor.shape, dtype = tensor.dtype
+        // Brackets and commas: one array per element of the dimensions before each dimension.
+        var arrays = 0, outer = 1
+        for d in shape { arrays += outer; outer *= d }
+        let capacity = tensor.count * (maxNumberBytes + 1) + arrays * 3 + maxNumberBytes
+        let block = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, done in
+            let base = buffer.baseAddress!
+            tensor.data.withUnsafeBufferPointer { data in
+                var at = base
+                if shape.isEmpty {
+                    at += writeElement(data[0], dtype, to: at)
+                } else {
+                    writeBlock(shape, dim: 0, offset: 0, data, dtype, &at)
+                }
+                done = at - base
+            }
+        }
+        out.append(contentsOf: block)
+    }
+
+    /// Writes dimension `dim` of the block at `offset`; recursion depth is the tensor's rank.
+    private static func writeBlock(_ shape: [Int], dim: Int, offset: Int, _ data: UnsafeBufferPointer<Double>,
+                                   _ dtype: DType, _ at: inout UnsafeMutablePointer<UInt8>) {
+        let size = shape[dim]
+        at.pointee = UInt8(ascii: "["); at += 1
+        if dim == shape.count - 1 {
+            for i in 0..<size {
+                if i > 0 { at.pointee = UInt8(ascii: ","); at += 1 }
+                at += writeElement(data[offset + i], dtype, to: at)
+            }
+        } else {
+            let step = shape[(dim + 1)...].reduce(1, *)
+            for i in 0..<size {
+                if i > 0 { at.pointee = UInt8(ascii: ","); at += 1 }
+                writeBlock(shape, dim: dim + 1, offset: offset + i * step, data, dtype, &at)
+            }
+        }
+        at.pointee = UInt8(ascii: "]"); at += 1
     }
 
     /// Appends the UTF-8 bytes of `s` in one copy (appending `s.utf8` goes byte by byte).
