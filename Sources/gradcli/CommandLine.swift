@@ -5,6 +5,7 @@ import ExprParser
 enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
+        if arguments.first == "run" { return RunCommand.main(Array(arguments.dropFirst())) }
         let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
         do {
