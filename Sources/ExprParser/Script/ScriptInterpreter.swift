@@ -43,9 +43,13 @@ final class Interpreter {
     var warnedLines: Set<Int> = []
     lazy var torch: PyModule = makeTorchModule()
 
-    init(output: ScriptOutput, fileName: String) {
+    /// The program's lines, for warnings that quote them.
+    let sourceLines: [Substring]
+
+    init(output: ScriptOutput, fileName: String, source: String) {
         self.output = output
         self.fileName = fileName
+        self.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
         builtins = makeBuiltins()
     }
 
@@ -205,6 +209,17 @@ final class Interpreter {
             store(value, name, in: scope)
         case .tuple(let targets), .list(let targets):
             let items = try sequenceItems(value, forUnpacking: true)
+            if let star = targets.firstIndex(where: { if case .starred = $0.kind { return true } else { return false } }) {
+                let after = targets.count - star - 1
+                guard items.count >= targets.count - 1 else {
+                    throw PyException("ValueError", "not enough values to unpack (expected at least \(targets.count - 1), got \(items.count))")
+                }
+                for (item, t) in zip(items.prefix(star), targets.prefix(star)) { try assign(item, to: t, in: scope) }
+                guard case .starred(let inner) = targets[star].kind else { return }
+                try assign(.list(PyList(Array(items[star..<(items.count - after)]))), to: inner, in: scope)
+                for (item, t) in zip(items.suffix(after), targets.suffix(after)) { try assign(item, to: t, in: scope) }
+                return
+            }
             guard items.count == targets.count else {
                 if items.count > targets.count { throw PyException("ValueError", "too many values to unpack (expected \(targets.count))") }
                 throw PyException("ValueError", "not enough values to unpack (expected \(targets.count), got \(items.count))")
@@ -271,6 +286,12 @@ final class Interpreter {
         default:
             throw PyException("SyntaxError", "cannot delete expression")
         }
+    }
+
+    /// Line `n` (1-based) of the program without its indentation.
+    func sourceLine(_ n: Int) -> String {
+        guard n >= 1 && n <= sourceLines.count else { return "" }
+        return String(sourceLines[n - 1].drop { $0 == " " || $0 == "\t" })
     }
 
     func nameError(_ name: String) -> PyException {

@@ -119,10 +119,8 @@ struct PyLexer {
         let start = pos
         pos = p
         if column > indents.last! {
-            if tokens.isEmpty || tokens.last!.kind != .newline || !(lastLineOpensBlock()) {
-                throw ScriptSyntaxError("unexpected indent", start: start, end: p)
-            }
-            indents.append(column)
+            if tokens.isEmpty { throw ScriptSyntaxError("unexpected indent", start: start, end: p) }
+            indents.append(column)  // the parser reports an INDENT where no block may start
             add(.indent, "", from: start)
         } else {
             while column < indents.last! {
@@ -134,11 +132,6 @@ struct PyLexer {
             }
         }
         return false
-    }
-
-    /// True when the logical line before the last NEWLINE ended with `:` (a block header).
-    private func lastLineOpensBlock() -> Bool {
-        tokens.count >= 2 && tokens[tokens.count - 2].kind == .op && tokens[tokens.count - 2].text == ":"
     }
 
     private mutating func token() throws {

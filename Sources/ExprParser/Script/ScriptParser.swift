@@ -192,7 +192,9 @@ public struct ScriptParser {
 
     private mutating func importStatement() throws -> PyStmt {
         let t = advance()
+        let first = current
         let module = try dottedName()
+        try checkModule(module, first)
         let alias = acceptName("as") ? try identifier() : nil
         if check(",") { throw unsupported("importing several modules in one statement is", current) }
         return make(.import(module: module, alias: alias), t)
@@ -201,7 +203,9 @@ public struct ScriptParser {
     private mutating func fromImportStatement() throws -> PyStmt {
         let t = advance()
         if check(".") { throw unsupported("relative imports are", current) }
+        let first = current
         let module = try dottedName()
+        try checkModule(module, first)
         guard acceptName("import") else { throw error("invalid syntax") }
         if check("*") { throw unsupported("'import *' is", current) }
         let parenthesised = accept("(")
@@ -213,6 +217,14 @@ public struct ScriptParser {
         } while accept(",")
         if parenthesised { try expect(")") }
         return make(.fromImport(module: module, names: names), t)
+    }
+
+    /// Only torch and its submodules can be imported.
+    private func checkModule(_ module: String, _ first: PyToken) throws {
+        guard module == "torch" || module.hasPrefix("torch.") else {
+            throw ScriptSyntaxError("importing '\(module)' is not supported in gradcli run (only torch is)",
+                                    start: first.start, end: previous.end, unsupported: true)
+        }
     }
 
     /// `:` and an indented block (or simple statements on the same line).

@@ -70,7 +70,7 @@ public enum ScriptRunner {
         defer { DefaultDType.current = savedDType }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.setEnabled(savedGradMode) }
-        let interpreter = Interpreter(output: output, fileName: fileName)
+        let interpreter = Interpreter(output: output, fileName: fileName, source: source)
         do {
             try interpreter.run(program)
             return 0
@@ -88,13 +88,30 @@ public enum ScriptRunner {
     static func traceback(_ error: PyException, interpreter: Interpreter, source: String) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         var text = "Traceback (most recent call last):\n"
+        var previous: TraceFrame?
+        var repeats = 0
+        func flushRepeats() {
+            if repeats > 0 { text += "  [Previous line repeated \(repeats) more time\(repeats == 1 ? "" : "s")]\n" }
+            repeats = 0
+        }
+        var sameRun = 0
         for frame in interpreter.frames + error.frames.reversed() {
+            // Python prints a frame repeated more than three times in a row once per repeat count.
+            if let p = previous, p.line == frame.line, p.function == frame.function {
+                sameRun += 1
+                if sameRun >= 3 { repeats += 1; continue }
+            } else {
+                flushRepeats()
+                sameRun = 0
+            }
+            previous = frame
             text += "  File \"\(interpreter.fileName)\", line \(frame.line), in \(frame.function)\n"
             if frame.line >= 1 && frame.line <= lines.count {
                 let code = lines[frame.line - 1].drop { $0 == " " || $0 == "\t" }
                 text += "    " + code.trimmingSuffix() + "\n"
             }
         }
+        flushRepeats()
         return text + (error.message.isEmpty ? error.type : "\(error.type): \(error.message)") + "\n"
     }
 

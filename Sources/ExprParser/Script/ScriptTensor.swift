@@ -133,7 +133,7 @@ extension Interpreter {
             if let g = t.grad { return .tensor(g) }
             if !t.isLeaf && !warnedLines.contains(line) {
                 warnedLines.insert(line)
-                output.error("\(fileName):\(line): UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.\n")
+                output.error("\(fileName):\(line): UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at aten/src/ATen/core/TensorBody.h:493.)\n  \(sourceLine(line))\n")
             }
             return .none
         case "grad_fn": return t.gradFn.map { .node($0) } ?? .none

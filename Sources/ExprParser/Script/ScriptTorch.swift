@@ -87,6 +87,10 @@ extension Interpreter {
                 }
             }
             var result = try self.callOp(spec, name, args, rest)
+            // PyTorch's arange of integers is int64.
+            if dtype == nil, name == "arange", !args.isEmpty, args.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
+                dtype = .int64
+            }
             if let dtype, dtype != result.value.dtype { result = try self.convert(result, to: dtype) }
             if requiresGrad { result = try self.makeLeaf(result.value, requiresGrad: true) }
             return .tensor(result)

@@ -237,5 +237,5 @@ struct PyException: Error {
 
 /// A stable, PyTorch-looking address for an object's repr (`0x7f...`).
 func address(of object: AnyObject) -> String {
-    "0x" + String(UInt(bitPattern: ObjectIdentifier(object).hashValue), radix: 16)
+    "0x" + String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
 }
