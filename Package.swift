@@ -2,16 +2,10 @@
 import PackageDescription
 
 // One package, no dependencies beyond the Swift toolchain.
-// Dependencies point one way: gradcli -> ExprParser -> Autograd.
-// Release builds of the numeric core skip overflow checks; on x86_64 they also use AVX2/FMA
-// (every x86_64 CPU since 2013), which doubles the matmul kernel's throughput.
-#if arch(x86_64)
-let releaseFlags = ["-Ounchecked", "-target-cpu", "haswell"]
-#else
-let releaseFlags = ["-Ounchecked"]
-#endif
-let optimize: [SwiftSetting] = [.unsafeFlags(releaseFlags, .when(configuration: .release))]
-
+// Dependencies point one way: gradcli -> ExprParser -> Autograd -> CKernels.
+// No unsafe flags: release builds keep Swift's bounds and overflow checks, and the binary runs on
+// any x86-64 or aarch64 CPU. The hot loops (GEMM, elementwise arithmetic, sums) are C in
+// CKernels, which picks AVX2 or AVX-512 versions at start-up when the CPU has them.
 let package = Package(
     name: "gradcli",
     products: [
@@ -20,7 +14,8 @@ let package = Package(
         .library(name: "ExprParser", targets: ["ExprParser"]),
     ],
     targets: [
-        .target(name: "Autograd", swiftSettings: optimize),
+        .target(name: "CKernels"),
+        .target(name: "Autograd", dependencies: ["CKernels"]),
         .target(name: "ExprParser", dependencies: ["Autograd"]),
         .executableTarget(name: "gradcli", dependencies: ["ExprParser", "Autograd"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),

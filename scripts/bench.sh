@@ -88,14 +88,16 @@ if wants 2; then
 fi
 if wants 3 || wants 4; then
     # Autograd's sources and the harness in one module, optimised as the package's release
-    # build of Autograd is (Package.swift).
-    FLAGS="-Ounchecked"
-    [ "$(uname -m)" = x86_64 ] && FLAGS="$FLAGS -target-cpu haswell"
-    cp scripts/bench_core.swift "$OUT/main.swift"
+    # build is (Package.swift: -O for Swift, -O2 for the C kernels, no unsafe flags).
+    FLAGS="-O"
     note "compiling the Autograd harness ($FLAGS ${SWIFTFLAGS:-})"
+    for c in Sources/CKernels/*.c; do
+        clang -O2 -fPIC -I Sources/CKernels/include -c "$c" -o "$OUT/$(basename "$c" .c).o"
+    done
+    cp scripts/bench_core.swift "$OUT/main.swift"
     # shellcheck disable=SC2086
-    swiftc $FLAGS ${SWIFTFLAGS:-} -module-name Bench -o "$OUT/bench_core" \
-        Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift "$OUT/main.swift"
+    swiftc $FLAGS ${SWIFTFLAGS:-} -module-name Bench -I Sources/CKernels/include -o "$OUT/bench_core" \
+        Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift "$OUT/main.swift" "$OUT"/*.o
     RUNS="$([ -n "$QUICK" ] && echo 5 || echo 11)"
     # The same harness again with glibc malloc keeping freed memory (no trim, no mmap for big
     # blocks): shows how much of the time is the kernel zero-filling fresh pages.

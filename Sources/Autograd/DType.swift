@@ -15,8 +15,21 @@ public enum DType: String, CaseIterable, Sendable {
     /// True for float32 and float64, the dtypes that can require gradients.
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 
+    /// The scalar type name PyTorch's messages use: `Float`, `Double`, `Long`, `Bool`.
+    public var pytorchTypeName: String {
+        switch self {
+        case .bool: return "Bool"
+        case .int64: return "Long"
+        case .float32: return "Float"
+        case .float64: return "Double"
+        }
+    }
+
     /// The name PyTorch prints: `torch.float32`.
     public var torchName: String { "torch." + rawValue }
+
+    /// Every name `init(name:)` reads without the `torch.` prefix, canonical names first.
+    public static let acceptedNames = ["float32", "float64", "int64", "bool", "float", "double", "long"]
 
     /// Reads a dtype name as PyTorch spells it, with or without `torch.`: `float32`,
     /// `float`, `float64`, `double`, `int64`, `long`, `bool`.
@@ -35,7 +48,7 @@ public enum DType: String, CaseIterable, Sendable {
 extension Param {
     /// The `dtype=` parameter of factories and conversions: a dtype name, or None for the
     /// default floating dtype.
-    static let dtype = Param("dtype", .string(choices: DType.allCases.map(\.rawValue)), default: AttrValue.none)
+    static let dtype = Param("dtype", .string(choices: DType.acceptedNames), default: AttrValue.none)
 }
 
 extension Attrs {
@@ -44,5 +57,87 @@ extension Attrs {
         guard let text = string(name) else { return nil }
         guard let dtype = DType(name: text) else { throw OpError.value("unknown dtype '\(text)'") }
         return dtype
+    }
+}
+
+extension DType {
+    /// PyTorch's dtype categories, lowest first: bool < integer < floating.
+    var category: Int {
+        switch self {
+        case .bool: return 0
+        case .int64: return 1
+        case .float32, .float64: return 2
+        }
+    }
+
+    /// The smaller dtype that holds both, like `torch.promote_types` (the four dtypes form a chain).
+    public static func promote(_ a: DType, _ b: DType) -> DType {
+        a.order >= b.order ? a : b
+    }
+
+    private var order: Int {
+        switch self {
+        case .bool: return 0
+        case .int64: return 1
+        case .float32: return 2
+        case .float64: return 3
+        }
+    }
+
+    /// PyTorch's `combine_categories`: the higher-priority operand's dtype, unless the lower
+    /// one is of a higher category, which then raises the category (never the width).
+    static func combineCategories(_ higher: DType?, _ lower: DType?) -> DType? {
+        guard let higher else { return lower }
+        guard let lower else { return higher }
+        if higher.isFloatingPoint { return higher }
+        if higher == .bool || lower.isFloatingPoint { return promote(higher, lower) }
+        return higher
+    }
+
+    /// `torch.result_type` of operands: dimensioned tensors come first, then zero-dim tensors,
+    /// then wrapped numbers (Python scalars, a Python float counting as the default dtype).
+    /// Zero-dim tensors and wrapped numbers only raise the category, never the width.
+    public static func resultType(_ operands: [Variable]) -> DType {
+        var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
+        for v in operands {
+            let dtype = v.value.dtype
+            if v.isWrappedNumber {
+                let counted = dtype.isFloatingPoint ? DefaultDType.current : dtype
+                wrapped = wrapped.map { promote($0, counted) } ?? counted
+            } else if v.value.rank > 0 {
+                dimensioned = dimensioned.map { promote($0, dtype) } ?? dtype
+            } else {
+                zeroDim = zeroDim.map { promote($0, dtype) } ?? dtype
+            }
+        }
+        return combineCategories(dimensioned, combineCategories(zeroDim, wrapped)) ?? DefaultDType.current
+    }
+
+    /// `value` as this dtype holds it: rounded to the nearest float32, truncated toward zero
+    /// for int64 (NaN and infinities become int64's minimum, as PyTorch's CPU cast gives),
+    /// 0 or 1 for bool (NaN is true).
+    @inline(__always)
+    public func convert(_ value: Double) -> Double {
+        switch self {
+        case .float64: return value
+        case .float32: return Double(Float(value))
+        case .int64:
+            guard value.isFinite, Swift.abs(value) < 0x1p63 else { return -0x1p63 }
+            return value.rounded(.towardZero)
+        case .bool: return value != 0 ? 1 : 0
+        }
+    }
+}
+
+extension Tensor {
+    /// This tensor cast to `dtype`, as `tensor.to(dtype)` casts: see `DType.convert`.
+    /// Costs no pass over the data when the values need no change (float64, or int64 to float64).
+    public func converted(to target: DType) -> Tensor {
+        var out = self
+        out.dtype = target
+        if target == .float64 || target == dtype { return out }
+        if target == .int64 && dtype == .bool || target == .float32 && dtype == .bool { return out }
+        out.data = data.map(target.convert)
+        return out
     }
 }

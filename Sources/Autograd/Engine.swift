@@ -56,7 +56,7 @@ enum Engine {
             guard output.value.count == 1 else {
                 throw OpError.autograd("grad can be implicitly created only for scalar outputs")
             }
-            return Variable(Tensor(repeating: 1, shape: output.shape))
+            return Variable(Tensor(repeating: 1, shape: output.shape).converted(to: output.value.dtype))
         }
         try checkGradOutput(given, for: output, index: index)
         return given
@@ -77,7 +77,7 @@ extension Engine {
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
         guard let a else { return b }
         if createGraph { return try a + b }
-        return Variable(try Tensor.zip(a.value, b.value, +))
+        return Variable(try Tensor.zip(a.value, b.value, +).converted(to: DType.promote(a.value.dtype, b.value.dtype)))
     }
 }
 
@@ -132,7 +132,9 @@ private struct Pass {
             let grads = try rule(context, g)
             for (input, grad) in zip(fn.inputs, grads) where input.requiresGrad {
                 guard let grad else { continue }
-                let folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
+                var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
+                // A gradient has its input's dtype, as PyTorch's engine casts it.
+                if folded.value.dtype != input.value.dtype { folded = try folded.to(input.value.dtype) }
                 if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
                 try deliver(folded, to: input)
             }

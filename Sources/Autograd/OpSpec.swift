@@ -157,6 +157,24 @@ public struct Param: Equatable {
     public var isOptionalTensor: Bool { kind == .tensor && defaultValue == AttrValue.none }
 }
 
+/// How an op's result dtype follows from its inputs (PyTorch's rules; see `DType.resultType`).
+public enum DTypeRule {
+    /// `torch.result_type` of the tensor inputs: `add`, `mul`, `cat`, `reshape`, `max`.
+    case promote
+    /// As `promote`, with integer and bool results made the default floating dtype:
+    /// `div`, `exp`, `sin`, the losses.
+    case floating
+    /// Computed in the promoted dtype; the result is bool (comparisons).
+    case comparison
+    /// Integer and bool inputs give int64, floating ones keep their dtype (`sum`, `prod`).
+    case integralToInt64
+    /// Floating inputs only; anything else is PyTorch's error, `message(dtypeName)`.
+    case floatingOnly((String) -> String)
+    /// Chosen by the op from its inputs and attributes (factories, conversions); the inputs
+    /// reach the forward function uncast.
+    case custom(([Variable], Attrs) throws -> DType)
+}
+
 /// The arguments a forward function receives: input values and attributes.
 public struct ForwardArgs {
     /// The tensor inputs, in parameter order (a tensor list flattened). Kept as variables so
@@ -165,11 +183,16 @@ public struct ForwardArgs {
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
     let spec: OpSpec
+    /// The dtype the op computes in: the inputs have been cast to it when it is float32
+    /// (a float32 result is then rounded once more by `apply`). A forward function that
+    /// behaves differently by dtype (integer `//`, float32 reductions) reads it here.
+    public let dtype: DType
 
-    init(variables: [Variable], attrs: Attrs, spec: OpSpec) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64) {
         self.variables = variables
         self.attrs = attrs
         self.spec = spec
+        self.dtype = dtype
     }
 
     /// The value of optional tensor parameter `name`, or nil when the call left it out.
@@ -249,12 +272,16 @@ public final class OpSpec {
     public let derivative: Derivative
     /// The inputs gradcheck samples for this op in the registry-wide tests.
     public let samples: [OpSample]
+    /// How the result's dtype follows from the inputs.
+    public let dtypeRule: DTypeRule
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
                 gradFnWithDim: String? = nil, gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
+                dtype dtypeRule: DTypeRule = .promote,
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
         self.name = name
+        self.dtypeRule = dtypeRule
         self.aliases = aliases
         self.params = params
         self.gradFnName = gradFn
@@ -295,6 +322,38 @@ public final class OpSpec {
     /// True when the op has a gradient rule. Stored: `apply` asks on every call, and reading
     /// `derivative` would retain its closure each time.
     public let isDifferentiable: Bool
+
+    /// The dtype this op computes in and the dtype of its result, for these inputs.
+    func dtypes(_ inputs: [Variable], _ attrs: Attrs) throws -> (compute: DType, result: DType) {
+        switch dtypeRule {
+        case .promote:
+            let t = DType.resultType(inputs)
+            return (t, t)
+        case .floating:
+            let t = DType.resultType(inputs)
+            let f = t.isFloatingPoint ? t : DefaultDType.current
+            return (f, f)
+        case .comparison:
+            return (DType.resultType(inputs), .bool)
+        case .integralToInt64:
+            let t = DType.resultType(inputs)
+            let r = t.isFloatingPoint ? t : .int64
+            return (r, r)
+        case .floatingOnly(let message):
+            let t = DType.resultType(inputs)
+            guard t.isFloatingPoint else { throw OpError.value(message(t.pytorchTypeName)) }
+            return (t, t)
+        case .custom(let choose):
+            let t = try choose(inputs, attrs)
+            return (t, t)
+        }
+    }
+
+    /// False for ops that choose their dtype themselves and read their inputs uncast.
+    var castsInputs: Bool {
+        if case .custom = dtypeRule { return false }
+        return true
+    }
 
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {

@@ -1,5 +1,33 @@
 // Broadcasting (NumPy/PyTorch rules), elementwise kernels and reductions over
-// dimensions. Every elementwise op of the registry goes through these kernels.
+// dimensions. Every elementwise op of the registry goes through these kernels; float64 add,
+// sub, mul, div and sums run on the C kernels of Sources/CKernels/elementwise.c.
+import CKernels
+
+/// An elementwise arithmetic op with a C kernel: the loop runs in C, vectorised, instead of
+/// calling a closure per element. The kernels round exactly as the closures do.
+enum ElementwiseKernel {
+    case add, sub, mul, div
+
+    /// The kernel of the registry op named `opName`, if it has one.
+    init?(opName: String) {
+        switch opName {
+        case "add": self = .add
+        case "sub": self = .sub
+        case "mul": self = .mul
+        case "div": self = .div
+        default: return nil
+        }
+    }
+
+    var op: gk_binary_op {
+        switch self {
+        case .add: return GK_ADD
+        case .sub: return GK_SUB
+        case .mul: return GK_MUL
+        case .div: return GK_DIV
+        }
+    }
+}
 
 extension Tensor {
     /// The shape two shapes broadcast to, or nil when they are incompatible.
@@ -99,6 +127,56 @@ extension Tensor {
         return Tensor(shape: shape, data: out)
     }
 
+    /// `zip(a, b, f)` where `f` is the op `kernel` names: float64 operands run on the C kernel
+    /// (same-shape, scalar and broadcast runs alike), anything else on `f`.
+    @inline(__always)
+    static func zip(_ a: Tensor, _ b: Tensor, kernel: ElementwiseKernel?,
+                    _ f: (Double, Double) -> Double) throws -> Tensor {
+        if let kernel, a.dtype == .float64, b.dtype == .float64, let out = kernelZip(a, b, kernel.op) {
+            return out
+        }
+        return try zip(a, b, f)
+    }
+
+    /// The elementwise `op` of two float64 tensors with broadcasting, or nil when the shapes
+    /// do not broadcast (the caller reports that).
+    private static func kernelZip(_ a: Tensor, _ b: Tensor, _ op: gk_binary_op) -> Tensor? {
+        func filled(_ shape: [Int], _ n: Int, _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> Tensor {
+            let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+                if n > 0 {
+                    a.data.withUnsafeBufferPointer { pa in
+                        b.data.withUnsafeBufferPointer { pb in body(pa.baseAddress!, pb.baseAddress!, buf.baseAddress!) }
+                    }
+                }
+                done = n
+            }
+            return Tensor(shape: shape, data: out)
+        }
+        if a.shape == b.shape {
+            return filled(a.shape, a.count) { pa, pb, out in gk_binary(op, a.count, pa, pb, out) }
+        }
+        if b.count == 1 && b.rank <= a.rank {
+            return filled(a.shape, a.count) { pa, pb, out in gk_binary_scalar_right(op, a.count, pa, pb[0], out) }
+        }
+        if a.count == 1 && a.rank <= b.rank {
+            return filled(b.shape, b.count) { pa, pb, out in gk_binary_scalar_left(op, b.count, pa[0], pb, out) }
+        }
+        guard let shape = broadcastShape(a.shape, b.shape), let n = try? checkedCount(of: shape) else { return nil }
+        let aStrides = broadcastStrides(from: a.shape, to: shape)
+        let bStrides = broadcastStrides(from: b.shape, to: shape)
+        return filled(shape, n) { pa, pb, out in
+            forEachRun(shape: shape, aStrides: aStrides, bStrides: bStrides) { o, ao, bo, len, sa, sb in
+                switch (sa, sb) {
+                case (1, 1): gk_binary(op, len, pa + ao, pb + bo, out + o)
+                case (1, 0): gk_binary_scalar_right(op, len, pa + ao, pb[bo], out + o)
+                case (0, 1): gk_binary_scalar_left(op, len, pa[ao], pb + bo, out + o)
+                default:
+                    for i in 0..<len { gk_binary_scalar_right(op, 1, pa + ao + i * sa, pb[bo + i * sb], out + o + i) }
+                }
+            }
+        }
+    }
+
     /// This tensor's elements repeated to fill `target`, a shape it broadcasts to.
     public func expanded(to target: [Int]) throws -> Tensor {
         if shape == target { return self }
@@ -131,11 +209,42 @@ extension Tensor {
     /// gradient of a broadcast shape is folded back onto its input's shape.
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
-        if Tensor.count(of: target) == 1 { return Tensor(shape: target, data: [data.reduce(0, +)]) }
         let lead = rank - target.count
         var dims: [Int] = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
-        return reduced(dims: dims, keepdim: true, initial: 0, +).reshaped(target)
+        return summed(dims: dims, keepdim: true).reshaped(target)
+    }
+
+    /// The float64 sum over `dims`: `reduced(dims: dims, keepdim: keepdim, initial: 0, +)`, with float64
+    /// sums of all elements, of the innermost dimensions or of the outermost ones on the C
+    /// kernels. A sum of all (or of the innermost) dimensions of 32 or more elements is added in
+    /// 16 interleaved partial sums (see `gk_sum`), otherwise in order.
+    func float64Sum(dims: [Int], keepdim: Bool) -> Tensor {
+        let dims = dims.sorted()
+        guard dtype == .float64, count > 0, !dims.isEmpty, dims == Array(dims.first!...dims.last!) else {
+            return reduced(dims: dims, keepdim: keepdim, initial: 0, +)
+        }
+        var keptShape = shape
+        for d in dims { keptShape[d] = 1 }
+        let outShape = keepdim ? keptShape : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        let reducedCount = dims.reduce(1) { $0 * shape[$1] }
+        let kept = count / reducedCount
+        if dims.last == rank - 1 {
+            // Innermost dimensions: each output element sums one contiguous run.
+            let out = data.withUnsafeBufferPointer { p in
+                (0..<kept).map { gk_sum(reducedCount, p.baseAddress! + $0 * reducedCount) }
+            }
+            return Tensor(shape: outShape, data: out)
+        }
+        guard dims.first == 0 else { return reduced(dims: dims, keepdim: keepdim, initial: 0, +) }
+        // Outermost dimensions: fold each row into the output, so every sum runs in order.
+        var out = [Double](repeating: 0, count: kept)
+        out.withUnsafeMutableBufferPointer { po in
+            data.withUnsafeBufferPointer { p in
+                for r in 0..<reducedCount { gk_accumulate(kept, p.baseAddress! + r * kept, po.baseAddress!) }
+            }
+        }
+        return Tensor(shape: outShape, data: out)
     }
 
     /// Reduces over `dims` with `combine`, starting each output element at `initial`.

@@ -7,7 +7,7 @@ import Glibc
 final class ThreadState {
     var gradEnabled = true
     var anomaly: AnomalyRecorder?
-    var generator = RandomGenerator(seed: 0)
+    let generator = TorchGenerator()
     var defaultDType = DType.float64
 
     private static let key: pthread_key_t = {
@@ -73,43 +73,20 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
     try GradMode.with(enabled: false, body)
 }
 
-/// A small, fast, seedable generator (SplitMix64) for `rand` and `randn`.
-///
-/// The same seed gives the same stream on every platform.
+/// An independent random stream with its own PyTorch generator, for code that needs
+/// reproducible samples without touching the thread's stream (gradcheck inputs, tests).
 public struct RandomGenerator {
-    private var state: UInt64
-    private var spareNormal: Double?
+    private let generator: TorchGenerator
 
-    /// Creates a generator whose stream is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
+    /// Creates a stream fixed by `seed` (the stream of `torch.Generator().manual_seed(seed)`).
+    public init(seed: UInt64) { generator = TorchGenerator(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.random64() }
 
-    /// A uniform sample from [0, 1).
-    public mutating func nextUniform() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
+    /// A uniform sample from [0, 1), as a float64 `torch.rand` element.
+    public mutating func nextUniform() -> Double { generator.uniformDouble() }
 
-    /// A standard normal sample (Box-Muller, both values used).
-    public mutating func nextNormal() -> Double {
-        if let spare = spareNormal { spareNormal = nil; return spare }
-        var u = 0.0
-        repeat { u = nextUniform() } while u == 0
-        let v = nextUniform()
-        let r = (-2 * log(u)).squareRoot()
-        spareNormal = r * sin(2 * Double.pi * v)
-        return r * cos(2 * Double.pi * v)
-    }
-}
-
-/// Seeds this thread's generator used by `rand` and `randn`, like `torch.manual_seed`.
-public func manualSeed(_ seed: UInt64) {
-    ThreadState.current.generator = RandomGenerator(seed: seed)
+    /// A standard normal sample, as a float64 `torch.randn` of fewer than 16 elements draws it.
+    public mutating func nextNormal() -> Double { generator.scalarNormal(mean: 0, std: 1) }
 }

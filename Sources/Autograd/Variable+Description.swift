@@ -1,8 +1,9 @@
 import Glibc
 
-// Printing tensors and variables exactly as PyTorch does with float64 as the default dtype
-// (`torch.set_default_dtype(torch.float64)`, so no dtype suffix): the same number formats,
-// alignment, line wrapping at 80 columns, summarisation of large tensors and suffixes.
+// Printing tensors and variables exactly as PyTorch does: the same number formats,
+// alignment, line wrapping at 80 columns, summarisation of large tensors and suffixes
+// (`dtype=torch.float32` unless the dtype is the default one, int64 or bool; for an empty
+// tensor unless it is the default one). Integers print without a dot, bools as True/False.
 // This follows torch/_tensor_str.py with its default print options.
 
 /// PyTorch's default print options (`torch.set_printoptions(profile="default")`).
@@ -24,13 +25,16 @@ public func formatTorch(_ tensor: Tensor, gradFn: String? = nil, requiresGrad: B
     let indent = prefix.count
     var suffixes: [String] = []
     let body: String
+    let defaultDType = DefaultDType.current
     if tensor.count == 0 {
         if tensor.rank != 1 { suffixes.append("size=(" + tensor.shape.map(String.init).joined(separator: ", ") + ")") }
+        if tensor.dtype != defaultDType { suffixes.append("dtype=" + tensor.dtype.torchName) }
         body = "[]"
     } else {
         let summarize = tensor.count > PrintOptions.threshold
-        let formatter = TorchFormatter(summarize ? summarizedValues(tensor) : tensor.data)
+        let formatter = TorchFormatter(summarize ? summarizedValues(tensor) : tensor.data, dtype: tensor.dtype)
         body = TensorPrinter(tensor: tensor, formatter: formatter, summarize: summarize).render(indent: indent)
+        if ![defaultDType, .int64, .bool].contains(tensor.dtype) { suffixes.append("dtype=" + tensor.dtype.torchName) }
     }
     if let gradFn {
         suffixes.append("grad_fn=<\(gradFn)>")
@@ -57,8 +61,15 @@ private struct TorchFormatter {
     var intMode = true
     var sciMode = false
     var width = 1
+    /// Integer and bool tensors print each value as Python's `str` does, padded to the widest.
+    var integral: DType?
 
-    init(_ values: [Double]) {
+    init(_ values: [Double], dtype: DType) {
+        if !dtype.isFloatingPoint {
+            integral = dtype
+            width = values.map { TorchFormatter.integralText($0, dtype).count }.max() ?? 1
+            return
+        }
         let finite = values.filter { $0.isFinite && $0 != 0 }
         guard !finite.isEmpty else { return }
         let magnitudes = finite.map { Swift.abs($0) }
@@ -76,7 +87,9 @@ private struct TorchFormatter {
     /// One element, right-aligned to the common width.
     func format(_ value: Double) -> String {
         var text: String
-        if value.isNaN {
+        if let integral {
+            text = TorchFormatter.integralText(value, integral)
+        } else if value.isNaN {
             text = "nan"
         } else if value.isInfinite {
             text = value < 0 ? "-inf" : "inf"
@@ -89,6 +102,13 @@ private struct TorchFormatter {
         }
         if text.count < width { text = String(repeating: " ", count: width - text.count) + text }
         return text
+    }
+}
+
+extension TorchFormatter {
+    /// `3`, `-4`, `True`, `False`.
+    static func integralText(_ value: Double, _ dtype: DType) -> String {
+        dtype == .bool ? (value != 0 ? "True" : "False") : String(Int64(value))
     }
 }
 

@@ -34,10 +34,42 @@ public final class Variable {
         didSet { gradFn?.tag = tag }
     }
 
+    /// True for a Python number written in an expression or passed as a scalar (PyTorch's
+    /// "wrapped number"): it takes part in type promotion below every tensor, a float
+    /// counting as the default dtype (see `DType.resultType`).
+    public let isWrappedNumber: Bool
+
     /// Creates a leaf holding `value`.
+    ///
+    /// - Precondition: a leaf that requires grad has a floating dtype (use `setRequiresGrad`
+    ///   for a value a user chose, which throws PyTorch's error instead).
     public init(_ value: Tensor, requiresGrad: Bool = false) {
+        precondition(!requiresGrad || value.dtype.isFloatingPoint, Variable.integerGradMessage)
         self.value = value
         self.requiresGrad = requiresGrad
+        self.isWrappedNumber = false
+    }
+
+    /// A wrapped number (a Python scalar): `dtype` is `.int64` for a Python int, `.bool` for
+    /// True/False, and a floating dtype for a Python float, which promotion counts as the
+    /// default dtype. The value is kept as written (a Python float is a double).
+    public init(wrappedNumber value: Double, dtype: DType) {
+        self.value = Tensor(shape: [], data: [value], dtype: dtype)
+        self.requiresGrad = false
+        self.isWrappedNumber = true
+    }
+
+    /// PyTorch's error for asking an integer or bool tensor to require grad.
+    public static let integerGradMessage = "Only Tensors of floating point and complex dtype can require gradients"
+
+    /// Sets whether this leaf requires grad, like `requires_grad_()`: PyTorch's errors for a
+    /// non-floating dtype and for a non-leaf.
+    public func setRequiresGrad(_ flag: Bool = true) throws {
+        guard isLeaf else {
+            throw OpError.autograd("you can only change requires_grad flags of leaf variables.")
+        }
+        guard !flag || value.dtype.isFloatingPoint else { throw OpError.value(Variable.integerGradMessage) }
+        requiresGrad = flag
     }
 
     /// Creates a 0-d leaf holding `value`.
@@ -54,6 +86,7 @@ public final class Variable {
         self.value = value
         self.requiresGrad = true
         self.gradFn = gradFn
+        self.isWrappedNumber = false
     }
 
     /// True when the user created this variable rather than an op (no `gradFn`).
@@ -150,11 +183,27 @@ public final class GradFn {
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
-    let value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec))
+    let (compute, result) = try spec.dtypes(inputs, filled)
+    // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
+    // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
+    var operands = inputs
+    if compute == .float32 && spec.castsInputs {
+        for (i, v) in inputs.enumerated() where v.value.dtype != .float32 {
+            operands[i] = Variable(v.value.converted(to: .float32))
+        }
+    }
+    var value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
     try Tensor.checkRank(value.rank)
+    // The result dtype: float64 costs no pass; float32 is rounded once, int64 truncated.
+    if result == .float64 {
+        value.dtype = .float64
+    } else {
+        value.dtype = .float64  // the forward's doubles, whatever it labelled them
+        value = value.converted(to: result)
+    }
     let state = ThreadState.current
     let output: Variable
-    if state.gradEnabled, spec.isDifferentiable, inputs.contains(where: { $0.requiresGrad }) {
+    if state.gradEnabled, spec.isDifferentiable, result.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }) {
         output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
     } else {
         output = Variable(value)

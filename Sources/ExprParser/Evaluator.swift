@@ -32,10 +32,12 @@ public struct Evaluator {
 }
 
 /// Evaluates a constant expression such as `[2,3]`, `randn(5,3)`, `eye(5)` or `2*pi`, as used
-/// for `NAME=VALUE` inputs: no variables, no graph. Throws a `Diagnostic`.
+/// for `NAME=VALUE` inputs: no variables, no graph. Throws a `Diagnostic`. Inputs are
+/// differentiated, so an integer or bool value (`[1, 2]`) comes back in the default dtype.
 public func evaluateConstant(_ source: String) throws -> Tensor {
     let program = try Program.parse(source)
-    return try withNoGrad { try Evaluator(inputs: []).evaluate(program).output.value }
+    let value = try withNoGrad { try Evaluator(inputs: []).evaluate(program).output.value }
+    return value.dtype.isFloatingPoint ? value : value.converted(to: DefaultDType.current)
 }
 
 /// The value of a node during lowering.
@@ -50,6 +52,8 @@ enum Value {
 /// explicit stack, so no Swift recursion depends on the program.
 struct Lowering {
     let tree: SyntaxTree
+    /// The program's text, to tell int literals from float ones.
+    let source: [UInt8]
     var environment: [String: Variable] = [:]
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
@@ -73,6 +77,7 @@ struct Lowering {
 
     init(program: Program, inputs: [(name: String, value: Variable)]) {
         tree = program.tree
+        source = Array(program.source.utf8)
         results = [Value?](repeating: nil, count: program.tree.nodes.count)
         for (name, value) in inputs { environment[name] = value }
     }
@@ -138,10 +143,14 @@ struct Lowering {
         let children = Array(tree.children(of: id))
         switch node.kind {
         case .number(let value):
-            return .tensor(tagged(Variable(value), node.range))
+            // A Python number: an int literal (digits only) is int64, any other a float.
+            let digitsOnly = source[node.range.start..<node.range.end].allSatisfy { (48...57).contains($0) }
+            return .tensor(tagged(Variable(wrappedNumber: value, dtype: digitsOnly ? .int64 : .float64), node.range))
         case .string(let text):
             return .string(text)
         case .name(let name):
+            // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
+            if environment[name] == nil, DType(name: name) != nil { return .string(name) }
             return .tensor(try lookUp(name, at: node.range))
         case .omitted, .keyword:
             return nil

@@ -66,7 +66,8 @@ extension Lowering {
                                                   at: tree[positional[a]].range)
             }
             if p == lastInts {
-                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) }.count
+                // dtype= is keyword-only, as in PyTorch, so `rand(2, 3)` is a size of two.
+                let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) && params[$0].name != "dtype" }.count
                 let surplus = (positional.count - a) - (1 + laterFree)
                 if surplus > 0 {
                     sources[p] = .trailing(Array(positional[a ... a + surplus]))
@@ -115,7 +116,9 @@ extension Lowering {
                 guard let value = param.defaultValue, let number = Attrs(["v": value]).optionalDouble("v") else {
                     throw Diagnostic.missingArgument(param.name, function: plan.name, at: node.range)
                 }
-                inputs.append(Variable(number))
+                let isInt: Bool
+                if case .int = value { isInt = true } else { isInt = false }
+                inputs.append(Variable(wrappedNumber: number, dtype: isInt ? .int64 : .float64))
             case (.tensorList, .node(let n)?):
                 guard case .list(let elements)? = takeResult(n) else {
                     throw Diagnostic.expectedTensorList(param.name, function: plan.name, at: tree[n].range)

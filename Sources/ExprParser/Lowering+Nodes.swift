@@ -17,7 +17,10 @@ extension Lowering {
             }
             return value
         }
-        if let constant = Lowering.constants[name] { return tagged(Variable(constant), range) }
+        if let constant = Lowering.constants[name] {
+            let dtype: DType = name == "true" || name == "false" ? .bool : .float64
+            return tagged(Variable(wrappedNumber: constant, dtype: dtype), range)
+        }
         if Registry.lookup(name) != nil { throw Diagnostic.functionUsedAsValue(name, at: range) }
         let candidates = environment.keys.sorted() + Lowering.constants.keys.sorted()
         throw Diagnostic.unknownVariable(name, suggestion: Suggestions.closest(to: name, among: candidates), at: range)
@@ -38,7 +41,11 @@ extension Lowering {
             var data: [Double] = []
             data.reserveCapacity(elements.count * first.value.count)
             for element in elements { data += element.value.data }
-            return tagged(Variable(Tensor(shape: [elements.count] + first.shape, data: data)), node.range)
+            // `torch.tensor([...])`'s dtype: ints give int64, any float the default dtype.
+            let dtype = elements.map { $0.isWrappedNumber && $0.value.dtype.isFloatingPoint ? DefaultDType.current : $0.value.dtype }
+                .reduce(DType.bool, DType.promote)
+            let literal = Tensor(shape: [elements.count] + first.shape, data: data).converted(to: dtype)
+            return tagged(Variable(literal), node.range)
         }
         guard let spec = Registry.lookup("stack") else {
             throw Diagnostic.unknownFunction("stack", suggestion: nil, at: node.range)

@@ -43,7 +43,7 @@ struct BatchRecord {
 extension Request {
     /// The fields of a batch request.
     static let knownFields = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
-                              "seed", "retain_grad"]
+                              "seed", "retain_grad", "dtype"]
 
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
     static func fromJSON(_ json: JSON) throws -> Request {
@@ -63,10 +63,17 @@ extension Request {
         guard case .string(let expr)? = json["expr"] else { throw CLIError.usage("a request needs \"expr\", a string") }
         request.source = expr
         if let seed = json["seed"], seed != .null {
-            guard let value = seed.integerValue, value >= 0 else { throw CLIError.usage("\"seed\" must be a non-negative integer") }
-            request.seed = UInt64(value)
+            // As torch.manual_seed: a negative seed wraps to its 64-bit two's complement.
+            guard let value = seed.integerValue else { throw CLIError.usage("\"seed\" must be an integer") }
+            request.seed = UInt64(bitPattern: Int64(value))
         }
         manualSeed(request.seed)
+        if let dtype = json["dtype"], dtype != .null {
+            guard case .string(let name) = dtype else { throw CLIError.usage("\"dtype\" must be a string: float64 or float32") }
+            request.dtype = try Request.defaultDType(named: name, place: "\"dtype\"")
+        }
+        // Set for this request only: a request without "dtype" is float64.
+        DefaultDType.current = request.dtype
         if let inputs = json["inputs"], inputs != .null {
             guard case .object(let pairs) = inputs else { throw CLIError.usage("\"inputs\" must be an object of name -> value") }
             for (name, value) in pairs {

@@ -121,10 +121,17 @@ enum GradCLI {
             throw UsageError(message: "Missing expected argument '<expr>'", command: invocation.command)
         }
         let seedText = invocation.value("--seed") ?? "0"
-        guard let seed = UInt64(seedText) else {
-            throw UsageError(message: "The value '\(seedText)' is invalid for '--seed <n>'", command: invocation.command)
+        // torch.manual_seed's range: -2^63 ... 2^64 - 1, negative seeds wrapping to 64 bits.
+        let seed: UInt64
+        switch TorchGenerator.seed(fromInteger: seedText) {
+        case .success(let value)?: seed = value
+        case .failure(let error)?: throw CLIError.value("--seed \(seedText): \(error.message)")
+        case nil: throw UsageError(message: "The value '\(seedText)' is invalid for '--seed <n>'", command: invocation.command)
         }
         request.seed = seed
+        // The default dtype first: inputs are read in it.
+        request.dtype = try Request.defaultDType(named: invocation.value("--dtype") ?? "float64", place: "--dtype")
+        DefaultDType.current = request.dtype
         // One random stream per run, seeded once: inputs draw from it in the order given,
         // then the program continues it.
         manualSeed(seed)

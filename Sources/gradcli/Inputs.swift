@@ -22,7 +22,15 @@ enum Inputs {
     }
 
     /// The tensor a command-line value stands for.
+    /// Inputs are differentiated, so they are floating: the default dtype (`--dtype`) unless
+    /// the value names a floating dtype itself (`tensor([1, 2], dtype=torch.float64)`).
     static func tensor(from text: String, name: String, color: Bool) throws -> Tensor {
+        let value = try untypedTensor(from: text, name: name, color: color)
+        return value.dtype.isFloatingPoint && !text.hasPrefix("@") && shorthand(text) == nil
+            ? value : value.converted(to: DefaultDType.current)
+    }
+
+    private static func untypedTensor(from text: String, name: String, color: Bool) throws -> Tensor {
         if text.hasPrefix("@") { return try load(file: String(text.dropFirst()), name: name) }
         if let vector = shorthand(text) { return vector }
         do {
@@ -102,7 +110,7 @@ enum Inputs {
             default: throw CLIError.value("input `\(name)`: expected numbers, found \(item.serialized)")
             }
         }
-        return Tensor(shape: shape, data: values)
+        return Tensor(shape: shape, data: values).converted(to: DefaultDType.current)
     }
 
     /// A CSV file of numbers: one line is a vector, several lines a matrix.

@@ -34,9 +34,13 @@ enum JSON: Equatable {
     }
 
     /// A tensor as nested arrays in row-major order (a number for a 0-d tensor).
-    /// Non-finite elements become the strings "NaN", "Infinity", "-Infinity".
+    /// Non-finite elements become the strings "NaN", "Infinity", "-Infinity"; int64 elements
+    /// are written as integers, bool ones as true/false.
     init(_ tensor: Tensor) {
+        let dtype = tensor.dtype
         func element(_ x: Double) -> JSON {
+            if dtype == .bool { return .bool(x != 0) }
+            if dtype == .int64 { return .integer(Int(x)) }
             if x.isNaN { return .string("NaN") }
             if x.isInfinite { return .string(x > 0 ? "Infinity" : "-Infinity") }
             return .number(x)

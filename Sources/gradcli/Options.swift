@@ -64,6 +64,7 @@ struct OptionSpec {
         OptionSpec(names: ["--rtol"], value: "x", help: "Relative tolerance (default 1e-3 for gradcheck, 1e-7 for --expect).", commands: [.check]),
         OptionSpec(names: ["--atol"], value: "x", help: "Absolute tolerance (default 1e-5 for gradcheck, 1e-9 for --expect).", commands: [.check]),
         OptionSpec(names: ["--seed"], value: "n", help: "Seed for rand and randn (default 0).", commands: expressionCommands),
+        OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype of inputs, Python floats and factories (default float64).", commands: expressionCommands),
         OptionSpec(names: ["--json"], value: nil, help: "Print one JSON object (schema 1) instead of text.", commands: expressionCommands),
         OptionSpec(names: ["--format"], value: "text|torch", help: "Text layout: gradcli's own (default) or as PyTorch prints tensors.", commands: expressionCommands),
         OptionSpec(names: ["--precision"], value: "n", help: "Significant digits in text output (default 6).", commands: expressionCommands),

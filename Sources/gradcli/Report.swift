@@ -25,7 +25,8 @@ struct Report {
     var json: JSON {
         var fields: [(String, JSON)] = [("schema", .integer(1)), ("command", .string(command.rawValue)), ("expr", .string(source))]
         if let value {
-            fields += [("value", JSON(value)), ("shape", JSON(shape: value.shape)), ("grad_fn", gradFn.map(JSON.string) ?? .null)]
+            fields += [("value", JSON(value)), ("shape", JSON(shape: value.shape)), ("dtype", .string(value.dtype.rawValue)),
+                       ("grad_fn", gradFn.map(JSON.string) ?? .null)]
         }
         func table(_ entries: [(name: String, value: Tensor)]) -> JSON { .object(entries.map { ($0.name, JSON($0.value)) }) }
         if command == .grad { fields.append(("grad", table(grads))) }

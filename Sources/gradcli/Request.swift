@@ -19,6 +19,8 @@ struct Request {
     var atol: Double?
     /// The seed of the random stream that `rand`/`randn` in inputs and program draw from.
     var seed: UInt64 = 0
+    /// The default floating dtype of the run (`--dtype`, batch `"dtype"`).
+    var dtype: DType = .float64
     /// For `graph`: Graphviz DOT instead of a tree.
     var dot = false
     /// Colour in caret diagnostics.
@@ -138,5 +140,20 @@ final class ProgramCache {
         if programs.count >= capacity { programs.removeAll(keepingCapacity: true) }
         programs[source] = program
         return program
+    }
+}
+
+extension Request {
+    /// Reads a default dtype, float64 or float32, with PyTorch's names; `place` names where
+    /// it was given, for the message.
+    static func defaultDType(named name: String, place: String) throws -> DType {
+        guard let dtype = DType(name: name) else {
+            throw CLIError.value("\(place): unknown dtype '\(name)'", hint: "expected float64 (double) or float32 (float)")
+        }
+        guard dtype.isFloatingPoint else {
+            throw CLIError.value("\(place): only floating-point types are supported as the default type, got \(dtype.torchName)",
+                                 hint: "expected float64 (double) or float32 (float)")
+        }
+        return dtype
     }
 }

@@ -33,20 +33,20 @@ func value(_ source: String) throws -> Tensor {
         ("x[:, 1:][0]", Tensor([2, 3])),
         ("cat([v, v])", Tensor([1, 2, 3, 4, 1, 2, 3, 4])),
         ("stack([v[0:2], v[2:4]])", Tensor(shape: [2, 2], data: [1, 2, 3, 4])),
-        ("[[1, 2], [3, -4]]", Tensor(shape: [2, 2], data: [1, 2, 3, -4])),
+        ("[[1, 2], [3, -4]]", Tensor(shape: [2, 2], data: [1, 2, 3, -4], dtype: .int64)),
         ("[v[0], 2*v[1]]", Tensor([1, 4])),
         ("[]", Tensor(shape: [0], data: [])),
-        ("v > 2", Tensor([0, 0, 1, 1])),
+        ("v > 2", Tensor(shape: [4], data: [0, 0, 1, 1], dtype: .bool)),
         ("where(v >= 3, v, -v)", Tensor([-1, -2, 3, 4])),
-        ("(v == 2) + (v != 2) * 10", Tensor([10, 1, 10, 10])),
+        ("(v == 2) + (v != 2) * 10", Tensor(shape: [4], data: [10, 1, 10, 10], dtype: .int64)),
         ("mse_loss(v, 0*v, reduction='sum')", Tensor(30)),
         ("F.mse_loss(v, 0*v, reduction=\"none\")", Tensor([1, 4, 9, 16])),
         ("torch.nn.functional.relu(v - 2)", Tensor([0, 0, 1, 2])),
-        ("-2^2", Tensor(-4)),
-        ("2**3**2", Tensor(512)),
-        ("1 - 2 - 3", Tensor(-4)),
-        ("true + false * 2", Tensor(1)),
-        ("a = 2; b = a * a\nb + a", Tensor(6)),
+        ("-2^2", Tensor(shape: [], data: [-4], dtype: .int64)),  // Python ints stay int64
+        ("2**3**2", Tensor(shape: [], data: [512], dtype: .int64)),
+        ("1 - 2 - 3", Tensor(shape: [], data: [-4], dtype: .int64)),
+        ("true + false * 2", Tensor(shape: [], data: [1], dtype: .int64)),
+        ("a = 2; b = a * a\nb + a", Tensor(shape: [], data: [6], dtype: .int64)),
         ("+v", Tensor([1, 2, 3, 4])),
     ])
     func lowersToTheRightValue(source: String, expected: Tensor) throws {
@@ -72,7 +72,7 @@ func value(_ source: String) throws -> Tensor {
     @Test func bindingsAreReportedInOrderWithFinalValues() throws {
         let result = try Evaluator(inputs: []).evaluate(Program.parse("a = 1; b = 2; a = a + b; a"))
         #expect(result.bindings.map(\.name) == ["a", "b"])
-        #expect(result.bindings.map(\.value.value) == [Tensor(3), Tensor(2)])
+        #expect(result.bindings.map(\.value.value) == [Tensor(3), Tensor(2)].map { $0.converted(to: .int64) })
     }
 
     @Test func everyCreatedVariableIsTaggedWithItsSource() throws {

@@ -22,7 +22,12 @@ else
     done
 fi
 # Each module is compiled whole into one instrumented object, then linked with the harness.
-FLAGS="-sanitize=fuzzer,address -O -parse-as-library -wmo"
+FLAGS="-sanitize=fuzzer,address -O -parse-as-library -wmo -I Sources/CKernels/include"
+# The C kernels with AddressSanitizer too, in one object.
+for c in Sources/CKernels/*.c; do
+    clang -O2 -fsanitize=address,fuzzer-no-link -I Sources/CKernels/include -c "$c" -o "$OUT/ck_$(basename "$c" .c).o"
+done
+ld -r "$OUT"/ck_*.o -o "$OUT/CKernels.o"
 swiftc $FLAGS -module-name Autograd -emit-module -emit-module-path "$OUT/Autograd.swiftmodule" \
     -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift -o "$OUT/Autograd.o"
 swiftc $FLAGS -module-name ExprParser -I "$OUT" -emit-module -emit-module-path "$OUT/ExprParser.swiftmodule" \
@@ -30,11 +35,11 @@ swiftc $FLAGS -module-name ExprParser -I "$OUT" -emit-module -emit-module-path "
 case "$TARGET" in
     expression)
         swiftc $FLAGS -module-name FuzzExpression -I "$OUT" \
-            scripts/fuzz/fuzz_expression.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" -o "$OUT/fuzz" ;;
+            scripts/fuzz/fuzz_expression.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
     batch)
         # The harness joins the gradcli sources (without main.swift's top-level code) in one module.
         swiftc $FLAGS -module-name FuzzBatch -I "$OUT" scripts/fuzz/fuzz_batch_line.swift \
-            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" -o "$OUT/fuzz" ;;
+            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
     *) echo "fuzz: unknown target $TARGET (expression or batch)" >&2; exit 64 ;;
 esac
 cd "$OUT"

@@ -10,10 +10,11 @@ extension Ops {
     /// function applied to each element.
     static func activation(_ name: String, aliases: [String] = [], params: [Param] = [], gradFn: String,
                            summary: String, kinks: String? = nil, samples: [OpSample]? = nil,
+                           dtype: DTypeRule = .floating,
                            _ f: @escaping (Attrs) throws -> (Double) -> Double,
                            vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: samples ?? [OpSample([[3, 2]], range: -3...3)],
+               samples: samples ?? [OpSample([[3, 2]], range: -3...3)], dtype: dtype,
                forward: { args in args[0].map(try f(args.attrs)) },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] })
     }
@@ -42,7 +43,7 @@ extension Ops {
     public static let relu = activation("relu", gradFn: "ReluBackward0", summary: "max(input, 0)",
                                         kinks: "relu'(0) = 0",
                                         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1))],
-                                        { _ in { x in x > 0 || x.isNaN ? x : 0 } }) { ctx, g in
+                                        dtype: .promote, { _ in { x in x > 0 || x.isNaN ? x : 0 } }) { ctx, g in
         try g * mask(ctx[0]) { $0 > 0 }
     }
 

@@ -4,7 +4,48 @@ import Glibc
 // which the power rule needs for its conventions at zero.
 
 extension Ops {
-    static let arithmetic: [OpSpec] = [add, sub, mul, div, neg, pow, where_]
+    static let arithmetic: [OpSpec] = [add, sub, mul, div, neg, pow, where_, floorDivide, remainder]
+
+    /// PyTorch's errors for `-` on bool tensors, which it reserves for logical ops.
+    static func rejectBoolSubtraction(_ args: ForwardArgs, unary: Bool) throws {
+        guard args.dtype == .bool else { return }
+        throw OpError.value(unary
+            ? "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            : "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    }
+
+    /// Integer `//` and `%` divide by zero as PyTorch's CPU kernels refuse to.
+    static func rejectIntegerDivisionByZero(_ args: ForwardArgs) throws {
+        guard !args.dtype.isFloatingPoint, args[1].data.contains(0) else { return }
+        throw OpError.value("ZeroDivisionError")
+    }
+
+    /// `floor_divide(input, other)`: input / other rounded down; integers stay integers.
+    public static let floorDivide = OpSpec(
+        "floor_divide", params: [input, other], gradFn: "",
+        summary: "input / other rounded down (integers stay int64)",
+        forward: { args in
+            try rejectIntegerDivisionByZero(args)
+            return try Tensor.zip(args[0], args[1]) { a, b in Glibc.floor(a / b) }
+        },
+        derivative: .notDifferentiable("the derivative for 'floor_divide' is not implemented (it is a step function)"))
+
+    /// `remainder(input, other)`: input - floor(input / other) * other, with the sign of other.
+    public static let remainder = OpSpec(
+        "remainder", params: [input, other], gradFn: "RemainderBackward0",
+        summary: "input modulo other, with the sign of other (Python's %; integers stay int64)",
+        kinks: "the value jumps where input / other is an integer; d/dother = -floor(input / other)",
+        samples: [OpSample([[3, 2], [3, 2]], range: 0.6...0.9), OpSample([[3, 2], []], range: 1.1...1.4)],
+        forward: { args in
+            try rejectIntegerDivisionByZero(args)
+            return try Tensor.zip(args[0], args[1]) { a, b in
+                let r = Glibc.fmod(a, b)
+                return r != 0 && (r < 0) != (b < 0) ? r + b : r
+            }
+        },
+        derivative: .vjp { ctx, g in
+            [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.floor($0 / $1) })]
+        })
 
     /// `input + other`.
     public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting",
@@ -13,7 +54,7 @@ extension Ops {
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting",
-                                   -) { _, g in [g, try -g] }
+                                   -, check: { try rejectBoolSubtraction($0, unary: false) }) { _, g in [g, try -g] }
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
@@ -22,14 +63,20 @@ extension Ops {
 
     /// `input / other`.
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
-                                   summary: "input / other, elementwise with broadcasting",
-                                   /) { ctx, g in
+                                   summary: "input / other, elementwise with broadcasting (integers give floats)",
+                                   dtype: .floating, /) { ctx, g in
         [try g / ctx[1], try -g * ctx[0] / (ctx[1] * ctx[1])]
     }
 
     /// `-input`.
-    public static let neg = unary("neg", aliases: ["negative"], gradFn: "NegBackward0", summary: "-input",
-                                  { -$0 }) { _, g in try -g }
+    public static let neg = OpSpec(
+        "neg", aliases: ["negative"], params: [input], gradFn: "NegBackward0", summary: "-input",
+        samples: [OpSample([[3, 2]])],
+        forward: { args in
+            try rejectBoolSubtraction(args, unary: true)
+            return args[0].map { -$0 }
+        },
+        derivative: .vjp { _, g in [try -g] })
 
     /// `input ^ exponent`, elementwise with broadcasting.
     public static let pow = binary(

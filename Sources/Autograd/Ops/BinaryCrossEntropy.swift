@@ -31,6 +31,7 @@ extension Ops {
         samples: [OpSample([[3, 2], [3, 2]], range: 0.1...0.9),
                   OpSample([[4], [4]], attrs: Attrs(["reduction": .string("none")]), range: 0.1...0.9),
                   OpSample([[3, 2], [3, 2], [2]], range: 0.1...0.9, constantInputs: [2])],
+        dtype: .floating,
         forward: { args in
             let x = args[0], t = args[1]
             guard x.shape == t.shape else {
@@ -67,6 +68,7 @@ extension Ops {
                            range: 0.2...2, constantInputs: [2]),
                   OpSample([[3, 2], [3, 2], [2], [2]], attrs: Attrs(["reduction": .string("none")]),
                            range: 0.2...2, constantInputs: [2, 3])],
+        dtype: .floating,
         forward: { args in
             let x = args[0], t = args[1]
             guard x.shape == t.shape else {

@@ -6,7 +6,8 @@ extension Ops {
 
     static func comparison(_ name: String, aliases: [String], symbol: String,
                            _ test: @escaping (Double, Double) -> Bool) -> OpSpec {
-        OpSpec(name, aliases: aliases, params: [input, other], gradFn: "", summary: "1 where input \(symbol) other, else 0",
+        OpSpec(name, aliases: aliases, params: [input, other], gradFn: "", summary: "true where input \(symbol) other (a bool tensor)",
+               dtype: .comparison,
                forward: { args in try Tensor.zip(args[0], args[1]) { test($0, $1) ? 1 : 0 } },
                derivative: .notDifferentiable("a comparison is a step function; its output does not require grad"))
     }

@@ -62,6 +62,7 @@ extension Ops {
                   OpSample([[2, 3, 2], [2, 2], [3]], attrs: Attrs(["reduction": .string("none")]),
                            range: 0.2...2, constantInputs: [1, 2], fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 1, 2])]),
                   OpSample([[2, 3, 2], [2, 3, 2], [3]], attrs: Attrs(["label_smoothing": .double(0.3)]), range: 0.1...0.9)],
+        dtype: .floating,
         forward: { args in
             let x = args[0], t = args[1], layout = try ClassLayout(x.shape)
             let probabilities = try targetIsProbabilities(layout, t.shape)

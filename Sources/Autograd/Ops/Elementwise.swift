@@ -12,11 +12,11 @@ extension Ops {
 
     /// A unary entry gradchecked on several intervals, one per side of a kink or a pole.
     static func piecewise(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
-                          kinks: String? = nil, ranges: [ClosedRange<Double>],
+                          kinks: String? = nil, ranges: [ClosedRange<Double>], dtype: DTypeRule = .promote,
                           _ f: @escaping (Double) -> Double,
                           vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: ranges.map { OpSample([[3, 2]], range: $0) },
+               samples: ranges.map { OpSample([[3, 2]], range: $0) }, dtype: dtype,
                forward: { args in args[0].map(f) },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] })
     }
@@ -96,14 +96,14 @@ extension Ops {
     }
 
     /// `square(input)`, input * input (PyTorch records it as a power).
-    public static let square = unary("square", gradFn: "PowBackward0", summary: "input * input", { $0 * $0 }) { ctx, g in
+    public static let square = unary("square", gradFn: "PowBackward0", summary: "input * input", dtype: .promote, { $0 * $0 }) { ctx, g in
         try g * 2 * ctx[0]
     }
 
     /// `reciprocal(input)`, 1 / input.
     public static let reciprocal = piecewise("reciprocal", gradFn: "ReciprocalBackward0", summary: "1 / input",
                                              kinks: "reciprocal(0) = inf with gradient -inf",
-                                             ranges: [0.5...2, -2...(-0.5)], { 1 / $0 }) { ctx, g in
+                                             ranges: [0.5...2, -2...(-0.5)], dtype: .floating, { 1 / $0 }) { ctx, g in
         let r = try ctx.result()
         return try -g * r * r
     }

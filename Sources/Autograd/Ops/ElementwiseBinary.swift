@@ -10,7 +10,7 @@ extension Ops {
     public static let atan2 = binary("atan2", aliases: ["arctan2"], gradFn: "Atan2Backward0",
                                      summary: "angle of the point (x=other, y=input), in (-pi, pi]",
                                      kinks: "the gradient is 0 at the origin (PyTorch's convention); the value jumps across other < 0, input = 0",
-                                     range: 0.5...2, Glibc.atan2) { ctx, g in
+                                     range: 0.5...2, dtype: .floating, Glibc.atan2) { ctx, g in
         let y = ctx[0], x = ctx[1]
         let r2 = try x * x + y * y
         // 1 / r^2, taken as 0 at the origin where it is infinite, as PyTorch masks it.

@@ -1,9 +1,9 @@
 // Factories make new tensors from sizes and numbers. Their outputs are constants that never
-// require grad (as in PyTorch without requires_grad=True); rand and randn draw from the
-// calling thread's generator, seeded by `manualSeed` (the CLI's --seed).
+// require grad (as in PyTorch without requires_grad=True). The random ones (rand, randn, ...)
+// are in Random/RandomFactories.swift.
 
 extension Ops {
-    static let factories: [OpSpec] = [tensor, ones, zeros, full, eye, arange, linspace, rand, randn, onesLike, zerosLike]
+    static let factories: [OpSpec] = [tensor, ones, zeros, full, eye, arange, linspace, onesLike, zerosLike] + randomFactories
 
     static let size = Param("size", .ints)
 
@@ -97,20 +97,6 @@ extension Ops {
         })
     }
 
-    /// `rand(size)`: uniform samples from [0, 1).
-    public static let rand = factory("rand", params: [size], summary: "uniform random samples from [0, 1) (see --seed)") { args in
-        let shape = try sizeAttr(args.attrs)
-        let state = ThreadState.current
-        return Tensor(shape: shape, data: (0..<Tensor.count(of: shape)).map { _ in state.generator.nextUniform() })
-    }
-
-    /// `randn(size)`: standard normal samples.
-    public static let randn = factory("randn", params: [size], summary: "standard normal random samples (see --seed)") { args in
-        let shape = try sizeAttr(args.attrs)
-        let state = ThreadState.current
-        return Tensor(shape: shape, data: (0..<Tensor.count(of: shape)).map { _ in state.generator.nextNormal() })
-    }
-
     /// `ones_like(input)`: ones of input's shape.
     public static let onesLike = factory("ones_like", params: [input], summary: "a tensor of ones shaped like input") { args in
         Tensor.ones(args[0].shape)
@@ -153,12 +139,6 @@ extension Variable {
     public static func linspace(_ start: Double, _ end: Double, steps: Int) throws -> Variable {
         try apply(Ops.linspace, [], Attrs(["start": .double(start), "end": .double(end), "steps": .int(steps)]))
     }
-
-    /// Uniform samples from [0, 1) drawn from this thread's generator (see `manualSeed`).
-    public static func rand(_ size: [Int]) throws -> Variable { try apply(Ops.rand, [], Attrs(["size": .ints(size)])) }
-
-    /// Standard normal samples drawn from this thread's generator (see `manualSeed`).
-    public static func randn(_ size: [Int]) throws -> Variable { try apply(Ops.randn, [], Attrs(["size": .ints(size)])) }
 
     /// A constant of ones shaped like `input`.
     public static func onesLike(_ input: Variable) throws -> Variable { try apply(Ops.onesLike, [input]) }

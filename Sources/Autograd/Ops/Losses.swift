@@ -19,12 +19,18 @@ extension Ops {
     }
 
     /// Elementwise losses reduced as `reduction` asks.
-    static func reduce(_ losses: Tensor, _ attrs: Attrs) throws -> Tensor {
-        switch try reductionName(attrs) {
-        case "none": return losses
-        case "sum": return Tensor(losses.data.reduce(0, +))
-        default: return Tensor(losses.data.reduce(0, +) / Double(losses.count))
+    /// In float32 (`dtype`) the losses are rounded to float32 first and summed in PyTorch's order.
+    static func reduce(_ losses: Tensor, _ attrs: Attrs, dtype: DType = .float64) throws -> Tensor {
+        let name = try reductionName(attrs)
+        if name == "none" { return losses }
+        let total: Double
+        if dtype == .float32 {
+            let flat = Tensor(shape: [losses.count], data: losses.data).converted(to: .float32)
+            total = flat.float32Sum(dims: [0], keepdim: false).data[0]
+        } else {
+            total = losses.data.reduce(0, +)
         }
+        return Tensor(name == "sum" ? total : total / Double(losses.count))
     }
 
     /// The incoming gradient of a reduced loss, spread back over the elementwise losses of `shape`.
@@ -53,9 +59,15 @@ extension Ops {
                samples: samples ?? [OpSample([[3, 2], [3, 2]]),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("sum")])),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("none")]))],
+               dtype: .floating,
                forward: { args in
                    let perElement = try f(args.attrs)
-                   return try reduce(Tensor.zip(args[0], args[1]) { perElement($0 - $1) }, args.attrs)
+                   guard args.dtype == .float32 else {
+                       return try reduce(Tensor.zip(args[0], args[1]) { perElement($0 - $1) }, args.attrs)
+                   }
+                   // float32 rounds the difference as PyTorch's float32 kernel does.
+                   let losses = try Tensor.zip(args[0], args[1]) { perElement(Double(Float($0 - $1))) }
+                   return try reduce(losses, args.attrs, dtype: .float32)
                },
                derivative: .vjp { ctx, g in
                    let gx = try spread(g, ctx.attrs, shape: lossShape(ctx)) * dloss(ctx[0] - ctx[1], ctx.attrs)

@@ -141,6 +141,7 @@ extension Ops {
         "det", params: [input], gradFn: "LinalgDetBackward0", summary: "determinant of a square matrix (batches allowed)",
         kinks: "at a singular matrix the gradient is the cofactor matrix, which is exact (PyTorch 2.13 returns zeros there); it is a constant, so higher derivatives at a singular matrix are 0",
         samples: [OpSample([[3, 3]]), OpSample([[2, 2, 2]])],
+        dtype: .floating,
         forward: { args in
             _ = try requireSquare(args[0], "det")
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants())
@@ -180,6 +181,7 @@ extension Ops {
         "inverse", aliases: ["inv"], params: [input], gradFn: "LinalgInvExBackward0",
         summary: "inverse of a square matrix (batches allowed)",
         samples: [OpSample([[3, 3]], fixed: [:])],
+        dtype: .floating,
         forward: { args in
             let x = args[0]
             let n = try requireSquare(x, "inv"), size = n * n

@@ -22,15 +22,21 @@ extension Ops {
         return try kept.expand(shape)
     }
 
+    /// PyTorch's error for `mean`, `var` and `std` of an integer or bool tensor.
+    static func meanDTypeError(_ name: String) -> (String) -> String {
+        { "\(name)(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \($0)" }
+    }
+
     /// Sum of elements, over `dim` when given.
     public static let sum = OpSpec(
         "sum", params: [input, optionalDim, keepdim], gradFn: "SumBackward0", gradFnWithDim: "SumBackward1",
         summary: "sum of the elements, over dim when given",
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, -1])]))],
+        dtype: .integralToInt64,
         forward: { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
-            return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 0, +)
+            return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
         derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] })
 
@@ -39,11 +45,13 @@ extension Ops {
         "mean", params: [input, optionalDim, keepdim], gradFn: "MeanBackward0", gradFnWithDim: "MeanBackward1",
         summary: "mean of the elements, over dim when given",
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(0)]))],
+        dtype: .floatingOnly(meanDTypeError("mean")),
         forward: { args in
             let x = args[0]
             let dims = try reductionDims(args.attrs, rank: x.rank)
             let n = Double(dims.reduce(1) { $0 * x.shape[$1] })
-            return x.reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 0, +).map { $0 / n }
+            // PyTorch's mean is the sum divided by n (in float32 for float32: `apply` rounds).
+            return x.summed(dims: dims, keepdim: args.attrs.bool("keepdim")).map { $0 / n }
         },
         derivative: .vjp { ctx, g in
             let shape = ctx[0].shape
@@ -98,6 +106,7 @@ extension Ops {
         kinks: "exact with zeros: each gradient is the product of the other elements (x=[2,0,3] gives [0,6,0])",
         samples: [OpSample([[4]], range: 0.5...2), OpSample([[2, 3]], attrs: Attrs(["dim": .int(1)]), range: -2...(-0.5)),
                   OpSample([[3, 2]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
+        dtype: .integralToInt64,
         forward: { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 1, *)
@@ -208,6 +217,7 @@ extension Ops {
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1)])),
                   OpSample([[4]], attrs: Attrs(["p": .double(3)]), range: 0.5...2),
                   OpSample([[4]], attrs: Attrs(["p": .double(1)]), range: 0.5...2)],
+        dtype: .floatingOnly { "linalg.vector_norm: Expected a floating point or complex tensor as input. Got \($0)" },
         forward: { args in
             let x = args[0], p = try args.attrs.double("p")
             guard p > 0 else { throw OpError.value("norm: only p > 0 is supported, got p = \(p)") }
@@ -222,7 +232,7 @@ extension Ops {
             let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
             let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
             let gk = try keptGradient(g, ctx)
-            let sign = try (x > 0) - (x < 0)
+            let sign = Variable(x.value.map(signum))
             if p == .infinity {
                 let absX = try sign * x
                 let mask = try (absX == result) * (result != 0)
@@ -274,6 +284,7 @@ extension Ops {
         "var", params: varianceParams, gradFn: "VarBackward0",
         summary: "variance, divided by N - correction (default 1; unbiased=false means 0)",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "correction": .double(0)]))],
+        dtype: .floatingOnly(meanDTypeError("var")),
         forward: { args in try variance(args[0], args.attrs) },
         derivative: .vjp { ctx, g in [try varianceVJP(ctx, keptGradient(g, ctx))] })
 
@@ -283,6 +294,7 @@ extension Ops {
         summary: "standard deviation, divided by N - correction (default 1)",
         kinks: "where the standard deviation is 0 the gradient is 0",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(0), "unbiased": .bool(false)]))],
+        dtype: .floatingOnly(meanDTypeError("std")),
         forward: { args in try variance(args[0], args.attrs).map { $0.squareRoot() } },
         derivative: .vjp { ctx, g in
             let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)

@@ -5,7 +5,7 @@
 public enum Registry {
     /// Every op, grouped by family in the order help lists them.
     public static let all: [OpSpec] = Ops.arithmetic + Ops.elementwise + Ops.comparisons
-        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.factories + Ops.losses + Ops.autograd
+        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions
 
     /// Ops by every name they answer to.
     private static let byName: [String: OpSpec] = {
@@ -38,11 +38,11 @@ extension Ops {
 
     /// An elementwise op of one tensor: `f` on values, `rule(x, grad)` as its VJP.
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
-                      kinks: String? = nil, range: ClosedRange<Double> = -2...2,
+                      kinks: String? = nil, range: ClosedRange<Double> = -2...2, dtype: DTypeRule = .floating,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: [OpSample([[3, 2]], range: range)],
+               samples: [OpSample([[3, 2]], range: range)], dtype: dtype,
                forward: { args in args[0].map(f) },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] })
     }
@@ -51,14 +51,20 @@ extension Ops {
     static func binary(_ name: String, aliases: [String] = [], params: [Param]? = nil, gradFn: String,
                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
+                       dtype: DTypeRule = .promote,
                        _ f: @escaping (Double, Double) -> Double,
+                       check: ((ForwardArgs) throws -> Void)? = nil,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
-        OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
+        let kernel = ElementwiseKernel(opName: name)
+        return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
                gradFnForInputs: gradFnForInputs, summary: summary,
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
-                         OpSample([[4, 1], []], range: range)],
-               forward: { args in try Tensor.zip(args[0], args[1], f) },
+                         OpSample([[4, 1], []], range: range)], dtype: dtype,
+               forward: { args in
+                   try check?(args)
+                   return try Tensor.zip(args[0], args[1], kernel: kernel, f)
+               },
                derivative: .vjp(rule))
     }
 

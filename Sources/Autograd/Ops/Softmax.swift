@@ -39,6 +39,7 @@ extension Ops {
         "softmax", params: [input, softmaxDim], gradFn: "SoftmaxBackward0",
         summary: "exp(input) / sum(exp(input)) along dim (default: the last dimension)",
         samples: softmaxSamples,
+        dtype: .floating,
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
             let e = try Tensor.zip(x, stableShift(x, dims: dims)) { Glibc.exp($0 - $1) }
@@ -56,6 +57,7 @@ extension Ops {
         "log_softmax", params: [input, softmaxDim], gradFn: "LogSoftmaxBackward0",
         summary: "log(softmax(input, dim)), computed stably (dim defaults to the last dimension)",
         samples: softmaxSamples,
+        dtype: .floating,
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
             return try Tensor.zip(x, logSumExp(x, dims: dims), -)
@@ -72,6 +74,7 @@ extension Ops {
         summary: "log(sum(exp(input))) over dim (all dimensions when omitted), computed stably",
         samples: [OpSample([[3, 4]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, 2])]))],
+        dtype: .floating,
         forward: { args in
             let x = args[0], dims = try reductionDims(args.attrs, rank: args[0].rank)
             let kept = try logSumExp(x, dims: dims)

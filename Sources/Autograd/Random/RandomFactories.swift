@@ -1,0 +1,159 @@
+// The random factories: each draws from the calling thread's generator (TorchGenerator.current,
+// seeded by `manualSeed`, the CLI's --seed) exactly as its PyTorch namesake draws from
+// torch's default CPU generator. Float dtypes default to DefaultDType.current, integer
+// factories to int64; errors carry PyTorch's wording.
+
+extension Ops {
+    static let randomFactories: [OpSpec] = [rand, randn, randLike, randnLike, randint, randperm, normal, bernoulli]
+
+    /// The floating dtype a random factory fills: dtype= when given, else `fallback`, refused
+    /// (PyTorch's NotImplementedError) when it is not floating.
+    static func floatingDType(_ attrs: Attrs, fallback: DType, kernel: String) throws -> DType {
+        let dtype = try attrs.dtype() ?? fallback
+        guard dtype.isFloatingPoint else { throw OpError.value("\"\(kernel)\" not implemented for '\(dtype.kernelName)'") }
+        return dtype
+    }
+
+    /// `rand(size, dtype=None)`: uniform samples from [0, 1).
+    public static let rand = factory("rand", params: [size, .dtype],
+                                     summary: "uniform random samples from [0, 1), torch's stream (see --seed)") { args in
+        let shape = try sizeAttr(args.attrs)
+        let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "check_uniform_bounds")
+        return Tensor(shape: shape, data: TorchGenerator.current.fillUniform(count: Tensor.count(of: shape), dtype: dtype), dtype: dtype)
+    }
+
+    /// `randn(size, dtype=None)`: standard normal samples.
+    public static let randn = factory("randn", params: [size, .dtype],
+                                      summary: "standard normal random samples, torch's stream (see --seed)") { args in
+        let shape = try sizeAttr(args.attrs)
+        let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "normal_kernel_cpu")
+        return Tensor(shape: shape, data: TorchGenerator.current.fillNormal(count: Tensor.count(of: shape), dtype: dtype), dtype: dtype)
+    }
+
+    /// `rand_like(input, dtype=None)`: uniform samples shaped like input, in its dtype by default.
+    public static let randLike = factory("rand_like", params: [input, .dtype],
+                                         summary: "uniform random samples from [0, 1) shaped like input") { args in
+        let dtype = try floatingDType(args.attrs, fallback: args[0].dtype, kernel: "check_uniform_bounds")
+        return Tensor(shape: args[0].shape, data: TorchGenerator.current.fillUniform(count: args[0].count, dtype: dtype), dtype: dtype)
+    }
+
+    /// `randn_like(input, dtype=None)`: standard normal samples shaped like input.
+    public static let randnLike = factory("randn_like", params: [input, .dtype],
+                                          summary: "standard normal random samples shaped like input") { args in
+        let dtype = try floatingDType(args.attrs, fallback: args[0].dtype, kernel: "normal_kernel_cpu")
+        return Tensor(shape: args[0].shape, data: TorchGenerator.current.fillNormal(count: args[0].count, dtype: dtype), dtype: dtype)
+    }
+
+    /// `normal(mean, std, size, dtype=None)`: normal samples with the given mean and standard
+    /// deviation (PyTorch's float-mean, float-std overload).
+    public static let normal = factory(
+        "normal", params: [Param("mean", .double), Param("std", .double), size, .dtype],
+        summary: "normal random samples of the given mean and std, torch's stream"
+    ) { args in
+        let mean = try args.attrs.double("mean"), std = try args.attrs.double("std")
+        guard std >= 0 else { throw OpError.value("normal expects std >= 0.0, but found std \(pythonNumber(std))") }
+        let shape = try sizeAttr(args.attrs)
+        let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "normal_kernel_cpu")
+        let values = TorchGenerator.current.fillNormal(count: Tensor.count(of: shape), dtype: dtype, mean: mean, std: std)
+        return Tensor(shape: shape, data: values, dtype: dtype)
+    }
+
+    /// `randint(low=0, high, size, dtype=None)`: integers from [low, high), int64 by default.
+    /// Like PyTorch's two overloads, `randint(high, size)` leaves low at 0: with no size given,
+    /// the second argument is the size.
+    public static let randint = factory(
+        "randint", params: [Param("low", .int), Param("high", .ints, default: AttrValue.none),
+                            Param("size", .ints, default: AttrValue.none), .dtype],
+        summary: "random integers from [low, high) (low defaults to 0), torch's stream"
+    ) { args in
+        var attrs = args.attrs
+        var low = try attrs.int("low")
+        guard let second = attrs.optionalInts("high") else { throw OpError.value("randint() missing required argument 'size'") }
+        let high: Int
+        if attrs.optionalInts("size") == nil {
+            attrs["size"] = .ints(second)
+            high = low
+            low = 0
+        } else {
+            guard second.count == 1 else { throw OpError.value("randint(): argument 'high' must be int, not tuple") }
+            high = second[0]
+        }
+        let shape = try sizeAttr(attrs)
+        guard low < high else {
+            throw OpError.value("random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        }
+        let dtype = try attrs.dtype() ?? .int64
+        if dtype == .bool && (low < 0 || high > 2) {
+            throw OpError.value(low < 0 ? "from is out of bounds for bool" : "to - 1 is out of bounds for bool")
+        }
+        let exact = 1 << 53
+        guard low >= -exact && high <= exact else {
+            throw OpError.limit("randint bounds beyond 2^53 are not supported: tensor elements are held as doubles")
+        }
+        let draws = TorchGenerator.current.fillIntegers(count: Tensor.count(of: shape), low: Int64(low), high: Int64(high))
+        return Tensor(shape: shape, data: draws.map { dtype == .float32 ? Double(Float($0)) : Double($0) }, dtype: dtype)
+    }
+
+    /// `randperm(n, dtype=int64)`: a random permutation of 0..<n.
+    public static let randperm = factory("randperm", params: [Param("n", .int), .dtype],
+                                         summary: "a random permutation of 0, 1, ..., n - 1, torch's stream") { args in
+        let n = try args.attrs.int("n")
+        guard n >= 0 else { throw OpError.value("Trying to create tensor with negative dimension \(n): [\(n)]") }
+        _ = try Tensor.checkedCount(of: [n])
+        let dtype = try args.attrs.dtype() ?? .int64
+        guard dtype != .bool else { throw OpError.value("\"randperm\" not implemented for 'Bool'") }
+        return Tensor(shape: [n], data: TorchGenerator.current.permutation(n).map(Double.init), dtype: dtype)
+    }
+
+    /// `bernoulli(input, p=None)`: 0 or 1 per element, 1 with probability input (or p when
+    /// given), in input's dtype.
+    public static let bernoulli = factory(
+        "bernoulli", params: [input, Param("p", .double, default: AttrValue.none)],
+        summary: "1 with probability input (or p) and 0 otherwise, per element, torch's stream"
+    ) { args in
+        let probabilities = args[0]
+        if let p = args.attrs.optionalDouble("p") {
+            guard p >= 0 && p <= 1 else { throw OpError.value("bernoulli_ expects p to be in [0, 1], but got p=\(pythonNumber(p))") }
+            let values = TorchGenerator.current.bernoulli(count: probabilities.count, p: p)
+            return Tensor(shape: probabilities.shape, data: values, dtype: probabilities.dtype)
+        }
+        guard probabilities.dtype.isFloatingPoint else {
+            throw OpError.value("\"bernoulli_tensor_cpu_p_\" not implemented for '\(probabilities.dtype.kernelName)'")
+        }
+        guard probabilities.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+            throw OpError.value("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        }
+        let values = TorchGenerator.current.bernoulli(probabilities: probabilities.data, dtype: probabilities.dtype)
+        return Tensor(shape: probabilities.shape, data: values, dtype: probabilities.dtype)
+    }
+
+    /// A number as Python prints it in these messages: `-1` for an integral float, else its repr.
+    static func pythonNumber(_ x: Double) -> String {
+        x == x.rounded() && Swift.abs(x) < 1e16 ? String(Int(x)) : String(x)
+    }
+}
+
+extension DType {
+    /// The scalar type name PyTorch's kernels print in "not implemented for" errors.
+    var kernelName: String {
+        switch self {
+        case .bool: return "Bool"
+        case .int64: return "Long"
+        case .float32: return "Float"
+        case .float64: return "Double"
+        }
+    }
+}
+
+extension Variable {
+    /// Uniform samples from [0, 1) drawn from this thread's generator (see `manualSeed`);
+    /// `dtype` nil means `DefaultDType.current`.
+    public static func rand(_ size: [Int], dtype: DType? = nil) throws -> Variable {
+        try apply(Ops.rand, [], Attrs(["size": .ints(size), "dtype": dtype.map { .string($0.rawValue) } ?? .none]))
+    }
+
+    /// Standard normal samples drawn from this thread's generator (see `manualSeed`).
+    public static func randn(_ size: [Int], dtype: DType? = nil) throws -> Variable {
+        try apply(Ops.randn, [], Attrs(["size": .ints(size), "dtype": dtype.map { .string($0.rawValue) } ?? .none]))
+    }
+}

@@ -1,0 +1,101 @@
+// Elementwise arithmetic and sums. One body per kernel, compiled once per level: the bodies use
+// only IEEE operations that vectorise without changing any rounding (no contraction into fused
+// multiply-add, and sums in a fixed association), so every level gives the same bits.
+#pragma STDC FP_CONTRACT OFF
+#include "kernels.h"
+#include <string.h>
+
+#define GK_INLINE static inline __attribute__((always_inline))
+
+/// Eight doubles as one value: the compiler lowers it to four SSE2, two AVX or one AVX-512
+/// register, with the same lanewise arithmetic in each case.
+typedef double gk_v8 __attribute__((vector_size(64)));
+
+#define GK_BINARY_LOOP()                                                                       \
+    switch (op) {                                                                                  \
+    case GK_ADD: { for (long i = 0; i < n; i++) { const double l = LHS, r = RHS; out[i] = l + r; } break; } \
+    case GK_SUB: { for (long i = 0; i < n; i++) { const double l = LHS, r = RHS; out[i] = l - r; } break; } \
+    case GK_MUL: { for (long i = 0; i < n; i++) { const double l = LHS, r = RHS; out[i] = l * r; } break; } \
+    case GK_DIV: { for (long i = 0; i < n; i++) { const double l = LHS, r = RHS; out[i] = l / r; } break; } \
+    }
+
+GK_INLINE void binary_body(gk_binary_op op, long n, const double *a, const double *b, double *out) {
+#define LHS a[i]
+#define RHS b[i]
+    GK_BINARY_LOOP()
+#undef LHS
+#undef RHS
+}
+
+GK_INLINE void binary_scalar_right_body(gk_binary_op op, long n, const double *a, double s, double *out) {
+#define LHS a[i]
+#define RHS s
+    GK_BINARY_LOOP()
+#undef LHS
+#undef RHS
+}
+
+GK_INLINE void binary_scalar_left_body(gk_binary_op op, long n, double s, const double *b, double *out) {
+#define LHS s
+#define RHS b[i]
+    GK_BINARY_LOOP()
+#undef LHS
+#undef RHS
+}
+
+GK_INLINE double sum_body(long n, const double *x) {
+    double total = 0.0;
+    if (n < 32) {
+        for (long i = 0; i < n; i++) total += x[i];
+        return total;
+    }
+    // 16 partial sums (two vectors of eight), element i going to partial i mod 16.
+    gk_v8 s0 = {0}, s1 = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        gk_v8 v0, v1;
+        memcpy(&v0, x + i, sizeof v0);
+        memcpy(&v1, x + i + 8, sizeof v1);
+        s0 += v0;
+        s1 += v1;
+    }
+    for (; i < n; i++) total += x[i];
+    const gk_v8 s = s0 + s1;
+    return (((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))) + total;
+}
+
+GK_INLINE void accumulate_body(long n, const double *x, double *acc) {
+    for (long i = 0; i < n; i++) acc[i] += x[i];
+}
+
+#define GK_DEFINE_ELEMENTWISE(suffix, ATTRIBUTES)                                                 \
+    ATTRIBUTES void gk_binary_##suffix(gk_binary_op op, long n, const double *a, const double *b, double *out) { \
+        binary_body(op, n, a, b, out);                                                            \
+    }                                                                                             \
+    ATTRIBUTES void gk_binary_scalar_right_##suffix(gk_binary_op op, long n, const double *a, double s, double *out) { \
+        binary_scalar_right_body(op, n, a, s, out);                                               \
+    }                                                                                             \
+    ATTRIBUTES void gk_binary_scalar_left_##suffix(gk_binary_op op, long n, double s, const double *b, double *out) { \
+        binary_scalar_left_body(op, n, s, b, out);                                                \
+    }                                                                                             \
+    ATTRIBUTES double gk_sum_##suffix(long n, const double *x) { return sum_body(n, x); }        \
+    ATTRIBUTES void gk_accumulate_##suffix(long n, const double *x, double *acc) { accumulate_body(n, x, acc); }
+
+GK_DEFINE_ELEMENTWISE(baseline, )
+#if defined(__x86_64__)
+GK_DEFINE_ELEMENTWISE(avx2, __attribute__((target("avx2,fma"))))
+GK_DEFINE_ELEMENTWISE(avx512, __attribute__((target("avx512f"))))
+#endif
+
+// The public entry points call the table chosen at start-up.
+void gk_binary(gk_binary_op op, long n, const double *a, const double *b, double *out) { gk_active->binary(op, n, a, b, out); }
+void gk_binary_scalar_right(gk_binary_op op, long n, const double *a, double s, double *out) { gk_active->binary_scalar_right(op, n, a, s, out); }
+void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, double *out) { gk_active->binary_scalar_left(op, n, s, b, out); }
+double gk_sum(long n, const double *x) { return gk_active->sum(n, x); }
+void gk_accumulate(long n, const double *x, double *acc) { gk_active->accumulate(n, x, acc); }
+
+void gk_binary_at(gk_level level, gk_binary_op op, long n, const double *a, const double *b, double *out) { gk_table_for(level)->binary(op, n, a, b, out); }
+void gk_binary_scalar_right_at(gk_level level, gk_binary_op op, long n, const double *a, double s, double *out) { gk_table_for(level)->binary_scalar_right(op, n, a, s, out); }
+void gk_binary_scalar_left_at(gk_level level, gk_binary_op op, long n, double s, const double *b, double *out) { gk_table_for(level)->binary_scalar_left(op, n, s, b, out); }
+double gk_sum_at(gk_level level, long n, const double *x) { return gk_table_for(level)->sum(n, x); }
+void gk_accumulate_at(gk_level level, long n, const double *x, double *acc) { gk_table_for(level)->accumulate(n, x, acc); }

@@ -1,0 +1,121 @@
+import CKernels
+import Testing
+@testable import Autograd
+
+/// Every instruction-set level of the C kernels against the baseline and against plain Swift:
+/// elementwise arithmetic and sums bit for bit, GEMM within 1e-12 of the exact sum's scale.
+@Suite struct KernelLevelTests {
+    /// Deterministic values with every sign, a wide range of magnitudes, zeros of both signs,
+    /// subnormals, infinities and NaN.
+    static func values(_ n: Int, seed: UInt64) -> [Double] {
+        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        let specials: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 5e-324, -1e-310, 1e300, -1e-300, 1, -1]
+        return (0..<n).map { i in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            if i % 17 == 5 { return specials[Int(state >> 33) % specials.count] }
+            let mantissa = Double(state >> 11) / Double(1 << 53) * 2 - 1
+            return mantissa * Double(sign: .plus, exponent: Int(state >> 60) - 8, significand: 1)
+        }
+    }
+
+    static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+    }
+
+    static let levels = KernelLevel.allCases.filter(\.isSupported)
+
+    @Test func baselineIsAlwaysSupportedAndCurrentIsSupported() {
+        #expect(KernelLevel.baseline.isSupported)
+        #expect(KernelLevel.current.isSupported)
+        #expect(KernelLevel.allCases.map(\.name) == ["baseline", "avx2", "avx512"])
+    }
+
+    @Test(arguments: [0, 1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 1001])
+    func elementwiseArithmeticIsBitIdenticalOnEveryLevel(n: Int) {
+        let a = Self.values(n, seed: 1), b = Self.values(n, seed: 2)
+        let swiftOps: [(gk_binary_op, (Double, Double) -> Double)] = [(GK_ADD, +), (GK_SUB, -), (GK_MUL, *), (GK_DIV, /)]
+        for (op, f) in swiftOps {
+            let expected = zip(a, b).map(f)
+            let s = b.first ?? 3
+            let right = a.map { f($0, s) }, left = b.map { f(s, $0) }
+            for level in Self.levels {
+                var out = [Double](repeating: 7, count: n), r = out, l = out
+                gk_binary_at(level.cLevel, op, n, a, b, &out)
+                gk_binary_scalar_right_at(level.cLevel, op, n, a, s, &r)
+                gk_binary_scalar_left_at(level.cLevel, op, n, s, b, &l)
+                #expect(Self.sameBits(out, expected), "\(level) op \(op) n \(n)")
+                #expect(Self.sameBits(r, right), "\(level) op \(op) n \(n), scalar right")
+                #expect(Self.sameBits(l, left), "\(level) op \(op) n \(n), scalar left")
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, 5, 31, 32, 33, 47, 48, 100, 1000, 4099])
+    func sumsAreBitIdenticalOnEveryLevelAndCloseToTheOrderedSum(n: Int) {
+        let x = Self.values(n, seed: 3).map { $0.isFinite && Swift.abs($0) < 1e10 ? $0 : 0.25 }
+        let ordered = x.reduce(0, +), scale = x.reduce(0) { $0 + Swift.abs($1) }
+        let baseline = gk_sum_at(GK_LEVEL_BASELINE, n, x)
+        #expect(Swift.abs(baseline - ordered) <= 1e-12 * scale)
+        if n < 32 { #expect(baseline.bitPattern == ordered.bitPattern) }
+        for level in Self.levels {
+            #expect(gk_sum_at(level.cLevel, n, x).bitPattern == baseline.bitPattern, "\(level) n \(n)")
+            var acc = Self.values(n, seed: 4).map { $0.isFinite ? $0 : 1 }
+            let expected = zip(acc, x).map(+)
+            gk_accumulate_at(level.cLevel, n, x, &acc)
+            #expect(Self.sameBits(acc, expected), "\(level) accumulate n \(n)")
+        }
+    }
+
+    /// (m, n, k): the small path, matrix-vector, edge tiles of every micro-kernel, several
+    /// k blocks (256) and row blocks (96).
+    @Test(arguments: [(1, 1, 1), (3, 1, 50), (9, 1, 300), (1, 40, 33), (7, 5, 3), (32, 32, 32), (33, 35, 37),
+                      (6, 8, 1000), (97, 130, 300), (200, 17, 513), (12, 16, 64)])
+    func gemmOnEveryLevelMatchesTheExactSum(m: Int, n: Int, k: Int) {
+        let a = Self.values(m * k, seed: 5).map { $0.isFinite && Swift.abs($0) < 1e3 ? $0 : 0.5 }
+        let b = Self.values(k * n, seed: 6).map { $0.isFinite && Swift.abs($0) < 1e3 ? $0 : -2 }
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            // Element (i, p) of op(A) and (p, j) of op(B) in their row-major buffers.
+            let (aRow, aCol) = transposeA ? (1, m) : (k, 1)
+            let (bRow, bCol) = transposeB ? (1, k) : (n, 1)
+            var reference = [Double](repeating: 0, count: m * n), scale = reference
+            for i in 0..<m { for j in 0..<n { for p in 0..<k {
+                let term = a[i * aRow + p * aCol] * b[p * bRow + j * bCol]
+                reference[i * n + j] += term
+                scale[i * n + j] += Swift.abs(term)
+            } } }
+            for level in Self.levels {
+                for accumulate in [false, true] {
+                    var c = [Double](repeating: accumulate ? 1.5 : .nan, count: m * n)
+                    gk_dgemm_at(level.cLevel, m, n, k, a, aRow, aCol, b, bRow, bCol, &c, n, accumulate ? 1 : 0)
+                    let offset = accumulate ? 1.5 : 0
+                    let worst = (0..<m * n).map { Swift.abs(c[$0] - offset - reference[$0]) / Swift.max(scale[$0], 1e-300) }.max() ?? 0
+                    #expect(worst <= 1e-12, "\(level) \(m)x\(n)x\(k) transposed \(transposeA) \(transposeB) accumulate \(accumulate): \(worst)")
+                }
+            }
+        }
+    }
+
+    @Test func tensorFastPathsGiveTheClosuresResults() throws {
+        let a = Tensor(shape: [4, 50], data: Self.values(200, seed: 7))
+        let row = Tensor(shape: [50], data: Self.values(50, seed: 8))
+        let column = Tensor(shape: [4, 1], data: Self.values(4, seed: 9))
+        let scalar = Tensor(2.5)
+        for (kernel, f) in [(ElementwiseKernel.add, (+) as (Double, Double) -> Double), (.sub, -), (.mul, *), (.div, /)] {
+            for (x, y) in [(a, a), (a, row), (row, a), (a, column), (column, a), (a, scalar), (scalar, a), (column, row)] {
+                let fast = try Tensor.zip(x, y, kernel: kernel, f), plain = try Tensor.zip(x, y, f)
+                #expect(fast.shape == plain.shape)
+                #expect(Self.sameBits(fast.data, plain.data), "\(kernel) \(x.shape) \(y.shape)")
+            }
+        }
+        #expect(throws: OpError.self) { try Tensor.zip(a, Tensor(shape: [3], data: [1, 2, 3]), kernel: .add, +) }
+        let finite = Tensor(shape: [3, 4, 5], data: Self.values(60, seed: 10).map { $0.isFinite ? $0 : 1 })
+        for dims in [[0], [2], [1, 2], [0, 1], [0, 2], [0, 1, 2], [1]] {
+            for keepdim in [false, true] {
+                let fast = finite.summed(dims: dims, keepdim: keepdim)
+                let plain = finite.reduced(dims: dims, keepdim: keepdim, initial: 0, +)
+                #expect(fast.shape == plain.shape)
+                #expect(Self.sameBits(fast.data, plain.data), "sum over \(dims)")
+            }
+        }
+    }
+}
