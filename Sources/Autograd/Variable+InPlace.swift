@@ -45,18 +45,6 @@ extension Variable {
         return Variable(value, requiresGrad: requiresGrad)
     }
 
-    /// Sets `requiresGrad` on a leaf, like `Tensor.requires_grad_()`, with PyTorch's errors.
-    public func setRequiresGrad(_ flag: Bool) throws {
-        guard isLeaf else {
-            if flag { return }
-            throw OpError.autograd("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
-        }
-        guard !flag || value.dtype.isFloatingPoint else {
-            throw OpError.autograd("only Tensors of floating point and complex dtype can require gradients")
-        }
-        requiresGrad = flag
-    }
-
     /// Writes `source` into the sub-tensor at the leading integer `index` (`x[0, 1] = v`), like
     /// PyTorch's item assignment: recorded as a `CopySlices` node when `source` requires grad.
     public func assignItem(at index: [Int], _ source: Variable) throws {
@@ -86,6 +74,7 @@ extension Ops {
     public static let copySlices = OpSpec(
         "copy_slices", params: [input, Param("src", .tensor), Param("index", .ints)], gradFn: "CopySlices",
         summary: "input with input[index] replaced by src (item assignment)",
+        dtype: .custom { inputs, _ in inputs[0].value.dtype },  // the destination keeps its dtype
         forward: { args in
             let (offset, region) = try itemRegion(args[0].shape, args.attrs.optionalInts("index") ?? [])
             var src = args[1]
@@ -95,13 +84,21 @@ extension Ops {
             }
             let filled = try Tensor.zip(Tensor.zeros(region), src) { _, s in s }
             var out = args[0]
-            let integral = !out.dtype.isFloatingPoint
-            for (k, x) in filled.data.enumerated() { out.data[offset + k] = integral ? x.rounded(.towardZero) : x }
+            // The source is cast to the destination's dtype, as PyTorch's copy_ casts it.
+            for (k, x) in filled.data.enumerated() {
+                switch out.dtype {
+                case .float32: out.data[offset + k] = Double(Float(x))
+                case .float64: out.data[offset + k] = x
+                case .int64: out.data[offset + k] = x.rounded(.towardZero)
+                case .bool: out.data[offset + k] = x != 0 ? 1 : 0
+                }
+            }
             return out
         },
         derivative: .vjp { ctx, g in
             let (offset, region) = try itemRegion(ctx[0].shape, ctx.attrs.optionalInts("index") ?? [])
-            var mask = Tensor.ones(ctx[0].shape)
+            var mask = Tensor(repeating: 1, shape: ctx[0].shape)
+            mask.dtype = g.value.dtype
             for k in 0..<Tensor.count(of: region) { mask.data[offset + k] = 0 }
             var part = g
             for i in ctx.attrs.optionalInts("index") ?? [] { part = try part.select(dim: 0, index: i) }

@@ -96,7 +96,7 @@ extension Ops {
         // A constant nonzero scalar exponent (`x^2`) needs no mask.
         let dx: Variable
         if !p.requiresGrad, let exponent = p.value.scalar, exponent != 0 {
-            dx = try p * x.pow(Variable(exponent - 1))
+            dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
             dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))
         }

@@ -55,7 +55,7 @@ extension Interpreter {
                     guard let d = param.defaultValue, let number = Attrs(["v": d]).optionalDouble("v") else {
                         throw PyException("TypeError", "\(name)() missing 1 required positional argument: \"\(param.name)\"")
                     }
-                    inputs.append(Variable(number))
+                    inputs.append(Variable(wrappedNumber: number, dtype: .float64))
                 } else if param.defaultValue == nil {
                     throw PyException("TypeError", "\(name)() missing 1 required positional argument: \"\(param.name)\"")
                 }

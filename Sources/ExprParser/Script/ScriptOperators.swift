@@ -100,9 +100,9 @@ extension Interpreter {
     /// A Python number as a 0-d tensor operand (PyTorch's "wrapped number").
     func scalarTensor(_ v: PyValue) -> Variable? {
         switch v {
-        case .int(let i): return Variable(Tensor(shape: [], data: [Double(i)], dtype: .int64))
-        case .bool(let b): return Variable(Tensor(shape: [], data: [b ? 1 : 0], dtype: .bool))
-        case .float(let d): return Variable(Tensor(shape: [], data: [d], dtype: DefaultDType.current))
+        case .int(let i): return Variable(wrappedNumber: Double(i), dtype: .int64)
+        case .bool(let b): return Variable(wrappedNumber: b ? 1 : 0, dtype: .bool)
+        case .float(let d): return Variable(wrappedNumber: d, dtype: .float64)
         default: return nil
         }
     }

@@ -98,74 +98,8 @@ func formatC(_ format: String, _ value: Double) -> String {
 // MARK: tensors
 
 /// PyTorch's repr of a tensor in a program: `torch/_tensor_str.py` with the program's default
-/// dtype (no `dtype=` suffix for it, for int64 or for bool), then `grad_fn=` or `requires_grad=True`.
+/// dtype (the core's `formatTorch`), with `grad_fn=` or `requires_grad=True` unless `suffixes`
+/// is false.
 func tensorRepr(_ v: Variable, suffixes: Bool = true) -> String {
-    let t = v.value
-    var extra: [String] = []
-    if t.dtype != DefaultDType.current && t.dtype != .int64 && t.dtype != .bool && ScriptRunner.coreComputesFloat32 {
-        extra.append("dtype=" + t.dtype.torchName)
-    }
-    if suffixes {
-        if let fn = v.gradFn { extra.append("grad_fn=<\(fn.name)>") } else if v.requiresGrad { extra.append("requires_grad=True") }
-    }
-    var text: String
-    if t.dtype == .int64 || t.dtype == .bool {
-        text = "tensor(" + IntegerTensorText(t).render() + ")"
-    } else {
-        text = formatTorch(t)
-    }
-    guard !extra.isEmpty else { return text }
-    text.removeLast()  // ")"
-    return appendSuffixes(text, extra)
-}
-
-/// Appends `, suffix` items as `_tensor_str._add_suffixes` does, breaking lines past 80 columns.
-private func appendSuffixes(_ text: String, _ suffixes: [String]) -> String {
-    var out = text
-    let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
-    var lastLength = lastLine.count + 2  // PyTorch's `rfind` arithmetic counts 2 more
-    for suffix in suffixes {
-        if lastLength + suffix.count + 2 > 80 {
-            out += ",\n" + String(repeating: " ", count: 7) + suffix
-            lastLength = 7 + suffix.count
-        } else {
-            out += ", " + suffix
-            lastLength += suffix.count + 2
-        }
-    }
-    return out + ")"
-}
-
-/// The body of an integer or bool tensor: no decimal point, right-justified, nested as
-/// PyTorch nests (`[[ -1,  20],\n        [300,   4]]`).
-private struct IntegerTensorText {
-    let tensor: Tensor
-    let texts: [String]
-    let width: Int
-
-    init(_ tensor: Tensor) {
-        self.tensor = tensor
-        let isBool = tensor.dtype == .bool
-        texts = tensor.data.map { isBool ? ($0 != 0 ? "True" : "False") : String(Int($0)) }
-        width = texts.map(\.count).max() ?? 1
-    }
-
-    func render() -> String {
-        if tensor.count == 0 { return "[]" }
-        if tensor.rank == 0 { return texts[0] }
-        return render(dim: 0, offset: 0, indent: 7)
-    }
-
-    private func render(dim: Int, offset: Int, indent: Int) -> String {
-        let size = tensor.shape[dim]
-        let step = Tensor.count(of: Array(tensor.shape[(dim + 1)...]))
-        if dim == tensor.rank - 1 {
-            let perLine = Swift.max(1, (80 - indent) / (width + 2))
-            let items = (0..<size).map { String(repeating: " ", count: width - texts[offset + $0].count) + texts[offset + $0] }
-            let lines = stride(from: 0, to: items.count, by: perLine).map { items[$0..<Swift.min($0 + perLine, items.count)].joined(separator: ", ") }
-            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
-        }
-        let separator = "," + String(repeating: "\n", count: tensor.rank - dim - 1) + String(repeating: " ", count: indent + 1)
-        return "[" + (0..<size).map { render(dim: dim + 1, offset: offset + $0 * step, indent: indent + 1) }.joined(separator: separator) + "]"
-    }
+    formatTorch(v.value, gradFn: suffixes ? v.gradFn?.name : nil, requiresGrad: suffixes && v.requiresGrad)
 }

@@ -66,7 +66,7 @@ public enum ScriptRunner {
 
     private static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput) -> Int32 {
         let savedDType = DefaultDType.current
-        DefaultDType.current = programDType()
+        DefaultDType.current = .float32  // PyTorch's default dtype
         defer { DefaultDType.current = savedDType }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.setEnabled(savedGradMode) }
@@ -114,17 +114,6 @@ public enum ScriptRunner {
         flushRepeats()
         return text + (error.message.isEmpty ? error.type : "\(error.type): \(error.message)") + "\n"
     }
-
-    /// float32, PyTorch's default, once the core computes in float32; until then float64, so
-    /// that programs print as they would with float64 values and no dtype suffix.
-    /// Until then the printer leaves out float dtype suffixes: every value is float64 anyway.
-    static func programDType() -> DType { coreComputesFloat32 ? .float32 : .float64 }
-
-    /// True when factories honour a float32 default (the core's float32 support has landed).
-    static let coreComputesFloat32: Bool = {
-        let probe = DefaultDType.with(.float32) { try? apply(Registry.lookup("ones")!, [], Attrs(["size": .ints([1])])) }
-        return probe?.value.dtype == .float32
-    }()
 
     /// Runs `body` on a thread with `stackBytes` of stack and waits for it.
     private static func onLargeStack(_ body: @escaping () -> Void) {

@@ -201,7 +201,9 @@ extension Interpreter {
             return .none
         case "detach": return .tensor(aliases.alias(of: t))
         case "detach_", "requires_grad_":
-            try t.setRequiresGrad(name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true)
+            let flag = name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true
+            if flag && !t.isLeaf && t.requiresGrad { return .tensor(t) }  // PyTorch allows it on a non-leaf
+            try t.setRequiresGrad(flag)
             return .tensor(t)
         case "retain_grad": t.retainGrad(); return .none
         case "item":
@@ -215,14 +217,15 @@ extension Interpreter {
                 throw PyException("RuntimeError", "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
             }
             return .tensor(aliases.alias(of: t))
-        case "to", "cpu", "type_as", "contiguous":
+        case "to", "cpu", "cuda", "contiguous":
+            // A device argument is the identity (everything is on the CPU); a dtype converts.
             for a in args + kw.map(\.value) {
-                if case .object(let d as PyDType) = a, d.dtype != t.value.dtype { return .tensor(try convert(t, to: d.dtype)) }
+                if case .object(let d as PyDType) = a { return .tensor(try t.to(d.dtype)) }
             }
             return .tensor(t)
         case "float", "double", "long", "int", "bool":
-            let target: DType = name == "float" ? .float32 : name == "double" ? .float64 : name == "bool" ? .bool : .int64
-            return .tensor(try convert(t, to: target))
+            let target: [String: DType] = ["float": .float32, "double": .float64, "long": .int64, "int": .int64, "bool": .bool]
+            return .tensor(try t.to(target[name]!))  // the tensor itself when it has that dtype already
         case "size":
             if let d = args.first, let i = integer(d) {
                 let dim = i < 0 ? i + t.value.rank : i
@@ -234,7 +237,7 @@ extension Interpreter {
             return .object(PySize(t.shape))
         case "dim", "ndimension": return .int(t.value.rank)
         case "numel", "nelement": return .int(t.value.count)
-        case "clone": return .tensor(try apply(Registry.lookup("mul")!, [t, Variable(1)]))
+        case "clone": return .tensor(try apply(Registry.lookup("mul")!, [t, Variable(wrappedNumber: 1, dtype: .int64)]))
         case "zero_", "fill_":
             var fill = 0.0
             if name == "fill_" {
@@ -269,8 +272,8 @@ extension Interpreter {
     /// mode, where it is recorded as `t * 0 + v` (PyTorch records a FillBackward/ZeroBackward node).
     private func fillInPlace(_ t: Variable, _ value: Double) throws {
         if GradMode.isEnabled && t.requiresGrad && !t.isLeaf {
-            try inPlace(t, Registry.lookup("mul")!, [Variable(0)], Attrs())
-            if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(value)], Attrs()) }
+            try inPlace(t, Registry.lookup("mul")!, [Variable(wrappedNumber: 0, dtype: .int64)], Attrs())
+            if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(wrappedNumber: value, dtype: .float64)], Attrs()) }
             return
         }
         var filled = Tensor(repeating: value, shape: t.shape)
@@ -278,13 +281,9 @@ extension Interpreter {
         try overwrite(t, with: filled)
     }
 
+    /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
     func convert(_ t: Variable, to dtype: DType) throws -> Variable {
-        var value = t.value
-        value.dtype = dtype
-        if dtype == .int64 { value = Tensor(shape: value.shape, data: value.data.map { $0.rounded(.towardZero) }, dtype: .int64) }
-        if dtype == .bool { value = Tensor(shape: value.shape, data: value.data.map { $0 != 0 ? 1 : 0 }, dtype: .bool) }
-        if dtype == .float32 { value = Tensor(shape: value.shape, data: value.data.map { Double(Float($0)) }, dtype: .float32) }
-        return Variable(value, requiresGrad: t.requiresGrad && dtype.isFloatingPoint && t.isLeaf)
+        try t.to(dtype)
     }
 
     func scalarValue(_ x: Double, _ dtype: DType) -> PyValue {

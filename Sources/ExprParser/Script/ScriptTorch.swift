@@ -128,11 +128,8 @@ extension Interpreter {
         var shape: [Int]?
         var inferred = DType.bool
         try flatten(data, depth: 0, into: &values, shape: &shape, dtype: &inferred)
-        let target = dtype ?? inferred
-        var tensor = Tensor(shape: shape ?? [], data: values, dtype: target)
-        if target == .float32 { tensor.data = tensor.data.map { Double(Float($0)) } }
-        if target == .int64 { tensor.data = tensor.data.map { $0.rounded(.towardZero) } }
-        if target == .bool { tensor.data = tensor.data.map { $0 != 0 ? 1 : 0 } }
+        let target = dtype ?? (values.isEmpty ? DefaultDType.current : inferred)  // tensor([]) is float
+        let tensor = Tensor(shape: shape ?? [], data: values, dtype: .float64).converted(to: target)
         return .tensor(try makeLeaf(tensor, requiresGrad: requiresGrad))
     }
 
@@ -214,14 +211,17 @@ extension Interpreter {
             }
             return t
         }
+        // The blocks take the inputs' dtype, as PyTorch's do.
+        let dtype = inputs.first?.value.dtype ?? DefaultDType.current
+        func block(_ t: Tensor) -> PyValue { .tensor(Variable(t.converted(to: dtype))) }
         if hessian {
             let blocks = try Autograd.hessian(body, at: inputs.map(\.value))
-            if single { return .tensor(Variable(blocks[0][0])) }
-            return .tuple(blocks.map { row in .tuple(row.map { .tensor(Variable($0)) }) })
+            if single { return block(blocks[0][0]) }
+            return .tuple(blocks.map { row in .tuple(row.map(block)) })
         }
         let blocks = try Autograd.jacobian(body, at: inputs.map(\.value))
-        if single { return .tensor(Variable(blocks[0])) }
-        return .tuple(blocks.map { .tensor(Variable($0)) })
+        if single { return block(blocks[0]) }
+        return .tuple(blocks.map(block))
     }
 }
 
