@@ -101,5 +101,5 @@ func formatC(_ format: String, _ value: Double) -> String {
 /// dtype (the core's `formatTorch`), with `grad_fn=` or `requires_grad=True` unless `suffixes`
 /// is false.
 func tensorRepr(_ v: Variable, suffixes: Bool = true) -> String {
-    formatTorch(v.value, gradFn: suffixes ? v.gradFn?.name : nil, requiresGrad: suffixes && v.requiresGrad)
+    (ParameterTable.shared.contains(v) ? "Parameter containing:\n" : "") + formatTorch(v.value, gradFn: suffixes ? v.gradFn?.name : nil, requiresGrad: suffixes && v.requiresGrad)
 }

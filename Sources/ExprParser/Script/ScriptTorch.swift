@@ -13,7 +13,11 @@ extension Interpreter {
                 .object(try PyLoss(className, op: op, interpreter: self, args, kw))
             })
         }
+        nnMembers["Linear"] = .object(PyType("Linear") { [unowned self] a, k in .object(try PyLinear(self, a, k)) })
         let nn = PyModule("torch.nn", members: nnMembers)
+        let optim = PyModule("torch.optim", members: [
+            "SGD": .object(PyType("SGD") { [unowned self] a, k in .object(try PySGD(self, a, k)) }),
+        ])
         let autogradFunctional = PyModule("torch.autograd.functional", members: [
             "jacobian": native("jacobian") { [unowned self] a, k in try self.functionalJacobian(a, k, hessian: false) },
             "hessian": native("hessian") { [unowned self] a, k in try self.functionalJacobian(a, k, hessian: true) },
@@ -34,7 +38,7 @@ extension Interpreter {
             "set_detect_anomaly": native("set_detect_anomaly") { _, _ in .none },
         ])
         var members: [String: PyValue] = [
-            "nn": .object(nn), "autograd": .object(autograd),
+            "nn": .object(nn), "autograd": .object(autograd), "optim": .object(optim),
             "tensor": native("tensor") { [unowned self] a, k in try self.makeTensor(a, k) },
             "manual_seed": native("manual_seed") { [unowned self] a, _ in
                 guard let seed = a.first.flatMap(self.integer) else { throw PyException("TypeError", "manual_seed expected an int") }
