@@ -23,9 +23,11 @@ public struct AnomalyReport: Equatable {
 /// `torch.autograd.detect_anomaly` but reporting instead of raising.
 public final class AnomalyRecorder {
     /// The first forward anomaly seen.
-    public var forward: AnomalyReport? { forwardOrigin.map { report(.forward, $0.spec, $0.output.tag, $0.isNaN) } }
+    public var forward: AnomalyReport? {
+        forwardOrigin.map { report(.forward, $0.spec, $0.output.gradFn?.name ?? $0.spec.gradFnName, $0.output.tag, $0.isNaN) }
+    }
     /// The first backward anomaly seen.
-    public var backward: AnomalyReport? { backwardOrigin.map { report(.backward, $0.node.spec, $0.node.tag, $0.isNaN) } }
+    public var backward: AnomalyReport? { backwardOrigin.map { report(.backward, $0.node.spec, $0.node.name, $0.node.tag, $0.isNaN) } }
 
     private var forwardOrigin: (spec: OpSpec, output: Variable, isNaN: Bool)?
     private var backwardOrigin: (node: GradFn, isNaN: Bool)?
@@ -52,7 +54,8 @@ public final class AnomalyRecorder {
         backwardOrigin = (node, gradient.value.data.contains { $0.isNaN })
     }
 
-    private func report(_ phase: AnomalyReport.Phase, _ spec: OpSpec, _ tag: SourceTag?, _ isNaN: Bool) -> AnomalyReport {
-        AnomalyReport(phase: phase, op: spec.name, gradFnName: spec.gradFnName, tag: tag, isNaN: isNaN)
+    /// `name` is the node's own name (`PowBackward1`), not the op's static one.
+    private func report(_ phase: AnomalyReport.Phase, _ spec: OpSpec, _ name: String, _ tag: SourceTag?, _ isNaN: Bool) -> AnomalyReport {
+        AnomalyReport(phase: phase, op: spec.name, gradFnName: name, tag: tag, isNaN: isNaN)
     }
 }

@@ -173,6 +173,9 @@ public enum DTypeRule {
     /// Chosen by the op from its inputs and attributes (factories, conversions); the inputs
     /// reach the forward function uncast.
     case custom(([Variable], Attrs) throws -> DType)
+    /// The forward function labels its result with the dtype it chose and rounded to
+    /// (the random factories, whose choice depends on `dtype=` and on their kind).
+    case chosenByForward
 }
 
 /// The arguments a forward function receives: input values and attributes.
@@ -346,13 +349,17 @@ public final class OpSpec {
         case .custom(let choose):
             let t = try choose(inputs, attrs)
             return (t, t)
+        case .chosenByForward:
+            return (DefaultDType.current, DefaultDType.current)
         }
     }
 
     /// False for ops that choose their dtype themselves and read their inputs uncast.
     var castsInputs: Bool {
-        if case .custom = dtypeRule { return false }
-        return true
+        switch dtypeRule {
+        case .custom, .chosenByForward: return false
+        default: return true
+        }
     }
 
     /// `attrs` with every parameter the caller left out set to its default.

@@ -79,8 +79,9 @@ public struct Tensor: Equatable {
 
     /// The element count of `shape`, checked: no negative dimension, and the product of its
     /// nonzero dimensions at most `maxElementCount` (so strides cannot overflow either, even
-    /// for an empty tensor).
-    public static func checkedCount(of shape: [Int]) throws -> Int {
+    /// for an empty tensor), and, unless `reserving` is false (a check that allocates nothing),
+    /// its storage within the `MemoryBudget`, which it reserves.
+    public static func checkedCount(of shape: [Int], reserving: Bool = true) throws -> Int {
         try checkRank(shape.count)
         var span = 1
         for d in shape {
@@ -91,7 +92,9 @@ public struct Tensor: Equatable {
             }
             span = product
         }
-        return shape.contains(0) ? 0 : span
+        let count = shape.contains(0) ? 0 : span
+        if reserving { try MemoryBudget.reserve(elements: count) }
+        return count
     }
 
     /// Throws the limit error for a rank above `maxRank`.

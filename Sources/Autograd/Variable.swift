@@ -183,6 +183,11 @@ public final class GradFn {
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
+    // Most results are at most as large as the largest input; ops that make larger ones also
+    // reserve their size in `Tensor.checkedCount`.
+    var largest = 0
+    for input in inputs where input.value.count > largest { largest = input.value.count }
+    try MemoryBudget.reserve(elements: largest)
     let (compute, result) = try spec.dtypes(inputs, filled)
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
@@ -195,7 +200,9 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     var value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
     try Tensor.checkRank(value.rank)
     // The result dtype: float64 costs no pass; float32 is rounded once, int64 truncated.
-    if result == .float64 {
+    if case .chosenByForward = spec.dtypeRule {
+        // The forward labelled and rounded its result itself.
+    } else if result == .float64 {
         value.dtype = .float64
     } else {
         value.dtype = .float64  // the forward's doubles, whatever it labelled them

@@ -212,3 +212,37 @@ extension Diagnostic {
                           hint: "the operands of `\(symbol)` have shapes \(describe(shape: shapes[0])) and \(describe(shape: shapes[1]))")
     }
 }
+
+// MARK: Python values
+
+extension Diagnostic {
+    /// The program's last statement is a tuple, which gradcli's output cannot be yet.
+    public static func tupleOutput(count: Int, origin: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .valueError, message: "the output is a tuple of \(count) tensors (from `\(origin)`), not a tensor",
+                   range: range, hint: "pick one: `[0]`, or a field such as `.values`")
+    }
+
+    /// A tuple where a tensor is needed: `max(x, dim=0) + 1`.
+    public static func tupleNotTensor(count: Int, origin: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .valueError, message: "expected a tensor, found a tuple of \(count) (from `\(origin)`)", range: range,
+                   hint: "pick one: `[0]`, or a field such as `.values`")
+    }
+
+    /// A PyTorch function or namespace gradcli does not have: `torch.fft.fft`.
+    public static func notSupported(_ name: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .nameError, message: "`\(name)` is not supported by gradcli", range: range,
+                   hint: "`gradcli help functions` lists the functions it has")
+    }
+
+    /// `x.f()` where `f` takes no tensor first: `x.ones(2)`.
+    public static func notAMethod(_ name: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .nameError, message: "`\(name)` is not a tensor method", range: range,
+                   hint: "call it as a function: `\(name)(...)`")
+    }
+
+    /// `x.name` that is no attribute.
+    public static func unknownAttribute(_ name: String, of what: String, suggestion: String?, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .nameError, message: "\(what) has no attribute `\(name)`", range: range,
+                   hint: suggestion.map { "did you mean `\($0)`?" })
+    }
+}

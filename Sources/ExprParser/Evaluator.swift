@@ -46,6 +46,13 @@ enum Value {
     case string(String)
     /// The elements of a list literal passed to a tensor-list parameter.
     case list([Variable])
+    /// A tuple of tensors: what `max(x, dim)`, `sort`, `chunk`... return (`names` for a named
+    /// tuple such as `(values, indices)`), or a shape (Python integers as 0-d tensors).
+    case tuple([Variable], names: [String], origin: String)
+    /// Python's `None`, as an index (`x[None]`) or an argument.
+    case none
+    /// Python's `...`, as an index (`x[..., 0]`).
+    case ellipsis
 }
 
 /// One evaluation of a program: walks each statement's arena in post-order with an
@@ -64,6 +71,8 @@ struct Lowering {
     /// The plans of the calls being evaluated, innermost last: a call is expanded after every
     /// call that encloses it and computed before them, so its plan is always on top.
     var callPlans: [CallPlan] = []
+    /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
+    var numberBindings: Set<String> = []
 
     /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
     struct Frame {
@@ -88,6 +97,9 @@ struct Lowering {
             // Two steps: `tensor(of: evaluate(...))` would copy the whole evaluator (and its
             // per-node results) once per statement, making long programs quadratic.
             let value = try evaluate(statement)
+            if case .tuple(let elements, _, let origin) = value, statement == tree.statements.last {
+                throw Diagnostic.tupleOutput(count: elements.count, origin: origin, at: tree[statement].range)
+            }
             output = try tensor(of: value, at: tree[statement].range)
         }
         // The parser guarantees at least one statement.
@@ -124,7 +136,7 @@ struct Lowering {
             break
         case .keyword:
             break  // calls evaluate their keyword values directly
-        case .unary, .binary, .list, .binding, .reversedDims:
+        case .unary, .binary, .list, .binding, .reversedDims, .attribute:
             for child in children { stack.append(Frame(node: child, noGrad: frame.noGrad)) }
         case .index:
             // The indexed value keeps the frame's grad mode; indices are constants.
@@ -149,6 +161,7 @@ struct Lowering {
         case .string(let text):
             return .string(text)
         case .name(let name):
+            if let special = pythonLiteral(name) { return special }
             // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
             if environment[name] == nil, DType(name: name) != nil { return .string(name) }
             return .tensor(try lookUp(name, at: node.range))
@@ -160,22 +173,39 @@ struct Lowering {
             return .tensor(try applyOperator("neg", symbol: "-", [operand], node: node))
         case .binary(let op):
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
+            // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
+            // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
+            if op == .subtract || op == .divide, isPythonNumber(children[0]), !isPythonNumber(children[1]),
+               let spec = Registry.lookup(op.opName) {
+                let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
+                do {
+                    return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
+                } catch let error as OpError {
+                    throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)
+                }
+            }
             return .tensor(try applyOperator(op.opName, symbol: op.symbol, [lhs, rhs], node: node))
         case .list:
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
         case .index:
-            let base = try takeTensor(children[0])
-            return .tensor(try index(base, items: Array(children.dropFirst()), node: node))
+            let base = takeResult(children[0])
+            if case .tuple(let elements, let names, let origin)? = base {
+                return try indexTuple(elements, names: names, origin: origin, items: Array(children.dropFirst()), node: node)
+            }
+            return .tensor(try index(try tensor(of: base, at: tree[children[0]].range), items: Array(children.dropFirst()), node: node))
         case .slice:
             return nil  // read by the enclosing `.index`
         case .call:
-            return .tensor(try call(callPlans.removeLast(), node: node))
+            return try callValue(callPlans.removeLast(), node: node)
+        case .attribute(let name):
+            return try attribute(name, of: takeResult(children[0]), node: node, child: children[0])
         case .reversedDims:
             let operand = try takeTensor(children[0])
             return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
+            if isPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
             environment[name] = value
             return .tensor(value)
@@ -199,6 +229,9 @@ struct Lowering {
         case .tensor(let v)?: return v
         case .string?: throw Diagnostic.unexpectedString(at: range)
         case .list?: throw Diagnostic.expectedExpression(found: "a list of tensors", at: range)
+        case .tuple(let elements, _, let origin)?: throw Diagnostic.tupleNotTensor(count: elements.count, origin: origin, at: range)
+        case .none?: throw Diagnostic.expectedExpression(found: "`None`", at: range)
+        case .ellipsis?: throw Diagnostic.expectedExpression(found: "`...`", at: range)
         case nil: throw Diagnostic.expectedExpression(found: "nothing", at: range)
         }
     }
@@ -214,7 +247,12 @@ struct Lowering {
             throw Diagnostic.unknownFunction(name, suggestion: nil, at: node.detail)
         }
         do {
-            return tagged(try apply(spec, operands, Attrs()), node.range)
+            let result = try apply(spec, operands, Attrs())
+            // A comparison gives a boolean tensor (a mask for `x[x > 0]`), as in PyTorch.
+            if BinaryOp.comparisonNames.contains(name) {
+                return tagged(Variable(Tensor(shape: result.shape, data: result.value.data, dtype: .bool)), node.range)
+            }
+            return tagged(result, node.range)
         } catch let error as OpError {
             throw Diagnostic.opFailed(error, operator: operands.count == 2 ? symbol : nil,
                                       shapes: operands.map(\.shape), at: node.detail)

@@ -50,6 +50,10 @@ struct Lexer {
                 lexString(quote: b)
             case _ where Lexer.isDigit(b) || (b == UInt8(ascii: ".") && Lexer.isDigit(peek(1)) && !afterOperand):
                 lexNumber()
+            case UInt8(ascii: ".") where peek(1) == UInt8(ascii: ".") && peek(2) == UInt8(ascii: "."):
+                // Python's Ellipsis, as an index (`x[..., 0]`): a name the lowering knows.
+                position += 3
+                emit(.identifier, from: start)
             case _ where Lexer.isIdentifierStart(b):
                 while Lexer.isIdentifierStart(peek()) || Lexer.isDigit(peek()) { position += 1 }
                 emit(.identifier, from: start)

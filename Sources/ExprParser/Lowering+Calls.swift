@@ -38,8 +38,9 @@ extension Lowering {
     /// in order, keywords by name, surplus trailing positionals into the last `.ints` parameter.
     func bindArguments(of index: Int) throws -> CallPlan {
         let node = tree[index]
-        guard case .call(let name) = node.kind else { preconditionFailure("bindArguments on a non-call") }
-        guard let spec = Registry.lookup(name) else {
+        guard case .call(let written) = node.kind else { preconditionFailure("bindArguments on a non-call") }
+        let name = try resolvedName(written, call: index)
+        guard let spec = Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
             if environment[name] != nil { throw Diagnostic.variableCalled(name, at: node.detail) }
             throw Diagnostic.unknownFunction(name, suggestion: Suggestions.closest(to: name, among: Registry.allNames),
                                              at: node.detail)
@@ -47,8 +48,25 @@ extension Lowering {
         let params = spec.params
         var positional: [Int] = []
         var keywords: [(param: Int, node: Int, value: Int)] = []
-        for argument in tree.children(of: index) {
-            guard case .keyword(let keyword) = tree[argument].kind else { positional.append(argument); continue }
+        var arguments = Array(tree.children(of: index))
+        var selfParam: Int?
+        if node.isMethodCall {
+            // A method passes the tensor as PyTorch's `self`: the `input` parameter, which is
+            // not always the first (`x.where(cond, y)` is `where(cond, x, y)`).
+            let receiver = arguments.removeFirst()
+            guard let p = params.firstIndex(where: { $0.name == "input" }) ?? params.firstIndex(where: { $0.kind == .tensor }),
+                  p == 0 || params[p].name == "input" else {
+                throw Diagnostic.notAMethod(name, at: node.detail)
+            }
+            if p == 0 { arguments.insert(receiver, at: 0) } else {
+                keywords.append((p, receiver, receiver))
+                selfParam = p
+            }
+        }
+        for argument in arguments {
+            guard case .keyword(let written) = tree[argument].kind else { positional.append(argument); continue }
+            // `vector_norm(x, ord=1)` names norm's `p` as torch.linalg does.
+            let keyword = name == "norm" && written == "ord" ? "p" : written
             guard let p = params.firstIndex(where: { $0.name == keyword }) else {
                 throw Diagnostic.unknownKeyword(keyword, function: name,
                                                 suggestion: Suggestions.closest(to: keyword, among: params.map(\.name)),
@@ -61,6 +79,10 @@ extension Lowering {
         var sources = [CallPlan.Source?](repeating: nil, count: params.count)
         var a = 0, p = 0
         while a < positional.count {
+            if p == selfParam {  // the method's signature has no `self` slot
+                p += 1
+                continue
+            }
             guard p < params.count else {
                 throw Diagnostic.tooManyArguments(function: name, accepted: params.count, given: positional.count,
                                                   at: tree[positional[a]].range)
@@ -102,6 +124,16 @@ extension Lowering {
 
     /// Runs a bound call on its evaluated arguments.
     mutating func call(_ plan: CallPlan, node: Node) throws -> Variable {
+        let (inputs, attrs) = try arguments(plan, node: node)
+        do {
+            return tagged(try apply(plan.spec, inputs, attrs), node.range)
+        } catch let error as OpError {
+            throw Diagnostic.opFailed(error, at: node.range)
+        }
+    }
+
+    /// A bound call's evaluated arguments: the tensor inputs and the attributes.
+    mutating func arguments(_ plan: CallPlan, node: Node) throws -> ([Variable], Attrs) {
         var inputs: [Variable] = []
         var attrs = Attrs()
         for (i, param) in plan.spec.params.enumerated() {
@@ -141,11 +173,7 @@ extension Lowering {
                 break  // the op fills in its default
             }
         }
-        do {
-            return tagged(try apply(plan.spec, inputs, attrs), node.range)
-        } catch let error as OpError {
-            throw Diagnostic.opFailed(error, at: node.range)
-        }
+        return (inputs, attrs)
     }
 
     /// Converts an evaluated argument to the attribute a non-tensor parameter takes.
@@ -162,6 +190,15 @@ extension Lowering {
                                                suggestion: Suggestions.closest(to: text, among: choices), at: range)
             }
             return .string(text)
+        }
+        if case .tuple(let elements, _, _)? = value, param.kind == .ints {
+            // A shape or a tuple of integers: `x.view(x.shape)`, `dim=(0, 1)`.
+            let ints = elements.compactMap(integer)
+            guard ints.count == elements.count else {
+                throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
+                                                   found: "a tuple of tensors", at: range)
+            }
+            return .ints(ints)
         }
         let v = try tensor(of: value, at: range)
         let scalar = v.value.count == 1 && v.value.rank <= 1 ? v.value.data[0] : nil

@@ -6,7 +6,7 @@ import Glibc
 extension Lowering {
     /// The language's constants; a variable of the same name wins, with a warning.
     static let constants: [String: Double] = [
-        "pi": Double.pi, "e": M_E, "inf": Double.infinity, "nan": Double.nan, "true": 1, "false": 0,
+        "pi": Double.pi, "e": M_E, "inf": Double.infinity, "nan": Double.nan, "true": 1, "false": 0, "True": 1, "False": 0,
     ]
 
     /// The value of a name: an input or binding, else a constant.
@@ -53,38 +53,102 @@ extension Lowering {
         return try applyNamed(spec, elements, ["dim": .int(0)], node: node, at: node.range)
     }
 
-    /// `base[items]`: each integer index selects (removing a dimension), each slice keeps
-    /// its dimension, left to right over the dimensions of `base`.
+    /// `base[items]`, as PyTorch indexes: an integer selects (removing a dimension), a slice
+    /// keeps its dimension, `None` inserts one, `...` stands for the dimensions no other item
+    /// names, and one integer or boolean index tensor picks entries (`x[idx]`, `x[x > 0]`).
     mutating func index(_ base: Variable, items: [Int], node: Node) throws -> Variable {
-        var value = base
-        var dim = 0
+        // Evaluated items first: how many dimensions each consumes decides what `...` covers.
+        var values: [Value?] = []
         for item in items {
-            let range = tree[item].range
-            if case .slice = tree[item].kind {
-                guard let spec = Registry.lookup("slice") else {
-                    throw Diagnostic.unknownFunction("slice", suggestion: nil, at: range)
-                }
-                let bounds = Array(tree.children(of: item))
-                var attrs: Attrs = ["dim": .int(dim)]
-                for (name, child) in zip(["start", "end", "step"], bounds) {
-                    if case .omitted = tree[child].kind {
-                        let declared = spec.params.first { $0.name == name }?.defaultValue
-                        attrs[name] = declared ?? (name == "step" ? .int(1) : AttrValue.none)
-                    } else {
-                        attrs[name] = .int(try indexValue(child))
-                    }
-                }
-                value = try applyNamed(spec, [value], attrs, node: node, at: range)
-                dim += 1
-            } else {
-                guard let spec = Registry.lookup("select") else {
-                    throw Diagnostic.unknownFunction("select", suggestion: nil, at: range)
-                }
-                value = try applyNamed(spec, [value], ["dim": .int(dim), "index": .int(indexValue(item))],
-                                       node: node, at: range)
+            if case .slice = tree[item].kind { values.append(nil) } else { values.append(takeResult(item)) }
+        }
+        func consumed(_ value: Value?) -> Int {
+            switch value {
+            case nil: return 1
+            case .none?, .ellipsis?: return 0
+            case .tensor(let v)?: return v.value.dtype == .bool ? v.value.rank : (v.value.rank == 0 ? 1 : 1)
+            default: return 1
             }
         }
+        let named = values.map(consumed).reduce(0, +)
+        guard values.filter({ if case .ellipsis? = $0 { return true } else { return false } }).count <= 1 else {
+            throw Diagnostic.opFailed(.value("an index can only have a single ellipsis ('...')"), at: node.range)
+        }
+        guard named <= Swift.max(base.shape.count, 0) || base.shape.isEmpty && named == 0 else {
+            throw Diagnostic.opFailed(.value("too many indices for tensor of dimension \(base.shape.count)"), at: node.range)
+        }
+        // With an index tensor, PyTorch treats integers as index tensors too (`x[idx, 1]` is one
+        // IndexBackward0); they must then be adjacent, or PyTorch moves the indexed dimensions first.
+        func isAdvanced(_ v: Value?) -> Bool { if case .tensor? = v { return true } else { return false } }
+        let combined = values.contains { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }
+        if combined, let first = values.firstIndex(where: isAdvanced), let last = values.lastIndex(where: isAdvanced),
+           !values[first...last].allSatisfy(isAdvanced) {
+            throw Diagnostic.opFailed(.value("gradcli does not support index tensors separated by slices, None or ..."), at: node.range)
+        }
+        let selectSpec = try registryOp("select", at: node.range)
+        var advanced = 0
+        var value = base
+        var dim = 0
+        for (item, itemValue) in zip(items, values) {
+            let range = tree[item].range
+            switch itemValue {
+            case nil:
+                value = try slice(value, item: item, dim: dim, node: node)
+                dim += 1
+            case .none?:
+                value = try applyNamed(try registryOp("unsqueeze", at: range), [value], ["dim": .int(dim)], node: node, at: range)
+                dim += 1
+            case .ellipsis?:
+                dim += base.shape.count - named
+            case .tensor(let v)? where v.value.dtype == .bool || v.value.rank > 0:
+                advanced += 1
+                guard advanced == 1 else {
+                    throw Diagnostic.opFailed(.value("gradcli supports one index tensor per indexing"), at: range)
+                }
+                value = try applyNamed(Ops.index, [value, v], ["dim": .int(dim)], node: node, at: range)
+                dim += v.value.dtype == .bool ? 1 : v.value.rank
+            case .tensor(let v)?:
+                guard let i = integer(v) else { throw Diagnostic.invalidIndex(found: describe(v), at: range) }
+                value = try applyNamed(combined ? Lowering.renamed(selectSpec, gradFn: "IndexBackward0") : selectSpec, [value],
+                                       ["dim": .int(dim), "index": .int(i)], node: node, at: range)
+            case let other?:
+                _ = try tensor(of: other, at: range)  // a string or a list: the message says which
+            }
+        }
+        // Only full slices (`x[:]`, `x[:, :]`): PyTorch still makes one alias node.
+        if value === base && values.contains(where: { $0 == nil }), let slice = Registry.lookup("slice"), let clone = Registry.lookup("clone") {
+            // `x[:]` is a SliceBackward0, `x[:, :]` an AliasBackward0.
+            if values.count == 1 { return try applyNamed(slice, [value], ["dim": .int(0), "step": .int(1)], node: node, at: node.range) }
+            return try applyNamed(Lowering.renamed(clone, gradFn: "AliasBackward0"), [value], [:], node: node, at: node.range)
+        }
         return value
+    }
+
+    /// `value[start:end:step]` along `dim`; a full slice `:` is no node, as in PyTorch.
+    mutating func slice(_ value: Variable, item: Int, dim: Int, node: Node) throws -> Variable {
+        let range = tree[item].range
+        let spec = try registryOp("slice", at: range)
+        let bounds = Array(tree.children(of: item))
+        var attrs: Attrs = ["dim": .int(dim)]
+        var full = true
+        for (name, child) in zip(["start", "end", "step"], bounds) {
+            if case .omitted = tree[child].kind {
+                let declared = spec.params.first { $0.name == name }?.defaultValue
+                attrs[name] = declared ?? (name == "step" ? .int(1) : AttrValue.none)
+            } else {
+                let bound = try indexValue(child)
+                attrs[name] = .int(bound)
+                if name != "step" || bound != 1 { full = false }
+            }
+        }
+        if full && value.shape.count > dim { return value }
+        return try applyNamed(spec, [value], attrs, node: node, at: range)
+    }
+
+    /// The registry op `name`, which the language lowers syntax to.
+    func registryOp(_ name: String, at range: SourceRange) throws -> OpSpec {
+        guard let spec = Registry.lookup(name) else { throw Diagnostic.unknownFunction(name, suggestion: nil, at: range) }
+        return spec
     }
 
     /// `x.T`: all dimensions of `x` reversed through `permute`, so the node prints

@@ -8,7 +8,7 @@ extension Parser {
         let method = try readMethod(base)
         guard method.isCall else { return method.node }
         let arguments = try parseArguments(receiver: base)
-        return call(method.name, arguments, start: start, nameRange: method.range)
+        return call(method.name, arguments, start: start, nameRange: method.range, isMethod: true)
     }
 
     /// After `.`: the method name, or the finished node for `x.T`.
@@ -34,10 +34,9 @@ extension Parser {
         let name = text(nameToken.range)
         advance()
         if current.kind == .leftParen { return Method(name: name, range: nameToken.range, isCall: true) }
-        guard name == "T" else { throw Diagnostic.methodNotCalled(name, at: nameToken.range) }
         let start = tree[base].range.start
-        let node = tree.add(.reversedDims, range: SourceRange(start: start, end: lastEnd), detail: nameToken.range,
-                            children: [base])
+        let node = tree.add(name == "T" ? .reversedDims : .attribute(name), range: SourceRange(start: start, end: lastEnd),
+                            detail: nameToken.range, children: [base])
         return Method(node: node)
     }
 

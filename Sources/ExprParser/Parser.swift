@@ -228,12 +228,14 @@ struct Parser {
     }
 
     @inline(never)
-    mutating func call(_ name: String, _ arguments: [Int], start: Int, nameRange: SourceRange) -> Int {
-        tree.add(.call(name), range: SourceRange(start: start, end: lastEnd), detail: nameRange, children: arguments)
+    mutating func call(_ name: String, _ arguments: [Int], start: Int, nameRange: SourceRange, isMethod: Bool = false) -> Int {
+        tree.add(.call(name), range: SourceRange(start: start, end: lastEnd), detail: nameRange, children: arguments,
+                 isMethodCall: isMethod)
     }
 
     /// Consumes a name, dropping the prefixes `torch.`, `torch.nn.functional.` and `F.` (the
-    /// last only before a call, so a variable `F` still works).
+    /// last only before a call, so a variable `F` still works). Other namespaces stay in the
+    /// name, dotted (`torch.linalg.norm` is `linalg.norm`), for the lowering to resolve.
     @inline(never)
     mutating func readName() -> String {
         let name = text(current.range)
@@ -241,14 +243,14 @@ struct Parser {
         guard current.kind == .dot && peekKind(1) == .identifier else { return name }
         let isTorch = name == "torch"
         guard isTorch || (name == "F" && peekKind(2) == .leftParen) else { return name }
-        if isTorch, text(tokens[index + 1].range) == "nn", peekKind(2) == .dot, peekKind(3) == .identifier,
-           text(tokens[index + 3].range) == "functional", peekKind(4) == .dot, peekKind(5) == .identifier {
-            advance(); advance(); advance(); advance()
+        var path: [String] = []
+        while current.kind == .dot && peekKind(1) == .identifier {
+            advance()
+            path.append(text(current.range))
+            advance()
         }
-        advance()
-        let last = text(current.range)
-        advance()
-        return last
+        if isTorch && path.count > 2 && path[0] == "nn" && path[1] == "functional" { path.removeFirst(2) }
+        return path.joined(separator: ".")
     }
 
     /// `(e)`, or a tuple `(a, b)`, which is a list.

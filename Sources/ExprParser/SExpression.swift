@@ -45,6 +45,7 @@ enum SExpression {
         case .slice: return ("(slice ", ")")
         case .binding(let name): return ("(= \(name) ", ")")
         case .reversedDims: return ("(.T ", ")")
+        case .attribute(let name): return ("(.\(name) ", ")")
         }
     }
 }

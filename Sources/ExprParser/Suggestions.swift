@@ -2,22 +2,27 @@
 public enum Suggestions {
     /// The candidate closest to `name`, if any is close enough: a case-insensitive match first,
     /// otherwise the smallest Levenshtein distance that is at most `max(name.count, 3) / 3`.
-    /// Ties go to the candidate listed first.
+    /// At equal distance a deletion or insertion beats a substitution, as in CPython's
+    /// suggestions (`sinn` -> `sin`, not `sign`); remaining ties go to the candidate listed first.
     public static func closest(to name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
         if let same = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return same }
         let limit = Swift.max(name.count, 3) / 3
-        var best: (name: String, distance: Int)?
+        var best: (name: String, distance: Int, weighted: Int)?
         for candidate in candidates where candidate != name {
             let d = editDistance(name, candidate)
-            if d <= limit && d < (best?.distance ?? Int.max) { best = (candidate, d) }
+            guard d <= limit else { continue }
+            let weighted = editDistance(name, candidate, substitutionCost: 2)
+            if best == nil || d < best!.distance || (d == best!.distance && weighted < best!.weighted) {
+                best = (candidate, d, weighted)
+            }
         }
         return best?.name
     }
 
     /// The edit distance between `a` and `b` over Unicode scalars: insertions, deletions,
     /// substitutions and swaps of adjacent characters (`mena` -> `mean`) each cost 1, as in rustc.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String, substitutionCost: Int = 1) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         var beforePrevious = [Int](repeating: 0, count: b.count + 1)
@@ -26,7 +31,7 @@ public enum Suggestions {
         for i in 1...a.count {
             current[0] = i
             for j in stride(from: 1, through: b.count, by: 1) {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : substitutionCost)
                 current[j] = Swift.min(substitution, previous[j] + 1, current[j - 1] + 1)
                 if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                     current[j] = Swift.min(current[j], beforePrevious[j - 2] + 1)

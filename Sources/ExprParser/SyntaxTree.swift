@@ -46,6 +46,9 @@ enum BinaryOp {
         }
     }
 
+    /// The registry ops of the comparison operators.
+    static let comparisonNames: Set<String> = ["eq", "ne", "lt", "le", "gt", "ge"]
+
     var isComparison: Bool {
         switch self {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
@@ -82,6 +85,9 @@ enum NodeKind {
     /// `x.T`; one child, `x`. All its dimensions reversed: PyTorch's `permute` with the
     /// dims in reverse order (not `t`, which stops at 2-D).
     case reversedDims
+    /// `x.name` without a call: a tensor attribute (`x.shape`, `x.mT`) or a field of a named
+    /// tuple (`x.max(dim=1).values`); one child, `x`.
+    case attribute(String)
 }
 
 /// One node of the arena.
@@ -94,6 +100,8 @@ struct Node {
     let detail: SourceRange
     let firstChild: Int
     let childCount: Int
+    /// A method call `x.f(a)`: its first child is the receiver, PyTorch's `self`.
+    var isMethodCall = false
 }
 
 /// The syntax tree as an arena: nodes in an array, children by index. Children are always
@@ -105,9 +113,10 @@ struct SyntaxTree {
     var statements: [Int] = []
 
     /// Adds a node whose children are `children` and returns its index.
-    mutating func add(_ kind: NodeKind, range: SourceRange, detail: SourceRange? = nil, children: [Int] = []) -> Int {
+    mutating func add(_ kind: NodeKind, range: SourceRange, detail: SourceRange? = nil, children: [Int] = [],
+                      isMethodCall: Bool = false) -> Int {
         nodes.append(Node(kind: kind, range: range, detail: detail ?? range,
-                          firstChild: childIndices.count, childCount: children.count))
+                          firstChild: childIndices.count, childCount: children.count, isMethodCall: isMethodCall))
         childIndices.append(contentsOf: children)
         return nodes.count - 1
     }

@@ -18,6 +18,7 @@ enum Batch {
             jobs = n
         }
         let tap = invocation.flag("--tap")
+        let files = try invocation.value("--allow-files").map(FileAccess.allowing) ?? FileAccess.none
         // Open the JUnit file first, so a bad path fails before any work is done.
         let junit = try invocation.value("--junit").map { try FileIO.Writer(path: $0) }
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
@@ -28,7 +29,7 @@ enum Batch {
         // Each piece of input is run and written as soon as it has arrived, in order: a
         // program feeding requests one at a time gets each answer back at once.
         while let chunk = try reader.nextChunk() {
-            let records = runAll(chunk.bytes, chunk.lines, jobs: jobs)
+            let records = runAll(chunk.bytes, chunk.lines, jobs: jobs, files: files)
             var out: [UInt8] = []
             for record in records {
                 count += 1
@@ -40,8 +41,10 @@ enum Batch {
                 out += tap ? Array(TestReports.tapPoint(record, number: count).utf8) : record.text
             }
             Output.out(bytes: out)
-            Output.flush()
             if junit != nil { kept += records }
+            // Records that cannot be written are lost: stop (the JUnit report still gets what
+            // ran), and the run ends with exit 74 (`Output.finish`).
+            guard Output.flush() else { break }
             progress.advance(to: reader.consumed)
         }
         progress.finish()
@@ -56,9 +59,12 @@ enum Batch {
     }
 
     /// Runs every line, on `jobs` worker processes when more than one; results keep input order.
-    static func runAll(_ bytes: [UInt8], _ lines: [(number: Int, range: Range<Int>)], jobs: Int) -> [BatchRecord] {
+    static func runAll(_ bytes: [UInt8], _ lines: [LineReader.Line], jobs: Int, files: FileAccess) -> [BatchRecord] {
         let cache = ProgramCache()
-        func run(_ i: Int) -> BatchRecord { Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, cache: cache) }
+        func run(_ i: Int) -> BatchRecord {
+            if lines[i].tooLong { return Request.tooLongRecord(line: lines[i].number) }
+            return Request.runBatchLine(bytes[lines[i].range], line: lines[i].number, files: files, cache: cache)
+        }
         // Workers pay off only once there is work to share.
         guard jobs > 1, lines.count >= 64,
               var records = BatchWorkers.run(count: lines.count, jobs: min(jobs, lines.count), blockSize: 32, run) else {

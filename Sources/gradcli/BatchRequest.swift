@@ -43,10 +43,10 @@ struct BatchRecord {
 extension Request {
     /// The fields of a batch request.
     static let knownFields = ["id", "command", "expr", "inputs", "wrt", "grad_output", "expect", "rtol", "atol", "eps",
-                              "seed", "retain_grad", "dtype"]
+                              "seed", "retain_grad", "dtype", "equal_nan"]
 
     /// Reads a batch request object (schema in DESIGN.md, "Batch").
-    static func fromJSON(_ json: JSON) throws -> Request {
+    static func fromJSON(_ json: JSON, files: FileAccess) throws -> Request {
         guard case .object(let fields) = json else { throw CLIError.usage("a request must be a JSON object") }
         var request = Request()
         // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
@@ -78,7 +78,7 @@ extension Request {
             guard case .object(let pairs) = inputs else { throw CLIError.usage("\"inputs\" must be an object of name -> value") }
             for (name, value) in pairs {
                 guard Inputs.isIdentifier(name) else { throw CLIError.usage("\"inputs\": '\(name)' is not a valid input name") }
-                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name))
+                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, files: files))
             }
         }
         if let wrt = json["wrt"], wrt != .null {
@@ -92,6 +92,10 @@ extension Request {
         if let expect = json["expect"], expect != .null {
             guard case .object(let pairs) = expect else { throw CLIError.usage("\"expect\" must be an object of name -> expression") }
             request.expects = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.serialized) }
+        }
+        if let flag = json["equal_nan"], flag != .null {
+            guard case .bool(let value) = flag else { throw CLIError.usage("\"equal_nan\" must be true or false") }
+            request.equalNaN = value
         }
         for (field, keyPath) in [("rtol", \Request.rtol), ("atol", \Request.atol), ("eps", \Request.eps)] {
             guard let value = json[field], value != .null else { continue }
@@ -109,7 +113,8 @@ extension Request {
     }
 
     /// Runs one batch line (UTF-8 bytes) and builds its record; never throws.
-    static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, cache: ProgramCache? = nil) -> BatchRecord {
+    /// `files` says which `@path` inputs the request may read (none unless `--allow-files`).
+    static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, files: FileAccess, cache: ProgramCache? = nil) -> BatchRecord {
         var id = JSON.null
         var title = ""
         do {
@@ -118,10 +123,11 @@ extension Request {
                 throw CLIError(code: "parse_error", message: "line \(line), column \(e.column): \(e.message)")
             }
             id = json["id"] ?? .null
-            var request = try fromJSON(json)
+            var request = try fromJSON(json, files: files)
             request.programCache = cache
             title = request.source
             let report = try request.run()
+            try GradCLI.reserveOutput(of: report)
             let checks = report.check?.results.map { r in
                 (name: "d/d\(r.input) (\(r.kind))", passed: r.passed,
                  detail: "max abs error \(r.maxAbsError), max rel error \(r.maxRelError)")
@@ -137,6 +143,12 @@ extension Request {
     static func workerFailedRecord(_ bytes: ArraySlice<UInt8>, line: Int) -> BatchRecord {
         let failure = CLIError(code: "internal_error", message: "the worker process running this request stopped unexpectedly")
         return errorRecord(failure, line: line, id: (try? JSONParser.parse(bytes))?["id"] ?? .null, title: "")
+    }
+
+    /// The record of a line longer than `LineReader.maxLineBytes`, which was not kept.
+    static func tooLongRecord(line: Int) -> BatchRecord {
+        let failure = CLIError(code: "limit_error", message: "line \(line) is longer than \(LineReader.maxLineBytes >> 20) MiB, the longest request line gradcli reads")
+        return errorRecord(failure, line: line, id: .null, title: "")
     }
 
     /// The record of a line that could not run; its title is the request's expression when known.

@@ -5,6 +5,11 @@ import ExprParser
 enum GradCLI {
     /// Runs the tool with `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
+        Output.guardStandardStreams()
+        return Output.finish(runReportingErrors(arguments))
+    }
+
+    private static func runReportingErrors(_ arguments: [String]) -> Int32 {
         if arguments.first == "run" { return RunCommand.main(Array(arguments.dropFirst())) }
         let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
@@ -42,6 +47,7 @@ enum GradCLI {
             Output.out(Help.text(for: invocation.commandWasGiven ? invocation.command : nil))
             return 0
         }
+        if invocation.command != .help { MemoryBudget.limit = try memoryBudget(invocation) }
         switch invocation.command {
         case .help:
             guard let topic = invocation.positionals.first else { Output.out(Help.text(for: nil)); return 0 }
@@ -71,6 +77,7 @@ enum GradCLI {
         }
         request.color = color
         let report = try request.run()
+        try reserveOutput(of: report)
         if invocation.flag("--json") {
             Output.out(report.json.serialized + "\n")
         } else {
@@ -78,6 +85,26 @@ enum GradCLI {
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }
         }
         return report.exitCode
+    }
+
+    /// Reserves, in the memory budget, room for writing `report`: its JSON tree and text
+    /// take at most about 64 bytes per number.
+    static func reserveOutput(of report: Report) throws {
+        var elements = report.value?.count ?? 0
+        for entry in report.grads + report.retained + report.jacobian { elements += entry.value.count }
+        for row in report.hessian { for block in row.blocks { elements += block.value.count } }
+        do { try MemoryBudget.reserve(bytes: elements.multipliedReportingOverflow(by: 64).partialValue) } catch let error as OpError {
+            throw CLIError(error)
+        }
+    }
+
+    /// `--max-memory BYTES`, or the default: a fraction of physical memory and of RLIMIT_AS.
+    private static func memoryBudget(_ invocation: Invocation) throws -> Int {
+        guard let text = invocation.value("--max-memory") else { return MemoryBudget.defaultLimit }
+        guard let bytes = MemoryBudget.parseBytes(text) else {
+            throw UsageError(message: "The value '\(text)' is invalid for '--max-memory <bytes>' (expected a size such as 512M or 4G)", command: invocation.command)
+        }
+        return bytes
     }
 
     private static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {
@@ -144,12 +171,12 @@ enum GradCLI {
             guard case .object(let pairs) = json else { throw CLIError.value("--inputs must hold a JSON object of name -> value") }
             for (name, value) in pairs {
                 guard Inputs.isIdentifier(name) else { throw CLIError.value("--inputs: '\(name)' is not a valid input name") }
-                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, color: color))
+                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, color: color, files: .any))
             }
         }
         for argument in Array(positionals) + invocation.values("--set") {
             let (name, text) = try Inputs.assignment(argument)
-            request.setInput(name, try Inputs.tensor(from: text, name: name, color: color))
+            request.setInput(name, try Inputs.tensor(from: text, name: name, color: color, files: .any))
         }
         if let wrt = invocation.value("--wrt") {
             request.wrt = wrt.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
@@ -161,6 +188,7 @@ enum GradCLI {
         request.retainGrad = invocation.values("--retain-grad")
         request.expects = try invocation.values("--expect").map { try Inputs.assignment($0) }.map { ($0.name, $0.value) }
         request.dot = invocation.flag("--dot")
+        request.equalNaN = invocation.flag("--equal-nan")
         for (option, keyPath) in [("--eps", \Request.eps), ("--rtol", \Request.rtol), ("--atol", \Request.atol)] {
             guard let text = invocation.value(option) else { continue }
             guard let x = Double(text), x > 0, x.isFinite else {

@@ -1,4 +1,5 @@
 import Autograd
+import ExprParser
 
 /// Help text, laid out as swift-argument-parser lays it out.
 enum Help {
@@ -67,7 +68,7 @@ enum Help {
     /// Every function of the expression language, from the op registry.
     static var functions: String {
         var lines = ["FUNCTIONS (PyTorch names; a torch., torch.nn.functional. or F. prefix is accepted):", ""]
-        for spec in Registry.all {
+        for spec in Registry.all + Language.functions {
             let params = spec.params.map { p -> String in
                 guard let d = p.defaultValue else { return p.name }
                 return "\(p.name)=\(d)"
@@ -77,7 +78,8 @@ enum Help {
             lines.append(row("\(spec.name)(\(params))", summary))
         }
         lines += ["", "Operators, loosest first: comparisons < <= > >= == !=; + -; * / @; unary - +; ^ and ** (right-assoc).",
-                  "Constants: pi e inf nan true false. Postfix: f(x), x.f(), x.T, x[i], x[i, j], x[a:b]."]
+                  "Constants: pi e inf nan true false True False None. Postfix: f(x), x.f(), x.T, x.mT, x.shape, x[i], x[i, j], x[a:b], x[None], x[..., 0], x[idx], x[mask].",
+                  "Tuples: max/min(x, dim), sort, topk, kthvalue, median(x, dim), mode, aminmax, std_mean, var_mean, chunk, split, unbind; t[0], t.values, t.indices."]
         return lines.joined(separator: "\n") + "\n"
     }
 

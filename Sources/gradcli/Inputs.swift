@@ -21,17 +21,17 @@ enum Inputs {
         return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
-    /// The tensor a command-line value stands for.
+    /// The tensor a command-line value stands for; `files` says which `@path` values may be read.
     /// Inputs are differentiated, so they are floating: the default dtype (`--dtype`) unless
     /// the value names a floating dtype itself (`tensor([1, 2], dtype=torch.float64)`).
-    static func tensor(from text: String, name: String, color: Bool) throws -> Tensor {
-        let value = try untypedTensor(from: text, name: name, color: color)
+    static func tensor(from text: String, name: String, color: Bool, files: FileAccess) throws -> Tensor {
+        let value = try untypedTensor(from: text, name: name, color: color, files: files)
         return value.dtype.isFloatingPoint && !text.hasPrefix("@") && shorthand(text) == nil
             ? value : value.converted(to: DefaultDType.current)
     }
 
-    private static func untypedTensor(from text: String, name: String, color: Bool) throws -> Tensor {
-        if text.hasPrefix("@") { return try load(file: String(text.dropFirst()), name: name) }
+    private static func untypedTensor(from text: String, name: String, color: Bool, files: FileAccess) throws -> Tensor {
+        if text.hasPrefix("@") { return try load(file: String(text.dropFirst()), name: name, files: files) }
         if let vector = shorthand(text) { return vector }
         do {
             return try evaluateConstant(text)
@@ -59,27 +59,40 @@ enum Inputs {
         return x
     }
 
-    /// Reads an input from a file, by its extension.
-    static func load(file path: String, name: String) throws -> Tensor {
+    /// Reads an input from a regular file, by its extension, which is checked first: nothing
+    /// is opened for a name gradcli cannot read. Where `files` is not `.any` (batch), an error
+    /// in the file's content names the file and the place but quotes none of it.
+    static func load(file path: String, name: String, files: FileAccess) throws -> Tensor {
+        // Refused before anything else: a NUL (which would end the name the C library sees)
+        // and any file at all in a batch without --allow-files.
+        if path.utf8.contains(0) || !files.mayReadAny { _ = try files.resolve(path) }
         let lower = path.lowercased()
-        if lower.hasSuffix(".npy") { return try Npy.decode(FileIO.read(path), path: path) }
-        let text = try FileIO.readText(path)
-        if lower.hasSuffix(".csv") { return try csv(text, path: path) }
-        if lower.hasSuffix(".json") {
-            do {
-                return try tensor(fromJSON: JSONParser.parse(text), name: name)
-            } catch let error as JSONError {
-                throw CLIError.value("\(path):\(error.line):\(error.column): \(error.message)")
-            }
+        guard let format = [".npy", ".csv", ".json"].first(where: { lower.hasSuffix($0) }), !path.utf8.contains(0) else {
+            throw CLIError.usage("cannot tell the format of '\(path)'", hint: "use a .json, .npy or .csv file")
         }
-        throw CLIError.usage("cannot tell the format of '\(path)'", hint: "use a .json, .npy or .csv file")
+        let bytes = try FileIO.readRegularFile(files.resolve(path))
+        do {
+            switch format {
+            case ".npy": return try Npy.decode(bytes, path: path)
+            case ".csv": return try csv(String(decoding: bytes, as: UTF8.self), path: path, quoteContent: files.mayQuoteContent)
+            default:
+                do {
+                    // Strings inside the file are constant expressions; they read no further files.
+                    return try tensor(fromJSON: JSONParser.parse(bytes[...]), name: name, files: .none)
+                } catch let error as JSONError {
+                    throw CLIError.value("\(path):\(error.line):\(error.column): \(error.message)")
+                }
+            }
+        } catch let error as CLIError where !files.mayQuoteContent && format != ".csv" && error.code != "limit_error" {
+            throw CLIError.value("'\(path)' is not a valid \(format) file of numbers")
+        }
     }
 
     /// A tensor from JSON: a number, nested arrays of equal lengths, the strings
     /// "NaN"/"Infinity"/"-Infinity", or a string holding a constant expression.
-    static func tensor(fromJSON json: JSON, name: String, color: Bool = false) throws -> Tensor {
+    static func tensor(fromJSON json: JSON, name: String, color: Bool = false, files: FileAccess) throws -> Tensor {
         if case .string(let text) = json, !["NaN", "Infinity", "-Infinity"].contains(text) {
-            return try tensor(from: text, name: name, color: color)
+            return try tensor(from: text, name: name, color: color, files: files)
         }
         // Walk level by level: the shape is fixed by the first element at each depth.
         var shape: [Int] = []
@@ -114,7 +127,8 @@ enum Inputs {
     }
 
     /// A CSV file of numbers: one line is a vector, several lines a matrix.
-    static func csv(_ text: String, path: String) throws -> Tensor {
+    /// An error quotes the offending cell only when `quoteContent` (not in batch).
+    static func csv(_ text: String, path: String, quoteContent: Bool = true) throws -> Tensor {
         let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         var rows: [[Double]] = []
         for (number, line) in lines.enumerated() {
@@ -123,7 +137,7 @@ enum Inputs {
             guard values.count == cells.count else {
                 if number == 0 && rows.isEmpty && !cells.contains(where: { plainNumber($0) != nil }) { continue } // a header line
                 let column = cells.firstIndex { plainNumber($0) == nil }! + 1
-                throw CLIError.value("\(path):\(number + 1): value \(column) is not a finite number: '\(cells[column - 1])'")
+                throw CLIError.value("\(path):\(number + 1): value \(column) is not a finite number" + (quoteContent ? ": '\(cells[column - 1])'" : ""))
             }
             if let width = rows.first?.count, width != values.count {
                 throw CLIError.value("\(path):\(number + 1): expected \(width) values, found \(values.count)")

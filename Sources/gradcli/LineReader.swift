@@ -12,7 +12,7 @@ final class LineReader {
     private var finished = false
     /// The input's size when it is a regular file.
     let size: Int?
-    /// How many bytes have been handed out so far.
+    /// How many bytes have been read so far.
     private(set) var consumed = 0
     /// Where `read` puts bytes. A file is read in large pieces, which keep the workers busy
     /// between the pauses where results are written; a pipe returns what has arrived.
@@ -20,6 +20,7 @@ final class LineReader {
 
     init(path: String) throws {
         if path == "-" {
+            guard !Output.stdinWasClosed else { throw CLIError.io("cannot read the requests: standard input is closed") }
             fd = 0
         } else {
             fd = open(path, O_RDONLY)
@@ -27,7 +28,7 @@ final class LineReader {
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw CLIError.io("cannot read '\(path)': it is a directory")
+            throw CLIError.io("cannot read \(path == "-" ? "standard input" : "'\(path)'"): it is a directory")
         }
         size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
         buffer = [UInt8](repeating: 0, count: size == nil ? 1 << 20 : 16 << 20)
@@ -35,12 +36,20 @@ final class LineReader {
 
     deinit { if fd > 0 { close(fd) } }
 
-    /// The longest request line accepted; a longer one is a limit error, not a memory exhaustion.
+    /// The longest request line accepted; a longer one gets an error record (`tooLong`) and
+    /// is skipped without being held in memory, and the lines after it still run.
     static let maxLineBytes = 256 << 20
 
-    /// The next piece: its bytes and the ranges of its non-blank lines, with 1-based line
-    /// numbers (blank lines are not requests, but they count). Nil at the end of the input.
-    func nextChunk() throws -> (bytes: [UInt8], lines: [(number: Int, range: Range<Int>)])? {
+    /// One request line of a piece: its 1-based number, its byte range, and whether it was
+    /// longer than `maxLineBytes` (then its range is empty: its bytes were dropped).
+    typealias Line = (number: Int, range: Range<Int>, tooLong: Bool)
+
+    /// The number of the over-long line being skipped, until its newline arrives.
+    private var skippingLine: Int?
+
+    /// The next piece: its bytes and its non-blank lines (blank lines are not requests, but
+    /// they count). Nil at the end of the input.
+    func nextChunk() throws -> (bytes: [UInt8], lines: [Line])? {
         while !finished {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -48,34 +57,59 @@ final class LineReader {
                 throw CLIError.io("cannot read the requests: \(String(cString: strerror(errno)))")
             }
             var bytes: [UInt8] = []
+            var skipped: [Line] = []
             if n == 0 {
                 finished = true
                 swap(&bytes, &partial)
+                if let number = skippingLine { skipped.append((number, 0..<0, true)); skippingLine = nil }
             } else {
+                consumed += n
                 // Only the fresh bytes are searched, so a long line costs linear time.
-                let fresh = buffer[0..<n]
-                guard let lastNewline = fresh.lastIndex(of: UInt8(ascii: "\n")) else {
-                    partial += fresh
-                    guard partial.count <= LineReader.maxLineBytes else {
-                        throw CLIError(code: "limit_error", message: "line \(nextLineNumber) of the requests is longer than \(LineReader.maxLineBytes >> 20) MiB")
-                    }
-                    continue
+                var fresh = buffer[0..<n]
+                if let number = skippingLine {
+                    // The rest of an over-long line is dropped up to its newline.
+                    guard let newline = LineReader.newline(in: fresh, last: false) else { continue }
+                    skipped.append((number, 0..<0, true))
+                    skippingLine = nil
+                    nextLineNumber = number + 1
+                    fresh = fresh[(newline + 1)...]
                 }
-                swap(&bytes, &partial)
-                bytes += fresh[...lastNewline]
-                partial = Array(fresh[(lastNewline + 1)...])
+                if let lastNewline = LineReader.newline(in: fresh, last: true) {
+                    swap(&bytes, &partial)
+                    bytes += fresh[...lastNewline]
+                    partial = Array(fresh[(lastNewline + 1)...])
+                } else {
+                    partial += fresh
+                    if partial.count > LineReader.maxLineBytes {
+                        skippingLine = nextLineNumber
+                        partial = []
+                    }
+                }
             }
-            consumed += bytes.count
-            let lines = nonBlankLines(bytes)
+            let lines = skipped + nonBlankLines(bytes)
             if !lines.isEmpty { return (bytes, lines) }
         }
         return nil
     }
 
+    /// The index of the first or last newline in `bytes`, found with memchr at memory speed
+    /// (an over-long line is scanned without being kept).
+    private static func newline(in bytes: ArraySlice<UInt8>, last: Bool) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
+            guard let found = memchr(base, 0x0A, buffer.count) else { return nil }
+            var index = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            // The last one is searched for backwards only once the line holds one; a piece of
+            // whole lines ends at a newline or close to one.
+            if last { index = buffer.count - 1; while buffer[index] != 0x0A { index -= 1 } }
+            return bytes.startIndex + index
+        }
+    }
+
     /// The ranges of the lines of `bytes` that hold more than white space, numbered on from
     /// the lines handed out before.
-    private func nonBlankLines(_ bytes: [UInt8]) -> [(number: Int, range: Range<Int>)] {
-        var lines: [(number: Int, range: Range<Int>)] = []
+    private func nonBlankLines(_ bytes: [UInt8]) -> [Line] {
+        var lines: [Line] = []
         bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) -> Void in
             guard let base = buffer.baseAddress else { return }
             var start = 0
@@ -85,13 +119,20 @@ final class LineReader {
                 if let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) {
                     end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
                 }
-                if buffer[start..<end].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                    lines.append((nextLineNumber, start..<end))
+                if end - start > LineReader.maxLineBytes {
+                    lines.append((nextLineNumber, start..<start, true))
+                } else if !LineReader.isBlank(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+                    lines.append((nextLineNumber, start..<end, false))
                 }
                 nextLineNumber += 1
                 start = end + 1
             }
         }
         return lines
+    }
+
+    private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
     }
 }

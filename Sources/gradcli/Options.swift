@@ -17,7 +17,7 @@ enum Command: String, CaseIterable {
 
     var usage: String {
         switch self {
-        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>]"
+        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>] [--allow-files <dir>]"
         case .help: return "gradcli help [<command>]"
         case .grad: return "gradcli [grad] <expr> [<name=value> ...] [<options>]"
         default: return "gradcli \(rawValue) <expr> [<name=value> ...] [<options>]"
@@ -63,6 +63,7 @@ struct OptionSpec {
         OptionSpec(names: ["--eps"], value: "x", help: "Finite-difference step (default 1e-6).", commands: [.check]),
         OptionSpec(names: ["--rtol"], value: "x", help: "Relative tolerance (default 1e-3 for gradcheck, 1e-7 for --expect).", commands: [.check]),
         OptionSpec(names: ["--atol"], value: "x", help: "Absolute tolerance (default 1e-5 for gradcheck, 1e-9 for --expect).", commands: [.check]),
+        OptionSpec(names: ["--equal-nan"], value: nil, help: "With --expect, a NaN matches a NaN at the same place (otherwise NaN never passes).", commands: [.check]),
         OptionSpec(names: ["--seed"], value: "n", help: "Seed for rand and randn (default 0).", commands: expressionCommands),
         OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype of inputs, Python floats and factories (default float64).", commands: expressionCommands),
         OptionSpec(names: ["--json"], value: nil, help: "Print one JSON object (schema 1) instead of text.", commands: expressionCommands),
@@ -74,6 +75,8 @@ struct OptionSpec {
         OptionSpec(names: ["-j", "--jobs"], value: "n", help: "Run requests on <n> worker processes (default: one per CPU, at most 8); the output is the same.", commands: [.batch]),
         OptionSpec(names: ["--tap"], value: nil, help: "Write a TAP version 14 report of the requests to stdout instead of JSON Lines.", commands: [.batch]),
         OptionSpec(names: ["--junit"], value: "file", help: "Also write a JUnit XML report of the requests to <file>.", commands: [.batch]),
+        OptionSpec(names: ["--allow-files"], value: "dir", help: "Let requests read '@path' input files, but only regular files under <dir> (without it, none).", commands: [.batch]),
+        OptionSpec(names: ["--max-memory"], value: "bytes", help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller).", commands: expressionCommands.union([.batch])),
         OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: all),
         OptionSpec(names: ["--version"], value: nil, help: "Show the version.", commands: all),
     ]

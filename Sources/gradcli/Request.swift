@@ -17,6 +17,8 @@ struct Request {
     var eps: Double?
     var rtol: Double?
     var atol: Double?
+    /// For `check --expect`: NaN equals NaN at the same place (`--equal-nan`).
+    var equalNaN = false
     /// The seed of the random stream that `rand`/`randn` in inputs and program draw from.
     var seed: UInt64 = 0
     /// The default floating dtype of the run (`--dtype`, batch `"dtype"`).

@@ -98,7 +98,7 @@ func sexpr(_ source: String) -> String {
         ("2x", "error: expected `;` or a newline after the expression, found name `x`"),
         ("a < b < c", "error: comparison operators cannot be chained"),
         ("(x)(2)", "error: only a function name can be called"),
-        ("x.sum", "error: expected `(` after the method `sum`"),
+        ("x.sum", "(.sum x)"),  // an attribute; the lowering says `sum` must be called
         ("x[0] = 1", "error: can only assign to a name"),
         ("f(dim=0, x)", "error: positional argument follows keyword argument"),
         ("f(x, dim=0, dim=1)", "error: keyword argument `dim` repeated"),

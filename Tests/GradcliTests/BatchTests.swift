@@ -75,7 +75,8 @@ import Testing
             "{\"id\": \(i), \"command\": \"eval\", \"expr\": \"\(i == 50 ? "sum(ones(100000000))" : "x*2")\", \"inputs\": {\"x\": \(i)}}"
         }
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
-        let result = try CLI.run(["batch", input.path, "--jobs", "2"], memoryLimitKB: 700_000)
+        // The budget would refuse the request cleanly; lifting it lets the allocation kill the worker.
+        let result = try CLI.run(["batch", input.path, "--jobs", "2", "--max-memory", "100G"], memoryLimitKB: 700_000)
         #expect(result.exitCode == 70, "\(result.stderr)")
         let records = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])

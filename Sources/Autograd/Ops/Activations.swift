@@ -74,9 +74,10 @@ extension Ops {
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
         }) { ctx, g in
         let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        let positive = mask(x) { $0 > 0 }, negative = mask(x) { !($0 > 0) }
-        // exp only sees the non-positive elements, so a large input cannot make inf * 0 = NaN.
-        return try g * (positive + negative * Variable(alpha) * (x * negative).exp())
+        // exp sees only the negative elements (0 elsewhere), so elu'(+inf) is 1, not inf * 0 = NaN;
+        // the strict mask makes the second derivative 0 at 0, as PyTorch's.
+        let negativePart = try Variable.where(x < 0, x, 0)
+        return try g * Variable.where(x > 0, 1, Variable(alpha) * negativePart.exp())
     }
 
     /// `gelu(input, approximate='none')`: input * Phi(input), or its tanh approximation.

@@ -26,7 +26,7 @@ extension Ops {
         summary: "input / other rounded down (integers stay int64)",
         forward: { args in
             try rejectIntegerDivisionByZero(args)
-            return try Tensor.zip(args[0], args[1]) { a, b in Glibc.floor(a / b) }
+            return try Tensor.zip(args[0], args[1], pythonFloorDivide)
         },
         derivative: .notDifferentiable("the derivative for 'floor_divide' is not implemented (it is a step function)"))
 
@@ -47,25 +47,81 @@ extension Ops {
             [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.floor($0 / $1) })]
         })
 
-    /// `input + other`.
-    public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting",
-                                   +) { _, g in [g, g] }
+    static let alpha = Param("alpha", .double, default: .double(1))
 
-    /// `input - other`.
-    public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
-                                   summary: "input - other, elementwise with broadcasting",
-                                   -, check: { try rejectBoolSubtraction($0, unary: false) }) { _, g in [g, try -g] }
+    /// `input + alpha * other` (`alpha` 1 unless given).
+    public static let add = OpSpec(
+        "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other, elementwise with broadcasting",
+        samples: binarySamples(-2...2) + [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
+        forward: { args in
+            let alpha = args.attrs.optionalDouble("alpha") ?? 1
+            return alpha == 1 ? try Tensor.zip(args[0], args[1], +) : try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
+        },
+        derivative: .vjp { ctx, g in
+            let alpha = ctx.attrs.optionalDouble("alpha") ?? 1
+            return [g, alpha == 1 ? g : try g * Variable(alpha)]
+        })
+
+    /// `input - alpha * other`.
+    public static let sub = OpSpec(
+        "sub", aliases: ["subtract"], params: [input, other, alpha], gradFn: "SubBackward0",
+        summary: "input - alpha * other, elementwise with broadcasting",
+        samples: binarySamples(-2...2) + [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
+        forward: { args in
+            try rejectBoolSubtraction(args, unary: false)
+            let alpha = args.attrs.optionalDouble("alpha") ?? 1
+            return alpha == 1 ? try Tensor.zip(args[0], args[1], -) : try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
+        },
+        derivative: .vjp { ctx, g in
+            let alpha = ctx.attrs.optionalDouble("alpha") ?? 1
+            return [g, alpha == 1 ? try -g : try g * Variable(-alpha)]
+        })
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
                                    summary: "input * other, elementwise with broadcasting",
                                    *) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
 
-    /// `input / other`.
-    public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
-                                   summary: "input / other, elementwise with broadcasting (integers give floats)",
-                                   dtype: .floating, /) { ctx, g in
-        [try g / ctx[1], try -g * ctx[0] / (ctx[1] * ctx[1])]
+    /// `input / other`; with `rounding_mode` `'trunc'` or `'floor'`, the rounded quotient
+    /// (a step function: its gradient is zero, as PyTorch's).
+    public static let div = OpSpec(
+        "div", aliases: ["divide", "true_divide"],
+        params: [input, other, Param("rounding_mode", .string(choices: ["trunc", "floor"]), default: AttrValue.none)],
+        gradFn: "DivBackward0",
+        gradFnForInputs: { _, attrs in attrs.string("rounding_mode") == nil ? "DivBackward0" : "DivBackward2" },
+        summary: "input / other, elementwise with broadcasting (rounded with rounding_mode)",
+        kinks: "with rounding_mode the quotient is a step function; its gradient is 0",
+        samples: binarySamples(-2...2),
+        // True division of integers gives the default float dtype (with rounding_mode PyTorch
+        // keeps integers integral; here they become floats holding the same integral values).
+        dtype: .floating,
+        forward: { args in
+            switch args.attrs.string("rounding_mode") {
+            case "trunc"?: return try Tensor.zip(args[0], args[1]) { ($0 / $1).rounded(.towardZero) }
+            case "floor"?: return try Tensor.zip(args[0], args[1], pythonFloorDivide)
+            default: return try Tensor.zip(args[0], args[1], /)
+            }
+        },
+        derivative: .vjp { ctx, g in
+            if ctx.attrs.string("rounding_mode") != nil {
+                let zero = try g * Variable(0)
+                return [zero, zero]
+            }
+            // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
+            return [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
+        })
+
+    /// Python's and PyTorch's floor division: from the remainder, so `1 // 0.2` is 4 (0.2 is a
+    /// little more than a fifth), not `floor(1 / 0.2)` = 5.
+    static func pythonFloorDivide(_ a: Double, _ b: Double) -> Double {
+        guard b != 0 else { return a / b }
+        let mod = fmod(a, b)
+        var quotient = (a - mod) / b
+        if mod != 0 && (b < 0) != (mod < 0) { quotient -= 1 }
+        guard quotient != 0 else { return copysign(0, a / b) }
+        var floored = quotient.rounded(.down)
+        if quotient - floored > 0.5 { floored += 1 }
+        return floored
     }
 
     /// `-input`.
@@ -95,7 +151,9 @@ extension Ops {
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
         // A constant nonzero scalar exponent (`x^2`) needs no mask.
         let dx: Variable
-        if !p.requiresGrad, let exponent = p.value.scalar, exponent != 0 {
+        if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
+            dx = try x * 0  // x^0 is constant: 0 to every order (not 0 * x^-1, NaN at 0 in the Hessian)
+        } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
             dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))

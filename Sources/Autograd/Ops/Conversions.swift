@@ -31,7 +31,10 @@ extension Ops {
     }
 
     /// `float(input)`: input cast to float32.
-    public static let float = conversion("float", summary: "input cast to float32 (input.float())") { _ in .float32 }
+    /// Its sample lies near 0.001, where float32's spacing (about 1e-10) is far below
+    /// gradcheck's eps of 1e-6, so rounding to float32 does not swamp the finite differences.
+    public static let float = conversion("float", summary: "input cast to float32 (input.float())",
+                                         samples: [OpSample([[3, 2]], range: 0.001...0.002)]) { _ in .float32 }
     /// `double(input)`: input cast to float64.
     public static let double = conversion("double", summary: "input cast to float64 (input.double())") { _ in .float64 }
     /// `long(input)`: input cast to int64, truncating toward zero.

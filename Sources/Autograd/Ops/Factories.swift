@@ -8,9 +8,9 @@ extension Ops {
     static let size = Param("size", .ints)
 
     /// A factory entry: not differentiable, with no samples to gradcheck.
-    static func factory(_ name: String, params: [Param], summary: String,
+    static func factory(_ name: String, params: [Param], summary: String, dtype: DTypeRule = .promote,
                         _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
-        OpSpec(name, params: params, gradFn: "", summary: summary, forward: make,
+        OpSpec(name, params: params, gradFn: "", summary: summary, dtype: dtype, forward: make,
                derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
     }
 

@@ -53,8 +53,11 @@ extension Ops {
                                gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String,
                                kinks: String? = nil, samples: [OpSample]? = nil,
                                _ f: @escaping (Attrs) throws -> (Double) -> Double,
+                               extrasAfterReduction: Bool = false,
                                dloss: @escaping (Variable, Attrs) throws -> Variable) -> OpSpec {
-        OpSpec(name, params: [input, target] + params + [reduction], gradFn: gradFn, gradFnForInputs: gradFnForInputs,
+        // PyTorch's positional order: `huber_loss(input, target, reduction, delta)` puts its extra after reduction.
+        OpSpec(name, params: [input, target] + (extrasAfterReduction ? [reduction] + params : params + [reduction]),
+               gradFn: gradFn, gradFnForInputs: gradFnForInputs,
                summary: summary, kinks: kinks,
                samples: samples ?? [OpSample([[3, 2], [3, 2]]),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("sum")])),
@@ -130,10 +133,12 @@ extension Ops {
         { attrs in
             let delta = try huberDelta(attrs)
             return { d in Swift.abs(d) < delta ? 0.5 * d * d : delta * (Swift.abs(d) - 0.5 * delta) }
-        }) { d, attrs in
+        }, extrasAfterReduction: true) { d, attrs in
         let delta = try huberDelta(attrs)
-        let outer = Variable(d.value.map { Swift.abs($0) <= delta ? 0 : delta * signum($0) })
-        return try mask(d) { Swift.abs($0) <= delta } * d + outer
+        // At |d| = delta the outer piece (slope delta * sign d, the same value): the second
+        // derivative there is 0, as PyTorch's and smooth_l1_loss's.
+        let outer = Variable(d.value.map { Swift.abs($0) < delta ? 0 : delta * signum($0) })
+        return try mask(d) { Swift.abs($0) < delta } * d + outer
     }
 
     static func huberDelta(_ attrs: Attrs) throws -> Double {

@@ -195,11 +195,11 @@ extension Ops {
     /// (it has no tuples; PyTorch also returns indices) and the gradient goes to the first
     /// occurrence of each maximum, the index PyTorch returns.
     public static let max = extremum("max", gradFn: "MaxBackward1", gradFnWithDim: "MaxBackward0", largest: true,
-                                     indexed: true, summary: "largest element, over dim when given (values only)")
+                                     indexed: true, summary: "largest element; with dim, (values, indices)")
     /// `min(input)` or `min(input, dim)`, values only; with `dim` the gradient goes to the
     /// first occurrence of each minimum.
     public static let min = extremum("min", gradFn: "MinBackward1", gradFnWithDim: "MinBackward0", largest: false,
-                                     indexed: true, summary: "smallest element, over dim when given (values only)")
+                                     indexed: true, summary: "smallest element; with dim, (values, indices)")
     /// `amax(input, dim)`: the largest element over `dim` (all dimensions when absent).
     public static let amax = extremum("amax", gradFn: "AmaxBackward0", gradFnWithDim: nil, largest: true,
                                       indexed: false, summary: "largest element over dim (all when absent)")
@@ -244,7 +244,10 @@ extension Ops {
             let safe = try Variable.where(zero, 1, result)
             let scaled: Variable
             if p == 2 { scaled = try x / safe } else if p == 1 { scaled = sign } else {
-                scaled = try sign * ((sign * x) / safe).pow(Variable(p - 1))
+                // Zero components get 0 (PyTorch masks them): the base is 1 there, so p < 1
+                // gives no 0^(p-1) = inf to multiply by sign 0.
+                let magnitude = try Variable.where(x == 0, 1, sign * x)
+                scaled = try sign * (magnitude / safe).pow(Variable(p - 1))
             }
             return [try Variable.where(zero, 0, gk * scaled)]
         })

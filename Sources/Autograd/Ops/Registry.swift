@@ -5,7 +5,7 @@
 public enum Registry {
     /// Every op, grouped by family in the order help lists them.
     public static let all: [OpSpec] = Ops.arithmetic + Ops.elementwise + Ops.comparisons
-        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions
+        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.indexSelectOps + Ops.sorting + Ops.copies + Ops.moreActivations + Ops.moreBinary + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions
 
     /// Ops by every name they answer to.
     private static let byName: [String: OpSpec] = {
@@ -45,6 +45,11 @@ extension Ops {
                samples: [OpSample([[3, 2]], range: range)], dtype: dtype,
                forward: { args in args[0].map(f) },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] })
+    }
+
+    /// The gradcheck samples of a broadcasting binary op: equal shapes, a broadcast row, a scalar.
+    static func binarySamples(_ range: ClosedRange<Double>) -> [OpSample] {
+        [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range), OpSample([[4, 1], []], range: range)]
     }
 
     /// A broadcasting elementwise op of two tensors.

@@ -5,11 +5,12 @@ extension Ops {
 
     /// Resolves one `-1` in a requested shape against the element count.
     static func inferShape(_ requested: [Int], count: Int) throws -> [Int] {
+        try Tensor.checkRank(requested.count)
         let unknown = requested.indices.filter { requested[$0] == -1 }
         let bad = OpError.shape("shape '\(describe(shape: requested))' is invalid for input of size \(count)")
         guard unknown.count <= 1, requested.allSatisfy({ $0 >= -1 }) else { throw bad }
         // A product past the element limit cannot equal the count of an existing tensor.
-        guard let known = try? Tensor.checkedCount(of: requested.filter { $0 != -1 }) else { throw bad }
+        guard let known = try? Tensor.checkedCount(of: requested.filter { $0 != -1 }, reserving: false) else { throw bad }
         var out = requested
         if let i = unknown.first {
             guard known > 0, count % known == 0 else { throw bad }
@@ -54,7 +55,7 @@ extension Ops {
 
     /// `sum_to_size(input, size)`: sums broadcast dimensions away; the inverse of `expand`.
     public static let sumToSize = OpSpec(
-        "sum_to_size", params: [input, Param("size", .ints)], gradFn: "SumToSizeBackward0",
+        "sum_to_size", params: [input, Param("size", .ints)], gradFn: "SumBackward1",  // PyTorch sums over dims
         summary: "sum input down to size, undoing broadcasting",
         samples: [OpSample([[2, 3, 4]], attrs: Attrs(["size": .ints([3, 1])]))],
         forward: { args in

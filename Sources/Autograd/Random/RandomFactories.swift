@@ -6,6 +6,12 @@
 extension Ops {
     static let randomFactories: [OpSpec] = [rand, randn, randLike, randnLike, randint, randperm, normal, bernoulli]
 
+    /// A random factory entry: its forward chooses the dtype (see `floatingDType`).
+    static func randomFactory(_ name: String, params: [Param], summary: String,
+                              _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
+        factory(name, params: params, summary: summary, dtype: .chosenByForward, make)
+    }
+
     /// The floating dtype a random factory fills: dtype= when given, else `fallback`, refused
     /// (PyTorch's NotImplementedError) when it is not floating.
     static func floatingDType(_ attrs: Attrs, fallback: DType, kernel: String) throws -> DType {
@@ -15,7 +21,7 @@ extension Ops {
     }
 
     /// `rand(size, dtype=None)`: uniform samples from [0, 1).
-    public static let rand = factory("rand", params: [size, .dtype],
+    public static let rand = randomFactory("rand", params: [size, .dtype],
                                      summary: "uniform random samples from [0, 1), torch's stream (see --seed)") { args in
         let shape = try sizeAttr(args.attrs)
         let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "check_uniform_bounds")
@@ -23,7 +29,7 @@ extension Ops {
     }
 
     /// `randn(size, dtype=None)`: standard normal samples.
-    public static let randn = factory("randn", params: [size, .dtype],
+    public static let randn = randomFactory("randn", params: [size, .dtype],
                                       summary: "standard normal random samples, torch's stream (see --seed)") { args in
         let shape = try sizeAttr(args.attrs)
         let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "normal_kernel_cpu")
@@ -31,14 +37,14 @@ extension Ops {
     }
 
     /// `rand_like(input, dtype=None)`: uniform samples shaped like input, in its dtype by default.
-    public static let randLike = factory("rand_like", params: [input, .dtype],
+    public static let randLike = randomFactory("rand_like", params: [input, .dtype],
                                          summary: "uniform random samples from [0, 1) shaped like input") { args in
         let dtype = try floatingDType(args.attrs, fallback: args[0].dtype, kernel: "check_uniform_bounds")
         return Tensor(shape: args[0].shape, data: TorchGenerator.current.fillUniform(count: args[0].count, dtype: dtype), dtype: dtype)
     }
 
     /// `randn_like(input, dtype=None)`: standard normal samples shaped like input.
-    public static let randnLike = factory("randn_like", params: [input, .dtype],
+    public static let randnLike = randomFactory("randn_like", params: [input, .dtype],
                                           summary: "standard normal random samples shaped like input") { args in
         let dtype = try floatingDType(args.attrs, fallback: args[0].dtype, kernel: "normal_kernel_cpu")
         return Tensor(shape: args[0].shape, data: TorchGenerator.current.fillNormal(count: args[0].count, dtype: dtype), dtype: dtype)
@@ -46,7 +52,7 @@ extension Ops {
 
     /// `normal(mean, std, size, dtype=None)`: normal samples with the given mean and standard
     /// deviation (PyTorch's float-mean, float-std overload).
-    public static let normal = factory(
+    public static let normal = randomFactory(
         "normal", params: [Param("mean", .double), Param("std", .double), size, .dtype],
         summary: "normal random samples of the given mean and std, torch's stream"
     ) { args in
@@ -61,7 +67,7 @@ extension Ops {
     /// `randint(low=0, high, size, dtype=None)`: integers from [low, high), int64 by default.
     /// Like PyTorch's two overloads, `randint(high, size)` leaves low at 0: with no size given,
     /// the second argument is the size.
-    public static let randint = factory(
+    public static let randint = randomFactory(
         "randint", params: [Param("low", .int), Param("high", .ints, default: AttrValue.none),
                             Param("size", .ints, default: AttrValue.none), .dtype],
         summary: "random integers from [low, high) (low defaults to 0), torch's stream"
@@ -95,7 +101,7 @@ extension Ops {
     }
 
     /// `randperm(n, dtype=int64)`: a random permutation of 0..<n.
-    public static let randperm = factory("randperm", params: [Param("n", .int), .dtype],
+    public static let randperm = randomFactory("randperm", params: [Param("n", .int), .dtype],
                                          summary: "a random permutation of 0, 1, ..., n - 1, torch's stream") { args in
         let n = try args.attrs.int("n")
         guard n >= 0 else { throw OpError.value("Trying to create tensor with negative dimension \(n): [\(n)]") }
@@ -107,7 +113,7 @@ extension Ops {
 
     /// `bernoulli(input, p=None)`: 0 or 1 per element, 1 with probability input (or p when
     /// given), in input's dtype.
-    public static let bernoulli = factory(
+    public static let bernoulli = randomFactory(
         "bernoulli", params: [input, Param("p", .double, default: AttrValue.none)],
         summary: "1 with probability input (or p) and 0 otherwise, per element, torch's stream"
     ) { args in

@@ -1,0 +1,168 @@
+// Ops that copy or rearrange elements without arithmetic: `clone`, `flip`, `roll`, `tril`,
+// `triu`. Their VJPs apply the inverse rearrangement (or the same mask), so they are linear
+// in the gradient and every order of derivative exists.
+
+extension Ops {
+    static let copies: [OpSpec] = [clone, flip, roll, tril, triu, cumsum, repeatTiles, narrow]
+
+    /// `clone(input)`: a copy, with its own node (`CloneBackward0`).
+    public static let clone: OpSpec = OpSpec(
+        "clone", params: [input], gradFn: "CloneBackward0", summary: "a copy of input",
+        samples: [OpSample([[3, 2]])],
+        forward: { args in args[0] },
+        derivative: .vjp { _, g in [g] })
+
+    /// The flat offset each output element of a rearrangement reads in `shape`.
+    static func rearranged(_ x: Tensor, _ source: ([Int]) -> [Int]) -> Tensor {
+        let strides = Tensor.strides(of: x.shape)
+        let data = (0..<x.count).map { offset -> Double in
+            let from = source(Tensor.index(ofOffset: offset, in: x.shape))
+            return x.data[zip(from, strides).reduce(0) { $0 + $1.0 * $1.1 }]
+        }
+        return Tensor(shape: x.shape, data: data, dtype: x.dtype)
+    }
+
+    /// `flip(input, dims)`: the order of elements reversed along each of `dims`.
+    public static let flip: OpSpec = OpSpec(
+        "flip", params: [input, Param("dims", .ints)], gradFn: "FlipBackward0", summary: "elements in reverse order along dims",
+        samples: [OpSample([[3, 2]], attrs: ["dims": .ints([0])]), OpSample([[2, 3, 2]], attrs: ["dims": .ints([0, 2])])],
+        forward: { args in
+            let x = args[0]
+            let dims = try Set((args.attrs.optionalInts("dims") ?? []).map { try normalize(dim: $0, rank: x.rank) })
+            return rearranged(x) { index in index.enumerated().map { dims.contains($0.offset) ? x.shape[$0.offset] - 1 - $0.element : $0.element } }
+        },
+        derivative: .vjp { ctx, g in [try apply(flip, [g], ctx.attrs)] })
+
+    /// `roll(input, shifts, dims=None)`: elements shifted cyclically along `dims` (flattened when absent).
+    public static let roll: OpSpec = OpSpec(
+        "roll", params: [input, Param("shifts", .ints), Param("dims", .ints, default: AttrValue.none)], gradFn: "RollBackward0",
+        summary: "elements shifted cyclically by shifts along dims (flattened when dims is absent)",
+        samples: [OpSample([[3, 2]], attrs: ["shifts": .int(1), "dims": .int(0)]), OpSample([[5]], attrs: ["shifts": .int(-2)]),
+                  OpSample([[3, 4]], attrs: ["shifts": .ints([1, -1]), "dims": .ints([0, 1])])],
+        forward: { args in
+            let x = args[0], shifts = args.attrs.optionalInts("shifts") ?? []
+            guard let dimsGiven = args.attrs.optionalInts("dims") else {
+                guard shifts.count == 1 else { throw OpError.value("shifts and dimensions must align. shifts: \(shifts.count), dims:0") }
+                let flat = x.reshaped([x.count])
+                return rearranged(flat) { index in [x.count == 0 ? 0 : ((index[0] - shifts[0]) % x.count + x.count) % x.count] }.reshaped(x.shape)
+            }
+            guard shifts.count == dimsGiven.count else {
+                throw OpError.value("shifts and dimensions must align. shifts: \(shifts.count), dims:\(dimsGiven.count)")
+            }
+            let dims = try dimsGiven.map { try normalize(dim: $0, rank: x.rank) }
+            return rearranged(x) { index in
+                var from = index
+                for (d, s) in zip(dims, shifts) where x.shape[d] > 0 { from[d] = ((index[d] - s) % x.shape[d] + x.shape[d]) % x.shape[d] }
+                return from
+            }
+        },
+        derivative: .vjp { ctx, g in
+            var attrs = ctx.attrs
+            attrs["shifts"] = .ints((ctx.attrs.optionalInts("shifts") ?? []).map { -$0 })
+            return [try apply(roll, [g], attrs)]
+        })
+
+    /// A triangle of the last two dimensions: `tril` keeps `j - i <= diagonal`, `triu` `j - i >= diagonal`.
+    static func triangle(_ name: String, gradFn: String, lower: Bool) -> OpSpec {
+        OpSpec(name, params: [input, Param("diagonal", .int, default: .int(0))], gradFn: gradFn,
+               summary: "the \(lower ? "lower" : "upper") triangle of the last two dimensions, other entries 0",
+               samples: [OpSample([[3, 3]]), OpSample([[2, 3, 4]], attrs: ["diagonal": .int(lower ? -1 : 1)])],
+               forward: { args in
+                   let x = args[0], k = try args.attrs.int("diagonal")
+                   guard x.rank >= 2 else { throw OpError.value("\(name): input tensor must have at least 2 dimensions") }
+                   let rows = x.shape[x.rank - 2], cols = x.shape[x.rank - 1]
+                   var out = x
+                   for offset in 0..<x.count {
+                       let j = offset % cols, i = (offset / cols) % rows
+                       if lower ? j - i > k : j - i < k { out.data[offset] = 0 }
+                   }
+                   return out
+               },
+               derivative: .vjp { ctx, g in [try apply(lower ? tril : triu, [g], ctx.attrs)] })
+    }
+
+    /// `tril(input, diagonal=0)`.
+    public static let tril: OpSpec = triangle("tril", gradFn: "TrilBackward0", lower: true)
+    /// `triu(input, diagonal=0)`.
+    public static let triu: OpSpec = triangle("triu", gradFn: "TriuBackward0", lower: false)
+
+    /// `cumsum(input, dim)`: running sums along `dim`.
+    public static let cumsum: OpSpec = OpSpec(
+        "cumsum", params: [input, Param("dim", .int)], gradFn: "CumsumBackward0", summary: "running sums along dim",
+        samples: [OpSample([[3, 4]], attrs: ["dim": .int(1)]), OpSample([[4, 2]], attrs: ["dim": .int(0)])],
+        forward: { args in
+            let x = args[0]
+            guard x.rank > 0 else { return x }
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            let (outer, size, inner) = x.lanes(dim)
+            var out = x
+            for o in 0..<outer {
+                for j in 1..<Swift.max(size, 1) {
+                    for i in 0..<inner { out.data[(o * size + j) * inner + i] += out.data[(o * size + j - 1) * inner + i] }
+                }
+            }
+            return out
+        },
+        derivative: .vjp { ctx, g in
+            // The sums of g from each position to the end: cumsum of g reversed, reversed back.
+            guard ctx[0].shape.count > 0 else { return [g] }
+            let dims: Attrs = ["dims": .ints([try ctx.attrs.int("dim")])]
+            let reversed = try apply(flip, [g], dims)
+            return [try apply(flip, [try apply(cumsum, [reversed], ctx.attrs)], dims)]
+        })
+
+    /// `repeat(input, *sizes)`: input tiled `sizes[d]` times along each dimension (new
+    /// leading dimensions when `sizes` is longer than the rank).
+    public static let repeatTiles: OpSpec = OpSpec(
+        "repeat", params: [input, Param("sizes", .ints)], gradFn: "RepeatBackward0",
+        summary: "input tiled sizes[d] times along each dimension",
+        samples: [OpSample([[2, 3]], attrs: ["sizes": .ints([2, 1])]), OpSample([[3]], attrs: ["sizes": .ints([2, 2])])],
+        forward: { args in
+            let x = args[0], sizes = args.attrs.optionalInts("sizes") ?? []
+            guard sizes.count >= x.rank else {
+                throw OpError.value("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+            }
+            let shape = Array(repeating: 1, count: sizes.count - x.rank) + x.shape
+            let outShape = zip(shape, sizes).map { $0 * $1 }
+            _ = try Tensor.checkedCount(of: outShape)
+            let strides = Tensor.strides(of: shape)
+            let data = (0..<Tensor.count(of: outShape)).map { offset -> Double in
+                let index = Tensor.index(ofOffset: offset, in: outShape)
+                return x.data[zip(zip(index, shape).map { $0 % $1 }, strides).reduce(0) { $0 + $1.0 * $1.1 }]
+            }
+            return Tensor(shape: outShape, data: data, dtype: x.dtype)
+        },
+        derivative: .vjp { ctx, g in
+            // Each tile's gradient adds up: view g as [r0, s0, r1, s1, ...] and sum the r's.
+            let sizes = ctx.attrs.optionalInts("sizes") ?? []
+            let shape = Array(repeating: 1, count: sizes.count - ctx[0].shape.count) + ctx[0].shape
+            let split = zip(sizes, shape).flatMap { [$0, $1] }
+            let summed = try g.reshape(split).sum(dim: Array(stride(from: 0, to: split.count, by: 2)))
+            return [try summed.reshape(ctx[0].shape)]
+        })
+
+    /// `narrow(input, dim, start, length)`: `length` elements from `start` along `dim`.
+    public static let narrow: OpSpec = OpSpec(
+        "narrow", params: [input, Param("dim", .int), Param("start", .int), Param("length", .int)], gradFn: "SliceBackward0",
+        summary: "length elements from start along dim",
+        samples: [OpSample([[4, 2]], attrs: ["dim": .int(0), "start": .int(1), "length": .int(2)])],
+        forward: { args in
+            let x = args[0]
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            var start = try args.attrs.int("start")
+            let length = try args.attrs.int("length")
+            if start < 0 { start += x.shape[dim] }
+            guard start >= 0, length >= 0, start + length <= x.shape[dim] else {
+                throw OpError.value("start (\(start)) + length (\(length)) exceeds dimension size (\(x.shape[dim])).")
+            }
+            return x.strided(dim: dim, start: start, step: 1, count: length)
+        },
+        derivative: .vjp { ctx, g in
+            var start = try ctx.attrs.int("start")
+            let dim = try normalize(dim: ctx.attrs.int("dim"), rank: ctx[0].shape.count)
+            if start < 0 { start += ctx[0].shape[dim] }
+            let attrs: Attrs = ["input_sizes": .ints(ctx[0].shape), "dim": .int(dim), "start": .int(start),
+                                "end": .int(start + (try ctx.attrs.int("length"))), "step": .int(1)]
+            return [try apply(sliceBackward, [g], attrs)]
+        })
+}

@@ -1,0 +1,236 @@
+// Indexing with index tensors: `index_select`, `index_add`, `gather`, `scatter_add`, and the
+// advanced indexing of `x[idx]` and `x[mask]` (PyTorch's `IndexBackward0`). Each VJP is
+// written with its partner op, so every order of derivative is available.
+
+extension Tensor {
+    /// The sizes before `dim`, at `dim` and after it: `(outer, size, inner)`.
+    func lanes(_ dim: Int) -> (outer: Int, size: Int, inner: Int) {
+        (shape[..<dim].reduce(1, *), shape[dim], shape[(dim + 1)...].reduce(1, *))
+    }
+
+    /// The sub-tensors at `positions` along `dim`, in that order (`dim` gets their count).
+    func taking(dim: Int, positions: [Int]) -> Tensor {
+        let (outer, size, inner) = lanes(dim)
+        var out = [Double]()
+        out.reserveCapacity(outer * positions.count * inner)
+        for o in 0..<outer {
+            for p in positions {
+                let base = (o * size + p) * inner
+                out.append(contentsOf: data[base..<(base + inner)])
+            }
+        }
+        var outShape = shape
+        outShape[dim] = positions.count
+        return Tensor(shape: outShape, data: out, dtype: dtype)
+    }
+
+    /// This tensor with `source`'s sub-tensors along `dim` added at `positions` (repeats accumulate).
+    func adding(_ source: Tensor, dim: Int, positions: [Int], alpha: Double = 1) -> Tensor {
+        var out = self
+        let (outer, size, inner) = lanes(dim)
+        for o in 0..<outer {
+            for (j, p) in positions.enumerated() {
+                let dst = (o * size + p) * inner, src = (o * positions.count + j) * inner
+                for i in 0..<inner { out.data[dst + i] += alpha * source.data[src + i] }
+            }
+        }
+        return out
+    }
+}
+
+extension Ops {
+    static let indexSelectOps: [OpSpec] = [indexSelect, indexAdd, gather, takeAlongDim, scatterAdd]
+
+    /// `take_along_dim(input, indices, dim=None)`: `gather` with the index second (flattened without dim).
+    public static let takeAlongDim: OpSpec = OpSpec(
+        "take_along_dim", params: [input, Param("indices", .tensor), Param("dim", .int, default: AttrValue.none)],
+        gradFn: "GatherBackward0", summary: "gather(input, dim, indices); both flattened when dim is absent",
+        samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+        forward: { args in
+            guard args.attrs.optionalInt("dim") != nil else {
+                let x = args[0].reshaped([args[0].count]), index = args[1].reshaped([args[1].count])
+                return try gather.forward(ForwardArgs(variables: [Variable(x), Variable(index)], attrs: ["dim": .int(0)], spec: gather))
+            }
+            return try gather.forward(args)
+        },
+        derivative: .vjp { ctx, g in
+            guard ctx.attrs.optionalInt("dim") != nil else {
+                let zeros = Variable(Tensor.zeros([ctx[0].shape.reduce(1, *)]))
+                let spread = try apply(scatterAdd, [zeros, ctx[1].reshape([ctx[1].shape.reduce(1, *)]), g.reshape([g.shape.reduce(1, *)])], ["dim": .int(0)])
+                return [try spread.reshape(ctx[0].shape), nil]
+            }
+            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
+        })
+
+    /// Integer positions from an index tensor, each checked against `size` (negative counts from the end).
+    static func positions(_ index: Tensor, size: Int, dim: Int) throws -> [Int] {
+        try index.data.map { value in
+            guard value == value.rounded() else {
+                throw OpError.value("tensors used as indices must be long, int, byte or bool tensors")
+            }
+            let i = Int(value)
+            guard i >= -size && i < size else {
+                throw OpError.value("index \(i) is out of bounds for dimension \(dim) with size \(size)")
+            }
+            return i < 0 ? i + size : i
+        }
+    }
+
+    static let indexParam = Param("index", .tensor)
+
+    /// `index_select(input, dim, index)`: the sub-tensors at the positions of a 1-D `index`.
+    public static let indexSelect: OpSpec = OpSpec(
+        "index_select", params: [input, Param("dim", .int), indexParam], gradFn: "IndexSelectBackward0",
+        summary: "the entries at the positions of a 1-D index along dim",
+        kinks: "gradients of repeated positions add up",
+        samples: [OpSample([[3, 2], [3]], attrs: ["dim": .int(0)], constantInputs: [1], fixed: [1: Tensor([2, 0, 2])])],
+        forward: { args in
+            let x = args[0], index = args[1]
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            guard index.rank <= 1 else { throw OpError.value("index_select(): Index is supposed to be a vector") }
+            guard x.rank > 0 else { return x }
+            return x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
+        },
+        derivative: .vjp { ctx, g in
+            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            return [try apply(indexAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
+        })
+
+    /// `index_add(input, dim, index, source, alpha=1)`: `input` with `alpha * source` added at `index` along `dim`.
+    public static let indexAdd: OpSpec = OpSpec(
+        "index_add", params: [input, Param("dim", .int), indexParam, Param("source", .tensor),
+                              Param("alpha", .double, default: .double(1))],
+        gradFn: "IndexAddBackward0", summary: "input with alpha * source added at the positions of index along dim",
+        samples: [OpSample([[3, 2], [4], [4, 2]], attrs: ["dim": .int(0), "alpha": .double(1.5)], constantInputs: [1],
+                           fixed: [1: Tensor([2, 0, 2, 1])])],
+        forward: { args in
+            let x = args[0], index = args[1], source = args[2]
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            var expected = x.shape
+            if !expected.isEmpty { expected[dim] = index.count }
+            guard source.shape == expected, index.rank <= 1 else {
+                throw OpError.shape("index_add_(): source of shape \(describe(shape: source.shape)) does not match input \(describe(shape: x.shape)) with \(index.count) indices along dim \(dim)")
+            }
+            return x.adding(source, dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim),
+                            alpha: try args.attrs.double("alpha"))
+        },
+        derivative: .vjp { ctx, g in
+            let alpha = try ctx.attrs.double("alpha")
+            let picked = try apply(indexSelect, [g, ctx[1]], ["dim": ctx.attrs["dim"]])
+            return [g, nil, alpha == 1 ? picked : try picked * Variable(alpha)]
+        })
+
+    /// The flat offsets `gather`/`scatter_add` visit: for each element of `index`, where it reads in a tensor of `shape`.
+    static func gatherOffsets(_ shape: [Int], dim: Int, index: Tensor) throws -> [Int] {
+        guard index.rank == shape.count else {
+            throw OpError.value("Index tensor must have the same number of dimensions as input tensor")
+        }
+        for d in 0..<shape.count where d != dim && index.shape[d] > shape[d] {
+            throw OpError.value("Size does not match at dimension \(d) expected index \(describe(shape: index.shape)) to be no larger than self \(describe(shape: shape)) apart from dimension \(dim)")
+        }
+        let strides = Tensor.strides(of: shape)
+        return try (0..<index.count).map { offset in
+            var position = Tensor.index(ofOffset: offset, in: index.shape)
+            let i = try positions(Tensor(index.data[offset]), size: shape[dim], dim: dim)[0]
+            position[dim] = i
+            return zip(position, strides).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+    }
+
+    /// `gather(input, dim, index)`: `out[i][j] = input[index[i][j]][j]` for dim 0, and so on.
+    public static let gather: OpSpec = OpSpec(
+        "gather", params: [input, Param("dim", .int), indexParam], gradFn: "GatherBackward0",
+        summary: "entries of input picked along dim by index (same rank as input)",
+        kinks: "gradients of repeated positions add up",
+        samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+        forward: { args in
+            let x = args[0], index = args[1]
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            let offsets = try gatherOffsets(x.shape, dim: dim, index: index)
+            return Tensor(shape: index.shape, data: offsets.map { x.data[$0] }, dtype: x.dtype)
+        },
+        derivative: .vjp { ctx, g in
+            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
+        })
+
+    /// `scatter_add(input, dim, index, src)`: `input` with `src[i][j]` added at `[index[i][j]][j]` (dim 0).
+    public static let scatterAdd: OpSpec = OpSpec(
+        "scatter_add", params: [input, Param("dim", .int), indexParam, Param("src", .tensor)], gradFn: "ScatterAddBackward0",
+        summary: "input with src added at the positions index names along dim",
+        samples: [OpSample([[3, 2], [2, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 2, 1])])],
+        forward: { args in
+            let x = args[0], index = args[1], src = args[2]
+            let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            guard src.rank == index.rank, zip(index.shape, src.shape).allSatisfy({ $0 <= $1 }) else {
+                throw OpError.value("scatter_add(): expected index \(describe(shape: index.shape)) to be no larger than src \(describe(shape: src.shape))")
+            }
+            let offsets = try gatherOffsets(x.shape, dim: dim, index: index)
+            var out = x
+            let srcStrides = Tensor.strides(of: src.shape)
+            for (k, offset) in offsets.enumerated() {
+                let position = Tensor.index(ofOffset: k, in: index.shape)
+                out.data[offset] += src.data[zip(position, srcStrides).reduce(0) { $0 + $1.0 * $1.1 }]
+            }
+            return out
+        },
+        derivative: .vjp { ctx, g in
+            [g, nil, try apply(gather, [g, ctx[1]], ["dim": ctx.attrs["dim"]])]
+        })
+
+    /// Where `x[index]` along `dim` reads: the shape `x` is viewed in (a mask's dimensions
+    /// flattened into one), the positions along `dim` in it, and the result's shape.
+    static func advancedIndex(_ shape: [Int], _ index: Tensor, dim: Int) throws -> (view: [Int], positions: [Int], result: [Int]) {
+        let after = shape.count - dim
+        if index.dtype == .bool {
+            let k = index.rank
+            guard k <= after else {
+                throw OpError.value("too many indices for tensor of dimension \(shape.count)")
+            }
+            for j in 0..<k where index.shape[j] != shape[dim + j] {
+                throw OpError.value("The shape of the mask \(describe(shape: index.shape)) at index \(j) does not match the shape of the indexed tensor \(describe(shape: shape)) at index \(dim + j)")
+            }
+            let view = Array(shape[..<dim]) + [index.count] + Array(shape[(dim + k)...])
+            let positions = index.data.indices.filter { index.data[$0] != 0 }
+            return (view, positions, Array(shape[..<dim]) + [positions.count] + Array(shape[(dim + k)...]))
+        }
+        guard after >= 1 else { throw OpError.value("too many indices for tensor of dimension \(shape.count)") }
+        let positions = try positions(index, size: shape[dim], dim: dim)
+        return (shape, positions, Array(shape[..<dim]) + index.shape + Array(shape[(dim + 1)...]))
+    }
+
+    /// `x[index]` at dimension `dim`: an integer index tensor (its shape replaces `dim`) or a
+    /// boolean mask over the dimensions from `dim` (they become one, of the count of true
+    /// entries). The language's advanced indexing; not in the registry.
+    public static let index: OpSpec = OpSpec(
+        "index", params: [input, indexParam, Param("dim", .int, default: .int(0))], gradFn: "IndexBackward0",
+        summary: "x[index] with an integer or boolean index tensor",
+        forward: { args in
+            let x = args[0]
+            let (view, positions, result) = try advancedIndex(x.shape, args[1], dim: try args.attrs.int("dim"))
+            return x.reshaped(view).taking(dim: try args.attrs.int("dim"), positions: positions).reshaped(result)
+        },
+        derivative: .vjp { ctx, g in
+            var attrs = ctx.attrs
+            attrs["input_sizes"] = .ints(ctx[0].shape)
+            return [try apply(indexBackward, [g, ctx[1]], attrs), nil]
+        })
+
+    /// The gradient of `index`: `grad` added into zeros of `input_sizes` at the indexed places.
+    static let indexBackward: OpSpec = OpSpec(
+        "index_backward", params: [Param("grad", .tensor), indexParam, Param("dim", .int), Param("input_sizes", .ints)],
+        gradFn: "IndexPutBackward0", summary: "the gradient of index",
+        forward: { args in
+            let target = args.attrs.optionalInts("input_sizes") ?? []
+            let dim = try args.attrs.int("dim")
+            let (view, positions, _) = try advancedIndex(target, args[1], dim: dim)
+            var taken = view
+            taken[dim] = positions.count
+            return Tensor.zeros(view).adding(args[0].reshaped(taken), dim: dim, positions: positions).reshaped(target)
+        },
+        derivative: .vjp { ctx, g in [try apply(index, [g, ctx[1]], ["dim": ctx.attrs["dim"]]), nil] })
+}

@@ -1,0 +1,198 @@
+import Glibc
+
+// More activations and elementwise functions of `torch.nn.functional` and `torch`. Piecewise
+// VJPs multiply by constant 0/1 masks, so higher derivatives are those of each piece.
+
+extension Ops {
+    static let moreActivations: [OpSpec] = [hardtanh, relu6, selu, celu, mish, hardswish, hardsigmoid, softsign,
+                                            softshrink, hardshrink, clampMin, clampMax, logit]
+    static let moreBinary: [OpSpec] = [logaddexp, hypot, xlogy]
+
+    /// Samples on each side of the kinks at `points`, away from them.
+    static func sidesOf(_ points: [Double], attrs: Attrs = Attrs()) -> [OpSample] {
+        let cuts = [(points.first ?? 0) - 3] + points + [(points.last ?? 0) + 3]
+        return zip(cuts, cuts.dropFirst()).map { a, b in OpSample([[3, 2]], attrs: attrs, range: (a + 0.1)...(b - 0.1)) }
+    }
+
+    /// `hardtanh(input, min_val=-1, max_val=1)`: input clamped to [min_val, max_val].
+    public static let hardtanh: OpSpec = activation(
+        "hardtanh", params: [Param("min_val", .double, default: .double(-1)), Param("max_val", .double, default: .double(1))],
+        gradFn: "HardtanhBackward0", summary: "input clamped to [min_val, max_val]",
+        kinks: "the gradient is 0 at min_val and max_val (PyTorch's)", samples: sidesOf([-1, 1]),
+        { attrs in
+            let lo = try attrs.double("min_val"), hi = try attrs.double("max_val")
+            return { x in x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
+        }) { ctx, g in
+        let lo = try ctx.attrs.double("min_val"), hi = try ctx.attrs.double("max_val")
+        return try g * mask(ctx[0]) { $0 > lo && $0 < hi }
+    }
+
+    /// `relu6(input)`: hardtanh between 0 and 6.
+    public static let relu6: OpSpec = activation(
+        "relu6", gradFn: "HardtanhBackward0", summary: "min(max(input, 0), 6)",
+        kinks: "the gradient is 0 at 0 and 6", samples: sidesOf([0, 6]),
+        { _ in { x in x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) } }) { ctx, g in
+        try g * mask(ctx[0]) { $0 > 0 && $0 < 6 }
+    }
+
+    static let seluAlpha = 1.6732632423543772848170429916717
+    static let seluScale = 1.0507009873554804934193349852946
+
+    /// `selu(input)`: scale * elu(input, alpha) with the self-normalising constants.
+    public static let selu: OpSpec = activation(
+        "selu", gradFn: "EluBackward0", summary: "scale * (input if input > 0 else alpha * (exp(input) - 1))",
+        kinks: "the gradient at 0 is scale * alpha (the left limit, as PyTorch)", samples: sidesOf([0]),
+        { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
+        let x = ctx[0]
+        let negativePart = try Variable.where(x < 0, x, 0)
+        return try g * Variable(seluScale) * Variable.where(x > 0, 1, Variable(seluAlpha) * negativePart.exp())
+    }
+
+    /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
+    public static let celu: OpSpec = activation(
+        "celu", params: [Param("alpha", .double, default: .double(1))], gradFn: "CeluBackward0",
+        summary: "input if input > 0 else alpha * (exp(input / alpha) - 1)",
+        kinks: "the gradient at 0 is 1", samples: sidesOf([0]) + [OpSample([[3, 2]], attrs: ["alpha": .double(0.5)], range: -2...(-0.1))],
+        { attrs in
+            let alpha = try attrs.double("alpha")
+            return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
+        }) { ctx, g in
+        let x = ctx[0], alpha = try ctx.attrs.double("alpha")
+        let negativePart = try Variable.where(x < 0, x, 0)
+        return try g * Variable.where(x > 0, 1, (negativePart / Variable(alpha)).exp())
+    }
+
+    /// `mish(input)`: input * tanh(softplus(input)).
+    public static let mish: OpSpec = activation(
+        "mish", gradFn: "MishBackward0", summary: "input * tanh(softplus(input))",
+        { _ in { x in x * Glibc.tanh(x > 20 ? x : Glibc.log1p(Glibc.exp(x))) } }) { ctx, g in
+        let x = ctx[0]
+        let t = try x.softplus().tanh()
+        return try g * (t + x * (1 - t * t) * x.sigmoid())
+    }
+
+    /// `hardswish(input)`: input * relu6(input + 3) / 6.
+    public static let hardswish: OpSpec = activation(
+        "hardswish", gradFn: "HardswishBackward0", summary: "input * min(max(input + 3, 0), 6) / 6",
+        kinks: "at -3 the gradient is -0.5 and at 3 it is 1.5 (PyTorch's: the middle piece's slope)", samples: sidesOf([-3, 3]),
+        { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
+        let x = ctx[0]
+        let middle = mask(x) { $0 >= -3 && $0 <= 3 }, above = mask(x) { $0 > 3 }
+        return try g * (middle * (x / 3 + 0.5) + above)
+    }
+
+    /// `hardsigmoid(input)`: relu6(input + 3) / 6.
+    public static let hardsigmoid: OpSpec = activation(
+        "hardsigmoid", gradFn: "HardsigmoidBackward0", summary: "min(max(input + 3, 0), 6) / 6",
+        kinks: "the gradient is 0 at -3 and 3", samples: sidesOf([-3, 3]),
+        { _ in { x in Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
+        // PyTorch's slope is the float32 constant 1/6 even for float64 (0.1666666716...): matched.
+        try g * mask(ctx[0]) { $0 > -3 && $0 < 3 } * Variable(Double(Float(1.0 / 6.0)))
+    }
+
+    /// `softsign(input)`: input / (1 + |input|) (PyTorch composes it, so its node is a division).
+    public static let softsign: OpSpec = activation(
+        "softsign", gradFn: "DivBackward0", summary: "input / (1 + |input|)",
+        kinks: "smooth at 0 to first order", samples: sidesOf([0]),
+        { _ in { x in x / (1 + Swift.abs(x)) } }) { ctx, g in
+        let d = try 1 + ctx[0].abs()
+        return try g / (d * d)
+    }
+
+    /// `softshrink(input, lambd=0.5)`: input - lambd above lambd, input + lambd below -lambd, else 0.
+    public static let softshrink: OpSpec = activation(
+        "softshrink", params: [Param("lambd", .double, default: .double(0.5))], gradFn: "SoftshrinkBackward0",
+        summary: "input shrunk towards 0 by lambd, 0 within [-lambd, lambd]",
+        kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
+        { attrs in
+            let l = try attrs.double("lambd")
+            return { x in x > l ? x - l : x < -l ? x + l : 0 }
+        }) { ctx, g in
+        let l = try ctx.attrs.double("lambd")
+        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+    }
+
+    /// `hardshrink(input, lambd=0.5)`: input outside [-lambd, lambd], else 0.
+    public static let hardshrink: OpSpec = activation(
+        "hardshrink", params: [Param("lambd", .double, default: .double(0.5))], gradFn: "HardshrinkBackward0",
+        summary: "input outside [-lambd, lambd], 0 within", kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
+        { attrs in
+            let l = try attrs.double("lambd")
+            return { x in x > l || x < -l ? x : 0 }
+        }) { ctx, g in
+        let l = try ctx.attrs.double("lambd")
+        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+    }
+
+    /// `clamp_min(input, min)`: max(input, min) for a number `min`.
+    public static let clampMin: OpSpec = activation(
+        "clamp_min", params: [Param("min", .double)], gradFn: "ClampMinBackward0", summary: "max(input, min)",
+        kinks: "the gradient at input = min is 1 (PyTorch's)", samples: sidesOf([0], attrs: ["min": .double(0)]),
+        { attrs in
+            let m = try attrs.double("min")
+            return { x in x.isNaN ? x : Swift.max(x, m) }
+        }) { ctx, g in
+        let m = try ctx.attrs.double("min")
+        return try g * mask(ctx[0]) { $0 >= m }
+    }
+
+    /// `clamp_max(input, max)`: min(input, max) for a number `max`.
+    public static let clampMax: OpSpec = activation(
+        "clamp_max", params: [Param("max", .double)], gradFn: "ClampMaxBackward0", summary: "min(input, max)",
+        kinks: "the gradient at input = max is 1 (PyTorch's)", samples: sidesOf([0], attrs: ["max": .double(0)]),
+        { attrs in
+            let m = try attrs.double("max")
+            return { x in x.isNaN ? x : Swift.min(x, m) }
+        }) { ctx, g in
+        let m = try ctx.attrs.double("max")
+        return try g * mask(ctx[0]) { $0 <= m }
+    }
+
+    /// `logit(input, eps=None)`: log(input / (1 - input)), input clamped to [eps, 1 - eps] when eps is given.
+    public static let logit: OpSpec = activation(
+        "logit", params: [Param("eps", .double, default: AttrValue.none)], gradFn: "LogitBackward0",
+        summary: "log(input / (1 - input)), the inverse of sigmoid",
+        kinks: "with eps, the gradient is 0 outside [eps, 1 - eps]",
+        samples: [OpSample([[3, 2]], range: 0.1...0.9)],
+        { attrs in
+            let eps = attrs.optionalDouble("eps")
+            return { x in
+                let z = eps.map { Swift.min(Swift.max(x, $0), 1 - $0) } ?? x
+                return Glibc.log(z / (1 - z))
+            }
+        }) { ctx, g in
+        let x = ctx[0]
+        let inside: Variable
+        if let eps = ctx.attrs.optionalDouble("eps") { inside = mask(x) { $0 >= eps && $0 <= 1 - eps } } else { inside = Variable(1) }
+        return try g * inside / (x * (1 - x))
+    }
+
+    /// `logaddexp(input, other)`: log(exp(input) + exp(other)), without overflow.
+    public static let logaddexp: OpSpec = binary(
+        "logaddexp", gradFn: "LogaddexpBackward0", summary: "log(exp(input) + exp(other)), computed stably",
+        { a, b in
+            let m = Swift.max(a, b)
+            return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp(-Swift.abs(a - b)))
+        }) { ctx, g in
+        let d = try ctx[0] - ctx[1]
+        return [try g * d.sigmoid(), try g * (-d).sigmoid()]
+    }
+
+    /// `hypot(input, other)`: sqrt(input^2 + other^2).
+    public static let hypot: OpSpec = binary(
+        "hypot", gradFn: "HypotBackward0", summary: "sqrt(input^2 + other^2), without overflow",
+        kinks: "at (0, 0) the gradient is NaN, as in PyTorch", range: 0.5...2, Glibc.hypot) { ctx, g in
+        let r = try ctx.result()
+        return [try g * ctx[0] / r, try g * ctx[1] / r]
+    }
+
+    /// `xlogy(input, other)`: input * log(other), 0 where input is 0.
+    public static let xlogy: OpSpec = binary(
+        "xlogy", gradFn: "XlogyBackward0", summary: "input * log(other), and 0 where input = 0",
+        kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other)", range: 0.5...2,
+        { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }) { ctx, g in
+        let x = ctx[0], y = ctx[1]
+        // d/dinput is log(other) everywhere, as PyTorch's xlogy(grad, other) (0 where grad is 0).
+        return [try apply(xlogy, [g, y]), try g * x / y]
+    }
+}

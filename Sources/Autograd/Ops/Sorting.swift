@@ -1,0 +1,221 @@
+// Sorting and order statistics along a dimension: `sort`, `argsort`, `topk`, `kthvalue`,
+// `median`, `mode`, `argmax`, `argmin`. Each picks positions along each lane of `dim`; the
+// values are the input at those positions and their gradient is scattered back to them.
+// In the language, `sort`, `topk`, `kthvalue`, `median(x, dim)` and `mode` return
+// `(values, indices)`: the values op below and its indices op, which gives int64 positions.
+
+extension Ops {
+    static let sorting: [OpSpec] = [sort, argsort, topk, kthvalue, median, mode, argmax, argmin]
+
+    /// Chooses positions in one lane (the values along `dim` at fixed other indices).
+    typealias LaneChoice = ([Double], Attrs) throws -> [Int]
+
+    /// The dimension an order op runs along: `dim` (the last when absent; all, flattened, for
+    /// `flattenWithoutDim` ops), and the shape it sees.
+    static func laneDim(_ x: Tensor, _ attrs: Attrs, flattenWithoutDim: Bool) throws -> (Tensor, Int) {
+        if flattenWithoutDim && attrs["dim"] == .none { return (x.reshaped([x.count]), 0) }
+        if x.rank == 0 { return (x.reshaped([1]), 0) }
+        return (x, try normalize(dim: attrs.optionalInt("dim") ?? -1, rank: x.rank))
+    }
+
+    /// The chosen positions as an index tensor of `x`'s rank (size `m` along `dim`), with the
+    /// lane view and dim it refers to.
+    static func chosenIndices(_ x: Tensor, _ attrs: Attrs, flattenWithoutDim: Bool, choose: LaneChoice) throws -> (Tensor, Tensor, Int) {
+        let (view, dim) = try laneDim(x, attrs, flattenWithoutDim: flattenWithoutDim)
+        let (outer, size, inner) = view.lanes(dim)
+        guard size > 0 || outer * inner == 0 else { throw OpError.value("cannot pick along an empty dimension") }
+        var picks: [[Int]] = []
+        picks.reserveCapacity(outer * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let lane = (0..<size).map { view.data[(o * size + $0) * inner + i] }
+                picks.append(try choose(lane, attrs))
+            }
+        }
+        let m = picks.first?.count ?? 0
+        var data = [Double](repeating: 0, count: outer * m * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                for (j, p) in picks[o * inner + i].enumerated() { data[(o * m + j) * inner + i] = Double(p) }
+            }
+        }
+        var shape = view.shape
+        shape[dim] = m
+        return (view, Tensor(shape: shape, data: data, dtype: .int64), dim)
+    }
+
+    /// The result shape: `index`'s, with a size-1 `dim` removed unless kept.
+    static func finalShape(_ index: Tensor, dim: Int, squeeze: Bool, _ attrs: Attrs, rank: Int) -> [Int] {
+        if rank == 0 { return [] }
+        guard squeeze && !attrs.bool("keepdim") else { return index.shape }
+        var shape = index.shape
+        shape.remove(at: dim)
+        return shape
+    }
+
+    /// The values op and the indices op of one order statistic.
+    static func laneSelection(_ name: String, gradFn: String, params: [Param], summary: String, kinks: String,
+                              squeeze: Bool, flattenWithoutDim: Bool = false, samples: [OpSample],
+                              choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
+        let values = OpSpec(
+            name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, samples: samples,
+            forward: { args in
+                let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                let picked = Tensor(shape: index.shape, data: try gatherOffsets(view.shape, dim: dim, index: index).map { view.data[$0] },
+                                    dtype: args[0].dtype)
+                return picked.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
+            },
+            derivative: .vjp { ctx, g in
+                let x = ctx[0]
+                let (view, index, dim) = try chosenIndices(x.value, ctx.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                let zeros = Variable(Tensor.zeros(view.shape))
+                let spread = try apply(scatterAdd, [zeros, Variable(index), g.reshaped(to: index.shape)], ["dim": .int(dim)])
+                return [try spread.reshaped(to: x.shape)]
+            })
+        let indices = OpSpec(
+            name + "_indices", params: params, gradFn: "", summary: "the indices of \(name)",
+            forward: { args in
+                let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                return index.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
+            },
+            derivative: .notDifferentiable("indices are integers; they do not require grad"))
+        return (values, indices)
+    }
+
+    /// Positions of `lane` in ascending order (NaN last, as PyTorch sorts), stable; descending reverses the order of values, ties stay in order.
+    static func order(_ lane: [Double], descending: Bool) -> [Int] {
+        func key(_ v: Double) -> Double { v.isNaN ? .infinity : v }
+        return lane.indices.sorted { a, b in
+            let x = lane[a], y = lane[b]
+            if x.isNaN != y.isNaN { return descending ? x.isNaN : y.isNaN }
+            if key(x) != key(y) { return descending ? key(x) > key(y) : key(x) < key(y) }
+            return a < b
+        }
+    }
+
+    static let sortDim = Param("dim", .int, default: .int(-1))
+
+    static let sortPair = laneSelection(
+        "sort", gradFn: "SortBackward0",
+        params: [input, sortDim, Param("descending", .bool, default: .bool(false)), Param("stable", .bool, default: .bool(false))],
+        summary: "the values along dim in order (with indices: a tuple)", kinks: "ties keep their order; the gradient follows each value to its place",
+        squeeze: false, samples: [OpSample([[3, 4]]), OpSample([[5]], attrs: ["descending": .bool(true)])]
+    ) { lane, attrs in order(lane, descending: attrs.bool("descending")) }
+    /// `sort(input, dim=-1, descending=False)`: the sorted values (a tuple with indices in the language).
+    public static let sort = sortPair.values
+    /// The indices `sort` returns.
+    public static let sortIndices = sortPair.indices
+
+    /// `argsort(input, dim=-1, descending=False)`: the positions that sort `input` along `dim`.
+    public static let argsort = OpSpec(
+        "argsort", params: sortPair.values.params, gradFn: "", summary: "the indices that sort input along dim",
+        forward: sortIndices.forward, derivative: .notDifferentiable("indices are integers; they do not require grad"))
+
+    static let topkPair = laneSelection(
+        "topk", gradFn: "TopkBackward0",
+        params: [input, Param("k", .int), sortDim, Param("largest", .bool, default: .bool(true)), Param("sorted", .bool, default: .bool(true))],
+        summary: "the k largest (or smallest) values along dim (with indices: a tuple)",
+        kinks: "ties go to the earlier position", squeeze: false,
+        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[5]], attrs: ["k": .int(3), "largest": .bool(false)])]
+    ) { lane, attrs in
+        let k = try attrs.int("k")
+        guard k >= 0 && k <= lane.count else { throw OpError.value("selected index k out of range") }
+        return Array(order(lane, descending: attrs.bool("largest")).prefix(k))
+    }
+    /// `topk(input, k, dim=-1, largest=True, sorted=True)`: the k largest values.
+    public static let topk = topkPair.values
+    /// The indices `topk` returns.
+    public static let topkIndices = topkPair.indices
+
+    static let kthvaluePair = laneSelection(
+        "kthvalue", gradFn: "KthvalueBackward0",
+        params: [input, Param("k", .int), sortDim, keepdim],
+        summary: "the k-th smallest value along dim (with its index: a tuple)",
+        kinks: "ties go to the earlier position", squeeze: true,
+        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[2, 5]], attrs: ["k": .int(5), "keepdim": .bool(true)])]
+    ) { lane, attrs in
+        let k = try attrs.int("k")
+        guard k >= 1 && k <= lane.count else { throw OpError.value("kthvalue(): selected number k out of range for dimension \(attrs.optionalInt("dim") ?? -1)") }
+        return [order(lane, descending: false)[k - 1]]
+    }
+    /// `kthvalue(input, k, dim=-1, keepdim=False)`: the k-th smallest value (1-based).
+    public static let kthvalue = kthvaluePair.values
+    /// The index `kthvalue` returns.
+    public static let kthvalueIndices = kthvaluePair.indices
+
+    static let medianPair = laneSelection(
+        "median", gradFn: "MedianBackward1",
+        params: [input, Param("dim", .int, default: AttrValue.none), keepdim],
+        summary: "the lower median, over all elements or along dim (with dim and indices: a tuple)",
+        kinks: "of an even count the lower of the two middle values; ties go to the earlier position",
+        squeeze: true, flattenWithoutDim: true,
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])]
+    ) { lane, _ in
+        let sorted = order(lane, descending: false)
+        // NaN propagates: PyTorch's median of a lane holding NaN is NaN (at the first NaN).
+        if let nan = lane.firstIndex(where: \.isNaN) { return [nan] }
+        return [sorted[(lane.count - 1) / 2]]
+    }
+    /// `median(input)` or `median(input, dim, keepdim=False)`: the lower median.
+    public static let median = OpSpec(
+        "median", params: medianPair.values.params, gradFn: "MedianBackward0",
+        gradFnWithDim: "MedianBackward1", summary: medianPair.values.summary, kinks: medianPair.values.kinks,
+        samples: medianPair.values.samples, forward: medianPair.values.forward, derivative: medianPair.values.derivative)
+    /// The index `median(input, dim)` returns.
+    public static let medianIndices = medianPair.indices
+
+    static let modePair = laneSelection(
+        "mode", gradFn: "ModeBackward0", params: [input, sortDim, keepdim],
+        summary: "the most frequent value along dim, the smallest of equally frequent ones (with its index: a tuple)",
+        kinks: "the gradient goes to the last occurrence of the value", squeeze: true,
+        samples: [OpSample([[3, 4]]), OpSample([[2, 3]], attrs: ["dim": .int(0), "keepdim": .bool(true)])]
+    ) { lane, _ in
+        var best = 0, bestCount = 0
+        for (i, v) in lane.enumerated() {
+            let count = lane.filter { $0 == v }.count
+            if count > bestCount || (count == bestCount && v < lane[best]) { (best, bestCount) = (i, count) }
+        }
+        return [lane.lastIndex(of: lane[best]) ?? best]
+    }
+    /// `mode(input, dim=-1, keepdim=False)`: the most frequent value.
+    public static let mode = modePair.values
+    /// The index `mode` returns.
+    public static let modeIndices = modePair.indices
+
+    /// The position of the first extremum of a lane (the first NaN if any), as `max(x, dim)` returns it.
+    static func firstExtremum(_ lane: [Double], largest: Bool) -> [Int] {
+        if let nan = lane.firstIndex(where: \.isNaN) { return [nan] }
+        var best = 0
+        for (i, v) in lane.enumerated() where largest ? v > lane[best] : v < lane[best] { best = i }
+        return [best]
+    }
+
+    static func argExtremum(_ name: String, largest: Bool) -> OpSpec {
+        laneSelection(name, gradFn: "", params: [input, Param("dim", .int, default: AttrValue.none), keepdim],
+                      summary: "the index of the \(largest ? "largest" : "smallest") element (flattened when dim is absent)",
+                      kinks: "", squeeze: true, flattenWithoutDim: true, samples: []) { lane, _ in
+            firstExtremum(lane, largest: largest)
+        }.indices
+    }
+
+    /// `argmax(input, dim=None, keepdim=False)`.
+    public static let argmax = rename(argExtremum("argmax", largest: true), to: "argmax")
+    /// `argmin(input, dim=None, keepdim=False)`.
+    public static let argmin = rename(argExtremum("argmin", largest: false), to: "argmin")
+
+    /// The indices `max(input, dim)` returns (the first occurrence; not in the registry).
+    public static let maxIndices = argExtremum("max", largest: true)
+    /// The indices `min(input, dim)` returns.
+    public static let minIndices = argExtremum("min", largest: false)
+
+    /// `spec` under another name (for index ops that are public functions of their own).
+    static func rename(_ spec: OpSpec, to name: String) -> OpSpec {
+        OpSpec(name, params: spec.params, gradFn: "", summary: spec.summary, forward: spec.forward,
+               derivative: .notDifferentiable("indices are integers; they do not require grad"))
+    }
+}
+
+extension Ops {
+    /// `dim` normalised against `rank` (negative counts from the end), with PyTorch's error.
+    public static func normalizedDim(_ dim: Int, rank: Int) throws -> Int { try normalize(dim: dim, rank: rank) }
+}
