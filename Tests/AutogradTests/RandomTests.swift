@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Autograd
 
@@ -89,6 +90,39 @@ import Testing
     }
 
     static func integers(_ name: String) -> [Double] { row(name).map { Double($0)! } }
+
+    @Test(arguments: seeds)
+    func portableAndAVX2KernelsGiveTorchsBlocks(seed: UInt64) throws {
+        // randn(32) in float32 is the Box-Muller of rand(32)'s uniforms, block by block: both
+        // kernels must turn PyTorch's recorded uniforms into PyTorch's recorded normals.
+        let uniforms = Self.bitPatterns("rand/\(seed)/float32").prefix(32).map { Float(bitPattern: UInt32($0)) }
+        let expected = Self.bitPatterns("randn/\(seed)/float32/32")
+        var portable = Array(uniforms)
+        portable.withUnsafeMutableBufferPointer { AVXMathFun.boxMuller16($0.baseAddress!, 0, 1); AVXMathFun.boxMuller16($0.baseAddress! + 16, 0, 1) }
+        #expect(portable.map { UInt64($0.bitPattern) } == expected)
+        guard TorchGenerator.hasAVX2 else { return }
+        var native = Array(uniforms)
+        native.withUnsafeMutableBufferPointer { grad_box_muller16_avx2($0.baseAddress!, 0, 1); grad_box_muller16_avx2($0.baseAddress! + 16, 0, 1) }
+        #expect(native.map { UInt64($0.bitPattern) } == expected)
+    }
+
+    @Test func portableKernelAgreesWithTheAVX2OneEverywhere() throws {
+        // Beyond the recorded blocks: every one of 2^16 uniforms (i * 2^-16) as u1 and as u2,
+        // with a mean and std that exercise the final fma.
+        guard TorchGenerator.hasAVX2 else { return }
+        for offset in stride(from: 0, to: 1 << 16, by: 8) {
+            var block = [Float](repeating: 0, count: 16)
+            for j in 0..<8 {
+                block[j] = Float(offset + j) * 0x1p-16
+                block[j + 8] = Float((offset + j) ^ 0x5A5A) * 0x1p-16
+            }
+            var portable = block, native = block
+            portable.withUnsafeMutableBufferPointer { AVXMathFun.boxMuller16($0.baseAddress!, -1.5, 2.5) }
+            native.withUnsafeMutableBufferPointer { grad_box_muller16_avx2($0.baseAddress!, -1.5, 2.5) }
+            #expect(portable.map(\.bitPattern) == native.map(\.bitPattern), "block at \(offset)")
+            if portable.map(\.bitPattern) != native.map(\.bitPattern) { return }
+        }
+    }
 
     @Test(arguments: seeds)
     func randintAndRandpermMatchTorch(seed: UInt64) throws {
@@ -222,6 +256,11 @@ import Testing
         #expect(throws: OpError.value("normal expects std >= 0.0, but found std -1")) {
             try Autograd.apply(Ops.normal, [], Attrs(["mean": .double(0), "std": .double(-1), "size": .ints([3])]))
         }
+        // torch.empty(3).uniform_(1, 0) and torch.empty(3).normal_(0, -1)
+        #expect(throws: OpError.value("uniform_ expects to return a [from, to) range, but found from=1 > to=0")) {
+            try TorchGenerator.checkUniformRange(from: 1, to: 0)
+        }
+        #expect(throws: OpError.value("normal expects std >= 0.0, but found std -1")) { try TorchGenerator.checkNormalStd(-1) }
         #expect(throws: OpError.value("bernoulli_ expects p to be in [0, 1], but got p=1.5")) {
             try Autograd.apply(Ops.bernoulli, [Variable(Tensor([0.2, 0.3]))], Attrs(["p": .double(1.5)]))
         }

@@ -6,6 +6,7 @@
 
 typealias Floats8 = SIMD8<Float>
 typealias Words8 = SIMD8<UInt32>
+typealias Doubles8 = SIMD8<Double>
 
 enum AVXMathFun {
     @inline(__always)
@@ -17,9 +18,27 @@ enum AVXMathFun {
     /// multiply whose only use is an add into an fma, taking the first such multiply in source
     /// order (so `y * z + e * q1` is fma(y, z, e * q1)). Verified against torch 2.13's output:
     /// without the fmas, or with other pairings, a few values in a thousand differ in the last bit.
+    ///
+    /// The package targets baseline x86-64, where an fma is a libm call per lane, so this computes
+    /// it in double: a float product is exact in double, and rounding the double sum to float
+    /// gives the correctly rounded fma unless that sum landed exactly halfway between two floats
+    /// (the only case where rounding twice can differ from rounding once); those rare lanes are
+    /// redone with a true fma. (Every intermediate of these polynomials is a normal float.)
     @inline(__always)
     static func madd(_ a: Floats8, _ b: Floats8, _ c: Floats8) -> Floats8 {
-        c.addingProduct(a, b)
+        let sum = Doubles8(a) * Doubles8(b) + Doubles8(c)
+        var result = Floats8(sum)
+        let halfway = (unsafeBitCast(sum, to: SIMD8<UInt64>.self) & 0x1FFF_FFFF) .== 0x1000_0000
+        if any(halfway) {
+            for i in 0..<8 where halfway[i] { result[i] = c[i].addingProduct(a[i], b[i]) }
+        }
+        return result
+    }
+
+    /// Truncates each lane toward zero (`_mm256_cvttps_epi32` on values well inside Int32).
+    @inline(__always)
+    static func truncated(_ x: Floats8) -> SIMD8<Int32> {
+        SIMD8<Int32>(Int32(x[0]), Int32(x[1]), Int32(x[2]), Int32(x[3]), Int32(x[4]), Int32(x[5]), Int32(x[6]), Int32(x[7]))
     }
 
     /// `log256_ps`: the natural log of each lane (NaN for x <= 0).
@@ -58,7 +77,7 @@ enum AVXMathFun {
         var signSin = bits(input) & signMask
         var x = floats(bits(input) & ~signMask)
         var y = x * Float(1.27323954473516)
-        var j = SIMD8<Int32>(y, rounding: .towardZero)
+        var j = truncated(y)
         j = (j &+ 1) & ~1
         y = Floats8(j)
         let swapSin = Words8(truncatingIfNeeded: j & 4) &<< 29
@@ -93,7 +112,7 @@ enum AVXMathFun {
     /// Transforms 16 float uniforms at `data` into 8 normal pairs in place, as
     /// `NormalFill16<float>` does: u1 = 1 - d[j], u2 = d[j + 8],
     /// d[j] = fma(sqrt(-2 log u1) cos(2 pi u2), std, mean) and d[j + 8] the same with sin.
-    static func boxMuller16(_ data: UnsafeMutablePointer<Float>, mean: Float, std: Float) {
+    static func boxMuller16(_ data: UnsafeMutablePointer<Float>, _ mean: Float, _ std: Float) {
         let raw = UnsafeMutableRawPointer(data)
         let first = raw.loadUnaligned(as: Floats8.self)
         let second = raw.loadUnaligned(fromByteOffset: 32, as: Floats8.self)
@@ -102,7 +121,10 @@ enum AVXMathFun {
         let theta = Floats8(repeating: Float(2.0 * Double.pi)) * second
         let (sine, cosine) = sincos(theta)
         let meanLanes = Floats8(repeating: mean), stdLanes = Floats8(repeating: std)
-        raw.storeBytes(of: meanLanes.addingProduct(radius * cosine, stdLanes), as: Floats8.self)
-        raw.storeBytes(of: meanLanes.addingProduct(radius * sine, stdLanes), toByteOffset: 32, as: Floats8.self)
+        let n1 = radius * cosine, n2 = radius * sine
+        // The kernel's explicit fmadd(n, std, mean); with std 1 the product is exact, so an add.
+        let unitStd = std == 1
+        raw.storeBytes(of: unitStd ? n1 + meanLanes : madd(n1, stdLanes, meanLanes), as: Floats8.self)
+        raw.storeBytes(of: unitStd ? n2 + meanLanes : madd(n2, stdLanes, meanLanes), toByteOffset: 32, as: Floats8.self)
     }
 }

@@ -19,11 +19,18 @@ final class MT19937 {
     /// uses only `seed & 0xffffffff`).
     init(seed: UInt64) {
         state = .allocate(capacity: Self.stateSize)
+        reseed(seed)
+    }
+
+    /// Restarts from `seed`, as `init_genrand` does.
+    func reseed(_ seed: UInt64) {
         state[0] = UInt32(truncatingIfNeeded: seed)
         for j in 1..<Self.stateSize {
             let previous = state[j - 1]
             state[j] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
         }
+        left = 1
+        next = 0
     }
 
     deinit { state.deallocate() }
@@ -33,8 +40,32 @@ final class MT19937 {
     func nextWord() -> UInt32 {
         left -= 1
         if left == 0 { regenerate() }
-        var y = state[next]
+        let y = state[next]
         next += 1
+        return Self.temper(y)
+    }
+
+    /// The next `count` words into `out`, the same words `nextWord` would give one by one,
+    /// with the position kept in locals so the loop touches no stored property.
+    func fill(_ out: UnsafeMutablePointer<UInt32>, count: Int) {
+        var remaining = left, index = next
+        for i in 0..<count {
+            remaining -= 1
+            if remaining == 0 {
+                regenerate()
+                remaining = Self.stateSize
+                index = 0
+            }
+            out[i] = Self.temper(state[index])
+            index += 1
+        }
+        left = remaining
+        next = index
+    }
+
+    @inline(__always)
+    private static func temper(_ word: UInt32) -> UInt32 {
+        var y = word
         y ^= y >> 11
         y ^= (y << 7) & 0x9D2C_5680
         y ^= (y << 15) & 0xEFC6_0000

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Normal samples, as PyTorch's CPU `normal_` kernel draws them
@@ -24,13 +25,18 @@ extension TorchGenerator {
             }
         }
         if dtype == .float32 {
-            var values = [Float](repeating: 0, count: count)
-            values.withUnsafeMutableBufferPointer { fillNormalBlocks($0, mean: Float(mean), std: Float(std)) }
-            return values.map(Double.init)
+            return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { floats in
+                    fillNormalBlocks(UnsafeMutableBufferPointer(rebasing: floats[0..<count]), mean: Float(mean), std: Float(std))
+                    for i in 0..<count { buffer[i] = Double(floats[i]) }
+                }
+                initialized = count
+            }
         }
-        var values = [Double](repeating: 0, count: count)
-        values.withUnsafeMutableBufferPointer { fillNormalBlocks($0, mean: mean, std: std) }
-        return values
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fillNormalBlocks(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]), mean: mean, std: std)
+            initialized = count
+        }
     }
 
     /// One scalar Box-Muller draw (`normal_distribution<double>`): the cached sample if there
@@ -53,36 +59,45 @@ extension TorchGenerator {
     /// The 16-or-more float64 path: uniforms everywhere, then blocks of 16 with libm.
     private func fillNormalBlocks(_ data: UnsafeMutableBufferPointer<Double>, mean: Double, std: Double) {
         let count = data.count
-        for i in 0..<count { data[i] = uniformDouble() }
+        let base = data.baseAddress!
+        fillUniformDoubles(base, count: count)
+        // The kernel's std::fma(radius * cos(theta), std, mean); with std 1 the product is
+        // exact, so a plain add is the same number without the libm call.
+        let unitStd = std == 1
         func transform(_ start: Int) {
             for j in start..<(start + 8) {
-                let u1 = 1 - data[j], u2 = data[j + 8]
+                let u1 = 1 - base[j], u2 = base[j + 8]
                 let radius = (-2 * log(u1)).squareRoot()
                 let theta = 2.0 * Double.pi * u2
-                // std::fma(radius * cos(theta), std, mean) in the kernel.
-                data[j] = mean.addingProduct(radius * cos(theta), std)
-                data[j + 8] = mean.addingProduct(radius * sin(theta), std)
+                let c = radius * cos(theta), s = radius * sin(theta)
+                base[j] = unitStd ? c + mean : mean.addingProduct(c, std)
+                base[j + 8] = unitStd ? s + mean : mean.addingProduct(s, std)
             }
         }
         var start = 0
         while start + 16 <= count { transform(start); start += 16 }
         if count % 16 != 0 {
-            for i in (count - 16)..<count { data[i] = uniformDouble() }
+            fillUniformDoubles(base + count - 16, count: 16)
             transform(count - 16)
         }
     }
+
+    /// Whether the C kernel (AVX2 and FMA instructions) can run here; else the portable Swift
+    /// one, which gives the same bits more slowly.
+    static let hasAVX2 = grad_box_muller_avx2_available() != 0
 
     /// The 16-or-more float32 path: float uniforms, then blocks of 16 through the AVX2
     /// kernel's arithmetic, 8 lanes at a time.
     private func fillNormalBlocks(_ data: UnsafeMutableBufferPointer<Float>, mean: Float, std: Float) {
         let count = data.count
-        for i in 0..<count { data[i] = uniformFloat() }
         let base = data.baseAddress!
+        fillUniformFloats(base, count: count)
+        let transform = Self.hasAVX2 ? grad_box_muller16_avx2 : AVXMathFun.boxMuller16
         var start = 0
-        while start + 16 <= count { AVXMathFun.boxMuller16(base + start, mean: mean, std: std); start += 16 }
+        while start + 16 <= count { transform(base + start, mean, std); start += 16 }
         if count % 16 != 0 {
-            for i in (count - 16)..<count { data[i] = uniformFloat() }
-            AVXMathFun.boxMuller16(base + count - 16, mean: mean, std: std)
+            fillUniformFloats(base + count - 16, count: 16)
+            transform(base + count - 16, mean, std)
         }
     }
 }

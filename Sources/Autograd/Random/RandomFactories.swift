@@ -57,7 +57,7 @@ extension Ops {
         summary: "normal random samples of the given mean and std, torch's stream"
     ) { args in
         let mean = try args.attrs.double("mean"), std = try args.attrs.double("std")
-        guard std >= 0 else { throw OpError.value("normal expects std >= 0.0, but found std \(pythonNumber(std))") }
+        try TorchGenerator.checkNormalStd(std)
         let shape = try sizeAttr(args.attrs)
         let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "normal_kernel_cpu")
         let values = TorchGenerator.current.fillNormal(count: Tensor.count(of: shape), dtype: dtype, mean: mean, std: std)

@@ -12,7 +12,7 @@ public final class TorchGenerator {
 
     /// The seed given to `init(seed:)` or the last `manualSeed`, like `initial_seed()`.
     public private(set) var initialSeed: UInt64
-    var engine: MT19937
+    let engine: MT19937
     /// The `sin` half of the last scalar Box-Muller pair, returned by the next scalar normal
     /// draw (PyTorch's `next_double_normal_sample`). Float tensors use it too: the CPU kernel
     /// draws scalar normals as doubles whatever the dtype, so PyTorch's float cache is never
@@ -32,7 +32,7 @@ public final class TorchGenerator {
     /// `torch.Generator.manual_seed` (the engine uses the seed's low 32 bits).
     public func manualSeed(_ seed: UInt64) {
         initialSeed = seed
-        engine = MT19937(seed: seed)
+        engine.reseed(seed)
         cachedNormal = nil
     }
 
@@ -73,4 +73,18 @@ extension TorchGenerator {
 /// (see `TorchGenerator.seed(fromInteger:)` for negative seeds).
 public func manualSeed(_ seed: UInt64) {
     TorchGenerator.current.manualSeed(seed)
+}
+
+extension TorchGenerator {
+    /// Refuses an empty or reversed range as `Tensor.uniform_(from, to)` does.
+    public static func checkUniformRange(from: Double, to: Double) throws {
+        guard from <= to else {
+            throw OpError.value("uniform_ expects to return a [from, to) range, but found from=\(Ops.pythonNumber(from)) > to=\(Ops.pythonNumber(to))")
+        }
+    }
+
+    /// Refuses a negative standard deviation as `Tensor.normal_(mean, std)` does.
+    public static func checkNormalStd(_ std: Double) throws {
+        guard std >= 0 else { throw OpError.value("normal expects std >= 0.0, but found std \(Ops.pythonNumber(std))") }
+    }
 }

@@ -16,19 +16,61 @@ extension TorchGenerator {
         Double(random64() & 0x1F_FFFF_FFFF_FFFF) * 0x1p-53
     }
 
+    /// Fills `out` with `count` float32 uniforms from [0, 1), the values `uniformFloat()` would
+    /// give one by one, drawing the words in bulk.
+    func fillUniformFloats(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.chunk) { words in
+            let word = words.baseAddress!
+            var done = 0
+            while done < count {
+                let n = Swift.min(Self.chunk, count - done)
+                engine.fill(word, count: n)
+                for i in 0..<n { out[done + i] = Float(word[i] & 0xFF_FFFF) * 0x1p-24 }
+                done += n
+            }
+        }
+    }
+
+    /// Fills `out` with `count` float64 uniforms from [0, 1), as `uniformDouble()` would.
+    func fillUniformDoubles(_ out: UnsafeMutablePointer<Double>, count: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.chunk) { words in
+            let word = words.baseAddress!
+            var done = 0
+            while done < count {
+                let n = Swift.min(Self.chunk / 2, count - done)
+                engine.fill(word, count: 2 * n)
+                for i in 0..<n {
+                    let bits = UInt64(word[2 * i]) << 32 | UInt64(word[2 * i + 1])
+                    out[done + i] = Double(bits & 0x1F_FFFF_FFFF_FFFF) * 0x1p-53
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Words drawn per bulk step.
+    static let chunk = 1024
+
     /// `count` uniform samples from [from, to) in `dtype` (float32 or float64), in the order
     /// `torch.empty(count, dtype=dtype).uniform_(from, to)` draws them; float32 values come
     /// back as the doubles that hold them exactly. `rand` is `fillUniform(count:dtype:)`.
     public func fillUniform(count: Int, dtype: DType, from: Double = 0, to: Double = 1) -> [Double] {
         precondition(dtype.isFloatingPoint, "uniform samples need a floating dtype")
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = buffer.baseAddress!
             if dtype == .float32 {
                 // PyTorch casts the bounds to float and computes x * (to - from) + from in float.
                 let low = Float(from), width = Float(to) - Float(from)
-                for i in 0..<count { buffer[i] = Double(uniformFloat() * width + low) }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(count, 1)) { floats in
+                    fillUniformFloats(floats.baseAddress!, count: count)
+                    for i in 0..<count { out[i] = Double(floats[i] * width + low) }
+                }
             } else {
+                fillUniformDoubles(out, count: count)
                 let width = to - from
-                for i in 0..<count { buffer[i] = uniformDouble() * width + from }
+                if width != 1 || from != 0 {
+                    for i in 0..<count { out[i] = out[i] * width + from }
+                }
             }
             initialized = count
         }

@@ -1,9 +1,11 @@
 // gradcli's numeric kernels in C: float64 GEMM, elementwise arithmetic and sums, each with
 // a portable baseline and, on x86-64, AVX2+FMA and AVX-512 versions chosen once at start-up
 // from the CPU (see dispatch.c). Nothing here allocates Swift objects or throws; callers check
-// shapes and sizes before calling.
+// shapes and sizes before calling. box_muller.h adds PyTorch's float32 normal transform.
 #ifndef GRADCLI_CKERNELS_H
 #define GRADCLI_CKERNELS_H
+
+#include "box_muller.h"
 
 #ifdef __cplusplus
 extern "C" {
