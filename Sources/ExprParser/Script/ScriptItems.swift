@@ -6,6 +6,11 @@ import Autograd
 extension Interpreter {
     func getItem(_ container: PyValue, _ index: [Index], isTuple: Bool) throws -> PyValue {
         if case .tensor(let t) = container { return .tensor(try tensorItem(t, index)) }
+        if case .object(let size as PySize) = container {  // torch.Size indexes as a tuple of ints
+            let item = try getItem(.tuple(size.dims.map { .int($0) }), index, isTuple: isTuple)
+            if case .tuple(let dims) = item { return .object(PySize(dims.compactMap(integer))) }
+            return item
+        }
         guard index.count == 1, !isTuple else {
             if case .dict(let d) = container {
                 let key = try dictKey(.tuple(index.map { if case .value(let v) = $0 { return v } else { return .none } }))

@@ -69,6 +69,7 @@ extension Interpreter {
             while r.step > 0 ? i < r.stop : i > r.stop { items.append(.int(i)); i += r.step }
             return items
         case .object(let z as PyIterator): return z.items
+        case .object(let size as PySize): return size.dims.map { .int($0) }
         case .tensor(let t):
             guard t.value.rank > 0 else { throw PyException("TypeError", "iteration over a 0-d tensor") }
             return try (0..<t.shape[0]).map { .tensor(try t.select(dim: 0, index: $0)) }
@@ -277,6 +278,8 @@ extension Interpreter {
 
     func equal(_ a: PyValue, _ b: PyValue) throws -> Bool {
         if let x = number(a), let y = number(b) { return x == y }
+        if case .object(let s as PySize) = a { return try equal(.tuple(s.dims.map { .int($0) }), b) }
+        if case .object(let s as PySize) = b { return try equal(a, .tuple(s.dims.map { .int($0) })) }
         switch (a, b) {
         case (.none, .none): return true
         case (.str(let x), .str(let y)): return x == y

@@ -34,7 +34,11 @@ extension Interpreter {
                                   createGraph: arg("create_graph", 3), inputs: arg("inputs", 5))
                 return .none
             },
-            "detect_anomaly": .object(PyType("detect_anomaly") { _, _ in .object(PyAnomalyMode()) }),
+            "detect_anomaly": .object(PyType("detect_anomaly") { [unowned self] _, _ in
+                let line = self.frames.last?.line ?? 0
+                self.output.error("\(self.fileName):\(line): UserWarning: Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.\n  \(self.sourceLine(line))\n")
+                return .object(PyAnomalyMode())
+            }),
             "set_detect_anomaly": native("set_detect_anomaly") { _, _ in .none },
         ])
         var members: [String: PyValue] = [
