@@ -11,6 +11,9 @@ enum PyValueOps {
 }
 
 extension Interpreter {
+    /// The largest count of `[x] * n` or `"s" * n` (2^27, the tensor element limit).
+    static let maxRepetition = 1 << 27
+
     // MARK: truth and iteration
 
     func truthy(_ v: PyValue) throws -> Bool {
@@ -141,6 +144,8 @@ extension Interpreter {
             return try floatBinary(op, number(a)!, number(b)!)
         case (.str(let x), .str(let y)) where op == .add: return .str(x + y)
         case (.str(let s), _) where op == .mod: return .str(try percentFormat(s, b))
+        case (.str, .int(let n)), (.list, .int(let n)), (.tuple, .int(let n)) where op == .mul && n > Interpreter.maxRepetition:
+            throw PyException("MemoryError", "a repetition by \(n) is beyond gradcli run's limit of \(Interpreter.maxRepetition)")
         case (.str(let s), .int(let n)) where op == .mul: return .str(String(repeating: s, count: Swift.max(n, 0)))
         case (.list(let x), .list(let y)) where op == .add: return .list(PyList(x.items + y.items))
         case (.tuple(let x), .tuple(let y)) where op == .add: return .tuple(x + y)

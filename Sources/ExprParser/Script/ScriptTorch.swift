@@ -136,6 +136,9 @@ extension Interpreter {
         var shape: [Int]?
         var inferred = DType.bool
         try flatten(data, depth: 0, into: &values, shape: &shape, dtype: &inferred)
+        guard values.count == Tensor.count(of: shape ?? []) else {
+            throw PyException("ValueError", "expected a rectangular nested list of numbers")
+        }
         let target = dtype ?? (values.isEmpty ? DefaultDType.current : inferred)  // tensor([]) is float
         let tensor = Tensor(shape: shape ?? [], data: values, dtype: .float64).converted(to: target)
         return .tensor(try makeLeaf(tensor, requiresGrad: requiresGrad))
@@ -155,6 +158,9 @@ extension Interpreter {
         case .list, .tuple:
             let items = try sequenceItems(v, forUnpacking: false)
             if shape == nil { shape = [] }
+            if shape!.count < depth || (!values.isEmpty && shape!.count == depth) {
+                throw PyException("ValueError", "expected a rectangular nested list of numbers")
+            }
             if shape!.count == depth { shape!.append(items.count) }
             else if depth < shape!.count, shape![depth] != items.count {
                 throw PyException("ValueError", "expected sequence of length \(shape![depth]) at dim \(depth) (got \(items.count))")
@@ -167,7 +173,7 @@ extension Interpreter {
 
     private func leafShape(_ depth: Int, _ shape: inout [Int]?) throws {
         if shape == nil { shape = [] }
-        if shape!.count > depth { throw PyException("ValueError", "expected sequence at dim \(depth)") }
+        if shape!.count != depth { throw PyException("ValueError", "expected a rectangular nested list of numbers") }
     }
 
     /// `Variable(t, requires_grad=False)`: a legacy wrapper; returns a leaf sharing t's storage.
