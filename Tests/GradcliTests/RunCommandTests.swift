@@ -118,6 +118,17 @@ import Testing
         #expect(r.stderr.hasSuffix("RecursionError: maximum recursion depth exceeded\n"))
     }
 
+    @Test func shapesAreTorchSizeTuples() throws {
+        let r = try run("import torch\nx = torch.ones(2, 3)\nprint(x.shape, x.shape[1], x.shape == (2, 3), list(x.shape), len(x.shape))\nprint(x.T.shape, x.T.grad_fn)\ny = torch.ones(2, 3, requires_grad=True).T\nprint(y.grad_fn)\n")
+        #expect(normalisingAddresses(r.stdout) == "torch.Size([2, 3]) 3 True [2, 3] 2\ntorch.Size([3, 2]) None\n<PermuteBackward0 object at 0xADDR>\n")
+    }
+
+    @Test func raggedTensorDataIsAPythonError() throws {
+        let r = try run("import torch\nprint(torch.tensor([1, [2]]))\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.hasSuffix("ValueError: expected a rectangular nested list of numbers\n"))  // gradcli's wording
+    }
+
     @Test func readsAFileAndReportsAMissingOne() throws {
         let ok = try CLI.run(["run", "samples/run_python.py"])
         #expect(ok.exitCode == 0)
