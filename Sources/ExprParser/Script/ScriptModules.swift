@@ -189,3 +189,67 @@ final class PySGD: PyObject {
         }
     }
 }
+
+/// `torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` with
+/// PyTorch's single-tensor update: `m = lerp(m, g, 1 - beta1)`, `v = beta2 * v + (1 - beta2) * g * g`,
+/// `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`, built from registry ops.
+final class PyAdam: PyObject {
+    let parameters: [Variable]
+    let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double
+    private var state: [ObjectIdentifier: (step: Int, m: Variable, v: Variable)] = [:]
+    unowned let interpreter: Interpreter
+
+    init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
+        func arg(_ name: String, _ i: Int) -> PyValue? { keywords.first { $0.name == name }?.value ?? (i < args.count ? args[i] : nil) }
+        guard let params = arg("params", 0) else { throw PyException("TypeError", "Adam() missing 1 required positional argument: 'params'") }
+        parameters = try interpreter.tensorList(params)
+        lr = arg("lr", 1).flatMap(interpreter.number) ?? 0.001
+        let betas = try arg("betas", 2).map { try interpreter.sequenceItems($0, forUnpacking: true).compactMap(interpreter.number) } ?? [0.9, 0.999]
+        guard betas.count == 2 else { throw PyException("TypeError", "Adam(): betas must be a pair of numbers") }
+        beta1 = betas[0]
+        beta2 = betas[1]
+        eps = arg("eps", 3).flatMap(interpreter.number) ?? 1e-8
+        weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
+        self.interpreter = interpreter
+    }
+
+    override var typeName: String { "Adam" }
+
+    override func attribute(_ name: String) throws -> PyValue? {
+        switch name {
+        case "zero_grad":
+            return .native(NativeFunction(name) { [unowned self] _, _ in
+                for p in self.parameters { p.grad = nil }
+                return .none
+            })
+        case "step":
+            return .native(NativeFunction(name) { [unowned self] _, _ in
+                try withNoGrad { try self.step() }
+                return .none
+            })
+        default: return nil
+        }
+    }
+
+    private func step() throws {
+        let add = Registry.lookup("add")!, sub = Registry.lookup("sub")!, mul = Registry.lookup("mul")!
+        let div = Registry.lookup("div")!, sqrt = Registry.lookup("sqrt")!
+        func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
+        for p in parameters {
+            guard var g = p.grad else { continue }
+            if weightDecay != 0 { g = try apply(add, [g, try apply(mul, [p, scalar(weightDecay)])]) }
+            let key = ObjectIdentifier(p)
+            let zeros = try apply(mul, [p, scalar(0)])
+            var (step, m, v) = state[key] ?? (0, zeros, zeros)
+            step += 1
+            m = try apply(add, [m, try apply(mul, [try apply(sub, [g, m]), scalar(1 - beta1)])])
+            v = try apply(add, [try apply(mul, [v, scalar(beta2)]), try apply(mul, [try apply(mul, [g, g]), scalar(1 - beta2)])])
+            state[key] = (step, m, v)
+            let correction1 = 1 - Glibc.pow(beta1, Double(step))
+            let correction2 = 1 - Glibc.pow(beta2, Double(step))
+            let denominator = try apply(add, [try apply(div, [try apply(sqrt, [v]), scalar(correction2.squareRoot())]), scalar(eps)])
+            let update = try apply(mul, [try apply(div, [m, denominator]), scalar(lr / correction1)])
+            try interpreter.inPlace(p, sub, [update], Attrs())
+        }
+    }
+}

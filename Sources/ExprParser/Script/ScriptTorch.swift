@@ -17,6 +17,7 @@ extension Interpreter {
         let nn = PyModule("torch.nn", members: nnMembers)
         let optim = PyModule("torch.optim", members: [
             "SGD": .object(PyType("SGD") { [unowned self] a, k in .object(try PySGD(self, a, k)) }),
+            "Adam": .object(PyType("Adam") { [unowned self] a, k in .object(try PyAdam(self, a, k)) }),
         ])
         let autogradFunctional = PyModule("torch.autograd.functional", members: [
             "jacobian": native("jacobian") { [unowned self] a, k in try self.functionalJacobian(a, k, hessian: false) },
