@@ -24,6 +24,7 @@ enum RunCommand {
             Output.out(help)
             return 0
         }
+        if arguments.isEmpty && isatty(0) != 0 { return repl([]) }
         guard arguments.count == 1, let path = arguments.first else {
             Output.err("error: gradcli run takes one argument, the program file ('-' for stdin)\n\n" + help)
             return 64
@@ -50,6 +51,17 @@ enum RunCommand {
             fileName = path
         }
         return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2))
+    }
+
+    /// `gradcli repl`: the interactive session; prompts (`>>> `, `... `) when stdin is a terminal.
+    static func repl(_ arguments: [String]) -> Int32 {
+        guard arguments.isEmpty else {
+            Output.err("error: gradcli repl takes no arguments\n")
+            return 64
+        }
+        let interactive = isatty(0) != 0
+        return ScriptRunner.repl(readLine: { Swift.readLine(strippingNewline: true) },
+                                 prompt: interactive ? { Output.out($0); Output.flush() } : nil)
     }
 
     private static func readFile(_ path: String) -> String? {

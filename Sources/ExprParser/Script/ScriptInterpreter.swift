@@ -44,7 +44,7 @@ final class Interpreter {
     lazy var torch: PyModule = makeTorchModule()
 
     /// The program's lines, for warnings that quote them.
-    let sourceLines: [Substring]
+    var sourceLines: [Substring]
 
     init(output: ScriptOutput, fileName: String, source: String) {
         self.output = output

@@ -116,7 +116,7 @@ public enum ScriptRunner {
     }
 
     /// Runs `body` on a thread with `stackBytes` of stack and waits for it.
-    private static func onLargeStack(_ body: @escaping () -> Void) {
+    static func onLargeStack(_ body: @escaping () -> Void) {
         final class Box { let body: () -> Void; init(_ b: @escaping () -> Void) { body = b } }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
