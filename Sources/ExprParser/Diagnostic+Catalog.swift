@@ -219,7 +219,7 @@ extension Diagnostic {
     /// The program's last statement is a tuple, which gradcli's output cannot be yet.
     public static func tupleOutput(count: Int, origin: String, at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .valueError, message: "the output is a tuple of \(count) tensors (from `\(origin)`), not a tensor",
-                   range: range, hint: "pick one: `[0]`, or a field such as `.values`")
+                   range: range, hint: "`gradcli eval` prints every element; to differentiate, pick one: `[0]`, or a field such as `.values`")
     }
 
     /// A tuple where a tensor is needed: `max(x, dim=0) + 1`.

@@ -2,8 +2,11 @@ import Autograd
 
 /// The result of evaluating a program.
 public struct Evaluation {
-    /// The value of the last statement.
+    /// The value of the last statement (its first element when it is a tuple).
     public let output: Variable
+    /// The elements when the last statement is a tuple (`max(x, dim)`) and the evaluator
+    /// allows it; nil otherwise.
+    public var tupleOutput: [Variable]?
     /// The program's bindings in the order they were first made, with their final values.
     public let bindings: [(name: String, value: Variable)]
     /// Things the user may want to know, such as an input hiding a constant.
@@ -18,6 +21,9 @@ public struct Evaluation {
 public struct Evaluator {
     /// The program's inputs by name; the caller decides which of them require grad.
     public let inputs: [(name: String, value: Variable)]
+    /// Whether the program's output may be a tuple (`eval` prints each element); otherwise a
+    /// tuple output is a `Diagnostic` that says how to pick one element.
+    public var allowsTupleOutput = false
 
     /// Creates an evaluator for programs over `inputs`.
     public init(inputs: [(name: String, value: Variable)]) {
@@ -27,6 +33,7 @@ public struct Evaluator {
     /// Evaluates `program`, throwing the first `Diagnostic` found.
     public func evaluate(_ program: Program) throws -> Evaluation {
         var lowering = Lowering(program: program, inputs: inputs)
+        lowering.allowsTupleOutput = allowsTupleOutput
         return try lowering.run()
     }
 }
@@ -73,6 +80,9 @@ struct Lowering {
     var callPlans: [CallPlan] = []
     /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
     var numberBindings: Set<String> = []
+    var allowsTupleOutput = false
+    /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
+    var pythonNumbers: [Bool]
 
     /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
     struct Frame {
@@ -88,23 +98,30 @@ struct Lowering {
         tree = program.tree
         source = Array(program.source.utf8)
         results = [Value?](repeating: nil, count: program.tree.nodes.count)
+        pythonNumbers = [Bool](repeating: false, count: program.tree.nodes.count)
         for (name, value) in inputs { environment[name] = value }
     }
 
     mutating func run() throws -> Evaluation {
         var output: Variable?
+        var tupleOutput: [Variable]?
         for statement in tree.statements {
             // Two steps: `tensor(of: evaluate(...))` would copy the whole evaluator (and its
             // per-node results) once per statement, making long programs quadratic.
             let value = try evaluate(statement)
             if case .tuple(let elements, _, let origin) = value, statement == tree.statements.last {
-                throw Diagnostic.tupleOutput(count: elements.count, origin: origin, at: tree[statement].range)
+                guard allowsTupleOutput, let first = elements.first else {
+                    throw Diagnostic.tupleOutput(count: elements.count, origin: origin, at: tree[statement].range)
+                }
+                tupleOutput = elements
+                output = first
+                break
             }
             output = try tensor(of: value, at: tree[statement].range)
         }
         // The parser guarantees at least one statement.
-        return Evaluation(output: output ?? Variable(0), bindings: bindingOrder.map { ($0, environment[$0]!) },
-                          warnings: warnings)
+        return Evaluation(output: output ?? Variable(0), tupleOutput: tupleOutput,
+                          bindings: bindingOrder.map { ($0, environment[$0]!) }, warnings: warnings)
     }
 
     /// Evaluates the subtree at `root`.
@@ -114,6 +131,10 @@ struct Lowering {
             if frame.expanded {
                 let value = try frame.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
                 results[frame.node] = value
+                switch tree[frame.node].kind {
+                case .unary, .binary: pythonNumbers[frame.node] = operatorFlag(frame.node)
+                default: break
+                }
             } else {
                 frame.expanded = true
                 if case .call = tree[frame.node].kind { callPlans.append(try bindArguments(of: frame.node)) }
@@ -175,7 +196,7 @@ struct Lowering {
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, isPythonNumber(children[0]), !isPythonNumber(children[1]),
+            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]),
                let spec = Registry.lookup(op.opName) {
                 let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
                 do {
@@ -205,7 +226,7 @@ struct Lowering {
             return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let name):
             let value = try takeTensor(children[0])
-            if isPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
+            if isComputedPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
             environment[name] = value
             return .tensor(value)

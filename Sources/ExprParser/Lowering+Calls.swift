@@ -40,7 +40,7 @@ extension Lowering {
         let node = tree[index]
         guard case .call(let written) = node.kind else { preconditionFailure("bindArguments on a non-call") }
         let name = try resolvedName(written, call: index)
-        guard let spec = Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
+        guard let spec = variant(of: name, call: index) ?? Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
             if environment[name] != nil { throw Diagnostic.variableCalled(name, at: node.detail) }
             throw Diagnostic.unknownFunction(name, suggestion: Suggestions.closest(to: name, among: Registry.allNames),
                                              at: node.detail)
@@ -73,6 +73,14 @@ extension Lowering {
                                                 at: tree[argument].detail)
             }
             keywords.append((p, argument, tree.children(of: argument).first!))
+        }
+        // `std(x, False)` is PyTorch's `std(input, unbiased)` overload: a bool second argument
+        // is `unbiased`, not `dim`.
+        if ["std", "var", "std_mean", "var_mean"].contains(name), positional.count == 2,
+           case .name(let flag) = tree[positional[1]].kind, ["True", "False", "true", "false"].contains(flag),
+           environment[flag] == nil, let p = params.firstIndex(where: { $0.name == "unbiased" }) {
+            keywords.append((p, positional[1], positional[1]))
+            positional.removeLast()
         }
         let byKeyword = Set(keywords.map(\.param))
         let lastInts = params.lastIndex { $0.kind == .ints }

@@ -24,23 +24,56 @@ extension Lowering {
     /// True when node `n` is a Python number in PyTorch code rather than a tensor: a literal,
     /// arithmetic of numbers, a constant, `x.shape[i]`, `x.size(d)`, `x.dim()`, `x.ndim`,
     /// `x.numel()`, or a binding of one. Overloads such as `max(x, 1)` (a dim) versus
-    /// `max(x, y)` (elementwise) are resolved by it, as Python's types resolve them.
-    func isPythonNumber(_ n: Int) -> Bool {
+    /// `max(x, y)` (elementwise) are resolved by it, as Python's types resolve them. It walks
+    /// the subtree without recursion (a chain of 10^6 terms is fine).
+    func isPythonNumber(_ root: Int) -> Bool {
+        var pending = [root]
+        while let n = pending.popLast() {
+            let node = tree[n]
+            switch node.kind {
+            case .number: continue
+            case .unary: pending.append(contentsOf: tree.children(of: n))
+            case .binary(let op) where !op.isComparison: pending.append(contentsOf: tree.children(of: n))
+            default: if !isPythonNumberLeaf(n) { return false }
+            }
+        }
+        return true
+    }
+
+    /// The cases of `isPythonNumber` that need no walk below the node.
+    func isPythonNumberLeaf(_ n: Int) -> Bool {
         let node = tree[n]
-        let children = tree.children(of: n)
         switch node.kind {
         case .number: return true
-        case .unary: return isPythonNumber(children.first!)
-        case .binary(let op): return !op.isComparison && children.allSatisfy(isPythonNumber)
         case .name(let name):
             return environment[name] == nil ? Lowering.constants[name] != nil : numberBindings.contains(name)
         case .attribute(let name): return name == "ndim"
         case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(name)
         case .index:
-            guard let base = children.first else { return false }
+            guard let base = tree.children(of: n).first else { return false }
             if case .attribute("shape") = tree[base].kind { return true }
             if case .call("size") = tree[base].kind { return true }
             return false
+        default: return false
+        }
+    }
+
+    /// Whether node `n`, already computed, is a Python number. Operators store their flag as
+    /// they are computed (from their children's, so each costs O(1)); other nodes are judged
+    /// on demand, which costs nothing for the long chains of tensors most programs are.
+    func isComputedPythonNumber(_ n: Int) -> Bool {
+        switch tree[n].kind {
+        case .number: return true
+        case .unary, .binary: return pythonNumbers[n]
+        default: return isPythonNumberLeaf(n)
+        }
+    }
+
+    /// The flag an operator node stores once computed.
+    func operatorFlag(_ n: Int) -> Bool {
+        switch tree[n].kind {
+        case .unary: return tree.children(of: n).allSatisfy(isComputedPythonNumber)
+        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy(isComputedPythonNumber)
         default: return false
         }
     }
@@ -72,197 +105,30 @@ extension Lowering {
         return name
     }
 
+    /// The entry for a keyword the plain registry entry leaves out, to keep the operators'
+    /// path free of attributes: `add`/`sub` with `alpha=`, `div` with `rounding_mode=`.
+    func variant(of name: String, call index: Int) -> OpSpec? {
+        let keywords = tree.children(of: index).compactMap { child -> String? in
+            if case .keyword(let k) = tree[child].kind { return k } else { return nil }
+        }
+        // PyTorch's alpha is keyword-only.
+        switch name {
+        case "add": return keywords.contains("alpha") ? Ops.scaledAdd : nil
+        case "sub", "subtract": return keywords.contains("alpha") ? Ops.scaledSub : nil
+        case "div", "divide", "true_divide": return keywords.contains("rounding_mode") ? Ops.roundedDiv : nil
+        default: return nil
+        }
+    }
+
     /// The functions of `torch.linalg` and `torch.special` gradcli has, by their dotted name.
     static let namespaced: [String: String] = [
         "linalg.norm": "norm", "linalg.vector_norm": "norm", "linalg.det": "det", "linalg.inv": "inverse",
-        "linalg.matmul": "matmul", "linalg.diagonal": "diagonal",
+        "linalg.matmul": "matmul",
         "special.expit": "sigmoid", "special.erf": "erf", "special.exp2": "exp2", "special.expm1": "expm1",
         "special.log1p": "log1p", "special.logsumexp": "logsumexp", "special.softmax": "softmax",
         "special.log_softmax": "log_softmax", "special.round": "round",
         "special.xlogy": "xlogy", "special.logit": "logit", "linalg.vecdot": "inner",
     ]
-
-    // MARK: Language functions
-
-    /// Registry ops under the `grad_fn` name PyTorch gives a function built from them
-    /// (`chunk` makes `SplitBackward0` nodes), by op name and node name.
-    static let renamedOps: [String: OpSpec] = {
-        let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
-                     ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
-                     ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
-                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0")]
-        var table: [String: OpSpec] = [:]
-        for (op, gradFn) in pairs {
-            guard let spec = Registry.lookup(op) else { continue }
-            table[op + "/" + gradFn] = OpSpec(spec.name, params: spec.params, gradFn: gradFn, summary: spec.summary,
-                                              kinks: spec.kinks, forward: spec.forward, derivative: spec.derivative)
-        }
-        return table
-    }()
-
-    /// `spec` printing `gradFn` as its node's name.
-    static func renamed(_ spec: OpSpec, gradFn: String) -> OpSpec { renamedOps[spec.name + "/" + gradFn] ?? spec }
-
-    /// Methods and functions of PyTorch that are not graph ops: they read a tensor's shape,
-    /// return the tensor itself, or build a tuple from registry ops. Their parameters bind as
-    /// an op's do; `callValue` computes them.
-    static let languageFunctions: [String: OpSpec] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
-        let input = Param("input", .tensor), other = Param("other", .tensor)
-        let dim0 = Param("dim", .int, default: .int(0)), optionalDim = Param("dim", .ints, default: AttrValue.none)
-        let keepdim = Param("keepdim", .bool, default: .bool(false))
-        return Dictionary(uniqueKeysWithValues: [
-            entry("size", [input, Param("dim", .int, default: AttrValue.none)], "the shape, or its size at dim"),
-            entry("dim", [input], "the number of dimensions"),
-            entry("ndimension", [input], "the number of dimensions"),
-            entry("numel", [input], "the number of elements"),
-            entry("nelement", [input], "the number of elements"),
-            entry("item", [input], "the value of a one-element tensor"),
-            entry("contiguous", [input], "the tensor itself"),
-            entry("view_as", [input, other], "input viewed in other's shape"),
-            entry("reshape_as", [input, other], "input reshaped to other's shape"),
-            entry("expand_as", [input, other], "input expanded to other's shape"),
-            entry("type_as", [input, other], "input (one floating dtype here)"),
-            entry("aminmax", [input, Param("dim", .int, default: AttrValue.none), keepdim], "(min, max)"),
-            entry("std_mean", [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
-                               Param("correction", .double, default: .double(1))], "(std, mean)"),
-            entry("var_mean", [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
-                               Param("correction", .double, default: .double(1))], "(var, mean)"),
-            entry("chunk", [input, Param("chunks", .int), dim0], "a tuple of chunks along dim"),
-            entry("split", [input, Param("split_size_or_sections", .ints), dim0], "a tuple of pieces along dim"),
-            entry("unbind", [input, dim0], "a tuple of the slices along dim"),
-        ])
-    }()
-
-    /// The language functions in help order, for `gradcli help functions`.
-    static var languageFunctionList: [OpSpec] { languageFunctions.values.sorted { $0.name < $1.name } }
-
-    /// The tuple-returning ops: the indices op that completes each, and the field names.
-    /// `max`, `min` and `median` return a tuple only with a `dim`.
-    static let tupleOps: [String: (indices: OpSpec, needsDim: Bool)] = [
-        "max": (Ops.maxIndices, true), "min": (Ops.minIndices, true), "median": (Ops.medianIndices, true),
-        "sort": (Ops.sortIndices, false), "topk": (Ops.topkIndices, false), "kthvalue": (Ops.kthvalueIndices, false),
-        "mode": (Ops.modeIndices, false),
-    ]
-
-    /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
-    mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
-        let (inputs, attrs) = try arguments(plan, node: node)
-        let name = plan.spec.name
-        func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
-            try runOp(spec, inputs, attrs, node: node)
-        }
-        if Lowering.languageFunctions[name] === plan.spec {
-            var filled = attrs
-            for param in plan.spec.params where !param.isTensor && !filled.contains(param.name) {
-                if let value = param.defaultValue { filled[param.name] = value }
-            }
-            return try languageFunction(name, inputs, filled, node: node)
-        }
-        if let tuple = Lowering.tupleOps[name], !tuple.needsDim || attrs["dim"] != .none {
-            let values = try run(plan.spec, inputs, attrs)
-            let indices = try withNoGrad { try run(tuple.indices, inputs, attrs) }
-            return .tuple([values, indices], names: ["values", "indices"], origin: name)
-        }
-        return .tensor(try run(plan.spec, inputs, attrs))
-    }
-
-    /// A Python integer as a 0-d tensor.
-    func pythonInt(_ i: Int, _ node: Node) -> Variable {
-        tagged(Variable(Tensor(shape: [], data: [Double(i)], dtype: .int64)), node.range)
-    }
-
-    /// Applies `spec`, pointing a failure at the call.
-    func runOp(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs, node: Node) throws -> Variable {
-        do {
-            return tagged(try apply(spec, inputs, attrs), node.range)
-        } catch let error as OpError {
-            throw Diagnostic.opFailed(error, at: node.range)
-        }
-    }
-
-    func languageFunction(_ name: String, _ inputs: [Variable], _ attrs: Attrs, node: Node) throws -> Value {
-        func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
-            try runOp(spec, inputs, attrs, node: node)
-        }
-        let x = inputs[0]
-        let shape = x.shape
-        // The node names PyTorch gives the parts.
-        let nodeName = ["chunk": "SplitBackward0", "split": "SplitBackward0", "unbind": "UnbindBackward0",
-                        "aminmax": "AminmaxBackward0", "std_mean": "StdMeanBackward0", "var_mean": "VarMeanBackward0"][name]
-        func op(_ op: String) throws -> OpSpec {
-            let spec = try registryOp(op, at: node.detail)
-            guard let nodeName, ["slice", "select", "amin", "amax", "std", "var", "mean"].contains(op) else { return spec }
-            if name == "split", case .ints = attrs["split_size_or_sections"] { return Lowering.renamed(spec, gradFn: "SplitWithSizesBackward0") }
-            return Lowering.renamed(spec, gradFn: nodeName)
-        }
-        func dimension() throws -> Int {
-            do { return try Ops.normalizedDim(attrs.int("dim"), rank: shape.count) } catch let error as OpError {
-                throw Diagnostic.opFailed(error, at: node.range)
-            }
-        }
-        func pieces(_ sizes: [Int], dim: Int) throws -> Value {
-            var start = 0
-            var parts: [Variable] = []
-            for size in sizes {
-                parts.append(try run(op("slice"), [x], ["dim": .int(dim), "start": .int(start), "end": .int(start + size), "step": .int(1)]))
-                start += size
-            }
-            return .tuple(parts, names: [], origin: name)
-        }
-        switch name {
-        case "size":
-            if attrs["dim"] == .none { return .tuple(shape.map { pythonInt($0, node) }, names: [], origin: "size") }
-            return .tensor(pythonInt(shape[try dimension()], node))
-        case "dim", "ndimension": return .tensor(pythonInt(shape.count, node))
-        case "numel", "nelement": return .tensor(pythonInt(x.value.count, node))
-        case "item":
-            guard x.value.count == 1 else {
-                throw Diagnostic.opFailed(.value("a Tensor with \(x.value.count) elements cannot be converted to Scalar"), at: node.range)
-            }
-            return .tensor(tagged(Variable(x.value.data[0]), node.range))
-        case "contiguous", "type_as": return .tensor(x)
-        case "view_as": return .tensor(try run(op("view"), [x], ["shape": .ints(inputs[1].shape)]))
-        case "reshape_as": return .tensor(try run(op("reshape"), [x], ["shape": .ints(inputs[1].shape)]))
-        case "expand_as": return .tensor(try run(op("expand"), [x], ["size": .ints(inputs[1].shape)]))
-        case "aminmax":
-            var reduce = Attrs(["keepdim": attrs["keepdim"]])
-            if attrs["dim"] != .none { reduce["dim"] = attrs["dim"] }
-            return .tuple([try run(op("amin"), [x], reduce), try run(op("amax"), [x], reduce)], names: ["min", "max"], origin: name)
-        case "std_mean", "var_mean":
-            let spread = try run(op(name == "std_mean" ? "std" : "var"), [x], attrs)
-            let mean = try run(op("mean"), [x], ["dim": attrs["dim"], "keepdim": attrs["keepdim"]])
-            return .tuple([spread, mean], names: [], origin: name)
-        case "chunk":
-            let dim = try dimension(), chunks = try attrs.int("chunks")
-            guard chunks > 0 else { throw Diagnostic.opFailed(.value("chunk expects `chunks` to be greater than 0, got: \(chunks)"), at: node.range) }
-            let size = shape.isEmpty ? 0 : (shape[dim] + chunks - 1) / chunks
-            let count = size == 0 ? 1 : (shape[dim] + size - 1) / size
-            return try pieces((0..<count).map { Swift.min(size, shape[dim] - $0 * size) }, dim: dim)
-        case "split":
-            let dim = try dimension()
-            let sizes = attrs.optionalInts("split_size_or_sections") ?? []
-            if case .int(let size) = attrs["split_size_or_sections"] {
-                guard size > 0 else { throw Diagnostic.opFailed(.value("split expects split_size be non-negative, but got split_size=\(size)"), at: node.range) }
-                let count = Swift.max(1, (shape[dim] + size - 1) / size)
-                return try pieces((0..<count).map { Swift.min(size, shape[dim] - $0 * size) }, dim: dim)
-            }
-            guard sizes.reduce(0, +) == shape[dim] else {
-                throw Diagnostic.opFailed(.value("split_with_sizes expects split_sizes to sum exactly to \(shape[dim]) (input tensor's size at dimension \(dim)), but got split_sizes=\(AttrValue.ints(sizes))"), at: node.range)
-            }
-            return try pieces(sizes, dim: dim)
-        case "unbind":
-            let dim = try dimension()
-            return .tuple(try (0..<shape[dim]).map { try run(op("select"), [x], ["dim": .int(dim), "index": .int($0)]) },
-                          names: [], origin: name)
-        default:
-            throw Diagnostic.unknownFunction(name, suggestion: nil, at: node.detail)
-        }
-    }
 
     // MARK: Attributes and tuples
 

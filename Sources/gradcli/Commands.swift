@@ -20,6 +20,7 @@ extension Request {
         var report = Report(command: command, source: source)
         report.value = graph.output.value
         report.gradFn = graph.output.gradFn?.name
+        report.tuple = graph.tuple?.map { ($0.value, $0.gradFn?.name) }
         report.warnings = notes + graph.warnings
         for leaf in graph.leaves { report.inputShapes[leaf.name] = leaf.variable.shape }
         return report

@@ -6,6 +6,8 @@ struct Report {
     var source: String
     var value: Tensor?
     var gradFn: String?
+    /// The elements of a tuple output, which `value` and `gradFn` then do not describe.
+    var tuple: [(value: Tensor, gradFn: String?)]?
     var grads: [(name: String, value: Tensor)] = []
     var retained: [(name: String, value: Tensor)] = []
     var jacobian: [(name: String, value: Tensor)] = []
@@ -24,7 +26,12 @@ struct Report {
 
     var json: JSON {
         var fields: [(String, JSON)] = [("schema", .integer(1)), ("command", .string(command.rawValue)), ("expr", .string(source))]
-        if let value {
+        if let tuple {
+            // A tuple output: arrays with one entry per element.
+            fields += [("value", .array(tuple.map { JSON($0.value) })), ("shape", .array(tuple.map { JSON(shape: $0.value.shape) })),
+                       ("dtype", .array(tuple.map { .string($0.value.dtype.rawValue) })),
+                       ("grad_fn", .array(tuple.map { $0.gradFn.map(JSON.string) ?? .null }))]
+        } else if let value {
             fields += [("value", JSON(value)), ("shape", JSON(shape: value.shape)), ("dtype", .string(value.dtype.rawValue)),
                        ("grad_fn", gradFn.map(JSON.string) ?? .null)]
         }
@@ -45,7 +52,13 @@ struct Report {
         var out = ""
         if let graph { return graph }
         let printer = TensorText(style: style)
-        if let value, command != .check {
+        if let tuple {
+            for (i, element) in tuple.enumerated() {
+                var note = "shape \(describe(shape: element.value.shape))"
+                if let gradFn = element.gradFn { note += ", grad_fn=<\(gradFn)>" }
+                out += block("value[\(i)]", printer.render(element.value), note: note)
+            }
+        } else if let value, command != .check {
             var note = "shape \(describe(shape: value.shape))"
             if let gradFn { note += ", grad_fn=<\(gradFn)>" }
             out += block("value", printer.render(value), note: note)

@@ -70,6 +70,8 @@ struct BuiltGraph {
     let bindings: [(name: String, value: Variable)]
     let anomaly: AnomalyRecorder
     var warnings: [Warning]
+    /// The elements of a tuple output (`eval` only).
+    var tuple: [Variable]? = nil
 
     /// The leaves gradients are taken with respect to.
     var differentiated: [(name: String, variable: Variable)] { leaves.filter { $0.variable.requiresGrad } }
@@ -95,7 +97,9 @@ extension Request {
         do {
             evaluation = try anomaly.watch {
                 try GradMode.with(enabled: recordGraph) {
-                    try Evaluator(inputs: leaves.map { ($0.name, $0.variable) }).evaluate(program)
+                    var evaluator = Evaluator(inputs: leaves.map { ($0.name, $0.variable) })
+                    evaluator.allowsTupleOutput = command == .eval  // other commands need one tensor
+                    return try evaluator.evaluate(program)
                 }
             }
         } catch let d as Diagnostic {
@@ -107,7 +111,7 @@ extension Request {
                                     range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
         }
         return BuiltGraph(program: program, output: evaluation.output, leaves: leaves, bindings: evaluation.bindings,
-                          anomaly: anomaly, warnings: warnings)
+                          anomaly: anomaly, warnings: warnings, tuple: evaluation.tupleOutput)
     }
 
     /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.

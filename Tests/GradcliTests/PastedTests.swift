@@ -237,3 +237,56 @@ import Testing
         #expect(result.stderr.contains("gradient computed by PowBackward1"), "\(result.stderr)")
     }
 }
+
+/// A tuple as the program's output: `eval` prints each element (text) or arrays (JSON); the
+/// commands that differentiate need one tensor and say how to pick it.
+@Suite struct TupleOutputTests {
+    // torch.tensor([[1., -2., 3.], [0.5, 4., -1.5]]).max(dim=1)
+    //   -> torch.return_types.max(values=tensor([3., 4.]), indices=tensor([2, 1]))
+    static let x = "x=[[1,-2,3],[0.5,4,-1.5]]"
+
+    @Test func evalPrintsEachElement() throws {
+        let result = try CLI.run(["eval", "x.max(dim=1)", Self.x])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "value[0] = [3, 4]   (shape [2])\nvalue[1] = [2, 1]   (shape [2])\n", "\(result.stdout)")
+    }
+
+    @Test func jsonGivesArraysPerElement() throws {
+        let (_, json) = try CLI.json(["eval", "x.max(dim=1)", Self.x, "--json"])
+        let values = try #require(json["value"] as? [[Double]])
+        #expect(values == [[3, 4], [2, 1]])
+        #expect((json["shape"] as? [[Int]]) == [[2], [2]])
+        #expect((json["dtype"] as? [String]) == ["float64", "int64"])
+    }
+
+    @Test func gradRefusesATupleClearly() throws {
+        let result = try CLI.run(["x.max(dim=1)", Self.x])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("error: the output is a tuple of 2 tensors (from `max`), not a tensor"))
+        #expect(result.stderr.contains("pick one: `[0]`, or a field such as `.values`"))
+        #expect(result.stderr.contains("^^^^^^^^^^^^"))
+    }
+}
+
+/// Bad pasted input through the binary: PyTorch's message where it has one, the caret under
+/// the place, exit 65.
+@Suite struct PastedBadInputTests {
+    @Test(arguments: [
+        // (code, message, caret line); PyTorch: torch.zeros(4)[5] -> "index 5 is out of bounds for dimension 0 with size 4"
+        ("x[5]", "error: index 5 is out of bounds for dimension 0 with size 4", "  |   ^"),
+        // torch.zeros(4)[torch.ones(2) > 0] -> "The shape of the mask [2] at index 0 does not match ..."
+        ("x[y > 0]", "error: The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [4] at index 0", "  |   ^^^^^"),
+        ("sin(x, x)", "error: `sin` takes 1 positional argument but 2 were given", "  |        ^"),
+        ("sum(x, keepdims=True)", "error: `sum` has no argument named `keepdims`", "  |        ^^^^^^^^"),
+        ("max(x, dim=0) + 1", "error: expected a tensor, found a tuple of 2 (from `max`)", "  | ^^^^^^^^^^^^^"),
+        ("x[::-1]", "error: step must be greater than zero", "  |   ^^^^"),
+        ("torch.fft.fft(x)", "error: `torch.fft.fft` is not supported by gradcli", "  | ^^^^^^^^^^^^^"),
+        ("x.max(dim=0).value", "error: the result of `max` has no attribute `value`", "  |              ^^^^^"),
+    ])
+    func refusedWithThePlace(code: String, message: String, caret: String) throws {
+        let result = try CLI.run([code, "x=1,2,3,4", "y=1,2", "--wrt", "x"])
+        #expect(result.exitCode == 65, "\(code): \(result.stderr)")
+        #expect(result.stderr.hasPrefix(message), "\(code): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").contains { $0 == caret }, "\(code): \(result.stderr)")
+    }
+}

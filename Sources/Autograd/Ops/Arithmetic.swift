@@ -47,54 +47,59 @@ extension Ops {
             [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.floor($0 / $1) })]
         })
 
+
+    /// `input + other`. (With `alpha=`, the language calls `scaledAdd`: the plain entry has
+    /// no attributes, so the hot `+` fills in no defaults.)
+    public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting (alpha= scales other)",
+                                   +) { _, g in [g, g] }
+
+    /// `input - other`.
+    public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
+                                   summary: "input - other, elementwise with broadcasting (alpha= scales other)",
+                                   -, check: { try rejectBoolSubtraction($0, unary: false) }) { _, g in [g, try -g] }
+
     static let alpha = Param("alpha", .double, default: .double(1))
 
-    /// `input + alpha * other` (`alpha` 1 unless given).
-    public static let add = OpSpec(
-        "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other, elementwise with broadcasting",
-        samples: binarySamples(-2...2) + [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
+    /// `add(input, other, alpha=)`: `input + alpha * other` (PyTorch's node is AddBackward0). Not in the registry.
+    public static let scaledAdd: OpSpec = OpSpec(
+        "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other",
+        samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
         forward: { args in
-            let alpha = args.attrs.optionalDouble("alpha") ?? 1
-            return alpha == 1 ? try Tensor.zip(args[0], args[1], +) : try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
+            let alpha = try args.attrs.double("alpha")
+            return try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
         },
-        derivative: .vjp { ctx, g in
-            let alpha = ctx.attrs.optionalDouble("alpha") ?? 1
-            return [g, alpha == 1 ? g : try g * Variable(alpha)]
-        })
+        derivative: .vjp { ctx, g in [g, try g * Variable(ctx.attrs.double("alpha"))] })
 
-    /// `input - alpha * other`.
-    public static let sub = OpSpec(
-        "sub", aliases: ["subtract"], params: [input, other, alpha], gradFn: "SubBackward0",
-        summary: "input - alpha * other, elementwise with broadcasting",
-        samples: binarySamples(-2...2) + [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
+    /// `sub(input, other, alpha=)`: `input - alpha * other`. Not in the registry.
+    public static let scaledSub: OpSpec = OpSpec(
+        "sub", params: [input, other, alpha], gradFn: "SubBackward0", summary: "input - alpha * other",
+        samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
         forward: { args in
             try rejectBoolSubtraction(args, unary: false)
-            let alpha = args.attrs.optionalDouble("alpha") ?? 1
-            return alpha == 1 ? try Tensor.zip(args[0], args[1], -) : try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
+            let alpha = try args.attrs.double("alpha")
+            return try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
         },
-        derivative: .vjp { ctx, g in
-            let alpha = ctx.attrs.optionalDouble("alpha") ?? 1
-            return [g, alpha == 1 ? try -g : try g * Variable(-alpha)]
-        })
+        derivative: .vjp { ctx, g in [g, try g * Variable(-(try ctx.attrs.double("alpha")))] })
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
                                    summary: "input * other, elementwise with broadcasting",
                                    *) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
 
-    /// `input / other`; with `rounding_mode` `'trunc'` or `'floor'`, the rounded quotient
-    /// (a step function: its gradient is zero, as PyTorch's).
-    public static let div = OpSpec(
-        "div", aliases: ["divide", "true_divide"],
-        params: [input, other, Param("rounding_mode", .string(choices: ["trunc", "floor"]), default: AttrValue.none)],
-        gradFn: "DivBackward0",
-        gradFnForInputs: { _, attrs in attrs.string("rounding_mode") == nil ? "DivBackward0" : "DivBackward2" },
-        summary: "input / other, elementwise with broadcasting (rounded with rounding_mode)",
-        kinks: "with rounding_mode the quotient is a step function; its gradient is 0",
-        samples: binarySamples(-2...2),
-        // True division of integers gives the default float dtype (with rounding_mode PyTorch
-        // keeps integers integral; here they become floats holding the same integral values).
-        dtype: .floating,
+    /// `input / other`.
+    public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
+                                   summary: "input / other, elementwise with broadcasting (rounding_mode= 'trunc' or 'floor')",
+                                   dtype: .floating, /) { ctx, g in
+        // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
+        [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
+    }
+
+    /// `div(input, other, rounding_mode=)`: the quotient rounded toward zero (`'trunc'`) or
+    /// down (`'floor'`), a step function whose gradient is zero (DivBackward2). Not in the registry.
+    public static let roundedDiv: OpSpec = OpSpec(
+        "div", params: [input, other, Param("rounding_mode", .string(choices: ["trunc", "floor"]), default: AttrValue.none)],
+        gradFn: "DivBackward2", summary: "input / other rounded by rounding_mode",
+        kinks: "a step function: its gradient is 0",
         forward: { args in
             switch args.attrs.string("rounding_mode") {
             case "trunc"?: return try Tensor.zip(args[0], args[1]) { ($0 / $1).rounded(.towardZero) }
@@ -103,12 +108,8 @@ extension Ops {
             }
         },
         derivative: .vjp { ctx, g in
-            if ctx.attrs.string("rounding_mode") != nil {
-                let zero = try g * Variable(0)
-                return [zero, zero]
-            }
-            // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
-            return [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
+            let zero = try g * Variable(0)
+            return [zero, zero]
         })
 
     /// Python's and PyTorch's floor division: from the remainder, so `1 // 0.2` is 4 (0.2 is a

@@ -3,7 +3,7 @@
 // in the gradient and every order of derivative exists.
 
 extension Ops {
-    static let copies: [OpSpec] = [clone, flip, roll, tril, triu, cumsum, repeatTiles, narrow]
+    static let copies: [OpSpec] = [clone, flip, roll, tril, triu, cumsum, repeatTiles, narrow, diagonal]
 
     /// `clone(input)`: a copy, with its own node (`CloneBackward0`).
     public static let clone: OpSpec = OpSpec(
@@ -165,4 +165,58 @@ extension Ops {
                                 "end": .int(start + (try ctx.attrs.int("length"))), "step": .int(1)]
             return [try apply(sliceBackward, [g], attrs)]
         })
+
+    /// The flat offsets in a tensor of `shape` that `diagonal` reads, in output order, and the output's shape.
+    static func diagonalOffsets(_ shape: [Int], _ attrs: Attrs) throws -> (offsets: [Int], shape: [Int]) {
+        let rank = shape.count
+        guard rank >= 2 else { throw OpError.value("diagonal dimensions requested must be in range; input has \(rank) dimensions") }
+        let d1 = try normalize(dim: attrs.int("dim1"), rank: rank), d2 = try normalize(dim: attrs.int("dim2"), rank: rank)
+        guard d1 != d2 else { throw OpError.value("diagonal dimensions cannot be identical \(d1), \(d2)") }
+        let offset = try attrs.int("offset")
+        let length = Swift.max(0, offset >= 0 ? Swift.min(shape[d1], shape[d2] - offset) : Swift.min(shape[d1] + offset, shape[d2]))
+        let kept = (0..<rank).filter { $0 != d1 && $0 != d2 }
+        let outShape = kept.map { shape[$0] } + [length]
+        let strides = Tensor.strides(of: shape)
+        let offsets = (0..<Tensor.count(of: outShape)).map { o -> Int in
+            let index = Tensor.index(ofOffset: o, in: outShape)
+            var source = [Int](repeating: 0, count: rank)
+            for (i, d) in kept.enumerated() { source[d] = index[i] }
+            let k = index[kept.count]
+            source[d1] = k + Swift.max(0, -offset)
+            source[d2] = k + Swift.max(0, offset)
+            return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        return (offsets, outShape)
+    }
+
+    /// `diagonal(input, offset=0, dim1=0, dim2=1)`: the diagonal of the (dim1, dim2) planes, as a last dimension.
+    public static let diagonal: OpSpec = OpSpec(
+        "diagonal", params: [input, Param("offset", .int, default: .int(0)), Param("dim1", .int, default: .int(0)),
+                             Param("dim2", .int, default: .int(1))],
+        gradFn: "DiagonalBackward0", summary: "the diagonal of the (dim1, dim2) planes (offset above it when > 0)",
+        samples: [OpSample([[3, 3]]), OpSample([[2, 3, 4]], attrs: ["offset": .int(1), "dim1": .int(1), "dim2": .int(2)]),
+                  OpSample([[3, 4]], attrs: ["offset": .int(-1)])],
+        forward: { args in
+            let (offsets, shape) = try diagonalOffsets(args[0].shape, args.attrs)
+            return Tensor(shape: shape, data: offsets.map { args[0].data[$0] }, dtype: args[0].dtype)
+        },
+        derivative: .vjp { ctx, g in
+            var attrs = ctx.attrs
+            attrs["input_sizes"] = .ints(ctx[0].shape)
+            return [try apply(diagonalBackward, [g], attrs)]
+        })
+
+    /// The gradient of `diagonal`: `grad` placed on the diagonal of zeros of `input_sizes`. Not in the registry.
+    static let diagonalBackward: OpSpec = OpSpec(
+        "diagonal_backward", params: [Param("grad", .tensor), Param("input_sizes", .ints), Param("offset", .int),
+                                      Param("dim1", .int), Param("dim2", .int)],
+        gradFn: "DiagonalBackwardBackward0", summary: "the gradient of diagonal",
+        forward: { args in
+            let target = args.attrs.optionalInts("input_sizes") ?? []
+            let (offsets, _) = try diagonalOffsets(target, args.attrs)
+            var out = Tensor.zeros(target)
+            for (i, offset) in offsets.enumerated() { out.data[offset] += args[0].data[i] }
+            return out
+        },
+        derivative: .vjp { ctx, g in [try apply(diagonal, [g], ctx.attrs)] })
 }

@@ -6,11 +6,11 @@ import Glibc
 extension Ops {
     static let softmaxFamily: [OpSpec] = [softmax, logSoftmax, logsumexp]
 
-    /// The dimension a softmax runs along: `dim`, or the last dimension when it is omitted.
-    /// (PyTorch's implicit choice depends on the rank and is deprecated; the last is what
-    /// `dim=-1` code means.) A 0-d input has nothing to reduce.
+    /// The dimension a softmax runs along: `dim`, or when it is omitted PyTorch's implicit
+    /// (deprecated) choice for `F.softmax(x)`: dim 0 for 0-, 1- and 3-D inputs, else dim 1.
+    /// A 0-d input has nothing to reduce.
     static func softmaxDims(_ attrs: Attrs, rank: Int) throws -> [Int] {
-        let dim = try normalize(dim: attrs.optionalInt("dim") ?? -1, rank: rank)
+        let dim = try normalize(dim: attrs.optionalInt("dim") ?? ([0, 1, 3].contains(rank) ? 0 : 1), rank: rank)
         return rank == 0 ? [] : [dim]
     }
 

@@ -1,0 +1,298 @@
+import Autograd
+
+// The language functions: PyTorch methods and functions that are not registry ops. Some read a
+// tensor's shape or return the tensor itself (`size`, `contiguous`), some build tuples from
+// registry ops (`chunk`, `aminmax`), and some are composed from registry ops exactly as PyTorch
+// composes them (`normalize`, `layer_norm`), so values, node names and every order of
+// derivative are PyTorch's.
+
+extension Lowering {
+    // MARK: Language functions
+
+    /// Registry ops under the `grad_fn` name PyTorch gives a function built from them
+    /// (`chunk` makes `SplitBackward0` nodes), by op name and node name.
+    static let renamedOps: [String: OpSpec] = {
+        let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
+                     ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
+                     ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
+                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0"),
+                     ("norm", "NormBackward1"), ("mean", "NllLossBackward0"), ("sum", "NllLossBackward0"),
+                     ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
+                     ("mul", "NativeLayerNormBackward0")]
+        var table: [String: OpSpec] = [:]
+        for (op, gradFn) in pairs {
+            guard let spec = Registry.lookup(op) else { continue }
+            table[op + "/" + gradFn] = OpSpec(spec.name, params: spec.params, gradFn: gradFn, summary: spec.summary,
+                                              kinks: spec.kinks, forward: spec.forward, derivative: spec.derivative)
+        }
+        return table
+    }()
+
+    /// `spec` printing `gradFn` as its node's name.
+    static func renamed(_ spec: OpSpec, gradFn: String) -> OpSpec { renamedOps[spec.name + "/" + gradFn] ?? spec }
+
+    /// Methods and functions of PyTorch that are not graph ops: they read a tensor's shape,
+    /// return the tensor itself, or build a tuple from registry ops. Their parameters bind as
+    /// an op's do; `callValue` computes them.
+    static let languageFunctions: [String: OpSpec] = {
+        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
+            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
+                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
+                          derivative: .notDifferentiable("")))
+        }
+        let input = Param("input", .tensor), other = Param("other", .tensor)
+        let dim0 = Param("dim", .int, default: .int(0)), optionalDim = Param("dim", .ints, default: AttrValue.none)
+        let keepdim = Param("keepdim", .bool, default: .bool(false))
+        return Dictionary(uniqueKeysWithValues: [
+            entry("size", [input, Param("dim", .int, default: AttrValue.none)], "the shape, or its size at dim"),
+            entry("dim", [input], "the number of dimensions"),
+            entry("ndimension", [input], "the number of dimensions"),
+            entry("numel", [input], "the number of elements"),
+            entry("nelement", [input], "the number of elements"),
+            entry("item", [input], "the value of a one-element tensor"),
+            entry("contiguous", [input], "the tensor itself"),
+            entry("view_as", [input, other], "input viewed in other's shape"),
+            entry("reshape_as", [input, other], "input reshaped to other's shape"),
+            entry("expand_as", [input, other], "input expanded to other's shape"),
+            entry("type_as", [input, other], "input (one floating dtype here)"),
+            entry("aminmax", [input, Param("dim", .int, default: AttrValue.none), keepdim], "(min, max)"),
+            entry("std_mean", [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
+                               Param("correction", .double, default: .double(1))], "(std, mean)"),
+            entry("var_mean", [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
+                               Param("correction", .double, default: .double(1))], "(var, mean)"),
+            entry("chunk", [input, Param("chunks", .int), dim0], "a tuple of chunks along dim"),
+            entry("split", [input, Param("split_size_or_sections", .ints), dim0], "a tuple of pieces along dim"),
+            entry("unbind", [input, dim0], "a tuple of the slices along dim"),
+            // Functions PyTorch composes from other ops, composed here the same way, so the
+            // output's node and every order of derivative are PyTorch's.
+            entry("normalize", [input, Param("p", .double, default: .double(2)), Param("dim", .int, default: .int(1)),
+                                Param("eps", .double, default: .double(1e-12))], "input / max(norm(input, p, dim), eps)"),
+            entry("cosine_similarity", [Param("x1", .tensor), Param("x2", .tensor), Param("dim", .int, default: .int(1)),
+                                        Param("eps", .double, default: .double(1e-8))],
+                  "sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps), dim)"),
+            entry("pairwise_distance", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .double, default: .double(2)),
+                                        Param("eps", .double, default: .double(1e-6)), keepdim],
+                  "norm(x1 - x2 + eps, p) over the last dimension"),
+            entry("kl_div", [input, Param("target", .tensor),
+                             Param("reduction", .string(choices: ["none", "mean", "sum", "batchmean"]), default: .string("mean")),
+                             Param("log_target", .bool, default: .bool(false))],
+                  "target * (log(target) - input), reduced (input holds log-probabilities)"),
+            entry("einsum", [Param("equation", .string(choices: [])), Param("a", .tensor), Param("b", .tensor, default: AttrValue.none)],
+                  "Einstein summation of one or two operands: einsum('ij,jk->ik', a, b)"),
+            entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
+            entry("nll_loss", [input, Param("target", .tensor), Param("weight", .tensor, default: AttrValue.none),
+                               Param("size_average", .bool, default: AttrValue.none), Param("ignore_index", .int, default: .int(-100)),
+                               Param("reduce", .bool, default: AttrValue.none),
+                               Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))],
+                  "-input[i, target[i]], reduced (input holds log-probabilities, classes along dim 1)"),
+            entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
+                                 Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
+                  "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
+        ])
+    }()
+
+    /// The language functions in help order, for `gradcli help functions`.
+    static var languageFunctionList: [OpSpec] { languageFunctions.values.sorted { $0.name < $1.name } }
+
+    /// The tuple-returning ops: the indices op that completes each, and the field names.
+    /// `max`, `min` and `median` return a tuple only with a `dim`.
+    static let tupleOps: [String: (indices: OpSpec, needsDim: Bool)] = [
+        "max": (Ops.maxIndices, true), "min": (Ops.minIndices, true), "median": (Ops.medianIndices, true),
+        "sort": (Ops.sortIndices, false), "topk": (Ops.topkIndices, false), "kthvalue": (Ops.kthvalueIndices, false),
+        "mode": (Ops.modeIndices, false),
+    ]
+
+    /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
+    mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
+        let (inputs, attrs) = try arguments(plan, node: node)
+        let name = plan.spec.name
+        func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
+            try runOp(spec, inputs, attrs, node: node)
+        }
+        if Lowering.languageFunctions[name] === plan.spec {
+            var filled = attrs
+            for param in plan.spec.params where !param.isTensor && !filled.contains(param.name) {
+                if let value = param.defaultValue { filled[param.name] = value }
+            }
+            return try languageFunction(name, inputs, filled, node: node)
+        }
+        if let tuple = Lowering.tupleOps[name], !tuple.needsDim || attrs["dim"] != .none {
+            let values = try run(plan.spec, inputs, attrs)
+            let indices = try withNoGrad { try run(tuple.indices, inputs, attrs) }
+            return .tuple([values, indices], names: ["values", "indices"], origin: name)
+        }
+        return .tensor(try run(plan.spec, inputs, attrs))
+    }
+
+    /// A Python integer as a 0-d tensor.
+    func pythonInt(_ i: Int, _ node: Node) -> Variable {
+        tagged(Variable(Tensor(shape: [], data: [Double(i)], dtype: .int64)), node.range)
+    }
+
+    /// Applies `spec`, pointing a failure at the call.
+    func runOp(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs, node: Node) throws -> Variable {
+        do {
+            return tagged(try apply(spec, inputs, attrs), node.range)
+        } catch let error as OpError {
+            throw Diagnostic.opFailed(error, at: node.range)
+        }
+    }
+
+    func languageFunction(_ name: String, _ inputs: [Variable], _ attrs: Attrs, node: Node) throws -> Value {
+        func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
+            try runOp(spec, inputs, attrs, node: node)
+        }
+        let x = inputs[0]
+        let shape = x.shape
+        // The node names PyTorch gives the parts.
+        let nodeName = ["chunk": "SplitBackward0", "split": "SplitBackward0", "unbind": "UnbindBackward0",
+                        "aminmax": "AminmaxBackward0", "std_mean": "StdMeanBackward0", "var_mean": "VarMeanBackward0"][name]
+        func op(_ op: String) throws -> OpSpec {
+            let spec = try registryOp(op, at: node.detail)
+            guard let nodeName, ["slice", "select", "amin", "amax", "std", "var", "mean"].contains(op) else { return spec }
+            if name == "split", case .ints = attrs["split_size_or_sections"] { return Lowering.renamed(spec, gradFn: "SplitWithSizesBackward0") }
+            return Lowering.renamed(spec, gradFn: nodeName)
+        }
+        func dimension() throws -> Int {
+            do { return try Ops.normalizedDim(attrs.int("dim"), rank: shape.count) } catch let error as OpError {
+                throw Diagnostic.opFailed(error, at: node.range)
+            }
+        }
+        func pieces(_ sizes: [Int], dim: Int) throws -> Value {
+            var start = 0
+            var parts: [Variable] = []
+            for size in sizes {
+                parts.append(try run(op("slice"), [x], ["dim": .int(dim), "start": .int(start), "end": .int(start + size), "step": .int(1)]))
+                start += size
+            }
+            return .tuple(parts, names: [], origin: name)
+        }
+        switch name {
+        case "size":
+            if attrs["dim"] == .none { return .tuple(shape.map { pythonInt($0, node) }, names: [], origin: "size") }
+            return .tensor(pythonInt(shape[try dimension()], node))
+        case "dim", "ndimension": return .tensor(pythonInt(shape.count, node))
+        case "numel", "nelement": return .tensor(pythonInt(x.value.count, node))
+        case "item":
+            guard x.value.count == 1 else {
+                throw Diagnostic.opFailed(.value("a Tensor with \(x.value.count) elements cannot be converted to Scalar"), at: node.range)
+            }
+            return .tensor(tagged(Variable(x.value.data[0]), node.range))
+        case "contiguous", "type_as": return .tensor(x)
+        case "view_as": return .tensor(try run(op("view"), [x], ["shape": .ints(inputs[1].shape)]))
+        case "reshape_as": return .tensor(try run(op("reshape"), [x], ["shape": .ints(inputs[1].shape)]))
+        case "expand_as": return .tensor(try run(op("expand"), [x], ["size": .ints(inputs[1].shape)]))
+        case "aminmax":
+            var reduce = Attrs(["keepdim": attrs["keepdim"]])
+            if attrs["dim"] != .none { reduce["dim"] = attrs["dim"] }
+            return .tuple([try run(op("amin"), [x], reduce), try run(op("amax"), [x], reduce)], names: ["min", "max"], origin: name)
+        case "std_mean", "var_mean":
+            let spread = try run(op(name == "std_mean" ? "std" : "var"), [x], attrs)
+            let mean = try run(op("mean"), [x], ["dim": attrs["dim"], "keepdim": attrs["keepdim"]])
+            return .tuple([spread, mean], names: [], origin: name)
+        case "chunk":
+            let dim = try dimension(), chunks = try attrs.int("chunks")
+            guard chunks > 0 else { throw Diagnostic.opFailed(.value("chunk expects `chunks` to be greater than 0, got: \(chunks)"), at: node.range) }
+            let size = shape.isEmpty ? 0 : (shape[dim] + chunks - 1) / chunks
+            let count = size == 0 ? 1 : (shape[dim] + size - 1) / size
+            return try pieces((0..<count).map { Swift.min(size, shape[dim] - $0 * size) }, dim: dim)
+        case "split":
+            let dim = try dimension()
+            let sizes = attrs.optionalInts("split_size_or_sections") ?? []
+            if case .int(let size) = attrs["split_size_or_sections"] {
+                guard size > 0 else { throw Diagnostic.opFailed(.value("split expects split_size be non-negative, but got split_size=\(size)"), at: node.range) }
+                let count = Swift.max(1, (shape[dim] + size - 1) / size)
+                return try pieces((0..<count).map { Swift.min(size, shape[dim] - $0 * size) }, dim: dim)
+            }
+            guard sizes.reduce(0, +) == shape[dim] else {
+                throw Diagnostic.opFailed(.value("split_with_sizes expects split_sizes to sum exactly to \(shape[dim]) (input tensor's size at dimension \(dim)), but got split_sizes=\(AttrValue.ints(sizes))"), at: node.range)
+            }
+            return try pieces(sizes, dim: dim)
+        case "normalize":
+            let norm = try run(op("norm"), [x], ["p": attrs["p"], "dim": attrs["dim"], "keepdim": .bool(true)])
+            let denominator = try run(op("clamp_min"), [norm], ["min": attrs["eps"]])
+            return .tensor(try run(op("div"), [x, try run(op("expand"), [denominator], ["size": .ints(shape)])], [:]))
+        case "cosine_similarity":
+            guard let broadcast = Tensor.broadcastShape(x.shape, inputs[1].shape) else {
+                throw Diagnostic.opFailed(.shape("cosine_similarity: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: inputs[1].shape)) cannot be broadcast together"), at: node.range)
+            }
+            func unit(_ v: Variable) throws -> Variable {
+                let expanded = v.shape == broadcast ? v : try run(op("expand"), [v], ["size": .ints(broadcast)])
+                let norm = try run(op("norm"), [expanded], ["p": .double(2), "dim": attrs["dim"], "keepdim": .bool(true)])
+                return try run(op("div"), [expanded, try run(op("clamp_min"), [norm], ["min": attrs["eps"]])], [:])
+            }
+            let product = try run(op("mul"), [try unit(x), try unit(inputs[1])], [:])
+            return .tensor(try run(op("sum"), [product], ["dim": attrs["dim"]]))
+        case "pairwise_distance":
+            let difference = try run(op("add"), [try run(op("sub"), [x, inputs[1]], [:]), Variable(try attrs.double("eps"))], [:])
+            return .tensor(try run(Lowering.renamed(try op("norm"), gradFn: "NormBackward1"), [difference],
+                                   ["p": attrs["p"], "dim": .int(-1), "keepdim": attrs["keepdim"]]))
+        case "kl_div":
+            let target = inputs[1]
+            let pointwise: Variable
+            if attrs.bool("log_target") {
+                pointwise = try run(op("mul"), [try run(op("exp"), [target], [:]), try run(op("sub"), [target, x], [:])], [:])
+            } else {
+                pointwise = try run(op("sub"), [try run(op("xlogy"), [target, target], [:]), try run(op("mul"), [target, x], [:])], [:])
+            }
+            switch attrs.string("reduction") ?? "mean" {
+            case "none": return .tensor(pointwise)
+            case "sum": return .tensor(try run(op("sum"), [pointwise], [:]))
+            case "batchmean":
+                let total = try run(op("sum"), [pointwise], [:])
+                return .tensor(try run(op("div"), [total, Variable(Double(shape.first ?? 1))], [:]))
+            default: return .tensor(try run(op("mean"), [pointwise], [:]))
+            }
+        case "nll_loss":
+            guard !attrs.bool("weight"), attrs["size_average"] == .none, attrs["reduce"] == .none else {
+                throw Diagnostic.notSupported("nll_loss` with `weight`, `size_average` or `reduce", at: node.detail)
+            }
+            guard shape.count == 1 || shape.count == 2, inputs[1].shape.count == shape.count - 1 else {
+                throw Diagnostic.opFailed(.shape("nll_loss: expected input of shape [N, C] or [C] with target [N] or [], got \(Autograd.describe(shape: shape)) and \(Autograd.describe(shape: inputs[1].shape))"), at: node.range)
+            }
+            let classDim = shape.count - 1
+            let ignored = Double(try attrs.int("ignore_index"))
+            let keep = Variable(inputs[1].value.map { $0 == ignored ? 0 : 1 })
+            let target = Variable(Tensor(shape: inputs[1].shape + [1], data: inputs[1].value.data.map { $0 == ignored ? 0 : $0 }))
+            let picked = try run(op("gather"), [x, target], ["dim": .int(classDim)])
+            let flat = try run(op("reshape"), [picked], ["shape": .ints(inputs[1].shape)])
+            let negated = try run(op("neg"), [flat], [:])
+            let final = Lowering.renamed
+            switch attrs.string("reduction") ?? "mean" {
+            case "none": return .tensor(try run(final(try op("mul"), "NllLossBackward0"), [negated, keep], [:]))
+            case "sum":
+                return .tensor(try run(final(try op("sum"), "NllLossBackward0"), [try run(op("mul"), [negated, keep], [:])], [:]))
+            default:
+                let total = try run(op("sum"), [try run(op("mul"), [negated, keep], [:])], [:])
+                return .tensor(try run(final(try op("div"), "NllLossBackward0"), [total, Variable(keep.value.data.reduce(0, +))], [:]))
+            }
+        case "layer_norm":
+            let normalized = attrs.optionalInts("normalized_shape") ?? []
+            guard normalized.count <= shape.count, Array(shape.suffix(normalized.count)) == normalized else {
+                throw Diagnostic.opFailed(.shape("Given normalized_shape=\(Autograd.describe(shape: normalized)), expected input with shape [*, \(normalized.map(String.init).joined(separator: ", "))], but got input of size\(Autograd.describe(shape: shape))"), at: node.range)
+            }
+            let dims = AttrValue.ints(Array((shape.count - normalized.count)..<shape.count))
+            let mean = try run(op("mean"), [x], ["dim": dims, "keepdim": .bool(true)])
+            let centered = try run(op("sub"), [x, mean], [:])
+            let variance = try run(op("mean"), [try run(op("mul"), [centered, centered], [:])], ["dim": dims, "keepdim": .bool(true)])
+            let rstd = try run(op("rsqrt"), [try run(op("add"), [variance, Variable(try attrs.double("eps"))], [:])], [:])
+            let weight = attrs.bool("weight") ? inputs[1] : nil
+            let bias = attrs.bool("bias") ? inputs[weight == nil ? 1 : 2] : nil
+            let final = { (name: String) throws -> OpSpec in Lowering.renamed(try op(name), gradFn: "NativeLayerNormBackward0") }
+            var y = try run(weight == nil && bias == nil ? try final("mul") : try op("mul"), [centered, rstd], [:])
+            if let weight { y = try run(bias == nil ? try final("mul") : try op("mul"), [y, weight], [:]) }
+            if let bias { y = try run(try final("add"), [y, bias], [:]) }
+            return .tensor(y)
+        case "einsum":
+            return .tensor(try einsum(attrs, inputs, node: node))
+        case "softmin":
+            return .tensor(try run(op("softmax"), [try run(op("neg"), [x], [:])], ["dim": attrs["dim"]]))
+        case "unbind":
+            let dim = try dimension()
+            return .tuple(try (0..<shape[dim]).map { try run(op("select"), [x], ["dim": .int(dim), "index": .int($0)]) },
+                          names: [], origin: name)
+        default:
+            throw Diagnostic.unknownFunction(name, suggestion: nil, at: node.detail)
+        }
+    }
+}
