@@ -20,10 +20,10 @@ public struct SourceTag: Hashable {
 /// an op from inputs that require grad has a `gradFn`, the node through which
 /// gradients flow back to those inputs.
 public final class Variable {
-    /// The variable's value.
-    public let value: Tensor
+    /// The variable's value. Replaced only by the in-place operations of `Variable+InPlace.swift`.
+    public internal(set) var value: Tensor
     /// True when gradients flow to or through this variable.
-    public private(set) var requiresGrad: Bool
+    public internal(set) var requiresGrad: Bool
     /// The accumulated gradient. Each `backward()` adds to it (`+=`), as in PyTorch;
     /// set it to nil to zero it.
     public var grad: Variable?

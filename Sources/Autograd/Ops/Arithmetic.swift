@@ -145,7 +145,7 @@ extension Ops {
         if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
             dx = try x * 0  // x^0 is constant: 0 to every order (not 0 * x^-1, NaN at 0 in the Hessian)
         } else if !p.requiresGrad, let exponent = p.value.scalar {
-            dx = try p * x.pow(Variable(exponent - 1))
+            dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
             dx = try Variable.where(p == 0, 0, p * x.pow(p - 1))
         }

@@ -1,0 +1,124 @@
+// The syntax tree of a Python program in the subset `gradcli run` accepts. Every node keeps
+// its source line (for tracebacks) and byte range (for caret diagnostics).
+
+/// A binary operator of Python.
+enum PyBinaryOp: String {
+    case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**", matmul = "@"
+    case bitAnd = "&", bitOr = "|", bitXor = "^", shiftLeft = "<<", shiftRight = ">>"
+}
+
+/// A comparison operator of Python (chains such as `a < b < c` are allowed).
+enum PyCompareOp: String {
+    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
+    case isSame = "is", isNot = "is not", isIn = "in", notIn = "not in"
+}
+
+/// One piece of an f-string: literal text, or an expression with its conversion and format spec.
+enum FStringPart {
+    case text(String)
+    case value(PyExpr, conversion: Character?, spec: [FStringPart])
+}
+
+/// A call argument: positional, `name=value`, or `*iterable`.
+struct PyArgument {
+    var keyword: String?
+    var value: PyExpr
+    var star = false
+}
+
+/// A function parameter with an optional default.
+struct PyParameter {
+    let name: String
+    let defaultValue: PyExpr?
+}
+
+/// One index of a subscript: an expression, or a slice `start:stop:step`.
+indirect enum PyIndex {
+    case value(PyExpr)
+    case slice(PyExpr?, PyExpr?, PyExpr?)
+}
+
+/// An expression node.
+final class PyExpr {
+    indirect enum Kind {
+        case name(String)
+        case int(Int)
+        case float(Double)
+        case string(String)
+        case fstring([FStringPart])
+        case constant(PyConstant)
+        case tuple([PyExpr])
+        case list([PyExpr])
+        case dict([(PyExpr, PyExpr)])
+        case listComprehension(element: PyExpr, target: PyExpr, iterable: PyExpr, conditions: [PyExpr])
+        case attribute(PyExpr, String)
+        case item(PyExpr, [PyIndex], isTuple: Bool)
+        case call(PyExpr, [PyArgument])
+        case unary(String, PyExpr)
+        case binary(PyBinaryOp, PyExpr, PyExpr)
+        case compare(PyExpr, [(PyCompareOp, PyExpr)])
+        case and(PyExpr, PyExpr)
+        case or(PyExpr, PyExpr)
+        case not(PyExpr)
+        case ternary(condition: PyExpr, then: PyExpr, otherwise: PyExpr)
+        case lambda([PyParameter], PyExpr)
+        case starred(PyExpr)
+    }
+    let kind: Kind
+    let line: Int
+    let start: Int
+    let end: Int
+
+    init(_ kind: Kind, line: Int, start: Int, end: Int) {
+        self.kind = kind
+        self.line = line
+        self.start = start
+        self.end = end
+    }
+}
+
+/// `True`, `False`, `None`, `...`.
+enum PyConstant {
+    case `true`, `false`, none, ellipsis
+}
+
+/// A statement node.
+final class PyStmt {
+    indirect enum Kind {
+        case expression(PyExpr)
+        case assign(targets: [PyExpr], value: PyExpr)
+        case augmentedAssign(target: PyExpr, op: PyBinaryOp, value: PyExpr)
+        case `if`(branches: [(PyExpr, [PyStmt])], otherwise: [PyStmt]?)
+        case `while`(PyExpr, [PyStmt], otherwise: [PyStmt]?)
+        case `for`(target: PyExpr, iterable: PyExpr, body: [PyStmt], otherwise: [PyStmt]?)
+        case `break`, `continue`, pass
+        case `return`(PyExpr?)
+        case def(name: String, parameters: [PyParameter], body: [PyStmt])
+        case with(items: [(PyExpr, PyExpr?)], body: [PyStmt])
+        case `try`(body: [PyStmt], handlers: [PyExceptHandler], otherwise: [PyStmt]?, finally: [PyStmt]?)
+        case raise(PyExpr?)
+        case assert(PyExpr, message: PyExpr?)
+        case `import`(module: String, alias: String?)
+        case fromImport(module: String, names: [(String, String?)])
+        case delete([PyExpr])
+        case global([String])
+    }
+    let kind: Kind
+    let line: Int
+    let start: Int
+    let end: Int
+
+    init(_ kind: Kind, line: Int, start: Int, end: Int) {
+        self.kind = kind
+        self.line = line
+        self.start = start
+        self.end = end
+    }
+}
+
+/// `except TYPE as NAME:` with its body; a bare `except:` has no type.
+struct PyExceptHandler {
+    let type: PyExpr?
+    let name: String?
+    let body: [PyStmt]
+}

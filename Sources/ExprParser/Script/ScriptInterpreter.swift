@@ -1,0 +1,523 @@
+import Autograd
+
+/// The variables of one scope (the module, or one call of a function), chained to the scope the
+/// function was defined in; names not found anywhere are the builtins'.
+final class Scope {
+    var variables: [String: PyValue] = [:]
+    let parent: Scope?
+    /// Names declared `global` in a function's scope.
+    var globals: Set<String> = []
+
+    init(parent: Scope?) { self.parent = parent }
+
+    func lookup(_ name: String) -> PyValue? {
+        var scope: Scope? = self
+        while let s = scope {
+            if let v = s.variables[name] { return v }
+            scope = s.parent
+        }
+        return nil
+    }
+}
+
+/// How a statement ended.
+enum Flow {
+    case normal, breakLoop, continueLoop
+    case returned(PyValue)
+}
+
+/// A tree-walking interpreter of the Python subset, one `Scope` per call; every tensor operation
+/// goes through the autograd core's op registry.
+final class Interpreter {
+    let output: ScriptOutput
+    let fileName: String
+    let globals = Scope(parent: nil)
+    var builtins: [String: PyValue] = [:]
+    /// The frames of the calls in progress, outermost first, with the line each is running.
+    var frames: [TraceFrame] = [TraceFrame(function: "<module>", line: 0)]
+    /// The deepest call nesting allowed before Python's RecursionError (Python's default limit).
+    static let recursionLimit = 1000
+    /// Storage shared by tensors made with `.data` and `detach()`.
+    var aliases = AliasTable()
+    /// Lines at which the non-leaf `.grad` warning was already shown (Python shows it once).
+    var warnedLines: Set<Int> = []
+    lazy var torch: PyModule = makeTorchModule()
+
+    /// The program's lines, for warnings that quote them.
+    var sourceLines: [Substring]
+
+    init(output: ScriptOutput, fileName: String, source: String) {
+        self.output = output
+        self.fileName = fileName
+        self.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        builtins = makeBuiltins()
+    }
+
+    /// Runs a parsed program; an uncaught exception comes back with its traceback frames.
+    func run(_ program: [PyStmt]) throws {
+        _ = try execute(program, in: globals)
+    }
+
+    // MARK: statements
+
+    func execute(_ body: [PyStmt], in scope: Scope) throws -> Flow {
+        for statement in body {
+            let flow = try execute(statement, in: scope)
+            if case .normal = flow { continue }
+            return flow
+        }
+        return .normal
+    }
+
+    func execute(_ statement: PyStmt, in scope: Scope) throws -> Flow {
+        frames[frames.count - 1] = TraceFrame(function: frames[frames.count - 1].function, line: statement.line)
+        do {
+            return try executeStatement(statement, in: scope)
+        } catch let error as OpError {
+            throw PyException("RuntimeError", error.message)  // PyTorch raises its errors as RuntimeError
+        }
+    }
+
+    private func executeStatement(_ statement: PyStmt, in scope: Scope) throws -> Flow {
+        switch statement.kind {
+        case .expression(let e):
+            _ = try evaluate(e, in: scope)
+        case .assign(let targets, let valueExpr):
+            let value = try evaluate(valueExpr, in: scope)
+            for target in targets { try assign(value, to: target, in: scope) }
+        case .augmentedAssign(let target, let op, let valueExpr):
+            try augmentedAssign(target, op, valueExpr, in: scope)
+        case .if(let branches, let otherwise):
+            for (condition, body) in branches where try truthy(try evaluate(condition, in: scope)) {
+                return try execute(body, in: scope)
+            }
+            if let otherwise { return try execute(otherwise, in: scope) }
+        case .while(let condition, let body, let otherwise):
+            while try truthy(try evaluate(condition, in: scope)) {
+                switch try execute(body, in: scope) {
+                case .breakLoop: return .normal
+                case .returned(let v): return .returned(v)
+                default: continue
+                }
+            }
+            if let otherwise { return try execute(otherwise, in: scope) }
+        case .for(let target, let iterableExpr, let body, let otherwise):
+            let iterable = try evaluate(iterableExpr, in: scope)
+            var flow = Flow.normal
+            try iterate(iterable) { item in
+                try assign(item, to: target, in: scope)
+                switch try execute(body, in: scope) {
+                case .breakLoop: flow = .breakLoop; return false
+                case .returned(let v): flow = .returned(v); return false
+                default: return true
+                }
+            }
+            if case .returned = flow { return flow }
+            if case .normal = flow, let otherwise { return try execute(otherwise, in: scope) }
+        case .break: return .breakLoop
+        case .continue: return .continueLoop
+        case .pass: break
+        case .return(let e):
+            return .returned(try e.map { try evaluate($0, in: scope) } ?? .none)
+        case .def(let name, let parameters, let body):
+            let defaults = try parameters.map { try $0.defaultValue.map { try evaluate($0, in: scope) } }
+            let function = PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, expression: nil, scope: scope)
+            store(.function(function), name, in: scope)
+        case .with(let items, let body):
+            return try executeWith(items[...], body, in: scope)
+        case .try(let body, let handlers, let otherwise, let finally):
+            return try executeTry(body, handlers, otherwise, finally, in: scope)
+        case .raise(let e):
+            guard let e else { throw PyException("RuntimeError", "No active exception to reraise") }
+            throw try exception(from: try evaluate(e, in: scope))
+        case .assert(let condition, let message):
+            if try !truthy(try evaluate(condition, in: scope)) {
+                throw PyException("AssertionError", try message.map { pyStr(try evaluate($0, in: scope)) } ?? "")
+            }
+        case .import(let module, let alias):
+            let value = try importModule(module, at: statement)
+            if let alias { store(value, alias, in: scope) } else { store(try importModule(String(module.split(separator: ".")[0]), at: statement), String(module.split(separator: ".")[0]), in: scope) }
+        case .fromImport(let module, let names):
+            let value = try importModule(module, at: statement)
+            for (name, alias) in names {
+                guard case .object(let o) = value, let member = try o.attribute(name) ?? (try? importModule(module + "." + name, at: statement)) else {
+                    throw PyException("ImportError", "cannot import name '\(name)' from '\(module)'")
+                }
+                store(member, alias ?? name, in: scope)
+            }
+        case .delete(let targets):
+            for target in targets { try delete(target, in: scope) }
+        case .global(let names):
+            scope.globals.formUnion(names)
+        }
+        return .normal
+    }
+
+    func store(_ value: PyValue, _ name: String, in scope: Scope) {
+        if scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
+    }
+
+    private func executeWith(_ items: ArraySlice<(PyExpr, PyExpr?)>, _ body: [PyStmt], in scope: Scope) throws -> Flow {
+        guard let (managerExpr, target) = items.first else { return try execute(body, in: scope) }
+        let manager = try evaluate(managerExpr, in: scope)
+        guard case .object(let object as PyContextManager) = manager else {
+            throw PyException("TypeError", "'\(manager.typeName)' object does not support the context manager protocol")
+        }
+        let entered = try object.enter()
+        defer { object.exit() }
+        if let target { try assign(entered, to: target, in: scope) }
+        return try executeWith(items.dropFirst(), body, in: scope)
+    }
+
+    private func executeTry(_ body: [PyStmt], _ handlers: [PyExceptHandler], _ otherwise: [PyStmt]?,
+                            _ finally: [PyStmt]?, in scope: Scope) throws -> Flow {
+        var flow = Flow.normal
+        let depth = frames.count
+        do {
+            defer { if let finally { _ = try? execute(finally, in: scope) } }
+            do {
+                flow = try execute(body, in: scope)
+            } catch var error as PyException {
+                frames.removeLast(frames.count - depth)
+                error.frames = []
+                for handler in handlers {
+                    if let typeExpr = handler.type {
+                        let type = try evaluate(typeExpr, in: scope)
+                        let names: [String]
+                        switch type {
+                        case .object(let t as PyType): names = [t.name]
+                        case .tuple(let items): names = items.compactMap { if case .object(let t as PyType) = $0 { return t.name } else { return nil } }
+                        default: throw PyException("TypeError", "catching classes that do not inherit from BaseException is not allowed")
+                        }
+                        guard names.contains(where: error.matches) else { continue }
+                    }
+                    if let name = handler.name { store(.object(PyExceptionObject(error)), name, in: scope) }
+                    return try execute(handler.body, in: scope)
+                }
+                throw error
+            }
+            if case .normal = flow, let otherwise { flow = try execute(otherwise, in: scope) }
+        }
+        return flow
+    }
+
+    // MARK: assignment
+
+    func assign(_ value: PyValue, to target: PyExpr, in scope: Scope) throws {
+        switch target.kind {
+        case .name(let name):
+            store(value, name, in: scope)
+        case .tuple(let targets), .list(let targets):
+            let items = try sequenceItems(value, forUnpacking: true)
+            if let star = targets.firstIndex(where: { if case .starred = $0.kind { return true } else { return false } }) {
+                let after = targets.count - star - 1
+                guard items.count >= targets.count - 1 else {
+                    throw PyException("ValueError", "not enough values to unpack (expected at least \(targets.count - 1), got \(items.count))")
+                }
+                for (item, t) in zip(items.prefix(star), targets.prefix(star)) { try assign(item, to: t, in: scope) }
+                guard case .starred(let inner) = targets[star].kind else { return }
+                try assign(.list(PyList(Array(items[star..<(items.count - after)]))), to: inner, in: scope)
+                for (item, t) in zip(items.suffix(after), targets.suffix(after)) { try assign(item, to: t, in: scope) }
+                return
+            }
+            guard items.count == targets.count else {
+                if items.count > targets.count { throw PyException("ValueError", "too many values to unpack (expected \(targets.count))") }
+                throw PyException("ValueError", "not enough values to unpack (expected \(targets.count), got \(items.count))")
+            }
+            for (item, t) in zip(items, targets) { try assign(item, to: t, in: scope) }
+        case .attribute(let objectExpr, let name):
+            try setAttribute(try evaluate(objectExpr, in: scope), name, value)
+        case .item(let containerExpr, let indices, let isTuple):
+            let container = try evaluate(containerExpr, in: scope)
+            try setItem(container, try evaluateIndices(indices, in: scope), isTuple: isTuple, value)
+        default:
+            throw PyException("SyntaxError", "cannot assign to expression")
+        }
+    }
+
+    private func augmentedAssign(_ target: PyExpr, _ op: PyBinaryOp, _ valueExpr: PyExpr, in scope: Scope) throws {
+        switch target.kind {
+        case .name(let name):
+            guard let current = scope.lookup(name) ?? builtins[name] else { throw nameError(name) }
+            let value = try evaluate(valueExpr, in: scope)
+            store(try inPlaceBinary(op, current, value), name, in: scope)
+        case .attribute(let objectExpr, let name):
+            let object = try evaluate(objectExpr, in: scope)
+            let value = try evaluate(valueExpr, in: scope)
+            try setAttribute(object, name, try inPlaceBinary(op, try getAttribute(object, name), value))
+        case .item(let containerExpr, let indices, let isTuple):
+            let container = try evaluate(containerExpr, in: scope)
+            let index = try evaluateIndices(indices, in: scope)
+            let value = try evaluate(valueExpr, in: scope)
+            try setItem(container, index, isTuple: isTuple, try inPlaceBinary(op, try getItem(container, index, isTuple: isTuple), value))
+        default:
+            throw PyException("SyntaxError", "'\(target.kind)' is an illegal expression for augmented assignment")
+        }
+    }
+
+    /// `a op= b`: in place on tensors (PyTorch's `add_`...) and lists, rebinding otherwise.
+    private func inPlaceBinary(_ op: PyBinaryOp, _ current: PyValue, _ value: PyValue) throws -> PyValue {
+        if case .tensor(let t) = current, let name = PyValueOps.tensorOpName[op] {
+            try inPlace(t, Registry.lookup(name)!, [try tensor(from: value)], Attrs())
+            return current
+        }
+        if case .list(let list) = current, op == .add {
+            list.items += try sequenceItems(value, forUnpacking: false)
+            return current
+        }
+        return try binary(op, current, value)
+    }
+
+    private func delete(_ target: PyExpr, in scope: Scope) throws {
+        switch target.kind {
+        case .name(let name):
+            guard scope.variables.removeValue(forKey: name) != nil else { throw nameError(name) }
+        case .item(let containerExpr, let indices, _):
+            let container = try evaluate(containerExpr, in: scope)
+            let index = try evaluateIndices(indices, in: scope)
+            switch (container, index.first) {
+            case (.list(let list), .value(let i)?): list.items.remove(at: try listIndex(i, list.items.count))
+            case (.dict(let dict), .value(let k)?):
+                let key = try dictKey(k)
+                guard dict[key] != nil else { throw PyException("KeyError", pyRepr(k)) }
+                dict[key] = nil
+            default: throw PyException("TypeError", "'\(container.typeName)' object does not support item deletion")
+            }
+        default:
+            throw PyException("SyntaxError", "cannot delete expression")
+        }
+    }
+
+    /// Line `n` (1-based) of the program without its indentation.
+    func sourceLine(_ n: Int) -> String {
+        guard n >= 1 && n <= sourceLines.count else { return "" }
+        return String(sourceLines[n - 1].drop { $0 == " " || $0 == "\t" })
+    }
+
+    func nameError(_ name: String) -> PyException {
+        PyException("NameError", "name '\(name)' is not defined")
+    }
+
+    // MARK: expressions
+
+    func evaluate(_ e: PyExpr, in scope: Scope) throws -> PyValue {
+        switch e.kind {
+        case .name(let name):
+            if let v = scope.lookup(name) ?? builtins[name] { return v }
+            throw nameError(name)
+        case .int(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .str(s)
+        case .fstring(let parts): return .str(try render(parts, in: scope))
+        case .constant(let c):
+            switch c {
+            case .true: return .bool(true)
+            case .false: return .bool(false)
+            case .none: return .none
+            case .ellipsis: return .object(PyEllipsis.shared)
+            }
+        case .tuple(let items): return .tuple(try evaluateItems(items, in: scope))
+        case .list(let items): return .list(PyList(try evaluateItems(items, in: scope)))
+        case .dict(let pairs):
+            let dict = PyDict()
+            for (k, v) in pairs { dict[try dictKey(try evaluate(k, in: scope))] = try evaluate(v, in: scope) }
+            return .dict(dict)
+        case .listComprehension(let element, let target, let iterableExpr, let conditions):
+            let inner = Scope(parent: scope)
+            var items: [PyValue] = []
+            try iterate(try evaluate(iterableExpr, in: scope)) { item in
+                try assign(item, to: target, in: inner)
+                for condition in conditions where try !truthy(try evaluate(condition, in: inner)) { return true }
+                items.append(try evaluate(element, in: inner))
+                return true
+            }
+            return .list(PyList(items))
+        case .attribute(let objectExpr, let name):
+            return try getAttribute(try evaluate(objectExpr, in: scope), name, line: e.line)
+        case .item(let containerExpr, let indices, let isTuple):
+            return try getItem(try evaluate(containerExpr, in: scope), try evaluateIndices(indices, in: scope), isTuple: isTuple)
+        case .call(let calleeExpr, let arguments):
+            let callee = try evaluate(calleeExpr, in: scope)
+            var positional: [PyValue] = []
+            var keywords: Keywords = []
+            for argument in arguments {
+                let value = try evaluate(argument.value, in: scope)
+                if argument.star { positional += try sequenceItems(value, forUnpacking: false) }
+                else if let name = argument.keyword { keywords.append((name, value)) }
+                else { positional.append(value) }
+            }
+            return try call(callee, positional, keywords)
+        case .unary(let op, let operandExpr):
+            return try unary(op, try evaluate(operandExpr, in: scope))
+        case .binary(let op, let l, let r):
+            return try binary(op, try evaluate(l, in: scope), try evaluate(r, in: scope))
+        case .compare(let first, let chain):
+            var left = try evaluate(first, in: scope)
+            var result = PyValue.bool(true)
+            for (op, rightExpr) in chain {
+                let right = try evaluate(rightExpr, in: scope)
+                result = try compare(op, left, right)
+                if chain.count > 1, try !truthy(result) { return result }
+                left = right
+            }
+            return result
+        case .and(let l, let r):
+            let left = try evaluate(l, in: scope)
+            return try truthy(left) ? try evaluate(r, in: scope) : left
+        case .or(let l, let r):
+            let left = try evaluate(l, in: scope)
+            return try truthy(left) ? left : try evaluate(r, in: scope)
+        case .not(let operand):
+            return .bool(try !truthy(try evaluate(operand, in: scope)))
+        case .ternary(let condition, let then, let otherwise):
+            return try truthy(try evaluate(condition, in: scope)) ? try evaluate(then, in: scope) : try evaluate(otherwise, in: scope)
+        case .lambda(let parameters, let body):
+            let defaults = try parameters.map { try $0.defaultValue.map { try evaluate($0, in: scope) } }
+            return .function(PyFunction(name: "<lambda>", parameters: parameters, defaults: defaults, body: [], expression: body, scope: scope))
+        case .starred:
+            throw PyException("SyntaxError", "can't use starred expression here")
+        }
+    }
+
+    private func evaluateItems(_ items: [PyExpr], in scope: Scope) throws -> [PyValue] {
+        var values: [PyValue] = []
+        values.reserveCapacity(items.count)
+        for item in items {
+            if case .starred(let inner) = item.kind { values += try sequenceItems(try evaluate(inner, in: scope), forUnpacking: false) }
+            else { values.append(try evaluate(item, in: scope)) }
+        }
+        return values
+    }
+
+    /// An evaluated subscript index.
+    enum Index {
+        case value(PyValue)
+        case slice(Int?, Int?, Int?)
+    }
+
+    private func evaluateIndices(_ indices: [PyIndex], in scope: Scope) throws -> [Index] {
+        try indices.map { index in
+            switch index {
+            case .value(let e): return .value(try evaluate(e, in: scope))
+            case .slice(let a, let b, let c):
+                func bound(_ e: PyExpr?) throws -> Int? {
+                    guard let e else { return nil }
+                    let v = try evaluate(e, in: scope)
+                    if case .none = v { return nil }
+                    guard let i = integer(v) else { throw PyException("TypeError", "slice indices must be integers or None or have an __index__ method") }
+                    return i
+                }
+                let step = try bound(c)
+                if step == 0 { throw PyException("ValueError", "slice step cannot be zero") }
+                return .slice(try bound(a), try bound(b), step)
+            }
+        }
+    }
+
+    private func render(_ parts: [FStringPart], in scope: Scope) throws -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let s): out += s
+            case .value(let e, let conversion, let specParts):
+                var value = try evaluate(e, in: scope)
+                if conversion == "r" { value = .str(pyRepr(value)) } else if conversion == "s" { value = .str(pyStr(value)) }
+                out += try format(value, spec: try render(specParts, in: scope))
+            }
+        }
+        return out
+    }
+
+    // MARK: calls
+
+    func call(_ callee: PyValue, _ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
+        switch callee {
+        case .native(let f): return try f.body(arguments, keywords)
+        case .function(let f): return try callFunction(f, arguments, keywords)
+        case .object(let o): return try o.call(arguments, keywords)
+        default: throw PyException("TypeError", "'\(callee.typeName)' object is not callable")
+        }
+    }
+
+    func callFunction(_ f: PyFunction, _ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
+        let scope = Scope(parent: f.scope)
+        guard arguments.count <= f.parameters.count else {
+            throw PyException("TypeError", "\(f.name)() takes \(f.parameters.count) positional argument\(f.parameters.count == 1 ? "" : "s") but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given")
+        }
+        for (p, a) in zip(f.parameters, arguments) { scope.variables[p.name] = a }
+        for (name, value) in keywords {
+            guard f.parameters.contains(where: { $0.name == name }) else {
+                throw PyException("TypeError", "\(f.name)() got an unexpected keyword argument '\(name)'")
+            }
+            guard scope.variables[name] == nil else { throw PyException("TypeError", "\(f.name)() got multiple values for argument '\(name)'") }
+            scope.variables[name] = value
+        }
+        let missing = zip(f.parameters, f.defaults).filter { p, d in
+            if scope.variables[p.name] != nil { return false }
+            if let d { scope.variables[p.name] = d; return false }
+            return true
+        }.map { "'\($0.0.name)'" }
+        if !missing.isEmpty {
+            let list = missing.count == 1 ? missing[0] : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
+            throw PyException("TypeError", "\(f.name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
+        }
+        guard frames.count < Interpreter.recursionLimit else {
+            throw PyException("RecursionError", "maximum recursion depth exceeded")
+        }
+        frames.append(TraceFrame(function: f.name, line: f.expression?.line ?? f.body.first?.line ?? 0))
+        do {
+            let result: PyValue
+            if let expression = f.expression {
+                result = try evaluate(expression, in: scope)
+            } else if case .returned(let v) = try execute(f.body, in: scope) {
+                result = v
+            } else {
+                result = .none
+            }
+            frames.removeLast()
+            return result
+        } catch var error as PyException {
+            error.frames.append(frames.removeLast())
+            throw error
+        }
+    }
+
+    // MARK: modules
+
+    func importModule(_ name: String, at statement: PyStmt) throws -> PyValue {
+        var value = PyValue.object(torch)
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.first == "torch" else {
+            throw PyException("ModuleNotFoundError", "No module named '\(name)' (gradcli run provides torch only)")
+        }
+        for part in parts.dropFirst() {
+            guard case .object(let o) = value, let next = try o.attribute(part), case .object(let m as PyModule) = next else {
+                throw PyException("ModuleNotFoundError", "No module named '\(name)'")
+            }
+            value = .object(m)
+        }
+        return value
+    }
+
+    func exception(from value: PyValue) throws -> PyException {
+        switch value {
+        case .object(let e as PyExceptionObject): return e.exception
+        case .object(let t as PyType) where !t.bases.isEmpty || t.name.hasSuffix("Error") || t.name == "Exception":
+            return PyException(t.name, "", bases: t.bases)
+        default: throw PyException("TypeError", "exceptions must derive from BaseException")
+        }
+    }
+}
+
+/// `...` as a value.
+final class PyEllipsis: PyObject {
+    static let shared = PyEllipsis()
+    override var typeName: String { "ellipsis" }
+    override var repr: String { "Ellipsis" }
+}
+
+/// An object usable in `with`: grad-mode switches and anomaly detection.
+class PyContextManager: PyObject {
+    func enter() throws -> PyValue { .none }
+    func exit() {}
+}

@@ -1,0 +1,342 @@
+import Autograd
+import Glibc
+
+/// Operator tables shared by the interpreter.
+enum PyValueOps {
+    /// The registry op behind each binary operator on tensors.
+    static let tensorOpName: [PyBinaryOp: String] = [.add: "add", .sub: "sub", .mul: "mul", .div: "div", .pow: "pow", .matmul: "matmul"]
+    /// The registry op behind each comparison on tensors.
+    static let tensorCompareName: [PyCompareOp: String] = [.less: "lt", .lessEqual: "le", .greater: "gt", .greaterEqual: "ge",
+                                                           .equal: "eq", .notEqual: "ne"]
+}
+
+extension Interpreter {
+    /// The largest count of `[x] * n` or `"s" * n` (2^27, the tensor element limit).
+    static let maxRepetition = 1 << 27
+
+    // MARK: truth and iteration
+
+    func truthy(_ v: PyValue) throws -> Bool {
+        switch v {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .str(let s): return !s.isEmpty
+        case .tuple(let items): return !items.isEmpty
+        case .list(let l): return !l.items.isEmpty
+        case .dict(let d): return !d.keys.isEmpty
+        case .tensor(let t):
+            guard t.value.count == 1 else {
+                throw PyException("RuntimeError", t.value.count == 0 ? "Boolean value of Tensor with no values is ambiguous"
+                                  : "Boolean value of Tensor with more than one value is ambiguous")
+            }
+            return t.value.data[0] != 0
+        case .object(let r as PyRange): return r.count > 0
+        default: return true
+        }
+    }
+
+    /// Calls `body` with each item of `iterable` until it returns false; ranges are not materialised.
+    func iterate(_ iterable: PyValue, _ body: (PyValue) throws -> Bool) throws {
+        if case .object(let r as PyRange) = iterable {
+            var i = r.start
+            while r.step > 0 ? i < r.stop : i > r.stop {
+                if try !body(.int(i)) { return }
+                i += r.step
+            }
+            return
+        }
+        if case .list(let list) = iterable {
+            var i = 0
+            while i < list.items.count {  // a loop that appends sees the new items, as in Python
+                if try !body(list.items[i]) { return }
+                i += 1
+            }
+            return
+        }
+        for item in try sequenceItems(iterable, forUnpacking: false) where try !body(item) { return }
+    }
+
+    /// The items of an iterable value.
+    func sequenceItems(_ v: PyValue, forUnpacking: Bool) throws -> [PyValue] {
+        switch v {
+        case .tuple(let items): return items
+        case .list(let l): return l.items
+        case .str(let s): return s.map { .str(String($0)) }
+        case .dict(let d): return d.keys.map(\.value)
+        case .object(let r as PyRange):
+            var items: [PyValue] = []
+            items.reserveCapacity(r.count)
+            var i = r.start
+            while r.step > 0 ? i < r.stop : i > r.stop { items.append(.int(i)); i += r.step }
+            return items
+        case .object(let z as PyIterator): return z.items
+        case .object(let size as PySize): return size.dims.map { .int($0) }
+        case .tensor(let t):
+            guard t.value.rank > 0 else { throw PyException("TypeError", "iteration over a 0-d tensor") }
+            return try (0..<t.shape[0]).map { .tensor(try t.select(dim: 0, index: $0)) }
+        default:
+            throw PyException("TypeError", forUnpacking ? "cannot unpack non-iterable \(v.typeName) object" : "'\(v.typeName)' object is not iterable")
+        }
+    }
+
+    // MARK: numbers
+
+    func integer(_ v: PyValue) -> Int? {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .tensor(let t) where t.value.count == 1 && !t.value.dtype.isFloatingPoint: return Int(t.value.data[0])
+        default: return nil
+        }
+    }
+
+    func number(_ v: PyValue) -> Double? {
+        switch v {
+        case .int(let i): return Double(i)
+        case .bool(let b): return b ? 1 : 0
+        case .float(let d): return d
+        default: return nil
+        }
+    }
+
+    /// A Python number as a 0-d tensor operand (PyTorch's "wrapped number").
+    func scalarTensor(_ v: PyValue) -> Variable? {
+        switch v {
+        case .int(let i): return Variable(wrappedNumber: Double(i), dtype: .int64)
+        case .bool(let b): return Variable(wrappedNumber: b ? 1 : 0, dtype: .bool)
+        case .float(let d): return Variable(wrappedNumber: d, dtype: .float64)
+        default: return nil
+        }
+    }
+
+    /// A tensor operand: a tensor itself or a wrapped Python number.
+    func tensor(from v: PyValue) throws -> Variable {
+        if case .tensor(let t) = v { return t }
+        if let t = scalarTensor(v) { return t }
+        throw PyException("TypeError", "expected Tensor as element 0 in argument 0, but got \(v.typeName)")
+    }
+
+    // MARK: operators
+
+    func unary(_ op: String, _ v: PyValue) throws -> PyValue {
+        switch (op, v) {
+        case ("-", .int(let i)): return .int(-i)
+        case ("-", .bool(let b)): return .int(b ? -1 : 0)
+        case ("-", .float(let d)): return .float(-d)
+        case ("+", .int), ("+", .float): return v
+        case ("+", .bool(let b)): return .int(b ? 1 : 0)
+        case ("~", .int(let i)): return .int(~i)
+        case ("-", .tensor(let t)): return .tensor(try apply(Registry.lookup("neg")!, [t]))
+        case ("+", .tensor): return v
+        default: throw PyException("TypeError", "bad operand type for unary \(op): '\(v.typeName)'")
+        }
+    }
+
+    func binary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        if case .tensor = a { return try tensorBinary(op, a, b) }
+        if case .tensor = b { return try tensorBinary(op, a, b) }
+        switch (a, b) {
+        case (.int, .int), (.int, .bool), (.bool, .int), (.bool, .bool):
+            return try intBinary(op, integer(a)!, integer(b)!)
+        case (.float, .float), (.float, .int), (.int, .float), (.float, .bool), (.bool, .float):
+            return try floatBinary(op, number(a)!, number(b)!)
+        case (.str(let x), .str(let y)) where op == .add: return .str(x + y)
+        case (.str(let s), _) where op == .mod: return .str(try percentFormat(s, b))
+        case (.str, .int(let n)), (.list, .int(let n)), (.tuple, .int(let n)) where op == .mul && n > Interpreter.maxRepetition:
+            throw PyException("MemoryError", "a repetition by \(n) is beyond gradcli run's limit of \(Interpreter.maxRepetition)")
+        case (.str(let s), .int(let n)) where op == .mul: return .str(String(repeating: s, count: Swift.max(n, 0)))
+        case (.list(let x), .list(let y)) where op == .add: return .list(PyList(x.items + y.items))
+        case (.tuple(let x), .tuple(let y)) where op == .add: return .tuple(x + y)
+        case (.list(let x), .int(let n)) where op == .mul: return .list(PyList(Array([[PyValue]](repeating: x.items, count: Swift.max(n, 0)).joined())))
+        case (.tuple(let x), .int(let n)) where op == .mul: return .tuple(Array([[PyValue]](repeating: x, count: Swift.max(n, 0)).joined()))
+        default:
+            throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
+    }
+
+    private func tensorBinary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        guard let name = PyValueOps.tensorOpName[op] else {
+            if op == .floorDiv || op == .mod {
+                let spec = Registry.lookup(op == .mod ? "remainder" : "floor_divide")
+                if let spec { return .tensor(try apply(spec, [try tensor(from: a), try tensor(from: b)])) }
+            }
+            throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
+        guard (try? tensor(from: a)) != nil, (try? tensor(from: b)) != nil else {
+            throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
+        return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+    }
+
+    private func intBinary(_ op: PyBinaryOp, _ x: Int, _ y: Int) throws -> PyValue {
+        func overflow() -> PyException { PyException("OverflowError", "integers beyond 64 bits are not supported in gradcli run") }
+        switch op {
+        case .add: let (r, o) = x.addingReportingOverflow(y); if o { throw overflow() }; return .int(r)
+        case .sub: let (r, o) = x.subtractingReportingOverflow(y); if o { throw overflow() }; return .int(r)
+        case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); if o { throw overflow() }; return .int(r)
+        case .div:
+            guard y != 0 else { throw PyException("ZeroDivisionError", "division by zero") }
+            return .float(Double(x) / Double(y))
+        case .floorDiv, .mod:
+            guard y != 0 else { throw PyException("ZeroDivisionError", "integer division or modulo by zero") }
+            var q = x / y, r = x % y
+            if r != 0 && ((r < 0) != (y < 0)) { q -= 1; r += y }
+            return .int(op == .floorDiv ? q : r)
+        case .pow:
+            if y < 0 { return try floatBinary(.pow, Double(x), Double(y)) }
+            var result = 1, base = x, e = y
+            while e > 0 {
+                if e & 1 == 1 { let (r, o) = result.multipliedReportingOverflow(by: base); if o { throw overflow() }; result = r }
+                e >>= 1
+                if e > 0 { let (r, o) = base.multipliedReportingOverflow(by: base); if o { throw overflow() }; base = r }
+            }
+            return .int(result)
+        case .bitAnd: return .int(x & y)
+        case .bitOr: return .int(x | y)
+        case .bitXor: return .int(x ^ y)
+        case .shiftLeft: return .int(x << y)
+        case .shiftRight: return .int(x >> y)
+        case .matmul: throw PyException("TypeError", "unsupported operand type(s) for @: 'int' and 'int'")
+        }
+    }
+
+    private func floatBinary(_ op: PyBinaryOp, _ x: Double, _ y: Double) throws -> PyValue {
+        switch op {
+        case .add: return .float(x + y)
+        case .sub: return .float(x - y)
+        case .mul: return .float(x * y)
+        case .div:
+            guard y != 0 else { throw PyException("ZeroDivisionError", "float division by zero") }
+            return .float(x / y)
+        case .floorDiv, .mod:
+            guard y != 0 else { throw PyException("ZeroDivisionError", op == .mod ? "float modulo" : "float floor division by zero") }
+            var r = fmod(x, y)
+            if r != 0 && ((r < 0) != (y < 0)) { r += y }
+            return .float(op == .mod ? r : ((x - r) / y).rounded())
+        case .pow:
+            if x == 0 && y < 0 { throw PyException("ZeroDivisionError", "0.0 cannot be raised to a negative power") }
+            return .float(Glibc.pow(x, y))
+        default:
+            throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): 'float' and 'float'")
+        }
+    }
+
+    func compare(_ op: PyCompareOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        switch op {
+        case .isSame: return .bool(identical(a, b))
+        case .isNot: return .bool(!identical(a, b))
+        case .isIn, .notIn:
+            let found: Bool
+            switch b {
+            case .str(let s):
+                guard case .str(let needle) = a else { throw PyException("TypeError", "'in <string>' requires string as left operand, not \(a.typeName)") }
+                found = needle.isEmpty || s.contains(needle)
+            case .dict(let d): found = d[try dictKey(a)] != nil
+            default: found = try sequenceItems(b, forUnpacking: false).contains { (try? equal(a, $0)) == true }
+            }
+            return .bool(op == .isIn ? found : !found)
+        default: break
+        }
+        if case .tensor = a, let name = PyValueOps.tensorCompareName[op] {
+            return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+        }
+        if case .tensor = b, let name = PyValueOps.tensorCompareName[op] {
+            return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+        }
+        if op == .equal { return .bool(try equal(a, b)) }
+        if op == .notEqual { return .bool(try !equal(a, b)) }
+        let order: Int
+        if let x = number(a), let y = number(b) {
+            order = x < y ? -1 : x > y ? 1 : (x == y ? 0 : 2)
+        } else if case .str(let x) = a, case .str(let y) = b {
+            order = x < y ? -1 : x > y ? 1 : 0
+        } else if let x = sequenceOf(a), let y = sequenceOf(b), a.typeName == b.typeName {
+            order = try lexicographic(x, y)
+        } else {
+            throw PyException("TypeError", "'\(op.rawValue)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'")
+        }
+        if order == 2 { return .bool(false) }  // NaN
+        switch op {
+        case .less: return .bool(order < 0)
+        case .lessEqual: return .bool(order <= 0)
+        case .greater: return .bool(order > 0)
+        default: return .bool(order >= 0)
+        }
+    }
+
+    private func sequenceOf(_ v: PyValue) -> [PyValue]? {
+        switch v {
+        case .tuple(let items): return items
+        case .list(let l): return l.items
+        default: return nil
+        }
+    }
+
+    private func lexicographic(_ x: [PyValue], _ y: [PyValue]) throws -> Int {
+        for (a, b) in zip(x, y) where try !equal(a, b) {
+            return try truthy(try compare(.less, a, b)) ? -1 : 1
+        }
+        return x.count < y.count ? -1 : x.count > y.count ? 1 : 0
+    }
+
+    func equal(_ a: PyValue, _ b: PyValue) throws -> Bool {
+        if let x = number(a), let y = number(b) { return x == y }
+        if case .object(let s as PySize) = a { return try equal(.tuple(s.dims.map { .int($0) }), b) }
+        if case .object(let s as PySize) = b { return try equal(a, .tuple(s.dims.map { .int($0) })) }
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.str(let x), .str(let y)): return x == y
+        case (.tuple(let x), .tuple(let y)): return try x.count == y.count && zip(x, y).allSatisfy { try equal($0, $1) }
+        case (.list(let x), .list(let y)): return try x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { try equal($0, $1) }
+        case (.tensor(let x), .tensor(let y)): return x === y
+        default: return identical(a, b)
+        }
+    }
+
+    func identical(_ a: PyValue, _ b: PyValue) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.tensor(let x), .tensor(let y)): return x === y
+        case (.node(let x), .node(let y)): return x === y
+        case (.list(let x), .list(let y)): return x === y
+        case (.dict(let x), .dict(let y)): return x === y
+        case (.function(let x), .function(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y
+        case (.str(let x), .str(let y)): return x == y
+        default: return false
+        }
+    }
+
+    func dictKey(_ v: PyValue) throws -> DictKey {
+        switch v {
+        case .str(let s): return .str(s)
+        case .int(let i): return .int(i)
+        case .bool(let b): return .int(b ? 1 : 0)
+        default: throw PyException("TypeError", "dict keys must be str or int in gradcli run, not \(v.typeName)")
+        }
+    }
+
+    func listIndex(_ v: PyValue, _ count: Int, kind: String = "list") throws -> Int {
+        guard let i = integer(v) else {
+            throw PyException("TypeError", "\(kind) indices must be integers or slices, not \(v.typeName)")
+        }
+        let j = i < 0 ? i + count : i
+        guard j >= 0 && j < count else { throw PyException("IndexError", "\(kind) index out of range") }
+        return j
+    }
+}
+
+/// A materialised iterator (`zip`, `enumerate`, `reversed`...), iterated once.
+final class PyIterator: PyObject {
+    let items: [PyValue]
+    let kind: String
+    init(_ kind: String, _ items: [PyValue]) {
+        self.kind = kind
+        self.items = items
+    }
+    override var typeName: String { kind }
+}

@@ -1,0 +1,362 @@
+import Autograd
+
+// Tensors in programs: attributes (`.grad`, `.grad_fn`, `.data`...), methods (every registry op,
+// in-place `op_` forms, `backward`, `item`...), indexing and item assignment, and the storage
+// shared by `.data`/`detach()` aliases.
+
+/// Which tensors share storage: made by `.data` and `detach()`. An in-place update of one writes
+/// the new value into every live alias. Entries are keyed by object identity and checked against
+/// a weak reference, so an address reused after a tensor is freed never inherits its aliases.
+struct AliasTable {
+    private final class Group {
+        var members: [Weak] = []
+    }
+    private struct Weak {
+        weak var variable: Variable?
+    }
+    private var groups: [ObjectIdentifier: Group] = [:]
+    private var pruneAt = 1024
+
+    /// A new leaf that shares `v`'s storage and does not require grad.
+    mutating func alias(of v: Variable) -> Variable {
+        let alias = Variable(v.value)
+        let group = self.group(of: v) ?? {
+            let g = Group()
+            g.members.append(Weak(variable: v))
+            groups[ObjectIdentifier(v)] = g
+            return g
+        }()
+        group.members.removeAll { $0.variable == nil }
+        group.members.append(Weak(variable: alias))
+        groups[ObjectIdentifier(alias)] = group
+        if groups.count > pruneAt { prune() }
+        return alias
+    }
+
+    /// Every live tensor sharing `v`'s storage, `v` excluded.
+    func others(of v: Variable) -> [Variable] {
+        guard let group = group(of: v) else { return [] }
+        return group.members.compactMap(\.variable).filter { $0 !== v }
+    }
+
+    private func group(of v: Variable) -> Group? {
+        guard let g = groups[ObjectIdentifier(v)], g.members.contains(where: { $0.variable === v }) else { return nil }
+        return g
+    }
+
+    private mutating func prune() {
+        groups = groups.filter { id, g in g.members.contains { $0.variable.map(ObjectIdentifier.init) == id } }
+        pruneAt = Swift.max(1024, groups.count * 2)
+    }
+}
+
+extension Interpreter {
+    /// Runs `spec` in place on `t` and writes the result into its aliases.
+    func inPlace(_ t: Variable, _ spec: OpSpec, _ others: [Variable], _ attrs: Attrs) throws {
+        let value = try t.applyInPlace(spec, others, attrs)
+        for alias in aliases.others(of: t) { try alias.replaceValue(value) }
+    }
+
+    /// Overwrites `t` with `value` everywhere it is shared; under grad mode a leaf that requires
+    /// grad is refused, as PyTorch refuses it.
+    func overwrite(_ t: Variable, with value: Tensor) throws {
+        if GradMode.isEnabled && t.isLeaf && t.requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
+        try t.replaceValue(value)
+        for alias in aliases.others(of: t) { try alias.replaceValue(value) }
+    }
+
+    // MARK: indexing
+
+    func tensorItem(_ t: Variable, _ index: [Index]) throws -> Variable {
+        var result = t
+        var dim = 0
+        for i in index {
+            switch i {
+            case .value(let v):
+                if case .none = v {
+                    result = try apply(Registry.lookup("unsqueeze")!, [result], Attrs(["dim": .int(dim)]))
+                    dim += 1
+                    continue
+                }
+                guard let k = integer(v), !isTensorValue(v) else {
+                    throw PyException("IndexError", "only integers, slices (`:`), None and integer tensors are valid indices in gradcli run (got \(v.typeName))")
+                }
+                guard dim < result.value.rank else {
+                    throw PyException("IndexError", "too many indices for tensor of dimension \(t.value.rank)")
+                }
+                let size = result.shape[dim]
+                guard k >= -size && k < size else {
+                    throw PyException("IndexError", "index \(k) is out of bounds for dimension \(dim) with size \(size)")
+                }
+                result = try result.select(dim: dim, index: k)
+            case .slice(let a, let b, let c):
+                var attrs = Attrs(["dim": .int(dim)])
+                if let a { attrs["start"] = .int(a) }
+                if let b { attrs["end"] = .int(b) }
+                if let c {
+                    guard c > 0 else { throw PyException("ValueError", "step must be greater than zero") }
+                    attrs["step"] = .int(c)
+                }
+                result = try apply(Registry.lookup("slice")!, [result], attrs)
+                dim += 1
+            }
+        }
+        return result
+    }
+
+    private func isTensorValue(_ v: PyValue) -> Bool {
+        if case .tensor = v { return true }
+        return false
+    }
+
+    func setTensorItem(_ t: Variable, _ index: [Index], _ value: PyValue) throws {
+        let ints = try index.map { i -> Int in
+            guard case .value(let v) = i, let k = integer(v), !isTensorValue(v) else {
+                throw PyException("NotImplementedError", "gradcli run supports item assignment with integer indices only")
+            }
+            return k
+        }
+        let source = try tensor(from: value)
+        do {
+            try t.assignItem(at: ints, source)
+        } catch let error as OpError where error.message.hasPrefix("index ") || error.message.hasPrefix("too many") {
+            throw PyException("IndexError", error.message)
+        }
+        for alias in aliases.others(of: t) { try alias.replaceValue(t.value) }
+    }
+
+    // MARK: attributes
+
+    func tensorAttribute(_ t: Variable, _ name: String, line: Int) throws -> PyValue {
+        switch name {
+        case "grad":
+            if let g = t.grad { return .tensor(g) }
+            if !t.isLeaf && !warnedLines.contains(line) {
+                warnedLines.insert(line)
+                output.error("\(fileName):\(line): UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at aten/src/ATen/core/TensorBody.h:493.)\n  \(sourceLine(line))\n")
+            }
+            return .none
+        case "grad_fn": return t.gradFn.map { .node($0) } ?? .none
+        case "requires_grad": return .bool(t.requiresGrad)
+        case "is_leaf": return .bool(t.isLeaf)
+        case "data": return .tensor(aliases.alias(of: t))
+        case "shape": return .object(PySize(t.shape))
+        case "dtype": return .object(PyDType(t.value.dtype))
+        case "ndim": return .int(t.value.rank)
+        case "device": return .object(PyDevice.cpu)
+        case "T":  // PyTorch reverses the dimensions with permute
+            return .tensor(try t.value.rank < 2 ? t : apply(Registry.lookup("permute")!, [t], Attrs(["dims": .ints(Array((0..<t.value.rank).reversed()))])))
+        case "mT": return .tensor(try apply(Registry.lookup("transpose")!, [t], Attrs(["dim0": .int(-2), "dim1": .int(-1)])))
+        case "is_cuda": return .bool(false)
+        default:
+            return .native(NativeFunction(name) { [unowned self] args, kw in try self.tensorMethod(t, name, args, kw) })
+        }
+    }
+
+    func setTensorAttribute(_ t: Variable, _ name: String, _ value: PyValue) throws {
+        switch name {
+        case "grad":
+            switch value {
+            case .none: t.grad = nil
+            case .tensor(let g):
+                guard g.shape == t.shape else { throw PyException("RuntimeError", "assigned grad has data of a different size") }
+                t.grad = g
+            default: throw PyException("TypeError", "assigned grad expected to be a Tensor or None but got grad of type \(value.typeName)")
+            }
+        case "requires_grad":
+            try t.setRequiresGrad(try truthy(value))
+        case "data":
+            guard case .tensor(let source) = value else { throw PyException("TypeError", "data must be a Tensor") }
+            try overwriteData(t, source.value)
+        default:
+            throw PyException("AttributeError", "'Tensor' object attribute '\(name)' is not writable in gradcli run")
+        }
+    }
+
+    private func overwriteData(_ t: Variable, _ value: Tensor) throws {
+        try withNoGrad { try overwrite(t, with: value) }
+    }
+
+    func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
+        switch name {
+        case "name": return .native(NativeFunction(name) { _, _ in .str(fn.name) })
+        case "next_functions":
+            return .tuple(fn.inputs.map { input in
+                if let next = input.gradFn { return .tuple([.node(next), .int(0)]) }
+                if input.requiresGrad { return .tuple([.object(PyAccumulateGrad(input)), .int(0)]) }
+                return .tuple([.none, .int(0)])
+            })
+        default: throw PyException("AttributeError", "'\(fn.name)' object has no attribute '\(name)'")
+        }
+    }
+
+    // MARK: methods
+
+    func tensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        func keyword(_ key: String, at position: Int) -> PyValue? {
+            kw.first { $0.name == key }?.value ?? (position < args.count ? args[position] : nil)
+        }
+        switch name {
+        case "backward":
+            try backward([t], gradient: keyword("gradient", at: 0), retainGraph: keyword("retain_graph", at: 1),
+                         createGraph: keyword("create_graph", at: 2), inputs: keyword("inputs", at: 3))
+            return .none
+        case "detach": return .tensor(aliases.alias(of: t))
+        case "detach_", "requires_grad_":
+            let flag = name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true
+            if flag && !t.isLeaf && t.requiresGrad { return .tensor(t) }  // PyTorch allows it on a non-leaf
+            try t.setRequiresGrad(flag)
+            return .tensor(t)
+        case "retain_grad": t.retainGrad(); return .none
+        case "item":
+            guard t.value.count == 1 else {
+                throw PyException("RuntimeError", "a Tensor with \(t.value.count) elements cannot be converted to Scalar")
+            }
+            return scalarValue(t.value.data[0], t.value.dtype)
+        case "tolist": return toList(t.value, dim: 0, offset: 0)
+        case "numpy":
+            if t.requiresGrad {
+                throw PyException("RuntimeError", "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            }
+            return .tensor(aliases.alias(of: t))
+        case "to", "cpu", "cuda", "contiguous":
+            // A device argument is the identity (everything is on the CPU); a dtype converts.
+            for a in args + kw.map(\.value) {
+                if case .object(let d as PyDType) = a { return .tensor(try t.to(d.dtype)) }
+            }
+            return .tensor(t)
+        case "float", "double", "long", "int", "bool":
+            let target: [String: DType] = ["float": .float32, "double": .float64, "long": .int64, "int": .int64, "bool": .bool]
+            return .tensor(try t.to(target[name]!))  // the tensor itself when it has that dtype already
+        case "size":
+            if let d = args.first, let i = integer(d) {
+                let dim = i < 0 ? i + t.value.rank : i
+                guard dim >= 0 && dim < t.value.rank else {
+                    throw PyException("IndexError", "Dimension out of range (expected to be in range of [\(-t.value.rank), \(t.value.rank - 1)], but got \(i))")
+                }
+                return .int(t.shape[dim])
+            }
+            return .object(PySize(t.shape))
+        case "dim", "ndimension": return .int(t.value.rank)
+        case "numel", "nelement": return .int(t.value.count)
+        case "clone": return .tensor(try apply(Registry.lookup("mul")!, [t, Variable(wrappedNumber: 1, dtype: .int64)]))
+        case "zero_", "fill_":
+            var fill = 0.0
+            if name == "fill_" {
+                guard let v = keyword("value", at: 0), let d = number(v) ?? (try? tensor(from: v))?.value.scalar else {
+                    throw PyException("TypeError", "fill_() missing 1 required positional argument: \"value\"")
+                }
+                fill = d
+            }
+            try fillInPlace(t, fill)
+            return .tensor(t)
+        case "copy_":
+            guard let source = keyword("src", at: 0) else { throw PyException("TypeError", "copy_() missing 1 required positional argument: \"src\"") }
+            try inPlace(t, Ops.copySlices, [try tensor(from: source)], Attrs(["index": .ints([])]))
+            return .tensor(t)
+        case "register_hook":
+            throw PyException("NotImplementedError", "register_hook is not supported in gradcli run")
+        default:
+            break
+        }
+        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = Registry.lookup(String(name.dropLast())) {
+            let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
+            try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
+            return .tensor(t)
+        }
+        if let spec = Registry.lookup(name) {
+            return .tensor(try callOp(spec, name, [.tensor(t)] + args, kw))
+        }
+        throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
+    }
+
+    /// `zero_()` / `fill_(v)`: a plain overwrite unless the tensor is part of a graph under grad
+    /// mode, where it is recorded as `t * 0 + v` (PyTorch records a FillBackward/ZeroBackward node).
+    private func fillInPlace(_ t: Variable, _ value: Double) throws {
+        if GradMode.isEnabled && t.requiresGrad && !t.isLeaf {
+            try inPlace(t, Registry.lookup("mul")!, [Variable(wrappedNumber: 0, dtype: .int64)], Attrs())
+            if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(wrappedNumber: value, dtype: .float64)], Attrs()) }
+            return
+        }
+        var filled = Tensor(repeating: value, shape: t.shape)
+        filled.dtype = t.value.dtype
+        try overwrite(t, with: filled)
+    }
+
+    /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
+    func convert(_ t: Variable, to dtype: DType) throws -> Variable {
+        try t.to(dtype)
+    }
+
+    func scalarValue(_ x: Double, _ dtype: DType) -> PyValue {
+        switch dtype {
+        case .int64: return .int(Int(x))
+        case .bool: return .bool(x != 0)
+        default: return .float(x)
+        }
+    }
+
+    private func toList(_ t: Tensor, dim: Int, offset: Int) -> PyValue {
+        if t.rank == 0 { return scalarValue(t.data[0], t.dtype) }
+        let step = Tensor.count(of: Array(t.shape[(dim + 1)...]))
+        if dim == t.rank - 1 { return .list(PyList((0..<t.shape[dim]).map { scalarValue(t.data[offset + $0], t.dtype) })) }
+        return .list(PyList((0..<t.shape[dim]).map { toList(t, dim: dim + 1, offset: offset + $0 * step) }))
+    }
+
+    /// `tensor.backward(...)` and `torch.autograd.backward(...)`.
+    func backward(_ outputs: [Variable], gradient: PyValue?, retainGraph: PyValue?, createGraph: PyValue?, inputs: PyValue?) throws {
+        var seed: Variable?
+        if let gradient, case .tensor(let g) = gradient { seed = g } else if let gradient, let s = scalarTensor(gradient) { seed = s }
+        let create = try createGraph.map(truthy) ?? false
+        var retain = create
+        if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
+        guard let inputs, !isNone(inputs) else {
+            for output in outputs { try output.backward(gradient: seed, retainGraph: retain, createGraph: create) }
+            return
+        }
+        let targets = try tensorList(inputs)
+        let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: [seed], retainGraph: retain, createGraph: create, allowUnused: true)
+        for (input, g) in zip(targets, grads) {
+            guard let g else { continue }
+            input.grad = try input.grad.map { old in try create ? old + g : withNoGrad { try old + g } } ?? g
+        }
+    }
+
+    func isNone(_ v: PyValue) -> Bool {
+        if case .none = v { return true }
+        return false
+    }
+
+    /// One tensor or a sequence of tensors, as a list.
+    func tensorList(_ v: PyValue) throws -> [Variable] {
+        if case .tensor(let t) = v { return [t] }
+        return try sequenceItems(v, forUnpacking: false).map { item in
+            guard case .tensor(let t) = item else { throw PyException("TypeError", "expected a Tensor, got \(item.typeName)") }
+            return t
+        }
+    }
+}
+
+/// The node PyTorch shows for a leaf that requires grad in `next_functions`.
+final class PyAccumulateGrad: PyObject {
+    let variable: Variable
+    init(_ variable: Variable) { self.variable = variable }
+    override var typeName: String { "AccumulateGrad" }
+    override var repr: String { "<AccumulateGrad object at \(address(of: variable))>" }
+    override func attribute(_ name: String) throws -> PyValue? {
+        switch name {
+        case "variable": return .tensor(variable)
+        case "next_functions": return .tuple([])
+        case "name": return .native(NativeFunction("name") { _, _ in .str("torch::autograd::AccumulateGrad") })
+        default: return nil
+        }
+    }
+}
+
+/// `torch.device('cpu')`, the only device.
+final class PyDevice: PyObject {
+    static let cpu = PyDevice()
+    override var typeName: String { "torch.device" }
+    override var repr: String { "device(type='cpu')" }
+    override func attribute(_ name: String) throws -> PyValue? { name == "type" ? .str("cpu") : nil }
+}

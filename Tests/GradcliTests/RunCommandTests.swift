@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// `gradcli run` through the binary: autograd semantics, PyTorch's errors and tracebacks,
+/// syntax errors before any output, stdin, recursion and the usage errors.
+/// Every expected literal was printed by PyTorch 2.13 for the same program
+/// (/work/.venv-torch/bin/python -c '<program>'), except gradcli's own diagnostics.
+@Suite struct RunCommandTests {
+    func run(_ program: String) throws -> CLIResult { try CLI.run(["run", "-"], stdin: program) }
+
+    @Test func gradientsAccumulateOverThreeBackwardCallsAndZeroing() throws {
+        let r = try run("""
+        import torch
+        x = torch.tensor([1.0, 3.0], requires_grad=True)
+        y = (x * x).sum()
+        for _ in range(3):
+            y.backward(retain_graph=True)
+            print(x.grad)
+        x.grad.zero_()
+        y.backward()
+        print(x.grad)
+        """)
+        #expect(r.stdout == "tensor([2., 6.])\ntensor([ 4., 12.])\ntensor([ 6., 18.])\ntensor([2., 6.])\n")
+        #expect(r.exitCode == 0)
+    }
+
+    @Test func createGraphGivesASecondDerivative() throws {
+        let r = try run("""
+        import torch
+        x = torch.tensor(2.0, requires_grad=True)
+        g, = torch.autograd.grad(x ** 4, x, create_graph=True)
+        print(g)
+        g.backward()
+        print(x.grad)
+        """)
+        #expect(r.stdout == "tensor(32., grad_fn=<MulBackward0>)\ntensor(48.)\n")
+    }
+
+    @Test func inPlaceUpdateUnderNoGradKeepsTheLeaf() throws {
+        let r = try run("""
+        import torch
+        w = torch.tensor([1.0, 2.0], requires_grad=True)
+        (3 * w).sum().backward()
+        with torch.no_grad():
+            w -= 0.5 * w.grad
+            w.sub_(1)
+        print(w, w.is_leaf, w.grad_fn)
+        """)
+        #expect(r.stdout == "tensor([-1.5000, -0.5000], requires_grad=True) True None\n")
+    }
+
+    @Test func backwardTwiceIsPyTorchsErrorWithATraceback() throws {
+        let r = try run("import torch\nx = torch.ones(2, requires_grad=True)\ny = (x * x).sum()\ny.backward()\nprint('once')\ny.backward()\n")
+        #expect(r.stdout == "once\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr == """
+        Traceback (most recent call last):
+          File "<stdin>", line 6, in <module>
+            y.backward()
+        RuntimeError: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.
+
+        """)
+    }
+
+    @Test func nonScalarBackwardIsPyTorchsError() throws {
+        let r = try run("import torch\ndef f():\n    (torch.ones(2, requires_grad=True) * 2).backward()\nf()\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr == """
+        Traceback (most recent call last):
+          File "<stdin>", line 4, in <module>
+            f()
+          File "<stdin>", line 3, in f
+            (torch.ones(2, requires_grad=True) * 2).backward()
+        RuntimeError: grad can be implicitly created only for scalar outputs
+
+        """)
+    }
+
+    @Test func inPlaceOnALeafIsPyTorchsError() throws {
+        let r = try run("import torch\nb = torch.zeros(1, requires_grad=True)\nb.add_(1)\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.hasSuffix("\nRuntimeError: a leaf Variable that requires grad is being used in an in-place operation.\n"))
+    }
+
+    @Test func caughtErrorsPrintTheirMessage() throws {
+        let r = try run("import torch\ntry:\n    torch.ones(2).backward()\nexcept RuntimeError as e:\n    print(e)\n")
+        #expect(r.stdout == "element 0 of tensors does not require grad and does not have a grad_fn\n")
+        #expect(r.exitCode == 0)
+    }
+
+    @Test func syntaxErrorIsReportedBeforeAnyOutput() throws {
+        let r = try run("print('first')\nfor i in range(3)\n    print(i)\n")
+        #expect(r.stdout == "")
+        #expect(r.exitCode == 65)
+        #expect(r.stderr.hasPrefix("error: expected ':'\n --> <stdin>:2:18\n"))
+    }
+
+    @Test(arguments: [("class A:\n    pass\n", "class definitions are not supported in gradcli run"),
+                      ("import numpy as np\n", "importing 'numpy' is not supported in gradcli run (only torch is)"),
+                      ("def g():\n    yield 1\n", "generators are not supported in gradcli run")])
+    func codeOutsideTheSubsetIsRefused(_ program: String, _ message: String) throws {
+        let r = try run("print('never')\n" + program)
+        #expect(r.stdout == "")
+        #expect(r.exitCode == 65)
+        #expect(r.stderr.hasPrefix("error: " + message + "\n"))
+        #expect(r.stderr.contains("^"))
+    }
+
+    @Test func commentAtColumnZeroDoesNotEndABlock() throws {
+        let r = try run("for i in range(2):\n    x = i\n#   print('hidden')\n    print(x)\nprint('end')\n")
+        #expect(r.stdout == "0\n1\nend\n")
+    }
+
+    @Test func deepRecursionIsRecursionError() throws {
+        let r = try run("def f(n):\n    return f(n + 1)\nf(0)\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.contains("  [Previous line repeated 996 more times]\n"))
+        #expect(r.stderr.hasSuffix("RecursionError: maximum recursion depth exceeded\n"))
+    }
+
+    @Test func shapesAreTorchSizeTuples() throws {
+        let r = try run("import torch\nx = torch.ones(2, 3)\nprint(x.shape, x.shape[1], x.shape == (2, 3), list(x.shape), len(x.shape))\nprint(x.T.shape, x.T.grad_fn)\ny = torch.ones(2, 3, requires_grad=True).T\nprint(y.grad_fn)\n")
+        #expect(normalisingAddresses(r.stdout) == "torch.Size([2, 3]) 3 True [2, 3] 2\ntorch.Size([3, 2]) None\n<PermuteBackward0 object at 0xADDR>\n")
+    }
+
+    @Test func raggedTensorDataIsAPythonError() throws {
+        let r = try run("import torch\nprint(torch.tensor([1, [2]]))\n")
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.hasSuffix("ValueError: expected a rectangular nested list of numbers\n"))  // gradcli's wording
+    }
+
+    @Test func readsAFileAndReportsAMissingOne() throws {
+        let ok = try CLI.run(["run", "samples/run_python.py"])
+        #expect(ok.exitCode == 0)
+        let missing = try CLI.run(["run", "samples/no_such_program.py"])
+        #expect(missing.exitCode == 66)
+        #expect(missing.stderr.contains("cannot read 'samples/no_such_program.py'"))
+        let usage = try CLI.run(["run"])
+        #expect(usage.exitCode == 64)
+    }
+}
