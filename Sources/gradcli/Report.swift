@@ -48,23 +48,29 @@ struct Report {
 
     // MARK: Text
 
+    /// `shape [2]`, with the dtype when it is not the run's default (`shape [2], dtype=int64`).
+    static func shapeNote(_ t: Tensor) -> String {
+        let shape = "shape \(describe(shape: t.shape))"
+        return t.dtype == DefaultDType.current ? shape : shape + ", dtype=\(t.dtype.rawValue)"
+    }
+
     func text(style: NumberStyle) -> String {
         var out = ""
         if let graph { return graph }
         let printer = TensorText(style: style)
         if let tuple {
             for (i, element) in tuple.enumerated() {
-                var note = "shape \(describe(shape: element.value.shape))"
+                var note = Report.shapeNote(element.value)
                 if let gradFn = element.gradFn { note += ", grad_fn=<\(gradFn)>" }
                 out += block("value[\(i)]", printer.render(element.value), note: note)
             }
         } else if let value, command != .check {
-            var note = "shape \(describe(shape: value.shape))"
+            var note = Report.shapeNote(value)
             if let gradFn { note += ", grad_fn=<\(gradFn)>" }
             out += block("value", printer.render(value), note: note)
         }
-        for (name, g) in grads where command == .grad { out += block("grad \(name)", printer.render(g), note: "shape \(describe(shape: g.shape))") }
-        for (name, g) in retained { out += block("grad \(name) (retained)", printer.render(g), note: "shape \(describe(shape: g.shape))") }
+        for (name, g) in grads where command == .grad { out += block("grad \(name)", printer.render(g), note: Report.shapeNote(g)) }
+        for (name, g) in retained { out += block("grad \(name) (retained)", printer.render(g), note: Report.shapeNote(g)) }
         let outShape = value?.shape ?? []
         for (name, j) in jacobian {
             let inShape = inputShapes[name] ?? []

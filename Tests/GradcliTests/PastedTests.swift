@@ -248,7 +248,7 @@ import Testing
     @Test func evalPrintsEachElement() throws {
         let result = try CLI.run(["eval", "x.max(dim=1)", Self.x])
         #expect(result.exitCode == 0)
-        #expect(result.stdout == "value[0] = [3, 4]   (shape [2])\nvalue[1] = [2, 1]   (shape [2])\n", "\(result.stdout)")
+        #expect(result.stdout == "value[0] = [3, 4]   (shape [2])\nvalue[1] = [2, 1]   (shape [2], dtype=int64)\n", "\(result.stdout)")
     }
 
     @Test func jsonGivesArraysPerElement() throws {
