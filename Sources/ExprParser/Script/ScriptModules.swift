@@ -124,33 +124,19 @@ final class ParameterTable {
     func contains(_ v: Variable) -> Bool { entries[ObjectIdentifier(v)]?.variable === v }
 }
 
-/// `torch.optim.SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)` with
-/// PyTorch's update rule: `g = grad + weight_decay * p`; with momentum `buf = momentum * buf +
-/// (1 - dampening) * g` (the first step `buf = g`), `g = buf` (or `g + momentum * buf` with
-/// nesterov); then `p -= lr * g`, all under no_grad.
-final class PySGD: PyObject {
+/// What `torch.optim` optimisers share: their parameters, `zero_grad()` (sets each `.grad` to
+/// None, PyTorch's default) and `step()`, which runs the subclass's update under `no_grad`.
+class PyOptimizer: PyObject {
     let parameters: [Variable]
-    let lr: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
-    private var buffers: [ObjectIdentifier: Variable] = [:]
     unowned let interpreter: Interpreter
 
-    init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
-        func arg(_ name: String, _ i: Int) -> PyValue? { keywords.first { $0.name == name }?.value ?? (i < args.count ? args[i] : nil) }
-        guard let params = arg("params", 0) else { throw PyException("TypeError", "SGD() missing 1 required positional argument: 'params'") }
-        parameters = try interpreter.tensorList(params)
-        guard let lr = arg("lr", 1).flatMap(interpreter.number) else { throw PyException("TypeError", "SGD() needs lr") }
-        self.lr = lr
-        momentum = arg("momentum", 2).flatMap(interpreter.number) ?? 0
-        dampening = arg("dampening", 3).flatMap(interpreter.number) ?? 0
-        weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
-        nesterov = try arg("nesterov", 5).map(interpreter.truthy) ?? false
+    init(_ interpreter: Interpreter, parameters: [Variable]) {
         self.interpreter = interpreter
+        self.parameters = parameters
     }
 
-    override var typeName: String { "SGD" }
-    override var repr: String {
-        "SGD (\nParameter Group 0\n    dampening: \(floatRepr(dampening))\n    lr: \(floatRepr(lr))\n    momentum: \(floatRepr(momentum))\n    nesterov: \(nesterov ? "True" : "False")\n    weight_decay: \(floatRepr(weightDecay))\n)"
-    }
+    /// Updates every parameter from its gradient (called without a graph being recorded).
+    func step() throws {}
 
     override func attribute(_ name: String) throws -> PyValue? {
         switch name {
@@ -168,7 +154,35 @@ final class PySGD: PyObject {
         }
     }
 
-    private func step() throws {
+}
+
+/// `torch.optim.SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)` with
+/// PyTorch's update rule: `g = grad + weight_decay * p`; with momentum `buf = momentum * buf +
+/// (1 - dampening) * g` (the first step `buf = g`), `g = buf` (or `g + momentum * buf` with
+/// nesterov); then `p -= lr * g`, all under no_grad.
+final class PySGD: PyOptimizer {
+    let lr: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
+    private var buffers: [ObjectIdentifier: Variable] = [:]
+
+    init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
+        func arg(_ name: String, _ i: Int) -> PyValue? { keywords.first { $0.name == name }?.value ?? (i < args.count ? args[i] : nil) }
+        guard let params = arg("params", 0) else { throw PyException("TypeError", "SGD() missing 1 required positional argument: 'params'") }
+        let parameters = try interpreter.tensorList(params)
+        guard let lr = arg("lr", 1).flatMap(interpreter.number) else { throw PyException("TypeError", "SGD() needs lr") }
+        self.lr = lr
+        momentum = arg("momentum", 2).flatMap(interpreter.number) ?? 0
+        dampening = arg("dampening", 3).flatMap(interpreter.number) ?? 0
+        weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
+        nesterov = try arg("nesterov", 5).map(interpreter.truthy) ?? false
+        super.init(interpreter, parameters: parameters)
+    }
+
+    override var typeName: String { "SGD" }
+    override var repr: String {
+        "SGD (\nParameter Group 0\n    dampening: \(floatRepr(dampening))\n    lr: \(floatRepr(lr))\n    momentum: \(floatRepr(momentum))\n    nesterov: \(nesterov ? "True" : "False")\n    weight_decay: \(floatRepr(weightDecay))\n)"
+    }
+
+    override func step() throws {
         let add = Registry.lookup("add")!, mul = Registry.lookup("mul")!, sub = Registry.lookup("sub")!
         func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
         for p in parameters {
@@ -193,16 +207,14 @@ final class PySGD: PyObject {
 /// `torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` with
 /// PyTorch's single-tensor update: `m = lerp(m, g, 1 - beta1)`, `v = beta2 * v + (1 - beta2) * g * g`,
 /// `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`, built from registry ops.
-final class PyAdam: PyObject {
-    let parameters: [Variable]
+final class PyAdam: PyOptimizer {
     let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double
     private var state: [ObjectIdentifier: (step: Int, m: Variable, v: Variable)] = [:]
-    unowned let interpreter: Interpreter
 
     init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
         func arg(_ name: String, _ i: Int) -> PyValue? { keywords.first { $0.name == name }?.value ?? (i < args.count ? args[i] : nil) }
         guard let params = arg("params", 0) else { throw PyException("TypeError", "Adam() missing 1 required positional argument: 'params'") }
-        parameters = try interpreter.tensorList(params)
+        let parameters = try interpreter.tensorList(params)
         lr = arg("lr", 1).flatMap(interpreter.number) ?? 0.001
         let betas = try arg("betas", 2).map { try interpreter.sequenceItems($0, forUnpacking: true).compactMap(interpreter.number) } ?? [0.9, 0.999]
         guard betas.count == 2 else { throw PyException("TypeError", "Adam(): betas must be a pair of numbers") }
@@ -210,28 +222,12 @@ final class PyAdam: PyObject {
         beta2 = betas[1]
         eps = arg("eps", 3).flatMap(interpreter.number) ?? 1e-8
         weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
-        self.interpreter = interpreter
+        super.init(interpreter, parameters: parameters)
     }
 
     override var typeName: String { "Adam" }
 
-    override func attribute(_ name: String) throws -> PyValue? {
-        switch name {
-        case "zero_grad":
-            return .native(NativeFunction(name) { [unowned self] _, _ in
-                for p in self.parameters { p.grad = nil }
-                return .none
-            })
-        case "step":
-            return .native(NativeFunction(name) { [unowned self] _, _ in
-                try withNoGrad { try self.step() }
-                return .none
-            })
-        default: return nil
-        }
-    }
-
-    private func step() throws {
+    override func step() throws {
         let add = Registry.lookup("add")!, sub = Registry.lookup("sub")!, mul = Registry.lookup("mul")!
         let div = Registry.lookup("div")!, sqrt = Registry.lookup("sqrt")!
         func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
