@@ -35,19 +35,8 @@ extension Tensor {
     /// `batch + [m, n]`. The caller has checked that the inner sizes agree.
     static func batchedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
                                transposeB: Bool = false) throws -> Tensor {
-        let ra = a.rank, rb = b.rank
-        let (aRows, aCols) = (a.shape[ra - 2], a.shape[ra - 1])
-        let (bRows, bCols) = (b.shape[rb - 2], b.shape[rb - 1])
-        let (m, k) = transposeA ? (aCols, aRows) : (aRows, aCols)
-        let n = transposeB ? bRows : bCols
-        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        guard let batch = Tensor.broadcastShape(batchA, batchB) else {
-            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together in their batch dimensions")
-        }
-        let batchCount = Tensor.count(of: batch)
-        let stridesA = Tensor.broadcastStrides(from: batchA, to: batch)
-        let stridesB = Tensor.broadcastStrides(from: batchB, to: batch)
-        let total = try Tensor.checkedCount(of: batch + [m, n])
+        let layout = try BatchedProductLayout(a, b, transposeA: transposeA, transposeB: transposeB)
+        let (m, n, k, batch, total) = (layout.m, layout.n, layout.k, layout.batch, layout.total)
         let out = [Double](unsafeUninitializedCapacity: total) { buffer, done in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
@@ -55,26 +44,60 @@ extension Tensor {
                         buffer.baseAddress?.initialize(repeating: 0, count: total)
                         return
                     }
-                    var index = [Int](repeating: 0, count: batch.count)
-                    for t in 0..<batchCount {
-                        var offA = 0, offB = 0
-                        for d in 0..<batch.count { offA += index[d] * stridesA[d]; offB += index[d] * stridesB[d] }
+                    layout.forEachBatch { t, offA, offB in
                         GEMM.multiply(m: m, n: n, k: k,
-                                      MatrixOperand(baseA + offA * aRows * aCols, rows: aRows, cols: aCols, transposed: transposeA),
-                                      MatrixOperand(baseB + offB * bRows * bCols, rows: bRows, cols: bCols, transposed: transposeB),
+                                      MatrixOperand(baseA + offA, rows: layout.aRows, cols: layout.aCols, transposed: transposeA),
+                                      MatrixOperand(baseB + offB, rows: layout.bRows, cols: layout.bCols, transposed: transposeB),
                                       baseC + t * m * n, ldc: n, accumulate: false)
-                        var d = batch.count - 1
-                        while d >= 0 {
-                            index[d] += 1
-                            if index[d] < batch[d] { break }
-                            index[d] = 0
-                            d -= 1
-                        }
                     }
                 }
             }
             done = total
         }
         return Tensor(shape: batch + [m, n], data: out)
+    }
+}
+
+/// The shapes of a batched product `op(a) @ op(b)` of tensors of rank >= 2: the matrix sizes,
+/// the broadcast batch dimensions, and where each batch's matrices start in `a` and `b`.
+struct BatchedProductLayout {
+    let aRows: Int, aCols: Int, bRows: Int, bCols: Int
+    let m: Int, k: Int, n: Int
+    let batch: [Int]
+    /// The result's element count, `batch + [m, n]`, checked against the size limit.
+    let total: Int
+    private let stridesA: [Int], stridesB: [Int]
+
+    init(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) throws {
+        (aRows, aCols) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        (bRows, bCols) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        (m, k) = transposeA ? (aCols, aRows) : (aRows, aCols)
+        n = transposeB ? bRows : bCols
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        guard let batch = Tensor.broadcastShape(batchA, batchB) else {
+            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together in their batch dimensions")
+        }
+        self.batch = batch
+        total = try Tensor.checkedCount(of: batch + [m, n])
+        stridesA = Tensor.broadcastStrides(from: batchA, to: batch)
+        stridesB = Tensor.broadcastStrides(from: batchB, to: batch)
+    }
+
+    /// Calls `body(t, offsetA, offsetB)` for each batch index `t` in row-major order, with the
+    /// element offsets of its matrices in `a` and `b`.
+    func forEachBatch(_ body: (Int, Int, Int) -> Void) {
+        var index = [Int](repeating: 0, count: batch.count)
+        for t in 0..<Tensor.count(of: batch) {
+            var offA = 0, offB = 0
+            for d in 0..<batch.count { offA += index[d] * stridesA[d]; offB += index[d] * stridesB[d] }
+            body(t, offA * aRows * aCols, offB * bRows * bCols)
+            var d = batch.count - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < batch[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
     }
 }

@@ -19,29 +19,14 @@ extension Tensor {
 
     /// The batched float32 product, batch dimensions broadcasting, result `batch + [m, n]`.
     static func float32BatchedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) throws -> Tensor {
-        let ra = a.rank, rb = b.rank
-        let (aRows, aCols) = (a.shape[ra - 2], a.shape[ra - 1])
-        let (bRows, bCols) = (b.shape[rb - 2], b.shape[rb - 1])
-        let (m, k) = transposeA ? (aCols, aRows) : (aRows, aCols)
-        let n = transposeB ? bRows : bCols
-        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        guard let batch = Tensor.broadcastShape(batchA, batchB) else {
-            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together in their batch dimensions")
-        }
-        let total = try Tensor.checkedCount(of: batch + [m, n])
-        let stridesA = Tensor.broadcastStrides(from: batchA, to: batch)
-        let stridesB = Tensor.broadcastStrides(from: batchB, to: batch)
+        let layout = try BatchedProductLayout(a, b, transposeA: transposeA, transposeB: transposeB)
+        let (aCols, bCols, m, k, n, batch) = (layout.aCols, layout.bCols, layout.m, layout.k, layout.n, layout.batch)
         let fa = a.data.map { Float($0) }, fb = b.data.map { Float($0) }
         // Element (i, p) of op(a) and (p, j) of op(b), as strides.
         let (aI, aP) = transposeA ? (1, aCols) : (aCols, 1)
         let (bP, bJ) = transposeB ? (1, bCols) : (bCols, 1)
-        var out = [Double](repeating: 0, count: total)
-        var index = [Int](repeating: 0, count: batch.count)
-        for t in 0..<Tensor.count(of: batch) {
-            var offA = 0, offB = 0
-            for d in 0..<batch.count { offA += index[d] * stridesA[d]; offB += index[d] * stridesB[d] }
-            offA *= aRows * aCols
-            offB *= bRows * bCols
+        var out = [Double](repeating: 0, count: layout.total)
+        layout.forEachBatch { t, offA, offB in
             for i in 0..<m {
                 for j in 0..<n {
                     var acc: Float = 0
@@ -51,13 +36,6 @@ extension Tensor {
                     }
                     out[t * m * n + i * n + j] = Double(acc)
                 }
-            }
-            var d = batch.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < batch[d] { break }
-                index[d] = 0
-                d -= 1
             }
         }
         return Tensor(shape: batch + [m, n], data: out, dtype: .float32)
