@@ -24,6 +24,7 @@ enum AddedCommands {
                 Output.out(Manual.page())
                 return 0
             case "lines": return try LineMode.run(rest, color: color)
+            case "plot": return try PlotCommand.run(rest, color: color)
             default: return nil
             }
         } catch let error as AddedUsageError {

@@ -31,6 +31,18 @@ enum CommandCatalog {
                      options: lineOptionNames.compactMap(OptionSpec.lookup) + [
                         OptionSpec(names: ["--command"], value: "grad|eval", help: "What each line computes: the value and gradients (grad, the default) or the value only.", commands: [])],
                      examples: ["printf 'x^2 @ x=3\\nsin(x) @ x=0\\n' | gradcli lines", "gradcli lines exprs.txt --set x=2"]),
+        CommandEntry(name: "plot", abstract: "Plot EXPR and its derivative over a range, on the terminal or as SVG.",
+                     usage: "gradcli plot <expr> <name=lo:hi> [--points <n>] [--svg <file>] [<options>]",
+                     arguments: [("<expr>", "A scalar expression of one input."), ("<name=lo:hi>", "The input and its range, lo < hi, e.g. x=-3:3.")],
+                     options: [
+                        OptionSpec(names: ["--points"], value: "n", help: "Sample points, 2 to \(pointsLimit) (default: two per character column).", commands: []),
+                        OptionSpec(names: ["--svg"], value: "file", help: "Write a standalone SVG plot to <file> instead of drawing on the terminal.", commands: []),
+                        OptionSpec(names: ["--width"], value: "columns", help: "Plot width in characters, 8 to 400 (default 60).", commands: []),
+                        OptionSpec(names: ["--height"], value: "rows", help: "Height of each panel in characters, 2 to 100 (default 10).", commands: []),
+                        OptionSpec(names: ["--set"], value: "name=value", help: "Set another input, held fixed.", commands: []),
+                        OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype (default float64).", commands: []),
+                     ],
+                     examples: ["gradcli plot 'relu(x) - x^2/4' x=-3:3", "gradcli plot 'tanh(x)' x=-4:4 --svg tanh.svg"]),
         CommandEntry(name: "completions", abstract: "Print a completion script for bash, zsh or fish.",
                      usage: "gradcli completions bash|zsh|fish",
                      arguments: [("<shell>", "bash, zsh or fish.")], options: [],
