@@ -16,7 +16,7 @@ fail() { echo "stress: FAIL: $*" >&2; exit 1; }
 # Expected: value 1.5 * 10^6, d/dx = 10^6 (one per term), and the S-expression
 # "(+ " and " x)" per term plus the innermost x: 6 * (10^6 - 1) + 1 characters.
 terms=1000000
-{ printf 'x'; yes '+x' | head -n $((terms - 1)) | tr -d '\n'; echo; } > "$work/chain.txt"
+{ printf 'x'; (set +o pipefail; yes '+x' | head -n $((terms - 1)) | tr -d '\n'); echo; } > "$work/chain.txt"
 start=$(date +%s.%N)
 out=$("$GRADCLI" grad -f "$work/chain.txt" x=1.5 --exact)
 [ "$out" = "$(printf 'value = 1500000   (shape [], grad_fn=<AddBackward0>)\ngrad x = 1000000   (shape [])')" ] || fail "10^6-term chain: $out"
@@ -24,7 +24,7 @@ ast=$("$GRADCLI" grad -f "$work/chain.txt" x=1.5 --dump-ast | wc -c)
 [ "$ast" -eq $((6 * (terms - 1) + 1 + 1)) ] || fail "10^6-term chain S-expression has $ast bytes"
 
 # A 10^6-node chain y = x + 1 + 1 + ... of constants: the backward pass and teardown.
-{ printf 'x'; yes '+1' | head -n $terms | tr -d '\n'; echo; } > "$work/ones.txt"
+{ printf 'x'; (set +o pipefail; yes '+1' | head -n $terms | tr -d '\n'); echo; } > "$work/ones.txt"
 out=$("$GRADCLI" grad -f "$work/ones.txt" x=1 --exact)
 [ "$out" = "$(printf 'value = 1000001   (shape [], grad_fn=<AddBackward0>)\ngrad x = 1   (shape [])')" ] || fail "10^6-node chain: $out"
 end=$(date +%s.%N)
