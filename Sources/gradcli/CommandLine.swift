@@ -13,17 +13,21 @@ enum GradCLI {
         return Output.finish(runReportingErrors(arguments))
     }
 
-    private static func runReportingErrors(_ arguments: [String]) -> Int32 {
-        if arguments.first == "run" { return RunCommand.main(Array(arguments.dropFirst())) }
-        if arguments.first == "repl" { return RunCommand.repl(Array(arguments.dropFirst())) }
-        let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
-        let color = Output.wantsColor(2)
-        Output.colorOnStderr = color
+    private static func runReportingErrors(_ givenArguments: [String]) -> Int32 {
+        if givenArguments.first == "run" { return RunCommand.main(Array(givenArguments.dropFirst())) }
+        if givenArguments.first == "repl" { return RunCommand.repl(Array(givenArguments.dropFirst())) }
+        let wantsJSON = givenArguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
+        var arguments = givenArguments
         do {
+            arguments = try Terminal.takeColorOption(givenArguments)
+            let color = Terminal.wantsColor(2)
+            Output.colorOnStderr = color
+            if let status = try AddedCommands.run(arguments, color: color) { return status }
             let invocation = try Invocation.parse(arguments)
+            try Hints.check(invocation)
             return try run(invocation, color: color)
         } catch let error as UsageError {
-            Output.err(Help.usageError(error))
+            Output.err(Help.usageError(Hints.improved(error)))
             if wantsJSON { Output.out(CLIError.usage(error.message).json.serialized + "\n") }
             return 64
         } catch {
@@ -46,7 +50,7 @@ enum GradCLI {
 
     private static func run(_ invocation: Invocation, color: Bool) throws -> Int32 {
         if invocation.flag("--version") {
-            Output.out(Help.version + "\n")
+            Output.out(BuildInfo.text)
             return 0
         }
         if invocation.flag("--help") {
@@ -64,6 +68,7 @@ enum GradCLI {
             Output.out(Help.text(for: command))
             return 0
         case .batch:
+            if (invocation.positionals.first ?? "-") == "-" { Terminal.hintIfReadingTerminal("batch", what: "JSON Lines requests") }
             return try Batch.run(invocation)
         default:
             return try runExpression(invocation, color: color)

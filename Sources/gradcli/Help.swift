@@ -3,11 +3,10 @@ import ExprParser
 
 /// Help text, laid out as swift-argument-parser lays it out.
 enum Help {
-    static let version = "gradcli 0.1.0"
     static let overview = "A command-line gradient calculator with PyTorch's autograd semantics."
 
     /// Pads `left` to a column so descriptions line up, wrapping them at 100 columns.
-    private static func row(_ left: String, _ right: String) -> String {
+    static func row(_ left: String, _ right: String) -> String {
         let column = 26, width = 100
         let indent = String(repeating: " ", count: column)
         var lines: [String] = []
@@ -27,7 +26,7 @@ enum Help {
     }
 
     private static func optionsSection(for command: Command) -> [String] {
-        OptionSpec.table.filter { $0.commands.contains(command) }.map { spec in
+        (OptionSpec.table.filter { $0.commands.contains(command) } + CommandCatalog.globalOptions).map { spec in
             row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.help)
         }
     }
@@ -55,7 +54,7 @@ enum Help {
         lines += ["OPTIONS:"] + optionsSection(for: shown) + [""]
         if command == nil {
             lines += ["SUBCOMMANDS:"]
-            lines += Command.allCases.map { row($0 == .grad ? "grad (default)" : $0.rawValue, $0.abstract) }
+            lines += CommandCatalog.all.map { row($0.name == "grad" ? "grad (default)" : $0.name, $0.abstract) }
             lines += [""]
         }
         lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
@@ -87,5 +86,15 @@ enum Help {
     static func usageError(_ error: UsageError) -> String {
         let command = error.command
         return "Error: \(error.message)\nUsage: \(command.usage)\n  See 'gradcli help\(command == .grad ? "" : " " + command.rawValue)' for more information.\n"
+    }
+
+    /// The help of a command of the table that `Command` does not list.
+    static func text(entry: CommandEntry) -> String {
+        var lines = ["OVERVIEW: " + entry.abstract, "", "USAGE: " + entry.usage, ""]
+        if !entry.arguments.isEmpty { lines += ["ARGUMENTS:"] + entry.arguments.map { row($0.0, $0.1) } + [""] }
+        let options = entry.options + CommandCatalog.globalOptions + [OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: [])]
+        lines += ["OPTIONS:"] + options.map { row($0.names.joined(separator: ", ") + ($0.value.map { " <\($0)>" } ?? ""), $0.help) } + [""]
+        lines += ["EXAMPLES:"] + entry.examples.map { "  " + $0 } + [""]
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -64,7 +64,7 @@ struct OptionSpec {
         OptionSpec(names: ["--rtol"], value: "x", help: "Relative tolerance (default 1e-3 for gradcheck, 1e-7 for --expect).", commands: [.check]),
         OptionSpec(names: ["--atol"], value: "x", help: "Absolute tolerance (default 1e-5 for gradcheck, 1e-9 for --expect).", commands: [.check]),
         OptionSpec(names: ["--equal-nan"], value: nil, help: "With --expect, a NaN matches a NaN at the same place (otherwise NaN never passes).", commands: [.check]),
-        OptionSpec(names: ["--seed"], value: "n", help: "Seed for rand and randn (default 0).", commands: expressionCommands),
+        OptionSpec(names: ["--seed"], value: "n", help: "torch.manual_seed(n) for rand, randn and the other random factories (default 0).", commands: expressionCommands),
         OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype of inputs, Python floats and factories (default float64).", commands: expressionCommands),
         OptionSpec(names: ["--json"], value: nil, help: "Print one JSON object (schema 1) instead of text.", commands: expressionCommands),
         OptionSpec(names: ["--format"], value: "text|torch", help: "Text layout: gradcli's own (default) or as PyTorch prints tensors.", commands: expressionCommands),

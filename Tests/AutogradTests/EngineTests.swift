@@ -50,12 +50,6 @@ import Testing
         #expect(x.grad?.value == Tensor(shape: [1, 2], data: [6, 6]))
     }
 
-    @Test func millionNodeChainBackpropagatesAndTearsDown() throws {
-        let x = Variable(1.0, requiresGrad: true)
-        var y = x
-        for _ in 0..<1_000_000 { y = try y + 1 }
-        try y.backward()
-        #expect(x.grad?.value == Tensor(1))
-        #expect(y.value == Tensor(1_000_001))
-    }
+    // The million-node chain (backward and teardown without deep recursion) runs the release
+    // binary in scripts/stress.sh, which .ci/run runs: in a debug test build it took about 60 s.
 }

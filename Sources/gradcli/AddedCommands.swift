@@ -1,0 +1,53 @@
+import Autograd
+import ExprParser
+
+/// The dispatch for the commands of `CommandCatalog.added`, tried before the built-in parser.
+enum AddedCommands {
+    /// The exit status when `arguments` name an added command (or its help), nil otherwise.
+    static func run(_ arguments: [String], color: Bool) throws -> Int32? {
+        guard let first = arguments.first else { return nil }
+        if first == "help", arguments.count > 1, let entry = CommandCatalog.added.first(where: { $0.name == arguments[1] }) {
+            Output.out(Help.text(entry: entry))
+            return 0
+        }
+        guard let entry = CommandCatalog.added.first(where: { $0.name == first }) else { return nil }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            Output.out(Help.text(entry: entry))
+            return 0
+        }
+        do {
+            switch entry.name {
+            case "completions": return try completions(rest)
+            case "manual":
+                guard rest.isEmpty else { throw AddedUsageError(message: "'manual' takes no arguments, got '\(rest[0])'") }
+                Output.out(Manual.page())
+                return 0
+            case "lines": return try LineMode.run(rest, color: color)
+            case "plot": return try PlotCommand.run(rest, color: color)
+            default: return nil
+            }
+        } catch let error as AddedUsageError {
+            Output.err("Error: \(error.message)\nUsage: \(entry.usage)\n  See 'gradcli help \(entry.name)' for more information.\n")
+            return 64
+        }
+    }
+
+    private static func completions(_ rest: [String]) throws -> Int32 {
+        guard rest.count == 1 else { throw AddedUsageError(message: rest.isEmpty ? "Missing expected argument '<shell>'" : "Unexpected argument '\(rest[1])'") }
+        switch rest[0] {
+        case "bash": Output.out(Completions.bash())
+        case "zsh": Output.out(Completions.zsh())
+        case "fish": Output.out(Completions.fish())
+        default:
+            let hint = Suggestions.closest(to: rest[0], among: ["bash", "zsh", "fish"]).map { ". Did you mean '\($0)'?" } ?? " (expected bash, zsh or fish)"
+            throw AddedUsageError(message: "Unknown shell '\(rest[0])'" + hint)
+        }
+        return 0
+    }
+}
+
+/// A usage error of an added command (exit 64, with that command's usage line).
+struct AddedUsageError: Error {
+    let message: String
+}

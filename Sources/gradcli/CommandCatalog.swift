@@ -1,0 +1,91 @@
+/// The one table of every subcommand and option, built-in (`Command`, `OptionSpec.table`) and
+/// added (`completions`, `manual`, `lines`, `plot`, `--color`). Help, the manual page, the shell
+/// completions and the "did you mean" suggestions are all generated from it.
+struct CommandEntry {
+    let name: String
+    let abstract: String
+    let usage: String
+    let arguments: [(String, String)]
+    let options: [OptionSpec]
+    let examples: [String]
+}
+
+enum CommandCatalog {
+    /// Options every command takes.
+    static let globalOptions: [OptionSpec] = [
+        OptionSpec(names: ["--color"], value: "auto|always|never",
+                   help: "Colour diagnostics and plots: on a terminal (auto, the default; off when NO_COLOR is non-empty or TERM=dumb), always or never.",
+                   commands: []),
+    ]
+
+    static let pointsLimit = 100_000
+
+    /// The expression options `lines` passes on to each line's request.
+    static let lineOptionNames = ["--set", "--wrt", "--seed", "--dtype", "--json", "--precision", "--exact", "--max-memory"]
+
+    /// The commands added outside `Command`, each with its own options.
+    static let added: [CommandEntry] = [
+        CommandEntry(name: "lines", abstract: "Evaluate one expression per input line and print one result line each, as it arrives (like bc).",
+                     usage: "gradcli lines [<file>] [--set <name=value> ...] [<options>]",
+                     arguments: [("<file>", "Expressions, one per line ('-' or omitted: stdin). 'EXPR @ x=3 y=1,2' sets inputs on the line; blank lines and '#' comments are skipped.")],
+                     options: lineOptionNames.compactMap(OptionSpec.lookup) + [
+                        OptionSpec(names: ["--command"], value: "grad|eval", help: "What each line computes: the value and gradients (grad, the default) or the value only.", commands: [])],
+                     examples: ["printf 'x^2 @ x=3\\nsin(x) @ x=0\\n' | gradcli lines", "gradcli lines exprs.txt --set x=2"]),
+        CommandEntry(name: "plot", abstract: "Plot EXPR and its derivative over a range, on the terminal or as SVG.",
+                     usage: "gradcli plot <expr> <name=lo:hi> [--points <n>] [--svg <file>] [<options>]",
+                     arguments: [("<expr>", "A scalar expression of one input."), ("<name=lo:hi>", "The input and its range, lo < hi, e.g. x=-3:3.")],
+                     options: [
+                        OptionSpec(names: ["--points"], value: "n", help: "Sample points, 2 to \(pointsLimit) (default: two per character column).", commands: []),
+                        OptionSpec(names: ["--svg"], value: "file", help: "Write a standalone SVG plot to <file> instead of drawing on the terminal.", commands: []),
+                        OptionSpec(names: ["--width"], value: "columns", help: "Plot width in characters, 8 to 400 (default 60).", commands: []),
+                        OptionSpec(names: ["--height"], value: "rows", help: "Height of each panel in characters, 2 to 100 (default 10).", commands: []),
+                        OptionSpec(names: ["--set"], value: "name=value", help: "Set another input, held fixed.", commands: []),
+                        OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype (default float64).", commands: []),
+                     ],
+                     examples: ["gradcli plot 'relu(x) - x^2/4' x=-3:3", "gradcli plot 'tanh(x)' x=-4:4 --svg tanh.svg"]),
+        CommandEntry(name: "run", abstract: "Run a PyTorch autograd program and print what PyTorch prints.",
+                     usage: "gradcli run <file.py>",
+                     arguments: [("<file.py>", "The program ('-': stdin; omitted on a terminal: the interactive session).")], options: [],
+                     examples: ["gradcli run train.py", "gradcli run - < train.py"]),
+        CommandEntry(name: "repl", abstract: "An interactive session of the PyTorch language of `gradcli run`.",
+                     usage: "gradcli repl", arguments: [], options: [],
+                     examples: ["gradcli repl"]),
+        CommandEntry(name: "completions", abstract: "Print a completion script for bash, zsh or fish.",
+                     usage: "gradcli completions bash|zsh|fish",
+                     arguments: [("<shell>", "bash, zsh or fish.")], options: [],
+                     examples: ["source <(gradcli completions bash)", "gradcli completions fish > ~/.config/fish/completions/gradcli.fish"]),
+        CommandEntry(name: "manual", abstract: "Print the manual page (roff).",
+                     usage: "gradcli manual", arguments: [], options: [],
+                     examples: ["gradcli manual | man -l -"]),
+    ]
+
+    /// Every command of the table, built-in first.
+    static var all: [CommandEntry] {
+        Command.allCases.map(entry) + added
+    }
+
+    static var allNames: [String] { all.map(\.name) }
+
+    static func entry(named name: String) -> CommandEntry? { all.first { $0.name == name } }
+
+    /// A built-in command as an entry of the table.
+    static func entry(_ command: Command) -> CommandEntry {
+        let arguments: [(String, String)]
+        switch command {
+        case .batch: arguments = [("<file>", "JSON Lines requests, one per line ('-' or omitted: stdin).")]
+        case .help: arguments = [("<command>", "The command to describe, or 'functions' for the function list.")]
+        default: arguments = [("<expr>", "The program ('-' reads it from stdin)."), ("<name=value>", "An input.")]
+        }
+        return CommandEntry(name: command.rawValue, abstract: command.abstract, usage: command.usage, arguments: arguments,
+                            options: OptionSpec.table.filter { $0.commands.contains(command) } + globalOptions,
+                            examples: command.examples)
+    }
+
+    /// Every long option any command takes, for suggestions.
+    static func longOptions(for command: String?) -> [String] {
+        let entries = command.flatMap(entry(named:)).map { [$0] } ?? all
+        var names: [String] = []
+        for entry in entries { for option in entry.options { for name in option.names where !names.contains(name) { names.append(name) } } }
+        return names
+    }
+}

@@ -1,0 +1,110 @@
+import Autograd
+import ExprParser
+
+/// `gradcli plot EXPR x=lo:hi`: samples f and f' (by autograd) and draws them on the terminal in
+/// braille, or as a standalone SVG file.
+enum PlotCommand {
+    struct Samples {
+        var name: String
+        var xs: [Double] = []
+        var f: [Double] = []
+        var df: [Double] = []
+
+        /// Indices of intervals where f' jumps: the secant slope disagrees with the mean of the
+        /// two end derivatives by more than 5% of the largest |f'| (zero for a smooth f as the
+        /// samples get closer; a jump of f' keeps it large).
+        var kinks: [Int] {
+            let scale = df.filter(\.isFinite).map(abs).max() ?? 0
+            guard scale > 0, xs.count > 1 else { return [] }
+            return (0..<(xs.count - 1)).filter { i in
+                let values = [f[i], f[i + 1], df[i], df[i + 1]]
+                guard values.allSatisfy(\.isFinite) else { return false }
+                let secant = (f[i + 1] - f[i]) / (xs[i + 1] - xs[i])
+                return abs(secant - (df[i] + df[i + 1]) / 2) > 0.05 * scale
+            }
+        }
+
+        var nonFinite: [Int] { xs.indices.filter { !f[$0].isFinite || !df[$0].isFinite } }
+    }
+
+    static func run(_ arguments: [String], color: Bool) throws -> Int32 {
+        var positionals: [String] = []
+        var options: [String: String] = [:]
+        var sets: [String] = []
+        var rest = arguments[...]
+        let valued = ["--points", "--svg", "--width", "--height", "--set", "--dtype"]
+        while let argument = rest.popFirst() {
+            guard argument.hasPrefix("--") else { positionals.append(argument); continue }
+            var name = argument, value: String?
+            if let eq = argument.firstIndex(of: "=") { name = String(argument[..<eq]); value = String(argument[argument.index(after: eq)...]) }
+            guard valued.contains(name) else {
+                let hint = Suggestions.closest(to: name, among: valued).map { ". Did you mean '\($0)'?" } ?? ""
+                throw AddedUsageError(message: "Unknown option '\(name)'" + hint)
+            }
+            guard let given = value ?? rest.popFirst() else { throw AddedUsageError(message: "Missing value for '\(name)'") }
+            if name == "--set" { sets.append(given) } else { options[name] = given }
+        }
+        guard positionals.count >= 1 else { throw AddedUsageError(message: "Missing expected argument '<expr>'") }
+        guard positionals.count >= 2 else { throw AddedUsageError(message: "Missing expected argument '<name=lo:hi>' (e.g. x=-3:3)") }
+        guard positionals.count == 2 else { throw AddedUsageError(message: "Unexpected argument '\(positionals[2])'") }
+        let width = try integer(options["--width"], name: "--width", default: 60, range: 8...400)
+        let height = try integer(options["--height"], name: "--height", default: 10, range: 2...100)
+        let points = try integer(options["--points"], name: "--points", default: 2 * width, range: 2...CommandCatalog.pointsLimit)
+        let (name, lo, hi) = try range(positionals[1])
+        MemoryBudget.limit = MemoryBudget.defaultLimit
+
+        func request(_ command: Command, at x: Double) throws -> Report {
+            var invocation = Invocation()
+            invocation.command = command
+            invocation.commandWasGiven = true
+            invocation.positionals = [positionals[0], "\(name)=\(x)"]
+            invocation.options = (command == .grad ? [("--wrt", name)] : []) + sets.map { ("--set", $0) } + (options["--dtype"].map { [("--dtype", $0)] } ?? [])
+            return try GradCLI.makeRequest(invocation, color: color).run()
+        }
+        // The shape first, so a vector expression is named as such rather than failing in backward.
+        if let shape = try request(.eval, at: lo).value?.shape, shape.reduce(1, *) != 1 {
+            throw CLIError.value("plot needs a scalar expression, but `\(positionals[0])` has shape \(describe(shape: shape))")
+        }
+        var samples = Samples(name: name)
+        for i in 0..<points {
+            let x = i == points - 1 ? hi : lo + (hi - lo) * Double(i) / Double(points - 1)
+            let report = try request(.grad, at: x)
+            guard let value = report.value, value.count == 1 else { throw CLIError.value("plot needs a scalar expression") }
+            samples.xs.append(x)
+            samples.f.append(value.data[0])
+            samples.df.append(report.grads.first?.value.data.first ?? 0)
+        }
+        if let svg = options["--svg"] {
+            try SVGPlot.write(SVGPlot.render(samples, expr: positionals[0]), to: svg)
+            return 0
+        }
+        Output.out(BraillePlot(width: width, height: height, color: Terminal.wantsColor(1)).render(samples, expr: positionals[0]))
+        return 0
+    }
+
+    private static func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw AddedUsageError(message: "The value '\(text)' is invalid for '\(name) <n>' (expected \(range.lowerBound) to \(range.upperBound))")
+        }
+        return n
+    }
+
+    /// `name=lo:hi`, with lo < hi, both finite.
+    static func range(_ text: String) throws -> (String, Double, Double) {
+        guard let eq = text.firstIndex(of: "="), let colon = text[eq...].firstIndex(of: ":") else {
+            throw AddedUsageError(message: "The range '\(text)' is not of the form <name=lo:hi> (e.g. x=-3:3)")
+        }
+        let name = String(text[..<eq])
+        guard Inputs.isIdentifier(name) else { throw AddedUsageError(message: "'\(name)' in the range '\(text)' is not a valid input name") }
+        let loText = String(text[text.index(after: eq)..<colon]), hiText = String(text[text.index(after: colon)...])
+        for part in [loText, hiText] where Double(part) == nil || !Double(part)!.isFinite {
+            throw CLIError.value("plot range '\(text)': '\(part)' is not a finite number")
+        }
+        let lo = Double(loText)!, hi = Double(hiText)!
+        guard lo < hi else {
+            throw CLIError.value("plot range '\(text)' is \(lo == hi ? "empty" : "reversed"): the low end must be below the high end")
+        }
+        return (name, lo, hi)
+    }
+}
