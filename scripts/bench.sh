@@ -121,7 +121,7 @@ if wants 3 || wants 4; then
     cp scripts/bench_core.swift "$OUT/main.swift"
     # shellcheck disable=SC2086
     swiftc $FLAGS ${SWIFTFLAGS:-} -module-name Bench -I Sources/CKernels/include -o "$OUT/bench_core" \
-        Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift "$OUT/main.swift" "$OUT"/*.o
+        Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift "$OUT/main.swift" "$OUT"/*.o
     RUNS="$([ -n "$QUICK" ] && echo 5 || echo 11)"
     # The same harness again with glibc malloc keeping freed memory (no trim, no mmap for big
     # blocks): shows how much of the time is the kernel zero-filling fresh pages.

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Fuzzes gradcli with libFuzzer + AddressSanitizer.
-# Usage: scripts/fuzz/run.sh [SECONDS] [expression|batch] (defaults 120, expression).
+# Usage: scripts/fuzz/run.sh [SECONDS] [expression|batch|script] (defaults 120, expression).
 #   expression: any bytes are a program, parsed, evaluated and backpropagated (the front end and
 #               the autograd core).
 #   batch:      any bytes are one `gradcli batch` request line (JSON parsing, inputs, every
 #               command, the record).
+#   script:     any bytes are a `gradcli run` program (the Python front end and interpreter),
+#               seeded with samples/run_*.py.
 # Crashing inputs land in $OUT/crash-*.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -13,7 +15,9 @@ TARGET="${2:-expression}"
 OUT="${TMPDIR:-/tmp}/gradcli-fuzz-$TARGET"
 mkdir -p "$OUT/corpus"
 # Seed the corpus from the samples.
-if [ "$TARGET" = batch ]; then
+if [ "$TARGET" = script ]; then
+    for f in samples/run_*.py; do cp "$f" "$OUT/corpus/$(basename "$f")"; done
+elif [ "$TARGET" = batch ]; then
     i=0
     while IFS= read -r line; do i=$((i+1)); printf '%s' "$line" > "$OUT/corpus/checks-$i"; done < samples/checks.jsonl
 else
@@ -29,9 +33,9 @@ for c in Sources/CKernels/*.c; do
 done
 ld -r "$OUT"/ck_*.o -o "$OUT/CKernels.o"
 swiftc $FLAGS -module-name Autograd -emit-module -emit-module-path "$OUT/Autograd.swiftmodule" \
-    -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift -o "$OUT/Autograd.o"
+    -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift -o "$OUT/Autograd.o"
 swiftc $FLAGS -module-name ExprParser -I "$OUT" -emit-module -emit-module-path "$OUT/ExprParser.swiftmodule" \
-    -c Sources/ExprParser/*.swift -o "$OUT/ExprParser.o"
+    -c Sources/ExprParser/*.swift Sources/ExprParser/Script/*.swift -o "$OUT/ExprParser.o"
 case "$TARGET" in
     expression)
         swiftc $FLAGS -module-name FuzzExpression -I "$OUT" \
@@ -40,7 +44,10 @@ case "$TARGET" in
         # The harness joins the gradcli sources (without main.swift's top-level code) in one module.
         swiftc $FLAGS -module-name FuzzBatch -I "$OUT" scripts/fuzz/fuzz_batch_line.swift \
             $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
-    *) echo "fuzz: unknown target $TARGET (expression or batch)" >&2; exit 64 ;;
+    script)
+        swiftc $FLAGS -module-name FuzzScript -I "$OUT" \
+            scripts/fuzz/fuzz_script.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
+    *) echo "fuzz: unknown target $TARGET (expression, batch or script)" >&2; exit 64 ;;
 esac
 cd "$OUT"
 ./fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=512 -timeout=10 -rss_limit_mb=4096 corpus
