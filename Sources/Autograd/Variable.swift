@@ -132,8 +132,11 @@ public final class Variable {
 ///
 /// Its `name` is PyTorch's (`AddBackward0`, `MeanBackward0`, ...).
 public final class GradFn {
-    /// The name PyTorch prints for this node.
-    public let name: String
+    /// The name PyTorch prints for this node, built only when asked: most nodes are never printed.
+    public var name: String { nameFromInputs ?? spec.gradFnName(for: attrs) }
+    /// The name, for ops whose name depends on their inputs (`matmul`, `pow`): fixed when the node
+    /// is made, since an input's value (and so its shape) may later be replaced in place.
+    private let nameFromInputs: String?
     /// Where the op came from, copied from its output variable.
     public internal(set) var tag: SourceTag?
     /// The registry entry of the op.
@@ -156,7 +159,7 @@ public final class GradFn {
     var visited = false
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
-        self.name = spec.gradFnName(for: attrs, inputs: inputs)
+        self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
         self.spec = spec
         self.inputs = inputs
         self.attrs = attrs
@@ -214,8 +217,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     if spec.ruleCode == .chosenByForward {
         // The forward labelled and rounded its result itself.
     } else if !result.isFloat64 {
-        value.dtype = .float64  // the forward's doubles, whatever it labelled them
-        value = value.converted(to: result)
+        roundInPlace(&value, to: result)
     } else if !value.dtype.isFloat64 {
         value.dtype = .float64
     }
@@ -230,6 +232,15 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     return output
+}
+
+/// The forward's doubles (whatever it labelled them) held as `dtype` holds them, as
+/// `converted(to:)` makes them, rounded in place: the result is usually its storage's only owner.
+private func roundInPlace(_ value: inout Tensor, to dtype: DType) {
+    value.dtype = dtype
+    value.data.withUnsafeMutableBufferPointer { p in
+        for i in p.indices { p[i] = dtype.convert(p[i]) }
+    }
 }
 
 /// Runs `spec` on its tensor arguments in parameter order, with nil for each optional
