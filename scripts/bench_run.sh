@@ -8,6 +8,7 @@
 # Environment: TORCH_PYTHON (default /work/.venv-torch/bin/python), BENCH_GRADCLI=path measures
 # that binary (implies --no-build), PYTORCH_PROGRAMS (default /work/shared/pytorch-programs).
 #
+# The ratio is gradcli over PyTorch's whole run, start-up included.
 # Programs: samples/bench_train_loop.py (10,000 steps of a 3-parameter model) and, when the
 # directory exists, 003d_loop_with_zeroing.py (675 iterations of a 2-parameter linear fit).
 set -eu
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD="" ;;
         --runs) RUNS="$2"; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_run.sh: unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -75,15 +76,19 @@ per_iteration() {
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); median of $RUNS runs"
-printf '%-28s %12s %12s %8s %16s\n' program "gradcli ms" "PyTorch ms" ratio "Ir/iteration"
+# PyTorch's start-up (`import torch`) is timed alone too, so its loop can be read beyond it.
+if [ -x "$TORCH_PYTHON" ]; then IMPORT=$(median_ms "$TORCH_PYTHON" -c "import torch"); else IMPORT="-"; fi
+echo "PyTorch start-up (python -c 'import torch'): $IMPORT ms"
+printf '%-28s %12s %12s %14s %8s %16s\n' program "gradcli ms" "PyTorch ms" "beyond import" ratio "Ir/iteration"
 # row NAME FILE STEPS: times FILE under gradcli and PyTorch; counts instructions per iteration
 # (the loop is written `range(STEPS)`; 003d breaks out after 675 of its 1000).
 row() {
     g=$(median_ms "$GRADCLI" run "$2")
     if [ -x "$TORCH_PYTHON" ]; then t=$(median_ms "$TORCH_PYTHON" "$2"); else t="-"; fi
-    ratio=$(awk -v g="$g" -v t="$t" 'BEGIN { if (t + 0 > 0) printf "%.1fx", g / t; else print "-" }')
+    ratio=$(awk -v g="$g" -v t="$t" 'BEGIN { if (t + 0 > 0) printf "%.2fx", g / t; else print "-" }')
+    beyond=$(awk -v t="$t" -v i="$IMPORT" 'BEGIN { if (t + 0 > 0 && i + 0 > 0) printf "%.1f", t - i; else print "-" }')
     if command -v valgrind >/dev/null; then ir=$(per_iteration "$2" "$3"); else ir="-"; fi
-    printf '%-28s %12s %12s %8s %16s\n' "$1" "$g" "$t" "$ratio" "$ir"
+    printf '%-28s %12s %12s %14s %8s %16s\n' "$1" "$g" "$t" "$beyond" "$ratio" "$ir"
 }
 row "bench_train_loop (10,000)" samples/bench_train_loop.py 10000
 if [ -f "$PROGRAMS/003d_loop_with_zeroing.py" ]; then
