@@ -117,10 +117,21 @@ private struct Pass {
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
         let order = try Pass.nodesInOrder(from: roots.compactMap { $0.0.gradFn })
-        defer { for fn in order { fn.pendingGrad = nil; fn.dependencies = 0; fn.visited = false } }
+        // Kahn's algorithm leaves every node's count at 0; each node clears its own flag and
+        // pending sum as it runs, so only a pass cut short by an error has scratch state to reset.
+        do {
+            try run(order, roots: roots, retainGraph: retainGraph)
+        } catch {
+            for fn in order { fn.pendingGrad = nil; fn.dependencies = 0; fn.visited = false }
+            throw error
+        }
+    }
+
+    private mutating func run(_ order: [GradFn], roots: [(Variable, Variable)], retainGraph: Bool) throws {
         for (output, seed) in roots { try deliver(seed, to: output) }
         let anomaly = ThreadState.current.anomaly
         for fn in order {
+            fn.visited = false
             guard let g = fn.pendingGrad else { continue }
             fn.pendingGrad = nil
             if let out = fn.retainedOutput, inputs == nil {

@@ -23,12 +23,27 @@ import Glibc
 /// process (batch workers are processes).
 public enum MemoryBudget {
     /// The budget in bytes (`Int.max`: none). Set once at startup (`--max-memory`).
-    public static var limit = Int.max {
-        didSet { estimate = measuredBytes() ?? 0 }
+    public static var limit: Int {
+        get { state.pointee.limit }
+        set {
+            state.pointee.limit = newValue
+            estimate = measuredBytes() ?? 0
+        }
     }
 
     /// An upper bound on the bytes the process holds (see the type's documentation).
-    private static var estimate = 0
+    private static var estimate: Int {
+        get { state.pointee.estimate }
+        set { state.pointee.estimate = newValue }
+    }
+
+    /// The limit and the estimate, behind a `let` pointer: every op reserves, and a `static var`
+    /// would cost a dynamic exclusivity check on each access, several times the add and compare.
+    private static let state: UnsafeMutablePointer<(limit: Int, estimate: Int)> = {
+        let pointer = UnsafeMutablePointer<(limit: Int, estimate: Int)>.allocate(capacity: 1)
+        pointer.initialize(to: (Int.max, 0))
+        return pointer
+    }()
 
     /// The fraction of physical memory, and of `RLIMIT_AS`, that the default budget is: 3/4.
     /// The rest leaves room for the program and what the allocator keeps.

@@ -5,10 +5,38 @@ import Glibc
 /// Like PyTorch's, these are thread-local, so requests evaluated on different
 /// threads (`gradcli batch --jobs N`) never see each other's settings.
 final class ThreadState {
-    var gradEnabled = true
-    var anomaly: AnomalyRecorder?
+    /// The mutable settings. Every op reads them, and a stored `var` of a class costs a dynamic
+    /// exclusivity check per access; memory behind a `let` pointer costs a load. Only the owning
+    /// thread touches it.
+    private struct Settings {
+        var gradEnabled = true
+        var anomaly: AnomalyRecorder?
+        var defaultDType = DType.float64
+    }
+    private let settings: UnsafeMutablePointer<Settings> = {
+        let pointer = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
+        pointer.initialize(to: Settings())
+        return pointer
+    }()
+
+    deinit {
+        settings.deinitialize(count: 1)
+        settings.deallocate()
+    }
+
+    var gradEnabled: Bool {
+        get { settings.pointee.gradEnabled }
+        set { settings.pointee.gradEnabled = newValue }
+    }
+    var anomaly: AnomalyRecorder? {
+        get { settings.pointee.anomaly }
+        set { settings.pointee.anomaly = newValue }
+    }
+    var defaultDType: DType {
+        get { settings.pointee.defaultDType }
+        set { settings.pointee.defaultDType = newValue }
+    }
     let generator = TorchGenerator()
-    var defaultDType = DType.float64
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

@@ -20,15 +20,20 @@ public struct SourceTag: Hashable {
 /// an op from inputs that require grad has a `gradFn`, the node through which
 /// gradients flow back to those inputs.
 public final class Variable {
+    // The stored `var`s of the graph's classes are read on every op and every backward step;
+    // `@exclusivity(unchecked)` drops the runtime exclusivity check each access would cost (about
+    // as much as the rest of a scalar op's bookkeeping). Autograd never holds one of these open
+    // across a call that could touch the same field (the checked build's tests show none).
+
     /// The variable's value. Replaced only by the in-place operations of `Variable+InPlace.swift`.
-    public internal(set) var value: Tensor
+    @exclusivity(unchecked) public internal(set) var value: Tensor
     /// True when gradients flow to or through this variable.
-    public internal(set) var requiresGrad: Bool
+    @exclusivity(unchecked) public internal(set) var requiresGrad: Bool
     /// The accumulated gradient. Each `backward()` adds to it (`+=`), as in PyTorch;
     /// set it to nil to zero it.
-    public var grad: Variable?
+    @exclusivity(unchecked) public var grad: Variable?
     /// The backward node that produced this variable, or nil for a leaf.
-    public internal(set) var gradFn: GradFn?
+    @exclusivity(unchecked) public internal(set) var gradFn: GradFn?
     /// An optional tag saying where this node came from (kept on its `gradFn` too).
     public var tag: SourceTag? {
         didSet { gradFn?.tag = tag }
@@ -132,8 +137,11 @@ public final class Variable {
 ///
 /// Its `name` is PyTorch's (`AddBackward0`, `MeanBackward0`, ...).
 public final class GradFn {
-    /// The name PyTorch prints for this node.
-    public let name: String
+    /// The name PyTorch prints for this node, built only when asked: most nodes are never printed.
+    public var name: String { nameFromInputs ?? spec.gradFnName(for: attrs) }
+    /// The name, for ops whose name depends on their inputs (`matmul`, `pow`): fixed when the node
+    /// is made, since an input's value (and so its shape) may later be replaced in place.
+    private let nameFromInputs: String?
     /// Where the op came from, copied from its output variable.
     public internal(set) var tag: SourceTag?
     /// The registry entry of the op.
@@ -143,20 +151,20 @@ public final class GradFn {
     /// The shape of the op's output.
     public let resultShape: [Int]
     /// The op's tensor inputs: saved for the VJP and the graph's edges.
-    public private(set) var inputs: [Variable]
-    var savedResult: Tensor
+    @exclusivity(unchecked) public private(set) var inputs: [Variable]
+    @exclusivity(unchecked) var savedResult: Tensor
     /// Set after a backward pass without `retainGraph`; a second pass is then an error.
-    var released = false
+    @exclusivity(unchecked) var released = false
     /// The output variable, when it asked to retain its gradient.
     weak var retainedOutput: Variable?
 
-    // Scratch space for one run of the engine.
-    var pendingGrad: Variable?
-    var dependencies = 0
-    var visited = false
+    // Scratch space for one run of the engine (unchecked: see `Variable.value`).
+    @exclusivity(unchecked) var pendingGrad: Variable?
+    @exclusivity(unchecked) var dependencies = 0
+    @exclusivity(unchecked) var visited = false
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
-        self.name = spec.gradFnName(for: attrs, inputs: inputs)
+        self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
         self.spec = spec
         self.inputs = inputs
         self.attrs = attrs
@@ -214,8 +222,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     if spec.ruleCode == .chosenByForward {
         // The forward labelled and rounded its result itself.
     } else if !result.isFloat64 {
-        value.dtype = .float64  // the forward's doubles, whatever it labelled them
-        value = value.converted(to: result)
+        roundInPlace(&value, to: result)
     } else if !value.dtype.isFloat64 {
         value.dtype = .float64
     }
@@ -230,6 +237,15 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     return output
+}
+
+/// The forward's doubles (whatever it labelled them) held as `dtype` holds them, as
+/// `converted(to:)` makes them, rounded in place: the result is usually its storage's only owner.
+private func roundInPlace(_ value: inout Tensor, to dtype: DType) {
+    value.dtype = dtype
+    value.data.withUnsafeMutableBufferPointer { p in
+        for i in p.indices { p[i] = dtype.convert(p[i]) }
+    }
 }
 
 /// Runs `spec` on its tensor arguments in parameter order, with nil for each optional
