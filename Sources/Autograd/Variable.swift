@@ -20,20 +20,15 @@ public struct SourceTag: Hashable {
 /// an op from inputs that require grad has a `gradFn`, the node through which
 /// gradients flow back to those inputs.
 public final class Variable {
-    // The stored `var`s of the graph's classes are read on every op and every backward step;
-    // `@exclusivity(unchecked)` drops the runtime exclusivity check each access would cost (about
-    // as much as the rest of a scalar op's bookkeeping). Autograd never holds one of these open
-    // across a call that could touch the same field (the checked build's tests show none).
-
     /// The variable's value. Replaced only by the in-place operations of `Variable+InPlace.swift`.
-    @exclusivity(unchecked) public internal(set) var value: Tensor
+    public internal(set) var value: Tensor
     /// True when gradients flow to or through this variable.
-    @exclusivity(unchecked) public internal(set) var requiresGrad: Bool
+    public internal(set) var requiresGrad: Bool
     /// The accumulated gradient. Each `backward()` adds to it (`+=`), as in PyTorch;
     /// set it to nil to zero it.
-    @exclusivity(unchecked) public var grad: Variable?
+    public var grad: Variable?
     /// The backward node that produced this variable, or nil for a leaf.
-    @exclusivity(unchecked) public internal(set) var gradFn: GradFn?
+    public internal(set) var gradFn: GradFn?
     /// An optional tag saying where this node came from (kept on its `gradFn` too).
     public var tag: SourceTag? {
         didSet { gradFn?.tag = tag }
@@ -151,17 +146,17 @@ public final class GradFn {
     /// The shape of the op's output.
     public let resultShape: [Int]
     /// The op's tensor inputs: saved for the VJP and the graph's edges.
-    @exclusivity(unchecked) public private(set) var inputs: [Variable]
-    @exclusivity(unchecked) var savedResult: Tensor
+    public private(set) var inputs: [Variable]
+    var savedResult: Tensor
     /// Set after a backward pass without `retainGraph`; a second pass is then an error.
-    @exclusivity(unchecked) var released = false
+    var released = false
     /// The output variable, when it asked to retain its gradient.
     weak var retainedOutput: Variable?
 
-    // Scratch space for one run of the engine (unchecked: see `Variable.value`).
-    @exclusivity(unchecked) var pendingGrad: Variable?
-    @exclusivity(unchecked) var dependencies = 0
-    @exclusivity(unchecked) var visited = false
+    // Scratch space for one run of the engine.
+    var pendingGrad: Variable?
+    var dependencies = 0
+    var visited = false
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
         self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
