@@ -95,6 +95,15 @@ import Testing
         #expect(r.stderr.hasPrefix("error: expected ':'\n --> <stdin>:2:18\n"))
     }
 
+    /// Found by the script fuzzer: an empty subscript before a comma trapped in the parser.
+    @Test(arguments: ["x[, 1]", "x[]", "x[1][, 0]"])
+    func anEmptySubscriptIsASyntaxError(_ indexing: String) throws {
+        let r = try run("x = [[1, 2]]\nprint(\(indexing))\n")
+        #expect(r.stdout == "")
+        #expect(r.exitCode == 65)
+        #expect(r.stderr.hasPrefix("error: invalid syntax\n --> <stdin>:2:"), "\(r.stderr)")
+    }
+
     @Test(arguments: [("class A:\n    pass\n", "class definitions are not supported in gradcli run"),
                       ("import numpy as np\n", "importing 'numpy' is not supported in gradcli run (only torch is)"),
                       ("def g():\n    yield 1\n", "generators are not supported in gradcli run")])

@@ -524,7 +524,11 @@ public struct ScriptParser {
             p.check(":") || p.check("]") || p.check(",") ? nil : try p.expression()
         }
         let start = try part(&self)
-        guard accept(":") else { return .value(start!) }
+        guard accept(":") else {
+            // `x[]`, `x[, 1]`, `x[1, ]...`: an index needs an expression or a slice.
+            guard let start else { throw error("invalid syntax") }
+            return .value(start)
+        }
         let stop = try part(&self)
         let step = accept(":") ? try part(&self) : nil
         return .slice(start, stop, step)
