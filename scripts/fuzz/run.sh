@@ -7,7 +7,8 @@
 #               command, the record).
 #   script:     any bytes are a `gradcli run` program (the Python front end and interpreter),
 #               seeded with samples/run_*.py.
-# Crashing inputs land in $OUT/crash-*.
+# Crashing inputs land in $OUT/crash-*. FUZZ_FLAGS adds libFuzzer flags (e.g. -detect_leaks=0:
+# script mode keeps a function and the scope it closes over in a reference cycle, a known leak).
 set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN="${1:-120}"
@@ -50,4 +51,4 @@ case "$TARGET" in
     *) echo "fuzz: unknown target $TARGET (expression, batch or script)" >&2; exit 64 ;;
 esac
 cd "$OUT"
-./fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=512 -timeout=10 -rss_limit_mb=4096 corpus
+./fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=512 -timeout=10 -rss_limit_mb=4096 ${FUZZ_FLAGS:-} corpus
