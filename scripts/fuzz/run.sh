@@ -8,7 +8,8 @@
 #   script:     any bytes are a `gradcli run` program (the Python front end and interpreter),
 #               seeded with samples/run_*.py.
 # Crashing inputs land in $OUT/crash-*. FUZZ_FLAGS adds libFuzzer flags (e.g. -detect_leaks=0:
-# script mode keeps a function and the scope it closes over in a reference cycle, a known leak).
+# LeakSanitizer reports the syntax tree of a script that defines a function as leaked, a known
+# finding not yet fixed).
 set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN="${1:-120}"
