@@ -15,6 +15,7 @@ enum GradCLI {
 
     private static func runReportingErrors(_ arguments: [String]) -> Int32 {
         if arguments.first == "run" { return RunCommand.main(Array(arguments.dropFirst())) }
+        if arguments.first == "trace" { return TraceCommand.main(Array(arguments.dropFirst())) }
         if arguments.first == "repl" { return RunCommand.repl(Array(arguments.dropFirst())) }
         let wantsJSON = arguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         let color = Output.wantsColor(2)
