@@ -56,6 +56,7 @@ enum Help {
         if command == nil {
             lines += ["SUBCOMMANDS:"]
             lines += Command.allCases.map { row($0 == .grad ? "grad (default)" : $0.rawValue, $0.abstract) }
+            lines += [row("trace", "Show the backward pass of EXPR step by step ('gradcli trace --help').")]
             lines += [""]
         }
         lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
