@@ -33,6 +33,10 @@ public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable
 }
 
 enum Engine {
+    /// Sees each node the backward pass runs: the node, its incoming gradient and the gradient
+    /// sent to each input (nil where none). Nil by default; set only by `traceBackward`.
+    static var observer: ((GradFn, Variable, [Variable?]) -> Void)?
+
     /// Runs backward from `outputs`. With `inputs` nil, gradients accumulate into leaf `grad`
     /// fields; otherwise the gradients of `inputs` are returned and no `grad` is touched.
     static func run(outputs: [Variable], gradOutputs: [Variable?], inputs: [Variable]?,
@@ -143,15 +147,19 @@ private struct Pass {
             guard case .vjp(let rule) = fn.spec.derivative else { continue }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
-            for (input, grad) in zip(fn.inputs, grads) where input.requiresGrad {
+            let observer = Engine.observer
+            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: fn.inputs.count)
+            for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() where input.requiresGrad {
                 guard let grad else { continue }
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
                 let inputDType = input.dtype
                 if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
                 if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
+                if observer != nil { sent[i] = folded }
                 try deliver(folded, to: input)
             }
+            observer?(fn, g, sent)
             if !retainGraph { fn.release() }
         }
     }

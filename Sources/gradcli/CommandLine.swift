@@ -15,6 +15,7 @@ enum GradCLI {
 
     private static func runReportingErrors(_ givenArguments: [String]) -> Int32 {
         if givenArguments.first == "run" { return RunCommand.main(Array(givenArguments.dropFirst())) }
+        if givenArguments.first == "trace" { return TraceCommand.main(Array(givenArguments.dropFirst())) }
         if givenArguments.first == "repl" { return RunCommand.repl(Array(givenArguments.dropFirst())) }
         let wantsJSON = givenArguments.prefix { $0 != "--" }.contains { $0 == "--json" || $0.hasPrefix("--json=") }
         var arguments = givenArguments
@@ -62,6 +63,7 @@ enum GradCLI {
         case .help:
             guard let topic = invocation.positionals.first else { Output.out(Help.text(for: nil)); return 0 }
             if topic == "functions" { Output.out(Help.functions); return 0 }
+            if topic == "trace" { Output.out(TraceCommand.help); return 0 }
             guard let command = Command(rawValue: topic) else {
                 throw UsageError(message: "Unknown command '\(topic)'", command: .help)
             }

@@ -1,0 +1,112 @@
+// A record of one backward pass as the engine ran it, for `gradcli trace`. It observes the
+// real engine through `Engine.observer` rather than re-deriving the gradients.
+
+/// What receives a gradient in a trace: a node of the graph or a leaf variable.
+public enum TraceTarget {
+    case node(GradFn)
+    case leaf(Variable)
+}
+
+/// One gradient sent along one edge during backward.
+public struct TraceEdge {
+    /// The input's position in the node's inputs.
+    public let inputIndex: Int
+    public let target: TraceTarget
+    public let gradient: Tensor
+    /// The sum the target held before this gradient, when it had already received one: the `+=`.
+    public let previousTotal: Tensor?
+    /// The target's sum after this gradient.
+    public let runningTotal: Tensor
+}
+
+/// One node of the backward sweep, in the engine's order.
+public struct TraceBackwardStep {
+    public let node: GradFn
+    public let incoming: Tensor
+    public let edges: [TraceEdge]
+}
+
+/// The forward nodes (inputs before the nodes that use them) and the backward sweep.
+public struct BackwardTrace {
+    public let forward: [GradFn]
+    /// Each forward node's output value, in the order of `forward`.
+    public let values: [Tensor]
+    public let backward: [TraceBackwardStep]
+}
+
+/// The VJP rules in words, by grad_fn name, for the ops the trace explains; nil for others.
+public func vjpRule(for gradFnName: String) -> String? {
+    switch gradFnName {
+    case "AddBackward0": return "grad_self = grad, grad_other = grad (each summed to its input's shape)"
+    case "SubBackward0": return "grad_self = grad, grad_other = -grad"
+    case "MulBackward0": return "grad_self = grad * other, grad_other = grad * self"
+    case "DivBackward0": return "grad_self = grad / other, grad_other = -grad * self / other^2"
+    case "PowBackward0": return "grad_self = grad * exponent * self^(exponent - 1)"
+    case "PowBackward1": return "grad_self = grad * exponent * self^(exponent - 1), grad_exponent = grad * result * log(self)"
+    case "MeanBackward0": return "grad_self = grad / numel(self), expanded to self's shape"
+    case "SumBackward0": return "grad_self = grad, expanded to self's shape"
+    case "NegBackward0": return "grad_self = -grad"
+    case "ExpBackward0": return "grad_self = grad * result"
+    case "LogBackward0": return "grad_self = grad / self"
+    case "SinBackward0": return "grad_self = grad * cos(self)"
+    case "CosBackward0": return "grad_self = -grad * sin(self)"
+    case "TanhBackward0": return "grad_self = grad * (1 - result^2)"
+    case "SigmoidBackward0": return "grad_self = grad * result * (1 - result)"
+    case "ReluBackward0": return "grad_self = grad * (self > 0)"
+    case "MmBackward0": return "grad_self = grad @ other^T, grad_other = self^T @ grad"
+    default: return nil
+    }
+}
+
+extension Variable {
+    /// Runs backward from this variable, as `backward(gradient:)` does (gradients accumulate
+    /// into leaf `grad`), and records each node's incoming gradient and each edge's gradient.
+    public func traceBackward(gradient: Variable? = nil) throws -> BackwardTrace {
+        let forward = forwardNodes()
+        let values = forward.map(\.savedResult)
+        var totals: [ObjectIdentifier: Tensor] = [:]
+        var steps: [TraceBackwardStep] = []
+        var failure: Error?
+        Engine.observer = { fn, incoming, sent in
+            var edges: [TraceEdge] = []
+            for (i, grad) in sent.enumerated() {
+                guard let grad else { continue }
+                let input = fn.inputs[i]
+                let target: TraceTarget = input.gradFn.map { .node($0) } ?? .leaf(input)
+                let key = input.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(input)
+                let previous = totals[key]
+                var total = grad.value
+                if let previous {
+                    do { total = try Tensor.zip(previous, grad.value, +) } catch { failure = error }
+                }
+                totals[key] = total
+                edges.append(TraceEdge(inputIndex: i, target: target, gradient: grad.value, previousTotal: previous, runningTotal: total))
+            }
+            steps.append(TraceBackwardStep(node: fn, incoming: incoming.value, edges: edges))
+        }
+        defer { Engine.observer = nil }
+        try backward(gradient: gradient)
+        if let failure { throw failure }
+        return BackwardTrace(forward: forward, values: values, backward: steps)
+    }
+
+    /// The nodes behind this variable, each after the nodes that produce its inputs
+    /// (an iterative post-order walk, so deep chains need no stack).
+    public func forwardNodes() -> [GradFn] {
+        guard let root = gradFn else { return [] }
+        var order: [GradFn] = []
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var stack: [(GradFn, Int)] = [(root, 0)]
+        while let (fn, next) = stack.popLast() {
+            if next < fn.inputs.count {
+                stack.append((fn, next + 1))
+                if let child = fn.inputs[next].gradFn, seen.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((child, 0))
+                }
+            } else {
+                order.append(fn)
+            }
+        }
+        return order
+    }
+}

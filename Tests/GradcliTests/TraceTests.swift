@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// `gradcli trace` through the built binary. The gradients are PyTorch's, recorded with
+/// hooks on the same graph (/work/.venv-torch/bin/python, float64):
+///
+///     a = torch.tensor([2., 3.], dtype=torch.float64, requires_grad=True)
+///     s = a + 3; p = s ** 2; m = 3 * p; out = m.mean()
+///     for n, t in [("add", s), ("pow", p), ("mul", m)]:
+///         t.register_hook(lambda g, n=n: print(n, g.tolist()))
+///     out.backward(); print("a.grad", a.grad.tolist())
+///     # mul [0.5, 0.5]   pow [1.5, 1.5]   add [15.0, 18.0]   a.grad [15.0, 18.0]
+///
+///     a = torch.tensor([2., 3.], dtype=torch.float64, requires_grad=True)
+///     b = a + 3; bb = b * b; c = bb * 3
+///     b.register_hook(lambda g: print("b total", g.tolist())); bb.register_hook(lambda g: print("bb", g.tolist()))
+///     c.backward(torch.ones(2, dtype=torch.float64)); print("a.grad", a.grad.tolist())
+///     # bb [3.0, 3.0]   b total [30.0, 36.0]   a.grad [30.0, 36.0]
+@Suite struct TraceTests {
+    /// The lines of the backward section that name a node's incoming gradient, in order.
+    func incomingLines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init).filter { $0.contains("incoming grad") }
+    }
+
+    @Test func meanOfMulOfPowOfAddInTheEnginesOrder() throws {
+        let result = try CLI.run(["trace", "mean(3*(a+3)^2)", "a=2,3"])
+        #expect(result.exitCode == 0)
+        #expect(incomingLines(result.stdout) == [
+            "  #4 MeanBackward0  incoming grad 1",
+            "  #3 MulBackward0  incoming grad [0.5, 0.5]",
+            "  #2 PowBackward0  incoming grad [1.5, 1.5]",
+            "  #1 AddBackward0  incoming grad [15, 18]",
+        ])
+        #expect(result.stdout.contains("    rule: MulBackward0: grad_self = grad * other, grad_other = grad * self"))
+        #expect(result.stdout.contains("    -> input 0 a: [15, 18]"))
+        #expect(result.stdout.contains("  #2 PowBackward0  [2]  = [25, 36]  from `(a+3)^2`"))
+        #expect(result.stdout.hasSuffix("leaves:\n  a.grad = [15, 18]\n"))
+    }
+
+    @Test func aNodeReachedTwiceShowsTheSumOfBothContributions() throws {
+        let result = try CLI.run(["trace", "b = a + 3; b*b*3", "a=2,3", "--grad-output", "1,1"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("  #2 MulBackward0  incoming grad [3, 3]"))
+        #expect(result.stdout.contains("    -> input 0 #1 AddBackward0: [15, 18]\n    -> input 1 #1 AddBackward0: [15, 18]   += onto [15, 18], running total [30, 36]"))
+        #expect(result.stdout.contains("  #1 AddBackward0  incoming grad [30, 36]"))
+        #expect(result.stdout.hasSuffix("  a.grad = [30, 36]\n"))
+    }
+
+    @Test func jsonHasOneStepPerNodeAndEveryEdgeOnce() throws {
+        let result = try CLI.run(["trace", "b = a + 3; b*b*3", "a=2,3", "--grad-output", "1,1", "--json"])
+        #expect(result.exitCode == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["schema"] as? Int == 1)
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        let forward = steps.filter { $0["phase"] as? String == "forward" }
+        let backward = steps.filter { $0["phase"] as? String == "backward" }
+        #expect(forward.map { $0["grad_fn"] as? String } == ["AddBackward0", "MulBackward0", "MulBackward0"])
+        #expect(backward.map { $0["node"] as? Int } == [3, 2, 1])
+        // Edges that carry a gradient: Mul#3 -> Mul#2 (not the constant 3), Mul#2 -> Add#1 twice, Add#1 -> a.
+        let edges = backward.flatMap { step in (step["edges"] as? [[String: Any]] ?? []).map { (step["node"] as? Int, $0) } }
+        #expect(edges.map { "\($0.0!)>\($0.1["input"] as! Int)" } == ["3>0", "2>0", "2>1", "1>0"])
+        let second = edges[2].1
+        #expect(second["accumulated"] as? Bool == true)
+        #expect(second["previous_total"] as? [Double] == [15, 18])
+        #expect(second["running_total"] as? [Double] == [30, 36])
+        #expect(edges[3].1["to_leaf"] as? String == "a")
+        let leaf = try #require(steps.last)
+        #expect(leaf["phase"] as? String == "leaf")
+        #expect(leaf["grad"] as? [Double] == [30, 36])
+    }
+
+    @Test func bigTensorsAreElided() throws {
+        let result = try CLI.run(["trace", "sum(x*2)", "x=ones(100)"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("[2, 2, 2, 2, ... (100 elements, shape [100])]"))
+    }
+
+    @Test func anOutputWithoutGradFnIsRefused() throws {
+        let result = try CLI.run(["trace", "3 + 4"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("no grad_fn"))
+    }
+
+    @Test func aGraphOverTheNodeLimitIsRefused() throws {
+        // 10,001 additions in a chain.
+        let result = try CLI.run(["trace", "x" + String(repeating: "+1", count: 10_001), "x=1"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("over the tracing limit of 10000"))
+    }
+}
