@@ -191,8 +191,8 @@ extension Ops {
                })
     }
 
-    /// `max(input)` or `max(input, dim)`. With `dim`, gradcli returns the values only
-    /// (it has no tuples; PyTorch also returns indices) and the gradient goes to the first
+    /// `max(input)` or `max(input, dim)`. With `dim` this entry gives the values (the language
+    /// pairs them with `Ops.maxIndices` into PyTorch's tuple) and the gradient goes to the first
     /// occurrence of each maximum, the index PyTorch returns.
     public static let max = extremum("max", gradFn: "MaxBackward1", gradFnWithDim: "MaxBackward0", largest: true,
                                      indexed: true, summary: "largest element; with dim, (values, indices)")
