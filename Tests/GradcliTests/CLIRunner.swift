@@ -44,13 +44,19 @@ enum CLI {
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.currentDirectoryURL = directory ?? packageRoot
+        return try capture(process, stdin: stdin ?? "")
+    }
+
+    /// Runs `process` with stdin from `stdin` and stdout and stderr captured through files (pipes
+    /// could fill and block a child that writes much), and waits for it.
+    static func capture(_ process: Process, stdin: String) throws -> CLIResult {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
         let outURL = tmp.appendingPathComponent("out"), errURL = tmp.appendingPathComponent("err"), inURL = tmp.appendingPathComponent("in")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
+        FileManager.default.createFile(atPath: inURL.path, contents: Data(stdin.utf8))
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let input = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = out

@@ -12,21 +12,7 @@ func shell(_ script: String, stdin: String = "") throws -> CLIResult {
     env["G"] = CLI.binary.path
     process.environment = env
     process.currentDirectoryURL = CLI.packageRoot
-    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-sh-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: tmp) }
-    let urls = ["out", "err", "in"].map { tmp.appendingPathComponent($0) }
-    for (url, contents) in zip(urls, [Data(), Data(), Data(stdin.utf8)]) { FileManager.default.createFile(atPath: url.path, contents: contents) }
-    let out = try FileHandle(forWritingTo: urls[0]), err = try FileHandle(forWritingTo: urls[1])
-    let input = try FileHandle(forReadingFrom: urls[2])
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    process.waitUntilExit()
-    try out.close(); try err.close(); try input.close()
-    return CLIResult(stdout: try String(contentsOf: urls[0], encoding: .utf8), stderr: try String(contentsOf: urls[1], encoding: .utf8),
-                     exitCode: process.terminationStatus)
+    return try CLI.capture(process, stdin: stdin)
 }
 
 /// Issue 14, rows 3 and 16: results that cannot be written are an error (exit 74) with the
