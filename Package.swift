@@ -20,6 +20,6 @@ let package = Package(
         .executableTarget(name: "gradcli", dependencies: ["ExprParser", "Autograd"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "ExprParserTests", dependencies: ["ExprParser", "Autograd"]),
-        .testTarget(name: "GradcliTests", dependencies: ["gradcli"]),
+        .testTarget(name: "GradcliTests", dependencies: ["gradcli", "Autograd"]),
     ]
 )

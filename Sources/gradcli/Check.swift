@@ -32,6 +32,8 @@ struct CheckReport {
     var kinks: [CheckKink] = []
     /// The conventions at kinks of the ops in the program, by op name.
     var conventions: [(op: String, text: String)] = []
+    /// The recorded kink points (with JAX's value) that the program's ops sit at.
+    var jaxNotes: [String] = []
 
     var passed: Bool { results.allSatisfy(\.passed) }
 
@@ -77,6 +79,7 @@ struct CheckReport {
         }
         if !kinks.isEmpty {
             for (op, text) in conventions { out += "      \(op): \(text)\n" }
+            for note in jaxNotes { out += "      \(note)\n" }
         }
         let failed = results.filter { !$0.passed }.count
         out += "\(results.count - failed) passed, \(failed) failed\n"
@@ -117,6 +120,7 @@ extension Request {
             }
         }
         check.conventions = conventions(in: graph.output)
+        check.jaxNotes = recordedKinkNotes(in: graph.output)
         report.check = check
         return report
     }
@@ -223,6 +227,21 @@ extension Request {
             throw CLIError(error)
         }
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
+    }
+
+    /// The recorded conventions (`gradcli help conventions`) whose points the graph's nodes sit at.
+    private func recordedKinkNotes(in output: Variable) -> [String] {
+        var notes: [String] = []
+        var stack = output.gradFn.map { [$0] } ?? []
+        var visited = Set<ObjectIdentifier>()
+        while let fn = stack.popLast() {
+            guard visited.insert(ObjectIdentifier(fn)).inserted else { continue }
+            for note in ConventionsTable.notes(for: fn.spec.name, at: fn.inputs.map(\.value)) where !notes.contains(note) {
+                notes.append(note)
+            }
+            stack += fn.inputs.compactMap(\.gradFn)
+        }
+        return notes
     }
 
     /// The kink conventions of the ops in the graph, once each, in graph order.

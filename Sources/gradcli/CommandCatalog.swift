@@ -77,7 +77,7 @@ enum CommandCatalog {
         let arguments: [(String, String)]
         switch command {
         case .batch: arguments = [("<file>", "JSON Lines requests, one per line ('-' or omitted: stdin).")]
-        case .help: arguments = [("<command>", "The command to describe, or 'functions' for the function list.")]
+        case .help: arguments = [("<command>", "The command to describe; 'functions' for the function list, 'ops' for the coverage table of every op, 'conventions' for the values used at kinks and ties.")]
         default: arguments = [("<expr>", "The program ('-' reads it from stdin)."), ("<name=value>", "An input.")]
         }
         return CommandEntry(name: command.rawValue, abstract: command.abstract, usage: command.usage, arguments: arguments,

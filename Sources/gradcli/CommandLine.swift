@@ -63,6 +63,8 @@ enum GradCLI {
         case .help:
             guard let topic = invocation.positionals.first else { Output.out(Help.text(for: nil)); return 0 }
             if topic == "functions" { Output.out(Help.functions); return 0 }
+            if topic == "ops" { Output.out(OpsTable.markdown); return 0 }
+            if topic == "conventions" { Output.out(ConventionsTable.text); return 0 }
             if topic == "trace" { Output.out(TraceCommand.help); return 0 }
             guard let command = Command(rawValue: topic) else {
                 throw UsageError(message: "Unknown command '\(topic)'", command: .help)

@@ -74,7 +74,7 @@ enum Completions {
             if [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=( $(compgen -W "$commands" -- "$cur") ); return; fi
             case "$cmd" in
                 completions) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
-                help) COMPREPLY=( $(compgen -W "$commands functions" -- "$cur") ) ;;
+                help) COMPREPLY=( $(compgen -W "$commands functions ops conventions" -- "$cur") ) ;;
                 *) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
             esac
         }
@@ -118,7 +118,7 @@ enum Completions {
             if (( CURRENT == 2 )); then _describe 'command' commands; return; fi
             case $cmd in
                 completions) compadd bash zsh fish ;;
-                help) compadd -- ${commands%%:*} functions ;;
+                help) compadd -- ${commands%%:*} functions ops conventions ;;
                 *) _files ;;
             esac
         }

@@ -34,7 +34,7 @@ enum Help {
     private static func argumentsSection(for command: Command) -> [String] {
         switch command {
         case .batch: return [row("<file>", "JSON Lines requests, one per line ('-' or omitted: stdin).")]
-        case .help: return [row("<command>", "The command to describe, or 'functions' for the function list.")]
+        case .help: return [row("<command>", "The command to describe; 'functions' for the function list, 'ops' for the coverage table of every op, 'conventions' for the values used at kinks and ties.")]
         default:
             return [row("<expr>", "The program, e.g. 'mean(3*(a+3)^2)' ('-' reads it from stdin)."),
                     row("<name=value>", "An input: a number, a tensor literal '[[1,2],[3,4]]', a factory 'randn(3)', the shorthand 2,3 for a vector, or @file (.json, .npy, .csv).")]

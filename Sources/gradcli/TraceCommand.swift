@@ -14,9 +14,14 @@ enum TraceCommand {
     static func main(_ arguments: [String]) -> Int32 {
         let wantsJSON = arguments.prefix { $0 != "--" }.contains("--json")
         do {
+            var arguments = arguments
+            let row = try takeRow(&arguments)
             let invocation = try Invocation.parse(["grad"] + arguments)
             if invocation.flag("--help") { Output.out(help); return 0 }
             let request = try GradCLI.makeRequest(invocation, color: false)
+            if row != nil, request.gradOutput != nil {
+                throw UsageError(message: "--row and --grad-output both choose the gradient of the output; give one", command: .grad)
+            }
             let graph = try request.build(recordGraph: true)
             guard graph.output.gradFn != nil else {
                 throw CLIError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
@@ -25,9 +30,12 @@ enum TraceCommand {
             guard count <= nodeLimit else {
                 throw CLIError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
             }
+            var seed = try request.gradOutputValue()
+            if let row { seed = try oneHot(row, of: graph.output.shape) }
             let trace: BackwardTrace
-            do { trace = try graph.output.traceBackward(gradient: request.gradOutputValue()) } catch let e as OpError { throw CLIError(e) }
-            let rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
+            do { trace = try graph.output.traceBackward(gradient: seed) } catch let e as OpError { throw CLIError(e) }
+            var rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
+            rendered.row = row.map { (index: $0, shape: graph.output.shape) }
             Output.out(wantsJSON ? rendered.json().serialized + "\n" : rendered.text())
             return 0
         } catch let error as UsageError {
@@ -41,14 +49,48 @@ enum TraceCommand {
         }
     }
 
+    /// Removes `--row N` (or `--row=N`) from the arguments and returns N: the output element
+    /// whose gradient row of the Jacobian the trace follows.
+    static func takeRow(_ arguments: inout [String]) throws -> Int? {
+        let end = arguments.firstIndex(of: "--") ?? arguments.count
+        var value: String?
+        if let i = arguments[..<end].firstIndex(of: "--row") {
+            guard i + 1 < end else { throw UsageError(message: "Missing value for '--row <n>'", command: .grad) }
+            value = arguments[i + 1]
+            arguments.removeSubrange(i...(i + 1))
+        } else if let i = arguments[..<end].firstIndex(where: { $0.hasPrefix("--row=") }) {
+            value = String(arguments[i].dropFirst("--row=".count))
+            arguments.remove(at: i)
+        }
+        guard let value else { return nil }
+        guard let n = Int(value), n >= 0 else {
+            throw UsageError(message: "--row takes an output element's index (0, 1, ...), not '\(value)'", command: .grad)
+        }
+        return n
+    }
+
+    /// The gradient that selects output element `row` (row-major): row `row` of the Jacobian.
+    static func oneHot(_ row: Int, of shape: [Int]) throws -> Variable {
+        let count = Tensor.count(of: shape)
+        guard row < count else {
+            throw CLIError.value("trace: --row \(row) is out of range for an output of shape \(describe(shape: shape)) (\(count) elements, rows 0 to \(count - 1))")
+        }
+        var t = Tensor.zeros(shape)
+        t.data[row] = 1
+        return Variable(t)
+    }
+
     static let help = """
     OVERVIEW: Trace the backward pass of EXPR step by step.
 
-    USAGE: gradcli trace <expr> [<name=value> ...] [--grad-output <value>] [--wrt <names>] [--json]
+    USAGE: gradcli trace <expr> [<name=value> ...] [--grad-output <value> | --row <n>] [--wrt <names>] [--json]
 
     Prints the forward nodes (each after the nodes that feed it), then the backward sweep in the
     engine's order: each node's incoming gradient, its VJP rule, the gradient sent to each input
     and, for an input reached twice, the `+=` with the running total; then each leaf's .grad.
+    A node whose inputs sit at a kink or tie names the value gradcli (as PyTorch) uses there and
+    what JAX returns ('gradcli help conventions'). --row N traces row N of the Jacobian: the
+    backward pass of output element N (row-major), for an output with more than one element.
     Tensors over \(elisionLimit) elements show their shape and first \(shownWhenElided) elements. Graphs over
     \(nodeLimit) nodes, and outputs with no grad_fn, are refused (exit 65).
 
@@ -61,6 +103,8 @@ private struct Rendered {
     let leaves: [(name: String, variable: Variable)]
     let source: [UInt8]
     var numbers: [ObjectIdentifier: Int] = [:]
+    /// The output element whose Jacobian row is traced (`--row`), with the output's shape.
+    var row: (index: Int, shape: [Int])?
 
     init(trace: BackwardTrace, leaves: [(name: String, variable: Variable)], source: [UInt8]) {
         self.trace = trace
@@ -74,6 +118,33 @@ private struct Rendered {
         let text = String(decoding: source[tag.start..<min(tag.end, tag.start + 200)], as: UTF8.self)
         let flat = text.split(whereSeparator: { $0 == "\n" }).joined(separator: "; ")
         return flat.count > 60 ? String(flat.prefix(57)) + "..." : flat
+    }
+
+    /// The source line of the node's range with a caret under the range, as a diagnostic shows
+    /// it; nil when the node has no range or its line is too long to be read that way.
+    func caret(_ fn: GradFn) -> [String]? {
+        guard let tag = fn.tag, tag.start >= 0, tag.end <= source.count, tag.start < tag.end else { return nil }
+        let lineStart = source[..<tag.start].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let lineEnd = source[tag.start...].firstIndex(of: UInt8(ascii: "\n")) ?? source.count
+        guard lineEnd - lineStart <= 120 else { return nil }
+        let line = String(decoding: source[lineStart..<lineEnd], as: UTF8.self)
+        let column = String(decoding: source[lineStart..<tag.start], as: UTF8.self).count
+        let width = max(1, String(decoding: source[tag.start..<min(tag.end, lineEnd)], as: UTF8.self).count)
+        let indent = "      "
+        return [indent + line, indent + String(repeating: " ", count: column) + "^" + String(repeating: "~", count: width - 1)]
+    }
+
+    /// The recorded kink conventions the node's inputs sit at (`gradcli help conventions`).
+    func kinkNotes(_ fn: GradFn) -> [String] {
+        ConventionsTable.notes(for: fn.spec.name, at: fn.inputs.map(\.value))
+    }
+
+    /// The traced output element as an index, `out[1, 0]`.
+    var rowLabel: String? {
+        guard let row else { return nil }
+        var index: [Int] = [], rest = row.index
+        for size in row.shape.reversed() { index.insert(rest % max(size, 1), at: 0); rest /= max(size, 1) }
+        return "out[" + index.map(String.init).joined(separator: ", ") + "]"
     }
 
     func label(_ fn: GradFn) -> String { "#\(numbers[ObjectIdentifier(fn)] ?? 0) \(fn.name)" }
@@ -103,13 +174,20 @@ private struct Rendered {
         var lines = ["forward (each node after the nodes that feed it):"]
         for (fn, value) in zip(trace.forward, trace.values) {
             var line = "  \(label(fn))  \(describe(shape: fn.resultShape))  = \(text(value))"
-            if let e = excerpt(fn) { line += "  from `\(e)`" }
+            let underline = caret(fn)
+            if underline == nil, let e = excerpt(fn) { line += "  from `\(e)`" }
             lines.append(line)
+            lines += underline ?? []
         }
-        lines.append("backward (the engine's order):")
+        if let row, let rowLabel {
+            lines.append("backward of \(rowLabel), row \(row.index) of the Jacobian (the engine's order):")
+        } else {
+            lines.append("backward (the engine's order):")
+        }
         for step in trace.backward {
             lines.append("  \(label(step.node))  incoming grad \(text(step.incoming))")
             lines.append("    rule: " + (vjpRule(for: step.node.name).map { "\(step.node.name): \($0)" } ?? "no rule text recorded for \(step.node.name)"))
+            for note in kinkNotes(step.node) { lines.append("    at a kink: " + note) }
             for edge in step.edges {
                 var line = "    -> input \(edge.inputIndex) \(name(of: edge.target)): \(text(edge.gradient))"
                 if let previous = edge.previousTotal {
@@ -130,7 +208,8 @@ private struct Rendered {
         for (fn, value) in zip(trace.forward, trace.values) {
             steps.append(.object([("phase", .string("forward")), ("node", .integer(numbers[ObjectIdentifier(fn)] ?? 0)),
                                   ("grad_fn", .string(fn.name)), ("shape", .array(fn.resultShape.map { .integer($0) })),
-                                  ("value", json(value)), ("source", excerpt(fn).map { .string($0) } ?? .null)]))
+                                  ("value", json(value)), ("source", excerpt(fn).map { .string($0) } ?? .null),
+                                  ("source_range", fn.tag.map { .array([.integer($0.start), .integer($0.end)]) } ?? .null)]))
         }
         for step in trace.backward {
             let edges: [JSON] = step.edges.map { edge in
@@ -145,12 +224,15 @@ private struct Rendered {
             }
             steps.append(.object([("phase", .string("backward")), ("node", .integer(numbers[ObjectIdentifier(step.node)] ?? 0)),
                                   ("grad_fn", .string(step.node.name)), ("incoming", json(step.incoming)),
-                                  ("rule", vjpRule(for: step.node.name).map { .string($0) } ?? .null), ("edges", .array(edges))]))
+                                  ("rule", vjpRule(for: step.node.name).map { .string($0) } ?? .null),
+                                  ("kinks", .array(kinkNotes(step.node).map { .string($0) })), ("edges", .array(edges))]))
         }
         for leaf in leaves {
             steps.append(.object([("phase", .string("leaf")), ("name", .string(leaf.name)),
                                   ("grad", leaf.variable.grad.map { json($0.value) } ?? .null)]))
         }
-        return .object([("schema", .integer(1)), ("command", .string("trace")), ("steps", .array(steps))])
+        var fields: [(String, JSON)] = [("schema", .integer(1)), ("command", .string("trace"))]
+        if let row { fields.append(("row", .integer(row.index))) }
+        return .object(fields + [("steps", .array(steps))])
     }
 }

@@ -33,7 +33,7 @@ import Testing
         ])
         #expect(result.stdout.contains("    rule: MulBackward0: grad_self = grad * other, grad_other = grad * self"))
         #expect(result.stdout.contains("    -> input 0 a: [15, 18]"))
-        #expect(result.stdout.contains("  #2 PowBackward0  [2]  = [25, 36]  from `(a+3)^2`"))
+        #expect(result.stdout.contains("  #2 PowBackward0  [2]  = [25, 36]\n      mean(3*(a+3)^2)\n             ^~~~~~~\n"))
         #expect(result.stdout.hasSuffix("leaves:\n  a.grad = [15, 18]\n"))
     }
 
@@ -86,5 +86,29 @@ import Testing
         let result = try CLI.run(["trace", "x" + String(repeating: "+1", count: 10_001), "x=1"])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("over the tracing limit of 10000"))
+    }
+
+    /// Row 1 of the Jacobian of `[a0*a1, a0 + 2*a1]`-like outputs: PyTorch's
+    /// `out.backward(torch.tensor([0., 1.]))` on `a * b` with a = [2, 3], b = [5, 7] gives
+    /// a.grad = [0, 7], b.grad = [0, 3].
+    @Test func rowTracesOneRowOfTheJacobian() throws {
+        let result = try CLI.run(["trace", "a * b", "a=2,3", "b=5,7", "--row", "1"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("backward of out[1], row 1 of the Jacobian (the engine's order):"))
+        #expect(result.stdout.contains("  #1 MulBackward0  incoming grad [0, 1]"))
+        #expect(result.stdout.hasSuffix("leaves:\n  a.grad = [0, 7]\n  b.grad = [0, 3]\n"))
+        let (json, object) = try CLI.json(["trace", "a * b", "a=2,3", "b=5,7", "--row=1", "--json"])
+        #expect(json.exitCode == 0)
+        #expect(object["row"] as? Int == 1)
+    }
+
+    @Test func aRowOutOfRangeOrWithAGradOutputIsRefused() throws {
+        let out = try CLI.run(["trace", "a * 2", "a=2,3", "--row", "2"])
+        #expect(out.exitCode == 65)
+        #expect(out.stderr.contains("--row 2 is out of range for an output of shape [2] (2 elements, rows 0 to 1)"))
+        let both = try CLI.run(["trace", "a * 2", "a=2,3", "--row", "0", "--grad-output", "1,1"])
+        #expect(both.exitCode == 64)
+        let bad = try CLI.run(["trace", "a * 2", "a=2,3", "--row", "x"])
+        #expect(bad.exitCode == 64)
     }
 }

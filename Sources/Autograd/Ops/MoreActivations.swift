@@ -74,10 +74,10 @@ extension Ops {
     /// `hardswish(input)`: input * relu6(input + 3) / 6.
     public static let hardswish: OpSpec = activation(
         "hardswish", gradFn: "HardswishBackward0", summary: "input * min(max(input + 3, 0), 6) / 6",
-        kinks: "at -3 the gradient is -0.5 and at 3 it is 1.5 (PyTorch's: the middle piece's slope)", samples: sidesOf([-3, 3]),
+        kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         let x = ctx[0]
-        let middle = mask(x) { $0 >= -3 && $0 <= 3 }, above = mask(x) { $0 > 3 }
+        let middle = mask(x) { $0 > -3 && $0 < 3 }, above = mask(x) { $0 >= 3 }
         return try g * (middle * (x / 3 + 0.5) + above)
     }
 
