@@ -456,3 +456,14 @@ c("torch.linalg.diagonal(x)", refuse="`torch.linalg.diagonal` is not supported b
 c("F.softmax(x)", x=T3)
 c("F.log_softmax(x)", x=X)
 c("F.softmax(x)", x=V)
+
+# --- values at kinks, ties and domain edges ---------------------------------------------------
+c("F.hardswish(x)", x=[-3.0, 3.0, -2.5, 2.5, -4.0, 4.0])
+c("F.hardsigmoid(x)", x=[-3.0, 3.0, 0.0])
+c("torch.median(x)", x=[2.0, 1.0, 2.0, 3.0])
+c("torch.median(x)", x=[5.0, 5.0, 5.0])
+c("x.median()", x=[[1.0, 2.0, 2.0], [2.0, 3.0, 0.0]])
+c("torch.median(x, dim=1)[0]", x=[[5.0, 5.0, 5.0], [1.0, 2.0, 2.0]])
+c("torch.logit(x)", x=[-0.5, 0.25, 1.5, 3.0])
+c("torch.logit(x, eps=0.1)", x=[0.0, 0.05, 0.1, 0.5, 0.9, 1.0, -1.0])
+c("torch.logit(x, 0.1)", x=[[0.0, 1.0], [0.3, 0.95]])

@@ -152,7 +152,7 @@ extension Ops {
     public static let logit: OpSpec = activation(
         "logit", params: [Param("eps", .double, default: AttrValue.none)], gradFn: "LogitBackward0",
         summary: "log(input / (1 - input)), the inverse of sigmoid",
-        kinks: "with eps, the gradient is 0 outside [eps, 1 - eps]",
+        kinks: "with eps, the gradient is 0 outside [eps, 1 - eps]; without eps it is NaN outside [0, 1] (PyTorch's logit_backward)",
         samples: [OpSample([[3, 2]], range: 0.1...0.9)],
         { attrs in
             let eps = attrs.optionalDouble("eps")
@@ -162,9 +162,14 @@ extension Ops {
             }
         }) { ctx, g in
         let x = ctx[0]
-        let inside: Variable
-        if let eps = ctx.attrs.optionalDouble("eps") { inside = mask(x) { $0 >= eps && $0 <= 1 - eps } } else { inside = Variable(1) }
-        return try g * inside / (x * (1 - x))
+        guard let eps = ctx.attrs.optionalDouble("eps") else {
+            // NaN outside [0, 1], as PyTorch's logit_backward (the formula alone is finite there).
+            let outside = Variable(x.value.map { $0 < 0 || $0 > 1 ? .nan : 0 })
+            return try g / (x * (1 - x)) + outside
+        }
+        // Outside [eps, 1 - eps] the input was clamped: the gradient is 0 there, not 0 / 0.
+        let inside = mask(x) { $0 >= eps && $0 <= 1 - eps }
+        return try g * inside / (x * (1 - x) * inside + (1 - inside))
     }
 
     /// `logaddexp(input, other)`: log(exp(input) + exp(other)), without overflow.

@@ -149,7 +149,7 @@ extension Ops {
         "median", gradFn: "MedianBackward1",
         params: [input, Param("dim", .int, default: AttrValue.none), keepdim],
         summary: "the lower median, over all elements or along dim (with dim and indices: a tuple)",
-        kinks: "of an even count the lower of the two middle values; ties go to the earlier position",
+        kinks: "of an even count the lower of the two middle values; along dim the gradient goes to the index median returns",
         squeeze: true, flattenWithoutDim: true,
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])]
     ) { lane, _ in
@@ -161,8 +161,17 @@ extension Ops {
     /// `median(input)` or `median(input, dim, keepdim=False)`: the lower median.
     public static let median = OpSpec(
         "median", params: medianPair.values.params, gradFn: "MedianBackward0",
-        gradFnWithDim: "MedianBackward1", summary: medianPair.values.summary, kinks: medianPair.values.kinks,
-        samples: medianPair.values.samples, forward: medianPair.values.forward, derivative: medianPair.values.derivative)
+        gradFnWithDim: "MedianBackward1", summary: medianPair.values.summary,
+        kinks: "of an even count the lower of the two middle values; over all elements, tied elements share the gradient evenly (PyTorch's MedianBackward0); along dim it goes to the index median returns",
+        samples: medianPair.values.samples,
+        forward: medianPair.values.forward,
+        derivative: .vjp { ctx, g in
+            // Without dim PyTorch uses evenly_distribute_backward, as max() does; with dim the
+            // whole gradient goes to the selected index.
+            guard ctx.attrs["dim"] != .none else { return [try evenlyDistributed(ctx, g, nanAware: true)] }
+            guard case .vjp(let alongDim) = medianPair.values.derivative else { return [nil] }
+            return try alongDim(ctx, g)
+        })
     /// The index `median(input, dim)` returns.
     public static let medianIndices = medianPair.indices
 
