@@ -109,7 +109,7 @@ private struct Rendered {
         lines.append("backward (the engine's order):")
         for step in trace.backward {
             lines.append("  \(label(step.node))  incoming grad \(text(step.incoming))")
-            lines.append("    rule: " + (vjpRule(for: step.node.name).map { "\(step.node.name): \($0)" } ?? "no rule text recorded for \(step.node.name)"))
+            lines.append("    rule: " + (step.node.spec.vjpRule.map { "\(step.node.name): \($0)" } ?? "no rule text recorded for \(step.node.name)"))
             for edge in step.edges {
                 var line = "    -> input \(edge.inputIndex) \(name(of: edge.target)): \(text(edge.gradient))"
                 if let previous = edge.previousTotal {
@@ -145,7 +145,7 @@ private struct Rendered {
             }
             steps.append(.object([("phase", .string("backward")), ("node", .integer(numbers[ObjectIdentifier(step.node)] ?? 0)),
                                   ("grad_fn", .string(step.node.name)), ("incoming", json(step.incoming)),
-                                  ("rule", vjpRule(for: step.node.name).map { .string($0) } ?? .null), ("edges", .array(edges))]))
+                                  ("rule", step.node.spec.vjpRule.map { .string($0) } ?? .null), ("edges", .array(edges))]))
         }
         for leaf in leaves {
             steps.append(.object([("phase", .string("leaf")), ("name", .string(leaf.name)),
