@@ -34,30 +34,6 @@ public struct BackwardTrace {
     public let backward: [TraceBackwardStep]
 }
 
-/// The VJP rules in words, by grad_fn name, for the ops the trace explains; nil for others.
-public func vjpRule(for gradFnName: String) -> String? {
-    switch gradFnName {
-    case "AddBackward0": return "grad_self = grad, grad_other = grad (each summed to its input's shape)"
-    case "SubBackward0": return "grad_self = grad, grad_other = -grad"
-    case "MulBackward0": return "grad_self = grad * other, grad_other = grad * self"
-    case "DivBackward0": return "grad_self = grad / other, grad_other = -grad * self / other^2"
-    case "PowBackward0": return "grad_self = grad * exponent * self^(exponent - 1)"
-    case "PowBackward1": return "grad_self = grad * exponent * self^(exponent - 1), grad_exponent = grad * result * log(self)"
-    case "MeanBackward0": return "grad_self = grad / numel(self), expanded to self's shape"
-    case "SumBackward0": return "grad_self = grad, expanded to self's shape"
-    case "NegBackward0": return "grad_self = -grad"
-    case "ExpBackward0": return "grad_self = grad * result"
-    case "LogBackward0": return "grad_self = grad / self"
-    case "SinBackward0": return "grad_self = grad * cos(self)"
-    case "CosBackward0": return "grad_self = -grad * sin(self)"
-    case "TanhBackward0": return "grad_self = grad * (1 - result^2)"
-    case "SigmoidBackward0": return "grad_self = grad * result * (1 - result)"
-    case "ReluBackward0": return "grad_self = grad * (self > 0)"
-    case "MmBackward0": return "grad_self = grad @ other^T, grad_other = self^T @ grad"
-    default: return nil
-    }
-}
-
 extension Variable {
     /// Runs backward from this variable, as `backward(gradient:)` does (gradients accumulate
     /// into leaf `grad`), and records each node's incoming gradient and each edge's gradient.

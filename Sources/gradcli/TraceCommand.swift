@@ -186,7 +186,7 @@ private struct Rendered {
         }
         for step in trace.backward {
             lines.append("  \(label(step.node))  incoming grad \(text(step.incoming))")
-            lines.append("    rule: " + (vjpRule(for: step.node.name).map { "\(step.node.name): \($0)" } ?? "no rule text recorded for \(step.node.name)"))
+            lines.append("    rule: " + (step.node.spec.vjpRule.map { "\(step.node.name): \($0)" } ?? "no rule text recorded for \(step.node.name)"))
             for note in kinkNotes(step.node) { lines.append("    at a kink: " + note) }
             for edge in step.edges {
                 var line = "    -> input \(edge.inputIndex) \(name(of: edge.target)): \(text(edge.gradient))"
@@ -224,7 +224,7 @@ private struct Rendered {
             }
             steps.append(.object([("phase", .string("backward")), ("node", .integer(numbers[ObjectIdentifier(step.node)] ?? 0)),
                                   ("grad_fn", .string(step.node.name)), ("incoming", json(step.incoming)),
-                                  ("rule", vjpRule(for: step.node.name).map { .string($0) } ?? .null),
+                                  ("rule", step.node.spec.vjpRule.map { .string($0) } ?? .null),
                                   ("kinks", .array(kinkNotes(step.node).map { .string($0) })), ("edges", .array(edges))]))
         }
         for leaf in leaves {

@@ -69,6 +69,26 @@ import Testing
         #expect(leaf["grad"] as? [Double] == [30, 36])
     }
 
+    /// Each node's rule comes from its op's registry entry, also where the grad_fn name
+    /// depends on the call (`a^a` is PowBackward1) and for the language's `x[index]`.
+    @Test func everyNodeOfAMixedGraphShowsItsOpsRule() throws {
+        let expression = "sum(sqrt(a) * softmax(a, 0)) + sum(a^a) + sum(a[[1, 0]])"
+        let result = try CLI.run(["trace", expression, "a=4,9"])
+        #expect(result.exitCode == 0)
+        for rule in ["    rule: SqrtBackward0: grad_self = grad / (2 * result)\n",
+                     "    rule: SoftmaxBackward0: grad_self = result * (grad - sum(grad * result, dim))\n",
+                     "    rule: PowBackward1: grad_self = grad * exponent * self^(exponent - 1), grad_exponent = grad * result * log(self)",
+                     "    rule: IndexBackward0: grad_self = zeros of self's shape with grad added at the indexed places"] {
+            #expect(result.stdout.contains(rule), "missing \(rule)")
+        }
+        #expect(!result.stdout.contains("no rule text recorded"))
+        let json = try CLI.run(["trace", expression, "a=4,9", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let backward = (object["steps"] as? [[String: Any]] ?? []).filter { $0["phase"] as? String == "backward" }
+        #expect(backward.count == 10)
+        #expect(backward.allSatisfy { ($0["rule"] as? String)?.hasPrefix("grad_self = ") == true })
+    }
+
     @Test func bigTensorsAreElided() throws {
         let result = try CLI.run(["trace", "sum(x*2)", "x=ones(100)"])
         #expect(result.exitCode == 0)
