@@ -141,8 +141,9 @@ public enum WorkBudget {
     public static func describeCount(_ count: Int) -> String {
         if count == Int.max { return "unlimited" }
         if count < 1_000_000 { return String(count) }
-        let exponent = Int(log10(Double(count)))
-        let mantissa = (Double(count) / pow(10, Double(exponent)) * 10).rounded() / 10
+        var exponent = Int(log10(Double(count)))
+        var mantissa = (Double(count) / pow(10, Double(exponent)) * 10).rounded() / 10
+        if mantissa >= 10 { mantissa /= 10; exponent += 1 }  // 9.96e11 is 1e12, not 10e11
         return mantissa == mantissa.rounded() ? "\(Int(mantissa))e\(exponent)" : "\(mantissa)e\(exponent)"
     }
 
