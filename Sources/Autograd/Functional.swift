@@ -71,6 +71,11 @@ public func jacobian(of output: Variable, wrt inputs: [Variable], mode: Jacobian
     case .reverse: reverse = true
     case .forward: reverse = false
     }
+    // Each pass walks the graph the forward pass built: about its cost, which is what the
+    // request has spent so far. The whole Jacobian is checked against the budget first.
+    let passes = reverse ? outCount : inCounts.reduce(0, +)
+    try WorkBudget.require(WorkBudget.product(passes, Swift.max(WorkBudget.spent, 1)),
+                           for: "this Jacobian (\(passes) \(reverse ? "backward" : "forward") passes)")
     if reverse {
         for row in 0..<outCount {
             let grads = try grad(outputs: [output], inputs: inputs, gradOutputs: [oneHot(output.shape, row)],

@@ -79,6 +79,8 @@ struct BatchedProductLayout {
         }
         self.batch = batch
         total = try Tensor.checkedCount(of: batch + [m, n])
+        // A multiply and an add per (i, p, j) of each batch: 2 m n k operations.
+        try WorkBudget.spend(WorkBudget.product(WorkBudget.product(2 * Tensor.count(of: batch), m * n), k))
         stridesA = Tensor.broadcastStrides(from: batchA, to: batch)
         stridesB = Tensor.broadcastStrides(from: batchB, to: batch)
     }

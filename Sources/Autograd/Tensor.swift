@@ -93,7 +93,10 @@ public struct Tensor: Equatable {
             span = product
         }
         let count = shape.contains(0) ? 0 : span
-        if reserving { try MemoryBudget.reserve(elements: count) }
+        if reserving {
+            try MemoryBudget.reserve(elements: count)
+            try WorkBudget.spend(count)
+        }
         return count
     }
 

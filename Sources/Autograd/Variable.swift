@@ -199,6 +199,9 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     var largest = 0
     for input in inputs where input.value.count > largest { largest = input.value.count }
     try MemoryBudget.reserve(elements: largest)
+    // An op costs at least one operation per element of its largest input (more for
+    // products, which spend in their kernels' layout; larger results in `checkedCount`).
+    try WorkBudget.spend(largest + 1)
     let (compute, result) = try spec.dtypes(inputs, filled)
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.

@@ -164,11 +164,15 @@ extension Lowering {
         return try applyNamed(spec, [x], ["dims": .ints(Array((0..<x.shape.count).reversed()))], node: node, at: node.detail)
     }
 
-    /// An evaluated index or slice bound, which must be an integer.
+    /// An evaluated slice bound, which must be an integer. Any size is allowed: as Python
+    /// does, a bound beyond the 64-bit range is clamped to it, and the slice clamps it further.
     mutating func indexValue(_ n: Int) throws -> Int {
         let v = try takeTensor(n)
-        guard let i = integer(v) else { throw Diagnostic.invalidIndex(found: describe(v), at: tree[n].range) }
-        return i
+        if let i = integer(v) { return i }
+        guard v.value.count == 1, v.value.rank <= 1, let x = v.value.data.first, x.isFinite, x == x.rounded() else {
+            throw Diagnostic.invalidIndex(found: describe(v), at: tree[n].range)
+        }
+        return x >= 0x1p63 ? Int.max : x < -0x1p63 ? Int.min : Int(x)
     }
 
     /// Applies an op the parser calls by name (`stack`, `select`, `slice`), passing only the

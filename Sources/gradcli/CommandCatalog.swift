@@ -21,7 +21,7 @@ enum CommandCatalog {
     static let pointsLimit = 100_000
 
     /// The expression options `lines` passes on to each line's request.
-    static let lineOptionNames = ["--set", "--wrt", "--seed", "--dtype", "--json", "--precision", "--exact", "--max-memory"]
+    static let lineOptionNames = ["--set", "--wrt", "--seed", "--dtype", "--json", "--precision", "--exact", "--max-memory", "--max-flops", "--timeout"]
 
     /// The commands added outside `Command`, each with its own options.
     static let added: [CommandEntry] = [

@@ -58,7 +58,12 @@ enum GradCLI {
             Output.out(Help.text(for: invocation.commandWasGiven ? invocation.command : nil))
             return 0
         }
-        if invocation.command != .help { MemoryBudget.limit = try memoryBudget(invocation) }
+        if invocation.command != .help {
+            MemoryBudget.limit = try memoryBudget(invocation)
+            try setWorkBudget(invocation.value("--max-flops"), invocation.value("--timeout")) {
+                UsageError(message: $0, command: invocation.command)
+            }
+        }
         switch invocation.command {
         case .help:
             guard let topic = invocation.positionals.first else { Output.out(Help.text(for: nil)); return 0 }
@@ -120,6 +125,25 @@ enum GradCLI {
             throw UsageError(message: "The value '\(text)' is invalid for '--max-memory <bytes>' (expected a size such as 512M or 4G)", command: invocation.command)
         }
         return bytes
+    }
+
+    /// `--max-flops N` (or the default) and `--timeout SECONDS` (or none); `invalid` makes the
+    /// usage error for a bad value, so every command reports it its own way.
+    static func setWorkBudget(_ flops: String?, _ timeout: String?, invalid: (String) -> Error) throws {
+        WorkBudget.limit = WorkBudget.defaultLimit
+        WorkBudget.timeout = nil
+        if let text = flops {
+            guard let count = WorkBudget.parseCount(text) else {
+                throw invalid("The value '\(text)' is invalid for '--max-flops <n>' (expected a count such as 1e9)")
+            }
+            WorkBudget.limit = count
+        }
+        if let text = timeout {
+            guard let seconds = WorkBudget.parseSeconds(text) else {
+                throw invalid("The value '\(text)' is invalid for '--timeout <seconds>' (expected a positive number such as 2.5)")
+            }
+            WorkBudget.timeout = seconds
+        }
     }
 
     private static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {

@@ -42,6 +42,7 @@ enum LineMode {
             guard let bytes = MemoryBudget.parseBytes(text) else { throw AddedUsageError(message: "The value '\(text)' is invalid for '--max-memory <bytes>'") }
             MemoryBudget.limit = bytes
         }
+        try GradCLI.setWorkBudget(base.value("--max-flops"), base.value("--timeout")) { AddedUsageError(message: $0) }
 
         let file: UnsafeMutablePointer<FILE>
         if path == "-" {

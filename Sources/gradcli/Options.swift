@@ -77,6 +77,8 @@ struct OptionSpec {
         OptionSpec(names: ["--junit"], value: "file", help: "Also write a JUnit XML report of the requests to <file>.", commands: [.batch]),
         OptionSpec(names: ["--allow-files"], value: "dir", help: "Let requests read '@path' input files, but only regular files under <dir> (without it, none).", commands: [.batch]),
         OptionSpec(names: ["--max-memory"], value: "bytes", help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller).", commands: expressionCommands.union([.batch])),
+        OptionSpec(names: ["--max-flops"], value: "n", help: "The work budget per request in floating-point operations, e.g. 1e9 (default 1e11); checked before each operation runs.", commands: expressionCommands.union([.batch])),
+        OptionSpec(names: ["--timeout"], value: "seconds", help: "The time limit per request, checked between operations (default: none).", commands: expressionCommands.union([.batch])),
         OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: all),
         OptionSpec(names: ["--version"], value: nil, help: "Show the version.", commands: all),
     ]

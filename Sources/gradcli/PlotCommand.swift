@@ -52,6 +52,7 @@ enum PlotCommand {
         let points = try integer(options["--points"], name: "--points", default: 2 * width, range: 2...CommandCatalog.pointsLimit)
         let (name, lo, hi) = try range(positionals[1])
         MemoryBudget.limit = MemoryBudget.defaultLimit
+        WorkBudget.limit = WorkBudget.defaultLimit
 
         func request(_ command: Command, at x: Double) throws -> Report {
             var invocation = Invocation()

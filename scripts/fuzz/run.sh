@@ -1,15 +1,19 @@
 #!/bin/sh
 # Fuzzes gradcli with libFuzzer + AddressSanitizer.
-# Usage: scripts/fuzz/run.sh [SECONDS] [expression|batch|script] (defaults 120, expression).
+# Usage: scripts/fuzz/run.sh [SECONDS] [expression|batch|script|lines|plot] (defaults 120, expression).
 #   expression: any bytes are a program, parsed, evaluated and backpropagated (the front end and
 #               the autograd core).
 #   batch:      any bytes are one `gradcli batch` request line (JSON parsing, inputs, every
 #               command, the record).
 #   script:     any bytes are a `gradcli run` program (the Python front end and interpreter),
 #               seeded with samples/run_*.py.
-# Crashing inputs land in $OUT/crash-*. FUZZ_FLAGS adds libFuzzer flags (e.g. -detect_leaks=0:
-# LeakSanitizer reports the syntax tree of a script that defines a function as leaked, a known
-# finding not yet fixed).
+#   lines:      a first byte choosing grad or eval and --json, then `gradcli lines` input (one
+#               expression per line), seeded with the samples' expressions.
+#   plot:       `gradcli plot` arguments: the expression, the range (`x=lo:hi`) and more options
+#               on a third line, at most 8 points.
+# Crashing inputs land in $OUT/crash-*. FUZZ_FLAGS adds libFuzzer flags. lines and plot close
+# the target's stderr (-close_fd_mask=2; sanitizer reports still show): run a crash-* input
+# through the harness again to see the message.
 set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN="${1:-120}"
@@ -22,6 +26,14 @@ if [ "$TARGET" = script ]; then
 elif [ "$TARGET" = batch ]; then
     i=0
     while IFS= read -r line; do i=$((i+1)); printf '%s' "$line" > "$OUT/corpus/checks-$i"; done < samples/checks.jsonl
+elif [ "$TARGET" = lines ]; then
+    grep -h '^\$ gradcli' samples/*.txt | sed -n "s/^[^']*'\([^']*\)'.*/\1/p" | while read -r program; do
+        printf '\001%s\n1+x @ x=2\n' "$program" > "$OUT/corpus/$(printf '%s' "$program" | cksum | cut -d' ' -f1)"
+    done
+elif [ "$TARGET" = plot ]; then
+    printf 'sin(x)\nx=-3:3' > "$OUT/corpus/sin"
+    printf 'relu(x)^2 + abs(x - 1)\nx=-2:2\n--width 20 --height 4' > "$OUT/corpus/kinks"
+    printf 'x^a\nx=0:1\n--set a=3 --dtype float32' > "$OUT/corpus/set"
 else
     grep -h '^\$ gradcli' samples/*.txt | sed -n "s/^[^']*'\([^']*\)'.*/\1/p" | while read -r program; do
         printf '%s' "$program" > "$OUT/corpus/$(printf '%s' "$program" | cksum | cut -d' ' -f1)"
@@ -49,7 +61,11 @@ case "$TARGET" in
     script)
         swiftc $FLAGS -module-name FuzzScript -I "$OUT" \
             scripts/fuzz/fuzz_script.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
-    *) echo "fuzz: unknown target $TARGET (expression, batch or script)" >&2; exit 64 ;;
+    lines|plot)
+        swiftc $FLAGS -module-name "Fuzz$TARGET" -I "$OUT" "scripts/fuzz/fuzz_$TARGET.swift" \
+            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz"
+        FUZZ_FLAGS="-close_fd_mask=2 ${FUZZ_FLAGS:-}" ;;
+    *) echo "fuzz: unknown target $TARGET (expression, batch, script, lines or plot)" >&2; exit 64 ;;
 esac
 cd "$OUT"
 ./fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=512 -timeout=10 -rss_limit_mb=4096 ${FUZZ_FLAGS:-} corpus

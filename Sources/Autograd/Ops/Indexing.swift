@@ -117,7 +117,10 @@ extension Ops {
             return Swift.min(Swift.max(b, 0), size)
         }
         let start = clamp(attrs.optionalInt("start"), 0), end = clamp(attrs.optionalInt("end"), size)
-        return (dim, start, step, end > start ? (end - start + step - 1) / step : 0)
+        // PyTorch's rounded-up length, in its 64-bit arithmetic: a step near 2^63 wraps it
+        // negative, and the slice is empty.
+        let span = (end - start) &+ (step - 1)
+        return (dim, start, step, end > start && span > 0 ? span / step : 0)
     }
 
     /// The gradient of `slice`: `grad` placed into zeros of `input_sizes`. Not in the registry.

@@ -52,6 +52,13 @@ extension Ops {
         return r
     }
 
+    /// The operations of an LU factorisation of each matrix in `x`, a batch of square
+    /// matrices: n^3 per matrix (the work budget counts it before factoring).
+    static func luCost(_ x: Tensor) -> Int {
+        let n = x.rank >= 2 ? x.shape[x.rank - 1] : 0
+        return WorkBudget.product(WorkBudget.product(n * n, n), n == 0 ? 0 : x.count / (n * n))
+    }
+
     /// `t(input)`: the transpose of a matrix; vectors and scalars are returned as they are.
     public static let t = OpSpec(
         "t", params: [input], gradFn: "TBackward0", summary: "transpose of a matrix (<= 2-D)",
@@ -144,6 +151,7 @@ extension Ops {
         dtype: .floating,
         forward: { args in
             _ = try requireSquare(args[0], "det")
+            try WorkBudget.spend(luCost(args[0]))
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants())
         },
         derivative: .vjp { ctx, g in
@@ -153,6 +161,8 @@ extension Ops {
             if !x.value.determinants().contains(0) {
                 return [try scale * x.inverse().transpose(-2, -1)]
             }
+            // A determinant of order n - 1 for each of the n^2 cofactors.
+            try WorkBudget.spend(WorkBudget.product(luCost(x.value), x.shape[x.shape.count - 1] * x.shape[x.shape.count - 1]))
             return [try g.reshape(Array(kept)) * Variable(cofactors(x.value))]
         })
 
@@ -185,6 +195,7 @@ extension Ops {
         forward: { args in
             let x = args[0]
             let n = try requireSquare(x, "inv"), size = n * n
+            try WorkBudget.spend(WorkBudget.product(luCost(x), 3))
             var lu = x.data
             var out = [Double](repeating: 0, count: x.count)
             for b in 0..<(size == 0 ? 0 : x.count / size) {

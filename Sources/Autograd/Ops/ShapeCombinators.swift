@@ -102,10 +102,15 @@ extension Ops {
         gradFn: "CatBackward0", summary: "join tensors along an existing dimension",
         samples: [OpSample([[2, 3], [1, 3]]), OpSample([[2, 1], [2, 2], [2, 1]], attrs: Attrs(["dim": .int(-1)]))],
         forward: { args in
-            guard let first = args.inputs.first else { throw OpError.value("torch.cat(): expected a non-empty list of Tensors") }
-            guard first.rank > 0 else { throw OpError.shape("zero-dimensional tensor (at position 0) cannot be concatenated") }
+            guard !args.inputs.isEmpty else { throw OpError.value("torch.cat(): expected a non-empty list of Tensors") }
+            for (i, t) in args.inputs.enumerated() where t.rank == 0 {
+                throw OpError.shape("zero-dimensional tensor (at position \(i)) cannot be concatenated")
+            }
+            // As PyTorch does, empty 1-D tensors are skipped: they join anything (and give [0] alone).
+            let joined = args.inputs.enumerated().filter { !isSkippedByCat($0.element.shape) }
+            guard let first = joined.first?.element else { return Tensor(shape: [0], data: []) }
             let dim = try normalize(dim: args.attrs.int("dim"), rank: first.rank)
-            for (i, t) in args.inputs.enumerated() {
+            for (i, t) in joined {
                 guard t.rank == first.rank else {
                     throw OpError.shape("Tensors must have same number of dimensions: got \(first.rank) and \(t.rank)")
                 }
@@ -113,16 +118,25 @@ extension Ops {
                     throw OpError.shape("Sizes of tensors must match except in dimension \(dim). Expected size \(first.shape[d]) but got size \(t.shape[d]) for tensor number \(i) in the list.")
                 }
             }
-            return try concatenate(args.inputs, dim: dim)
+            return try concatenate(joined.map(\.element), dim: dim)
         },
         derivative: .vjp { ctx, g in
-            let dim = try normalize(dim: ctx.attrs.int("dim"), rank: ctx[0].shape.count)
+            guard let rank = ctx.inputs.first(where: { !isSkippedByCat($0.shape) })?.shape.count else {
+                return ctx.inputs.map { _ in Variable(Tensor(shape: [0], data: [])) }
+            }
+            let dim = try normalize(dim: ctx.attrs.int("dim"), rank: rank)
             var start = 0
             return try ctx.inputs.map { x in
+                // A skipped input's gradient is empty, like the input.
+                if isSkippedByCat(x.shape) { return Variable(Tensor(shape: [0], data: [])) }
                 defer { start += x.shape[dim] }
                 return try g.slice(dim: dim, start: start, end: start + x.shape[dim])
             }
         })
+
+    /// An empty 1-D tensor, which `cat` leaves out (PyTorch's legacy rule); other empty
+    /// tensors, such as `[2, 0]`, take part in its shape checks.
+    static func isSkippedByCat(_ shape: [Int]) -> Bool { shape == [0] }
 
     /// `stack(tensors, dim=0)`: joins tensors of equal shape along a new dimension.
     public static let stack = OpSpec(

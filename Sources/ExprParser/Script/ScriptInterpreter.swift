@@ -7,6 +7,8 @@ final class Scope {
     let parent: Scope?
     /// Names declared `global` in a function's scope.
     var globals: Set<String> = []
+    /// True once a function was defined here (see `Interpreter.releaseScopes`).
+    var holdsFunctions = false
 
     init(parent: Scope?) { self.parent = parent }
 
@@ -46,6 +48,13 @@ final class Interpreter {
     /// The program's lines, for warnings that quote them.
     var sourceLines: [Substring]
 
+    /// The scopes functions were defined in, weakly. A function holds its defining scope (for
+    /// closures and recursion) and that scope usually holds the function: a reference cycle,
+    /// which `releaseScopes` breaks when the program ends.
+    private var functionScopes: [WeakScope] = []
+
+    private struct WeakScope { weak var scope: Scope? }
+
     init(output: ScriptOutput, fileName: String, source: String) {
         self.output = output
         self.fileName = fileName
@@ -56,6 +65,27 @@ final class Interpreter {
     /// Runs a parsed program; an uncaught exception comes back with its traceback frames.
     func run(_ program: [PyStmt]) throws {
         _ = try execute(program, in: globals)
+    }
+
+    /// Notes that a function defined in `scope` holds it.
+    func functionDefined(in scope: Scope) {
+        guard !scope.holdsFunctions else { return }
+        scope.holdsFunctions = true
+        // Scopes of calls that have ended and whose functions are gone are dropped now and then.
+        if functionScopes.count >= 64 && functionScopes.count.nonzeroBitCount == 1 {
+            functionScopes.removeAll { $0.scope == nil }
+        }
+        functionScopes.append(WeakScope(scope: scope))
+    }
+
+    /// Empties every scope a function was defined in, so that the cycles between functions and
+    /// their scopes (and the syntax trees the functions hold) are freed. Call it once the
+    /// program has ended; nothing may run in the interpreter afterwards.
+    func releaseScopes() {
+        let scopes = functionScopes.compactMap(\.scope)
+        functionScopes = []
+        for scope in scopes { scope.variables = [:] }
+        globals.variables = [:]
     }
 
     // MARK: statements
@@ -122,6 +152,7 @@ final class Interpreter {
         case .def(let name, let parameters, let body):
             let defaults = try parameters.map { try $0.defaultValue.map { try evaluate($0, in: scope) } }
             let function = PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, expression: nil, scope: scope)
+            functionDefined(in: scope)
             store(.function(function), name, in: scope)
         case .with(let items, let body):
             return try executeWith(items[...], body, in: scope)
@@ -373,6 +404,7 @@ final class Interpreter {
             return try truthy(try evaluate(condition, in: scope)) ? try evaluate(then, in: scope) : try evaluate(otherwise, in: scope)
         case .lambda(let parameters, let body):
             let defaults = try parameters.map { try $0.defaultValue.map { try evaluate($0, in: scope) } }
+            functionDefined(in: scope)
             return .function(PyFunction(name: "<lambda>", parameters: parameters, defaults: defaults, body: [], expression: body, scope: scope))
         case .starred:
             throw PyException("SyntaxError", "can't use starred expression here")

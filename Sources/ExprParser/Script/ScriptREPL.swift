@@ -30,6 +30,7 @@ extension ScriptRunner {
                 if chunk.trimmingWhitespace().isEmpty { continue }
                 if case .exit = runChunk(chunk + "\n", interpreter, output) { break }
             }
+            interpreter.releaseScopes()
             output.flush()
             status = 0
         }

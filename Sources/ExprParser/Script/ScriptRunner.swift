@@ -64,13 +64,14 @@ public enum ScriptRunner {
         return text
     }
 
-    private static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput) -> Int32 {
+    static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput) -> Int32 {
         let savedDType = DefaultDType.current
         DefaultDType.current = .float32  // PyTorch's default dtype
         defer { DefaultDType.current = savedDType }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.setEnabled(savedGradMode) }
         let interpreter = Interpreter(output: output, fileName: fileName, source: source)
+        defer { interpreter.releaseScopes() }
         do {
             try interpreter.run(program)
             return 0
