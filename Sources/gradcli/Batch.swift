@@ -7,20 +7,17 @@ import Glibc
 enum Batch {
     static func run(_ invocation: Invocation) throws -> Int32 {
         guard invocation.positionals.count <= 1 else {
-            throw UsageError(message: "Unexpected argument '\(invocation.positionals[1])'", command: .batch)
+            throw GradcliError.usage("Unexpected argument '\(invocation.positionals[1])'", of: .batch)
         }
         // One worker process per CPU by default: the output is the same bytes whatever the count.
         var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
-        if let text = invocation.value("--jobs") {
-            guard let n = Int(text), n >= 1, n <= 256 else {
-                throw UsageError(message: "The value '\(text)' is invalid for '--jobs <n>' (expected 1 to 256)", command: .batch)
-            }
-            jobs = n
+        if let text = invocation.value(.jobs) {
+            jobs = try OptionValues(spec: .spec(.jobs), command: .batch).integer(.word(text))
         }
-        let tap = invocation.flag("--tap")
-        let files = try invocation.value("--allow-files").map(FileAccess.allowing) ?? FileAccess.none
+        let tap = invocation.flag(.tap)
+        let files = try invocation.value(.allowFiles).map(FileAccess.allowing) ?? FileAccess.none
         // Open the JUnit file first, so a bad path fails before any work is done.
-        let junit = try invocation.value("--junit").map { try FileIO.Writer(path: $0) }
+        let junit = try invocation.value(.junit).map { try FileIO.Writer(path: $0) }
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
         BatchSignals.install()
         let progress = Progress(totalBytes: reader.size)
@@ -35,7 +32,7 @@ enum Batch {
             for record in records {
                 count += 1
                 if record.status == .error { errors += 1 }
-                if record.error?.code == "internal_error" { internalErrors += 1 }
+                if record.error?.code == .internal { internalErrors += 1 }
                 if record.status == .checkFailed { anyCheckFailed = true }
                 checks += record.checks.count
                 failedChecks += record.checks.filter { !$0.passed }.count

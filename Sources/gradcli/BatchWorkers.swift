@@ -146,7 +146,7 @@ extension BatchRecord {
             writer.string(check.detail)
         }
         writer.string(title)
-        writer.optionalString(error?.code)
+        writer.optionalString(error?.code.rawValue)
         writer.optionalString(error?.message)
         out += writer.out
     }
@@ -161,7 +161,7 @@ extension BatchRecord {
         }
         guard let title = reader.string(), let code = reader.optionalString(), let message = reader.optionalString() else { return nil }
         let status: Status = statusCode == 0 ? .ok : statusCode == 1 ? .checkFailed : .error
-        let error = code.flatMap { code in message.flatMap { (code: code, message: $0) } }
+        let error = code.flatMap(ErrorCode.init(rawValue:)).flatMap { code in message.map { (code: code, message: $0) } }
         return (index, BatchRecord(line: line, id: id, text: text, status: status, checks: checks, title: title, error: error))
     }
 }

@@ -91,7 +91,7 @@ extension Request {
         var check = CheckReport()
         let differentiated = graph.differentiated
         guard !differentiated.isEmpty else {
-            throw CLIError.usage("nothing to check: no input is differentiated",
+            throw GradcliError.usage("nothing to check: no input is differentiated",
                                  hint: "give the inputs as NAME=VALUE, e.g. `gradcli check 'x^2' x=3`")
         }
         if expects.isEmpty {
@@ -99,7 +99,7 @@ extension Request {
             check = try gradcheckAll(graph, skipped: &skipped)
             if check.results.isEmpty {
                 let names = skipped.map { "`\($0)`" }.joined(separator: ", ")
-                throw CLIError.usage("nothing to check: " + names + (skipped.count == 1
+                throw GradcliError.usage("nothing to check: " + names + (skipped.count == 1
                                          ? " reaches the output only as an argument that is not differentiated"
                                          : " reach the output only as arguments that are not differentiated"),
                                      hint: "check an input gradients flow to, e.g. the loss's input")
@@ -110,7 +110,7 @@ extension Request {
         } else {
             for (name, expr) in expects {
                 guard let leaf = differentiated.first(where: { $0.name == name })?.variable else {
-                    throw CLIError.usage("--expect names `\(name)`, which is not a differentiated input",
+                    throw GradcliError.usage("--expect names `\(name)`, which is not a differentiated input",
                                          hint: "the differentiated inputs are " + differentiated.map(\.name).joined(separator: ", "))
                 }
                 check.results.append(try compareExpected(name: name, expr: expr, leaf: leaf, graph: graph))
@@ -131,7 +131,7 @@ extension Request {
             let g = try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]
             return g?.value.reshaped(leaf.shape) ?? Tensor.zeros(leaf.shape)
         } catch let error as OpError {
-            throw CLIError(error)
+            throw GradcliError.from(error)
         }
     }
 
@@ -179,7 +179,7 @@ extension Request {
         let seed = try gradOutputValue()
         if let seed {
             do { try checkGradOutput(seed, for: graph.output) } catch let error as OpError {
-                throw CLIError(error, hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
+                throw GradcliError.from(error).with(hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
             }
         }
         let result: GradcheckResult
@@ -191,9 +191,9 @@ extension Request {
                 return try (output * seed).sum()
             }, at: graph.leaves.map(\.variable.value), wrt: wrt, options: options)
         } catch let d as Diagnostic {
-            throw CLIError(d, source: source, color: color)
+            throw GradcliError.from(d, source: source)
         } catch let error as OpError {
-            throw CLIError(error)
+            throw GradcliError.from(error)
         }
         var check = CheckReport()
         for r in result.inputs {
@@ -220,7 +220,7 @@ extension Request {
         do {
             grads = try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
         } catch let error as OpError {
-            throw CLIError(error)
+            throw GradcliError.from(error)
         }
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
     }

@@ -27,7 +27,7 @@ enum Help {
 
     private static func optionsSection(for command: Command) -> [String] {
         (OptionSpec.table.filter { $0.commands.contains(command) } + CommandCatalog.globalOptions).map { spec in
-            row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.help)
+            row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.helpText)
         }
     }
 
@@ -83,17 +83,17 @@ enum Help {
     }
 
     /// A usage error as swift-argument-parser prints it.
-    static func usageError(_ error: UsageError) -> String {
-        let command = error.command
-        return "Error: \(error.message)\nUsage: \(command.usage)\n  See 'gradcli help\(command == .grad ? "" : " " + command.rawValue)' for more information.\n"
+    static func usageError(_ message: String, of command: String) -> String {
+        let usage = CommandCatalog.entry(named: command)?.usage ?? Command.grad.usage
+        return "Error: \(message)\nUsage: \(usage)\n  See 'gradcli help\(command == "grad" ? "" : " " + command)' for more information.\n"
     }
 
     /// The help of a command of the table that `Command` does not list.
     static func text(entry: CommandEntry) -> String {
         var lines = ["OVERVIEW: " + entry.abstract, "", "USAGE: " + entry.usage, ""]
         if !entry.arguments.isEmpty { lines += ["ARGUMENTS:"] + entry.arguments.map { row($0.0, $0.1) } + [""] }
-        let options = entry.options + CommandCatalog.globalOptions + [OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: [])]
-        lines += ["OPTIONS:"] + options.map { row($0.names.joined(separator: ", ") + ($0.value.map { " <\($0)>" } ?? ""), $0.help) } + [""]
+        let options = entry.options + CommandCatalog.globalOptions + [.spec(.help)]
+        lines += ["OPTIONS:"] + options.map { row($0.names.joined(separator: ", ") + ($0.value.map { " <\($0)>" } ?? ""), $0.helpText) } + [""]
         lines += ["EXAMPLES:"] + entry.examples.map { "  " + $0 } + [""]
         return lines.joined(separator: "\n") + "\n"
     }

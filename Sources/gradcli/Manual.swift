@@ -23,7 +23,7 @@ enum Manual {
             for (name, help) in entry.arguments { lines += [".TP", ".I " + escaped(name), escaped(help)] }
             for option in entry.options {
                 let label = option.names.map { "\\fB" + escaped($0) + "\\fR" }.joined(separator: ", ") + (option.value.map { " \\fI<" + escaped($0) + ">\\fR" } ?? "")
-                lines += [".TP", label, escaped(option.help)]
+                lines += [".TP", label, escaped(option.helpText)]
             }
             if !entry.examples.isEmpty {
                 lines += [".PP", "Examples:", ".RS", ".nf"] + entry.examples.map(escaped) + [".fi", ".RE"]

@@ -9,7 +9,7 @@ enum TestReports {
         guard !ok else { return out }
         out += "  ---\n"
         if record.status == .error, let error = record.error {
-            out += "  code: \(error.code)\n"
+            out += "  code: \(error.code.rawValue)\n"
             out += "  message: \(yamlString(error.message))\n"
         }
         for check in record.checks where !check.passed {
@@ -35,7 +35,7 @@ enum TestReports {
                 out += ">\n      <failure message=\"check failed\">\(xml(detail))</failure>\n    </testcase>\n"
             case .error:
                 let message = record.error?.message ?? "error"
-                let code = record.error?.code ?? "error"
+                let code = record.error?.code.rawValue ?? "error"
                 out += ">\n      <error type=\"\(xml(code))\" message=\"\(xml(message))\"/>\n    </testcase>\n"
             }
         }

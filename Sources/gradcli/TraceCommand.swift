@@ -15,29 +15,26 @@ enum TraceCommand {
         let wantsJSON = arguments.prefix { $0 != "--" }.contains("--json")
         do {
             let invocation = try Invocation.parse(["grad"] + arguments)
-            if invocation.flag("--help") { Output.out(help); return 0 }
-            let request = try GradCLI.makeRequest(invocation, color: false)
+            if invocation.flag(.help) { Output.out(help); return 0 }
+            let request = try GradCLI.makeRequest(invocation)
             let graph = try request.build(recordGraph: true)
             guard graph.output.gradFn != nil else {
-                throw CLIError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
+                throw GradcliError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
             }
             let count = graph.output.forwardNodes().count
             guard count <= nodeLimit else {
-                throw CLIError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
+                throw GradcliError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
             }
             let trace: BackwardTrace
-            do { trace = try graph.output.traceBackward(gradient: request.gradOutputValue()) } catch let e as OpError { throw CLIError(e) }
+            do { trace = try graph.output.traceBackward(gradient: request.gradOutputValue()) } catch { throw GradcliError.from(error) }
             let rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
             Output.out(wantsJSON ? rendered.json().serialized + "\n" : rendered.text())
             return 0
-        } catch let error as UsageError {
-            Output.err(Help.usageError(error))
-            return 64
         } catch {
-            let failure = GradCLI.cliError(error)
-            Output.err(failure.text)
-            if wantsJSON { Output.out(failure.json.serialized + "\n") }
-            return failure.exitCode
+            let failure = GradcliError.from(error)
+            Output.err(failure.text(color: false))
+            if wantsJSON && failure.usageOf == nil { Output.out(failure.json.serialized + "\n") }
+            return failure.exitStatus
         }
     }
 
