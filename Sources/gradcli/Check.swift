@@ -138,29 +138,17 @@ extension Request {
     private func compareExpected(name: String, expr: String, leaf: Variable, graph: BuiltGraph) throws -> CheckResult {
         let actual = try derivative(of: graph.output, wrt: leaf)
         let expected = try valueOf(expr, context: "--expect \(name)")
-        let rtol = self.rtol ?? 1e-7, atol = self.atol ?? 1e-9
+        let options = GradcheckOptions(atol: atol ?? 1e-9, rtol: rtol ?? 1e-7, equalNaN: equalNaN)
         guard expected.shape == actual.shape || (expected.count == 1 && actual.count == 1) else {
             return CheckResult(input: name, kind: "expect", passed: false, maxAbsError: .nan, maxRelError: .nan, worstIndex: [],
                                expected: expected, actual: actual,
                                problem: "the expected derivative has shape \(describe(shape: expected.shape)), but autograd's has shape \(describe(shape: actual.shape))")
         }
-        var passed = true, maxAbs = 0.0, maxRel = 0.0
-        var worst: (offset: Int, ratio: Double)?
-        for i in 0..<actual.count {
-            let a = actual.data[i], e = expected.data[i]
-            // NaN passes only against NaN at the same place, and only with --equal-nan (torch.allclose).
-            let same = a == e || (equalNaN && a.isNaN && e.isNaN)
-            let absError = same ? 0 : Swift.abs(a - e)
-            let relError = absError == 0 ? 0 : absError / Swift.abs(e)
-            if !same && !(absError <= atol + rtol * Swift.abs(e)) { passed = false }
-            maxAbs = absError.isNaN || maxAbs.isNaN ? .nan : max(maxAbs, absError)
-            maxRel = relError.isNaN || maxRel.isNaN ? .nan : max(maxRel, relError)
-            let ratio = absError.isNaN ? .infinity : absError / (atol + rtol * Swift.abs(e))
-            if worst == nil || ratio > worst!.ratio { worst = (i, ratio) }
-        }
-        return CheckResult(input: name, kind: "expect", passed: passed, maxAbsError: maxAbs, maxRelError: maxRel,
-                           worstIndex: worst.map { Tensor.index(ofOffset: $0.offset, in: actual.shape) } ?? [],
-                           expected: expected.reshaped(actual.shape), actual: actual)
+        var stats = ToleranceStats()
+        for i in 0..<actual.count { stats.add(offset: i, actual.data[i], expected.data[i], options) }
+        let c = stats.result(shape: actual.shape)
+        return CheckResult(input: name, kind: "expect", passed: c.passed, maxAbsError: c.maxAbsError, maxRelError: c.maxRelError,
+                           worstIndex: c.worstIndex, expected: expected.reshaped(actual.shape), actual: actual)
     }
 
     /// gradcheck of every differentiated input: the program is re-evaluated at shifted inputs.
@@ -171,7 +159,7 @@ extension Request {
         let notDifferentiated = try inputsWithoutGradient(graph)
         skipped = notDifferentiated.map { names[$0] }
         let wrt = graph.leaves.indices.filter { graph.leaves[$0].variable.requiresGrad && !notDifferentiated.contains($0) }
-        var options = GradcheckOptions()
+        var options = GradcheckOptions(equalNaN: equalNaN)
         if let eps { options.eps = eps }
         if let rtol { options.rtol = rtol }
         if let atol { options.atol = atol }
