@@ -15,6 +15,7 @@ enum Batch {
             jobs = try OptionValues(spec: .spec(.jobs), command: .batch).integer(.word(text))
         }
         let tap = invocation.flag(.tap)
+        let quiet = invocation.flag(.quiet)
         let files = try invocation.value(.allowFiles).map(FileAccess.allowing) ?? FileAccess.none
         // Open the JUnit file first, so a bad path fails before any work is done.
         let junit = try invocation.value(.junit).map { try FileIO.Writer(path: $0) }
@@ -36,7 +37,7 @@ enum Batch {
                 if record.status == .checkFailed { anyCheckFailed = true }
                 checks += record.checks.count
                 failedChecks += record.checks.filter { !$0.passed }.count
-                out += tap ? Array(TestReports.tapPoint(record, number: count).utf8) : record.text
+                if tap { out += Array(TestReports.tapPoint(record, number: count).utf8) } else if !quiet { out += record.text }
             }
             var written = true
             BatchSignals.whileWriting {
@@ -53,7 +54,7 @@ enum Batch {
         if tap { Output.out("1..\(count)\n") }
         var summary = "\(count) requests: \(count - errors) ran, \(errors) failed to run"
         if checks > 0 { summary += "; checks: \(checks - failedChecks) passed, \(failedChecks) failed" }
-        Output.err(summary + "\n")
+        if !quiet { Output.err(summary + "\n") }
         try junit?.write(TestReports.junit(kept))
         if internalErrors > 0 { return 70 }
         if errors > 0 { return 65 }

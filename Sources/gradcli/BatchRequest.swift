@@ -16,9 +16,11 @@ struct BatchRecord {
     let title: String
     /// For a request that could not run: its error code and message, for reports.
     let error: (code: ErrorCode, message: String)?
+    /// The warnings of a request that ran, one line each, for reports.
+    let warnings: [String]
 
     init(line: Int, id: String?, text: [UInt8], status: Status, checks: [(name: String, passed: Bool, detail: String)],
-         title: String, error: (code: ErrorCode, message: String)?) {
+         title: String, error: (code: ErrorCode, message: String)?, warnings: [String] = []) {
         self.line = line
         self.id = id
         self.text = text
@@ -26,17 +28,18 @@ struct BatchRecord {
         self.checks = checks
         self.title = title
         self.error = error
+        self.warnings = warnings
     }
 
     /// A record whose line is `json`, serialised here.
     init(line: Int, id: JSON, json: JSON, status: Status, checks: [(name: String, passed: Bool, detail: String)], title: String,
-         error: (code: ErrorCode, message: String)? = nil) {
+         error: (code: ErrorCode, message: String)? = nil, warnings: [String] = []) {
         var text: [UInt8] = []
         text.reserveCapacity(256)
         json.write(to: &text)
         text.append(UInt8(ascii: "\n"))
         self.init(line: line, id: id == .null ? nil : id.serialized, text: text, status: status, checks: checks,
-                  title: title, error: error)
+                  title: title, error: error, warnings: warnings)
     }
 }
 
@@ -92,7 +95,8 @@ extension Request {
                  detail: "max abs error \(r.maxAbsError), max rel error \(r.maxRelError)")
             } ?? []
             return BatchRecord(line: line, id: id, json: stamp(report.json, id: id, line: line),
-                               status: report.exitCode == 0 ? .ok : .checkFailed, checks: checks, title: title)
+                               status: report.exitCode == 0 ? .ok : .checkFailed, checks: checks, title: title,
+                               warnings: report.warnings.map { $0.line(source: request.source) })
         } catch {
             return errorRecord(GradcliError.from(error), line: line, id: id, title: title)
         }

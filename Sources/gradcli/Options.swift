@@ -17,7 +17,7 @@ enum Command: String, CaseIterable {
 
     var usage: String {
         switch self {
-        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>] [--allow-files <dir>]"
+        case .batch: return "gradcli batch [<file>] [--jobs <n>] [--tap] [--junit <file>] [--quiet] [--allow-files <dir>]"
         case .help: return "gradcli help [<command>]"
         case .grad: return "gradcli [grad] <expr> [<name=value> ...] [<options>]"
         default: return "gradcli \(rawValue) <expr> [<name=value> ...] [<options>]"
@@ -126,7 +126,7 @@ struct OptionSpec {
         OptionSpec(key: .jobs, names: ["-j", "--jobs"], value: "n", kind: .integer(1...256), help: "Run requests on <n> worker processes (default: one per CPU, at most 8); the output is the same", commands: [.batch]),
         OptionSpec(key: .tap, names: ["--tap"], value: nil, kind: .flag, help: "Write a TAP version 14 report of the requests to stdout instead of JSON Lines", commands: [.batch]),
         OptionSpec(key: .junit, names: ["--junit"], value: "file", kind: .text, help: "Also write a JUnit XML report of the requests to <file>", commands: [.batch]),
-        OptionSpec(key: .quiet, names: ["-q", "--quiet"], value: nil, kind: .flag, help: "Write no JSON Lines to stdout (with --junit, only the report; --tap still writes TAP)", commands: [.batch]),
+        OptionSpec(key: .quiet, names: ["-q", "--quiet"], value: nil, kind: .flag, help: "Write no JSON Lines and no summary: only the --tap report, the --junit file and the exit status", commands: [.batch]),
         OptionSpec(key: .allowFiles, names: ["--allow-files"], value: "dir", kind: .text, help: "Let requests read '@path' input files, but only regular files under <dir> (without it, none)", commands: [.batch]),
         OptionSpec(key: .maxMemory, names: ["--max-memory"], value: "bytes", kind: .bytes, help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller)", commands: expressionCommands.union([.batch])),
         OptionSpec(key: .help, names: ["-h", "--help"], value: nil, kind: .flag, help: "Show help information", commands: all),

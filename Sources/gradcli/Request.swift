@@ -55,6 +55,13 @@ struct Warning {
         return .object(fields)
     }
 
+    /// The warning on one line, with its place: for TAP and JUnit reports.
+    func line(source: String) -> String {
+        guard let range else { return message }
+        let start = DiagnosticRenderer.lineColumn(of: range.start, in: source)
+        return "\(message) (line \(start.line), column \(start.column))"
+    }
+
     func text(source: String, color: Bool) -> String {
         guard let range else { return "warning: \(message)\n" }
         let diagnostic = Diagnostic(code: .valueError, message: message, range: range, severity: .warning)
