@@ -21,7 +21,7 @@ enum Batch {
         let junit = try invocation.value(.junit).map { try FileIO.Writer(path: $0) }
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
         BatchSignals.install()
-        let progress = Progress(totalBytes: reader.size)
+        let progress = Progress(total: reader.size, unit: "requests")
         var kept: [BatchRecord] = []
         var count = 0, errors = 0, internalErrors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
         if tap { Output.out("TAP version 14\n") }
@@ -48,7 +48,7 @@ enum Batch {
             // Records that cannot be written are lost: stop (the JUnit report still gets what
             // ran), and the run ends with exit 74 (`Output.finish`).
             guard written else { break }
-            progress.advance(to: reader.consumed)
+            progress.advance(to: reader.consumed, count: count)
         }
         progress.finish()
         if tap { Output.out("1..\(count)\n") }
@@ -85,25 +85,4 @@ enum Batch {
         }
         return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }
     }
-}
-
-/// A progress bar on stderr for long batches read from a file, when stderr is a terminal.
-final class Progress {
-    private let total: Int
-    private let enabled: Bool
-
-    /// `totalBytes` is the input's size when it is a regular file, else nil (no bar).
-    init(totalBytes: Int?) {
-        total = totalBytes ?? 0
-        enabled = total >= 1 << 20 && isatty(2) != 0
-    }
-
-    func advance(to consumed: Int) {
-        guard enabled else { return }
-        let width = 30
-        let filled = min(width, consumed * width / max(total, 1))
-        Output.err("\r[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] \(min(100, consumed * 100 / max(total, 1)))%")
-    }
-
-    func finish() { if enabled { Output.err("\r" + String(repeating: " ", count: 40) + "\r") } }
 }

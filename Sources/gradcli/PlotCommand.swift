@@ -66,7 +66,10 @@ enum PlotCommand {
             throw GradcliError.value("plot needs a scalar expression, but `\(positionals[0])` has shape \(describe(shape: shape))")
         }
         var samples = Samples(name: name)
+        let progress = Progress(total: points, unit: "points")
+        defer { progress.finish() }
         for i in 0..<points {
+            progress.advance(to: i, count: i)
             let x = i == points - 1 ? hi : lo + (hi - lo) * Double(i) / Double(points - 1)
             let report = try request(.grad, at: x)
             guard let value = report.value, value.count == 1 else { throw GradcliError.value("plot needs a scalar expression") }

@@ -222,9 +222,9 @@ extension Request {
         case .rtol: rtol = try read.positiveNumber(given)
         case .atol: atol = try read.positiveNumber(given)
         case .equalNaN: equalNaN = try read.flag(given)
-        case .file, .json, .format, .precision, .exact, .dot, .dumpAST, .jobs, .tap, .quiet, .junit, .allowFiles,
-             .maxMemory, .help, .version, .color, .command, .points, .svg, .width, .height:
-            break  // not part of a request
+        default:
+            // Options of the run rather than of a request (--json, --max-memory...) have no field.
+            preconditionFailure("\(spec.longName) has a batch field but no place in a request")
         }
     }
 }
