@@ -67,13 +67,12 @@ enum GradCLI {
         // Output options are checked before any work, in every output mode.
         let style = try numberStyle(invocation)
         let torch = try format(invocation) == "torch"
-        var request = try makeRequest(invocation)
+        let request = try makeRequest(invocation)
         if invocation.flag(.dumpAST) {
             let source = request.source
             Output.out(try GradcliError.mapping(source: source) { try Program.parse(source) }.sexpr + "\n")
             return 0
         }
-        request.color = color
         let report = try request.run()
         try reserveOutput(of: report)
         if invocation.flag(.json) {

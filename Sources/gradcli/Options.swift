@@ -150,7 +150,7 @@ struct OptionSpec {
     static func spec(_ key: OptionKey) -> OptionSpec { table.first { $0.key == key }! }
 
     /// The rows that are also batch request fields.
-    static var requestFields: [OptionSpec] { table.filter { $0.field != nil } }
+    static let requestFields = table.filter { $0.field != nil }
 }
 
 /// Everything the command line asked for.

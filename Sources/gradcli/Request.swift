@@ -25,8 +25,6 @@ struct Request {
     var dtype: DType = .float64
     /// For `graph`: Graphviz DOT instead of a tree.
     var dot = false
-    /// Colour in caret diagnostics.
-    var color = false
     /// Warnings about the request itself, reported with its result.
     var notes: [Warning] = []
     /// Parsed programs to reuse, when many requests share expressions (batch).
