@@ -21,6 +21,14 @@ enum LineMode {
             guard value == "grad" || value == "eval" else { throw GradcliError.usage("The value '\(value)' is invalid for '--command <grad|eval>'", of: "lines") }
             command = value == "eval" ? .eval : .grad
         }
+        // An option of another command is named as not applying here, before the parser
+        // (which reads the rest as `grad` would) names `grad`.
+        for argument in rest where Invocation.looksLikeOption(argument) {
+            let name = String(argument.prefix { $0 != "=" })
+            if let spec = OptionSpec.lookup(name), !CommandCatalog.lineOptions.contains(spec.key), spec.key != .help, spec.key != .version {
+                throw GradcliError.usage("The option '\(name)' does not apply to 'lines'", of: "lines")
+            }
+        }
         var base: Invocation
         do { base = try Invocation.parse(["grad"] + rest) } catch let error as GradcliError where error.usageOf != nil {
             throw GradcliError.usage(Hints.improved(error).message, of: "lines")

@@ -73,6 +73,12 @@ import Testing
         let result = try CLI.run(["x^2", "x=1", "--wrt", "--json"])
         #expect(result.exitCode == 64)
         #expect(result.stderr.contains("Missing value for '--wrt <names>' ('--json' is an option)"), "\(result.stderr)")
+        // An option of another command is named as not applying to the command given.
+        for option in ["--dot", "--tap", "--rtol"] {
+            let lines = try CLI.run(["lines", option], stdin: "")
+            #expect(lines.exitCode == 64)
+            #expect(lines.stderr.hasPrefix("Error: The option '\(option)' does not apply to 'lines'\n"), "\(lines.stderr)")
+        }
         // A negative number is still a value.
         let negative = try CLI.run(["eval", "rand(1)", "--seed", "-3"])
         #expect(negative.exitCode == 0)
