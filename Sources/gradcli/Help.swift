@@ -57,11 +57,24 @@ enum Help {
             lines += CommandCatalog.all.map { row($0.name == "grad" ? "grad (default)" : $0.name, $0.abstract) }
             lines += [""]
         }
+        if command == .batch { lines += ["REQUEST FIELDS:"] + requestFields.map { row($0.0, $0.1) } + [""] }
         lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
         if command == nil {
             lines += ["  See 'gradcli help <subcommand>' for detailed help, and 'gradcli help functions' for the functions."]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The fields of a batch request, from the option table: each is read as its option is.
+    static var requestFields: [(String, String)] {
+        [("\"expr\"", "The program (required)."),
+         ("\"command\"", "grad (the default), eval, jacobian, hessian, check or graph."),
+         ("\"id\"", "Any JSON value, echoed in the result.")]
+            + OptionSpec.requestFields.map { spec in
+                let form = spec.jsonForm.prefix(1).uppercased() + spec.jsonForm.dropFirst()
+                let meaning = spec.fieldForm != nil ? "what \(spec.longName) gives." : "as \(spec.longName): " + spec.helpText.prefix(1).lowercased() + spec.helpText.dropFirst()
+                return ("\"\(spec.field!)\"", form + "; " + meaning)
+            }
     }
 
     /// Every function of the expression language, from the op registry.

@@ -29,6 +29,8 @@ enum Manual {
                 lines += [".PP", "Examples:", ".RS", ".nf"] + entry.examples.map(escaped) + [".fi", ".RE"]
             }
         }
+        lines += [".SH BATCH REQUESTS", escaped("One JSON object per line; the fields:")]
+        for (field, help) in Help.requestFields { lines += [".TP", ".B " + escaped(field), escaped(help)] }
         lines += [".SH FUNCTIONS", escaped("PyTorch names; a torch., torch.nn.functional. or F. prefix is accepted.")]
         for spec in Registry.all + Language.functions {
             let params = spec.params.map { p in p.defaultValue.map { "\(p.name)=\($0)" } ?? p.name }.joined(separator: ", ")

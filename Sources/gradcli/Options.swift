@@ -88,6 +88,23 @@ struct OptionSpec {
     let commands: Set<Command>
     /// The name of the same field in a batch request, when it is one.
     var field: String? = nil
+    /// What the field holds in a batch request, when its kind does not say (`--inputs` is a
+    /// file on the command line, an object in a request).
+    var fieldForm: String? = nil
+
+    /// The JSON value a batch request gives for the field, for help and the manual.
+    var jsonForm: String {
+        if let fieldForm { return fieldForm }
+        switch kind {
+        case .flag: return "true or false"
+        case .names: return "an array of names"
+        case .assignment: return "an object of name -> expression"
+        case .positiveNumber: return "a positive number"
+        case .integer, .seed: return "an integer"
+        case .dtype: return "\"float64\" or \"float32\""
+        case .text, .choice, .bytes: return "a string"
+        }
+    }
 
     static let expressionCommands: Set<Command> = [.grad, .eval, .jacobian, .hessian, .check, .graph]
     static let all = Set(Command.allCases)
@@ -106,9 +123,11 @@ struct OptionSpec {
     static let table: [OptionSpec] = [
         OptionSpec(key: .file, names: ["-f", "--file"], value: "file", kind: .text, help: "Read the program from <file> ('-' for stdin) instead of <expr>", commands: expressionCommands),
         OptionSpec(key: .set, names: ["--set"], value: "name=value", kind: .assignment, help: "Set an input (same as a <name=value> argument)", commands: expressionCommands),
-        OptionSpec(key: .inputs, names: ["--inputs"], value: "file", kind: .text, help: "Read inputs from a JSON object of name -> value ('-' for stdin)", commands: expressionCommands, field: "inputs"),
+        OptionSpec(key: .inputs, names: ["--inputs"], value: "file", kind: .text, help: "Read inputs from a JSON object of name -> value ('-' for stdin)", commands: expressionCommands,
+                   field: "inputs", fieldForm: "an object of name -> value (a tensor, or a string as for <name=value>)"),
         OptionSpec(key: .wrt, names: ["--wrt"], value: "names", kind: .names, help: "Differentiate only with respect to these inputs (comma-separated); the rest are constants", commands: [.grad, .jacobian, .hessian, .check, .graph], field: "wrt"),
-        OptionSpec(key: .gradOutput, names: ["-g", "--grad-output"], value: "value", kind: .text, help: "The gradient vector for a non-scalar output (its shape must equal the output's)", commands: [.grad, .check], field: "grad_output"),
+        OptionSpec(key: .gradOutput, names: ["-g", "--grad-output"], value: "value", kind: .text, help: "The gradient vector for a non-scalar output (its shape must equal the output's)", commands: [.grad, .check],
+                   field: "grad_output", fieldForm: "a tensor or an expression string"),
         OptionSpec(key: .retainGrad, names: ["--retain-grad"], value: "name", kind: .names, help: "Also report the gradient of the intermediate binding <name> (repeatable)", commands: [.grad], field: "retain_grad"),
         OptionSpec(key: .expect, names: ["--expect"], value: "name=expr", kind: .assignment, help: "The hand-derived derivative with respect to input <name> (repeatable)", commands: [.check], field: "expect"),
         OptionSpec(key: .eps, names: ["--eps"], value: "x", kind: .positiveNumber, defaultValue: "1e-6", help: "Finite-difference step", commands: [.check], field: "eps"),

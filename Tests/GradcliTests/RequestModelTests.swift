@@ -103,3 +103,31 @@ import Testing
         #expect(batch.exitCode == 0, "\(batch.stdout)")
     }
 }
+
+/// The batch fields that help and the manual list are the ones batch reads.
+@Suite struct RequestFieldDocsTests {
+    /// A valid value for every field of a check request.
+    static let values: [String: String] = [
+        "expr": #""x^2""#, "command": #""check""#, "id": "7", "inputs": #"{"x": 3}"#, "wrt": #"["x"]"#,
+        "grad_output": "1", "retain_grad": "[]", "expect": #"{"x": "2*x"}"#, "eps": "1e-6", "rtol": "1e-7",
+        "atol": "1e-9", "equal_nan": "true", "seed": "0", "dtype": #""float64""#,
+    ]
+
+    @Test func helpListsExactlyTheFieldsBatchReads() throws {
+        let help = try CLI.run(["help", "batch"]).stdout
+        let section = try #require(help.components(separatedBy: "REQUEST FIELDS:\n").last?.components(separatedBy: "\n\n").first)
+        let listed = section.split(separator: "\n").compactMap { line -> String? in
+            let word = line.trimmingCharacters(in: .whitespaces)
+            guard word.hasPrefix("\"") else { return nil }
+            return String(word.dropFirst().prefix { $0 != "\"" })
+        }
+        #expect(Set(listed) == Set(Self.values.keys), "\(listed)")
+        // Every listed field is read: a request with all of them runs with no warning.
+        let request = "{" + listed.map { "\"\($0)\": \(Self.values[$0] ?? "null")" }.joined(separator: ", ") + "}\n"
+        let result = try CLI.run(["batch"], stdin: request)
+        #expect(result.exitCode == 0, "\(result.stdout)")
+        #expect(result.stdout.contains(#""warnings":[]"#), "\(result.stdout)")
+        let manual = try CLI.run(["manual"]).stdout
+        for field in listed { #expect(manual.contains(".B \"\(field)\"\n"), "\(field)") }
+    }
+}
