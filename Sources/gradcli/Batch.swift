@@ -12,7 +12,7 @@ enum Batch {
         // One worker process per CPU by default: the output is the same bytes whatever the count.
         var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
         if let text = invocation.value(.jobs) {
-            jobs = try OptionValues(spec: .spec(.jobs), command: .batch).integer(.word(text))
+            jobs = try OptionValues(spec: .spec(.jobs), command: "batch").integer(.word(text))
         }
         let tap = invocation.flag(.tap)
         let quiet = invocation.flag(.quiet)

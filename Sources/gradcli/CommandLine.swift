@@ -96,10 +96,7 @@ enum GradCLI {
     /// `--max-memory BYTES`, or the default: a fraction of physical memory and of RLIMIT_AS.
     static func memoryBudget(_ invocation: Invocation) throws -> Int {
         guard let text = invocation.value(.maxMemory) else { return MemoryBudget.defaultLimit }
-        guard let bytes = MemoryBudget.parseBytes(text) else {
-            throw OptionValues(spec: .spec(.maxMemory), command: invocation.command).invalid(.word(text), expected: "a size such as 512M or 4G")
-        }
-        return bytes
+        return try OptionValues(spec: .spec(.maxMemory), command: invocation.command.rawValue).bytes(.word(text))
     }
 
     static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {
@@ -108,7 +105,7 @@ enum GradCLI {
             guard !invocation.flag(.exact) else {
                 throw GradcliError.usage("'--exact' and '--precision' cannot be used together", of: invocation.command)
             }
-            style.precision = try OptionValues(spec: .spec(.precision), command: invocation.command).integer(.word(p))
+            style.precision = try OptionValues(spec: .spec(.precision), command: invocation.command.rawValue).integer(.word(p))
         } else if invocation.flag(.exact) {
             style.precision = nil
         }
@@ -116,11 +113,8 @@ enum GradCLI {
     }
 
     private static func format(_ invocation: Invocation) throws -> String {
-        let format = invocation.value(.format) ?? "text"
-        guard format == "text" || format == "torch" else {
-            throw OptionValues(spec: .spec(.format), command: invocation.command).invalid(.word(format), expected: "text or torch")
-        }
-        return format
+        guard let format = invocation.value(.format) else { return "text" }
+        return try OptionValues(spec: .spec(.format), command: invocation.command.rawValue).choice(.word(format))
     }
 
     /// Collects the program, inputs and options of an expression command into a request.

@@ -18,8 +18,7 @@ enum LineMode {
                 value = String(rest[i].dropFirst("--command=".count))
                 rest.remove(at: i)
             }
-            guard value == "grad" || value == "eval" else { throw GradcliError.usage("The value '\(value)' is invalid for '--command <grad|eval>'", of: "lines") }
-            command = value == "eval" ? .eval : .grad
+            command = try OptionValues(spec: .spec(.command), command: "lines").choice(.word(value)) == "eval" ? .eval : .grad
         }
         // An option of another command is named as not applying here, before the parser
         // (which reads the rest as `grad` would) names `grad`.

@@ -89,9 +89,7 @@ enum PlotCommand {
     private static func integer(_ options: [OptionKey: String], _ key: OptionKey) throws -> Int? {
         let spec = OptionSpec.spec(key)
         guard let text = options[key] ?? spec.defaultValue else { return nil }
-        do { return try OptionValues(spec: spec).integer(.word(text)) } catch let error as GradcliError {
-            throw GradcliError.usage(error.message, of: "plot")
-        }
+        return try OptionValues(spec: spec, command: "plot").integer(.word(text))
     }
 
     /// `name=lo:hi`, with lo < hi, both finite.

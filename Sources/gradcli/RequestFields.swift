@@ -15,7 +15,7 @@ enum GivenValue {
 struct OptionValues {
     let spec: OptionSpec
     /// The command whose usage line a mistake on the command line shows.
-    var command: Command = .grad
+    var command = Command.grad.rawValue
 
     /// How a message names the place: `--inputs` or `"inputs"`.
     func place(_ given: GivenValue) -> String {
@@ -83,6 +83,23 @@ struct OptionValues {
     func integer(_ given: GivenValue) throws -> Int {
         guard case .integer(let range) = spec.kind else { preconditionFailure("\(spec.longName) takes no integer") }
         return try integer(given, in: range)
+    }
+
+    /// One of the words of the placeholder (`text|torch`).
+    func choice(_ given: GivenValue) throws -> String {
+        let choices = (spec.value ?? "").split(separator: "|").map(String.init)
+        let expected = choices.dropLast().joined(separator: ", ") + (choices.count > 1 ? " or " : "") + (choices.last ?? "")
+        let text = try word(given, expected: expected)
+        guard choices.contains(text) else { throw invalid(given, expected: expected) }
+        return text
+    }
+
+    /// A size in bytes, such as 512M or 4G.
+    func bytes(_ given: GivenValue) throws -> Int {
+        guard let bytes = MemoryBudget.parseBytes(try word(given, expected: "a size")) else {
+            throw invalid(given, expected: "a size such as 512M or 4G")
+        }
+        return bytes
     }
 
     /// torch.manual_seed's range: -2^63 ... 2^64 - 1, negative seeds wrapping to 64 bits;
@@ -198,7 +215,7 @@ extension Request {
 
     /// Sets the field of `spec` from one given value.
     mutating func apply(_ spec: OptionSpec, _ given: GivenValue, files: FileAccess, command: Command) throws {
-        let read = OptionValues(spec: spec, command: command)
+        let read = OptionValues(spec: spec, command: command.rawValue)
         switch spec.key {
         case .seed: seed = try read.seed(given)
         case .dtype: dtype = try read.dtype(given)
