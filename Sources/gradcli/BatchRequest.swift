@@ -1,4 +1,5 @@
 import Autograd
+import ExprParser
 
 /// The outcome of one batch line: its JSON record and what the summary counts.
 struct BatchRecord {
@@ -55,7 +56,8 @@ extension Request {
         var request = Request()
         // An unknown field is most likely a typo (`rtoll`): it is ignored, with a warning.
         for (name, _) in fields where !knownFields.contains(name) {
-            request.notes.append(Warning(message: "unknown request field `\(name)` ignored"))
+            let suggestion = Suggestions.closest(to: name, among: knownFields).map { " (did you mean `\($0)`?)" } ?? ""
+            request.notes.append(Warning(message: "unknown request field `\(name)` ignored" + suggestion))
         }
         if let command = json["command"], command != .null {
             guard case .string(let name) = command, let parsed = Command(rawValue: name),
