@@ -124,14 +124,12 @@ extension Request {
     /// Autograd's derivative with respect to `leaf`: the gradient (scalar output), the
     /// vector-Jacobian product (with --grad-output) or the full Jacobian.
     private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
-        do {
+        try GradcliError.mapping {
             let v = try gradOutputValue()
             if v == nil && output.value.count != 1 { return try jacobian(of: output, wrt: [leaf])[0] }
             guard output.requiresGrad else { return Tensor.zeros(leaf.shape) }
             let g = try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]
             return g?.value.reshaped(leaf.shape) ?? Tensor.zeros(leaf.shape)
-        } catch let error as OpError {
-            throw GradcliError.from(error)
         }
     }
 
@@ -170,18 +168,14 @@ extension Request {
                 throw GradcliError.from(error).with(hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
             }
         }
-        let result: GradcheckResult
-        do {
-            result = try gradcheck({ leaves in
+        let source = self.source
+        let result = try GradcliError.mapping(source: source) {
+            try gradcheck({ leaves in
                 let output = try Evaluator(inputs: Array(zip(names, leaves)).map { ($0.0, $0.1) }).evaluate(program).output
                 // With --grad-output, check the vector-Jacobian product <v, output>.
                 guard let seed else { return output }
                 return try (output * seed).sum()
             }, at: graph.leaves.map(\.variable.value), wrt: wrt, options: options)
-        } catch let d as Diagnostic {
-            throw GradcliError.from(d, source: source)
-        } catch let error as OpError {
-            throw GradcliError.from(error)
         }
         var check = CheckReport()
         for r in result.inputs {
@@ -204,11 +198,8 @@ extension Request {
         guard output.requiresGrad else { return [] }
         let leaves = graph.leaves.map(\.variable)
         let ones = Variable(Tensor(repeating: 1, shape: output.shape))
-        let grads: [Variable?]
-        do {
-            grads = try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
-        } catch let error as OpError {
-            throw GradcliError.from(error)
+        let grads = try GradcliError.mapping {
+            try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
         }
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
     }

@@ -107,7 +107,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [Tensor]
-        do { blocks = try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw GradcliError.from(error) }
+        blocks = try GradcliError.mapping { try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) }
         for ((name, leaf), block) in zip(inputs, blocks) {
             report.jacobian.append((name, block))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
@@ -124,7 +124,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [[Tensor]]
-        do { blocks = try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw GradcliError.from(error) }
+        blocks = try GradcliError.mapping { try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) }
         for (i, (name, leaf)) in inputs.enumerated() {
             report.hessian.append((name, zip(inputs, blocks[i]).map { ($0.name, $1) }))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
