@@ -9,19 +9,27 @@ public struct GradcheckOptions: Equatable {
     public var atol: Double
     /// The relative tolerance, applied to the numerical value.
     public var rtol: Double
+    /// Whether a NaN agrees with a NaN at the same place (`torch.allclose(equal_nan=True)`);
+    /// otherwise a NaN never agrees.
+    public var equalNaN: Bool
 
     /// Creates options; the defaults are `torch.autograd.gradcheck`'s.
-    public init(eps: Double = 1e-6, atol: Double = 1e-5, rtol: Double = 1e-3) {
+    public init(eps: Double = 1e-6, atol: Double = 1e-5, rtol: Double = 1e-3, equalNaN: Bool = false) {
         self.eps = eps
         self.atol = atol
         self.rtol = rtol
+        self.equalNaN = equalNaN
     }
 
     /// True when `analytical` is within tolerance of `numerical`:
-    /// `|a - n| <= atol + rtol * |n|`. Equal values (also equal infinities) always agree.
+    /// `|a - n| <= atol + rtol * |n|`. Equal values (also equal infinities) always agree;
+    /// two NaNs only with `equalNaN`.
     public func agree(_ analytical: Double, _ numerical: Double) -> Bool {
-        analytical == numerical || Swift.abs(analytical - numerical) <= atol + rtol * Swift.abs(numerical)
+        same(analytical, numerical) || Swift.abs(analytical - numerical) <= atol + rtol * Swift.abs(numerical)
     }
+
+    /// Equal, or both NaN under `equalNaN`: the error is zero.
+    func same(_ a: Double, _ b: Double) -> Bool { a == b || (equalNaN && a.isNaN && b.isNaN) }
 }
 
 /// A Jacobian element where the function has a kink: its one-sided difference quotients
@@ -176,20 +184,25 @@ public func compare(_ actual: Tensor, to expected: Tensor,
     guard actual.shape == expected.shape else {
         throw OpError.shape("expected a tensor of shape \(describe(shape: expected.shape)), got \(describe(shape: actual.shape))")
     }
-    var stats = ErrorStats()
+    var stats = ToleranceStats()
     for e in 0..<actual.count { stats.add(offset: e, actual.data[e], expected.data[e], options) }
     return stats.result(shape: actual.shape)
 }
 
-/// Running maxima of the errors of compared elements.
-private struct ErrorStats {
+/// Running maxima of the errors of compared elements, under one tolerance and one NaN policy
+/// (`GradcheckOptions.equalNaN`): the statistics of gradcheck and of a check against a
+/// hand-derived derivative alike.
+public struct ToleranceStats {
     var passed = true
     var maxAbs = 0.0, maxRel = 0.0
     var worst: (offset: Int, ratio: Double)?
 
-    mutating func add(offset: Int, _ a: Double, _ n: Double, _ options: GradcheckOptions) {
+    public init() {}
+
+    /// Adds the element at `offset`: `a` the actual (autograd) value, `n` the reference.
+    public mutating func add(offset: Int, _ a: Double, _ n: Double, _ options: GradcheckOptions) {
         if !options.agree(a, n) { passed = false }
-        let absError = a == n ? 0 : Swift.abs(a - n)
+        let absError = options.same(a, n) ? 0 : Swift.abs(a - n)
         let relError = absError == 0 ? 0 : absError / Swift.abs(n)
         // NaN compares false everywhere: it sticks in the maxima and ranks as the worst error.
         let ratio = absError.isNaN ? Double.infinity : absError / (options.atol + options.rtol * Swift.abs(n))
@@ -198,7 +211,8 @@ private struct ErrorStats {
         if worst == nil || ratio > worst!.ratio { worst = (offset, ratio) }
     }
 
-    func result(shape: [Int]) -> TensorComparison {
+    /// The comparison so far; `shape` places the worst element.
+    public func result(shape: [Int]) -> TensorComparison {
         let strides = Tensor.strides(of: shape)
         let index = worst.map { w in zip(strides, shape).map { stride, size in (w.offset / stride) % Swift.max(size, 1) } }
         return TensorComparison(passed: passed, worstIndex: index ?? [], maxAbsError: maxAbs, maxRelError: maxRel)
@@ -208,7 +222,7 @@ private struct ErrorStats {
 /// Compares one Jacobian block element by element and classifies the failures.
 private func compare(input: Int, analytical: Tensor, numerical: Tensor, left: Tensor, right: Tensor,
                      options: GradcheckOptions) -> GradcheckInputResult {
-    var stats = ErrorStats()
+    var stats = ToleranceStats()
     var kinks: [GradcheckKink] = []
     for e in 0..<analytical.count {
         let a = analytical.data[e], n = numerical.data[e]

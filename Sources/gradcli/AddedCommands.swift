@@ -20,34 +20,29 @@ enum AddedCommands {
             switch entry.name {
             case "completions": return try completions(rest)
             case "manual":
-                guard rest.isEmpty else { throw AddedUsageError(message: "'manual' takes no arguments, got '\(rest[0])'") }
+                guard rest.isEmpty else { throw GradcliError.usage("'manual' takes no arguments, got '\(rest[0])'", of: "manual") }
                 Output.out(Manual.page())
                 return 0
             case "lines": return try LineMode.run(rest, color: color)
             case "plot": return try PlotCommand.run(rest, color: color)
             default: return nil
             }
-        } catch let error as AddedUsageError {
-            Output.err("Error: \(error.message)\nUsage: \(entry.usage)\n  See 'gradcli help \(entry.name)' for more information.\n")
+        } catch let error as GradcliError where error.usageOf == entry.name {
+            Output.err(error.text(color: false))
             return 64
         }
     }
 
     private static func completions(_ rest: [String]) throws -> Int32 {
-        guard rest.count == 1 else { throw AddedUsageError(message: rest.isEmpty ? "Missing expected argument '<shell>'" : "Unexpected argument '\(rest[1])'") }
+        guard rest.count == 1 else { throw GradcliError.usage(rest.isEmpty ? "Missing expected argument '<shell>'" : "Unexpected argument '\(rest[1])'", of: "completions") }
         switch rest[0] {
         case "bash": Output.out(Completions.bash())
         case "zsh": Output.out(Completions.zsh())
         case "fish": Output.out(Completions.fish())
         default:
             let hint = Suggestions.closest(to: rest[0], among: ["bash", "zsh", "fish"]).map { ". Did you mean '\($0)'?" } ?? " (expected bash, zsh or fish)"
-            throw AddedUsageError(message: "Unknown shell '\(rest[0])'" + hint)
+            throw GradcliError.usage("Unknown shell '\(rest[0])'" + hint, of: "completions")
         }
         return 0
     }
-}
-
-/// A usage error of an added command (exit 64, with that command's usage line).
-struct AddedUsageError: Error {
-    let message: String
 }

@@ -7,23 +7,21 @@ import Glibc
 enum Batch {
     static func run(_ invocation: Invocation) throws -> Int32 {
         guard invocation.positionals.count <= 1 else {
-            throw UsageError(message: "Unexpected argument '\(invocation.positionals[1])'", command: .batch)
+            throw GradcliError.usage("Unexpected argument '\(invocation.positionals[1])'", of: .batch)
         }
         // One worker process per CPU by default: the output is the same bytes whatever the count.
         var jobs = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8))
-        if let text = invocation.value("--jobs") {
-            guard let n = Int(text), n >= 1, n <= 256 else {
-                throw UsageError(message: "The value '\(text)' is invalid for '--jobs <n>' (expected 1 to 256)", command: .batch)
-            }
-            jobs = n
+        if let text = invocation.value(.jobs) {
+            jobs = try OptionValues(spec: .spec(.jobs), command: "batch").integer(.word(text))
         }
-        let tap = invocation.flag("--tap")
-        let files = try invocation.value("--allow-files").map(FileAccess.allowing) ?? FileAccess.none
+        let tap = invocation.flag(.tap)
+        let quiet = invocation.flag(.quiet)
+        let files = try invocation.value(.allowFiles).map(FileAccess.allowing) ?? FileAccess.none
         // Open the JUnit file first, so a bad path fails before any work is done.
-        let junit = try invocation.value("--junit").map { try FileIO.Writer(path: $0) }
+        let junit = try invocation.value(.junit).map { try FileIO.Writer(path: $0) }
         let reader = try LineReader(path: invocation.positionals.first ?? "-")
         BatchSignals.install()
-        let progress = Progress(totalBytes: reader.size)
+        let progress = Progress(total: reader.size, unit: "requests")
         var kept: [BatchRecord] = []
         var count = 0, errors = 0, internalErrors = 0, checks = 0, failedChecks = 0, anyCheckFailed = false
         if tap { Output.out("TAP version 14\n") }
@@ -35,11 +33,11 @@ enum Batch {
             for record in records {
                 count += 1
                 if record.status == .error { errors += 1 }
-                if record.error?.code == "internal_error" { internalErrors += 1 }
+                if record.error?.code == .internal { internalErrors += 1 }
                 if record.status == .checkFailed { anyCheckFailed = true }
                 checks += record.checks.count
                 failedChecks += record.checks.filter { !$0.passed }.count
-                out += tap ? Array(TestReports.tapPoint(record, number: count).utf8) : record.text
+                if tap { out += Array(TestReports.tapPoint(record, number: count).utf8) } else if !quiet { out += record.text }
             }
             var written = true
             BatchSignals.whileWriting {
@@ -50,13 +48,13 @@ enum Batch {
             // Records that cannot be written are lost: stop (the JUnit report still gets what
             // ran), and the run ends with exit 74 (`Output.finish`).
             guard written else { break }
-            progress.advance(to: reader.consumed)
+            progress.advance(to: reader.consumed, count: count)
         }
         progress.finish()
         if tap { Output.out("1..\(count)\n") }
         var summary = "\(count) requests: \(count - errors) ran, \(errors) failed to run"
         if checks > 0 { summary += "; checks: \(checks - failedChecks) passed, \(failedChecks) failed" }
-        Output.err(summary + "\n")
+        if !quiet { Output.err(summary + "\n") }
         try junit?.write(TestReports.junit(kept))
         if internalErrors > 0 { return 70 }
         if errors > 0 { return 65 }
@@ -87,25 +85,4 @@ enum Batch {
         }
         return records.enumerated().map { i, record in record ?? Request.workerFailedRecord(bytes[lines[i].range], line: lines[i].number) }
     }
-}
-
-/// A progress bar on stderr for long batches read from a file, when stderr is a terminal.
-final class Progress {
-    private let total: Int
-    private let enabled: Bool
-
-    /// `totalBytes` is the input's size when it is a regular file, else nil (no bar).
-    init(totalBytes: Int?) {
-        total = totalBytes ?? 0
-        enabled = total >= 1 << 20 && isatty(2) != 0
-    }
-
-    func advance(to consumed: Int) {
-        guard enabled else { return }
-        let width = 30
-        let filled = min(width, consumed * width / max(total, 1))
-        Output.err("\r[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] \(min(100, consumed * 100 / max(total, 1)))%")
-    }
-
-    func finish() { if enabled { Output.err("\r" + String(repeating: " ", count: 40) + "\r") } }
 }

@@ -146,8 +146,10 @@ extension BatchRecord {
             writer.string(check.detail)
         }
         writer.string(title)
-        writer.optionalString(error?.code)
+        writer.optionalString(error?.code.rawValue)
         writer.optionalString(error?.message)
+        writer.int(warnings.count)
+        for warning in warnings { writer.string(warning) }
         out += writer.out
     }
 
@@ -159,10 +161,16 @@ extension BatchRecord {
             guard let name = reader.string(), let passed = reader.int(), let detail = reader.string() else { return nil }
             checks.append((name, passed == 1, detail))
         }
-        guard let title = reader.string(), let code = reader.optionalString(), let message = reader.optionalString() else { return nil }
+        guard let title = reader.string(), let code = reader.optionalString(), let message = reader.optionalString(),
+              let warningCount = reader.int(), warningCount >= 0 else { return nil }
+        var warnings: [String] = []
+        for _ in 0..<warningCount {
+            guard let warning = reader.string() else { return nil }
+            warnings.append(warning)
+        }
         let status: Status = statusCode == 0 ? .ok : statusCode == 1 ? .checkFailed : .error
-        let error = code.flatMap { code in message.flatMap { (code: code, message: $0) } }
-        return (index, BatchRecord(line: line, id: id, text: text, status: status, checks: checks, title: title, error: error))
+        let error = code.flatMap(ErrorCode.init(rawValue:)).flatMap { code in message.map { (code: code, message: $0) } }
+        return (index, BatchRecord(line: line, id: id, text: text, status: status, checks: checks, title: title, error: error, warnings: warnings))
     }
 }
 

@@ -94,7 +94,7 @@ extension Request {
         var check = CheckReport()
         let differentiated = graph.differentiated
         guard !differentiated.isEmpty else {
-            throw CLIError.usage("nothing to check: no input is differentiated",
+            throw GradcliError.usage("nothing to check: no input is differentiated",
                                  hint: "give the inputs as NAME=VALUE, e.g. `gradcli check 'x^2' x=3`")
         }
         if expects.isEmpty {
@@ -102,7 +102,7 @@ extension Request {
             check = try gradcheckAll(graph, skipped: &skipped)
             if check.results.isEmpty {
                 let names = skipped.map { "`\($0)`" }.joined(separator: ", ")
-                throw CLIError.usage("nothing to check: " + names + (skipped.count == 1
+                throw GradcliError.usage("nothing to check: " + names + (skipped.count == 1
                                          ? " reaches the output only as an argument that is not differentiated"
                                          : " reach the output only as arguments that are not differentiated"),
                                      hint: "check an input gradients flow to, e.g. the loss's input")
@@ -113,7 +113,7 @@ extension Request {
         } else {
             for (name, expr) in expects {
                 guard let leaf = differentiated.first(where: { $0.name == name })?.variable else {
-                    throw CLIError.usage("--expect names `\(name)`, which is not a differentiated input",
+                    throw GradcliError.usage("--expect names `\(name)`, which is not a differentiated input",
                                          hint: "the differentiated inputs are " + differentiated.map(\.name).joined(separator: ", "))
                 }
                 check.results.append(try compareExpected(name: name, expr: expr, leaf: leaf, graph: graph))
@@ -128,43 +128,29 @@ extension Request {
     /// Autograd's derivative with respect to `leaf`: the gradient (scalar output), the
     /// vector-Jacobian product (with --grad-output) or the full Jacobian.
     private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
-        do {
+        try GradcliError.mapping {
             let v = try gradOutputValue()
             if v == nil && output.value.count != 1 { return try jacobian(of: output, wrt: [leaf])[0] }
             guard output.requiresGrad else { return Tensor.zeros(leaf.shape) }
             let g = try grad(outputs: [output], inputs: [leaf], gradOutputs: [v], retainGraph: true, allowUnused: true)[0]
             return g?.value.reshaped(leaf.shape) ?? Tensor.zeros(leaf.shape)
-        } catch let error as OpError {
-            throw CLIError(error)
         }
     }
 
     private func compareExpected(name: String, expr: String, leaf: Variable, graph: BuiltGraph) throws -> CheckResult {
         let actual = try derivative(of: graph.output, wrt: leaf)
         let expected = try valueOf(expr, context: "--expect \(name)")
-        let rtol = self.rtol ?? 1e-7, atol = self.atol ?? 1e-9
+        let options = GradcheckOptions(atol: atol ?? 1e-9, rtol: rtol ?? 1e-7, equalNaN: equalNaN)
         guard expected.shape == actual.shape || (expected.count == 1 && actual.count == 1) else {
             return CheckResult(input: name, kind: "expect", passed: false, maxAbsError: .nan, maxRelError: .nan, worstIndex: [],
                                expected: expected, actual: actual,
                                problem: "the expected derivative has shape \(describe(shape: expected.shape)), but autograd's has shape \(describe(shape: actual.shape))")
         }
-        var passed = true, maxAbs = 0.0, maxRel = 0.0
-        var worst: (offset: Int, ratio: Double)?
-        for i in 0..<actual.count {
-            let a = actual.data[i], e = expected.data[i]
-            // NaN passes only against NaN at the same place, and only with --equal-nan (torch.allclose).
-            let same = a == e || (equalNaN && a.isNaN && e.isNaN)
-            let absError = same ? 0 : Swift.abs(a - e)
-            let relError = absError == 0 ? 0 : absError / Swift.abs(e)
-            if !same && !(absError <= atol + rtol * Swift.abs(e)) { passed = false }
-            maxAbs = absError.isNaN || maxAbs.isNaN ? .nan : max(maxAbs, absError)
-            maxRel = relError.isNaN || maxRel.isNaN ? .nan : max(maxRel, relError)
-            let ratio = absError.isNaN ? .infinity : absError / (atol + rtol * Swift.abs(e))
-            if worst == nil || ratio > worst!.ratio { worst = (i, ratio) }
-        }
-        return CheckResult(input: name, kind: "expect", passed: passed, maxAbsError: maxAbs, maxRelError: maxRel,
-                           worstIndex: worst.map { Tensor.index(ofOffset: $0.offset, in: actual.shape) } ?? [],
-                           expected: expected.reshaped(actual.shape), actual: actual)
+        var stats = ToleranceStats()
+        for i in 0..<actual.count { stats.add(offset: i, actual.data[i], expected.data[i], options) }
+        let c = stats.result(shape: actual.shape)
+        return CheckResult(input: name, kind: "expect", passed: c.passed, maxAbsError: c.maxAbsError, maxRelError: c.maxRelError,
+                           worstIndex: c.worstIndex, expected: expected.reshaped(actual.shape), actual: actual)
     }
 
     /// gradcheck of every differentiated input: the program is re-evaluated at shifted inputs.
@@ -175,7 +161,7 @@ extension Request {
         let notDifferentiated = try inputsWithoutGradient(graph)
         skipped = notDifferentiated.map { names[$0] }
         let wrt = graph.leaves.indices.filter { graph.leaves[$0].variable.requiresGrad && !notDifferentiated.contains($0) }
-        var options = GradcheckOptions()
+        var options = GradcheckOptions(equalNaN: equalNaN)
         if let eps { options.eps = eps }
         if let rtol { options.rtol = rtol }
         if let atol { options.atol = atol }
@@ -183,21 +169,17 @@ extension Request {
         let seed = try gradOutputValue()
         if let seed {
             do { try checkGradOutput(seed, for: graph.output) } catch let error as OpError {
-                throw CLIError(error, hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
+                throw GradcliError.from(error).with(hint: "--grad-output must have the output's shape \(describe(shape: graph.output.shape))")
             }
         }
-        let result: GradcheckResult
-        do {
-            result = try gradcheck({ leaves in
+        let source = self.source
+        let result = try GradcliError.mapping(source: source) {
+            try gradcheck({ leaves in
                 let output = try Evaluator(inputs: Array(zip(names, leaves)).map { ($0.0, $0.1) }).evaluate(program).output
                 // With --grad-output, check the vector-Jacobian product <v, output>.
                 guard let seed else { return output }
                 return try (output * seed).sum()
             }, at: graph.leaves.map(\.variable.value), wrt: wrt, options: options)
-        } catch let d as Diagnostic {
-            throw CLIError(d, source: source, color: color)
-        } catch let error as OpError {
-            throw CLIError(error)
         }
         var check = CheckReport()
         for r in result.inputs {
@@ -220,11 +202,8 @@ extension Request {
         guard output.requiresGrad else { return [] }
         let leaves = graph.leaves.map(\.variable)
         let ones = Variable(Tensor(repeating: 1, shape: output.shape))
-        let grads: [Variable?]
-        do {
-            grads = try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
-        } catch let error as OpError {
-            throw CLIError(error)
+        let grads = try GradcliError.mapping {
+            try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
         }
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
     }

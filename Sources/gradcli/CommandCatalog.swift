@@ -12,36 +12,26 @@ struct CommandEntry {
 
 enum CommandCatalog {
     /// Options every command takes.
-    static let globalOptions: [OptionSpec] = [
-        OptionSpec(names: ["--color"], value: "auto|always|never",
-                   help: "Colour diagnostics and plots: on a terminal (auto, the default; off when NO_COLOR is non-empty or TERM=dumb), always or never.",
-                   commands: []),
-    ]
+    static let globalOptions: [OptionSpec] = [.spec(.color)]
 
     static let pointsLimit = 100_000
 
+    static let plotOptions: [OptionKey] = [.points, .svg, .width, .height, .set, .dtype]
+
     /// The expression options `lines` passes on to each line's request.
-    static let lineOptionNames = ["--set", "--wrt", "--seed", "--dtype", "--json", "--precision", "--exact", "--max-memory", "--max-flops", "--timeout"]
+    static let lineOptions: [OptionKey] = [.set, .wrt, .seed, .dtype, .json, .precision, .exact, .maxMemory, .maxFlops, .timeout]
 
     /// The commands added outside `Command`, each with its own options.
     static let added: [CommandEntry] = [
         CommandEntry(name: "lines", abstract: "Evaluate one expression per input line and print one result line each, as it arrives (like bc).",
                      usage: "gradcli lines [<file>] [--set <name=value> ...] [<options>]",
                      arguments: [("<file>", "Expressions, one per line ('-' or omitted: stdin). 'EXPR @ x=3 y=1,2' sets inputs on the line; blank lines and '#' comments are skipped.")],
-                     options: lineOptionNames.compactMap(OptionSpec.lookup) + [
-                        OptionSpec(names: ["--command"], value: "grad|eval", help: "What each line computes: the value and gradients (grad, the default) or the value only.", commands: [])],
+                     options: (lineOptions + [.command]).map(OptionSpec.spec),
                      examples: ["printf 'x^2 @ x=3\\nsin(x) @ x=0\\n' | gradcli lines", "gradcli lines exprs.txt --set x=2"]),
         CommandEntry(name: "plot", abstract: "Plot EXPR and its derivative over a range, on the terminal or as SVG.",
                      usage: "gradcli plot <expr> <name=lo:hi> [--points <n>] [--svg <file>] [<options>]",
                      arguments: [("<expr>", "A scalar expression of one input."), ("<name=lo:hi>", "The input and its range, lo < hi, e.g. x=-3:3.")],
-                     options: [
-                        OptionSpec(names: ["--points"], value: "n", help: "Sample points, 2 to \(pointsLimit) (default: two per character column).", commands: []),
-                        OptionSpec(names: ["--svg"], value: "file", help: "Write a standalone SVG plot to <file> instead of drawing on the terminal.", commands: []),
-                        OptionSpec(names: ["--width"], value: "columns", help: "Plot width in characters, 8 to 400 (default 60).", commands: []),
-                        OptionSpec(names: ["--height"], value: "rows", help: "Height of each panel in characters, 2 to 100 (default 10).", commands: []),
-                        OptionSpec(names: ["--set"], value: "name=value", help: "Set another input, held fixed.", commands: []),
-                        OptionSpec(names: ["--dtype"], value: "float64|float32", help: "The default dtype (default float64).", commands: []),
-                     ],
+                     options: plotOptions.map(OptionSpec.spec),
                      examples: ["gradcli plot 'relu(x) - x^2/4' x=-3:3", "gradcli plot 'tanh(x)' x=-4:4 --svg tanh.svg"]),
         CommandEntry(name: "run", abstract: "Run a PyTorch autograd program and print what PyTorch prints.",
                      usage: "gradcli run <file.py>",

@@ -27,41 +27,27 @@ enum GradCLI {
             let invocation = try Invocation.parse(arguments)
             try Hints.check(invocation)
             return try run(invocation, color: color)
-        } catch let error as UsageError {
-            Output.err(Help.usageError(Hints.improved(error)))
-            if wantsJSON { Output.out(CLIError.usage(error.message).json.serialized + "\n") }
-            return 64
         } catch {
-            let failure = cliError(error)
-            Output.err(failure.text)
+            let failure = GradcliError.from(error)
+            Output.err(Hints.improved(failure).text(color: Output.colorOnStderr))
             if wantsJSON { Output.out(failure.json.serialized + "\n") }
-            return failure.exitCode
-        }
-    }
-
-    /// Any error as the CLI reports it.
-    static func cliError(_ error: Error) -> CLIError {
-        switch error {
-        case let e as CLIError: return e
-        case let e as OpError: return CLIError(e)
-        case let e as UsageError: return CLIError.usage(e.message)
-        default: return CLIError(code: "internal_error", message: "unexpected error: \(error)")
+            return failure.exitStatus
         }
     }
 
     private static func run(_ invocation: Invocation, color: Bool) throws -> Int32 {
-        if invocation.flag("--version") {
+        if invocation.flag(.version) {
             Output.out(BuildInfo.text)
             return 0
         }
-        if invocation.flag("--help") {
+        if invocation.flag(.help) {
             Output.out(Help.text(for: invocation.commandWasGiven ? invocation.command : nil))
             return 0
         }
         if invocation.command != .help {
             MemoryBudget.limit = try memoryBudget(invocation)
-            try setWorkBudget(invocation.value("--max-flops"), invocation.value("--timeout")) {
-                UsageError(message: $0, command: invocation.command)
+            try setWorkBudget(invocation.value(.maxFlops), invocation.value(.timeout)) {
+                GradcliError.usage($0, of: invocation.command)
             }
         }
         switch invocation.command {
@@ -72,7 +58,7 @@ enum GradCLI {
             if topic == "conventions" { Output.out(ConventionsTable.text); return 0 }
             if topic == "trace" { Output.out(TraceCommand.help); return 0 }
             guard let command = Command(rawValue: topic) else {
-                throw UsageError(message: "Unknown command '\(topic)'", command: .help)
+                throw GradcliError.usage("Unknown command '\(topic)'", of: .help)
             }
             Output.out(Help.text(for: command))
             return 0
@@ -88,17 +74,15 @@ enum GradCLI {
         // Output options are checked before any work, in every output mode.
         let style = try numberStyle(invocation)
         let torch = try format(invocation) == "torch"
-        var request = try makeRequest(invocation, color: color)
-        if invocation.flag("--dump-ast") {
-            do { Output.out(try Program.parse(request.source).sexpr + "\n") } catch let d as Diagnostic {
-                throw CLIError(d, source: request.source, color: color)
-            }
+        let request = try makeRequest(invocation)
+        if invocation.flag(.dumpAST) {
+            let source = request.source
+            Output.out(try GradcliError.mapping(source: source) { try Program.parse(source) }.sexpr + "\n")
             return 0
         }
-        request.color = color
         let report = try request.run()
         try reserveOutput(of: report)
-        if invocation.flag("--json") {
+        if invocation.flag(.json) {
             Output.out(bytes: report.json.serializedLine)
         } else {
             Output.out(TerminalText.escape(torch ? TorchFormat.report(report) : report.text(style: style)))
@@ -113,18 +97,13 @@ enum GradCLI {
         var elements = report.value?.count ?? 0
         for entry in report.grads + report.retained + report.jacobian { elements += entry.value.count }
         for row in report.hessian { for block in row.blocks { elements += block.value.count } }
-        do { try MemoryBudget.reserve(bytes: elements.multipliedReportingOverflow(by: 64).partialValue) } catch let error as OpError {
-            throw CLIError(error)
-        }
+        try GradcliError.mapping { try MemoryBudget.reserve(bytes: elements.multipliedReportingOverflow(by: 64).partialValue) }
     }
 
     /// `--max-memory BYTES`, or the default: a fraction of physical memory and of RLIMIT_AS.
-    private static func memoryBudget(_ invocation: Invocation) throws -> Int {
-        guard let text = invocation.value("--max-memory") else { return MemoryBudget.defaultLimit }
-        guard let bytes = MemoryBudget.parseBytes(text) else {
-            throw UsageError(message: "The value '\(text)' is invalid for '--max-memory <bytes>' (expected a size such as 512M or 4G)", command: invocation.command)
-        }
-        return bytes
+    static func memoryBudget(_ invocation: Invocation) throws -> Int {
+        guard let text = invocation.value(.maxMemory) else { return MemoryBudget.defaultLimit }
+        return try OptionValues(spec: .spec(.maxMemory), command: invocation.command.rawValue).bytes(.word(text))
     }
 
     /// `--max-flops N` (or the default) and `--timeout SECONDS` (or none); `invalid` makes the
@@ -146,95 +125,48 @@ enum GradCLI {
         }
     }
 
-    private static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {
+    static func numberStyle(_ invocation: Invocation) throws -> NumberStyle {
         var style = NumberStyle()
-        if let p = invocation.value("--precision") {
-            guard !invocation.flag("--exact") else {
-                throw UsageError(message: "'--exact' and '--precision' cannot be used together", command: invocation.command)
+        if let p = invocation.value(.precision) {
+            guard !invocation.flag(.exact) else {
+                throw GradcliError.usage("'--exact' and '--precision' cannot be used together", of: invocation.command)
             }
-            guard let digits = Int(p), (1...17).contains(digits) else {
-                throw UsageError(message: "The value '\(p)' is invalid for '--precision <n>' (expected 1 to 17)", command: invocation.command)
-            }
-            style.precision = digits
-        } else if invocation.flag("--exact") {
+            style.precision = try OptionValues(spec: .spec(.precision), command: invocation.command.rawValue).integer(.word(p))
+        } else if invocation.flag(.exact) {
             style.precision = nil
         }
         return style
     }
 
     private static func format(_ invocation: Invocation) throws -> String {
-        let format = invocation.value("--format") ?? "text"
-        guard format == "text" || format == "torch" else {
-            throw UsageError(message: "The value '\(format)' is invalid for '--format <text|torch>'", command: invocation.command)
-        }
-        return format
+        guard let format = invocation.value(.format) else { return "text" }
+        return try OptionValues(spec: .spec(.format), command: invocation.command.rawValue).choice(.word(format))
     }
 
     /// Collects the program, inputs and options of an expression command into a request.
-    static func makeRequest(_ invocation: Invocation, color: Bool) throws -> Request {
+    static func makeRequest(_ invocation: Invocation) throws -> Request {
         var request = Request()
         request.command = invocation.command
         var positionals = invocation.positionals[...]
-        let programFromStdin = (invocation.value("--file") ?? invocation.positionals.first) == "-"
-        if programFromStdin && invocation.value("--inputs") == "-" {
-            throw UsageError(message: "Standard input can be read only once: give the program or --inputs as a file", command: invocation.command)
+        let programFromStdin = (invocation.value(.file) ?? invocation.positionals.first) == "-"
+        if programFromStdin && invocation.value(.inputs) == "-" {
+            throw GradcliError.usage("Standard input can be read only once: give the program or --inputs as a file", of: invocation.command)
         }
-        if let file = invocation.value("--file") {
+        if let file = invocation.value(.file) {
             request.source = try FileIO.readText(file)
         } else if let expr = positionals.popFirst() {
             request.source = expr == "-" ? try FileIO.readText("-") : expr
         } else {
-            throw UsageError(message: "Missing expected argument '<expr>'", command: invocation.command)
+            throw GradcliError.usage("Missing expected argument '<expr>'", of: invocation.command)
         }
-        let seedText = invocation.value("--seed") ?? "0"
-        // torch.manual_seed's range: -2^63 ... 2^64 - 1, negative seeds wrapping to 64 bits.
-        let seed: UInt64
-        switch TorchGenerator.seed(fromInteger: seedText) {
-        case .success(let value)?: seed = value
-        case .failure(let error)?: throw CLIError.value("--seed \(seedText): \(error.message)")
-        case nil: throw UsageError(message: "The value '\(seedText)' is invalid for '--seed <n>'", command: invocation.command)
+        try request.readFields(files: .any, command: invocation.command) { spec in
+            spec.kind == .flag ? (invocation.flag(spec.key) ? [.present] : []) : invocation.values(spec.key).map(GivenValue.word)
         }
-        request.seed = seed
-        // The default dtype first: inputs are read in it.
-        request.dtype = try Request.defaultDType(named: invocation.value("--dtype") ?? "float64", place: "--dtype")
-        DefaultDType.current = request.dtype
-        // One random stream per run, seeded once: inputs draw from it in the order given,
-        // then the program continues it.
-        manualSeed(seed)
-        if let path = invocation.value("--inputs") {
-            let text = try FileIO.readText(path)
-            let json: JSON
-            do { json = try JSONParser.parse(text) } catch let e as JSONError {
-                throw CLIError.value("\(path == "-" ? "<stdin>" : path):\(e.line):\(e.column): \(e.message)")
-            }
-            guard case .object(let pairs) = json else { throw CLIError.value("--inputs must hold a JSON object of name -> value") }
-            for (name, value) in pairs {
-                guard Inputs.isIdentifier(name) else { throw CLIError.value("--inputs: '\(name)' is not a valid input name") }
-                request.setInput(name, try Inputs.tensor(fromJSON: value, name: name, color: color, files: .any))
-            }
+        let set = OptionSpec.spec(.set)
+        for argument in Array(positionals) + invocation.values(.set) {
+            try request.apply(set, .word(argument), files: .any, command: invocation.command)
         }
-        for argument in Array(positionals) + invocation.values("--set") {
-            let (name, text) = try Inputs.assignment(argument)
-            request.setInput(name, try Inputs.tensor(from: text, name: name, color: color, files: .any))
-        }
-        if let wrt = invocation.value("--wrt") {
-            request.wrt = wrt.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-            guard request.wrt?.isEmpty == false else {
-                throw UsageError(message: "The value '\(wrt)' is invalid for '--wrt <names>' (expected input names)", command: invocation.command)
-            }
-        }
-        request.gradOutput = invocation.value("--grad-output")
-        request.retainGrad = invocation.values("--retain-grad")
-        request.expects = try invocation.values("--expect").map { try Inputs.assignment($0) }.map { ($0.name, $0.value) }
-        request.dot = invocation.flag("--dot")
-        request.equalNaN = invocation.flag("--equal-nan")
-        for (option, keyPath) in [("--eps", \Request.eps), ("--rtol", \Request.rtol), ("--atol", \Request.atol)] {
-            guard let text = invocation.value(option) else { continue }
-            guard let x = Double(text), x > 0, x.isFinite else {
-                throw UsageError(message: "The value '\(text)' is invalid for '\(option) <x>' (expected a positive number)", command: invocation.command)
-            }
-            request[keyPath: keyPath] = x
-        }
+        request.dot = invocation.flag(.dot)
         return request
     }
 }

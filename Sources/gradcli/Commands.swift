@@ -12,7 +12,7 @@ extension Request {
         case .hessian: return try runHessian()
         case .graph: return try runGraph()
         case .check: return try runCheck()
-        case .batch, .help: throw CLIError(code: "internal_error", message: "'\(command.rawValue)' is not a request command")
+        case .batch, .help: throw GradcliError(.internal, "'\(command.rawValue)' is not a request command")
         }
     }
 
@@ -51,13 +51,13 @@ extension Request {
         if output.requiresGrad {
             let seed = try gradOutputValue()
             if seed == nil && output.value.count != 1 {
-                throw CLIError.value("grad can be implicitly created only for scalar outputs",
+                throw GradcliError.value("grad can be implicitly created only for scalar outputs",
                                      hint: "the output has shape \(describe(shape: output.shape)); pass --grad-output with that shape for a vector-Jacobian product, or use `gradcli jacobian`")
             }
             do {
                 try GradMode.with(enabled: true) { try graph.anomaly.watch { try output.backward(gradient: seed) } }
             } catch let error as OpError {
-                throw CLIError(error, hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
+                throw GradcliError.from(error).with(hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
             }
         }
         for (name, leaf) in graph.differentiated {
@@ -85,20 +85,20 @@ extension Request {
         try retainGrad.map { name in
             if let binding = graph.bindings.last(where: { $0.name == name }) {
                 guard binding.value.requiresGrad else {
-                    throw CLIError.value("can't retain_grad on Tensor that has requires_grad=False",
+                    throw GradcliError.value("can't retain_grad on Tensor that has requires_grad=False",
                                          hint: "`\(name)` does not depend on any differentiated input, so it has no gradient")
                 }
                 return (name, binding.value)
             }
             if let leaf = graph.leaves.first(where: { $0.name == name }) {
                 guard leaf.variable.requiresGrad else {
-                    throw CLIError.value("can't retain_grad on Tensor that has requires_grad=False",
+                    throw GradcliError.value("can't retain_grad on Tensor that has requires_grad=False",
                                          hint: "`\(name)` is not differentiated (see --wrt)")
                 }
                 return (name, leaf.variable)
             }
             let known = graph.bindings.map(\.name)
-            throw CLIError.usage("--retain-grad names `\(name)`, which is not a binding of the program",
+            throw GradcliError.usage("--retain-grad names `\(name)`, which is not a binding of the program",
                                  hint: known.isEmpty ? "bind it in the program, e.g. `\(name) = ...; ...`" : "the bindings are " + known.joined(separator: ", "))
         }
     }
@@ -108,7 +108,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [Tensor]
-        do { blocks = try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
+        blocks = try GradcliError.mapping { try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) }
         for ((name, leaf), block) in zip(inputs, blocks) {
             report.jacobian.append((name, block))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }
@@ -119,13 +119,13 @@ extension Request {
     private func runHessian() throws -> Report {
         let graph = try build(recordGraph: true)
         guard graph.output.value.count == 1 else {
-            throw CLIError.value("hessian needs a scalar output, but the output has shape \(describe(shape: graph.output.shape))",
+            throw GradcliError.value("hessian needs a scalar output, but the output has shape \(describe(shape: graph.output.shape))",
                                  hint: "reduce it (sum, mean) or use `gradcli jacobian`")
         }
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [[Tensor]]
-        do { blocks = try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) } catch let error as OpError { throw CLIError(error) }
+        blocks = try GradcliError.mapping { try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) }
         for (i, (name, leaf)) in inputs.enumerated() {
             report.hessian.append((name, zip(inputs, blocks[i]).map { ($0.name, $1) }))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }

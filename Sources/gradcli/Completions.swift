@@ -24,7 +24,7 @@ enum Completions {
     }
 
     static func optionNames(_ entry: CommandEntry) -> [String] {
-        (entry.options + [OptionSpec(names: ["-h", "--help"], value: nil, help: "", commands: [])]).flatMap(\.names)
+        (entry.options + [.spec(.help)]).flatMap(\.names)
     }
 
     static func bash() -> String {
@@ -160,7 +160,7 @@ enum Completions {
                 if option.names.contains("--wrt") { line += " -a '(__gradcli_inputs)'" }
                 else if let choices = choices(of: option) { line += " -a \(quoted(choices.joined(separator: " ")))" }
                 else if fileOptions.contains(where: option.names.contains) || directoryOptions.contains(where: option.names.contains) { line += " -F" }
-                lines.append(line + " -d \(quoted(option.help))")
+                lines.append(line + " -d \(quoted(option.helpText))")
             }
         }
         lines.append("complete -c gradcli -n '__fish_seen_subcommand_from completions' -a 'bash zsh fish'")

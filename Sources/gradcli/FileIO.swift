@@ -10,21 +10,21 @@ enum FileIO {
     /// The bytes of the file at `path` ('-' is standard input).
     static func read(_ path: String) throws -> [UInt8] {
         if path == "-" {
-            guard !Output.stdinWasClosed else { throw CLIError.io("cannot read standard input: it is closed") }
+            guard !Output.stdinWasClosed else { throw GradcliError.io("cannot read standard input: it is closed") }
             var info = stat()
             if fstat(0, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-                throw CLIError.io("cannot read standard input: it is a directory")
+                throw GradcliError.io("cannot read standard input: it is a directory")
             }
             return try readAll(stdin, name: "standard input")
         }
-        guard !path.utf8.contains(0) else { throw CLIError.io("cannot read a file whose name contains a NUL byte") }
+        guard !path.utf8.contains(0) else { throw GradcliError.io("cannot read a file whose name contains a NUL byte") }
         guard let file = fopen(path, "rb") else {
-            throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))")
+            throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
         var info = stat()
         if fstat(fileno(file), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw CLIError.io("cannot read '\(path)': it is a directory")
+            throw GradcliError.io("cannot read '\(path)': it is a directory")
         }
         return try readAll(file, name: "'\(path)'")
     }
@@ -33,18 +33,18 @@ enum FileIO {
     /// descriptor before anything is read, so a FIFO, a device such as /dev/zero, a socket or
     /// a directory is refused without blocking or reading; so is a file over `maxFileBytes`.
     static func readRegularFile(_ path: String) throws -> [UInt8] {
-        guard !path.utf8.contains(0) else { throw CLIError.io("cannot read a file whose name contains a NUL byte") }
+        guard !path.utf8.contains(0) else { throw GradcliError.io("cannot read a file whose name contains a NUL byte") }
         // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOCTTY: never adopt a terminal.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &info) == 0 else { throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw CLIError.io("cannot read '\(path)': \(fileTypeName(info.st_mode)), not a regular file")
+            throw GradcliError.io("cannot read '\(path)': \(fileTypeName(info.st_mode)), not a regular file")
         }
         guard Int(info.st_size) <= maxFileBytes else {
-            throw CLIError(code: "limit_error", message: "'\(path)' is larger than \(maxFileBytes >> 30) GiB, the most gradcli reads")
+            throw GradcliError(.limit, "'\(path)' is larger than \(maxFileBytes >> 30) GiB, the most gradcli reads")
         }
         try MemoryBudget.reserve(bytes: Int(info.st_size))
         _ = fcntl(fd, F_SETFL, 0)
@@ -53,7 +53,7 @@ enum FileIO {
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            guard n >= 0 else { throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
             if n == 0 { break }  // the file shrank while being read
             offset += n
         }
@@ -83,12 +83,12 @@ enum FileIO {
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, file) }
             if n <= 0 {
-                if ferror(file) != 0 { throw CLIError.io("cannot read \(name): \(String(cString: strerror(errno)))") }
+                if ferror(file) != 0 { throw GradcliError.io("cannot read \(name): \(String(cString: strerror(errno)))") }
                 break
             }
             bytes.append(contentsOf: chunk[0..<n])
             guard bytes.count <= maxFileBytes else {
-                throw CLIError(code: "limit_error", message: "\(name) is larger than \(maxFileBytes >> 30) GiB, the most gradcli reads")
+                throw GradcliError(.limit, "\(name) is larger than \(maxFileBytes >> 30) GiB, the most gradcli reads")
             }
         }
         return bytes
@@ -102,7 +102,7 @@ enum FileIO {
 
         init(path: String) throws {
             fd = open(path, O_WRONLY | O_CREAT, 0o644)
-            guard fd >= 0 else { throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw GradcliError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
             self.path = path
         }
 
@@ -120,7 +120,7 @@ enum FileIO {
                 }
                 return true
             }
-            guard ok else { throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            guard ok else { throw GradcliError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         }
     }
 }
@@ -138,25 +138,25 @@ enum FileAccess {
     /// directory, a relative path is taken relative to it; the path may hold no NUL and no
     /// `..` component, and once symbolic links are resolved it must still lie inside.
     func resolve(_ path: String) throws -> String {
-        guard !path.utf8.contains(0) else { throw CLIError.usage("a file name may not contain a NUL byte") }
+        guard !path.utf8.contains(0) else { throw GradcliError.usage("a file name may not contain a NUL byte") }
         switch self {
         case .any:
             return path
         case .none:
-            throw CLIError.usage("batch requests may not read files ('@\(path)')",
+            throw GradcliError.usage("batch requests may not read files ('@\(path)')",
                                  hint: "run `gradcli batch --allow-files DIR` to allow files under DIR")
         case .under(let root):
             guard !path.split(separator: "/", omittingEmptySubsequences: false).contains("..") else {
-                throw CLIError.usage("'@\(path)': a file path may not contain '..'")
+                throw GradcliError.usage("'@\(path)': a file path may not contain '..'")
             }
             let joined = path.hasPrefix("/") ? path : root + "/" + path
             guard let resolved = realpath(joined, nil) else {
-                throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))")
+                throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))")
             }
             defer { free(resolved) }
             let real = String(cString: resolved)
             guard real.hasPrefix(root == "/" ? "/" : root + "/") else {
-                throw CLIError.usage("'@\(path)' is outside the directory that --allow-files allows")
+                throw GradcliError.usage("'@\(path)' is outside the directory that --allow-files allows")
             }
             return real
         }
@@ -165,12 +165,12 @@ enum FileAccess {
     /// The `--allow-files` directory, resolved.
     static func allowing(_ directory: String) throws -> FileAccess {
         guard !directory.utf8.contains(0), let resolved = realpath(directory, nil) else {
-            throw CLIError.io("--allow-files: cannot use '\(directory)': \(String(cString: strerror(errno)))")
+            throw GradcliError.io("--allow-files: cannot use '\(directory)': \(String(cString: strerror(errno)))")
         }
         defer { free(resolved) }
         var info = stat()
         guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw CLIError.io("--allow-files: '\(directory)' is not a directory")
+            throw GradcliError.io("--allow-files: '\(directory)' is not a directory")
         }
         return .under(String(cString: resolved))
     }

@@ -27,7 +27,7 @@ enum Help {
 
     private static func optionsSection(for command: Command) -> [String] {
         (OptionSpec.table.filter { $0.commands.contains(command) } + CommandCatalog.globalOptions).map { spec in
-            row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.help)
+            row(spec.names.joined(separator: ", ") + (spec.value.map { " <\($0)>" } ?? ""), spec.helpText)
         }
     }
 
@@ -57,11 +57,24 @@ enum Help {
             lines += CommandCatalog.all.map { row($0.name == "grad" ? "grad (default)" : $0.name, $0.abstract) }
             lines += [""]
         }
+        if command == .batch { lines += ["REQUEST FIELDS:"] + requestFields.map { row($0.0, $0.1) } + [""] }
         lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
         if command == nil {
             lines += ["  See 'gradcli help <subcommand>' for detailed help, and 'gradcli help functions' for the functions."]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The fields of a batch request, from the option table: each is read as its option is.
+    static var requestFields: [(String, String)] {
+        [("\"expr\"", "The program (required)."),
+         ("\"command\"", "grad (the default), eval, jacobian, hessian, check or graph."),
+         ("\"id\"", "Any JSON value, echoed in the result.")]
+            + OptionSpec.requestFields.map { spec in
+                let form = spec.jsonForm.prefix(1).uppercased() + spec.jsonForm.dropFirst()
+                let meaning = spec.fieldForm != nil ? "what \(spec.longName) gives." : "as \(spec.longName): " + spec.helpText.prefix(1).lowercased() + spec.helpText.dropFirst()
+                return ("\"\(spec.field!)\"", form + "; " + meaning)
+            }
     }
 
     /// Every function of the expression language, from the op registry.
@@ -83,17 +96,17 @@ enum Help {
     }
 
     /// A usage error as swift-argument-parser prints it.
-    static func usageError(_ error: UsageError) -> String {
-        let command = error.command
-        return "Error: \(error.message)\nUsage: \(command.usage)\n  See 'gradcli help\(command == .grad ? "" : " " + command.rawValue)' for more information.\n"
+    static func usageError(_ message: String, of command: String) -> String {
+        let usage = CommandCatalog.entry(named: command)?.usage ?? Command.grad.usage
+        return "Error: \(message)\nUsage: \(usage)\n  See 'gradcli help\(command == "grad" ? "" : " " + command)' for more information.\n"
     }
 
     /// The help of a command of the table that `Command` does not list.
     static func text(entry: CommandEntry) -> String {
         var lines = ["OVERVIEW: " + entry.abstract, "", "USAGE: " + entry.usage, ""]
         if !entry.arguments.isEmpty { lines += ["ARGUMENTS:"] + entry.arguments.map { row($0.0, $0.1) } + [""] }
-        let options = entry.options + CommandCatalog.globalOptions + [OptionSpec(names: ["-h", "--help"], value: nil, help: "Show help information.", commands: [])]
-        lines += ["OPTIONS:"] + options.map { row($0.names.joined(separator: ", ") + ($0.value.map { " <\($0)>" } ?? ""), $0.help) } + [""]
+        let options = entry.options + CommandCatalog.globalOptions + [.spec(.help)]
+        lines += ["OPTIONS:"] + options.map { row($0.names.joined(separator: ", ") + ($0.value.map { " <\($0)>" } ?? ""), $0.helpText) } + [""]
         lines += ["EXAMPLES:"] + entry.examples.map { "  " + $0 } + [""]
         return lines.joined(separator: "\n") + "\n"
     }

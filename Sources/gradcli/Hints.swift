@@ -4,15 +4,16 @@ import ExprParser
 /// the wrong order, found from the command table by `Suggestions`' edit distance.
 enum Hints {
     /// `error` with a suggestion added when it names an unknown option or command.
-    static func improved(_ error: UsageError) -> UsageError {
+    static func improved(_ error: GradcliError) -> GradcliError {
+        guard let command = error.usageOf else { return error }
         if let name = quoted(after: "Unknown option '", in: error.message),
-           let match = Suggestions.closest(to: name, among: CommandCatalog.longOptions(for: error.command.rawValue))
+           let match = Suggestions.closest(to: name, among: CommandCatalog.longOptions(for: command))
                 ?? Suggestions.closest(to: name, among: CommandCatalog.longOptions(for: nil)) {
-            return UsageError(message: error.message + ". Did you mean '\(match)'?", command: error.command)
+            return .usage(error.message + ". Did you mean '\(match)'?", of: command)
         }
         if let name = quoted(after: "Unknown command '", in: error.message),
            let match = Suggestions.closest(to: name, among: CommandCatalog.allNames) {
-            return UsageError(message: error.message + ". Did you mean '\(match)'?", command: error.command)
+            return .usage(error.message + ". Did you mean '\(match)'?", of: command)
         }
         return error
     }
@@ -28,20 +29,20 @@ enum Hints {
     /// the expression (`gradcli jacobain ...`), or the inputs given before the expression.
     static func check(_ invocation: Invocation) throws {
         let expressionCommand = OptionSpec.expressionCommands.contains(invocation.command)
-        guard expressionCommand, invocation.value("--file") == nil, let first = invocation.positionals.first else { return }
-        let assigned = Set((invocation.positionals.dropFirst() + invocation.values("--set")).compactMap { argument in
+        guard expressionCommand, invocation.value(.file) == nil, let first = invocation.positionals.first else { return }
+        let assigned = Set((invocation.positionals.dropFirst() + invocation.values(.set)).compactMap { argument in
             argument.firstIndex(of: "=").map { String(argument[..<$0]) }
         })
         if !invocation.commandWasGiven, Inputs.isIdentifier(first), !assigned.contains(first),
            Suggestions.closest(to: first, among: CommandCatalog.allNames) != nil {
             // `improved` adds the suggestion, as for `gradcli help jacobain`.
-            throw UsageError(message: "Unknown command '\(first)'", command: invocation.command)
+            throw GradcliError.usage("Unknown command '\(first)'", of: invocation.command)
         }
         if isAssignment(first), let expr = invocation.positionals.dropFirst().first(where: { !isAssignment($0) }) {
             let inputs = invocation.positionals.filter(isAssignment)
             let fixed = (invocation.commandWasGiven ? [invocation.command.rawValue] : []) + [expr] + inputs
-            throw UsageError(message: "The expression must come before the inputs: '\(first)' is an input and '\(expr)' looks like the expression. Try: gradcli \(fixed.map(shellQuoted).joined(separator: " "))",
-                             command: invocation.command)
+            throw GradcliError.usage("The expression must come before the inputs: '\(first)' is an input and '\(expr)' looks like the expression. Try: gradcli \(fixed.map(shellQuoted).joined(separator: " "))",
+                                     of: invocation.command)
         }
     }
 

@@ -7,11 +7,11 @@ enum Inputs {
     /// Splits `NAME=VALUE`, checking that NAME is an identifier.
     static func assignment(_ argument: String) throws -> (name: String, value: String) {
         guard let eq = argument.firstIndex(of: "=") else {
-            throw CLIError.usage("expected an input as NAME=VALUE, got '\(argument)'")
+            throw GradcliError.usage("expected an input as NAME=VALUE, got '\(argument)'")
         }
         let name = String(argument[..<eq])
         guard isIdentifier(name) else {
-            throw CLIError.usage("'\(name)' is not a valid input name", hint: "names are letters, digits and _, not starting with a digit")
+            throw GradcliError.usage("'\(name)' is not a valid input name", hint: "names are letters, digits and _, not starting with a digit")
         }
         return (name, String(argument[argument.index(after: eq)...]))
     }
@@ -24,20 +24,16 @@ enum Inputs {
     /// The tensor a command-line value stands for; `files` says which `@path` values may be read.
     /// Inputs are differentiated, so they are floating: the default dtype (`--dtype`) unless
     /// the value names a floating dtype itself (`tensor([1, 2], dtype=torch.float64)`).
-    static func tensor(from text: String, name: String, color: Bool, files: FileAccess) throws -> Tensor {
-        let value = try untypedTensor(from: text, name: name, color: color, files: files)
+    static func tensor(from text: String, name: String, files: FileAccess) throws -> Tensor {
+        let value = try untypedTensor(from: text, name: name, files: files)
         return value.dtype.isFloatingPoint && !text.hasPrefix("@") && shorthand(text) == nil
             ? value : value.converted(to: DefaultDType.current)
     }
 
-    private static func untypedTensor(from text: String, name: String, color: Bool, files: FileAccess) throws -> Tensor {
+    private static func untypedTensor(from text: String, name: String, files: FileAccess) throws -> Tensor {
         if text.hasPrefix("@") { return try load(file: String(text.dropFirst()), name: name, files: files) }
         if let vector = shorthand(text) { return vector }
-        do {
-            return try evaluateConstant(text)
-        } catch let diagnostic as Diagnostic {
-            throw CLIError(diagnostic, source: text, context: "the value of input `\(name)`", color: color)
-        }
+        return try GradcliError.mapping(source: text, context: "the value of input `\(name)`") { try evaluateConstant(text) }
     }
 
     /// `2,3` or `1.5,-2,1e-3`: a comma-separated list of plain numbers is a vector.
@@ -68,7 +64,7 @@ enum Inputs {
         if path.utf8.contains(0) || !files.mayReadAny { _ = try files.resolve(path) }
         let lower = path.lowercased()
         guard let format = [".npy", ".csv", ".json"].first(where: { lower.hasSuffix($0) }), !path.utf8.contains(0) else {
-            throw CLIError.usage("cannot tell the format of '\(path)'", hint: "use a .json, .npy or .csv file")
+            throw GradcliError.usage("cannot tell the format of '\(path)'", hint: "use a .json, .npy or .csv file")
         }
         let bytes = try FileIO.readRegularFile(files.resolve(path))
         do {
@@ -80,19 +76,19 @@ enum Inputs {
                     // Strings inside the file are constant expressions; they read no further files.
                     return try tensor(fromJSON: JSONParser.parse(bytes[...]), name: name, files: .none)
                 } catch let error as JSONError {
-                    throw CLIError.value("\(path):\(error.line):\(error.column): \(error.message)")
+                    throw GradcliError.value("\(path):\(error.line):\(error.column): \(error.message)")
                 }
             }
-        } catch let error as CLIError where !files.mayQuoteContent && format != ".csv" && error.code != "limit_error" {
-            throw CLIError.value("'\(path)' is not a valid \(format) file of numbers")
+        } catch let error as GradcliError where !files.mayQuoteContent && format != ".csv" && error.code != .limit {
+            throw GradcliError.value("'\(path)' is not a valid \(format) file of numbers")
         }
     }
 
     /// A tensor from JSON: a number, nested arrays of equal lengths, the strings
     /// "NaN"/"Infinity"/"-Infinity", or a string holding a constant expression.
-    static func tensor(fromJSON json: JSON, name: String, color: Bool = false, files: FileAccess) throws -> Tensor {
+    static func tensor(fromJSON json: JSON, name: String, files: FileAccess) throws -> Tensor {
         if case .string(let text) = json, !["NaN", "Infinity", "-Infinity"].contains(text) {
-            return try tensor(from: text, name: name, color: color, files: files)
+            return try tensor(from: text, name: name, files: files)
         }
         // Walk level by level: the shape is fixed by the first element at each depth.
         var shape: [Int] = []
@@ -100,13 +96,13 @@ enum Inputs {
         while case .array(let first)? = level.first {
             shape.append(first.count)
             do { try Tensor.checkRank(shape.count) } catch let error as OpError {
-                throw CLIError(code: "limit_error", message: "input `\(name)`: \(error.message)")
+                throw GradcliError(.limit, "input `\(name)`: \(error.message)")
             }
             var next: [JSON] = []
             next.reserveCapacity(level.count * first.count)
             for item in level {
                 guard case .array(let items) = item, items.count == first.count else {
-                    throw CLIError.value("input `\(name)`: nested lists must be rectangular (expected \(first.count) elements at depth \(shape.count))")
+                    throw GradcliError.value("input `\(name)`: nested lists must be rectangular (expected \(first.count) elements at depth \(shape.count))")
                 }
                 next += items
             }
@@ -120,7 +116,7 @@ enum Inputs {
             case .string("NaN"): return .nan
             case .string("Infinity"): return .infinity
             case .string("-Infinity"): return -.infinity
-            default: throw CLIError.value("input `\(name)`: expected numbers, found \(item.serialized)")
+            default: throw GradcliError.value("input `\(name)`: expected numbers, found \(item.serialized)")
             }
         }
         return Tensor(shape: shape, data: values).converted(to: DefaultDType.current)
@@ -137,14 +133,14 @@ enum Inputs {
             guard values.count == cells.count else {
                 if number == 0 && rows.isEmpty && !cells.contains(where: { plainNumber($0) != nil }) { continue } // a header line
                 let column = cells.firstIndex { plainNumber($0) == nil }! + 1
-                throw CLIError.value("\(path):\(number + 1): value \(column) is not a finite number" + (quoteContent ? ": '\(cells[column - 1])'" : ""))
+                throw GradcliError.value("\(path):\(number + 1): value \(column) is not a finite number" + (quoteContent ? ": '\(cells[column - 1])'" : ""))
             }
             if let width = rows.first?.count, width != values.count {
-                throw CLIError.value("\(path):\(number + 1): expected \(width) values, found \(values.count)")
+                throw GradcliError.value("\(path):\(number + 1): expected \(width) values, found \(values.count)")
             }
             rows.append(values)
         }
-        guard let width = rows.first?.count else { throw CLIError.value("\(path): no numbers found") }
+        guard let width = rows.first?.count else { throw GradcliError.value("\(path): no numbers found") }
         return rows.count == 1 ? Tensor(rows[0]) : Tensor(shape: [rows.count, width], data: rows.flatMap { $0 })
     }
 }

@@ -11,46 +11,53 @@ enum LineMode {
         if let i = rest.firstIndex(where: { $0 == "--command" || $0.hasPrefix("--command=") }) {
             let value: String
             if rest[i] == "--command" {
-                guard i + 1 < rest.count else { throw AddedUsageError(message: "Missing value for '--command <grad|eval>'") }
+                guard i + 1 < rest.count else { throw GradcliError.usage("Missing value for '--command <grad|eval>'", of: "lines") }
                 value = rest[i + 1]
                 rest.removeSubrange(i...(i + 1))
             } else {
                 value = String(rest[i].dropFirst("--command=".count))
                 rest.remove(at: i)
             }
-            guard value == "grad" || value == "eval" else { throw AddedUsageError(message: "The value '\(value)' is invalid for '--command <grad|eval>'") }
-            command = value == "eval" ? .eval : .grad
+            command = try OptionValues(spec: .spec(.command), command: "lines").choice(.word(value)) == "eval" ? .eval : .grad
+        }
+        // An option of another command is named as not applying here, before the parser
+        // (which reads the rest as `grad` would) names `grad`.
+        for argument in rest where Invocation.looksLikeOption(argument) {
+            let name = String(argument.prefix { $0 != "=" })
+            if let spec = OptionSpec.lookup(name), !CommandCatalog.lineOptions.contains(spec.key), spec.key != .help, spec.key != .version {
+                throw GradcliError.usage("The option '\(name)' does not apply to 'lines'", of: "lines")
+            }
         }
         var base: Invocation
-        do { base = try Invocation.parse(["grad"] + rest) } catch let error as UsageError {
-            throw AddedUsageError(message: Hints.improved(error).message)
+        do { base = try Invocation.parse(["grad"] + rest) } catch let error as GradcliError where error.usageOf != nil {
+            throw GradcliError.usage(Hints.improved(error).message, of: "lines")
         }
-        if let other = base.options.first(where: { !CommandCatalog.lineOptionNames.contains($0.name) }) {
-            throw AddedUsageError(message: "The option '\(other.name)' does not apply to 'lines'")
+        if let other = base.options.first(where: { !CommandCatalog.lineOptions.contains($0.key) }) {
+            throw GradcliError.usage("The option '\(OptionSpec.spec(other.key).longName)' does not apply to 'lines'", of: "lines")
         }
-        guard base.positionals.count <= 1 else { throw AddedUsageError(message: "Unexpected argument '\(base.positionals[1])'") }
+        guard base.positionals.count <= 1 else { throw GradcliError.usage("Unexpected argument '\(base.positionals[1])'", of: "lines") }
         let path = base.positionals.first ?? "-"
         base.command = command
         base.commandWasGiven = true
         base.positionals = []
-        let style = NumberStyle(precision: base.flag("--exact") ? nil : Int(base.value("--precision") ?? "6") ?? 6)
-        if let p = base.value("--precision"), !(Int(p).map { (1...17).contains($0) } ?? false) {
-            throw AddedUsageError(message: "The value '\(p)' is invalid for '--precision <n>' (expected 1 to 17)")
+        let style: NumberStyle
+        let budget: Int
+        do {
+            style = try GradCLI.numberStyle(base)
+            budget = try GradCLI.memoryBudget(base)
+        } catch let error as GradcliError where error.usageOf != nil {
+            throw GradcliError.usage(error.message, of: "lines")
         }
-        MemoryBudget.limit = MemoryBudget.defaultLimit
-        if let text = base.value("--max-memory") {
-            guard let bytes = MemoryBudget.parseBytes(text) else { throw AddedUsageError(message: "The value '\(text)' is invalid for '--max-memory <bytes>'") }
-            MemoryBudget.limit = bytes
-        }
-        try GradCLI.setWorkBudget(base.value("--max-flops"), base.value("--timeout")) { AddedUsageError(message: $0) }
+        MemoryBudget.limit = budget
+        try GradCLI.setWorkBudget(base.value(.maxFlops), base.value(.timeout)) { GradcliError.usage($0, of: "lines") }
 
         let file: UnsafeMutablePointer<FILE>
         if path == "-" {
-            guard !Output.stdinWasClosed else { throw CLIError.io("cannot read the expressions: standard input is closed") }
+            guard !Output.stdinWasClosed else { throw GradcliError.io("cannot read the expressions: standard input is closed") }
             Terminal.hintIfReadingTerminal("lines", what: "one expression per line")
             file = stdin
         } else {
-            guard let opened = fopen(path, "r") else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            guard let opened = fopen(path, "r") else { throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
             file = opened
         }
         defer { if path != "-" { fclose(file) } }
@@ -92,9 +99,9 @@ enum LineMode {
         let (expr, inputs) = split(line)
         var invocation = base
         invocation.positionals = [expr] + inputs
-        let json = base.flag("--json")
+        let json = base.flag(.json)
         do {
-            let request = try GradCLI.makeRequest(invocation, color: false)
+            let request = try GradCLI.makeRequest(invocation)
             let report = try request.run()
             try GradCLI.reserveOutput(of: report)
             if json {
@@ -108,13 +115,13 @@ enum LineMode {
             }
             return true
         } catch {
-            let failure: CLIError
-            if let usage = error as? UsageError { failure = CLIError.usage(usage.message) } else { failure = GradCLI.cliError(error) }
+            var failure = GradcliError.from(error)
+            failure.usageOf = nil  // one line's mistake: the message only
             if json {
                 Output.out(failure.json.serialized + "\n")
             } else {
                 Output.out("error: line \(number): \(failure.message)\n")
-                Output.err("line \(number): " + failure.text)
+                Output.err("line \(number): " + failure.text(color: false))
             }
             return false
         }

@@ -20,15 +20,15 @@ final class LineReader {
 
     init(path: String) throws {
         if path == "-" {
-            guard !Output.stdinWasClosed else { throw CLIError.io("cannot read the requests: standard input is closed") }
+            guard !Output.stdinWasClosed else { throw GradcliError.io("cannot read the requests: standard input is closed") }
             fd = 0
         } else {
             fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw CLIError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw GradcliError.io("cannot read '\(path)': \(String(cString: strerror(errno)))") }
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw CLIError.io("cannot read \(path == "-" ? "standard input" : "'\(path)'"): it is a directory")
+            throw GradcliError.io("cannot read \(path == "-" ? "standard input" : "'\(path)'"): it is a directory")
         }
         size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
         buffer = [UInt8](repeating: 0, count: size == nil ? 1 << 20 : 16 << 20)
@@ -54,7 +54,7 @@ final class LineReader {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw CLIError.io("cannot read the requests: \(String(cString: strerror(errno)))")
+                throw GradcliError.io("cannot read the requests: \(String(cString: strerror(errno)))")
             }
             var bytes: [UInt8] = []
             var skipped: [Line] = []

@@ -23,12 +23,14 @@ enum Manual {
             for (name, help) in entry.arguments { lines += [".TP", ".I " + escaped(name), escaped(help)] }
             for option in entry.options {
                 let label = option.names.map { "\\fB" + escaped($0) + "\\fR" }.joined(separator: ", ") + (option.value.map { " \\fI<" + escaped($0) + ">\\fR" } ?? "")
-                lines += [".TP", label, escaped(option.help)]
+                lines += [".TP", label, escaped(option.helpText)]
             }
             if !entry.examples.isEmpty {
                 lines += [".PP", "Examples:", ".RS", ".nf"] + entry.examples.map(escaped) + [".fi", ".RE"]
             }
         }
+        lines += [".SH BATCH REQUESTS", escaped("One JSON object per line; the fields:")]
+        for (field, help) in Help.requestFields { lines += [".TP", ".B " + escaped(field), escaped(help)] }
         lines += [".SH FUNCTIONS", escaped("PyTorch names; a torch., torch.nn.functional. or F. prefix is accepted.")]
         for spec in Registry.all + Language.functions {
             let params = spec.params.map { p in p.defaultValue.map { "\(p.name)=\($0)" } ?? p.name }.joined(separator: ", ")

@@ -3,7 +3,7 @@ import Autograd
 /// Reads NumPy `.npy` files: float64, float32, integers and bools, little-endian, C order.
 enum Npy {
     static func decode(_ bytes: [UInt8], path: String) throws -> Tensor {
-        func fail(_ why: String) -> CLIError { CLIError.value("\(path): not a readable .npy file: \(why)") }
+        func fail(_ why: String) -> GradcliError { GradcliError.value("\(path): not a readable .npy file: \(why)") }
         let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic") }
         let major = bytes[6]
@@ -28,7 +28,7 @@ enum Npy {
         }
         let count: Int
         do { count = try Tensor.checkedCount(of: shape) } catch let error as OpError {
-            throw CLIError(code: "limit_error", message: "\(path): \(error.message)")
+            throw GradcliError(.limit, "\(path): \(error.message)")
         }
         guard bytes.count - dataStart >= count * width else { throw fail("expected \(count) elements of \(width) bytes") }
         let values = bytes.withUnsafeBytes { raw in

@@ -29,27 +29,27 @@ enum PlotCommand {
 
     static func run(_ arguments: [String], color: Bool) throws -> Int32 {
         var positionals: [String] = []
-        var options: [String: String] = [:]
+        var options: [OptionKey: String] = [:]
         var sets: [String] = []
         var rest = arguments[...]
-        let valued = ["--points", "--svg", "--width", "--height", "--set", "--dtype"]
+        let valued = CommandCatalog.plotOptions.map(OptionSpec.spec)
         while let argument = rest.popFirst() {
             guard argument.hasPrefix("--") else { positionals.append(argument); continue }
             var name = argument, value: String?
             if let eq = argument.firstIndex(of: "=") { name = String(argument[..<eq]); value = String(argument[argument.index(after: eq)...]) }
-            guard valued.contains(name) else {
-                let hint = Suggestions.closest(to: name, among: valued).map { ". Did you mean '\($0)'?" } ?? ""
-                throw AddedUsageError(message: "Unknown option '\(name)'" + hint)
+            guard let spec = valued.first(where: { $0.names.contains(name) }) else {
+                let hint = Suggestions.closest(to: name, among: valued.map(\.longName)).map { ". Did you mean '\($0)'?" } ?? ""
+                throw GradcliError.usage("Unknown option '\(name)'" + hint, of: "plot")
             }
-            guard let given = value ?? rest.popFirst() else { throw AddedUsageError(message: "Missing value for '\(name)'") }
-            if name == "--set" { sets.append(given) } else { options[name] = given }
+            guard let given = value ?? rest.popFirst() else { throw GradcliError.usage("Missing value for '\(name)'", of: "plot") }
+            if spec.key == .set { sets.append(given) } else { options[spec.key] = given }
         }
-        guard positionals.count >= 1 else { throw AddedUsageError(message: "Missing expected argument '<expr>'") }
-        guard positionals.count >= 2 else { throw AddedUsageError(message: "Missing expected argument '<name=lo:hi>' (e.g. x=-3:3)") }
-        guard positionals.count == 2 else { throw AddedUsageError(message: "Unexpected argument '\(positionals[2])'") }
-        let width = try integer(options["--width"], name: "--width", default: 60, range: 8...400)
-        let height = try integer(options["--height"], name: "--height", default: 10, range: 2...100)
-        let points = try integer(options["--points"], name: "--points", default: 2 * width, range: 2...CommandCatalog.pointsLimit)
+        guard positionals.count >= 1 else { throw GradcliError.usage("Missing expected argument '<expr>'", of: "plot") }
+        guard positionals.count >= 2 else { throw GradcliError.usage("Missing expected argument '<name=lo:hi>' (e.g. x=-3:3)", of: "plot") }
+        guard positionals.count == 2 else { throw GradcliError.usage("Unexpected argument '\(positionals[2])'", of: "plot") }
+        let width = try integer(options, .width)!
+        let height = try integer(options, .height)!
+        let points = try integer(options, .points) ?? 2 * width
         let (name, lo, hi) = try range(positionals[1])
         MemoryBudget.limit = MemoryBudget.defaultLimit
         WorkBudget.limit = WorkBudget.defaultLimit
@@ -59,23 +59,26 @@ enum PlotCommand {
             invocation.command = command
             invocation.commandWasGiven = true
             invocation.positionals = [positionals[0], "\(name)=\(x)"]
-            invocation.options = (command == .grad ? [("--wrt", name)] : []) + sets.map { ("--set", $0) } + (options["--dtype"].map { [("--dtype", $0)] } ?? [])
-            return try GradCLI.makeRequest(invocation, color: color).run()
+            invocation.options = (command == .grad ? [(.wrt, name)] : []) + sets.map { (.set, $0) } + (options[.dtype].map { [(.dtype, $0)] } ?? [])
+            return try GradCLI.makeRequest(invocation).run()
         }
         // The shape first, so a vector expression is named as such rather than failing in backward.
         if let shape = try request(.eval, at: lo).value?.shape, shape.reduce(1, *) != 1 {
-            throw CLIError.value("plot needs a scalar expression, but `\(positionals[0])` has shape \(describe(shape: shape))")
+            throw GradcliError.value("plot needs a scalar expression, but `\(positionals[0])` has shape \(describe(shape: shape))")
         }
         var samples = Samples(name: name)
+        let progress = Progress(total: points, unit: "points")
+        defer { progress.finish() }
         for i in 0..<points {
+            progress.advance(to: i, count: i)
             let x = i == points - 1 ? hi : lo + (hi - lo) * Double(i) / Double(points - 1)
             let report = try request(.grad, at: x)
-            guard let value = report.value, value.count == 1 else { throw CLIError.value("plot needs a scalar expression") }
+            guard let value = report.value, value.count == 1 else { throw GradcliError.value("plot needs a scalar expression") }
             samples.xs.append(x)
             samples.f.append(value.data[0])
             samples.df.append(report.grads.first?.value.data.first ?? 0)
         }
-        if let svg = options["--svg"] {
+        if let svg = options[.svg] {
             try SVGPlot.write(SVGPlot.render(samples, expr: positionals[0]), to: svg)
             return 0
         }
@@ -83,28 +86,27 @@ enum PlotCommand {
         return 0
     }
 
-    private static func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text else { return value }
-        guard let n = Int(text), range.contains(n) else {
-            throw AddedUsageError(message: "The value '\(text)' is invalid for '\(name) <n>' (expected \(range.lowerBound) to \(range.upperBound))")
-        }
-        return n
+    /// The integer option `key` as given, or its default in the table.
+    private static func integer(_ options: [OptionKey: String], _ key: OptionKey) throws -> Int? {
+        let spec = OptionSpec.spec(key)
+        guard let text = options[key] ?? spec.defaultValue else { return nil }
+        return try OptionValues(spec: spec, command: "plot").integer(.word(text))
     }
 
     /// `name=lo:hi`, with lo < hi, both finite.
     static func range(_ text: String) throws -> (String, Double, Double) {
         guard let eq = text.firstIndex(of: "="), let colon = text[eq...].firstIndex(of: ":") else {
-            throw AddedUsageError(message: "The range '\(text)' is not of the form <name=lo:hi> (e.g. x=-3:3)")
+            throw GradcliError.usage("The range '\(text)' is not of the form <name=lo:hi> (e.g. x=-3:3)", of: "plot")
         }
         let name = String(text[..<eq])
-        guard Inputs.isIdentifier(name) else { throw AddedUsageError(message: "'\(name)' in the range '\(text)' is not a valid input name") }
+        guard Inputs.isIdentifier(name) else { throw GradcliError.usage("'\(name)' in the range '\(text)' is not a valid input name", of: "plot") }
         let loText = String(text[text.index(after: eq)..<colon]), hiText = String(text[text.index(after: colon)...])
         for part in [loText, hiText] where Double(part) == nil || !Double(part)!.isFinite {
-            throw CLIError.value("plot range '\(text)': '\(part)' is not a finite number")
+            throw GradcliError.value("plot range '\(text)': '\(part)' is not a finite number")
         }
         let lo = Double(loText)!, hi = Double(hiText)!
         guard lo < hi else {
-            throw CLIError.value("plot range '\(text)' is \(lo == hi ? "empty" : "reversed"): the low end must be below the high end")
+            throw GradcliError.value("plot range '\(text)' is \(lo == hi ? "empty" : "reversed"): the low end must be below the high end")
         }
         return (name, lo, hi)
     }

@@ -130,11 +130,11 @@ enum SVGPlot {
     }
 
     static func write(_ text: String, to path: String) throws {
-        guard let file = fopen(path, "w") else { throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard let file = fopen(path, "w") else { throw GradcliError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         var text = text
         let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
         let closed = fclose(file)
-        guard written == text.utf8.count, closed == 0 else { throw CLIError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard written == text.utf8.count, closed == 0 else { throw GradcliError.io("cannot write '\(path)': \(String(cString: strerror(errno)))") }
     }
 }
 

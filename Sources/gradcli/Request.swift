@@ -25,8 +25,6 @@ struct Request {
     var dtype: DType = .float64
     /// For `graph`: Graphviz DOT instead of a tree.
     var dot = false
-    /// Colour in caret diagnostics.
-    var color = false
     /// Warnings about the request itself, reported with its result.
     var notes: [Warning] = []
     /// Parsed programs to reuse, when many requests share expressions (batch).
@@ -55,6 +53,13 @@ struct Warning {
         return .object(fields)
     }
 
+    /// The warning on one line, with its place: for TAP and JUnit reports.
+    func line(source: String) -> String {
+        guard let range else { return message }
+        let start = DiagnosticRenderer.lineColumn(of: range.start, in: source)
+        return "\(message) (line \(start.line), column \(start.column))"
+    }
+
     func text(source: String, color: Bool) -> String {
         guard let range else { return "warning: \(message)\n" }
         let diagnostic = Diagnostic(code: .valueError, message: message, range: range, severity: .warning)
@@ -80,30 +85,25 @@ struct BuiltGraph {
 extension Request {
     /// Parses the program, turns inputs into leaves and evaluates it once.
     func build(recordGraph: Bool) throws -> BuiltGraph {
-        let program: Program
-        do { program = try programCache?.program(for: source) ?? Program.parse(source) } catch let d as Diagnostic {
-            throw CLIError(d, source: source, color: color)
-        }
+        let source = self.source
+        let program = try GradcliError.mapping(source: source) { try programCache?.program(for: source) ?? Program.parse(source) }
         let names = inputs.map(\.name)
         for name in wrt ?? [] where !names.contains(name) {
-            throw CLIError.usage("--wrt names `\(name)`, which is not an input",
+            throw GradcliError.usage("--wrt names `\(name)`, which is not an input",
                                  hint: names.isEmpty ? "give it a value, e.g. \(name)=1" : "the inputs are " + names.joined(separator: ", "))
         }
         let leaves = inputs.map { input in
             (name: input.name, variable: Variable(input.value, requiresGrad: recordGraph && (wrt?.contains(input.name) ?? true)))
         }
         let anomaly = AnomalyRecorder()
-        let evaluation: Evaluation
-        do {
-            evaluation = try anomaly.watch {
+        let evaluation = try GradcliError.mapping(source: source) {
+            try anomaly.watch {
                 try GradMode.with(enabled: recordGraph) {
                     var evaluator = Evaluator(inputs: leaves.map { ($0.name, $0.variable) })
                     evaluator.allowsTupleOutput = command == .eval  // other commands need one tensor
                     return try evaluator.evaluate(program)
                 }
             }
-        } catch let d as Diagnostic {
-            throw CLIError(d, source: source, color: color)
         }
         var warnings = evaluation.warnings.map { Warning(message: $0.message, range: $0.range) }
         if let origin = anomaly.forward {
@@ -125,11 +125,9 @@ extension Request {
     func valueOf(_ expression: String, context: String) throws -> Tensor {
         if let vector = Inputs.shorthand(expression) { return vector }
         let constants = inputs.map { (name: $0.name, value: Variable($0.value)) }
-        do {
+        return try GradcliError.mapping(source: expression, context: context) {
             let program = try Program.parse(expression)
             return try withNoGrad { try Evaluator(inputs: constants).evaluate(program).output.value }
-        } catch let d as Diagnostic {
-            throw CLIError(d, source: expression, context: context, color: color)
         }
     }
 }
@@ -149,20 +147,5 @@ final class ProgramCache {
         if programs.count >= capacity { programs.removeAll(keepingCapacity: true) }
         programs[key] = program
         return program
-    }
-}
-
-extension Request {
-    /// Reads a default dtype, float64 or float32, with PyTorch's names; `place` names where
-    /// it was given, for the message.
-    static func defaultDType(named name: String, place: String) throws -> DType {
-        guard let dtype = DType(name: name) else {
-            throw CLIError.value("\(place): unknown dtype '\(name)'", hint: "expected float64 (double) or float32 (float)")
-        }
-        guard dtype.isFloatingPoint else {
-            throw CLIError.value("\(place): only floating-point types are supported as the default type, got \(dtype.torchName)",
-                                 hint: "expected float64 (double) or float32 (float)")
-        }
-        return dtype
     }
 }

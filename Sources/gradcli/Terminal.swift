@@ -21,7 +21,7 @@ enum Terminal {
             var value: String?
             if argument == "--color" {
                 guard index + 1 < arguments.count else {
-                    throw CLIError.usage("Missing value for '--color <auto|always|never>'")
+                    throw GradcliError.usage("Missing value for '--color <auto|always|never>'")
                 }
                 value = arguments[index + 1]
                 index += 2
@@ -34,7 +34,7 @@ enum Terminal {
                 continue
             }
             guard let choice = ColorChoice(rawValue: value!) else {
-                throw CLIError.usage("The value '\(value!)' is invalid for '--color <auto|always|never>'")
+                throw GradcliError.usage("The value '\(value!)' is invalid for '--color <auto|always|never>'")
             }
             colorChoice = choice
         }

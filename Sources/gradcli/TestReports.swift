@@ -6,14 +6,17 @@ enum TestReports {
     static func tapPoint(_ record: BatchRecord, number: Int) -> String {
         let ok = record.status == .ok
         var out = "\(ok ? "ok" : "not ok") \(number) - line \(record.line)\(describeID(record.id)): \(escapeTAP(record.title))\n"
-        guard !ok else { return out }
+        guard !ok || !record.warnings.isEmpty else { return out }
         out += "  ---\n"
         if record.status == .error, let error = record.error {
-            out += "  code: \(error.code)\n"
+            out += "  code: \(error.code.rawValue)\n"
             out += "  message: \(yamlString(error.message))\n"
         }
         for check in record.checks where !check.passed {
             out += "  failed: \(yamlString(check.name + ": " + check.detail))\n"
+        }
+        if !record.warnings.isEmpty {
+            out += "  warnings:\n" + record.warnings.map { "    - \(yamlString($0))\n" }.joined()
         }
         return out + "  ...\n"
     }
@@ -27,16 +30,19 @@ enum TestReports {
         for record in records {
             let name = xml("line \(record.line)\(describeID(record.id)): \(record.title)")
             out += "    <testcase classname=\"gradcli.batch\" name=\"\(name)\""
+            // The request's warnings are what it wrote to stderr.
+            let warnings = record.warnings.isEmpty ? ""
+                : "      <system-err>\(record.warnings.map { xml("warning: " + $0) }.joined(separator: "\n"))</system-err>\n"
             switch record.status {
             case .ok:
-                out += "/>\n"
+                out += warnings.isEmpty ? "/>\n" : ">\n" + warnings + "    </testcase>\n"
             case .checkFailed:
                 let detail = record.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }.joined(separator: "\n")
-                out += ">\n      <failure message=\"check failed\">\(xml(detail))</failure>\n    </testcase>\n"
+                out += ">\n      <failure message=\"check failed\">\(xml(detail))</failure>\n" + warnings + "    </testcase>\n"
             case .error:
                 let message = record.error?.message ?? "error"
-                let code = record.error?.code ?? "error"
-                out += ">\n      <error type=\"\(xml(code))\" message=\"\(xml(message))\"/>\n    </testcase>\n"
+                let code = record.error?.code.rawValue ?? "error"
+                out += ">\n      <error type=\"\(xml(code))\" message=\"\(xml(message))\"/>\n" + warnings + "    </testcase>\n"
             }
         }
         out += "  </testsuite>\n</testsuites>\n"

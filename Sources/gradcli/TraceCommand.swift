@@ -17,35 +17,32 @@ enum TraceCommand {
             var arguments = arguments
             let row = try takeRow(&arguments)
             let invocation = try Invocation.parse(["grad"] + arguments)
-            if invocation.flag("--help") { Output.out(help); return 0 }
-            let request = try GradCLI.makeRequest(invocation, color: false)
+            if invocation.flag(.help) { Output.out(help); return 0 }
+            let request = try GradCLI.makeRequest(invocation)
             if row != nil, request.gradOutput != nil {
-                throw UsageError(message: "--row and --grad-output both choose the gradient of the output; give one", command: .grad)
+                throw GradcliError.usage("--row and --grad-output both choose the gradient of the output; give one", of: "trace")
             }
             let graph = try request.build(recordGraph: true)
             guard graph.output.gradFn != nil else {
-                throw CLIError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
+                throw GradcliError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
             }
             let count = graph.output.forwardNodes().count
             guard count <= nodeLimit else {
-                throw CLIError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
+                throw GradcliError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
             }
             var seed = try request.gradOutputValue()
             if let row { seed = try oneHot(row, of: graph.output.shape) }
             let trace: BackwardTrace
-            do { trace = try graph.output.traceBackward(gradient: seed) } catch let e as OpError { throw CLIError(e) }
+            do { trace = try graph.output.traceBackward(gradient: seed) } catch { throw GradcliError.from(error) }
             var rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
             rendered.row = row.map { (index: $0, shape: graph.output.shape) }
             Output.out(wantsJSON ? rendered.json().serialized + "\n" : rendered.text())
             return 0
-        } catch let error as UsageError {
-            Output.err(Help.usageError(error))
-            return 64
         } catch {
-            let failure = GradCLI.cliError(error)
-            Output.err(failure.text)
-            if wantsJSON { Output.out(failure.json.serialized + "\n") }
-            return failure.exitCode
+            let failure = GradcliError.from(error)
+            Output.err(failure.text(color: false))
+            if wantsJSON && failure.usageOf == nil { Output.out(failure.json.serialized + "\n") }
+            return failure.exitStatus
         }
     }
 
@@ -55,7 +52,7 @@ enum TraceCommand {
         let end = arguments.firstIndex(of: "--") ?? arguments.count
         var value: String?
         if let i = arguments[..<end].firstIndex(of: "--row") {
-            guard i + 1 < end else { throw UsageError(message: "Missing value for '--row <n>'", command: .grad) }
+            guard i + 1 < end else { throw GradcliError.usage("Missing value for '--row <n>'", of: "trace") }
             value = arguments[i + 1]
             arguments.removeSubrange(i...(i + 1))
         } else if let i = arguments[..<end].firstIndex(where: { $0.hasPrefix("--row=") }) {
@@ -64,7 +61,7 @@ enum TraceCommand {
         }
         guard let value else { return nil }
         guard let n = Int(value), n >= 0 else {
-            throw UsageError(message: "--row takes an output element's index (0, 1, ...), not '\(value)'", command: .grad)
+            throw GradcliError.usage("--row takes an output element's index (0, 1, ...), not '\(value)'", of: "trace")
         }
         return n
     }
@@ -73,7 +70,7 @@ enum TraceCommand {
     static func oneHot(_ row: Int, of shape: [Int]) throws -> Variable {
         let count = Tensor.count(of: shape)
         guard row < count else {
-            throw CLIError.value("trace: --row \(row) is out of range for an output of shape \(describe(shape: shape)) (\(count) elements, rows 0 to \(count - 1))")
+            throw GradcliError.value("trace: --row \(row) is out of range for an output of shape \(describe(shape: shape)) (\(count) elements, rows 0 to \(count - 1))")
         }
         var t = Tensor.zeros(shape)
         t.data[row] = 1
