@@ -44,7 +44,7 @@ fi
 FLAGS="-sanitize=fuzzer,address -O -parse-as-library -wmo -I Sources/CKernels/include"
 OBJ="${TMPDIR:-/tmp}/gradcli-fuzz-objects"
 mkdir -p "$OBJ"
-if [ ! -f "$OBJ/ExprParser.o" ] || [ -n "$(find Sources Package.swift -newer "$OBJ/ExprParser.o" | head -1)" ]; then
+if [ ! -f "$OBJ/ExprParser.o" ] || [ -n "$(find Sources/Autograd Sources/ExprParser Sources/CKernels -newer "$OBJ/ExprParser.o" | head -1)" ]; then
     # The C kernels with AddressSanitizer too, in one object.
     for c in Sources/CKernels/*.c; do
         clang -O2 -fsanitize=address,fuzzer-no-link -I Sources/CKernels/include -c "$c" -o "$OBJ/ck_$(basename "$c" .c).o"
