@@ -81,6 +81,8 @@ extension Request {
     static func runBatchLine(_ bytes: ArraySlice<UInt8>, line: Int, files: FileAccess, cache: ProgramCache? = nil) -> BatchRecord {
         var id = JSON.null
         var title = ""
+        // The work budget and the time limit cover the whole request, its inputs too.
+        WorkBudget.startRequest()
         do {
             let json: JSON
             do { json = try JSONParser.parse(bytes) } catch let e as JSONError {

@@ -4,7 +4,6 @@ import ExprParser
 extension Request {
     /// Runs the request's command and reports what it computed.
     func run() throws -> Report {
-        WorkBudget.startRequest()
         switch command {
         case .eval: return try report(of: build(recordGraph: false))
         case .grad: return try runGrad()

@@ -96,6 +96,7 @@ enum LineMode {
 
     /// Runs one line and writes its result line (or an error line); true when it succeeded.
     private static func answer(_ line: String, number: Int, base: Invocation, style: NumberStyle, color: Bool) -> Bool {
+        WorkBudget.startRequest()  // per line, its inputs included
         let (expr, inputs) = split(line)
         var invocation = base
         invocation.positionals = [expr] + inputs

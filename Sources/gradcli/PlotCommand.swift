@@ -55,6 +55,7 @@ enum PlotCommand {
         WorkBudget.limit = WorkBudget.defaultLimit
 
         func request(_ command: Command, at x: Double) throws -> Report {
+            WorkBudget.startRequest()  // per point
             var invocation = Invocation()
             invocation.command = command
             invocation.commandWasGiven = true

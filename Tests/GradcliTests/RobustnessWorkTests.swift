@@ -113,6 +113,26 @@ import Testing
         }
     }
 
+    /// The budget covers each request whole, its inputs included, and starts afresh for the
+    /// next: with 10^7, `ones(2000,2000)` and its sum (8e6) pass; an input of 1500 x 1500 with
+    /// its sum (4.5e6) passes after it; an input of 3000 x 3000 (9e6) and its sum do not.
+    @Test func budgetCoversInputsAndStartsAfreshPerRequest() throws {
+        let lines = [
+            #"{"id": 0, "command": "eval", "expr": "sum(ones(2000,2000))"}"#,
+            #"{"id": 1, "command": "eval", "expr": "sum(x)", "inputs": {"x": "ones(1500,1500)"}}"#,
+            #"{"id": 2, "command": "eval", "expr": "sum(x)", "inputs": {"x": "ones(3000,3000)"}}"#,
+        ]
+        let result = try CLI.run(["batch", "--jobs", "1", "--max-flops", "1e7"], stdin: lines.joined(separator: "\n") + "\n")
+        let records = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        try #require(records.count == 3)
+        #expect(records[0]["value"] as? Double == 4_000_000)
+        #expect(records[1]["value"] as? Double == 2_250_000)
+        let error = records[2]["error"] as? [String: Any]
+        #expect((error?["message"] as? String)?.contains("work budget of 1e7") == true, "\(records[2])")
+    }
+
     @Test func limitValues() throws {
         for good in [["--max-flops", "1e9"], ["--max-flops", "250000"], ["--timeout", "2.5"], ["--timeout", "1"]] {
             let result = try CLI.run(["eval", "1"] + good)

@@ -39,31 +39,36 @@ else
         printf '%s' "$program" > "$OUT/corpus/$(printf '%s' "$program" | cksum | cut -d' ' -f1)"
     done
 fi
-# Each module is compiled whole into one instrumented object, then linked with the harness.
+# Each module is compiled whole into one instrumented object, then linked with the harness. The
+# objects are shared by the targets and rebuilt only when a source is newer.
 FLAGS="-sanitize=fuzzer,address -O -parse-as-library -wmo -I Sources/CKernels/include"
-# The C kernels with AddressSanitizer too, in one object.
-for c in Sources/CKernels/*.c; do
-    clang -O2 -fsanitize=address,fuzzer-no-link -I Sources/CKernels/include -c "$c" -o "$OUT/ck_$(basename "$c" .c).o"
-done
-ld -r "$OUT"/ck_*.o -o "$OUT/CKernels.o"
-swiftc $FLAGS -module-name Autograd -emit-module -emit-module-path "$OUT/Autograd.swiftmodule" \
-    -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift -o "$OUT/Autograd.o"
-swiftc $FLAGS -module-name ExprParser -I "$OUT" -emit-module -emit-module-path "$OUT/ExprParser.swiftmodule" \
-    -c Sources/ExprParser/*.swift Sources/ExprParser/Script/*.swift -o "$OUT/ExprParser.o"
+OBJ="${TMPDIR:-/tmp}/gradcli-fuzz-objects"
+mkdir -p "$OBJ"
+if [ ! -f "$OBJ/ExprParser.o" ] || [ -n "$(find Sources/Autograd Sources/ExprParser Sources/CKernels -newer "$OBJ/ExprParser.o" | head -1)" ]; then
+    # The C kernels with AddressSanitizer too, in one object.
+    for c in Sources/CKernels/*.c; do
+        clang -O2 -fsanitize=address,fuzzer-no-link -I Sources/CKernels/include -c "$c" -o "$OBJ/ck_$(basename "$c" .c).o"
+    done
+    ld -r "$OBJ"/ck_*.o -o "$OBJ/CKernels.o"
+    swiftc $FLAGS -module-name Autograd -emit-module -emit-module-path "$OBJ/Autograd.swiftmodule" \
+        -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift -o "$OBJ/Autograd.o"
+    swiftc $FLAGS -module-name ExprParser -I "$OBJ" -emit-module -emit-module-path "$OBJ/ExprParser.swiftmodule" \
+        -c Sources/ExprParser/*.swift Sources/ExprParser/Script/*.swift -o "$OBJ/ExprParser.o"
+fi
 case "$TARGET" in
     expression)
-        swiftc $FLAGS -module-name FuzzExpression -I "$OUT" \
-            scripts/fuzz/fuzz_expression.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
+        swiftc $FLAGS -module-name FuzzExpression -I "$OBJ" \
+            scripts/fuzz/fuzz_expression.swift "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
     batch)
         # The harness joins the gradcli sources (without main.swift's top-level code) in one module.
-        swiftc $FLAGS -module-name FuzzBatch -I "$OUT" scripts/fuzz/fuzz_batch_line.swift \
-            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
+        swiftc $FLAGS -module-name FuzzBatch -I "$OBJ" scripts/fuzz/fuzz_batch_line.swift \
+            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
     script)
-        swiftc $FLAGS -module-name FuzzScript -I "$OUT" \
-            scripts/fuzz/fuzz_script.swift "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz" ;;
+        swiftc $FLAGS -module-name FuzzScript -I "$OBJ" \
+            scripts/fuzz/fuzz_script.swift "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
     lines|plot)
-        swiftc $FLAGS -module-name "Fuzz$TARGET" -I "$OUT" "scripts/fuzz/fuzz_$TARGET.swift" \
-            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OUT/Autograd.o" "$OUT/ExprParser.o" "$OUT/CKernels.o" -o "$OUT/fuzz"
+        swiftc $FLAGS -module-name "Fuzz$TARGET" -I "$OBJ" "scripts/fuzz/fuzz_$TARGET.swift" \
+            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz"
         FUZZ_FLAGS="-close_fd_mask=2 ${FUZZ_FLAGS:-}" ;;
     *) echo "fuzz: unknown target $TARGET (expression, batch, script, lines or plot)" >&2; exit 64 ;;
 esac
