@@ -93,6 +93,8 @@ private struct Pass {
     let createGraph: Bool
     /// Gradients captured for `inputs`, keyed by the variable (leaves) or its node (non-leaves).
     var captured: [ObjectIdentifier: Variable] = [:]
+    /// The gradients of hooked leaves, summed before their hooks run.
+    var leafHooks = LeafHookBuffers()
     let targets: Set<ObjectIdentifier>
 
     init(inputs: [Variable]?, createGraph: Bool) {
@@ -114,13 +116,16 @@ private struct Pass {
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
-        } else {
+        } else if leafHooks.isEmpty {
             variable.grad = try Engine.accumulate(variable.grad, g, createGraph: createGraph)
+        } else if let total = try leafHooks.take(g, for: variable, createGraph: createGraph) {
+            variable.grad = try Engine.accumulate(variable.grad, total, createGraph: createGraph)
         }
     }
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
         let order = try Pass.nodesInOrder(from: roots.compactMap { $0.0.gradFn })
+        if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: order, roots: roots.map(\.0)) }
         // Kahn's algorithm leaves every node's count at 0; each node clears its own flag and
         // pending sum as it runs, so only a pass cut short by an error has scratch state to reset.
         do {
@@ -136,8 +141,9 @@ private struct Pass {
         let anomaly = ThreadState.current.anomaly
         for fn in order {
             fn.visited = false
-            guard let g = fn.pendingGrad else { continue }
+            guard var g = fn.pendingGrad else { continue }
             fn.pendingGrad = nil
+            if !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
                 out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
             }
@@ -145,6 +151,7 @@ private struct Pass {
                 captured[ObjectIdentifier(fn)] = g
             }
             guard case .vjp(let rule) = fn.spec.derivative else { continue }
+            try fn.checkSavedInputs()
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
             let observer = Engine.observer
@@ -161,6 +168,9 @@ private struct Pass {
             }
             observer?(fn, g, sent)
             if !retainGraph { fn.release() }
+        }
+        for (leaf, total) in try leafHooks.flush() {
+            leaf.grad = try Engine.accumulate(leaf.grad, total, createGraph: createGraph)
         }
     }
 

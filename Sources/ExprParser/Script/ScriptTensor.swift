@@ -139,6 +139,7 @@ extension Interpreter {
         case "grad_fn": return t.gradFn.map { .node($0) } ?? .none
         case "requires_grad": return .bool(t.requiresGrad)
         case "is_leaf": return .bool(t.isLeaf)
+        case "_version": return .int(t.version)
         case "data": return .tensor(aliases.alias(of: t))
         case "shape": return .object(PySize(t.shape))
         case "dtype": return .object(PyDType(t.value.dtype))
@@ -208,6 +209,18 @@ extension Interpreter {
             try t.setRequiresGrad(flag)
             return .tensor(t)
         case "retain_grad": t.retainGrad(); return .none
+        case "register_hook":
+            guard let hook = keyword("hook", at: 0) else {
+                throw PyException("TypeError", "register_hook() missing 1 required positional argument: 'hook'")
+            }
+            let handle = try t.registerHook { [unowned self] gradient in
+                switch try self.call(hook, [.tensor(gradient)], []) {
+                case .none: return nil
+                case .tensor(let replaced): return replaced
+                case let other: throw PyException("TypeError", "a hook must return a Tensor or None, not '\(other.typeName)'")
+                }
+            }
+            return .object(PyHookHandle(handle))
         case "item":
             guard t.value.count == 1 else {
                 throw PyException("RuntimeError", "a Tensor with \(t.value.count) elements cannot be converted to Scalar")
@@ -281,6 +294,7 @@ extension Interpreter {
         var filled = Tensor(repeating: value, shape: t.shape)
         filled.dtype = t.value.dtype
         try overwrite(t, with: filled)
+        t.markModified()
     }
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
