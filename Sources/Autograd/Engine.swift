@@ -139,11 +139,13 @@ private struct Pass {
     private mutating func run(_ order: [GradFn], roots: [(Variable, Variable)], retainGraph: Bool) throws {
         for (output, seed) in roots { try deliver(seed, to: output) }
         let anomaly = ThreadState.current.anomaly
+        let modifications = ThreadState.current.modifications
+        let hooksRegistered = HookList.anyRegistered
         for fn in order {
             fn.visited = false
             guard var g = fn.pendingGrad else { continue }
             fn.pendingGrad = nil
-            if !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
+            if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
                 out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
             }
@@ -151,7 +153,8 @@ private struct Pass {
                 captured[ObjectIdentifier(fn)] = g
             }
             guard case .vjp(let rule) = fn.spec.derivative else { continue }
-            try fn.checkSavedInputs()
+            // Only an update since the node was made can have modified what it saved.
+            if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
             let observer = Engine.observer
@@ -169,8 +172,10 @@ private struct Pass {
             observer?(fn, g, sent)
             if !retainGraph { fn.release() }
         }
-        for (leaf, total) in try leafHooks.flush() {
-            leaf.grad = try Engine.accumulate(leaf.grad, total, createGraph: createGraph)
+        if !leafHooks.isEmpty {
+            for (leaf, total) in try leafHooks.flush() {
+                leaf.grad = try Engine.accumulate(leaf.grad, total, createGraph: createGraph)
+            }
         }
     }
 

@@ -33,6 +33,7 @@ extension Variable {
     /// Records an in-place update of the value (`x.add_(y)`, `x -= y` under `no_grad`, `x[0] = v`).
     public func markModified() {
         version += 1
+        ThreadState.current.modifications += 1
         if resultOf == nil { resultOf = gradFn }
         resultOf?.outputVersion = version
     }

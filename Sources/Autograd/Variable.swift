@@ -159,6 +159,8 @@ public final class GradFn {
     var savedResult: Tensor
     /// The inputs' versions when the node was made, and its output's latest one.
     let savedVersions: SavedVersions
+    /// The thread's count of in-place updates when the node was made.
+    let madeAfterModifications: Int
     var outputVersion = 0
     /// Hooks on the gradient of the node's output, run before the node.
     var hooks = HookList()
@@ -177,6 +179,7 @@ public final class GradFn {
         self.spec = spec
         self.inputs = inputs
         self.savedVersions = SavedVersions(inputs)
+        self.madeAfterModifications = ThreadState.current.modifications
         self.attrs = attrs
         self.savedResult = result
         self.resultShape = result.shape
