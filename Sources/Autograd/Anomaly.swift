@@ -44,6 +44,14 @@ public final class AnomalyRecorder {
         return try body()
     }
 
+    /// Makes `recorder` (nil: none) the calling thread's until replaced, as entering and leaving
+    /// `torch.autograd.detect_anomaly()` does; returns the one it replaces, for restoring.
+    public static func install(_ recorder: AnomalyRecorder?) -> AnomalyRecorder? {
+        let state = ThreadState.current
+        defer { state.anomaly = recorder }
+        return state.anomaly
+    }
+
     func noteForward(spec: OpSpec, inputs: [Variable], output: Variable) {
         guard forwardOrigin == nil, !output.value.isFinite, inputs.allSatisfy(\.value.isFinite) else { return }
         forwardOrigin = (spec, output, output.value.data.contains { $0.isNaN })

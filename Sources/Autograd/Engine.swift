@@ -93,6 +93,8 @@ private struct Pass {
     let createGraph: Bool
     /// Gradients captured for `inputs`, keyed by the variable (leaves) or its node (non-leaves).
     var captured: [ObjectIdentifier: Variable] = [:]
+    /// The gradients of hooked leaves, summed before their hooks run.
+    var leafHooks = LeafHookBuffers()
     let targets: Set<ObjectIdentifier>
 
     init(inputs: [Variable]?, createGraph: Bool) {
@@ -114,13 +116,16 @@ private struct Pass {
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
-        } else {
+        } else if leafHooks.isEmpty {
             variable.grad = try Engine.accumulate(variable.grad, g, createGraph: createGraph)
+        } else if let total = try leafHooks.take(g, for: variable, createGraph: createGraph) {
+            variable.grad = try Engine.accumulate(variable.grad, total, createGraph: createGraph)
         }
     }
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
         let order = try Pass.nodesInOrder(from: roots.compactMap { $0.0.gradFn })
+        if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: order, roots: roots.map(\.0)) }
         // Kahn's algorithm leaves every node's count at 0; each node clears its own flag and
         // pending sum as it runs, so only a pass cut short by an error has scratch state to reset.
         do {
@@ -134,10 +139,13 @@ private struct Pass {
     private mutating func run(_ order: [GradFn], roots: [(Variable, Variable)], retainGraph: Bool) throws {
         for (output, seed) in roots { try deliver(seed, to: output) }
         let anomaly = ThreadState.current.anomaly
+        let modifications = ThreadState.current.modifications
+        let hooksRegistered = HookList.anyRegistered
         for fn in order {
             fn.visited = false
-            guard let g = fn.pendingGrad else { continue }
+            guard var g = fn.pendingGrad else { continue }
             fn.pendingGrad = nil
+            if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
                 out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
             }
@@ -145,6 +153,8 @@ private struct Pass {
                 captured[ObjectIdentifier(fn)] = g
             }
             guard case .vjp(let rule) = fn.spec.derivative else { continue }
+            // Only an update since the node was made can have modified what it saved.
+            if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
             let observer = Engine.observer
@@ -161,6 +171,11 @@ private struct Pass {
             }
             observer?(fn, g, sent)
             if !retainGraph { fn.release() }
+        }
+        if !leafHooks.isEmpty {
+            for (leaf, total) in try leafHooks.flush() {
+                leaf.grad = try Engine.accumulate(leaf.grad, total, createGraph: createGraph)
+            }
         }
     }
 

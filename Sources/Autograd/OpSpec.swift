@@ -241,7 +241,8 @@ public struct VJPContext {
     /// The op's output. A constant when no higher-order graph is being built;
     /// recomputed from the inputs (and so differentiable) under `createGraph`.
     public func result() throws -> Variable {
-        createGraph ? try apply(spec, inputs, attrs) : Variable(node.savedResult)
+        try node.checkSavedResult()
+        return createGraph ? try apply(spec, inputs, attrs) : Variable(node.savedResult)
     }
 }
 

@@ -12,6 +12,7 @@ final class ThreadState {
         var gradEnabled = true
         var anomaly: AnomalyRecorder?
         var defaultDType = DType.float64
+        var modifications = 0
     }
     private let settings: UnsafeMutablePointer<Settings> = {
         let pointer = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
@@ -35,6 +36,12 @@ final class ThreadState {
     var defaultDType: DType {
         get { settings.pointee.defaultDType }
         set { settings.pointee.defaultDType = newValue }
+    }
+    /// How many in-place updates this thread made: nodes made after the latest saved nothing
+    /// modified since, so backward skips their version checks.
+    var modifications: Int {
+        get { settings.pointee.modifications }
+        set { settings.pointee.modifications = newValue }
     }
     let generator = TorchGenerator()
 

@@ -4,8 +4,8 @@
 // current version (the same value and node, a separate variable) and then moves the result's
 // value and node into `x` (PyTorch's `rebase_history`). Later uses of `x` see the new version;
 // the snapshot keeps the old one alive for backward. Nodes recorded before the update keep `x`
-// itself as their edge, so they route gradients through its new node: PyTorch would refuse such
-// a backward with its version-counter error, which gradcli does not track.
+// itself as their edge: backward refuses such a node with PyTorch's version-counter error when
+// it saved `x` (see `SavedVersions.swift`).
 // Aliases that share storage (`.data`, `detach()`) are updated by the caller, with `replaceValue`.
 
 extension Variable {
@@ -29,11 +29,13 @@ extension Variable {
         guard GradMode.isEnabled, requiresGrad || others.contains(where: \.requiresGrad) else {
             let result = try withNoGrad { try apply(spec, [self] + others, attrs) }
             try replaceValue(result.value)
+            markModified()
             return value
         }
         if isLeaf && requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         let result = try apply(spec, [snapshot()] + others, attrs)
         try replaceValue(result.value)
+        markModified()
         gradFn = result.gradFn
         requiresGrad = result.requiresGrad
         return value

@@ -39,6 +39,15 @@ public final class Variable {
     /// counting as the default dtype (see `DType.resultType`).
     public let isWrappedNumber: Bool
 
+    /// How many times the value was modified in place, like PyTorch's `_version`: backward
+    /// compares it with the version each node saved (see `SavedVersions.swift`).
+    public internal(set) var version = 0
+    /// The node that saved this variable's value as its result, once an in-place update has
+    /// replaced this variable's `gradFn` (it is `gradFn` until then).
+    var resultOf: GradFn?
+    /// Hooks on this leaf's gradient (a non-leaf's are on its node), see `GradientHooks.swift`.
+    var hooks = HookList()
+
     /// Creates a leaf holding `value`.
     ///
     /// - Precondition: a leaf that requires grad has a floating dtype (use `setRequiresGrad`
@@ -148,6 +157,13 @@ public final class GradFn {
     /// The op's tensor inputs: saved for the VJP and the graph's edges.
     public private(set) var inputs: [Variable]
     var savedResult: Tensor
+    /// The inputs' versions when the node was made, and its output's latest one.
+    let savedVersions: SavedVersions
+    /// The thread's count of in-place updates when the node was made.
+    let madeAfterModifications: Int
+    var outputVersion = 0
+    /// Hooks on the gradient of the node's output, run before the node.
+    var hooks = HookList()
     /// Set after a backward pass without `retainGraph`; a second pass is then an error.
     var released = false
     /// The output variable, when it asked to retain its gradient.
@@ -162,6 +178,8 @@ public final class GradFn {
         self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
         self.spec = spec
         self.inputs = inputs
+        self.savedVersions = SavedVersions(inputs)
+        self.madeAfterModifications = ThreadState.current.modifications
         self.attrs = attrs
         self.savedResult = result
         self.resultShape = result.shape

@@ -80,11 +80,6 @@ extension Lowering {
             entry("einsum", [Param("equation", .string(choices: [])), Param("a", .tensor), Param("b", .tensor, default: AttrValue.none)],
                   "Einstein summation of one or two operands: einsum('ij,jk->ik', a, b)"),
             entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
-            entry("nll_loss", [input, Param("target", .tensor), Param("weight", .tensor, default: AttrValue.none),
-                               Param("size_average", .bool, default: AttrValue.none), Param("ignore_index", .int, default: .int(-100)),
-                               Param("reduce", .bool, default: AttrValue.none),
-                               Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))],
-                  "-input[i, target[i]], reduced (input holds log-probabilities, classes along dim 1)"),
             entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
                                  Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
                   "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
@@ -242,29 +237,6 @@ extension Lowering {
                 let total = try run(op("sum"), [pointwise], [:])
                 return .tensor(try run(op("div"), [total, Variable(Double(shape.first ?? 1))], [:]))
             default: return .tensor(try run(op("mean"), [pointwise], [:]))
-            }
-        case "nll_loss":
-            guard !attrs.bool("weight"), attrs["size_average"] == .none, attrs["reduce"] == .none else {
-                throw Diagnostic.notSupported("nll_loss` with `weight`, `size_average` or `reduce", at: node.detail)
-            }
-            guard shape.count == 1 || shape.count == 2, inputs[1].shape.count == shape.count - 1 else {
-                throw Diagnostic.opFailed(.shape("nll_loss: expected input of shape [N, C] or [C] with target [N] or [], got \(Autograd.describe(shape: shape)) and \(Autograd.describe(shape: inputs[1].shape))"), at: node.range)
-            }
-            let classDim = shape.count - 1
-            let ignored = Double(try attrs.int("ignore_index"))
-            let keep = Variable(inputs[1].value.map { $0 == ignored ? 0 : 1 })
-            let target = Variable(Tensor(shape: inputs[1].shape + [1], data: inputs[1].value.data.map { $0 == ignored ? 0 : $0 }))
-            let picked = try run(op("gather"), [x, target], ["dim": .int(classDim)])
-            let flat = try run(op("reshape"), [picked], ["shape": .ints(inputs[1].shape)])
-            let negated = try run(op("neg"), [flat], [:])
-            let final = Lowering.renamed
-            switch attrs.string("reduction") ?? "mean" {
-            case "none": return .tensor(try run(final(try op("mul"), "NllLossBackward0"), [negated, keep], [:]))
-            case "sum":
-                return .tensor(try run(final(try op("sum"), "NllLossBackward0"), [try run(op("mul"), [negated, keep], [:])], [:]))
-            default:
-                let total = try run(op("sum"), [try run(op("mul"), [negated, keep], [:])], [:])
-                return .tensor(try run(final(try op("div"), "NllLossBackward0"), [total, Variable(keep.value.data.reduce(0, +))], [:]))
             }
         case "layer_norm":
             let normalized = attrs.optionalInts("normalized_shape") ?? []

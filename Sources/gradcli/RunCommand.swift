@@ -59,6 +59,11 @@ enum RunCommand {
             Output.err("error: gradcli repl takes no arguments\n")
             return 64
         }
+        // On a terminal the line editor shows the prompts; otherwise lines are read plainly.
+        if LineEditor.isAvailable {
+            let editor = LineEditor()
+            return ScriptRunner.repl(readLine: { editor.readLine() }, prompt: { editor.prompt = $0 })
+        }
         let interactive = isatty(0) != 0
         return ScriptRunner.repl(readLine: { Swift.readLine(strippingNewline: true) },
                                  prompt: interactive ? { Output.out($0); Output.flush() } : nil)

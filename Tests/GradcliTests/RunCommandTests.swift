@@ -82,6 +82,29 @@ import Testing
         #expect(r.stderr.hasSuffix("\nRuntimeError: a leaf Variable that requires grad is being used in an in-place operation.\n"))
     }
 
+    @Test func backwardAfterAnInPlaceUpdateOfASavedTensorIsRefused() throws {
+        let r = try run("""
+        import torch
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        try:
+            with torch.autograd.detect_anomaly():
+                a = x * 2
+                b = a * a
+                a.mul_(3)
+                print(a._version, x._version)
+                b.sum().backward()
+        except RuntimeError as e:
+            print(e)
+        """)
+        #expect(r.stdout == "1 0\none of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [2]], which is output 0 of Mul, is at version 1; expected version 0 instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!\n")
+        #expect(r.exitCode == 0)
+    }
+
+    @Test func bracketsJoinLines() throws {
+        let r = try run("pairs = [(1, 2),\n         (3, 4)]\nfor a, b in pairs:\n    print(a + b)\nprint(max(1,\n  5))\n")
+        #expect(r.stdout == "3\n7\n5\n", "\(r.stderr)")
+    }
+
     @Test func caughtErrorsPrintTheirMessage() throws {
         let r = try run("import torch\ntry:\n    torch.ones(2).backward()\nexcept RuntimeError as e:\n    print(e)\n")
         #expect(r.stdout == "element 0 of tensors does not require grad and does not have a grad_fn\n")

@@ -6,7 +6,7 @@ import Glibc
 
 extension Ops {
     static let losses: [OpSpec] = [mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy,
-                                   binaryCrossEntropyWithLogits, crossEntropy]
+                                   binaryCrossEntropyWithLogits, crossEntropy, nllLoss]
 
     static let target = Param("target", .tensor)
     static let reduction = Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))

@@ -288,8 +288,8 @@ final class Interpreter {
 
     /// `a op= b`: in place on tensors (PyTorch's `add_`...) and lists, rebinding otherwise.
     private func inPlaceBinary(_ op: PyBinaryOp, _ current: PyValue, _ value: PyValue) throws -> PyValue {
-        if case .tensor(let t) = current, let name = PyValueOps.tensorOpName[op] {
-            try inPlace(t, Registry.lookup(name)!, [try tensor(from: value)], Attrs())
+        if case .tensor(let t) = current, let spec = PyValueOps.tensorOp(op) {
+            try inPlace(t, spec, [try tensor(from: value)], Attrs())
             return current
         }
         if case .list(let list) = current, op == .add {
@@ -368,7 +368,22 @@ final class Interpreter {
         case .item(let containerExpr, let indices, let isTuple):
             return try getItem(try evaluate(containerExpr, in: scope), try evaluateIndices(indices, in: scope), isTuple: isTuple)
         case .call(let calleeExpr, let arguments):
-            let callee = try evaluate(calleeExpr, in: scope)
+            // `t.method(...)` on a tensor calls the method without making a bound method first.
+            var method: (tensor: Variable, name: String)?
+            let callee: PyValue
+            if case .attribute(let objectExpr, let name) = calleeExpr.kind {
+                let object = try evaluate(objectExpr, in: scope)
+                if case .tensor(let t) = object {
+                    if let value = try tensorDataAttribute(t, name, line: calleeExpr.line) { callee = value } else {
+                        method = (t, name)
+                        callee = .none
+                    }
+                } else {
+                    callee = try getAttribute(object, name, line: calleeExpr.line)
+                }
+            } else {
+                callee = try evaluate(calleeExpr, in: scope)
+            }
             var positional: [PyValue] = []
             var keywords: Keywords = []
             for argument in arguments {
@@ -377,6 +392,7 @@ final class Interpreter {
                 else if let name = argument.keyword { keywords.append((name, value)) }
                 else { positional.append(value) }
             }
+            if let method { return try tensorMethod(method.tensor, method.name, positional, keywords) }
             return try call(callee, positional, keywords)
         case .unary(let op, let operandExpr):
             return try unary(op, try evaluate(operandExpr, in: scope))

@@ -85,7 +85,8 @@ struct PyLexer {
                     tokens.append(PyToken(kind: .newline, text: "", start: pos, end: pos + 1, line: line))
                 }
                 pos += 1; line += 1
-                atLineStart = true
+                // Inside brackets a line has no indentation, even after the bracket closes on it.
+                atLineStart = depth == 0
             default:
                 try token()
             }

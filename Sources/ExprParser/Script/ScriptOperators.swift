@@ -3,8 +3,21 @@ import Glibc
 
 /// Operator tables shared by the interpreter.
 enum PyValueOps {
-    /// The registry op behind each binary operator on tensors.
-    static let tensorOpName: [PyBinaryOp: String] = [.add: "add", .sub: "sub", .mul: "mul", .div: "div", .pow: "pow", .matmul: "matmul"]
+    /// The registry op behind each binary operator on tensors, resolved once (every tensor
+    /// operator in a loop asks).
+    static func tensorOp(_ op: PyBinaryOp) -> OpSpec? {
+        switch op {
+        case .add: return add
+        case .sub: return sub
+        case .mul: return mul
+        case .div: return div
+        case .pow: return pow
+        case .matmul: return matmul
+        default: return nil
+        }
+    }
+    private static let add = Registry.lookup("add")!, sub = Registry.lookup("sub")!, mul = Registry.lookup("mul")!,
+                       div = Registry.lookup("div")!, pow = Registry.lookup("pow")!, matmul = Registry.lookup("matmul")!
     /// The registry op behind each comparison on tensors.
     static let tensorCompareName: [PyCompareOp: String] = [.less: "lt", .lessEqual: "le", .greater: "gt", .greaterEqual: "ge",
                                                            .equal: "eq", .notEqual: "ne"]
@@ -157,17 +170,17 @@ extension Interpreter {
     }
 
     private func tensorBinary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
-        guard let name = PyValueOps.tensorOpName[op] else {
+        guard let spec = PyValueOps.tensorOp(op) else {
             if op == .floorDiv || op == .mod {
                 let spec = Registry.lookup(op == .mod ? "remainder" : "floor_divide")
                 if let spec { return .tensor(try apply(spec, [try tensor(from: a), try tensor(from: b)])) }
             }
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
-        guard (try? tensor(from: a)) != nil, (try? tensor(from: b)) != nil else {
+        guard let x = try? tensor(from: a), let y = try? tensor(from: b) else {
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
-        return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+        return .tensor(try apply(spec, [x, y]))
     }
 
     private func intBinary(_ op: PyBinaryOp, _ x: Int, _ y: Int) throws -> PyValue {

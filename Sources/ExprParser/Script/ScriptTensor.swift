@@ -128,6 +128,12 @@ extension Interpreter {
     // MARK: attributes
 
     func tensorAttribute(_ t: Variable, _ name: String, line: Int) throws -> PyValue {
+        if let value = try tensorDataAttribute(t, name, line: line) { return value }
+        return .native(NativeFunction(name) { [unowned self] args, kw in try self.tensorMethod(t, name, args, kw) })
+    }
+
+    /// The attribute `name` of `t` when it is data rather than a method (nil for a method).
+    func tensorDataAttribute(_ t: Variable, _ name: String, line: Int) throws -> PyValue? {
         switch name {
         case "grad":
             if let g = t.grad { return .tensor(g) }
@@ -135,10 +141,11 @@ extension Interpreter {
                 warnedLines.insert(line)
                 output.error("\(fileName):\(line): UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at aten/src/ATen/core/TensorBody.h:493.)\n  \(sourceLine(line))\n")
             }
-            return .none
-        case "grad_fn": return t.gradFn.map { .node($0) } ?? .none
+            return PyValue.none
+        case "grad_fn": return t.gradFn.map { PyValue.node($0) } ?? PyValue.none
         case "requires_grad": return .bool(t.requiresGrad)
         case "is_leaf": return .bool(t.isLeaf)
+        case "_version": return .int(t.version)
         case "data": return .tensor(aliases.alias(of: t))
         case "shape": return .object(PySize(t.shape))
         case "dtype": return .object(PyDType(t.value.dtype))
@@ -148,8 +155,7 @@ extension Interpreter {
             return .tensor(try t.value.rank < 2 ? t : apply(Registry.lookup("permute")!, [t], Attrs(["dims": .ints(Array((0..<t.value.rank).reversed()))])))
         case "mT": return .tensor(try apply(Registry.lookup("transpose")!, [t], Attrs(["dim0": .int(-2), "dim1": .int(-1)])))
         case "is_cuda": return .bool(false)
-        default:
-            return .native(NativeFunction(name) { [unowned self] args, kw in try self.tensorMethod(t, name, args, kw) })
+        default: return nil
         }
     }
 
@@ -208,6 +214,18 @@ extension Interpreter {
             try t.setRequiresGrad(flag)
             return .tensor(t)
         case "retain_grad": t.retainGrad(); return .none
+        case "register_hook":
+            guard let hook = keyword("hook", at: 0) else {
+                throw PyException("TypeError", "register_hook() missing 1 required positional argument: 'hook'")
+            }
+            let handle = try t.registerHook { [unowned self] gradient in
+                switch try self.call(hook, [.tensor(gradient)], []) {
+                case .none: return nil
+                case .tensor(let replaced): return replaced
+                case let other: throw PyException("TypeError", "a hook must return a Tensor or None, not '\(other.typeName)'")
+                }
+            }
+            return .object(PyHookHandle(handle))
         case "item":
             guard t.value.count == 1 else {
                 throw PyException("RuntimeError", "a Tensor with \(t.value.count) elements cannot be converted to Scalar")
@@ -254,8 +272,6 @@ extension Interpreter {
             guard let source = keyword("src", at: 0) else { throw PyException("TypeError", "copy_() missing 1 required positional argument: \"src\"") }
             try inPlace(t, Ops.copySlices, [try tensor(from: source)], Attrs(["index": .ints([])]))
             return .tensor(t)
-        case "register_hook":
-            throw PyException("NotImplementedError", "register_hook is not supported in gradcli run")
         default:
             break
         }
@@ -281,6 +297,7 @@ extension Interpreter {
         var filled = Tensor(repeating: value, shape: t.shape)
         filled.dtype = t.value.dtype
         try overwrite(t, with: filled)
+        t.markModified()
     }
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).

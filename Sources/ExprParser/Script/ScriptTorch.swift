@@ -269,9 +269,30 @@ final class PyGradMode: PyContextManager {
     }
 }
 
-/// `torch.autograd.detect_anomaly()`: accepted; gradcli's engine reports no anomaly traces here.
+/// `torch.autograd.detect_anomaly()`: anomaly mode for the block (PyTorch's errors then give its
+/// anomaly hints); gradcli prints no forward traces for it.
 final class PyAnomalyMode: PyContextManager {
+    private var saved: [AnomalyRecorder?] = []
     override var typeName: String { "detect_anomaly" }
+    override func enter() throws -> PyValue {
+        saved.append(AnomalyRecorder.install(AnomalyRecorder()))
+        return .none
+    }
+    override func exit() {
+        if let previous = saved.popLast() { _ = AnomalyRecorder.install(previous) }
+    }
+}
+
+/// What `register_hook` returns: `remove()` unregisters the hook.
+final class PyHookHandle: PyObject {
+    let handle: HookHandle
+    init(_ handle: HookHandle) { self.handle = handle }
+    override var typeName: String { "RemovableHandle" }
+    override var repr: String { "<torch.utils.hooks.RemovableHandle object at \(address(of: self))>" }
+    override func attribute(_ name: String) throws -> PyValue? {
+        guard name == "remove" else { return nil }
+        return .native(NativeFunction("remove") { [handle] _, _ in handle.remove(); return .none })
+    }
 }
 
 /// The generator `torch.manual_seed` returns.
@@ -284,7 +305,7 @@ final class PyGenerator: PyObject {
 /// `torch.nn.MSELoss()` and the other loss objects: a registry loss with its `reduction`.
 final class PyLoss: PyObject {
     static let classes: [(String, String)] = [("MSELoss", "mse_loss"), ("L1Loss", "l1_loss"), ("BCELoss", "binary_cross_entropy"),
-        ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"), ("CrossEntropyLoss", "cross_entropy"),
+        ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"), ("CrossEntropyLoss", "cross_entropy"), ("NLLLoss", "nll_loss"),
         ("SmoothL1Loss", "smooth_l1_loss"), ("HuberLoss", "huber_loss")]
     let className: String
     let spec: OpSpec
