@@ -161,7 +161,14 @@ public struct Tensor: Equatable {
 
 /// Renders a shape as PyTorch does in messages: `[2, 3]`.
 public func describe(shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    // A plain loop: `joined(separator:)` runs unspecialised here, and its conformance lookups
+    // cost a short run more than the rest of its report.
+    var text = "["
+    for (i, size) in shape.enumerated() {
+        if i > 0 { text += ", " }
+        text += String(size)
+    }
+    return text + "]"
 }
 
 extension Tensor {
