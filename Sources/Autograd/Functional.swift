@@ -58,7 +58,8 @@ public func jvp(of output: Variable, wrt inputs: [Variable], v: [Tensor]) throws
 /// rows = output elements, columns = input elements.
 ///
 /// The forward pass is not repeated: each row (reverse mode) or column (forward mode) is one
-/// pass over the same retained graph. An input the output does not depend on gets zeros.
+/// pass over the same retained graph, and in reverse mode rows go through in batches when every
+/// op on the way has a batched rule. An input the output does not depend on gets zeros.
 public func jacobian(of output: Variable, wrt inputs: [Variable], mode: JacobianMode = .auto) throws -> [Tensor] {
     let outCount = output.value.count
     let inCounts = inputs.map(\.value.count)
@@ -77,6 +78,8 @@ public func jacobian(of output: Variable, wrt inputs: [Variable], mode: Jacobian
     try WorkBudget.require(WorkBudget.product(passes, Swift.max(WorkBudget.spent, 1)),
                            for: "this Jacobian (\(passes) \(reverse ? "backward" : "forward") passes)")
     if reverse {
+        // Rows in batches where every op on the way has a batched rule; else one pass per row.
+        if let batched = try batchedJacobian(of: output, wrt: inputs) { return batched }
         for row in 0..<outCount {
             let grads = try grad(outputs: [output], inputs: inputs, gradOutputs: [oneHot(output.shape, row)],
                                  retainGraph: true, allowUnused: true)

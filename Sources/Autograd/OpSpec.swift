@@ -281,16 +281,24 @@ public final class OpSpec {
     public let forward: (ForwardArgs) throws -> Tensor
     /// The gradient rule.
     public let derivative: Derivative
-    /// The inputs gradcheck samples for this op in the registry-wide tests.
-    public let samples: [OpSample]
+    /// The inputs gradcheck samples for this op in the registry-wide tests, built when asked:
+    /// a run of the tool never reads them, and building them for every entry at start-up
+    /// would instantiate sets, dictionaries and ranges the run does not otherwise need.
+    public var samples: [OpSample] { makeSamples() }
+    private let makeSamples: () -> [OpSample]
     /// How the result's dtype follows from the inputs.
     public private(set) var dtypeRule: DTypeRule
+    /// The VJP for a batch of cotangents (see `BatchedVJP`), or nil: Jacobians through this op
+    /// then run one backward pass per row.
+    public private(set) var batchedVJP: BatchedVJP?
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
-                gradFnWithDim: String? = nil, gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: [OpSample] = [],
+                gradFnWithDim: String? = nil, gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample] = [],
                 dtype dtypeRule: DTypeRule = .promote,
-                forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative) {
+                forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative,
+                batchedVJP: BatchedVJP? = nil) {
+        self.batchedVJP = batchedVJP
         self.name = name
         self.dtypeRule = dtypeRule
         (ruleCode, castsInputs) = OpSpec.derived(from: dtypeRule)
@@ -301,7 +309,7 @@ public final class OpSpec {
         self.gradFnNameForInputs = gradFnForInputs
         self.summary = summary
         self.kinks = kinks
-        self.samples = samples
+        self.makeSamples = samples
         self.forward = forward
         self.derivative = derivative
         if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
@@ -412,6 +420,14 @@ public final class OpSpec {
     func withDType(_ rule: DTypeRule) -> OpSpec {
         dtypeRule = rule
         (ruleCode, castsInputs) = OpSpec.derived(from: rule)
+        return self
+    }
+
+    /// This entry with its VJP also serving batched cotangents: for elementwise ops, whose VJP
+    /// combines the cotangent elementwise (with broadcasting) with values of the output's shape,
+    /// so a leading batch dimension passes through. Used only while the registry is built.
+    func batchingItsVJP() -> OpSpec {
+        if case .vjp(let rule) = derivative { batchedVJP = { ctx, g in try rule(ctx, g) } }
         return self
     }
 

@@ -90,13 +90,12 @@ extension Tensor {
     public static func zip(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) throws -> Tensor {
         if a.shape == b.shape {
             let n = a.count
-            let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+            let out = Tensor.storage(count: n) { buf in
                 a.data.withUnsafeBufferPointer { pa in
                     b.data.withUnsafeBufferPointer { pb in
                         for i in 0..<n { buf[i] = f(pa[i], pb[i]) }
                     }
                 }
-                done = n
             }
             return Tensor(shape: a.shape, data: out)
         }
@@ -114,7 +113,7 @@ extension Tensor {
         let aStrides = broadcastStrides(from: a.shape, to: shape)
         let bStrides = broadcastStrides(from: b.shape, to: shape)
         let n = try checkedCount(of: shape)
-        let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+        let out = Tensor.storage(count: n) { buf in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
                     forEachRun(shape: shape, aStrides: aStrides, bStrides: bStrides) { o, ao, bo, len, sa, sb in
@@ -122,7 +121,6 @@ extension Tensor {
                     }
                 }
             }
-            done = n
         }
         return Tensor(shape: shape, data: out)
     }
@@ -142,13 +140,12 @@ extension Tensor {
     /// do not broadcast (the caller reports that).
     private static func kernelZip(_ a: Tensor, _ b: Tensor, _ op: gk_binary_op) -> Tensor? {
         func filled(_ shape: [Int], _ n: Int, _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> Tensor {
-            let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+            let out = Tensor.storage(count: n) { buf in
                 if n > 0 {
                     a.data.withUnsafeBufferPointer { pa in
                         b.data.withUnsafeBufferPointer { pb in body(pa.baseAddress!, pb.baseAddress!, buf.baseAddress!) }
                     }
                 }
-                done = n
             }
             return Tensor(shape: shape, data: out)
         }
@@ -192,13 +189,12 @@ extension Tensor {
     /// index is read from this tensor at the offset the `strides` give. Broadcasting (stride 0)
     /// and permuting dimensions (reordered strides) are both such reads.
     func gathered(shape outShape: [Int], strides: [Int], count n: Int) -> Tensor {
-        let out = [Double](unsafeUninitializedCapacity: n) { buf, done in
+        let out = Tensor.storage(count: n) { buf in
             data.withUnsafeBufferPointer { pa in
                 Tensor.forEachRun(shape: outShape, aStrides: strides, bStrides: strides) { o, ao, _, len, sa, _ in
                     for i in 0..<len { buf[o + i] = pa[ao + i * sa] }
                 }
             }
-            done = n
         }
         return Tensor(shape: outShape, data: out)
     }

@@ -48,7 +48,7 @@ public struct Tensor: Equatable {
     /// A tensor of the given shape with every element equal to `value`.
     public init(repeating value: Double, shape: [Int]) {
         self.shape = shape
-        self.data = [Double](repeating: value, count: Tensor.count(of: shape))
+        self.data = Tensor.storage(repeating: value, count: Tensor.count(of: shape))
         self.dtype = .float64
     }
 
@@ -164,5 +164,45 @@ public struct Tensor: Equatable {
 
 /// Renders a shape as PyTorch does in messages: `[2, 3]`.
 public func describe(shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    // A plain loop: `joined(separator:)` runs unspecialised here, and its conformance lookups
+    // cost a short run more than the rest of its report.
+    var text = "["
+    for (i, size) in shape.enumerated() {
+        if i > 0 { text += ", " }
+        text += String(size)
+    }
+    return text + "]"
+}
+
+extension Tensor {
+    /// Storage below this many elements is grown from empty: `Array(repeating:count:)` and
+    /// `Array(unsafeUninitializedCapacity:)` allocate through an unspecialised entry point of the
+    /// standard library that looks the array's type up at run time, several hundred instructions
+    /// per tensor, more than a small op's arithmetic. Larger storage skips the extra fill.
+    @inline(__always)
+    static var smallStorageLimit: Int { 1024 }
+
+    /// `count` copies of `value`.
+    @inline(__always)
+    static func storage(repeating value: Double, count n: Int) -> [Double] {
+        guard n <= smallStorageLimit else { return [Double](repeating: value, count: n) }
+        var out: [Double] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(value) }
+        return out
+    }
+
+    /// `count` doubles, every one written by `body`.
+    @inline(__always)
+    static func storage(count n: Int, _ body: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        guard n <= smallStorageLimit else {
+            return [Double](unsafeUninitializedCapacity: n) { buffer, done in
+                body(buffer)
+                done = n
+            }
+        }
+        var out = storage(repeating: 0, count: n)
+        out.withUnsafeMutableBufferPointer { body($0) }
+        return out
+    }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Printing tensors and variables exactly as PyTorch does: the same number formats,
@@ -186,6 +187,6 @@ private func addSuffixes(_ text: String, _ suffixes: [String], indent: Int) -> S
 /// `value` formatted by C's printf with a one-number format such as `%.4f`.
 private func cFormat(_ format: String, _ value: Double) -> String {
     var buffer = [CChar](repeating: 0, count: 512)
-    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    _ = gk_format_double(&buffer, buffer.count, format, value)
     return String(cString: buffer)
 }

@@ -202,21 +202,20 @@ struct Lowering {
         case .unary(let op):
             let operand = try takeTensor(children[0])
             guard op == .negate else { return .tensor(operand) }
-            return .tensor(try applyOperator("neg", symbol: "-", [operand], node: node))
+            return .tensor(try applyOperator(Ops.neg, symbol: "-", [operand], node: node))
         case .binary(let op):
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]),
-               let spec = Registry.lookup(op.opName) {
-                let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
+            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]) {
+                let renamed = Lowering.renamed(op.spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
                 do {
                     return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
                 } catch let error as OpError {
                     throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)
                 }
             }
-            return .tensor(try applyOperator(op.opName, symbol: op.symbol, [lhs, rhs], node: node))
+            return .tensor(try applyOperator(op.spec, symbol: op.symbol, [lhs, rhs], node: node, isComparison: op.isComparison))
         case .list:
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
@@ -274,14 +273,12 @@ struct Lowering {
     }
 
     /// Applies the registry op of an operator, pointing failures at the operator.
-    func applyOperator(_ name: String, symbol: String, _ operands: [Variable], node: Node) throws -> Variable {
-        guard let spec = Registry.lookup(name) else {
-            throw Diagnostic.unknownFunction(name, suggestion: nil, at: node.detail)
-        }
+    func applyOperator(_ spec: OpSpec, symbol: String, _ operands: [Variable], node: Node,
+                       isComparison: Bool = false) throws -> Variable {
         do {
             let result = try apply(spec, operands, Attrs())
             // A comparison gives a boolean tensor (a mask for `x[x > 0]`), as in PyTorch.
-            if BinaryOp.comparisonNames.contains(name) {
+            if isComparison {
                 return tagged(Variable(Tensor(shape: result.shape, data: result.value.data, dtype: .bool)), node.range)
             }
             return tagged(result, node.range)

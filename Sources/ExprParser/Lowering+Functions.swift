@@ -91,11 +91,20 @@ extension Lowering {
 
     /// The tuple-returning ops: the indices op that completes each, and the field names.
     /// `max`, `min` and `median` return a tuple only with a `dim`.
-    static let tupleOps: [String: (indices: OpSpec, needsDim: Bool)] = [
-        "max": (Ops.maxIndices, true), "min": (Ops.minIndices, true), "median": (Ops.medianIndices, true),
-        "sort": (Ops.sortIndices, false), "topk": (Ops.topkIndices, false), "kthvalue": (Ops.kthvalueIndices, false),
-        "mode": (Ops.modeIndices, false),
-    ]
+    /// A switch rather than a table: every call asks, and a table would build the sorting
+    /// family's entries on every run.
+    static func tupleOp(_ name: String) -> (indices: OpSpec, needsDim: Bool)? {
+        switch name {
+        case "max": return (Ops.maxIndices, true)
+        case "min": return (Ops.minIndices, true)
+        case "median": return (Ops.medianIndices, true)
+        case "sort": return (Ops.sortIndices, false)
+        case "topk": return (Ops.topkIndices, false)
+        case "kthvalue": return (Ops.kthvalueIndices, false)
+        case "mode": return (Ops.modeIndices, false)
+        default: return nil
+        }
+    }
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
@@ -111,7 +120,7 @@ extension Lowering {
             }
             return try languageFunction(name, inputs, filled, node: node)
         }
-        if let tuple = Lowering.tupleOps[name], !tuple.needsDim || attrs["dim"] != .none {
+        if let tuple = Lowering.tupleOp(name), !tuple.needsDim || attrs["dim"] != .none {
             let values = try run(plan.spec, inputs, attrs)
             let indices = try withNoGrad { try run(tuple.indices, inputs, attrs) }
             return .tuple([values, indices], names: ["values", "indices"], origin: name)

@@ -14,22 +14,27 @@ struct OperatorRule {
 enum OperatorTable {
 
     /// Loosest first: comparisons; `+ -`; `* / @`; unary `- +`; `^ **` (right-assoc); postfix.
-    static let rules: [TokenKind: OperatorRule] = [
-        .less: OperatorRule(infix: (.less, 1, 2)),
-        .lessEqual: OperatorRule(infix: (.lessEqual, 1, 2)),
-        .greater: OperatorRule(infix: (.greater, 1, 2)),
-        .greaterEqual: OperatorRule(infix: (.greaterEqual, 1, 2)),
-        .equalEqual: OperatorRule(infix: (.equal, 1, 2)),
-        .bangEqual: OperatorRule(infix: (.notEqual, 1, 2)),
-        .plus: OperatorRule(prefix: (.plus, 7), infix: (.add, 3, 4)),
-        .minus: OperatorRule(prefix: (.negate, 7), infix: (.subtract, 3, 4)),
-        .star: OperatorRule(infix: (.multiply, 5, 6)),
-        .slash: OperatorRule(infix: (.divide, 5, 6)),
-        .at: OperatorRule(infix: (.matmul, 5, 6)),
-        .caret: OperatorRule(infix: (.power, 10, 9)),
-        .starStar: OperatorRule(infix: (.power, 10, 9)),
-        .leftParen: OperatorRule(postfix: 11),
-        .leftBracket: OperatorRule(postfix: 11),
-        .dot: OperatorRule(postfix: 11),
-    ]
+    /// A switch rather than a dictionary: a table keyed by `TokenKind` costs the runtime a
+    /// conformance lookup at start-up, more than parsing a typical expression.
+    static func rule(_ kind: TokenKind) -> OperatorRule? {
+        switch kind {
+        case .less: return OperatorRule(infix: (.less, 1, 2))
+        case .lessEqual: return OperatorRule(infix: (.lessEqual, 1, 2))
+        case .greater: return OperatorRule(infix: (.greater, 1, 2))
+        case .greaterEqual: return OperatorRule(infix: (.greaterEqual, 1, 2))
+        case .equalEqual: return OperatorRule(infix: (.equal, 1, 2))
+        case .bangEqual: return OperatorRule(infix: (.notEqual, 1, 2))
+        case .plus: return OperatorRule(prefix: (.plus, 7), infix: (.add, 3, 4))
+        case .minus: return OperatorRule(prefix: (.negate, 7), infix: (.subtract, 3, 4))
+        case .star: return OperatorRule(infix: (.multiply, 5, 6))
+        case .slash: return OperatorRule(infix: (.divide, 5, 6))
+        case .at: return OperatorRule(infix: (.matmul, 5, 6))
+        case .caret: return OperatorRule(infix: (.power, 10, 9))
+        case .starStar: return OperatorRule(infix: (.power, 10, 9))
+        case .leftParen: return OperatorRule(postfix: 11)
+        case .leftBracket: return OperatorRule(postfix: 11)
+        case .dot: return OperatorRule(postfix: 11)
+        default: return nil
+        }
+    }
 }

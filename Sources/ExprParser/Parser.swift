@@ -146,7 +146,7 @@ struct Parser {
 
     @inline(never)
     mutating func infixStep(_ minPower: Int, afterComparison: Bool) throws -> InfixStep {
-        guard let rule = OperatorTable.rules[current.kind] else { return InfixStep(stop: true) }
+        guard let rule = OperatorTable.rule(current.kind) else { return InfixStep(stop: true) }
         if let power = rule.postfix { return power < minPower ? InfixStep(stop: true) : InfixStep(isPostfix: true) }
         guard let (op, left, right) = rule.infix, left >= minPower else { return InfixStep(stop: true) }
         if op.isComparison && afterComparison { throw Diagnostic.chainedComparison(at: current.range) }
@@ -206,13 +206,13 @@ struct Parser {
     mutating func parseUnary() throws -> Int {
         let token = current
         advance()
-        let operand = try parseExpression(OperatorTable.rules[token.kind]?.prefix?.right ?? 0)
+        let operand = try parseExpression(OperatorTable.rule(token.kind)?.prefix?.right ?? 0)
         return unary(token, operand)
     }
 
     @inline(never)
     mutating func unary(_ token: Token, _ operand: Int) -> Int {
-        let op = OperatorTable.rules[token.kind]?.prefix?.op ?? .plus
+        let op = OperatorTable.rule(token.kind)?.prefix?.op ?? .plus
         return tree.add(.unary(op), range: SourceRange(start: token.range.start, end: lastEnd), detail: token.range,
                         children: [operand])
     }

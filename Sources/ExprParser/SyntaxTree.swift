@@ -1,3 +1,5 @@
+import Autograd
+
 /// A prefix operator.
 enum UnaryOp {
     case negate, plus
@@ -46,8 +48,23 @@ enum BinaryOp {
         }
     }
 
-    /// The registry ops of the comparison operators.
-    static let comparisonNames: Set<String> = ["eq", "ne", "lt", "le", "gt", "ge"]
+    /// The registry entry of `opName`, without a lookup by name: operators run on every request.
+    var spec: OpSpec {
+        switch self {
+        case .add: return Ops.add
+        case .subtract: return Ops.sub
+        case .multiply: return Ops.mul
+        case .divide: return Ops.div
+        case .matmul: return Ops.matmul
+        case .power: return Ops.pow
+        case .equal: return Ops.eq
+        case .notEqual: return Ops.ne
+        case .less: return Ops.lt
+        case .lessEqual: return Ops.le
+        case .greater: return Ops.gt
+        case .greaterEqual: return Ops.ge
+        }
+    }
 
     var isComparison: Bool {
         switch self {

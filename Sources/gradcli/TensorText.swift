@@ -1,4 +1,5 @@
 import Autograd
+import CKernels
 import Glibc
 
 /// How numbers are written in text output.
@@ -13,9 +14,7 @@ struct NumberStyle {
             return x == x.rounded() && abs(x) < 1e16 ? String(Int64(x)) : x.description
         }
         var buffer = [CChar](repeating: 0, count: 64)
-        let written = withVaList([Int32(precision), x]) { args in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.*g", args) }
-        }
+        let written = buffer.withUnsafeMutableBufferPointer { gk_format_general($0.baseAddress, 64, Int32(precision), x) }
         let text = String(cString: buffer)
         return written > 0 && text == "-0" ? "-0" : text
     }

@@ -63,6 +63,19 @@ private func explain(_ result: GradcheckResult, _ xs: [Tensor]) -> String {
         #expect(second.passed, "second order: \(explain(second, xs))")
     }
 
+    /// Each name (canonical or alias) belongs to one entry, and looking it up finds that entry,
+    /// whichever family it sits in.
+    @Test func everyNameIsUniqueAndFindsItsEntry() {
+        let names = Registry.allNames
+        var seen = Set<String>()
+        let repeated = names.filter { !seen.insert($0).inserted }
+        #expect(repeated.isEmpty, "names used by two entries: \(repeated)")
+        for spec in Registry.all {
+            for name in [spec.name] + spec.aliases { #expect(Registry.lookup(name) === spec, "\(name)") }
+        }
+        #expect(Registry.lookup("no_such_op") == nil)
+    }
+
     /// A new differentiable op cannot skip the check above by having no samples.
     @Test func everyDifferentiableEntryHasASample() {
         let missing = Registry.all.filter { $0.isDifferentiable && $0.samples.isEmpty }.map(\.name)

@@ -9,13 +9,13 @@ extension Ops {
     /// An elementwise op of one tensor with number or name attributes: `f(attrs)` gives the
     /// function applied to each element.
     static func activation(_ name: String, aliases: [String] = [], params: [Param] = [], gradFn: String,
-                           summary: String, kinks: String? = nil, samples: [OpSample]? = nil,
+                           summary: String, kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample]? = nil,
                            _ f: @escaping (Attrs) throws -> (Double) -> Double,
                            vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: samples ?? [OpSample([[3, 2]], range: -3...3)],
+               samples: samples() ?? [OpSample([[3, 2]], range: -3...3)],
                forward: { args in args[0].map(try f(args.attrs)) },
-               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating)
+               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
     }
 
     /// The logistic function 1 / (1 + exp(-x)), without overflow for large |x|.

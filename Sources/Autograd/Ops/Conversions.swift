@@ -8,10 +8,10 @@ extension Ops {
 
     /// A conversion entry: `target` gives the dtype from the call's attributes.
     static func conversion(_ name: String, aliases: [String] = [], params: [Param] = [], summary: String,
-                           samples: [OpSample] = [OpSample([[3, 2]])],
+                           samples: @autoclosure @escaping () -> [OpSample] = [OpSample([[3, 2]])],
                            _ target: @escaping (Attrs) throws -> DType) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: "ToCopyBackward0", summary: summary,
-               samples: samples,
+               samples: samples(),
                dtype: .custom { _, attrs in try target(attrs) },
                forward: { args in args[0].converted(to: try target(args.attrs)) },
                derivative: .vjp { ctx, g in [try g.to(ctx[0].value.dtype)] })

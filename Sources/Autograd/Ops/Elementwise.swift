@@ -12,13 +12,13 @@ extension Ops {
 
     /// A unary entry gradchecked on several intervals, one per side of a kink or a pole.
     static func piecewise(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
-                          kinks: String? = nil, ranges: [ClosedRange<Double>],
+                          kinks: String? = nil, ranges: @autoclosure @escaping () -> [ClosedRange<Double>],
                           _ f: @escaping (Double) -> Double,
                           vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
-               samples: ranges.map { OpSample([[3, 2]], range: $0) },
+               samples: ranges().map { OpSample([[3, 2]], range: $0) },
                forward: { args in args[0].map(f) },
-               derivative: .vjp { ctx, g in [try rule(ctx, g)] })
+               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).batchingItsVJP()
     }
 
     /// A 0/1 constant, 1 where `test` holds for an element of `v`: a mask for a VJP.

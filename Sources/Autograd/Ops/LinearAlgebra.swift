@@ -18,7 +18,7 @@ extension Ops {
                   OpSample([[2, 3], [3]]), OpSample([[2, 2, 3], [3, 2]]), OpSample([[2, 1, 2, 3], [3, 3, 2]]),
                   OpSample([[3], [2, 3, 2]]), OpSample([[2, 2, 3], [3]])],
         forward: { args in try matmulForward(args[0], args[1]) },
-        derivative: .vjp(matmulVJP))
+        derivative: .vjp(matmulVJP), batchedVJP: matmulBatchedVJP)
 
     /// `mm(input, mat2)`: the product of two matrices.
     public static let mm = OpSpec(
@@ -137,6 +137,27 @@ extension Ops {
         let g2 = try g.reshaped(to: batch + [sa[sa.count - 2], sb[sb.count - 1]])
         let ga = a.requiresGrad ? try g2.product(b2, transposeB: true).sumToSize(sa).reshaped(to: a.shape) : nil
         let gb = b.requiresGrad ? try a2.product(g2, transposeA: true).sumToSize(sb).reshaped(to: b.shape) : nil
+        return [ga, gb]
+    }
+
+    /// `matmulVJP` for a batch of cotangents `g` (`[C] + output.shape`), for operands of rank
+    /// 1 or 2. The batch is stacked into the rows of one matrix product where the layout allows
+    /// (`[C*m, n] @ b^T`; `[C, m] @ a` when `b` is a column), so a batch of Jacobian rows costs
+    /// one GEMM rather than C matrix-vector products. Nil for batched (rank > 2) operands.
+    static func matmulBatchedVJP(_ ctx: VJPContext, _ g: Variable) throws -> [Variable?]? {
+        let a = ctx[0], b = ctx[1]
+        guard a.shape.count <= 2, b.shape.count <= 2, let size = g.shape.first else { return nil }
+        let (sa, sb) = promotedShapes(a.shape, b.shape)
+        let (m, n) = (sa[0], sb[1])
+        let a2 = try a.reshaped(to: sa), b2 = try b.reshaped(to: sb)
+        var ga: Variable?, gb: Variable?
+        if a.requiresGrad {
+            ga = try g.reshaped(to: [size * m, n]).product(b2, transposeB: true).reshaped(to: [size] + a.shape)
+        }
+        if b.requiresGrad {
+            gb = n == 1 ? try g.reshaped(to: [size, m]).product(a2).reshaped(to: [size] + b.shape)
+                : try a2.product(g.reshaped(to: [size, m, n]), transposeA: true).reshaped(to: [size] + b.shape)
+        }
         return [ga, gb]
     }
 

@@ -51,7 +51,7 @@ extension Ops {
     /// its derivative with respect to the difference (a differentiable expression).
     static func regressionLoss(_ name: String, params: [Param] = [], gradFn: String,
                                gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String,
-                               kinks: String? = nil, samples: [OpSample]? = nil,
+                               kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample]? = nil,
                                _ f: @escaping (Attrs) throws -> (Double) -> Double,
                                extrasAfterReduction: Bool = false,
                                dloss: @escaping (Variable, Attrs) throws -> Variable) -> OpSpec {
@@ -59,7 +59,7 @@ extension Ops {
         OpSpec(name, params: [input, target] + (extrasAfterReduction ? [reduction] + params : params + [reduction]),
                gradFn: gradFn, gradFnForInputs: gradFnForInputs,
                summary: summary, kinks: kinks,
-               samples: samples ?? [OpSample([[3, 2], [3, 2]]),
+               samples: samples() ?? [OpSample([[3, 2], [3, 2]]),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("sum")])),
                                     OpSample([[3, 2], [3, 2]], attrs: Attrs(["reduction": .string("none")]))],
                dtype: .floating,

@@ -4,26 +4,53 @@
 /// suggestions all read from here.
 public enum Registry {
     /// Every op, grouped by family in the order help lists them.
-    public static let all: [OpSpec] = Ops.arithmetic + Ops.elementwise + Ops.comparisons
-        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.indexSelectOps + Ops.sorting + Ops.copies + Ops.moreActivations + Ops.moreBinary + Ops.layers + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions
+    public static let all: [OpSpec] = families.flatMap { $0().specs }
 
-    /// Ops by every name they answer to.
-    private static let byName: [String: OpSpec] = {
-        var table: [String: OpSpec] = [:]
-        for spec in all {
-            for name in [spec.name] + spec.aliases {
-                precondition(table[name] == nil, "two registry entries are named '\(name)'")
-                table[name] = spec
+    /// The families in that order, each built on first use: a run looks up a handful of names,
+    /// and building every entry up front cost more than the rest of a small run.
+    private static let families: [() -> Family] = [
+        { arithmetic }, { elementwise }, { comparisons }, { reductions }, { softmaxFamily },
+        { linearAlgebra }, { shapes }, { indexing }, { indexSelectOps }, { sorting }, { copies },
+        { moreActivations }, { moreBinary }, { layers }, { factories }, { losses }, { autograd },
+        { conversions },
+    ]
+    private static let arithmetic = Family(Ops.arithmetic), elementwise = Family(Ops.elementwise)
+    private static let comparisons = Family(Ops.comparisons), reductions = Family(Ops.reductions)
+    private static let softmaxFamily = Family(Ops.softmaxFamily), linearAlgebra = Family(Ops.linearAlgebra)
+    private static let shapes = Family(Ops.shapes), indexing = Family(Ops.indexing)
+    private static let indexSelectOps = Family(Ops.indexSelectOps), sorting = Family(Ops.sorting)
+    private static let copies = Family(Ops.copies), moreActivations = Family(Ops.moreActivations)
+    private static let moreBinary = Family(Ops.moreBinary), layers = Family(Ops.layers)
+    private static let factories = Family(Ops.factories), losses = Family(Ops.losses)
+    private static let autograd = Family(Ops.autograd), conversions = Family(Ops.conversions)
+
+    /// One family's entries and the names they answer to.
+    private final class Family {
+        let specs: [OpSpec]
+        let byName: [String: OpSpec]
+
+        init(_ specs: [OpSpec]) {
+            self.specs = specs
+            var table = [String: OpSpec](minimumCapacity: 2 * specs.count)
+            for spec in specs {
+                table[spec.name] = spec
+                for alias in spec.aliases { table[alias] = spec }
             }
+            byName = table
         }
-        return table
-    }()
+    }
 
-    /// The op named `name` (a canonical name or an alias), if any.
-    public static func lookup(_ name: String) -> OpSpec? { byName[name] }
+    /// The op named `name` (a canonical name or an alias), if any: the families are searched in
+    /// order, so only those up to the one holding `name` are built.
+    public static func lookup(_ name: String) -> OpSpec? {
+        for family in families {
+            if let spec = family().byName[name] { return spec }
+        }
+        return nil
+    }
 
-    /// Every name an op answers to, for suggestions.
-    public static var allNames: [String] { Array(byName.keys).sorted() }
+    /// Every name an op answers to, once each (the registry tests check there are no repeats).
+    public static var allNames: [String] { all.flatMap { [$0.name] + $0.aliases }.sorted() }
 }
 
 /// Namespace for the registry entries, one `static let` per op.
@@ -44,7 +71,7 @@ extension Ops {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
                samples: [OpSample([[3, 2]], range: range)],
                forward: { args in args[0].map(f) },
-               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating)
+               derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
     }
 
     /// The gradcheck samples of a broadcasting binary op: equal shapes, a broadcast row, a scalar.
@@ -65,7 +92,7 @@ extension Ops {
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],
                forward: { args in try Tensor.zip(args[0], args[1], kernel: kernel, f) },
-               derivative: .vjp(rule))
+               derivative: .vjp(rule)).batchingItsVJP()
     }
 
     /// Normalises a possibly negative dimension index against `rank`.

@@ -21,10 +21,10 @@ extension Ops {
 
     /// An op that only changes the shape; `newShape` computes it, and the VJP reshapes back.
     static func relabel(_ name: String, params: [Param], gradFn: String,
-                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, samples: [OpSample],
+                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String, samples: @autoclosure @escaping () -> [OpSample],
                         _ newShape: @escaping ([Int], Attrs) throws -> [Int]) -> OpSpec {
         OpSpec(name, params: [input] + params, gradFn: gradFn, gradFnForInputs: gradFnForInputs, summary: summary,
-               samples: samples,
+               samples: samples(),
                forward: { args in args[0].reshaped(try newShape(args[0].shape, args.attrs)) },
                derivative: .vjp { ctx, g in [try g.reshape(ctx[0].shape)] })
     }

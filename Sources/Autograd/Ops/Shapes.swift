@@ -84,6 +84,13 @@ extension Variable {
     /// gradient onto its input's shape through here, and nowhere else.
     public func sumToSize(_ shape: [Int]) throws -> Variable {
         if shape == self.shape { return self }
+        // A backward pass that records nothing (no createGraph) sums the values directly, as
+        // the op's forward does: the same result without the cost of a recorded op, a large
+        // share of a small backward. A non-finite sum takes the op, which anomaly mode watches.
+        if !ThreadState.current.gradEnabled, value.dtype.isFloat64, Tensor.broadcastShape(shape, self.shape) == self.shape {
+            let summed = value.summed(toShape: shape)
+            if summed.isFinite { return Variable(summed) }
+        }
         return try apply(Ops.sumToSize, [self], Attrs(["size": .ints(shape)]))
     }
 }

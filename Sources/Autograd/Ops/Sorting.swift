@@ -55,10 +55,10 @@ extension Ops {
 
     /// The values op and the indices op of one order statistic.
     static func laneSelection(_ name: String, gradFn: String, params: [Param], summary: String, kinks: String,
-                              squeeze: Bool, flattenWithoutDim: Bool = false, samples: [OpSample],
+                              squeeze: Bool, flattenWithoutDim: Bool = false, samples: @autoclosure @escaping () -> [OpSample],
                               choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
         let values = OpSpec(
-            name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, samples: samples,
+            name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, samples: samples(),
             forward: { args in
                 let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
                 let picked = Tensor(shape: index.shape, data: try gatherOffsets(view.shape, dim: dim, index: index).map { view.data[$0] },

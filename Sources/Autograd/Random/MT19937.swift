@@ -22,15 +22,24 @@ final class MT19937 {
         reseed(seed)
     }
 
+    /// The seed of the last `reseed`, until the first draw expands it into the state. Most runs
+    /// seed (every batch request does) and never draw, so the expansion waits for a draw.
+    private var pendingSeed: UInt32?
+
     /// Restarts from `seed`, as `init_genrand` does.
     func reseed(_ seed: UInt64) {
-        state[0] = UInt32(truncatingIfNeeded: seed)
+        pendingSeed = UInt32(truncatingIfNeeded: seed)
+        left = 1
+        next = 0
+    }
+
+    /// `init_genrand`: the state a seed stands for.
+    private func expand(_ seed: UInt32) {
+        state[0] = seed
         for j in 1..<Self.stateSize {
             let previous = state[j - 1]
             state[j] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
         }
-        left = 1
-        next = 0
     }
 
     deinit { state.deallocate() }
@@ -81,6 +90,11 @@ final class MT19937 {
 
     /// Regenerates all 624 words at once (the Cokus form PyTorch uses).
     private func regenerate() {
+        // Right after seeding `left` is 1, so the first draw comes here before reading the state.
+        if let seed = pendingSeed {
+            expand(seed)
+            pendingSeed = nil
+        }
         let n = Self.stateSize, m = Self.shift
         left = n
         next = 0

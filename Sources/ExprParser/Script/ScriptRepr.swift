@@ -1,4 +1,5 @@
 import Autograd
+import CKernels
 import Glibc
 
 // Python's `str` and `repr` of every value, and PyTorch's repr of tensors and nodes.
@@ -91,7 +92,7 @@ private func hex2(_ v: UInt32) -> String {
 /// `value` through one printf conversion, such as `%.4f`.
 func formatC(_ format: String, _ value: Double) -> String {
     var buffer = [CChar](repeating: 0, count: 512)
-    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    _ = gk_format_double(&buffer, buffer.count, format, value)
     return String(cString: buffer)
 }
 
