@@ -80,6 +80,17 @@ extension Lowering {
             entry("einsum", [Param("equation", .string(choices: [])), Param("a", .tensor), Param("b", .tensor, default: AttrValue.none)],
                   "Einstein summation of one or two operands: einsum('ij,jk->ik', a, b)"),
             entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
+            // The decompositions' tuples: one registry op per element (see `decompositionTuples`).
+            entry("eigh", [input, Param("UPLO", .string(choices: ["L", "U"]), default: .string("L"))],
+                  "(eigenvalues, eigenvectors) of a symmetric matrix, eigenvalues ascending"),
+            entry("linalg.svd", [input, Param("full_matrices", .bool, default: .bool(true))], "(U, S, Vh) with A = U diag(S) Vh, S descending"),
+            entry("svd", [input, Param("some", .bool, default: .bool(true)), Param("compute_uv", .bool, default: .bool(true))],
+                  "torch.svd: (U, S, V) with A = U diag(S) V^T"),
+            entry("linalg.qr", [input, Param("mode", .string(choices: ["reduced", "complete"]), default: .string("reduced"))],
+                  "(Q, R) with A = Q R, R upper triangular (LAPACK's signs)"),
+            entry("qr", [input, Param("some", .bool, default: .bool(true))], "torch.qr: (Q, R); some=False is mode='complete'"),
+            entry("matrix_power", [input, Param("n", .int)], "input @ input @ ... n times (n < 0: of the inverse), as PyTorch multiplies"),
+            entry("linalg.cross", [input, other, Param("dim", .int, default: .int(-1))], "the cross product along dim (default the last)"),
             entry("nll_loss", [input, Param("target", .tensor), Param("weight", .tensor, default: AttrValue.none),
                                Param("size_average", .bool, default: AttrValue.none), Param("ignore_index", .int, default: .int(-100)),
                                Param("reduce", .bool, default: AttrValue.none),
@@ -100,6 +111,7 @@ extension Lowering {
         "max": (Ops.maxIndices, true), "min": (Ops.minIndices, true), "median": (Ops.medianIndices, true),
         "sort": (Ops.sortIndices, false), "topk": (Ops.topkIndices, false), "kthvalue": (Ops.kthvalueIndices, false),
         "mode": (Ops.modeIndices, false),
+        "cummax": (Ops.cummaxIndices, false), "cummin": (Ops.cumminIndices, false),
     ]
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
@@ -109,11 +121,12 @@ extension Lowering {
         func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
             try runOp(spec, inputs, attrs, node: node)
         }
-        if Lowering.languageFunctions[name] === plan.spec {
+        if Lowering.languageFunctions[name] === plan.spec || name == "slogdet" {
             var filled = attrs
             for param in plan.spec.params where !param.isTensor && !filled.contains(param.name) {
                 if let value = param.defaultValue { filled[param.name] = value }
             }
+            if let value = try decomposition(name, inputs, filled, node: node) { return value }
             return try languageFunction(name, inputs, filled, node: node)
         }
         if let tuple = Lowering.tupleOps[name], !tuple.needsDim || attrs["dim"] != .none {
