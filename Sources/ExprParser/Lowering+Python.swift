@@ -130,6 +130,8 @@ extension Lowering {
         "special.xlogy": "xlogy", "special.logit": "logit", "linalg.vecdot": "inner",
         "linalg.cholesky": "cholesky", "linalg.solve": "solve", "linalg.slogdet": "slogdet", "linalg.eigh": "eigh",
         "linalg.eigvalsh": "eigvalsh", "linalg.svd": "linalg.svd", "linalg.svdvals": "svdvals", "linalg.qr": "linalg.qr",
+        "special.erfc": "erfc", "special.erfinv": "erfinv", "special.ndtr": "ndtr", "special.log_ndtr": "log_ndtr",
+        "special.entr": "entr", "special.sinc": "sinc",
         "linalg.pinv": "pinv", "linalg.matrix_power": "matrix_power", "linalg.cross": "linalg.cross",
     ]
 
