@@ -566,3 +566,19 @@ c("torch.frac(x)", x=[1.5, -2.25, 0.75, 3.0])
 c("torch.sgn(x)", x=[1.5, -2.25, 0.0])
 c("torch.logaddexp2(x, y)", x=X, y=Y)
 c("torch.logaddexp2(x, y).sum()", x=[1000.0, -3.0], y=[999.0, 2.0])
+# --- the deprecated size_average and reduce: third and fourth positionals of most losses ------
+c("F.mse_loss(x, y, 'sum')", x=V, y=W)           # a true size_average: the mean
+c("F.mse_loss(x, y, False)", x=V, y=W)           # size_average=False: the sum
+c("F.mse_loss(x, y, True, False)", x=V, y=W)     # reduce=False: no reduction
+c("F.mse_loss(x, y, None, None, 'sum')", x=V, y=W)
+c("F.mse_loss(x, y, size_average=False, reduction='none')", x=V, y=W)  # the flags win
+c("F.l1_loss(x, y, 'none')", x=V, y=W)
+c("F.smooth_l1_loss(x, y, 0.5)", x=V, y=W)       # not beta: size_average
+c("F.smooth_l1_loss(x, y, None, None, 'sum', 0.5)", x=V, y=W)
+c("F.huber_loss(x, y, 'sum')", x=V, y=W)         # huber_loss has no legacy flags
+c("F.binary_cross_entropy(p, t, None, False)", p=P, t=[0.0, 1.0, 1.0, 0.0])
+c("F.binary_cross_entropy_with_logits(x, t, None, None, False)", x=V, t=[0.0, 1.0, 1.0, 0.0])
+c("F.cross_entropy(x, t, None, False)", long=["t"], x=X, t=[2, 0])
+c("F.cross_entropy(x, t, None, None, -100, False)", long=["t"], x=X, t=[2, 0])
+c("F.nll_loss(x, t, None, False)", long=["t"], x=X, t=[2, 0])
+c("F.kl_div(x, y, None, False)", x=[[-1.0, -2.0], [-0.5, -1.5]], y=[[0.3, 0.7], [0.6, 0.4]])

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // Matrix decompositions on row-major matrices, one matrix of a batch at a time: Cholesky,
 // the symmetric eigendecomposition (cyclic Jacobi), the singular value decomposition

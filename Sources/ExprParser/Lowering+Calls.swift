@@ -189,6 +189,9 @@ extension Lowering {
         let range = tree[n].range
         let value = takeResult(n)
         if case .string(let text)? = value {
+            // Python's truth of a string, where PyTorch takes any object: `F.mse_loss(x, y, 'sum')`
+            // passes 'sum' as the deprecated `size_average`, which PyTorch reads as true.
+            if param.kind == .bool && ["size_average", "reduce"].contains(param.name) { return .bool(!text.isEmpty) }
             guard case .string(let choices) = param.kind else {
                 throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
                                                    found: "a string", at: range)

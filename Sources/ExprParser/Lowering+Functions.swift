@@ -73,7 +73,8 @@ extension Lowering {
             entry("pairwise_distance", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .double, default: .double(2)),
                                         Param("eps", .double, default: .double(1e-6)), keepdim],
                   "norm(x1 - x2 + eps, p) over the last dimension"),
-            entry("kl_div", [input, Param("target", .tensor),
+            entry("kl_div", [input, Param("target", .tensor), Param("size_average", .bool, default: AttrValue.none),
+                             Param("reduce", .bool, default: AttrValue.none),
                              Param("reduction", .string(choices: ["none", "mean", "sum", "batchmean"]), default: .string("mean")),
                              Param("log_target", .bool, default: .bool(false))],
                   "target * (log(target) - input), reduced (input holds log-probabilities)"),
@@ -116,7 +117,8 @@ extension Lowering {
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
-        let (inputs, attrs) = try arguments(plan, node: node)
+        let (inputs, bound) = try arguments(plan, node: node)
+        let attrs = Lowering.legacyReduction(bound)
         let name = plan.spec.name
         func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
             try runOp(spec, inputs, attrs, node: node)
@@ -135,6 +137,19 @@ extension Lowering {
             return .tuple([values, indices], names: ["values", "indices"], origin: name)
         }
         return .tensor(try run(plan.spec, inputs, attrs))
+    }
+
+    /// `attrs` with PyTorch's deprecated `size_average` and `reduce` turned into the
+    /// `reduction` they mean (`_Reduction.legacy_get_string`): either given overrides it.
+    static func legacyReduction(_ attrs: Attrs) -> Attrs {
+        guard attrs["size_average"] != .none || attrs["reduce"] != .none else { return attrs }
+        var result = attrs
+        let sizeAverage = attrs["size_average"] == .none || attrs.bool("size_average")
+        let reduce = attrs["reduce"] == .none || attrs.bool("reduce")
+        result["reduction"] = .string(sizeAverage && reduce ? "mean" : reduce ? "sum" : "none")
+        result["size_average"] = AttrValue.none
+        result["reduce"] = AttrValue.none
+        return result
     }
 
     /// A Python integer as a 0-d tensor.
@@ -257,8 +272,8 @@ extension Lowering {
             default: return .tensor(try run(op("mean"), [pointwise], [:]))
             }
         case "nll_loss":
-            guard !attrs.bool("weight"), attrs["size_average"] == .none, attrs["reduce"] == .none else {
-                throw Diagnostic.notSupported("nll_loss` with `weight`, `size_average` or `reduce", at: node.detail)
+            guard !attrs.bool("weight") else {
+                throw Diagnostic.notSupported("nll_loss` with `weight", at: node.detail)
             }
             guard shape.count == 1 || shape.count == 2, inputs[1].shape.count == shape.count - 1 else {
                 throw Diagnostic.opFailed(.shape("nll_loss: expected input of shape [N, C] or [C] with target [N] or [], got \(Autograd.describe(shape: shape)) and \(Autograd.describe(shape: inputs[1].shape))"), at: node.range)

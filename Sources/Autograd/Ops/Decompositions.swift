@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // torch.linalg's decompositions and solvers: cholesky, solve, slogdet, logdet, eigh, svd,
 // qr, pinv. A decomposition with several outputs is one entry per output (`eigvalsh` and
@@ -112,7 +112,7 @@ extension Ops {
         dtype: .floating,
         forward: { args in
             _ = try requireSquare(args[0], "slogdet")
-            return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { Foundation.log(Swift.abs($0)) })
+            return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { Glibc.log(Swift.abs($0)) })
         },
         derivative: .vjp { ctx, g in [try g.unsqueeze(-1).unsqueeze(-1) * mT(try ctx[0].inverse())] })
 
@@ -135,7 +135,7 @@ extension Ops {
         dtype: .floating,
         forward: { args in
             _ = try requireSquare(args[0], "logdet")
-            return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { $0 < 0 ? .nan : Foundation.log($0) })
+            return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { $0 < 0 ? .nan : Glibc.log($0) })
         },
         derivative: .vjp { ctx, g in [try g.unsqueeze(-1).unsqueeze(-1) * mT(try ctx[0].inverse())] })
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // Running scans along a dimension: `cumprod`, `logcumsumexp`, `cummax`, `cummin` (the last
 // two return `(values, indices)` in the language). Where a closed form divides by the input
@@ -79,7 +79,7 @@ extension Ops {
             return scanned(args[0], dim: try normalize(dim: args.attrs.int("dim"), rank: args[0].rank)) { a, b in
                 let hi = Swift.max(a, b), lo = Swift.min(a, b)
                 if hi == -.infinity || hi == .infinity || hi.isNaN || lo.isNaN { return hi.isNaN || lo.isNaN ? .nan : hi }
-                return hi + Foundation.log1p(Foundation.exp(lo - hi))
+                return hi + Glibc.log1p(Glibc.exp(lo - hi))
             }
         },
         derivative: .vjp { ctx, g in

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // eigh, svd, qr and pinv, one entry per output. Their backward formulas are PyTorch's
 // (linalg_eig_backward for hermitian input, svd_backward, linalg_qr_backward,
