@@ -17,10 +17,12 @@ P = [0.2, 0.9, 0.5, 0.35]                          # probabilities in (0, 1)
 CASES = []
 
 
-def c(expr, refuse=None, long=(), **inputs):
+def c(expr, refuse=None, long=(), bool=(), **inputs):
     case = {"torch": expr, "inputs": inputs}
     if long:
         case["long"] = list(long)
+    if bool:
+        case["bool"] = list(bool)
     if refuse is not None:
         case["refuse"] = refuse
     CASES.append(case)
@@ -623,3 +625,21 @@ c("F.group_norm(x, 2)", x=[[[1.0, 2.0], [3.0, -1.0], [0.5, 0.0], [2.0, 2.5]]])
 c("F.group_norm(x, 1, w, b)", x=T3, w=[1.5, -0.5], b=[0.1, 0.2])
 c("F.group_norm(x, 2, w, eps=1e-3)", x=[[1.0, 2.0, 3.0, -1.0], [0.5, 0.0, 2.0, 2.5]], w=[1.0, 2.0, 0.5, -1.0])
 c("F.group_norm(x, 3)", refuse="divisible by num_groups", x=[[1.0, 2.0, 3.0, -1.0]])
+# --- several index tensors ---------------------------------------------------------------------
+c("x[i, j]", long=["i", "j"], x=A, i=[0, 2, 1], j=[1, 1, 0])
+c("x[i, j].sum()", long=["i", "j"], x=A, i=[0, 2, 2], j=[1, 1, 1])       # a repeated position adds up
+c("x[i, j]", long=["i", "j"], x=A, i=[[0], [2]], j=[1, 0, 2])            # broadcast to [2, 3]
+c("x[i, 1]", long=["i"], x=A, i=[0, 2])
+c("x[1, i]", long=["i"], x=A, i=[0, 2, -1])
+c("x[i, j]", long=["i", "j"], x=T3, i=[1, 0], j=[0, 1])
+c("x[:, i, j]", long=["i", "j"], x=T3, i=[1, 0, 1], j=[0, 1, 1])
+c("x[i, :, j]", long=["i", "j"], x=T3, i=[1, 0, 1], j=[0, 1, 1])        # separated: the index dims go first
+c("x[i, :, j].sum(0)", long=["i", "j"], x=T3, i=[[1], [0]], j=[0, 1])
+c("x[i, None, j]", long=["i", "j"], x=T3, i=[1, 0], j=[0, 1])
+c("x[..., i, j]", long=["i", "j"], x=T3, i=[1, 0], j=[1, 1])
+c("x[i, ..., j]", long=["i", "j"], x=T3, i=[1, 0], j=[1, 1])
+c("x[x[:, 0, 0] > 0.7, j]", long=["j"], x=T3, j=[1])
+c("x[x[:, 0] != 1.0, 1]", x=A)
+c("x[x[0] > 0, :, i]", long=["i"], x=[[[1.0, 2.0], [3.0, -1.0]], [[0.5, -2.5], [1.5, 2.0]]], i=[1])
+c("x[i, j]", refuse="out of bounds", long=["i", "j"], x=A, i=[0, 3], j=[1, 1])
+c("x[i, j]", refuse="could not be broadcast", long=["i", "j"], x=A, i=[0, 1], j=[1, 1, 0])
