@@ -20,7 +20,7 @@ extension Lowering {
                      ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
                      ("mul", "NativeLayerNormBackward0"), ("reshape", "NativeGroupNormBackward0"), ("mul", "NativeGroupNormBackward0"),
                      ("add", "NativeGroupNormBackward0"), ("log1p", "SoftMarginLossBackward0"), ("mean", "SoftMarginLossBackward0"),
-                     ("sum", "SoftMarginLossBackward0")]
+                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
@@ -102,7 +102,7 @@ extension Lowering {
             entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
                                  Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
                   "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
-        ] + Lowering.composedFunctions)
+        ] + Lowering.composedFunctions + Lowering.compositeFunctions)
     }()
 
     /// The language functions in help order, for `gradcli help functions`.
@@ -132,6 +132,7 @@ extension Lowering {
             }
             if let value = try decomposition(name, inputs, filled, node: node) { return value }
             if let value = try composed(name, inputs, filled, node: node) { return value }
+            if let value = try composite(name, inputs, filled, node: node) { return value }
             return try languageFunction(name, inputs, filled, node: node)
         }
         if let tuple = Lowering.tupleOps[name], !tuple.needsDim || attrs["dim"] != .none {
