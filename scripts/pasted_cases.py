@@ -681,3 +681,13 @@ c("torch.kron(x, y)", x=X, y=[1.0, -1.0])
 c("F.dropout(x, training=False)", x=X)
 c("F.dropout(x, 0.3, False).sum()", x=X)
 c("F.dropout(x)", refuse="training=True", x=X)
+# --- the gamma family --------------------------------------------------------------------------
+c("torch.lgamma(x)", x=[0.5, 1.0, 2.5, 10.0, -0.5])
+c("torch.lgamma(x).sum()", x=[0.5, 1.0, 2.5, 10.0, -0.5])
+c("torch.digamma(x)", x=[0.5, 1.0, 2.5, 30.0, -0.5, -2.3])
+c("torch.special.digamma(x).sum()", x=[0.5, 1.0, 2.5, 30.0, -0.5, -2.3])
+c("torch.digamma(x)", x=[0.0])   # at -1 PyTorch's trigamma gives a finite 4.9e32 for the pole; gradcli inf
+c("torch.polygamma(1, x)", x=[0.5, 1.0, 2.5, 30.0, -0.5])
+c("torch.polygamma(2, x).sum()", x=[0.5, 1.0, 2.5, 30.0, -0.5])
+c("x.polygamma(3)", x=[0.25, 4.0])
+c("torch.special.polygamma(0, x)", x=[0.25, 4.0])

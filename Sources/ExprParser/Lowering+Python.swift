@@ -131,7 +131,8 @@ extension Lowering {
         "linalg.cholesky": "cholesky", "linalg.solve": "solve", "linalg.slogdet": "slogdet", "linalg.eigh": "eigh",
         "linalg.eigvalsh": "eigvalsh", "linalg.svd": "linalg.svd", "linalg.svdvals": "svdvals", "linalg.qr": "linalg.qr",
         "special.erfc": "erfc", "special.erfinv": "erfinv", "special.ndtr": "ndtr", "special.log_ndtr": "log_ndtr",
-        "special.entr": "entr", "special.sinc": "sinc",
+        "special.entr": "entr", "special.sinc": "sinc", "special.gammaln": "lgamma", "special.digamma": "digamma",
+        "special.psi": "digamma", "special.polygamma": "polygamma",
         "linalg.pinv": "pinv", "linalg.matrix_power": "matrix_power", "linalg.cross": "linalg.cross",
     ]
 

@@ -5,7 +5,7 @@
 public enum Registry {
     /// Every op, grouped by family in the order help lists them.
     public static let all: [OpSpec] = Ops.arithmetic + Ops.elementwise + Ops.comparisons
-        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.indexSelectOps + Ops.sorting + Ops.copies + Ops.moreActivations + Ops.moreBinary + Ops.layers + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions + Ops.decompositions + Ops.scans + Ops.special + Ops.scatterPad + Ops.moreElementwise
+        + Ops.reductions + Ops.softmaxFamily + Ops.linearAlgebra + Ops.shapes + Ops.indexing + Ops.indexSelectOps + Ops.sorting + Ops.copies + Ops.moreActivations + Ops.moreBinary + Ops.layers + Ops.factories + Ops.losses + Ops.autograd + Ops.conversions + Ops.decompositions + Ops.scans + Ops.special + Ops.scatterPad + Ops.moreElementwise + Ops.gammaFamily
 
     /// The later outputs of tuple-returning ops (`eigh`'s eigenvectors, `qr`'s R): the language
     /// reaches them through their tuple, not by name; gradchecked like every entry.
