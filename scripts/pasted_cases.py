@@ -691,3 +691,13 @@ c("torch.polygamma(1, x)", x=[0.5, 1.0, 2.5, 30.0, -0.5])
 c("torch.polygamma(2, x).sum()", x=[0.5, 1.0, 2.5, 30.0, -0.5])
 c("x.polygamma(3)", x=[0.25, 4.0])
 c("torch.special.polygamma(0, x)", x=[0.25, 4.0])
+# --- masked_select, take, addmv, baddbmm -------------------------------------------------------
+c("torch.masked_select(x, x > 0)", x=X)
+c("x.masked_select(y > 0).sum()", x=X, y=Y)
+c("torch.masked_select(x, y[0] > 0)", x=X, y=Y)     # the mask broadcasts
+c("torch.take(x, i)", long=["i"], x=X, i=[0, 5, 2, 2])
+c("x.take(i).sum()", long=["i"], x=X, i=[[0, -1], [3, 3]])
+c("torch.addmv(v, a, w)", v=[0.5, -1.0, 2.0], a=A, w=[1.0, 2.0, -0.5])
+c("torch.addmv(v, a, w, beta=0.5, alpha=2.0)", v=[0.5, -1.0, 2.0], a=A, w=[1.0, 2.0, -0.5])
+c("torch.baddbmm(c, a, b)", c=T3, a=T3, b=T3)
+c("torch.baddbmm(c, a, b, beta=-1.0, alpha=0.5).sum()", c=T3, a=T3, b=T3)

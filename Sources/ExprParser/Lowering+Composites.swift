@@ -1,7 +1,8 @@
 import Autograd
 
 // Tensor functions PyTorch composes from other ops, composed here the same way: fliplr,
-// flipud, movedim, unflatten, tile, tanhshrink, glu, lerp, kron, and dropout without training.
+// flipud, movedim, unflatten, tile, tanhshrink, glu, lerp, kron, masked_select, take, addmv,
+// baddbmm, and dropout without training.
 
 extension Lowering {
     static let compositeFunctions: [(String, OpSpec)] = {
@@ -21,6 +22,12 @@ extension Lowering {
             entry("glu", [input, Param("dim", .int, default: .int(-1))], "a * sigmoid(b), a and b the halves of input along dim"),
             entry("lerp", [input, Param("end", .tensor), Param("weight", .tensor)], "input + weight * (end - input)"),
             entry("kron", [input, Param("other", .tensor)], "the Kronecker product"),
+            entry("masked_select", [input, Param("mask", .tensor)], "the entries of input where mask (broadcast) is true, as a vector"),
+            entry("take", [input, Param("index", .tensor)], "entries of input flattened, at index"),
+            entry("addmv", [input, Param("mat", .tensor), Param("vec", .tensor), Param("beta", .double, default: .double(1), keywordOnly: true),
+                            Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * (mat @ vec)"),
+            entry("baddbmm", [input, Param("batch1", .tensor), Param("batch2", .tensor), Param("beta", .double, default: .double(1), keywordOnly: true),
+                              Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * bmm(batch1, batch2)"),
             entry("dropout", [input, Param("p", .double, default: .double(0.5)), Param("training", .bool, default: .bool(true)),
                               Param("inplace", .bool, default: .bool(false))], "input itself with training=False (training=True is refused)"),
         ]
@@ -84,6 +91,27 @@ extension Lowering {
             let right = try run("reshape", [other], ["shape": .ints(b.flatMap { [1, $0] })])
             return .tensor(try run("reshape", [try run("mul", [left, right])], ["shape": .ints(zip(a, b).map { $0 * $1 })],
                                    gradFn: "UnsafeViewBackward0"))
+        case "masked_select", "take":
+            var operand = x, index = inputs[1]
+            if name == "masked_select" {
+                guard let shape = Tensor.broadcastShape(shape, index.shape) else {
+                    throw fail("masked_select: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: index.shape)) cannot be broadcast together")
+                }
+                operand = try run("expand", [x], ["size": .ints(shape)])
+                var flat = try index.value.converted(to: .bool).expanded(to: shape).reshaped([Tensor.count(of: shape)])
+                flat.dtype = .bool  // a mask, not positions
+                index = Variable(flat)
+            }
+            operand = try run("reshape", [operand], ["shape": .ints([x.value.count == 0 ? 0 : operand.value.count])])
+            let pick = Ops.index
+            let renamedPick = OpSpec(pick.name, params: pick.params, gradFn: name == "take" ? "TakeBackward0" : "MaskedSelectBackward0",
+                                     summary: pick.summary, forward: pick.forward, derivative: pick.derivative)
+            return .tensor(try runOp(renamedPick, [operand, index], ["dim": .int(0)], node: node))
+        case "addmv", "baddbmm":
+            let product = try run(name == "addmv" ? "mv" : "bmm", [inputs[1], inputs[2]])
+            let scaled = try run("mul", [product, Variable(try attrs.double("alpha"))])
+            let base = try run("mul", [x, Variable(try attrs.double("beta"))])
+            return .tensor(try run("add", [base, scaled], gradFn: name == "addmv" ? "AddmvBackward0" : "BaddbmmBackward0"))
         case "dropout":
             let p = try attrs.double("p")
             guard p >= 0 && p <= 1 else { throw fail("dropout probability has to be between 0 and 1, but got \(p)") }

@@ -20,7 +20,7 @@ extension Lowering {
                      ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
                      ("mul", "NativeLayerNormBackward0"), ("reshape", "NativeGroupNormBackward0"), ("mul", "NativeGroupNormBackward0"),
                      ("add", "NativeGroupNormBackward0"), ("log1p", "SoftMarginLossBackward0"), ("mean", "SoftMarginLossBackward0"),
-                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0")]
+                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0"), ("add", "AddmvBackward0"), ("add", "BaddbmmBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
