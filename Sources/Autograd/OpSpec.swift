@@ -482,10 +482,14 @@ public struct OpSample {
     public let constantInputs: Set<Int>
     /// Fixed values for inputs that need them (class indices, masks), by input index.
     public let fixed: [Int: Tensor]
+    /// Inputs the op reads as symmetric matrices (`cholesky`, `eigh` read one triangle):
+    /// the check perturbs them symmetrically, as PyTorch's gradcheck of these ops does.
+    public let symmetric: Set<Int>
 
     /// Creates a sample.
     public init(_ shapes: [[Int]], attrs: Attrs = Attrs(), range: ClosedRange<Double> = -2...2,
-                constantInputs: Set<Int> = [], fixed: [Int: Tensor] = [:]) {
+                constantInputs: Set<Int> = [], fixed: [Int: Tensor] = [:], symmetric: Set<Int> = []) {
+        self.symmetric = symmetric
         self.shapes = shapes
         self.attrs = attrs
         self.range = range

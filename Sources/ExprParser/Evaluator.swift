@@ -164,7 +164,7 @@ struct Lowering {
             break
         case .keyword:
             break  // calls evaluate their keyword values directly
-        case .unary, .binary, .list, .binding, .reversedDims, .attribute:
+        case .unary, .binary, .list, .binding, .reversedDims, .attribute, .starred:
             for child in children { stack.append(Frame(node: child, noGrad: frame.noGrad)) }
         case .index:
             // The indexed value keeps the frame's grad mode; indices are constants.
@@ -231,6 +231,8 @@ struct Lowering {
             return try callValue(callPlans.removeLast(), node: node)
         case .attribute(let name):
             return try attribute(name, of: takeResult(children[0]), node: node, child: children[0])
+        case .starred:
+            return takeResult(children[0])  // the call that takes it unpacks it
         case .reversedDims:
             let operand = try takeTensor(children[0])
             return .tensor(try reverseDimensions(operand, node: node))

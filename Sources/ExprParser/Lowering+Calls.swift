@@ -96,10 +96,16 @@ extension Lowering {
                 throw Diagnostic.tooManyArguments(function: name, accepted: params.count, given: positional.count,
                                                   at: tree[positional[a]].range)
             }
+            let starred: Bool
+            if case .starred = tree[positional[a]].kind { starred = true } else { starred = false }
+            if starred && p != lastInts {
+                // The count a `*` gives is known only once it is evaluated: only a size list takes it.
+                throw Diagnostic.notSupported("*` unpacking into `\(params[p].name)` of `\(name)", at: tree[positional[a]].detail)
+            }
             if p == lastInts {
                 let laterFree = (p + 1 ..< params.count).filter { !byKeyword.contains($0) && !params[$0].isKeywordOnly }.count
-                let surplus = (positional.count - a) - (1 + laterFree)
-                if surplus > 0 {
+                let surplus = Swift.max((positional.count - a) - (1 + laterFree), starred ? 0 : -1)
+                if surplus > 0 || starred {
                     sources[p] = .trailing(Array(positional[a ... a + surplus]))
                     a += surplus + 1
                     p += 1
@@ -169,13 +175,14 @@ extension Lowering {
             case (_, .node(let n)?):
                 attrs[param.name] = try attribute(param, from: n, function: plan.name)
             case (_, .trailing(let nodes)?):
-                attrs[param.name] = .ints(try nodes.map { n in
+                attrs[param.name] = .ints(try nodes.flatMap { n -> [Int] in
+                    if case .starred = tree[n].kind { return try unpackedIntegers(n, param: param.name, function: plan.name) }
                     let v = try takeTensor(n)
                     guard let i = integer(v) else {
                         throw Diagnostic.wrongArgumentKind(param.name, function: plan.name, expected: "a list of integers",
                                                            found: describe(v), at: tree[n].range)
                     }
-                    return i
+                    return [i]
                 })
             case (_, nil):
                 break  // the op fills in its default
@@ -184,11 +191,28 @@ extension Lowering {
         return (inputs, attrs)
     }
 
+    /// The integers `*value` gives: a tuple of them (`*x.shape`) or a 1-D integer tensor.
+    mutating func unpackedIntegers(_ n: Int, param: String, function: String) throws -> [Int] {
+        let value = takeResult(n)
+        var elements: [Variable]?
+        if case .tuple(let items, _, _)? = value { elements = items }
+        if case .tensor(let v)? = value, v.value.rank == 1 { elements = v.value.data.map { Variable($0) } }
+        let ints = elements?.compactMap(integer) ?? []
+        guard let elements, ints.count == elements.count else {
+            throw Diagnostic.wrongArgumentKind(param, function: function, expected: "a tuple of integers after `*`",
+                                               found: "something else", at: tree[n].range)
+        }
+        return ints
+    }
+
     /// Converts an evaluated argument to the attribute a non-tensor parameter takes.
     mutating func attribute(_ param: Param, from n: Int, function: String) throws -> AttrValue {
         let range = tree[n].range
         let value = takeResult(n)
         if case .string(let text)? = value {
+            // Python's truth of a string, where PyTorch takes any object: `F.mse_loss(x, y, 'sum')`
+            // passes 'sum' as the deprecated `size_average`, which PyTorch reads as true.
+            if param.kind == .bool && ["size_average", "reduce"].contains(param.name) { return .bool(!text.isEmpty) }
             guard case .string(let choices) = param.kind else {
                 throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
                                                    found: "a string", at: range)

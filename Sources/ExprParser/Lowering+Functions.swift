@@ -18,7 +18,9 @@ extension Lowering {
                      ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0"),
                      ("norm", "NormBackward1"), ("mean", "NllLossBackward0"), ("sum", "NllLossBackward0"),
                      ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
-                     ("mul", "NativeLayerNormBackward0")]
+                     ("mul", "NativeLayerNormBackward0"), ("reshape", "NativeGroupNormBackward0"), ("mul", "NativeGroupNormBackward0"),
+                     ("add", "NativeGroupNormBackward0"), ("log1p", "SoftMarginLossBackward0"), ("mean", "SoftMarginLossBackward0"),
+                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0"), ("add", "AddmvBackward0"), ("add", "BaddbmmBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
@@ -73,17 +75,29 @@ extension Lowering {
             entry("pairwise_distance", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .double, default: .double(2)),
                                         Param("eps", .double, default: .double(1e-6)), keepdim],
                   "norm(x1 - x2 + eps, p) over the last dimension"),
-            entry("kl_div", [input, Param("target", .tensor),
+            entry("kl_div", [input, Param("target", .tensor), Param("size_average", .bool, default: AttrValue.none),
+                             Param("reduce", .bool, default: AttrValue.none),
                              Param("reduction", .string(choices: ["none", "mean", "sum", "batchmean"]), default: .string("mean")),
                              Param("log_target", .bool, default: .bool(false))],
                   "target * (log(target) - input), reduced (input holds log-probabilities)"),
             entry("einsum", [Param("equation", .string(choices: [])), Param("a", .tensor), Param("b", .tensor, default: AttrValue.none)],
                   "Einstein summation of one or two operands: einsum('ij,jk->ik', a, b)"),
             entry("softmin", [input, Param("dim", .int, default: AttrValue.none)], "softmax(-input) along dim"),
+            // The decompositions' tuples: one registry op per element (see `decompositionTuples`).
+            entry("eigh", [input, Param("UPLO", .string(choices: ["L", "U"]), default: .string("L"))],
+                  "(eigenvalues, eigenvectors) of a symmetric matrix, eigenvalues ascending"),
+            entry("linalg.svd", [input, Param("full_matrices", .bool, default: .bool(true))], "(U, S, Vh) with A = U diag(S) Vh, S descending"),
+            entry("svd", [input, Param("some", .bool, default: .bool(true)), Param("compute_uv", .bool, default: .bool(true))],
+                  "torch.svd: (U, S, V) with A = U diag(S) V^T"),
+            entry("linalg.qr", [input, Param("mode", .string(choices: ["reduced", "complete"]), default: .string("reduced"))],
+                  "(Q, R) with A = Q R, R upper triangular (LAPACK's signs)"),
+            entry("qr", [input, Param("some", .bool, default: .bool(true))], "torch.qr: (Q, R); some=False is mode='complete'"),
+            entry("matrix_power", [input, Param("n", .int)], "input @ input @ ... n times (n < 0: of the inverse), as PyTorch multiplies"),
+            entry("linalg.cross", [input, other, Param("dim", .int, default: .int(-1))], "the cross product along dim (default the last)"),
             entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
                                  Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
                   "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
-        ])
+        ] + Lowering.composedFunctions + Lowering.compositeFunctions)
     }()
 
     /// The language functions in help order, for `gradcli help functions`.
@@ -102,22 +116,28 @@ extension Lowering {
         case "topk": return (Ops.topkIndices, false)
         case "kthvalue": return (Ops.kthvalueIndices, false)
         case "mode": return (Ops.modeIndices, false)
+        case "cummax": return (Ops.cummaxIndices, false)
+        case "cummin": return (Ops.cumminIndices, false)
         default: return nil
         }
     }
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
-        let (inputs, attrs) = try arguments(plan, node: node)
+        let (inputs, bound) = try arguments(plan, node: node)
+        let attrs = Lowering.legacyReduction(bound)
         let name = plan.spec.name
         func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
             try runOp(spec, inputs, attrs, node: node)
         }
-        if Lowering.languageFunctions[name] === plan.spec {
+        if Lowering.languageFunctions[name] === plan.spec || name == "slogdet" {
             var filled = attrs
             for param in plan.spec.params where !param.isTensor && !filled.contains(param.name) {
                 if let value = param.defaultValue { filled[param.name] = value }
             }
+            if let value = try decomposition(name, inputs, filled, node: node) { return value }
+            if let value = try composed(name, inputs, filled, node: node) { return value }
+            if let value = try composite(name, inputs, filled, node: node) { return value }
             return try languageFunction(name, inputs, filled, node: node)
         }
         if let tuple = Lowering.tupleOp(name), !tuple.needsDim || attrs["dim"] != .none {
@@ -126,6 +146,19 @@ extension Lowering {
             return .tuple([values, indices], names: ["values", "indices"], origin: name)
         }
         return .tensor(try run(plan.spec, inputs, attrs))
+    }
+
+    /// `attrs` with PyTorch's deprecated `size_average` and `reduce` turned into the
+    /// `reduction` they mean (`_Reduction.legacy_get_string`): either given overrides it.
+    static func legacyReduction(_ attrs: Attrs) -> Attrs {
+        guard attrs["size_average"] != .none || attrs["reduce"] != .none else { return attrs }
+        var result = attrs
+        let sizeAverage = attrs["size_average"] == .none || attrs.bool("size_average")
+        let reduce = attrs["reduce"] == .none || attrs.bool("reduce")
+        result["reduction"] = .string(sizeAverage && reduce ? "mean" : reduce ? "sum" : "none")
+        result["size_average"] = AttrValue.none
+        result["reduce"] = AttrValue.none
+        return result
     }
 
     /// A Python integer as a 0-d tensor.

@@ -55,7 +55,7 @@ extension Lowering {
 
     /// `base[items]`, as PyTorch indexes: an integer selects (removing a dimension), a slice
     /// keeps its dimension, `None` inserts one, `...` stands for the dimensions no other item
-    /// names, and one integer or boolean index tensor picks entries (`x[idx]`, `x[x > 0]`).
+    /// names, and integer or boolean index tensors pick entries (`x[idx]`, `x[x > 0]`, `x[i, j]`).
     mutating func index(_ base: Variable, items: [Int], node: Node) throws -> Variable {
         // Evaluated items first: how many dimensions each consumes decides what `...` covers.
         var values: [Value?] = []
@@ -81,9 +81,10 @@ extension Lowering {
         // IndexBackward0); they must then be adjacent, or PyTorch moves the indexed dimensions first.
         func isAdvanced(_ v: Value?) -> Bool { if case .tensor? = v { return true } else { return false } }
         let combined = values.contains { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }
+        let tensorCount = values.filter { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }.count
         if combined, let first = values.firstIndex(where: isAdvanced), let last = values.lastIndex(where: isAdvanced),
-           !values[first...last].allSatisfy(isAdvanced) {
-            throw Diagnostic.opFailed(.value("gradcli does not support index tensors separated by slices, None or ..."), at: node.range)
+           tensorCount > 1 || !values[first...last].allSatisfy(isAdvanced) {
+            return try multipleIndex(base, items: items, values: values, named: named, node: node)
         }
         let selectSpec = try registryOp("select", at: node.range)
         var advanced = 0

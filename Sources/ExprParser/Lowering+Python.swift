@@ -128,6 +128,12 @@ extension Lowering {
         "special.log1p": "log1p", "special.logsumexp": "logsumexp", "special.softmax": "softmax",
         "special.log_softmax": "log_softmax", "special.round": "round",
         "special.xlogy": "xlogy", "special.logit": "logit", "linalg.vecdot": "inner",
+        "linalg.cholesky": "cholesky", "linalg.solve": "solve", "linalg.slogdet": "slogdet", "linalg.eigh": "eigh",
+        "linalg.eigvalsh": "eigvalsh", "linalg.svd": "linalg.svd", "linalg.svdvals": "svdvals", "linalg.qr": "linalg.qr",
+        "special.erfc": "erfc", "special.erfinv": "erfinv", "special.ndtr": "ndtr", "special.log_ndtr": "log_ndtr",
+        "special.entr": "entr", "special.sinc": "sinc", "special.gammaln": "lgamma", "special.digamma": "digamma",
+        "special.psi": "digamma", "special.polygamma": "polygamma",
+        "linalg.pinv": "pinv", "linalg.matrix_power": "matrix_power", "linalg.cross": "linalg.cross",
     ]
 
     // MARK: Attributes and tuples

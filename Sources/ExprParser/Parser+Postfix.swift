@@ -50,6 +50,17 @@ extension Parser {
         while try !atClose(.rightParen, open: open) {
             let keyword = try readKeyword(&keywords)
             let argumentStart = current.range.start
+            if keyword == nil && current.kind == .star {
+                // `*x.shape`: Python's unpacking of a sequence into positional arguments.
+                advance()
+                let operand = try parseExpression(0)
+                arguments.append(tree.add(.starred, range: SourceRange(start: argumentStart, end: lastEnd),
+                                          detail: SourceRange(start: argumentStart, end: argumentStart + 1), children: [operand]))
+                if !keywords.isEmpty { throw Diagnostic.positionalAfterKeyword(at: SourceRange(start: argumentStart, end: lastEnd)) }
+                guard current.kind == .comma else { break }
+                advance()
+                continue
+            }
             let value = try parseExpression(0)
             arguments.append(try argument(value, keyword: keyword, start: argumentStart, keywords: keywords))
             guard current.kind == .comma else { break }

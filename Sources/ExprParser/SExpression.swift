@@ -46,6 +46,7 @@ enum SExpression {
         case .binding(let name): return ("(= \(name) ", ")")
         case .reversedDims: return ("(.T ", ")")
         case .attribute(let name): return ("(.\(name) ", ")")
+        case .starred: return ("(* ", ")")
         }
     }
 }

@@ -105,6 +105,8 @@ enum NodeKind {
     /// `x.name` without a call: a tensor attribute (`x.shape`, `x.mT`) or a field of a named
     /// tuple (`x.max(dim=1).values`); one child, `x`.
     case attribute(String)
+    /// `*value` as a call argument: the elements of a tuple (`ones(*x.shape)`); one child.
+    case starred
 }
 
 /// One node of the arena.

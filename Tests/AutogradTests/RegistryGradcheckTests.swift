@@ -9,7 +9,7 @@ struct RegistryCase: CustomTestStringConvertible, Sendable {
 
     /// Every sample of every differentiable entry.
     static var all: [RegistryCase] {
-        Registry.all.filter(\.isDifferentiable).flatMap { spec in
+        (Registry.all + Registry.parts).filter(\.isDifferentiable).flatMap { spec in
             spec.samples.indices.map { RegistryCase(op: spec.name, sample: $0) }
         }
     }
@@ -51,11 +51,17 @@ private func explain(_ result: GradcheckResult, _ xs: [Tensor]) -> String {
     /// (first order) and gradcheck of its VJP (second order, through double backward).
     @Test(arguments: RegistryCase.all)
     func registryEntryPassesGradcheck(_ c: RegistryCase) throws {
-        let spec = try #require(Registry.lookup(c.op))
+        let spec = try #require(Registry.lookup(c.op) ?? Registry.parts.first { $0.name == c.op })
         let sample = spec.samples[c.sample]
         let xs = inputs(for: sample, seed: seed(c))
         let wrt = xs.indices.filter { !sample.constantInputs.contains($0) }
-        let f = { (vars: [Variable]) throws -> Variable in try apply(spec, vars, sample.attrs) }
+        // A symmetric input is perturbed symmetrically: the op sees (A + A^T) / 2.
+        let f = { (vars: [Variable]) throws -> Variable in
+            let seen = try vars.enumerated().map { i, v in
+                sample.symmetric.contains(i) ? try Variable(0.5) * (v + v.transpose(-2, -1)) : v
+            }
+            return try apply(spec, seen, sample.attrs)
+        }
 
         let first = try gradcheck(f, at: xs, wrt: wrt)
         #expect(first.passed, "first order: \(explain(first, xs))")
@@ -78,13 +84,13 @@ private func explain(_ result: GradcheckResult, _ xs: [Tensor]) -> String {
 
     /// A new differentiable op cannot skip the check above by having no samples.
     @Test func everyDifferentiableEntryHasASample() {
-        let missing = Registry.all.filter { $0.isDifferentiable && $0.samples.isEmpty }.map(\.name)
+        let missing = (Registry.all + Registry.parts).filter { $0.isDifferentiable && $0.samples.isEmpty }.map(\.name)
         #expect(missing.isEmpty, "differentiable ops without samples: \(missing)")
     }
 
     /// Each sample fits its op: the forward pass runs on it and some input is perturbed.
     @Test func everySampleRunsAndChecksSomething() throws {
-        for spec in Registry.all where spec.isDifferentiable {
+        for spec in Registry.all + Registry.parts where spec.isDifferentiable {
             for (i, sample) in spec.samples.enumerated() {
                 let xs = inputs(for: sample, seed: 1)
                 #expect(throws: Never.self, "\(spec.name) sample \(i)") { _ = try apply(spec, xs.map { Variable($0) }, sample.attrs) }

@@ -25,7 +25,7 @@ extension Ops {
 
     /// `binary_cross_entropy(input, target, weight=None, reduction='mean')` on probabilities in [0, 1].
     public static let binaryCrossEntropy = OpSpec(
-        "binary_cross_entropy", params: [input, target, lossWeight, reduction], gradFn: "BinaryCrossEntropyBackward0",
+        "binary_cross_entropy", params: [input, target, lossWeight] + legacyReductionFlags + [reduction], gradFn: "BinaryCrossEntropyBackward0",
         summary: "-weight * (target * log(input) + (1 - target) * log(1 - input)), logs clamped to >= -100",
         kinks: "each log is clamped to >= -100 and the input gradient's denominator to >= 1e-12, as in PyTorch",
         samples: [OpSample([[3, 2], [3, 2]], range: 0.1...0.9),
@@ -59,7 +59,7 @@ extension Ops {
     /// pos_weight=None)`: sigmoid and binary cross-entropy in one stable step.
     public static let binaryCrossEntropyWithLogits = OpSpec(
         "binary_cross_entropy_with_logits",
-        params: [input, target, lossWeight, reduction, Param("pos_weight", .tensor, default: AttrValue.none)],
+        params: [input, target, lossWeight] + legacyReductionFlags + [reduction, Param("pos_weight", .tensor, default: AttrValue.none)],
         gradFn: "BinaryCrossEntropyWithLogitsBackward0",
         summary: "binary_cross_entropy(sigmoid(input), target), stable; pos_weight scales the positive term",
         samples: [OpSample([[3, 2], [3, 2]]), OpSample([[4], [4]], attrs: Attrs(["reduction": .string("sum")])),

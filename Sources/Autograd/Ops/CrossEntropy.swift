@@ -47,8 +47,8 @@ extension Ops {
     /// for probabilities, which it composes from ops, `DivBackward1` ('mean') or `NegBackward0`.
     public static let crossEntropy = OpSpec(
         "cross_entropy",
-        params: [input, target, Param("weight", .tensor, default: AttrValue.none),
-                 Param("ignore_index", .int, default: .int(-100)), reduction,
+        params: [input, target, Param("weight", .tensor, default: AttrValue.none), legacyReductionFlags[0],
+                 Param("ignore_index", .int, default: .int(-100)), legacyReductionFlags[1], reduction,
                  Param("label_smoothing", .double, default: .double(0))],
         gradFn: "NllLossBackward0", gradFnForInputs: crossEntropyGradFn,
         summary: "-log_softmax(input)[target], or -sum(target * log_softmax(input)) for probabilities; classes on dim 1",

@@ -10,6 +10,10 @@ extension Ops {
 
     static let target = Param("target", .tensor)
     static let reduction = Param("reduction", .string(choices: ["none", "mean", "sum"]), default: .string("mean"))
+    /// PyTorch's deprecated `size_average` and `reduce`, still the third and fourth positional
+    /// parameters of most losses: the language turns them into `reduction` as PyTorch does
+    /// (`F.mse_loss(x, y, 'sum')` is a mean: the string is a true `size_average`).
+    static let legacyReductionFlags = [Param("size_average", .bool, default: AttrValue.none), Param("reduce", .bool, default: AttrValue.none)]
 
     /// The `reduction` attribute, checked.
     static func reductionName(_ attrs: Attrs) throws -> String {
@@ -53,10 +57,11 @@ extension Ops {
                                gradFnForInputs: (([Variable], Attrs) -> String)? = nil, summary: String,
                                kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample]? = nil,
                                _ f: @escaping (Attrs) throws -> (Double) -> Double,
-                               extrasAfterReduction: Bool = false,
+                               legacyFlags: Bool = true,
                                dloss: @escaping (Variable, Attrs) throws -> Variable) -> OpSpec {
-        // PyTorch's positional order: `huber_loss(input, target, reduction, delta)` puts its extra after reduction.
-        OpSpec(name, params: [input, target] + (extrasAfterReduction ? [reduction] + params : params + [reduction]),
+        // PyTorch's positional order: `smooth_l1_loss(input, target, size_average, reduce, reduction, beta)`;
+        // `huber_loss(input, target, reduction, delta)` came after the legacy flags were retired.
+        OpSpec(name, params: [input, target] + (legacyFlags ? legacyReductionFlags : []) + [reduction] + params,
                gradFn: gradFn, gradFnForInputs: gradFnForInputs,
                summary: summary, kinks: kinks,
                samples: samples() ?? [OpSample([[3, 2], [3, 2]]),
@@ -101,7 +106,7 @@ extension Ops {
         Variable(d.value.map(signum))
     }
 
-    /// `smooth_l1_loss(input, target, reduction='mean', beta=1)`.
+    /// `smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1)`.
     public static let smoothL1Loss = regressionLoss(
         "smooth_l1_loss", params: [Param("beta", .double, default: .double(1))], gradFn: "SmoothL1LossBackward0",
         // With beta = 0 PyTorch runs l1_loss instead, and shows its grad_fn.
@@ -133,7 +138,7 @@ extension Ops {
         { attrs in
             let delta = try huberDelta(attrs)
             return { d in Swift.abs(d) < delta ? 0.5 * d * d : delta * (Swift.abs(d) - 0.5 * delta) }
-        }, extrasAfterReduction: true) { d, attrs in
+        }, legacyFlags: false) { d, attrs in
         let delta = try huberDelta(attrs)
         // At |d| = delta the outer piece (slope delta * sign d, the same value): the second
         // derivative there is 0, as PyTorch's and smooth_l1_loss's.

@@ -4,11 +4,12 @@
 // counted (PyTorch's total weight), so it is NaN when every target is ignored.
 
 extension Ops {
-    /// `nll_loss(input, target, weight=None, ignore_index=-100, reduction='mean')`.
+    /// `nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+    /// reduction='mean')`: PyTorch's positional order, the deprecated flags included.
     public static let nllLoss = OpSpec(
         "nll_loss",
-        params: [input, target, Param("weight", .tensor, default: AttrValue.none),
-                 Param("ignore_index", .int, default: .int(-100)), reduction],
+        params: [input, target, Param("weight", .tensor, default: AttrValue.none), legacyReductionFlags[0],
+                 Param("ignore_index", .int, default: .int(-100)), legacyReductionFlags[1], reduction],
         gradFn: "NllLossBackward0", gradFnForInputs: nllLossGradFn,
         summary: "-weight[target] * input[target], reduced (input holds log-probabilities, classes on dim 1)",
         kinks: "class-index targets and class weights get no gradient (PyTorch refuses them)",

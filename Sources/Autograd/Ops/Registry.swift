@@ -6,13 +6,18 @@ public enum Registry {
     /// Every op, grouped by family in the order help lists them.
     public static let all: [OpSpec] = families.flatMap { $0().specs }
 
+    /// The later outputs of tuple-returning ops (`eigh`'s eigenvectors, `qr`'s R): the language
+    /// reaches them through their tuple, not by name; gradchecked like every entry.
+    public static let parts: [OpSpec] = Ops.decompositionParts
+
     /// The families in that order, each built on first use: a run looks up a handful of names,
     /// and building every entry up front cost more than the rest of a small run.
     private static let families: [() -> Family] = [
         { arithmetic }, { elementwise }, { comparisons }, { reductions }, { softmaxFamily },
         { linearAlgebra }, { shapes }, { indexing }, { indexSelectOps }, { sorting }, { copies },
         { moreActivations }, { moreBinary }, { layers }, { factories }, { losses }, { autograd },
-        { conversions },
+        { conversions }, { decompositions }, { scans }, { special }, { scatterPad }, { moreElementwise },
+        { gammaFamily },
     ]
     private static let arithmetic = Family(Ops.arithmetic), elementwise = Family(Ops.elementwise)
     private static let comparisons = Family(Ops.comparisons), reductions = Family(Ops.reductions)
@@ -23,6 +28,9 @@ public enum Registry {
     private static let moreBinary = Family(Ops.moreBinary), layers = Family(Ops.layers)
     private static let factories = Family(Ops.factories), losses = Family(Ops.losses)
     private static let autograd = Family(Ops.autograd), conversions = Family(Ops.conversions)
+    private static let decompositions = Family(Ops.decompositions), scans = Family(Ops.scans)
+    private static let special = Family(Ops.special), scatterPad = Family(Ops.scatterPad)
+    private static let moreElementwise = Family(Ops.moreElementwise), gammaFamily = Family(Ops.gammaFamily)
 
     /// One family's entries and the names they answer to.
     private final class Family {

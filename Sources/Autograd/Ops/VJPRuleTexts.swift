@@ -194,5 +194,52 @@ extension Ops {
         "long": "grad_self = grad cast back to self's dtype (an integer result does not require grad, so none flows)",
         "int": "grad_self = grad cast back to self's dtype (an integer result does not require grad, so none flows)",
         "bool": "grad_self = grad cast back to self's dtype (a bool result does not require grad, so none flows)",
+
+        // NllLoss.swift
+        "nll_loss": "grad_self = -grad * weight[target] at each (sample, target) place, / the total weight with 'mean'; 0 elsewhere and at ignore_index",
+
+        // Decompositions.swift (the later outputs' shares are in their own entries)
+        "cholesky": "grad_self = L^-H Phi(L^H grad) L^-1, symmetrised (L = result; Phi keeps the lower triangle, the diagonal halved)",
+        "solve": "grad_other = solve(A^H, grad), grad_A = -grad_other @ result^H",
+        "slogdet": "sign: no gradient; grad_self = grad * inverse(self)^T for logabsdet",
+        "logdet": "grad_self = grad * inverse(self)^T",
+        "eigvalsh": "grad_self = V diag(grad) V^T (V the eigenvectors)",
+        "svdvals": "grad_self = U diag(grad) V^H",
+        "pinv": "grad_self = -P^H grad P^H plus the terms through the null spaces of self (PyTorch's pinv_backward; P = result)",
+        "cross": "grad_self = cross(other, grad), grad_other = cross(grad, self)",
+
+        // Scans.swift
+        "cumprod": "grad_self = reverse cumsum of grad * result, / self (exact at zeros, PyTorch's cumprod_backward)",
+        "logcumsumexp": "grad_self = sum over later k of grad_k * exp(self - result_k)",
+        "cummax": "grad_self = grad scattered-added to the indices of the running maximum",
+        "cummin": "grad_self = grad scattered-added to the indices of the running minimum",
+
+        // Special.swift
+        "ndtr": "grad_self = grad * exp(-self^2 / 2) / sqrt(2 pi)",
+        "log_ndtr": "grad_self = grad * exp(-self^2 / 2) / sqrt(2 pi) / ndtr(self)",
+        "entr": "grad_self = grad * -(1 + log(self)) (-inf at 0, NaN below)",
+        "erfinv": "grad_self = grad * sqrt(pi) / 2 * exp(result^2)",
+        "erfc": "grad_self = -grad * 2 / sqrt(pi) * exp(-self^2)",
+        "sinc": "grad_self = grad * (cos(pi self) - sinc(self)) / self (0 at 0)",
+        "deg2rad": "grad_self = grad * pi / 180",
+        "rad2deg": "grad_self = grad * 180 / pi",
+        "frac": "grad_self = grad",
+        "sgn": "grad_self = 0",
+        "logaddexp2": "grad_self = grad / (1 + 2^(other - self)), grad_other = grad / (1 + 2^(self - other))",
+
+        // ScatterPad.swift
+        "scatter": "grad_self = grad with the scattered places zeroed, grad_src = grad gathered at index",
+        "pad": "grad_self = grad with the padding cut off (negative pads: zeros where input was cropped)",
+
+        // MoreElementwise.swift
+        "fmod": "grad_self = grad, grad_other = -grad * trunc(self / other)",
+        "copysign": "grad_self = grad * sign(self) * sign(result) (0 where self = 0)",
+        "nan_to_num": "grad_self = grad where self is finite, 0 where it was NaN or infinite",
+        "threshold": "grad_self = grad where self > threshold, 0 elsewhere",
+
+        // Gamma.swift
+        "lgamma": "grad_self = grad * digamma(self)",
+        "digamma": "grad_self = grad * polygamma(1, self)",
+        "polygamma": "grad_self = grad * polygamma(n + 1, self)",
     ]
 }

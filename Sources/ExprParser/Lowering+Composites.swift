@@ -1,0 +1,126 @@
+import Autograd
+
+// Tensor functions PyTorch composes from other ops, composed here the same way: fliplr,
+// flipud, movedim, unflatten, tile, tanhshrink, glu, lerp, kron, masked_select, take, addmv,
+// baddbmm, and dropout without training.
+
+extension Lowering {
+    static let compositeFunctions: [(String, OpSpec)] = {
+        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
+            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
+                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
+                          derivative: .notDifferentiable("")))
+        }
+        let input = Param("input", .tensor)
+        return [
+            entry("fliplr", [input], "input with its columns (dimension 1) reversed"),
+            entry("flipud", [input], "input with its rows (dimension 0) reversed"),
+            entry("movedim", [input, Param("source", .ints), Param("destination", .ints)], "dimensions source moved to destination"),
+            entry("unflatten", [input, Param("dim", .int), Param("sizes", .ints)], "dimension dim viewed as sizes"),
+            entry("tile", [input, Param("dims", .ints)], "input repeated dims times along each dimension (leading 1s added)"),
+            entry("tanhshrink", [input], "input - tanh(input)"),
+            entry("glu", [input, Param("dim", .int, default: .int(-1))], "a * sigmoid(b), a and b the halves of input along dim"),
+            entry("lerp", [input, Param("end", .tensor), Param("weight", .tensor)], "input + weight * (end - input)"),
+            entry("kron", [input, Param("other", .tensor)], "the Kronecker product"),
+            entry("masked_select", [input, Param("mask", .tensor)], "the entries of input where mask (broadcast) is true, as a vector"),
+            entry("take", [input, Param("index", .tensor)], "entries of input flattened, at index"),
+            entry("addmv", [input, Param("mat", .tensor), Param("vec", .tensor), Param("beta", .double, default: .double(1), keywordOnly: true),
+                            Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * (mat @ vec)"),
+            entry("baddbmm", [input, Param("batch1", .tensor), Param("batch2", .tensor), Param("beta", .double, default: .double(1), keywordOnly: true),
+                              Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * bmm(batch1, batch2)"),
+            entry("dropout", [input, Param("p", .double, default: .double(0.5)), Param("training", .bool, default: .bool(true)),
+                              Param("inplace", .bool, default: .bool(false))], "input itself with training=False (training=True is refused)"),
+        ]
+    }()
+
+    /// The value of a composite function, or nil when `name` is not one.
+    func composite(_ name: String, _ inputs: [Variable], _ attrs: Attrs, node: Node) throws -> Value? {
+        guard Lowering.compositeFunctions.contains(where: { $0.0 == name }) else { return nil }
+        func run(_ op: String, _ operands: [Variable], _ attrs: Attrs = [:], gradFn: String? = nil) throws -> Variable {
+            let spec = try registryOp(op, at: node.detail)
+            return try runOp(gradFn.map { Lowering.renamed(spec, gradFn: $0) } ?? spec, operands, attrs, node: node)
+        }
+        func fail(_ message: String) -> Diagnostic { Diagnostic.opFailed(.value(message), at: node.range) }
+        func dim(_ d: Int, _ rank: Int) throws -> Int {
+            do { return try Ops.normalizedDim(d, rank: rank) } catch let error as OpError { throw Diagnostic.opFailed(error, at: node.range) }
+        }
+        let x = inputs[0], shape = x.shape
+        switch name {
+        case "fliplr":
+            guard shape.count >= 2 else { throw fail("Input must be >= 2-d.") }
+            return .tensor(try run("flip", [x], ["dims": .ints([1])]))
+        case "flipud":
+            guard shape.count >= 1 else { throw fail("Input must be >= 1-d.") }
+            return .tensor(try run("flip", [x], ["dims": .ints([0])]))
+        case "movedim":
+            let source = try (attrs.optionalInts("source") ?? []).map { try dim($0, shape.count) }
+            let destination = try (attrs.optionalInts("destination") ?? []).map { try dim($0, shape.count) }
+            guard source.count == destination.count else {
+                throw fail("movedim: Invalid source or destination dims: source (\(AttrValue.ints(source)) dims) should contain the same number of dims as destination (\(AttrValue.ints(destination)) dims)")
+            }
+            guard Set(source).count == source.count, Set(destination).count == destination.count else { throw fail("movedim: repeated dim in source or destination") }
+            var order = [Int?](repeating: nil, count: shape.count)
+            for (s, d) in zip(source, destination) { order[d] = s }
+            var rest = (0..<shape.count).filter { !source.contains($0) }.makeIterator()
+            let dims = order.map { $0 ?? rest.next()! }
+            return .tensor(try run("permute", [x], ["dims": .ints(dims)]))
+        case "unflatten":
+            let d = try dim(try attrs.int("dim"), shape.count), sizes = attrs.optionalInts("sizes") ?? []
+            return .tensor(try run("view", [x], ["shape": .ints(Array(shape[..<d]) + sizes + Array(shape[(d + 1)...]))]))
+        case "tile":
+            let dims = attrs.optionalInts("dims") ?? []
+            let full = [Int](repeating: 1, count: Swift.max(0, shape.count - dims.count)) + dims
+            return .tensor(try run("repeat", [x], ["sizes": .ints(full)]))
+        case "tanhshrink":
+            return .tensor(try run("sub", [x, try run("tanh", [x])]))
+        case "glu":
+            let d = try dim(try attrs.int("dim"), shape.count)
+            guard shape[d] % 2 == 0 else { throw fail("Halving dimension must be even, but dimension \(d) is size \(shape[d])") }
+            let half = shape[d] / 2
+            let a = try run("slice", [x], ["dim": .int(d), "start": .int(0), "end": .int(half), "step": .int(1)])
+            let b = try run("slice", [x], ["dim": .int(d), "start": .int(half), "end": .int(shape[d]), "step": .int(1)])
+            return .tensor(try run("mul", [a, try run("sigmoid", [b])], gradFn: "GluBackward0"))
+        case "lerp":
+            let weight = inputs[2]
+            let step = try run("mul", [weight, try run("sub", [inputs[1], x])])
+            return .tensor(try run("add", [x, step], gradFn: weight.isWrappedNumber ? "LerpBackward0" : "LerpBackward1"))
+        case "kron":
+            let other = inputs[1], rank = Swift.max(shape.count, other.shape.count)
+            let a = [Int](repeating: 1, count: rank - shape.count) + shape, b = [Int](repeating: 1, count: rank - other.shape.count) + other.shape
+            let left = try run("reshape", [x], ["shape": .ints(a.flatMap { [$0, 1] })])
+            let right = try run("reshape", [other], ["shape": .ints(b.flatMap { [1, $0] })])
+            return .tensor(try run("reshape", [try run("mul", [left, right])], ["shape": .ints(zip(a, b).map { $0 * $1 })],
+                                   gradFn: "UnsafeViewBackward0"))
+        case "masked_select", "take":
+            var operand = x, index = inputs[1]
+            if name == "masked_select" {
+                guard let shape = Tensor.broadcastShape(shape, index.shape) else {
+                    throw fail("masked_select: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: index.shape)) cannot be broadcast together")
+                }
+                operand = try run("expand", [x], ["size": .ints(shape)])
+                var flat = try index.value.converted(to: .bool).expanded(to: shape).reshaped([Tensor.count(of: shape)])
+                flat.dtype = .bool  // a mask, not positions
+                index = Variable(flat)
+            }
+            operand = try run("reshape", [operand], ["shape": .ints([x.value.count == 0 ? 0 : operand.value.count])])
+            let pick = Ops.index
+            let renamedPick = OpSpec(pick.name, params: pick.params, gradFn: name == "take" ? "TakeBackward0" : "MaskedSelectBackward0",
+                                     summary: pick.summary, forward: pick.forward, derivative: pick.derivative)
+            return .tensor(try runOp(renamedPick, [operand, index], ["dim": .int(0)], node: node))
+        case "addmv", "baddbmm":
+            let product = try run(name == "addmv" ? "mv" : "bmm", [inputs[1], inputs[2]])
+            let scaled = try run("mul", [product, Variable(try attrs.double("alpha"))])
+            let base = try run("mul", [x, Variable(try attrs.double("beta"))])
+            return .tensor(try run("add", [base, scaled], gradFn: name == "addmv" ? "AddmvBackward0" : "BaddbmmBackward0"))
+        case "dropout":
+            let p = try attrs.double("p")
+            guard p >= 0 && p <= 1 else { throw fail("dropout probability has to be between 0 and 1, but got \(p)") }
+            guard !attrs.bool("training") else {
+                throw Diagnostic.notSupported("F.dropout` with `training=True` (PyTorch's random mask); pass `training=False", at: node.detail)
+            }
+            return .tensor(x)
+        default:
+            return nil
+        }
+    }
+}
