@@ -187,7 +187,8 @@ extension Lowering {
     /// Converts an evaluated argument to the attribute a non-tensor parameter takes.
     mutating func attribute(_ param: Param, from n: Int, function: String) throws -> AttrValue {
         let range = tree[n].range
-        let value = takeResult(n)
+        var value = takeResult(n)
+        if case .dtype(let dtype)? = value { value = .string(dtype.rawValue) }
         if case .string(let text)? = value {
             guard case .string(let choices) = param.kind else {
                 throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
