@@ -124,6 +124,33 @@ for sx, sy in [([2, 3], [3, 4]), ([3, 5], [5, 2]), ([4, 16], [16, 4]), ([5, 33],
     emit("        (%s, %s, %s)," % (sx, sy, bits(x @ y)))
 emit("    ]")
 emit("")
+emit("    /// Variances: (shape, expression, lo, hi, result bits) for x = pattern(count, 6, lo, hi). A full")
+emit("    /// reduction takes PyTorch's two-pass path, one over dims or `var_mean` its Welford path.")
+emit("    static let variances: [(shape: [Int], expr: String, lo: Double, hi: Double, bits: [UInt32])] = [")
+var_cases = []
+for n in list(range(1, 101)) + [1000]:
+    var_cases.append(([n], "var(x)", 99.0, 101.0, lambda x: x.var()))
+    var_cases.append(([n], "std(x, correction=0)", -4.0, 4.0, lambda x: x.std(correction=0)))
+    var_cases.append(([n], "var_mean(x)[0]", 99.0, 101.0, lambda x: torch.var_mean(x)[0]))
+    var_cases.append(([n], "var_mean(x)[1]", 99.0, 101.0, lambda x: torch.var_mean(x)[1]))
+var_cases += [
+    ([7, 9], "var(x, 0)", 99.0, 101.0, lambda x: x.var(0)), ([7, 9], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)),
+    ([9, 40], "std(x, 1)", 99.0, 101.0, lambda x: x.std(1)), ([40, 9], "std(x, 0, keepdim=true)", -4.0, 4.0, lambda x: x.std(0, keepdim=True)),
+    ([5, 8, 6], "var(x, [0, 2])", 99.0, 101.0, lambda x: x.var([0, 2])), ([5, 8, 6], "var(x, [1, 2], correction=0)", 99.0, 101.0, lambda x: x.var([1, 2], correction=0)),
+    ([1, 50], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)), ([50, 1], "std(x, 0)", 99.0, 101.0, lambda x: x.std(0)),
+    ([6, 30], "std_mean(x, 1)[0]", 99.0, 101.0, lambda x: torch.std_mean(x, 1)[0]),
+    ([6, 30], "std_mean(x, 1)[1]", 99.0, 101.0, lambda x: torch.std_mean(x, 1)[1]),
+    ([30, 6], "var_mean(x, 0, correction=0)[0]", 99.0, 101.0, lambda x: torch.var_mean(x, 0, correction=0)[0]),
+    ([1], "var(x)", 99.0, 101.0, lambda x: x.var()), ([3, 1], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)),
+]
+for shape, expr, lo, hi, fn in var_cases:
+    n = 1
+    for d in shape:
+        n *= d
+    x = pattern(n, 6, lo, hi).reshape(shape)
+    emit('        (%s, "%s", %r, %r, %s),' % (shape, expr, lo, hi, bits(fn(x))))
+emit("    ]")
+emit("")
 emit("    /// n float32 values in [lo, hi), as scripts/record_float32.py makes them.")
 emit("    static func pattern(_ n: Int, _ seed: Int, _ lo: Double, _ hi: Double) -> [Double] {")
 emit("        (0..<n).map { i in Double(Float(lo + (hi - lo) * Double((i * 7919 + seed * 104729) % 10007) / 10007.0)) }")

@@ -122,6 +122,22 @@ import Testing
         }
     }
 
+    @Test func varianceStdAndVarMeanMatchPyTorchFloat32Bits() throws {
+        let cases = Float32Expected.variances
+        let requests = cases.map { c -> (expr: String, inputs: String) in
+            let x = Float32Expected.pattern(c.shape.reduce(1, *), 6, c.lo, c.hi)
+            return (c.expr, #"{"x": \#(Self.jsonArray(x, shape: c.shape))}"#)
+        }
+        var differing: [String] = []
+        for (c, result) in zip(cases, try DTypeFloat32Tests.runFloat32(requests)) {
+            guard case .success(let got) = result else { Issue.record("\(c.expr): \(result)"); continue }
+            let expected = c.bits.map { Float(bitPattern: $0) }
+            let same = got.count == expected.count && zip(got, expected).allSatisfy { DTypeFloat32Tests.ulps($0, $1) == 0 }
+            if !same { differing.append("\(c.expr) of shape \(c.shape): \(got) vs \(expected)") }
+        }
+        #expect(differing.isEmpty, "\(differing.count) of \(cases.count): \(differing.prefix(5))")
+    }
+
     @Test func smallFloat32MatrixProductsMatchPyTorchBits() throws {
         let cases = Float32Expected.matmuls
         let requests = cases.map { c -> (expr: String, inputs: String) in
