@@ -147,7 +147,13 @@ extension Lowering {
         for (i, param) in plan.spec.params.enumerated() {
             switch (param.kind, plan.sources[i]) {
             case (.tensor, .node(let n)?):
-                inputs.append(try takeTensor(n))
+                var v = try takeTensor(n)
+                // A computed Python number (`-1.`, `2 * pi`) is still a Python number to the op,
+                // as it is to PyTorch (`normal(x, -1.)` is the number-std overload).
+                if !v.isWrappedNumber, !v.requiresGrad, v.value.rank == 0, isComputedPythonNumber(n) {
+                    v = Variable(wrappedNumber: v.value.data[0], dtype: v.value.dtype)
+                }
+                inputs.append(v)
                 if param.isOptionalTensor { attrs[param.name] = .bool(true) }
             case (.tensor, _) where param.isOptionalTensor:
                 attrs[param.name] = .bool(false)  // tells the op which optional tensors it got
