@@ -5,11 +5,19 @@ Run with the PyTorch 2.13 CPU interpreter:  /work/.venv-torch/bin/python scripts
 Every expected literal in that file is a float32 bit pattern printed by this script; the inputs
 are float32 values from the formula in `pattern` (the test computes the same formula).
 """
+import json
+import os
 import struct
+import subprocess
+import sys
 import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(1)
+
+# Ops whose float32 kernel depends on PyTorch's CPU capability (vectorised body, scalar tail).
+TAIL_OPS = [("sigmoid(x)", "torch.sigmoid"), ("silu(x)", "F.silu"), ("asinh(x)", "torch.asinh"), ("acosh(x)", "torch.acosh")]
+TAIL_SIZES = list(range(1, 70)) + [100]
 
 
 def bits(t):
@@ -59,6 +67,15 @@ binary = [
     ("atan2(x, y)", torch.atan2, "real", "real"), ("maximum(x, y)", torch.maximum, "real", "real"),
     ("minimum(x, y)", torch.minimum, "real", "real"), ("remainder(x, y)", torch.remainder, "real", "positive"),
 ]
+
+if os.environ.get("RECORD_TAILS"):
+    # Child run under one ATEN_CPU_CAPABILITY: bits of each op for each size, x = pattern(n, n, lo, hi).
+    out = {}
+    for expr, fn in TAIL_OPS:
+        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
+        out[expr] = [bits(eval(fn)(pattern(n, n, lo, hi))) for n in TAIL_SIZES]
+    print(json.dumps(out))
+    sys.exit(0)
 
 lines = []
 emit = lines.append
@@ -149,6 +166,20 @@ for shape, expr, lo, hi, fn in var_cases:
         n *= d
     x = pattern(n, 6, lo, hi).reshape(shape)
     emit('        (%s, "%s", %r, %r, %s),' % (shape, expr, lo, hi, bits(fn(x))))
+emit("    ]")
+emit("")
+emit("    /// Ops whose kernel depends on PyTorch's CPU capability: capability -> (expression, lo, hi,")
+emit("    /// bits per size) for x = pattern(n, n, lo, hi), n in `tailSizes`.")
+emit("    static let tailSizes = %s" % TAIL_SIZES)
+emit("    static let tails: [String: [(expr: String, lo: Double, hi: Double, bits: [[UInt32]])]] = [")
+for cap in ["avx512", "avx2", "default"]:
+    env = dict(os.environ, RECORD_TAILS="1", ATEN_CPU_CAPABILITY=cap)
+    child = json.loads(subprocess.run([sys.executable, __file__], env=env, check=True, capture_output=True, text=True).stdout)
+    emit('        "%s": [' % cap)
+    for expr, _ in TAIL_OPS:
+        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
+        emit('            ("%s", %r, %r, %s),' % (expr, lo, hi, child[expr]))
+    emit("        ],")
 emit("    ]")
 emit("")
 emit("    /// n float32 values in [lo, hi), as scripts/record_float32.py makes them.")

@@ -10,11 +10,16 @@ extension Ops {
     /// function applied to each element.
     static func activation(_ name: String, aliases: [String] = [], params: [Param] = [], gradFn: String,
                            summary: String, kinks: String? = nil, samples: [OpSample]? = nil,
+                           float32: ((Tensor) -> Tensor)? = nil,
                            _ f: @escaping (Attrs) throws -> (Double) -> Double,
                            vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: gradFn, summary: summary, kinks: kinks,
                samples: samples ?? [OpSample([[3, 2]], range: -3...3)],
-               forward: { args in args[0].map(try f(args.attrs)) },
+               forward: { args in
+                   // PyTorch's float32 kernel where gradcli reproduces it (TorchFloat32Math).
+                   if let float32, args.dtype.isFloat32 { return float32(args[0]) }
+                   return args[0].map(try f(args.attrs))
+               },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating)
     }
 
@@ -26,7 +31,7 @@ extension Ops {
     /// `sigmoid(input)`, 1 / (1 + exp(-input)).
     public static let sigmoid = activation("sigmoid", gradFn: "SigmoidBackward0",
                                            summary: "logistic function 1 / (1 + exp(-input))",
-                                           { _ in logistic }) { ctx, g in
+                                           float32: TorchFloat32Math.sigmoid, { _ in logistic }) { ctx, g in
         let s = try ctx.result()
         return try g * s * (1 - s)
     }
@@ -116,7 +121,7 @@ extension Ops {
     /// `silu(input)`, input * sigmoid(input).
     public static let silu = activation("silu", gradFn: "SiluBackward0",
                                         summary: "input * sigmoid(input)",
-                                        { _ in { x in x * logistic(x) } }) { ctx, g in
+                                        float32: TorchFloat32Math.silu, { _ in { x in x * logistic(x) } }) { ctx, g in
         let x = ctx[0]
         let s = try x.sigmoid()
         return try g * s * (1 + x * (1 - s))
