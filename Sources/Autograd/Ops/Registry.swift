@@ -45,7 +45,7 @@ extension Ops {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
                samples: [OpSample([[3, 2]], range: range)],
                forward: { args in
-                   // PyTorch's float32 kernel calls the C library's float function (`std::asinh`).
+                   // PyTorch's float32 kernel in float arithmetic (`std::asinh`, `1 / sqrt`).
                    if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
                    return args[0].map(f)
                },
