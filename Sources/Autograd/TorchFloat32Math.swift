@@ -1,5 +1,5 @@
 import CKernels
-import Foundation
+import Glibc
 
 /// PyTorch's float32 math where its CPU kernels are reproducible bit for bit (see
 /// CKernels/torch_float32.h): ops whose vectorised body uses Sleef's expf, and ops that call the
@@ -14,7 +14,8 @@ public enum TorchFloat32Math {
     /// Elements per vectorised step of PyTorch's elementwise loop here (0: none).
     public static let chunk: Int = {
         var best = KernelLevel.avx512.isSupported ? 32 : KernelLevel.avx2.isSupported ? 16 : 0
-        switch ProcessInfo.processInfo.environment["ATEN_CPU_CAPABILITY"]?.lowercased() {
+        // getenv, not Foundation: the library stays free of Foundation (start-up time, address space).
+        switch getenv("ATEN_CPU_CAPABILITY").map({ String(cString: $0).lowercased() }) {
         case "default"?: best = 0
         case "avx2"?: best = Swift.min(best, 16)
         default: break
