@@ -5,11 +5,19 @@ Run with the PyTorch 2.13 CPU interpreter:  /work/.venv-torch/bin/python scripts
 Every expected literal in that file is a float32 bit pattern printed by this script; the inputs
 are float32 values from the formula in `pattern` (the test computes the same formula).
 """
+import json
+import os
 import struct
+import subprocess
+import sys
 import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(1)
+
+# Ops whose float32 kernel depends on PyTorch's CPU capability (vectorised body, scalar tail).
+TAIL_OPS = [("sigmoid(x)", "torch.sigmoid"), ("silu(x)", "F.silu"), ("asinh(x)", "torch.asinh"), ("acosh(x)", "torch.acosh")]
+TAIL_SIZES = list(range(1, 70)) + [100]
 
 
 def bits(t):
@@ -59,6 +67,15 @@ binary = [
     ("atan2(x, y)", torch.atan2, "real", "real"), ("maximum(x, y)", torch.maximum, "real", "real"),
     ("minimum(x, y)", torch.minimum, "real", "real"), ("remainder(x, y)", torch.remainder, "real", "positive"),
 ]
+
+if os.environ.get("RECORD_TAILS"):
+    # Child run under one ATEN_CPU_CAPABILITY: bits of each op for each size, x = pattern(n, n, lo, hi).
+    out = {}
+    for expr, fn in TAIL_OPS:
+        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
+        out[expr] = [bits(eval(fn)(pattern(n, n, lo, hi))) for n in TAIL_SIZES]
+    print(json.dumps(out))
+    sys.exit(0)
 
 lines = []
 emit = lines.append
@@ -122,6 +139,47 @@ for sx, sy in [([2, 3], [3, 4]), ([3, 5], [5, 2]), ([4, 16], [16, 4]), ([5, 33],
     x = pattern(cx, 4, -4.0, 4.0).reshape(sx)
     y = pattern(cy, 5, -4.0, 4.0).reshape(sy)
     emit("        (%s, %s, %s)," % (sx, sy, bits(x @ y)))
+emit("    ]")
+emit("")
+emit("    /// Variances: (shape, expression, lo, hi, result bits) for x = pattern(count, 6, lo, hi). A full")
+emit("    /// reduction takes PyTorch's two-pass path, one over dims or `var_mean` its Welford path.")
+emit("    static let variances: [(shape: [Int], expr: String, lo: Double, hi: Double, bits: [UInt32])] = [")
+var_cases = []
+for n in list(range(1, 101)) + [1000]:
+    var_cases.append(([n], "var(x)", 99.0, 101.0, lambda x: x.var()))
+    var_cases.append(([n], "std(x, correction=0)", -4.0, 4.0, lambda x: x.std(correction=0)))
+    var_cases.append(([n], "var_mean(x)[0]", 99.0, 101.0, lambda x: torch.var_mean(x)[0]))
+    var_cases.append(([n], "var_mean(x)[1]", 99.0, 101.0, lambda x: torch.var_mean(x)[1]))
+var_cases += [
+    ([7, 9], "var(x, 0)", 99.0, 101.0, lambda x: x.var(0)), ([7, 9], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)),
+    ([9, 40], "std(x, 1)", 99.0, 101.0, lambda x: x.std(1)), ([40, 9], "std(x, 0, keepdim=true)", -4.0, 4.0, lambda x: x.std(0, keepdim=True)),
+    ([5, 8, 6], "var(x, [0, 2])", 99.0, 101.0, lambda x: x.var([0, 2])), ([5, 8, 6], "var(x, [1, 2], correction=0)", 99.0, 101.0, lambda x: x.var([1, 2], correction=0)),
+    ([1, 50], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)), ([50, 1], "std(x, 0)", 99.0, 101.0, lambda x: x.std(0)),
+    ([6, 30], "std_mean(x, 1)[0]", 99.0, 101.0, lambda x: torch.std_mean(x, 1)[0]),
+    ([6, 30], "std_mean(x, 1)[1]", 99.0, 101.0, lambda x: torch.std_mean(x, 1)[1]),
+    ([30, 6], "var_mean(x, 0, correction=0)[0]", 99.0, 101.0, lambda x: torch.var_mean(x, 0, correction=0)[0]),
+    ([1], "var(x)", 99.0, 101.0, lambda x: x.var()), ([3, 1], "var(x, 1)", 99.0, 101.0, lambda x: x.var(1)),
+]
+for shape, expr, lo, hi, fn in var_cases:
+    n = 1
+    for d in shape:
+        n *= d
+    x = pattern(n, 6, lo, hi).reshape(shape)
+    emit('        (%s, "%s", %r, %r, %s),' % (shape, expr, lo, hi, bits(fn(x))))
+emit("    ]")
+emit("")
+emit("    /// Ops whose kernel depends on PyTorch's CPU capability: capability -> (expression, lo, hi,")
+emit("    /// bits per size) for x = pattern(n, n, lo, hi), n in `tailSizes`.")
+emit("    static let tailSizes = %s" % TAIL_SIZES)
+emit("    static let tails: [String: [(expr: String, lo: Double, hi: Double, bits: [[UInt32]])]] = [")
+for cap in ["avx512", "avx2", "default"]:
+    env = dict(os.environ, RECORD_TAILS="1", ATEN_CPU_CAPABILITY=cap)
+    child = json.loads(subprocess.run([sys.executable, __file__], env=env, check=True, capture_output=True, text=True).stdout)
+    emit('        "%s": [' % cap)
+    for expr, _ in TAIL_OPS:
+        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
+        emit('            ("%s", %r, %r, %s),' % (expr, lo, hi, child[expr]))
+    emit("        ],")
 emit("    ]")
 emit("")
 emit("    /// n float32 values in [lo, hi), as scripts/record_float32.py makes them.")

@@ -43,6 +43,15 @@ public enum DType: String, CaseIterable, Sendable {
         }
     }
 
+    /// Bytes per element in PyTorch's storage (`torch.float32.itemsize`).
+    public var itemSize: Int {
+        switch self {
+        case .bool: return 1
+        case .float32: return 4
+        case .int64, .float64: return 8
+        }
+    }
+
     /// The name PyTorch prints: `torch.float32`.
     public var torchName: String { "torch." + rawValue }
 

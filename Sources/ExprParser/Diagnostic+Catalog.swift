@@ -169,6 +169,17 @@ extension Diagnostic {
     }
 
     /// A string where a tensor or a number is needed.
+    public static func dtypeNotTensor(_ dtype: DType, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .valueError, message: "a dtype (\(dtype.torchName)) is not a tensor", range: range,
+                   hint: "dtypes are for arguments such as `dtype=torch.float32` and `x.to(torch.float64)`, and for `==`")
+    }
+
+    /// The last statement is a dtype, for a command that needs a tensor.
+    public static func dtypeOutput(_ dtype: DType, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .valueError, message: "the output is a dtype (\(dtype.torchName)), not a tensor", range: range,
+                   hint: "`gradcli eval` prints it; other commands need a tensor output")
+    }
+
     public static func unexpectedString(at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .valueError, message: "a string is not a tensor", range: range,
                    hint: "strings are only for arguments such as `reduction='sum'`")

@@ -7,6 +7,9 @@ public struct Evaluation {
     /// The elements when the last statement is a tuple (`max(x, dim)`) and the evaluator
     /// allows it; nil otherwise.
     public var tupleOutput: [Variable]?
+    /// The dtype when the last statement is one (`x.dtype`) and the evaluator allows it
+    /// (`output` is then a placeholder); nil otherwise.
+    public var dtypeOutput: DType?
     /// The program's bindings in the order they were first made, with their final values.
     public let bindings: [(name: String, value: Variable)]
     /// Things the user may want to know, such as an input hiding a constant.
@@ -51,6 +54,8 @@ public func evaluateConstant(_ source: String) throws -> Tensor {
 enum Value {
     case tensor(Variable)
     case string(String)
+    /// A dtype: `torch.float32`, `x.dtype`. As an argument it reads as the dtype's name.
+    case dtype(DType)
     /// The elements of a list literal passed to a tensor-list parameter.
     case list([Variable])
     /// A tuple of tensors: what `max(x, dim)`, `sort`, `chunk`... return (`names` for a named
@@ -105,6 +110,7 @@ struct Lowering {
     mutating func run() throws -> Evaluation {
         var output: Variable?
         var tupleOutput: [Variable]?
+        var dtypeOutput: DType?
         for statement in tree.statements {
             // Two steps: `tensor(of: evaluate(...))` would copy the whole evaluator (and its
             // per-node results) once per statement, making long programs quadratic.
@@ -117,6 +123,11 @@ struct Lowering {
                 output = first
                 break
             }
+            if case .dtype(let dtype) = value, statement == tree.statements.last {
+                guard allowsTupleOutput else { throw Diagnostic.dtypeOutput(dtype, at: tree[statement].range) }
+                dtypeOutput = dtype
+                break
+            }
             output = try tensor(of: value, at: tree[statement].range)
         }
         // A bare Python number as the result is the tensor PyTorch would make of it
@@ -127,7 +138,7 @@ struct Lowering {
             output?.tag = tag
         }
         // The parser guarantees at least one statement.
-        return Evaluation(output: output ?? Variable(0), tupleOutput: tupleOutput,
+        return Evaluation(output: output ?? Variable(0), tupleOutput: tupleOutput, dtypeOutput: dtypeOutput,
                           bindings: bindingOrder.map { ($0, environment[$0]!) }, warnings: warnings)
     }
 
@@ -191,7 +202,7 @@ struct Lowering {
         case .name(let name):
             if let special = pythonLiteral(name) { return special }
             // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
-            if environment[name] == nil, DType(name: name) != nil { return .string(name) }
+            if environment[name] == nil, let dtype = DType(name: name) { return .dtype(dtype) }
             if environment[name] == nil, DType.unsupportedNames.contains(name), name != "int" {
                 throw Diagnostic.opFailed(OpError.value("unsupported dtype torch.\(name): gradcli has float32, float64, int64 and bool"),
                                           at: node.range)
@@ -204,6 +215,12 @@ struct Lowering {
             guard op == .negate else { return .tensor(operand) }
             return .tensor(try applyOperator(Ops.neg, symbol: "-", [operand], node: node))
         case .binary(let op):
+            if case .dtype(let a)? = results[children[0]], case .dtype(let b)? = results[children[1]],
+               op == .equal || op == .notEqual {
+                // `x.dtype == torch.float32`: a Python bool, as a bool tensor like `x.requires_grad`.
+                _ = (takeResult(children[0]), takeResult(children[1]))
+                return .tensor(tagged(Variable(Tensor(shape: [], data: [(a == b) == (op == .equal) ? 1 : 0], dtype: .bool)), node.range))
+            }
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
@@ -261,6 +278,7 @@ struct Lowering {
         switch value {
         case .tensor(let v)?: return v
         case .string?: throw Diagnostic.unexpectedString(at: range)
+        case .dtype(let dtype)?: throw Diagnostic.dtypeNotTensor(dtype, at: range)
         case .list?: throw Diagnostic.expectedExpression(found: "a list of tensors", at: range)
         case .tuple(let elements, _, let origin)?: throw Diagnostic.tupleNotTensor(count: elements.count, origin: origin, at: range)
         case .none?: throw Diagnostic.expectedExpression(found: "`None`", at: range)

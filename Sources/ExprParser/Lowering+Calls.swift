@@ -153,7 +153,13 @@ extension Lowering {
         for (i, param) in plan.spec.params.enumerated() {
             switch (param.kind, plan.sources[i]) {
             case (.tensor, .node(let n)?):
-                inputs.append(try takeTensor(n))
+                var v = try takeTensor(n)
+                // A computed Python number (`-1.`, `2 * pi`) is still a Python number to the op,
+                // as it is to PyTorch (`normal(x, -1.)` is the number-std overload).
+                if !v.isWrappedNumber, !v.requiresGrad, v.value.rank == 0, isComputedPythonNumber(n) {
+                    v = Variable(wrappedNumber: v.value.data[0], dtype: v.value.dtype)
+                }
+                inputs.append(v)
                 if param.isOptionalTensor { attrs[param.name] = .bool(true) }
             case (.tensor, _) where param.isOptionalTensor:
                 attrs[param.name] = .bool(false)  // tells the op which optional tensors it got
@@ -208,7 +214,8 @@ extension Lowering {
     /// Converts an evaluated argument to the attribute a non-tensor parameter takes.
     mutating func attribute(_ param: Param, from n: Int, function: String) throws -> AttrValue {
         let range = tree[n].range
-        let value = takeResult(n)
+        var value = takeResult(n)
+        if case .dtype(let dtype)? = value { value = .string(dtype.rawValue) }
         if case .string(let text)? = value {
             // Python's truth of a string, where PyTorch takes any object: `F.mse_loss(x, y, 'sum')`
             // passes 'sum' as the deprecated `size_average`, which PyTorch reads as true.

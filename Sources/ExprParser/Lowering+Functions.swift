@@ -24,8 +24,12 @@ extension Lowering {
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
+            // `var_mean` and `std_mean` compute both parts in one kernel (Welford's, for float32).
+            let isPart = gradFn == "StdMeanBackward0" || gradFn == "VarMeanBackward0"
+            let forward = !isPart ? spec.forward
+                : op == "mean" ? Ops.varianceMean : Ops.varianceForward(takeSqrt: op == "std", forMean: true)
             table[op + "/" + gradFn] = OpSpec(spec.name, params: spec.params, gradFn: gradFn, summary: spec.summary,
-                                              kinks: spec.kinks, forward: spec.forward, derivative: spec.derivative)
+                                              kinks: spec.kinks, dtype: spec.dtypeRule, forward: forward, derivative: spec.derivative)
         }
         return table
     }()

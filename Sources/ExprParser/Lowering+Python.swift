@@ -147,8 +147,10 @@ extension Lowering {
             }
             return .tensor(elements[i])
         }
+        if case .dtype(let dtype)? = value { return try attribute(name, of: dtype, node: node) }
         let x = try tensor(of: value, at: tree[child].range)
         switch name {
+        case "dtype": return .dtype(x.value.dtype)
         case "shape": return .tuple(x.shape.map { pythonInt($0, node) }, names: [], origin: "shape")
         case "ndim": return .tensor(pythonInt(x.shape.count, node))
         case "mT", "mH", "H":
@@ -168,9 +170,20 @@ extension Lowering {
                 throw Diagnostic.methodNotCalled(name, at: node.detail)
             }
             throw Diagnostic.unknownAttribute(name, of: "a tensor",
-                                              suggestion: Suggestions.closest(to: name, among: ["shape", "ndim", "T", "mT", "H", "mH", "data"]),
+                                              suggestion: Suggestions.closest(to: name, among: ["shape", "ndim", "dtype", "T", "mT", "H", "mH", "data"]),
                                               at: node.detail)
         }
+    }
+
+    /// `torch.float32.is_floating_point` and the other attributes of a dtype.
+    func attribute(_ name: String, of dtype: DType, node: Node) throws -> Value {
+        let flags = ["is_floating_point": dtype.isFloatingPoint, "is_complex": false, "is_signed": dtype != .bool]
+        if let flag = flags[name] {
+            return .tensor(tagged(Variable(Tensor(shape: [], data: [flag ? 1 : 0], dtype: .bool)), node.range))
+        }
+        if name == "itemsize" { return .tensor(pythonInt(dtype.itemSize, node)) }
+        throw Diagnostic.unknownAttribute(name, of: "a dtype", suggestion: Suggestions.closest(to: name, among: Array(flags.keys) + ["itemsize"]),
+                                          at: node.detail)
     }
 
     /// `t[i]` or `t[a:b]` of a tuple.

@@ -21,6 +21,11 @@ extension Request {
         report.value = graph.output.value
         report.gradFn = graph.output.gradFn?.name
         report.tuple = graph.tuple?.map { ($0.value, $0.gradFn?.name) }
+        if let dtype = graph.dtype {
+            report.dtypeValue = dtype
+            report.value = nil
+            report.gradFn = nil
+        }
         report.warnings = notes + graph.warnings
         for leaf in graph.leaves { report.inputShapes[leaf.name] = leaf.variable.shape }
         return report

@@ -8,6 +8,8 @@ struct Report {
     var gradFn: String?
     /// The elements of a tuple output, which `value` and `gradFn` then do not describe.
     var tuple: [(value: Tensor, gradFn: String?)]?
+    /// A dtype output (`x.dtype`), which has no shape or grad_fn.
+    var dtypeValue: DType?
     var grads: [(name: String, value: Tensor)] = []
     var retained: [(name: String, value: Tensor)] = []
     var jacobian: [(name: String, value: Tensor)] = []
@@ -26,7 +28,9 @@ struct Report {
 
     var json: JSON {
         var fields: [(String, JSON)] = [("schema", .integer(1)), ("command", .string(command.rawValue)), ("expr", .string(source))]
-        if let tuple {
+        if let dtypeValue {
+            fields.append(("value", .string(dtypeValue.torchName)))
+        } else if let tuple {
             // A tuple output: arrays with one entry per element.
             fields += [("value", .array(tuple.map { JSON($0.value) })), ("shape", .array(tuple.map { JSON(shape: $0.value.shape) })),
                        ("dtype", .array(tuple.map { .string($0.value.dtype.rawValue) })),
@@ -58,7 +62,9 @@ struct Report {
         var out = ""
         if let graph { return graph }
         let printer = TensorText(style: style)
-        if let tuple {
+        if let dtypeValue {
+            out += "value = \(dtypeValue.torchName)\n"
+        } else if let tuple {
             for (i, element) in tuple.enumerated() {
                 var note = Report.shapeNote(element.value)
                 if let gradFn = element.gradFn { note += ", grad_fn=<\(gradFn)>" }

@@ -77,6 +77,8 @@ struct BuiltGraph {
     var warnings: [Warning]
     /// The elements of a tuple output (`eval` only).
     var tuple: [Variable]? = nil
+    /// The dtype when the output is one (`x.dtype`, `eval` only).
+    var dtype: DType? = nil
 
     /// The leaves gradients are taken with respect to.
     var differentiated: [(name: String, variable: Variable)] { leaves.filter { $0.variable.requiresGrad } }
@@ -111,7 +113,7 @@ extension Request {
                                     range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
         }
         return BuiltGraph(program: program, output: evaluation.output, leaves: leaves, bindings: evaluation.bindings,
-                          anomaly: anomaly, warnings: warnings, tuple: evaluation.tupleOutput)
+                          anomaly: anomaly, warnings: warnings, tuple: evaluation.tupleOutput, dtype: evaluation.dtypeOutput)
     }
 
     /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.

@@ -6,6 +6,7 @@ enum TorchFormat {
     static func report(_ report: Report) -> String {
         if let graph = report.graph { return graph }
         var out = ""
+        if let dtype = report.dtypeValue { out += dtype.torchName + "\n" }
         if let value = report.value, report.check == nil {
             out += formatTorch(value, gradFn: report.gradFn) + "\n"
         }

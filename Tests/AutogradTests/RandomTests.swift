@@ -172,8 +172,8 @@ import Testing
     func normalUniformAndNormalInPlaceMatchTorch(dtype: DType, count: Int) throws {
         let key = "\(dtype.rawValue)/\(count)"
         manualSeed(3)
-        let normal = try Autograd.apply(Ops.normal, [], Attrs(["mean": .double(0.5), "std": .double(0.3), "size": .ints([count]),
-                                                             "dtype": .string(dtype.rawValue)]))
+        let numbers = [Variable(wrappedNumber: 0.5, dtype: .float64), Variable(wrappedNumber: 0.3, dtype: .float64)]
+        let normal = try Autograd.apply(Ops.normal, numbers, Attrs(["size": .ints([count]), "dtype": .string(dtype.rawValue)]))
         #expect(Self.bitPatterns(normal.value.data, dtype) == Self.bitPatterns("normal/" + key))
         // uniform_ and normal_, the in-place draws script mode and nn.Linear's init use.
         manualSeed(3)
@@ -254,7 +254,8 @@ import Testing
             try Autograd.apply(Ops.randperm, [], Attrs(["n": .int(-1)]))
         }
         #expect(throws: OpError.value("normal expects std >= 0.0, but found std -1")) {
-            try Autograd.apply(Ops.normal, [], Attrs(["mean": .double(0), "std": .double(-1), "size": .ints([3])]))
+            try Autograd.apply(Ops.normal, [Variable(wrappedNumber: 0, dtype: .float64), Variable(wrappedNumber: -1, dtype: .float64)],
+                               Attrs(["size": .ints([3])]))
         }
         // torch.empty(3).uniform_(1, 0) and torch.empty(3).normal_(0, -1)
         #expect(throws: OpError.value("uniform_ expects to return a [from, to) range, but found from=1 > to=0")) {

@@ -10,11 +10,16 @@ extension Ops {
     /// function applied to each element.
     static func activation(_ name: String, aliases: [String] = [], params: [Param] = [], gradFn: String,
                            summary: String, kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample]? = nil,
+                           float32: ((Tensor, Attrs) throws -> Tensor)? = nil,
                            _ f: @escaping (Attrs) throws -> (Double) -> Double,
                            vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: gradFn, summary: summary, kinks: kinks,
                samples: samples() ?? [OpSample([[3, 2]], range: -3...3)],
-               forward: { args in args[0].map(try f(args.attrs)) },
+               forward: { args in
+                   // PyTorch's float32 kernel where gradcli reproduces it (TorchFloat32Math).
+                   if let float32, args.dtype.isFloat32 { return try float32(args[0], args.attrs) }
+                   return args[0].map(try f(args.attrs))
+               },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
     }
 
@@ -26,7 +31,7 @@ extension Ops {
     /// `sigmoid(input)`, 1 / (1 + exp(-input)).
     public static let sigmoid = activation("sigmoid", gradFn: "SigmoidBackward0",
                                            summary: "logistic function 1 / (1 + exp(-input))",
-                                           { _ in logistic }) { ctx, g in
+                                           float32: { x, _ in TorchFloat32Math.sigmoid(x) }, { _ in logistic }) { ctx, g in
         let s = try ctx.result()
         return try g * s * (1 - s)
     }
@@ -53,6 +58,11 @@ extension Ops {
         kinks: "the gradient at 0 is negative_slope",
         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1)),
                   OpSample([[3, 2]], attrs: Attrs(["negative_slope": .double(0.2)]), range: -2...(-0.1))],
+        float32: { x, attrs in
+            // PyTorch multiplies by the slope cast to float32.
+            let slope = Double(Float(try attrs.double("negative_slope")))
+            return Tensor(shape: x.shape, data: x.data.map { $0 > 0 ? $0 : Double(Float($0 * slope)) }, dtype: .float32)
+        },
         { attrs in
             let slope = try attrs.double("negative_slope")
             return { x in x > 0 ? x : x * slope }
@@ -116,7 +126,7 @@ extension Ops {
     /// `silu(input)`, input * sigmoid(input).
     public static let silu = activation("silu", gradFn: "SiluBackward0",
                                         summary: "input * sigmoid(input)",
-                                        { _ in { x in x * logistic(x) } }) { ctx, g in
+                                        float32: { x, _ in TorchFloat32Math.silu(x) }, { _ in { x in x * logistic(x) } }) { ctx, g in
         let x = ctx[0]
         let s = try x.sigmoid()
         return try g * s * (1 + x * (1 - s))

@@ -90,7 +90,7 @@ extension Ops {
     /// `rsqrt(input)`, 1 / sqrt(input).
     public static let rsqrt = unary("rsqrt", gradFn: "RsqrtBackward0", summary: "1 / sqrt(input)",
                                     kinks: "rsqrt(0) = inf with gradient -inf; negative input gives NaN",
-                                    range: 0.5...3, { 1 / Glibc.sqrt($0) }) { ctx, g in
+                                    range: 0.5...3, float32: { 1 / $0.squareRoot() }, { 1 / Glibc.sqrt($0) }) { ctx, g in
         let r = try ctx.result()
         return try g * r * r * r * -0.5
     }

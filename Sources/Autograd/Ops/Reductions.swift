@@ -264,14 +264,34 @@ extension Ops {
     static let varianceParams = [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
                                  Param("correction", .double, default: .double(1))]
 
-    /// Sum of squared deviations from the mean over `dims` (kept), divided by `divisor`.
-    static func variance(_ x: Tensor, _ attrs: Attrs) throws -> Tensor {
+    /// Sum of squared deviations from the mean over `dims` (kept), divided by `divisor`;
+    /// its square root with `takeSqrt`. float32 follows PyTorch's kernels (`float32Variance`);
+    /// `forMean` picks the one `var_mean` uses.
+    static func variance(_ x: Tensor, _ attrs: Attrs, takeSqrt: Bool = false, forMean: Bool = false) throws -> Tensor {
         let dims = try reductionDims(attrs, rank: x.rank)
         let n = Double(groupSize(x.shape, dims))
-        let mean = x.reduced(dims: dims, keepdim: true, initial: 0, +).map { $0 / n }
         let divisor = try varianceDivisor(attrs, x.shape, dims)
-        return try Tensor.zip(x, mean) { ($0 - $1) * ($0 - $1) }
+        if x.dtype.isFloat32 {
+            return x.float32Variance(dims: dims, keepdim: attrs.bool("keepdim"), correction: n - divisor,
+                                     takeSqrt: takeSqrt, forMean: forMean)
+        }
+        let mean = x.reduced(dims: dims, keepdim: true, initial: 0, +).map { $0 / n }
+        let variance = try Tensor.zip(x, mean) { ($0 - $1) * ($0 - $1) }
             .reduced(dims: dims, keepdim: attrs.bool("keepdim"), initial: 0, +).map { $0 / divisor }
+        return takeSqrt ? variance.map { $0.squareRoot() } : variance
+    }
+
+    /// The forward of `var_mean`'s and `std_mean`'s mean: Welford's mean for float32, as
+    /// PyTorch's kernel returns it with the variance; the mean otherwise.
+    public static func varianceMean(_ args: ForwardArgs) throws -> Tensor {
+        let x = args[0]
+        guard x.dtype.isFloat32 else { return try mean.forward(args) }
+        return x.float32WelfordMean(dims: try reductionDims(args.attrs, rank: x.rank), keepdim: args.attrs.bool("keepdim"))
+    }
+
+    /// The forward of `var` (`std` with `takeSqrt`), or the spread `var_mean` returns with `forMean`.
+    public static func varianceForward(takeSqrt: Bool, forMean: Bool) -> (ForwardArgs) throws -> Tensor {
+        { args in try variance(args[0], args.attrs, takeSqrt: takeSqrt, forMean: forMean) }
     }
 
     /// The VJP of `var` for an incoming gradient `gk` already shaped to keep the reduced dims.
@@ -288,7 +308,7 @@ extension Ops {
         summary: "variance, divided by N - correction (default 1; unbiased=false means 0)",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "correction": .double(0)]))],
         dtype: .floatingOnly(meanDTypeError("var")),
-        forward: { args in try variance(args[0], args.attrs) },
+        forward: varianceForward(takeSqrt: false, forMean: false),
         derivative: .vjp { ctx, g in [try varianceVJP(ctx, keptGradient(g, ctx))] })
 
     /// `std(input, dim=None, unbiased=None, keepdim=False, correction=1)`: the square root of `var`.
@@ -298,7 +318,7 @@ extension Ops {
         kinks: "where the standard deviation is 0 the gradient is 0",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(0), "unbiased": .bool(false)]))],
         dtype: .floatingOnly(meanDTypeError("std")),
-        forward: { args in try variance(args[0], args.attrs).map { $0.squareRoot() } },
+        forward: varianceForward(takeSqrt: true, forMean: false),
         derivative: .vjp { ctx, g in
             let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
             let result = try ctx.result().reshaped(to: keptShape(ctx[0].shape, dims: dims))

@@ -74,11 +74,16 @@ extension Ops {
     /// An elementwise op of one tensor: `f` on values, `rule(x, grad)` as its VJP.
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
                       kinks: String? = nil, range: ClosedRange<Double> = -2...2,
+                      float32: ((Float) -> Float)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
                samples: [OpSample([[3, 2]], range: range)],
-               forward: { args in args[0].map(f) },
+               forward: { args in
+                   // PyTorch's float32 kernel in float arithmetic (`std::asinh`, `1 / sqrt`).
+                   if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
+                   return args[0].map(f)
+               },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
     }
 

@@ -64,7 +64,7 @@ extension Ops {
 
     /// `asinh(input)`, the inverse hyperbolic sine.
     public static let asinh = unary("asinh", aliases: ["arcsinh"], gradFn: "AsinhBackward0",
-                                    summary: "inverse hyperbolic sine", Glibc.asinh) { ctx, g in
+                                    summary: "inverse hyperbolic sine", float32: Glibc.asinhf, Glibc.asinh) { ctx, g in
         let x = ctx[0]
         return try g * (x * x + 1).rsqrt()
     }
@@ -73,7 +73,7 @@ extension Ops {
     public static let acosh = unary("acosh", aliases: ["arccosh"], gradFn: "AcoshBackward0",
                                     summary: "inverse hyperbolic cosine",
                                     kinks: "gradient inf at 1; input < 1 gives NaN",
-                                    range: 1.2...3, Glibc.acosh) { ctx, g in
+                                    range: 1.2...3, float32: Glibc.acoshf, Glibc.acosh) { ctx, g in
         let x = ctx[0]
         return try g * (x * x - 1).rsqrt()
     }

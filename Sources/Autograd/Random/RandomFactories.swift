@@ -51,14 +51,26 @@ extension Ops {
         return Tensor(shape: args[0].shape, data: TorchGenerator.current.fillNormal(count: args[0].count, dtype: dtype), dtype: dtype)
     }
 
-    /// `normal(mean, std, size, dtype=None)`: normal samples with the given mean and standard
-    /// deviation (PyTorch's float-mean, float-std overload).
+    /// `normal(mean, std=1, size=None, dtype=None)`: PyTorch's four overloads. Two Python
+    /// numbers and a size draw that many samples; a tensor mean or std (with no size) gives
+    /// the tensor's shape and dtype (see NormalTensors.swift).
     public static let normal = randomFactory(
-        "normal", params: [Param("mean", .double), Param("std", .double), size, .dtype],
-        summary: "normal random samples of the given mean and std, torch's stream"
+        "normal", params: [Param("mean", .tensor), Param("std", .tensor, default: .double(1)),
+                           Param("size", .ints, default: AttrValue.none), .dtype],
+        summary: "normal random samples of the given mean and std (numbers, or tensors for per-element ones), torch's stream"
     ) { args in
-        let mean = try args.attrs.double("mean"), std = try args.attrs.double("std")
+        let meanIsNumber = args.variables[0].isWrappedNumber, stdIsNumber = args.variables[1].isWrappedNumber
+        guard meanIsNumber && stdIsNumber else {
+            guard args.attrs.optionalInts("size") == nil, args.attrs["dtype"] == AttrValue.none else {
+                throw OpError.value("normal() received an invalid combination of arguments: size= and dtype= need a number mean and std")
+            }
+            return try normalOfTensors(mean: args[0], meanIsNumber: meanIsNumber, std: args[1], stdIsNumber: stdIsNumber)
+        }
+        let mean = args[0].data[0], std = args[1].data[0]
         try TorchGenerator.checkNormalStd(std)
+        guard args.attrs.optionalInts("size") != nil else {
+            throw OpError.value("normal() received an invalid combination of arguments: two numbers need a size")
+        }
         let shape = try sizeAttr(args.attrs)
         let dtype = try floatingDType(args.attrs, fallback: DefaultDType.current, kernel: "normal_kernel_cpu")
         let values = TorchGenerator.current.fillNormal(count: Tensor.count(of: shape), dtype: dtype, mean: mean, std: std)

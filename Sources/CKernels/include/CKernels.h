@@ -6,6 +6,7 @@
 #define GRADCLI_CKERNELS_H
 
 #include "box_muller.h"
+#include "torch_float32.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -318,6 +318,8 @@ extension Interpreter {
         case (.list(let x), .list(let y)): return x === y
         case (.dict(let x), .dict(let y)): return x === y
         case (.function(let x), .function(let y)): return x === y
+        // One dtype object per dtype, as in PyTorch (`torch.float is torch.float32`).
+        case (.object(let x as PyDType), .object(let y as PyDType)): return x.dtype == y.dtype
         case (.object(let x), .object(let y)): return x === y
         case (.str(let x), .str(let y)): return x == y
         default: return false

@@ -154,6 +154,9 @@ final class PyDType: PyObject {
     override func attribute(_ name: String) throws -> PyValue? {
         switch name {
         case "is_floating_point": return .bool(dtype.isFloatingPoint)
+        case "is_complex": return .bool(false)
+        case "is_signed": return .bool(dtype != .bool)
+        case "itemsize": return .int(dtype.itemSize)
         default: return nil
         }
     }
