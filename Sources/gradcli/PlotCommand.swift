@@ -72,7 +72,9 @@ enum PlotCommand {
         defer { progress.finish() }
         for i in 0..<points {
             progress.advance(to: i, count: i)
-            let x = i == points - 1 ? hi : lo + (hi - lo) * Double(i) / Double(points - 1)
+            let t = Double(i) / Double(points - 1)
+            // A range wider than the largest double (-1e308:1e308) is interpolated without hi - lo.
+            let x = i == points - 1 ? hi : (hi - lo).isFinite ? lo + (hi - lo) * t : lo * (1 - t) + hi * t
             let report = try request(.grad, at: x)
             guard let value = report.value, value.count == 1 else { throw GradcliError.value("plot needs a scalar expression") }
             samples.xs.append(x)

@@ -13,7 +13,7 @@ struct BraillePlot {
 
     func render(_ samples: PlotCommand.Samples, expr: String) -> String {
         let (xs, lo, hi) = (samples.xs, samples.xs.first!, samples.xs.last!)
-        let column: (Double) -> Int = { x in min(2 * width - 1, max(0, Int(((x - lo) / (hi - lo) * Double(2 * width - 1)).rounded()))) }
+        let column: (Double) -> Int = { x in min(2 * width - 1, max(0, Int((PlotScale.fraction(x, lo, hi) * Double(2 * width - 1)).rounded()))) }
         var markers = [Character](repeating: " ", count: width)
         for i in samples.kinks { markers[column((xs[i] + xs[i + 1]) / 2) / 2] = "^" }
         for i in samples.nonFinite { markers[column(xs[i]) / 2] = "!" }
@@ -58,10 +58,9 @@ struct BraillePlot {
     /// One curve: dots at each finite sample, joined by vertical runs between neighbours.
     private func panel(_ columns: [Int], _ ys: [Double], title: String, ansi: String) -> Panel {
         let finite = ys.filter(\.isFinite)
-        var low = finite.min() ?? 0, high = finite.max() ?? 0
-        if low == high { low -= 1; high += 1 }
+        let (low, high) = PlotScale.span(finite)
         let dotRows = 4 * height
-        let row: (Double) -> Int = { y in min(dotRows - 1, max(0, Int(((high - y) / (high - low) * Double(dotRows - 1)).rounded()))) }
+        let row: (Double) -> Int = { y in min(dotRows - 1, max(0, Int(((1 - PlotScale.fraction(y, low, high)) * Double(dotRows - 1)).rounded()))) }
         var cells = [[UInt32]](repeating: [UInt32](repeating: 0, count: width), count: height)
         func dot(_ c: Int, _ r: Int) { cells[r / 4][c / 2] |= Self.bits[c % 2][r % 4] }
         for i in ys.indices where ys[i].isFinite {
@@ -87,11 +86,10 @@ enum SVGPlot {
         let (w, h, pad) = (640.0, 400.0, 50.0)
         let lo = samples.xs.first!, hi = samples.xs.last!
         let finite = (samples.f + samples.df).filter(\.isFinite)
-        var low = finite.min() ?? 0, high = finite.max() ?? 0
-        if low == high { low -= 1; high += 1 }
+        let (low, high) = PlotScale.span(finite)
         let style = NumberStyle(precision: 4)
-        func px(_ x: Double) -> String { style.string(pad + (x - lo) / (hi - lo) * (w - 2 * pad)) }
-        func py(_ y: Double) -> String { style.string(h - pad - (y - low) / (high - low) * (h - 2 * pad)) }
+        func px(_ x: Double) -> String { style.string(pad + PlotScale.fraction(x, lo, hi) * (w - 2 * pad)) }
+        func py(_ y: Double) -> String { style.string(h - pad - PlotScale.fraction(y, low, high) * (h - 2 * pad)) }
         func escaped(_ s: String) -> String { s.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;") }
         var out = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" font-family=\"sans-serif\" font-size=\"12\">",
@@ -102,7 +100,7 @@ enum SVGPlot {
                    "<line x1=\"\(pad)\" y1=\"\(pad)\" x2=\"\(pad)\" y2=\"\(h - pad)\"/>",
                    "</g>"]
         for k in 0...4 {
-            let x = lo + (hi - lo) * Double(k) / 4, y = low + (high - low) * Double(k) / 4
+            let t = Double(k) / 4, x = lo * (1 - t) + hi * t, y = low * (1 - t) + high * t
             out.append("<text class=\"tick\" x=\"\(px(x))\" y=\"\(style.string(h - pad + 16))\" text-anchor=\"middle\">\(style.string(x))</text>")
             out.append("<text class=\"tick\" x=\"\(style.string(pad - 6))\" y=\"\(py(y))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(style.string(y))</text>")
         }
@@ -143,5 +141,25 @@ extension String {
         var s = self
         while s.last == " " { s.removeLast() }
         return s
+    }
+}
+
+/// Where values fall on a plot's axes, for any finite values: a span as wide as the doubles
+/// (from -1e308 to 1e308) or a constant as large as 1e30 never makes a NaN position.
+enum PlotScale {
+    /// The lowest and highest of `values`, moved apart when equal (by 1, or by a millionth of
+    /// a large value, which 1 would not move).
+    static func span(_ values: [Double]) -> (low: Double, high: Double) {
+        let low = values.min() ?? 0, high = values.max() ?? 0
+        guard low == high else { return (low, high) }
+        let pad = Swift.max(1, Swift.abs(low) * 0x1p-20)
+        return (low - pad, high + pad)
+    }
+
+    /// `(v - a) / (b - a)`, computed on halves so that the differences cannot overflow; 0 when
+    /// it is not a number.
+    static func fraction(_ v: Double, _ a: Double, _ b: Double) -> Double {
+        let t = (v / 2 - a / 2) / (b / 2 - a / 2)
+        return t.isFinite ? t : 0
     }
 }

@@ -75,4 +75,23 @@ import Testing
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
+
+    /// Found by the plot fuzzer: a constant such as 1e30 (which moving by 1 does not widen) made
+    /// a NaN row and trapped; a range as wide as the doubles made NaN columns and samples.
+    @Test func hugeConstantsAndRangesPlot() throws {
+        for arguments in [["77777e085", "x=0:1"], ["1e30", "x=0:1"], ["-1e308 + 2e308*x", "x=0:1"], ["x", "x=-1e308:1e308"]] {
+            let result = try CLI.run(["plot"] + arguments + ["--width", "20", "--height", "3"])
+            #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.hasPrefix("f(x) = \(arguments[0])\n"), "\(arguments): \(result.stdout)")
+            #expect(!result.stdout.contains("nan"), "\(arguments): \(result.stdout)")
+        }
+        let wide = try CLI.run(["plot", "x", "x=-1e308:1e308", "--width", "20", "--height", "3"])
+        // The x axis is labelled with the range's ends, not NaN.
+        #expect(wide.stdout.split(separator: "\n").last?.split(separator: " ") == ["-1e+308", "1e+308"], "\(wide.stdout)")
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-plot-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        let written = try CLI.run(["plot", "1e30", "x=0:1", "--svg", svg.path])
+        #expect(written.exitCode == 0, "\(written.stderr)")
+        #expect(try !String(contentsOf: svg, encoding: .utf8).contains("NaN"))
+    }
 }

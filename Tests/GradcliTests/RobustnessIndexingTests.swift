@@ -88,4 +88,20 @@ import Testing
         #expect(check.exitCode == 0, "\(check.stdout)")
         #expect(check.stdout.contains("2 passed, 0 failed"))
     }
+
+    /// Found by the expression fuzzer (`x[[---7---0]/0]`): an index tensor holding an infinity
+    /// or a value beyond the 64-bit range trapped. PyTorch refuses a float index tensor and
+    /// names an index out of bounds; gradcli says the same.
+    @Test func indexTensorsWithHugeOrInfiniteValuesAreErrors() throws {
+        let cases = [("x[[7]/0]", "tensors used as indices must be long, int, byte or bool tensors"),
+                     ("x[[-1e300]]", "index -1e+300 is out of bounds for dimension 0 with size 3"),
+                     ("index_select(x, 0, tensor([1e19]))", "index 1e+19 is out of bounds for dimension 0 with size 3"),
+                     ("gather(x, 0, tensor([1e300]))", "index 1e+300 is out of bounds for dimension 0 with size 3"),
+                     ("x[[5]]", "index 5 is out of bounds for dimension 0 with size 3")]
+        for (expr, message) in cases {
+            let result = try CLI.run(["eval", expr, "x=[1, 2, 3]"])
+            #expect(result.exitCode == 65, "\(expr): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(expr): \(result.stderr)")
+        }
+    }
 }

@@ -5,6 +5,6 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzBatchLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    _ = Request.runBatchLine(bytes[...], line: 1)
+    _ = Request.runBatchLine(bytes[...], line: 1, files: .none)
     return 0
 }

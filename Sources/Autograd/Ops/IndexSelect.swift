@@ -67,13 +67,15 @@ extension Ops {
     /// Integer positions from an index tensor, each checked against `size` (negative counts from the end).
     static func positions(_ index: Tensor, size: Int, dim: Int) throws -> [Int] {
         try index.data.map { value in
-            guard value == value.rounded() else {
+            guard value.isFinite, value == value.rounded() else {
                 throw OpError.value("tensors used as indices must be long, int, byte or bool tensors")
             }
-            let i = Int(value)
-            guard i >= -size && i < size else {
-                throw OpError.value("index \(i) is out of bounds for dimension \(dim) with size \(size)")
+            // Compared as a double first: 1e300 is out of bounds, not beyond Int.
+            guard value >= -Double(size) && value < Double(size) else {
+                let shown = Swift.abs(value) < 0x1p63 ? String(Int(value)) : String(value)
+                throw OpError.value("index \(shown) is out of bounds for dimension \(dim) with size \(size)")
             }
+            let i = Int(value)
             return i < 0 ? i + size : i
         }
     }
