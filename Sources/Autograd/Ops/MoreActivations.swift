@@ -193,11 +193,20 @@ extension Ops {
 
     /// `xlogy(input, other)`: input * log(other), 0 where input is 0.
     public static let xlogy: OpSpec = binary(
-        "xlogy", gradFn: "XlogyBackward0", summary: "input * log(other), and 0 where input = 0",
-        kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other)", range: 0.5...2,
+        "xlogy", gradFn: "XlogyBackward0",
+        // PyTorch: XlogyBackward2 for a number `other`, XlogyBackward1 for a number `input`.
+        gradFnForInputs: { inputs, _ in
+            func isScalar(_ v: Variable) -> Bool { v.value.isScalar && !v.requiresGrad }
+            return isScalar(inputs[1]) ? "XlogyBackward2" : isScalar(inputs[0]) ? "XlogyBackward1" : "XlogyBackward0"
+        },
+        summary: "input * log(other), and 0 where input = 0",
+        kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other), and 0 where input = 0 and other <= 0",
+        range: 0.5...2,
         { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }) { ctx, g in
         let x = ctx[0], y = ctx[1]
-        // d/dinput is log(other) everywhere, as PyTorch's xlogy(grad, other) (0 where grad is 0).
-        return [try apply(xlogy, [g, y]), try g * x / y]
-    }
+        // d/dinput is log(other), as PyTorch's xlogy(grad, other) (0 where grad is 0), masked
+        // to 0 where input = 0 and other <= 0: the directional derivative along input = 0.
+        let dx = try Variable.where((x == 0) * (y <= 0), 0, apply(xlogy, [g, y]))
+        return [dx, try g * x / y]
+    }.withDType(.floating)
 }

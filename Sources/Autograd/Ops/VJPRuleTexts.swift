@@ -166,7 +166,7 @@ extension Ops {
         "logit": "grad_self = grad / (self * (1 - self)); NaN outside [0, 1] (with eps: 0 outside [eps, 1 - eps])",
         "logaddexp": "grad_self = grad * sigmoid(self - other), grad_other = grad * sigmoid(other - self)",
         "hypot": "grad_self = grad * self / result, grad_other = grad * other / result",
-        "xlogy": "grad_self = grad * log(other), grad_other = grad * self / other",
+        "xlogy": "grad_self = xlogy(grad, other), 0 where self = 0 and other <= 0; grad_other = grad * self / other",
 
         // Layers.swift
         "bmm": "grad_self = grad @ mat2^T, grad_mat2 = self^T @ grad (batch by batch)",
