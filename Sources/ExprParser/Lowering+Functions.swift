@@ -104,6 +104,7 @@ extension Lowering {
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
+        if let bounded = try clampToTensorBound(plan, node: node) { return .tensor(bounded) }
         let (inputs, attrs) = try arguments(plan, node: node)
         let name = plan.spec.name
         func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
