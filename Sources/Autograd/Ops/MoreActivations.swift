@@ -24,7 +24,7 @@ extension Ops {
             return { x in x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
         }) { ctx, g in
         let lo = try ctx.attrs.double("min_val"), hi = try ctx.attrs.double("max_val")
-        return try g * mask(ctx[0]) { $0 > lo && $0 < hi }
+        return try g * mask(ctx[0]) { !($0 <= lo || $0 >= hi) }  // PyTorch's test: NaN passes the gradient
     }
 
     /// `relu6(input)`: hardtanh between 0 and 6.
@@ -32,7 +32,7 @@ extension Ops {
         "relu6", gradFn: "HardtanhBackward0", summary: "min(max(input, 0), 6)",
         kinks: "the gradient is 0 at 0 and 6", samples: sidesOf([0, 6]),
         { _ in { x in x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) } }) { ctx, g in
-        try g * mask(ctx[0]) { $0 > 0 && $0 < 6 }
+        try g * mask(ctx[0]) { !($0 <= 0 || $0 >= 6) }  // PyTorch's test: NaN passes the gradient
     }
 
     static let seluAlpha = 1.6732632423543772848170429916717
@@ -45,7 +45,8 @@ extension Ops {
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
         let negativePart = try Variable.where(x < 0, x, 0)
-        return try g * Variable(seluScale) * Variable.where(x > 0, 1, Variable(seluAlpha) * negativePart.exp())
+        // The negative branch where input <= 0, as PyTorch's elu_backward: NaN gets scale.
+        return try g * Variable(seluScale) * Variable.where(x <= 0, Variable(seluAlpha) * negativePart.exp(), 1)
     }
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
@@ -77,8 +78,10 @@ extension Ops {
         kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         let x = ctx[0]
-        let middle = mask(x) { $0 > -3 && $0 < 3 }, above = mask(x) { $0 >= 3 }
-        return try g * (middle * (x / 3 + 0.5) + above)
+        // PyTorch's hardswish_backward: 0 where input <= -3, the middle slope where input < 3,
+        // else 1 (so NaN and +inf get 1); `where` keeps inf out of the middle piece.
+        let middle = mask(x) { $0 > -3 && $0 < 3 }, rest = mask(x) { !($0 <= -3) && !($0 < 3) }
+        return try g * (Variable.where(middle, x / 3 + 0.5, 0) + rest)
     }
 
     /// `hardsigmoid(input)`: relu6(input + 3) / 6.
@@ -106,10 +109,10 @@ extension Ops {
         kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
         { attrs in
             let l = try attrs.double("lambd")
-            return { x in x > l ? x - l : x < -l ? x + l : 0 }
+            return { x in x > l ? x - l : x < -l ? x + l : x.isNaN ? x : 0 }
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+        return try g * mask(ctx[0]) { !($0 >= -l && $0 <= l) }  // PyTorch's test: NaN passes the gradient
     }
 
     /// `hardshrink(input, lambd=0.5)`: input outside [-lambd, lambd], else 0.
@@ -118,10 +121,10 @@ extension Ops {
         summary: "input outside [-lambd, lambd], 0 within", kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
         { attrs in
             let l = try attrs.double("lambd")
-            return { x in x > l || x < -l ? x : 0 }
+            return { x in x >= -l && x <= l ? 0 : x }  // NaN stays NaN
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+        return try g * mask(ctx[0]) { !($0 >= -l && $0 <= l) }  // PyTorch's test: NaN passes the gradient
     }
 
     /// `clamp_min(input, min)`: max(input, min) for a number `min`.
