@@ -202,6 +202,11 @@ struct Lowering {
         case .unary(let op):
             let operand = try takeTensor(children[0])
             guard op == .negate else { return .tensor(operand) }
+            // A negative literal (`x ** -0.5`) stays a Python number, as in PyTorch, where it
+            // picks the op's number overload and kernel.
+            if operand.isWrappedNumber, let number = operand.value.scalar {
+                return .tensor(tagged(Variable(wrappedNumber: -number, dtype: operand.value.dtype), node.range))
+            }
             return .tensor(try applyOperator("neg", symbol: "-", [operand], node: node))
         case .binary(let op):
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])

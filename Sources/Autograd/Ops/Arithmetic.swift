@@ -136,14 +136,15 @@ extension Ops {
         },
         summary: "input raised to exponent, elementwise",
         kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",
-        range: 0.5...2, Glibc.pow
+        range: 0.5...2, Glibc.pow, forward: powForward
     ) { ctx, g in
         let x = ctx[0], p = ctx[1]
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
         // A constant nonzero scalar exponent (`x^2`) needs no mask.
         let dx: Variable
         if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
-            dx = try x * 0  // x^0 is constant: 0 to every order (not 0 * x^-1, NaN at 0 in the Hessian)
+            // x^0 is constant: 0 to every order, also at NaN and inf (PyTorch's zeros_like(self)).
+            dx = Variable(Tensor(shape: x.shape, data: [Double](repeating: 0, count: x.value.count), dtype: x.value.dtype))
         } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
@@ -153,6 +154,31 @@ extension Ops {
         // d/dp = x^p * log(x), taken as 0 where x == 0 and p >= 0 (the limit from the right).
         let dp = try Variable.where((x == 0) * (p >= 0), 0, x.pow(p) * x.log())
         return [try g * dx, try g * dp]
+    }
+
+    /// `pow` with a Python-number exponent runs PyTorch's CPU kernel for it: x*x for 2, x*x*x
+    /// for 3, 1/(x*x) for -2, sqrt for 0.5, 1/sqrt for -0.5, 1/x for -1 (so `x ** 3` is
+    /// PyTorch's number to the last bit, and `(-0.0) ** 0.5` is -0.0), std::pow otherwise.
+    static func powForward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
+        let exponent = args.variables[1]
+        guard exponent.isWrappedNumber, args.dtype.isFloatingPoint, let p = exponent.value.scalar else {
+            return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+        }
+        // In float32 each step rounds to float32, as PyTorch's float kernel does.
+        let single = args.dtype == .float32
+        func r(_ v: Double) -> Double { single ? Double(Float(v)) : v }
+        let f: (Double) -> Double
+        switch p {
+        case 2: f = { x in x * x }
+        case 3: f = { x in r(x * x) * x }
+        case -2: f = { x in 1 / r(x * x) }
+        case 0.5: f = { x in x.squareRoot() }
+        case -0.5: f = { x in 1 / r(x.squareRoot()) }
+        case -1: f = { x in 1 / x }
+        default: return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+        }
+        let x = args[0]
+        return Tensor(shape: x.shape, data: x.data.map(f), dtype: x.dtype)
     }
 
     /// `where(condition, input, other)`: input where condition is nonzero, else other.
