@@ -501,3 +501,6 @@ c("x.pow(3).sum()", x=[1.1, 0.3, 0.7, 1.3, 2.9, 7.7])
 c("(x * -1.0) ** 0.5", x=[0.0, -4.0, -2.0])  # -0.0 made in the code: JSON inputs lose its sign
 c("(x * -1.0) ** -0.5", x=[0.0, -4.0, -2.0])
 c(f"(x + {N}) ** 0", x=[1.0, 2.0, 3.0])
+c("torch.cumsum(torch.tensor([True, True, False, True], dtype=torch.bool), 0)")
+c("torch.cumsum(torch.tensor([[1, 2], [3, 4]]), dim=1)")
+c("torch.square(torch.tensor([True, False], dtype=torch.bool))")

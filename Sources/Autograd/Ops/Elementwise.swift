@@ -98,7 +98,7 @@ extension Ops {
     /// `square(input)`, input * input (PyTorch records it as a power).
     public static let square = unary("square", gradFn: "PowBackward0", summary: "input * input", { $0 * $0 }) { ctx, g in
         try g * 2 * ctx[0]
-    }.withDType(.promote)
+    }.withDType(.integralToInt64)  // a bool squared is int64, as PyTorch's pow(x, 2)
 
     /// `reciprocal(input)`, 1 / input.
     public static let reciprocal = piecewise("reciprocal", gradFn: "ReciprocalBackward0", summary: "1 / input",
