@@ -76,7 +76,7 @@ extension Ops {
         // Reductions.swift
         "sum": "grad_self = grad, expanded to self's shape",
         "mean": "grad_self = grad / numel(self), expanded to self's shape (with dim: / the number of elements averaged)",
-        "prod": "grad_self = grad * (the product of the other elements: result / self where self != 0), expanded to self's shape",
+        "prod": "grad_self = grad * (result / self) when self has no zero; else grad * (the product of the other elements), expanded to self's shape",
         "max": "grad_self = grad shared evenly by the elements equal to result; with dim, all of it to the index returned",
         "min": "grad_self = grad shared evenly by the elements equal to result; with dim, all of it to the index returned",
         "amax": "grad_self = grad * (self == result) / (the number of ties), expanded to self's shape",
