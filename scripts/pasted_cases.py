@@ -511,3 +511,9 @@ c("x.prod(0, keepdim=True)", x=[[1.1, 2.3, 3.7], [0.3, 7.9, 1.7]])
 c(f"torch.prod(x + {N})", x=[1.0, 2.0, 3.0])
 c("torch.prod(x / torch.tensor([1.0, 0.0]), dim=0)", x=[[1.0, 2.0], [3.0, 4.0]])
 c("torch.prod(x, dim=1)", x=[[1.1, 0.0, 3.7], [0.3, 7.9, 1.7]])
+# at NaN PyTorch's vectorised backward loop (whole blocks of 8 doubles) gives 0, its scalar tail the gradient
+N9 = "torch.tensor([0.0, 0, 0, 0, 0, 0, 0, 0, 0]) / 0.0"
+c(f"F.hardtanh(x + {N9})", x=[1.0] * 9)
+c(f"F.relu6(x + {N9})", x=[1.0] * 9)
+c(f"F.softshrink(x + {N9}, 0.5)", x=[1.0] * 9)
+c(f"F.hardshrink(x + {N9}, 0.5)", x=[1.0] * 9)

@@ -26,6 +26,20 @@ extension Ops {
         Variable(v.value.map { test($0) ? 1 : 0 })
     }
 
+    /// A 0/1 mask like `mask`, for PyTorch's CPU backward kernels whose vectorised loop and
+    /// scalar tail disagree at NaN (hardtanh, relu6, softshrink, hardshrink): the loop runs over
+    /// whole blocks of 64 bytes (8 doubles, 16 floats) and its masks give NaN a 0; the elements
+    /// after the last whole block go through the scalar test, where NaN passes the gradient.
+    static func blockedNaNMask(_ v: Variable, _ inside: @escaping (Double) -> Bool) -> Variable {
+        let values = v.value.data
+        let block = v.value.dtype == .float32 ? 16 : 8
+        let vectorised = values.count / block * block
+        return Variable(Tensor(shape: v.shape, data: values.indices.map { i in
+            let x = values[i]
+            return x.isNaN ? (i < vectorised ? 0 : 1) : (inside(x) ? 1 : 0)
+        }))
+    }
+
     /// The zero gradient of a step function (sign, floor, ...), shaped like its input.
     static func zeroGradient(_ ctx: VJPContext) -> Variable {
         Variable(Tensor.zeros(ctx[0].shape))

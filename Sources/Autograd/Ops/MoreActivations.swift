@@ -24,7 +24,7 @@ extension Ops {
             return { x in x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
         }) { ctx, g in
         let lo = try ctx.attrs.double("min_val"), hi = try ctx.attrs.double("max_val")
-        return try g * mask(ctx[0]) { !($0 <= lo || $0 >= hi) }  // PyTorch's test: NaN passes the gradient
+        return try g * blockedNaNMask(ctx[0]) { $0 > lo && $0 < hi }
     }
 
     /// `relu6(input)`: hardtanh between 0 and 6.
@@ -32,7 +32,7 @@ extension Ops {
         "relu6", gradFn: "HardtanhBackward0", summary: "min(max(input, 0), 6)",
         kinks: "the gradient is 0 at 0 and 6", samples: sidesOf([0, 6]),
         { _ in { x in x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) } }) { ctx, g in
-        try g * mask(ctx[0]) { !($0 <= 0 || $0 >= 6) }  // PyTorch's test: NaN passes the gradient
+        try g * blockedNaNMask(ctx[0]) { $0 > 0 && $0 < 6 }
     }
 
     static let seluAlpha = 1.6732632423543772848170429916717
@@ -112,7 +112,7 @@ extension Ops {
             return { x in x > l ? x - l : x < -l ? x + l : x.isNaN ? x : 0 }
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { !($0 >= -l && $0 <= l) }  // PyTorch's test: NaN passes the gradient
+        return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
     }
 
     /// `hardshrink(input, lambd=0.5)`: input outside [-lambd, lambd], else 0.
@@ -124,7 +124,7 @@ extension Ops {
             return { x in x >= -l && x <= l ? 0 : x }  // NaN stays NaN
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { !($0 >= -l && $0 <= l) }  // PyTorch's test: NaN passes the gradient
+        return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
     }
 
     /// `clamp_min(input, min)`: max(input, min) for a number `min`.
