@@ -2,14 +2,14 @@
 """Differential sweep of gradcli against PyTorch at special points (a developer tool: it needs
 torch, so the project's tests never run it).
 
-    /work/.venv-torch/bin/python scripts/sweep_torch.py .build/debug/gradcli [--only WORD] [-v]
+    /work/.venv-torch/bin/python scripts/sweep_torch.py .build/debug/gradcli [--only WORD] [--exact] [-v]
 
 Every case is PyTorch code exactly as a user would paste it (`torch.sin(x)`, `F.elu(x, 0.5)`,
 `x.max(dim=1)[0]`), run by PyTorch and by `gradcli batch` on the same inputs: float64 and float32
 leaves that require grad (points 0, -0, +-1, integers, halves, NaN, +-inf, 1e300, 1e-300, ties,
 empty tensors), and int64 and bool tensors (no gradient). It compares the value, shape, dtype,
 grad_fn name and the gradient of each float input (backward with a non-trivial grad_output when
-the result is not a scalar). float64 must agree to 1e-12 relative (1e-14 absolute, for cancellations); float32 exactly, except within
+the result is not a scalar). float64 must agree to 1e-12 relative (1e-14 absolute, for cancellations; --exact: to the last bit); float32 exactly, except within
 1 ulp (values) or 2 ulp (gradients) for the transcendental functions whose vectorised float32
 kernels PyTorch does not round correctly. Mismatches print one line each; refusals (gradcli
 refuses, PyTorch accepts) and the reverse are listed at the end.
@@ -22,7 +22,7 @@ import torch.nn.functional as F
 NAN, INF = float("nan"), float("inf")
 POINTS = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.0, -2.0, 2.5, -2.5, 3.0, -3.0, 6.0, -6.0,
           0.25, 0.9, -0.9, 1e-8, 20.0, -20.0, 40.0, 100.0, 710.0, -710.0, 1e300, -1e300, 1e-300,
-          -1e-300, 3e38, 1e-40, NAN, INF, -INF]
+          -1e-300, 3e38, 1e-40, NAN, INF, -INF, 1.1, 0.3, -0.7, 2.9, 7.7]
 PAIR = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1.5, -1.5, 1e300, -1e300, 1e-300, NAN, INF, -INF]
 INTS = [0, 1, -1, 2, -2, 3, 7, -8, 100]
 BOOLS = [True, False, True]
@@ -281,6 +281,9 @@ def ulps(a, b):
     return abs(key(a) - key(b))
 
 
+EXACT = "--exact" in sys.argv  # float64 to the last bit too
+
+
 def differs(a, b, dtype, tol_ulps):
     """The flat indices where gradcli's a and torch's b differ."""
     fa, fb = flat(num(a)), flat(b)
@@ -297,6 +300,8 @@ def differs(a, b, dtype, tol_ulps):
         elif dtype == "float32":
             ok = ulps(x, y) <= tol_ulps
         elif dtype == "int64":
+            ok = x == y
+        elif EXACT:
             ok = x == y
         else:
             ok = abs(x - y) <= 1e-12 * abs(y) + 1e-14  # cancellation leaves ~1e-16
