@@ -517,3 +517,12 @@ c(f"F.hardtanh(x + {N9})", x=[1.0] * 9)
 c(f"F.relu6(x + {N9})", x=[1.0] * 9)
 c(f"F.softshrink(x + {N9}, 0.5)", x=[1.0] * 9)
 c(f"F.hardshrink(x + {N9}, 0.5)", x=[1.0] * 9)
+# gradients in PyTorch's order of operations, to the last bit
+L = [-2.5, -3.0, -6.0, 0.9, 2.5, 3.0, 40.0, 1.1, 0.3]
+c("torch.reciprocal(x)", x=L)
+c("1 / x", x=L)
+c("2.5 / x", x=L)
+c("torch.rsqrt(x)", x=[2.5, 3.0, 0.9, 40.0, 1.1, 0.3])
+c("F.softsign(x)", x=L)
+c(f"F.softsign(x + {N})", x=[1.0, 2.0, 3.0])
+c("torch.logit(x, 0.1)", x=[1e300, -1e300, 0.5, 0.05, 0.95])

@@ -214,8 +214,10 @@ struct Lowering {
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
             if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]),
                let spec = Registry.lookup(op.opName) {
-                let renamed = Lowering.renamed(spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
                 do {
+                    // Computed as PyTorch computes them, so values and gradients agree to the last bit.
+                    if op == .divide { return .tensor(tagged(try apply(Ops.reciprocal, [rhs]) * lhs, node.range)) }
+                    let renamed = Lowering.renamed(spec, gradFn: "RsubBackward1")
                     return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
                 } catch let error as OpError {
                     throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)

@@ -106,7 +106,7 @@ extension Ops {
                                     kinks: "rsqrt(0) = inf with gradient -inf; negative input gives NaN",
                                     range: 0.5...3, { 1 / Glibc.sqrt($0) }) { ctx, g in
         let r = try ctx.result()
-        return try g * r * r * r * -0.5
+        return try -0.5 * g * (r * r * r)  // PyTorch's -0.5 * grad * result.pow(3), in its order
     }
 
     /// `square(input)`, input * input (PyTorch records it as a power).
@@ -119,7 +119,7 @@ extension Ops {
                                              kinks: "reciprocal(0) = inf with gradient -inf",
                                              ranges: [0.5...2, -2...(-0.5)], { 1 / $0 }) { ctx, g in
         let r = try ctx.result()
-        return try -g * r * r
+        return try -g * (r * r)  // PyTorch's -grad * (result * result), in its order
     }.withDType(.floating)
 
     /// `abs(input)`.

@@ -98,8 +98,10 @@ extension Ops {
         "softsign", gradFn: "DivBackward0", summary: "input / (1 + |input|)",
         kinks: "smooth at 0 to first order", samples: sidesOf([0]),
         { _ in { x in x / (1 + Swift.abs(x)) } }) { ctx, g in
-        let d = try 1 + ctx[0].abs()
-        return try g / (d * d)
+        // PyTorch's graph: DivBackward0 (grad / d, -grad * ((x / d) / d)) and AbsBackward0 (* sgn(x)),
+        // to the last bit, and NaN at +-inf as there.
+        let x = ctx[0], d = try 1 + x.abs()
+        return try g / d + (-g * ((x / d) / d)) * x.sign()
     }
 
     /// `softshrink(input, lambd=0.5)`: input - lambd above lambd, input + lambd below -lambd, else 0.
@@ -171,8 +173,8 @@ extension Ops {
             return try g / (x * (1 - x)) + outside
         }
         // Outside [eps, 1 - eps] the input was clamped: the gradient is 0 there, not 0 / 0.
-        let inside = mask(x) { $0 >= eps && $0 <= 1 - eps }
-        return try g * inside / (x * (1 - x) * inside + (1 - inside))
+        let inside = mask(x) { !($0 < eps || $0 > 1 - eps) }  // NaN is inside, as PyTorch's test
+        return try Variable.where(inside, g / (x * (1 - x)), 0)  // also 0 where x * (1 - x) overflows
     }
 
     /// `logaddexp(input, other)`: log(exp(input) + exp(other)), without overflow.
