@@ -86,8 +86,9 @@ extension Ops {
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
                                    summary: "input / other, elementwise with broadcasting (rounding_mode= 'trunc' or 'floor')",
                                    /) { ctx, g in
-        // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
-        [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
+        // -g * ((x / y) / y), not -g * x / (y * y): y * y overflows for large y; PyTorch's
+        // div_tensor_other_backward, in its order (the last bit).
+        [try g / ctx[1], try -g * ((ctx[0] / ctx[1]) / ctx[1])]
     }.withDType(.floating)
 
     /// `div(input, other, rounding_mode=)`: the quotient rounded toward zero (`'trunc'`) or
