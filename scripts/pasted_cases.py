@@ -532,3 +532,6 @@ c(f"F.smooth_l1_loss(x, y + {N}, reduction='none', beta=0.5)", x=[1.0, 2.0, 3.0]
 c(f"F.huber_loss(x + {N}, y, reduction='none', delta=0.5)", x=[1.0, 2.0, 3.0], y=[0.5, 0.5, 0.5])
 c(f"F.smooth_l1_loss(x + {N}, y)", x=[1.0, 2.0, 3.0], y=[0.5, 0.5, 0.5])
 c("F.huber_loss(x, y, delta=0.5)", x=[1.0, 0.0, 3.0], y=[0.5, 0.5, 0.5])
+c("torch.remainder(x, y)", x=[1.0, -1.0, 0.5, 3.0], y=[-1.5, 2.0, 0.25, -2.0])
+c("torch.remainder(x, 1.5)", x=[1.0, -1.0, 2.5])
+c("torch.remainder(x, y / 0.0)", x=[1.0, -1.0, 0.5], y=[-1.0, 1.0, 1.0])

@@ -29,8 +29,10 @@ extension Ops {
     /// `remainder(input, other)`: input - floor(input / other) * other, with the sign of other.
     public static let remainder = OpSpec(
         "remainder", params: [input, other], gradFn: "RemainderBackward0",
+        // PyTorch: RemainderBackward0 for a Python-number other (`x % 1.5`), RemainderBackward1 for a tensor.
+        gradFnForInputs: { inputs, _ in inputs[1].isWrappedNumber ? "RemainderBackward0" : "RemainderBackward1" },
         summary: "input modulo other, with the sign of other (Python's %; integers stay int64)",
-        kinks: "the value jumps where input / other is an integer; d/dother = -floor(input / other)",
+        kinks: "the value jumps where input / other is an integer; d/dother = -(input // other), PyTorch's floor division (-1 for 1 % -inf)",
         samples: [OpSample([[3, 2], [3, 2]], range: 0.6...0.9), OpSample([[3, 2], []], range: 1.1...1.4)],
         forward: { args in
             try rejectIntegerDivisionByZero(args)
@@ -40,7 +42,8 @@ extension Ops {
             }
         },
         derivative: .vjp { ctx, g in
-            [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.floor($0 / $1) })]
+            // PyTorch's -grad * self.div(other, rounding_mode='floor'): its floor division, not floor(a / b).
+            [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value, pythonFloorDivide))]
         })
 
 
