@@ -256,7 +256,8 @@ def request(code, inputs, dtype, tr):
     if "grad" in tr:
         req.update(command="grad", wrt=list(tr["grad"]))
         if "grad_output" in tr:
-            req["grad_output"] = tr["grad_output"]
+            shape = tr["shape"]  # an empty list would lose an empty result's shape
+            req["grad_output"] = tr["grad_output"] if 0 not in shape else f"zeros({', '.join(map(str, shape))})"
     else:
         req["command"] = "eval"
     return req
