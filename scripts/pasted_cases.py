@@ -542,3 +542,9 @@ c("F.softmax(x + torch.tensor([[1.0, -1.0, 0.0], [-1.0, -1.0, -1.0]]) / 0.0, dim
 c("F.log_softmax(x + torch.tensor([[0.0, -1.0, 0.0], [-1.0, -1.0, -1.0]]) / 0.0, dim=1)", x=X)
 c("torch.logsumexp(x + torch.tensor([[0.0, 1.0, 0.0], [-1.0, -1.0, -1.0]]) / 0.0, dim=1)", x=X)
 c("F.softmax(x, dim=1)", x=[[0.0, 2.0, 0.0], [1.1, 0.3, -0.7]])
+# Python's True and False are bools
+c("torch.tensor([True, False]) + torch.tensor([True, True])")
+c("torch.tensor([True, False, True]).cumsum(0)")
+c("torch.tensor([1, 2]) + True")
+c("x * True + False", x=V)
+c("torch.where(x > 0, x, False)", x=V)
