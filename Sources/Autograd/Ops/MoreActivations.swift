@@ -25,7 +25,9 @@ extension Ops {
         }) { ctx, g in
         let lo = try ctx.attrs.double("min_val"), hi = try ctx.attrs.double("max_val")
         return try g * blockedNaNMask(ctx[0]) { $0 > lo && $0 < hi }
-    }
+    }.withDType(.promoteRejectingBool(hardtanhBool))  // integers stay int64, as PyTorch's clamp
+
+    static let hardtanhBool = "Bool inputs not supported for hardtanh"
 
     /// `relu6(input)`: hardtanh between 0 and 6.
     public static let relu6: OpSpec = activation(
@@ -33,7 +35,7 @@ extension Ops {
         kinks: "the gradient is 0 at 0 and 6", samples: sidesOf([0, 6]),
         { _ in { x in x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) } }) { ctx, g in
         try g * blockedNaNMask(ctx[0]) { $0 > 0 && $0 < 6 }
-    }
+    }.withDType(.promoteRejectingBool(hardtanhBool))
 
     static let seluAlpha = 1.6732632423543772848170429916717
     static let seluScale = 1.0507009873554804934193349852946
