@@ -188,7 +188,7 @@ extension Ops {
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g * d.sigmoid(), try g * (-d).sigmoid()]
-    }
+    }.withDType(.floatingOnly { "\"logaddexp_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
 
     /// `hypot(input, other)`: sqrt(input^2 + other^2).
     public static let hypot: OpSpec = binary(
@@ -196,7 +196,7 @@ extension Ops {
         kinks: "at (0, 0) the gradient is NaN, as in PyTorch", range: 0.5...2, Glibc.hypot) { ctx, g in
         let r = try ctx.result()
         return [try g * ctx[0] / r, try g * ctx[1] / r]
-    }
+    }.withDType(.floatingOnly { "\"hypot_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
 
     /// `xlogy(input, other)`: input * log(other), 0 where input is 0.
     public static let xlogy: OpSpec = binary(
