@@ -213,6 +213,11 @@ struct Lowering {
         case .unary(let op):
             let operand = try takeTensor(children[0])
             guard op == .negate else { return .tensor(operand) }
+            // A negative literal (`x ** -0.5`) stays a Python number, as in PyTorch, where it
+            // picks the op's number overload and kernel.
+            if operand.isWrappedNumber, let number = operand.value.scalar {
+                return .tensor(tagged(Variable(wrappedNumber: -number, dtype: operand.value.dtype), node.range))
+            }
             return .tensor(try applyOperator(Ops.neg, symbol: "-", [operand], node: node))
         case .binary(let op):
             if case .dtype(let a)? = results[children[0]], case .dtype(let b)? = results[children[1]],
@@ -225,8 +230,11 @@ struct Lowering {
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
             if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]) {
-                let renamed = Lowering.renamed(op.spec, gradFn: op == .subtract ? "RsubBackward1" : "MulBackward0")
+                let spec = op.spec
                 do {
+                    // Computed as PyTorch computes them, so values and gradients agree to the last bit.
+                    if op == .divide { return .tensor(tagged(try apply(Ops.reciprocal, [rhs]) * lhs, node.range)) }
+                    let renamed = Lowering.renamed(spec, gradFn: "RsubBackward1")
                     return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
                 } catch let error as OpError {
                     throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)

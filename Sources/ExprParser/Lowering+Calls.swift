@@ -146,6 +146,25 @@ extension Lowering {
         }
     }
 
+    /// `clamp_min(x, t)` and `clamp_max(x, t)` with a tensor bound `t` (not a Python number):
+    /// PyTorch's Tensor overloads, where the bound broadcasts and gets its own gradient. They
+    /// are `clamp(x, min=t)` and `clamp(x, max=t)`; a number bound keeps the number op.
+    mutating func clampToTensorBound(_ plan: CallPlan, node: Node) throws -> Variable? {
+        guard plan.spec.name == "clamp_min" || plan.spec.name == "clamp_max", plan.sources.count == 2,
+              case .node(let x)? = plan.sources[0], case .node(let b)? = plan.sources[1],
+              case .tensor(let bound)? = results[b], !bound.isWrappedNumber,
+              bound.requiresGrad || !bound.value.isScalar else { return nil }
+        let isMin = plan.spec.name == "clamp_min"
+        let input = try takeTensor(x), limit = try takeTensor(b)
+        let attrs = Attrs(["min": .bool(isMin), "max": .bool(!isMin),
+                           "grad_fn": .string(isMin ? "ClampMinBackward1" : "ClampMaxBackward1")])
+        do {
+            return tagged(try apply(Ops.clamp, [input, limit], attrs), node.range)
+        } catch let error as OpError {
+            throw Diagnostic.opFailed(error, at: node.range)
+        }
+    }
+
     /// A bound call's evaluated arguments: the tensor inputs and the attributes.
     mutating func arguments(_ plan: CallPlan, node: Node) throws -> ([Variable], Attrs) {
         var inputs: [Variable] = []

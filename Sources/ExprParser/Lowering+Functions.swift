@@ -128,6 +128,7 @@ extension Lowering {
 
     /// Runs a bound call: a registry op, a tuple-returning op, or a language function.
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
+        if let bounded = try clampToTensorBound(plan, node: node) { return .tensor(bounded) }
         let (inputs, bound) = try arguments(plan, node: node)
         let attrs = Lowering.legacyReduction(bound)
         let name = plan.spec.name

@@ -18,7 +18,8 @@ extension Lowering {
             return value
         }
         if let constant = Lowering.constants[name] {
-            let dtype: DType = name == "true" || name == "false" ? .bool : .float64
+            // Python's True and False are bools too: `torch.tensor([True, False])` is a bool tensor.
+            let dtype: DType = ["true", "false", "True", "False"].contains(name) ? .bool : .float64
             return tagged(Variable(wrappedNumber: constant, dtype: dtype), range)
         }
         if Registry.lookup(name) != nil { throw Diagnostic.functionUsedAsValue(name, at: range) }

@@ -48,7 +48,7 @@ extension Ops {
                                         kinks: "relu'(0) = 0",
                                         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1))],
                                         { _ in { x in x > 0 || x.isNaN ? x : 0 } }) { ctx, g in
-        try g * mask(ctx[0]) { $0 > 0 }
+        try g * mask(ctx[0]) { !($0 <= 0) }  // PyTorch's threshold_backward: NaN passes the gradient
     }.withDType(.promote)
 
     /// `leaky_relu(input, negative_slope=0.01)`.
@@ -86,7 +86,8 @@ extension Ops {
         // exp sees only the negative elements (0 elsewhere), so elu'(+inf) is 1, not inf * 0 = NaN;
         // the strict mask makes the second derivative 0 at 0, as PyTorch's.
         let negativePart = try Variable.where(x < 0, x, 0)
-        return try g * Variable.where(x > 0, 1, Variable(alpha) * negativePart.exp())
+        // The negative branch is taken where input <= 0, as PyTorch's elu_backward: NaN gets 1.
+        return try g * Variable.where(x <= 0, Variable(alpha) * negativePart.exp(), 1)
     }
 
     /// `gelu(input, approximate='none')`: input * Phi(input), or its tanh approximation.

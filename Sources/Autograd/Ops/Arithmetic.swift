@@ -29,8 +29,10 @@ extension Ops {
     /// `remainder(input, other)`: input - floor(input / other) * other, with the sign of other.
     public static let remainder = OpSpec(
         "remainder", params: [input, other], gradFn: "RemainderBackward0",
+        // PyTorch: RemainderBackward0 for a Python-number other (`x % 1.5`), RemainderBackward1 for a tensor.
+        gradFnForInputs: { inputs, _ in inputs[1].isWrappedNumber ? "RemainderBackward0" : "RemainderBackward1" },
         summary: "input modulo other, with the sign of other (Python's %; integers stay int64)",
-        kinks: "the value jumps where input / other is an integer; d/dother = -floor(input / other)",
+        kinks: "the value jumps where input / other is an integer; d/dother = -(input // other), PyTorch's floor division (-1 for 1 % -inf)",
         samples: [OpSample([[3, 2], [3, 2]], range: 0.6...0.9), OpSample([[3, 2], []], range: 1.1...1.4)],
         forward: { args in
             try rejectIntegerDivisionByZero(args)
@@ -40,7 +42,8 @@ extension Ops {
             }
         },
         derivative: .vjp { ctx, g in
-            [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.floor($0 / $1) })]
+            // PyTorch's -grad * self.div(other, rounding_mode='floor'): its floor division, not floor(a / b).
+            [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value, pythonFloorDivide))]
         })
 
 
@@ -86,8 +89,9 @@ extension Ops {
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
                                    summary: "input / other, elementwise with broadcasting (rounding_mode= 'trunc' or 'floor')",
                                    /) { ctx, g in
-        // -g * (x / y) / y, not -g * x / (y * y): y * y overflows for large y (PyTorch's order).
-        [try g / ctx[1], try -g * (ctx[0] / ctx[1]) / ctx[1]]
+        // -g * ((x / y) / y), not -g * x / (y * y): y * y overflows for large y; PyTorch's
+        // div_tensor_other_backward, in its order (the last bit).
+        [try g / ctx[1], try -g * ((ctx[0] / ctx[1]) / ctx[1])]
     }.withDType(.floating)
 
     /// `div(input, other, rounding_mode=)`: the quotient rounded toward zero (`'trunc'`) or
@@ -136,14 +140,15 @@ extension Ops {
         },
         summary: "input raised to exponent, elementwise",
         kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",
-        range: 0.5...2, Glibc.pow
+        range: 0.5...2, Glibc.pow, forward: powForward
     ) { ctx, g in
         let x = ctx[0], p = ctx[1]
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
         // A constant nonzero scalar exponent (`x^2`) needs no mask.
         let dx: Variable
         if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
-            dx = try x * 0  // x^0 is constant: 0 to every order (not 0 * x^-1, NaN at 0 in the Hessian)
+            // x^0 is constant: 0 to every order, also at NaN and inf (PyTorch's zeros_like(self)).
+            dx = Variable(Tensor(shape: x.shape, data: [Double](repeating: 0, count: x.value.count), dtype: x.value.dtype))
         } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
@@ -153,6 +158,31 @@ extension Ops {
         // d/dp = x^p * log(x), taken as 0 where x == 0 and p >= 0 (the limit from the right).
         let dp = try Variable.where((x == 0) * (p >= 0), 0, x.pow(p) * x.log())
         return [try g * dx, try g * dp]
+    }
+
+    /// `pow` with a Python-number exponent runs PyTorch's CPU kernel for it: x*x for 2, x*x*x
+    /// for 3, 1/(x*x) for -2, sqrt for 0.5, 1/sqrt for -0.5, 1/x for -1 (so `x ** 3` is
+    /// PyTorch's number to the last bit, and `(-0.0) ** 0.5` is -0.0), std::pow otherwise.
+    static func powForward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
+        let exponent = args.variables[1]
+        guard exponent.isWrappedNumber, args.dtype.isFloatingPoint, let p = exponent.value.scalar else {
+            return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+        }
+        // In float32 each step rounds to float32, as PyTorch's float kernel does.
+        let single = args.dtype == .float32
+        func r(_ v: Double) -> Double { single ? Double(Float(v)) : v }
+        let f: (Double) -> Double
+        switch p {
+        case 2: f = { x in x * x }
+        case 3: f = { x in r(x * x) * x }
+        case -2: f = { x in 1 / r(x * x) }
+        case 0.5: f = { x in x.squareRoot() }
+        case -0.5: f = { x in 1 / r(x.squareRoot()) }
+        case -1: f = { x in 1 / x }
+        default: return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+        }
+        let x = args[0]
+        return Tensor(shape: x.shape, data: x.data.map(f), dtype: x.dtype)
     }
 
     /// `where(condition, input, other)`: input where condition is nonzero, else other.

@@ -26,6 +26,20 @@ extension Ops {
         Variable(v.value.map { test($0) ? 1 : 0 })
     }
 
+    /// A 0/1 mask like `mask`, for PyTorch's CPU backward kernels whose vectorised loop and
+    /// scalar tail disagree at NaN (hardtanh, relu6, softshrink, hardshrink): the loop runs over
+    /// whole blocks of 64 bytes (8 doubles, 16 floats) and its masks give NaN a 0; the elements
+    /// after the last whole block go through the scalar test, where NaN passes the gradient.
+    static func blockedNaNMask(_ v: Variable, _ inside: @escaping (Double) -> Bool) -> Variable {
+        let values = v.value.data
+        let block = v.value.dtype == .float32 ? 16 : 8
+        let vectorised = values.count / block * block
+        return Variable(Tensor(shape: v.shape, data: values.indices.map { i in
+            let x = values[i]
+            return x.isNaN ? (i < vectorised ? 0 : 1) : (inside(x) ? 1 : 0)
+        }))
+    }
+
     /// The zero gradient of a step function (sign, floor, ...), shaped like its input.
     static func zeroGradient(_ ctx: VJPContext) -> Variable {
         Variable(Tensor.zeros(ctx[0].shape))
@@ -92,20 +106,20 @@ extension Ops {
                                     kinks: "rsqrt(0) = inf with gradient -inf; negative input gives NaN",
                                     range: 0.5...3, float32: { 1 / $0.squareRoot() }, { 1 / Glibc.sqrt($0) }) { ctx, g in
         let r = try ctx.result()
-        return try g * r * r * r * -0.5
+        return try -0.5 * g * (r * r * r)  // PyTorch's -0.5 * grad * result.pow(3), in its order
     }
 
     /// `square(input)`, input * input (PyTorch records it as a power).
     public static let square = unary("square", gradFn: "PowBackward0", summary: "input * input", { $0 * $0 }) { ctx, g in
         try g * 2 * ctx[0]
-    }.withDType(.promote)
+    }.withDType(.integralToInt64)  // a bool squared is int64, as PyTorch's pow(x, 2)
 
     /// `reciprocal(input)`, 1 / input.
     public static let reciprocal = piecewise("reciprocal", gradFn: "ReciprocalBackward0", summary: "1 / input",
                                              kinks: "reciprocal(0) = inf with gradient -inf",
                                              ranges: [0.5...2, -2...(-0.5)], { 1 / $0 }) { ctx, g in
         let r = try ctx.result()
-        return try -g * r * r
+        return try -g * (r * r)  // PyTorch's -grad * (result * result), in its order
     }.withDType(.floating)
 
     /// `abs(input)`.

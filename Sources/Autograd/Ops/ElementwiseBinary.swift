@@ -55,8 +55,10 @@ extension Ops {
         "clamp", aliases: ["clip"],
         params: [input, Param("min", .tensor, default: AttrValue.none), Param("max", .tensor, default: AttrValue.none)],
         gradFn: "ClampBackward1",
-        gradFnForInputs: { inputs, _ in
-            inputs.dropFirst().allSatisfy { $0.shape.isEmpty && !$0.requiresGrad } ? "ClampBackward1" : "ClampBackward0"
+        gradFnForInputs: { inputs, attrs in
+            // `clamp_min(x, t)` / `clamp_max(x, t)` with a tensor bound run as clamp, under their own name.
+            if case .string(let name) = attrs["grad_fn"] { return name }
+            return inputs.dropFirst().allSatisfy { $0.shape.isEmpty && !$0.requiresGrad } ? "ClampBackward1" : "ClampBackward0"
         },
         summary: "input limited to [min, max]; bounds may be tensors, either may be omitted",
         kinks: "input gets the gradient where min <= input <= max (1 at a bound), a bound where it is the one chosen; "

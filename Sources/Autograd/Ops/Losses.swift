@@ -119,9 +119,11 @@ extension Ops {
             return { d in Swift.abs(d) < beta ? 0.5 * d * d / beta : Swift.abs(d) - 0.5 * beta }
         }) { d, attrs in
         let beta = try smoothL1Beta(attrs)
-        let outer = Variable(d.value.map { Swift.abs($0) < beta ? 0 : signum($0) })
+        // NaN takes the inner piece (NaN), as PyTorch's tests; `where`, not mask * d, so an
+        // infinite difference takes the outer slope, not inf * 0.
+        let outer = Variable(d.value.map { Swift.abs($0) >= beta ? signum($0) : 0 })
         guard beta > 0 else { return outer }
-        return try mask(d) { Swift.abs($0) < beta } * d / Variable(beta) + outer
+        return try Variable.where(mask(d) { !(Swift.abs($0) >= beta) }, d / Variable(beta), 0) + outer
     }
 
     static func smoothL1Beta(_ attrs: Attrs) throws -> Double {
@@ -142,8 +144,8 @@ extension Ops {
         let delta = try huberDelta(attrs)
         // At |d| = delta the outer piece (slope delta * sign d, the same value): the second
         // derivative there is 0, as PyTorch's and smooth_l1_loss's.
-        let outer = Variable(d.value.map { Swift.abs($0) < delta ? 0 : delta * signum($0) })
-        return try mask(d) { Swift.abs($0) < delta } * d + outer
+        let outer = Variable(d.value.map { Swift.abs($0) >= delta ? delta * signum($0) : 0 })
+        return try Variable.where(mask(d) { !(Swift.abs($0) >= delta) }, d, 0) + outer
     }
 
     static func huberDelta(_ attrs: Attrs) throws -> Double {

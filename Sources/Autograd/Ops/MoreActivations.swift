@@ -24,16 +24,18 @@ extension Ops {
             return { x in x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
         }) { ctx, g in
         let lo = try ctx.attrs.double("min_val"), hi = try ctx.attrs.double("max_val")
-        return try g * mask(ctx[0]) { $0 > lo && $0 < hi }
-    }
+        return try g * blockedNaNMask(ctx[0]) { $0 > lo && $0 < hi }
+    }.withDType(.promoteRejectingBool(hardtanhBool))  // integers stay int64, as PyTorch's clamp
+
+    static let hardtanhBool = "Bool inputs not supported for hardtanh"
 
     /// `relu6(input)`: hardtanh between 0 and 6.
     public static let relu6: OpSpec = activation(
         "relu6", gradFn: "HardtanhBackward0", summary: "min(max(input, 0), 6)",
         kinks: "the gradient is 0 at 0 and 6", samples: sidesOf([0, 6]),
         { _ in { x in x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) } }) { ctx, g in
-        try g * mask(ctx[0]) { $0 > 0 && $0 < 6 }
-    }
+        try g * blockedNaNMask(ctx[0]) { $0 > 0 && $0 < 6 }
+    }.withDType(.promoteRejectingBool(hardtanhBool))
 
     static let seluAlpha = 1.6732632423543772848170429916717
     static let seluScale = 1.0507009873554804934193349852946
@@ -45,7 +47,8 @@ extension Ops {
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
         let negativePart = try Variable.where(x < 0, x, 0)
-        return try g * Variable(seluScale) * Variable.where(x > 0, 1, Variable(seluAlpha) * negativePart.exp())
+        // The negative branch where input <= 0, as PyTorch's elu_backward: NaN gets scale.
+        return try g * Variable(seluScale) * Variable.where(x <= 0, Variable(seluAlpha) * negativePart.exp(), 1)
     }
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
@@ -77,8 +80,10 @@ extension Ops {
         kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         let x = ctx[0]
-        let middle = mask(x) { $0 > -3 && $0 < 3 }, above = mask(x) { $0 >= 3 }
-        return try g * (middle * (x / 3 + 0.5) + above)
+        // PyTorch's hardswish_backward: 0 where input <= -3, the middle slope where input < 3,
+        // else 1 (so NaN and +inf get 1); `where` keeps inf out of the middle piece.
+        let middle = mask(x) { $0 > -3 && $0 < 3 }, rest = mask(x) { !($0 <= -3) && !($0 < 3) }
+        return try g * (Variable.where(middle, x / 3 + 0.5, 0) + rest)
     }
 
     /// `hardsigmoid(input)`: relu6(input + 3) / 6.
@@ -95,8 +100,10 @@ extension Ops {
         "softsign", gradFn: "DivBackward0", summary: "input / (1 + |input|)",
         kinks: "smooth at 0 to first order", samples: sidesOf([0]),
         { _ in { x in x / (1 + Swift.abs(x)) } }) { ctx, g in
-        let d = try 1 + ctx[0].abs()
-        return try g / (d * d)
+        // PyTorch's graph: DivBackward0 (grad / d, -grad * ((x / d) / d)) and AbsBackward0 (* sgn(x)),
+        // to the last bit, and NaN at +-inf as there.
+        let x = ctx[0], d = try 1 + x.abs()
+        return try g / d + (-g * ((x / d) / d)) * x.sign()
     }
 
     /// `softshrink(input, lambd=0.5)`: input - lambd above lambd, input + lambd below -lambd, else 0.
@@ -106,10 +113,10 @@ extension Ops {
         kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
         { attrs in
             let l = try attrs.double("lambd")
-            return { x in x > l ? x - l : x < -l ? x + l : 0 }
+            return { x in x > l ? x - l : x < -l ? x + l : x.isNaN ? x : 0 }
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+        return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
     }
 
     /// `hardshrink(input, lambd=0.5)`: input outside [-lambd, lambd], else 0.
@@ -118,10 +125,10 @@ extension Ops {
         summary: "input outside [-lambd, lambd], 0 within", kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
         { attrs in
             let l = try attrs.double("lambd")
-            return { x in x > l || x < -l ? x : 0 }
+            return { x in x >= -l && x <= l ? 0 : x }  // NaN stays NaN
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
-        return try g * mask(ctx[0]) { $0 > l || $0 < -l }
+        return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
     }
 
     /// `clamp_min(input, min)`: max(input, min) for a number `min`.
@@ -168,8 +175,8 @@ extension Ops {
             return try g / (x * (1 - x)) + outside
         }
         // Outside [eps, 1 - eps] the input was clamped: the gradient is 0 there, not 0 / 0.
-        let inside = mask(x) { $0 >= eps && $0 <= 1 - eps }
-        return try g * inside / (x * (1 - x) * inside + (1 - inside))
+        let inside = mask(x) { !($0 < eps || $0 > 1 - eps) }  // NaN is inside, as PyTorch's test
+        return try Variable.where(inside, g / (x * (1 - x)), 0)  // also 0 where x * (1 - x) overflows
     }
 
     /// `logaddexp(input, other)`: log(exp(input) + exp(other)), without overflow.
@@ -181,7 +188,7 @@ extension Ops {
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g * d.sigmoid(), try g * (-d).sigmoid()]
-    }
+    }.withDType(.floatingOnly { "\"logaddexp_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
 
     /// `hypot(input, other)`: sqrt(input^2 + other^2).
     public static let hypot: OpSpec = binary(
@@ -189,15 +196,24 @@ extension Ops {
         kinks: "at (0, 0) the gradient is NaN, as in PyTorch", range: 0.5...2, Glibc.hypot) { ctx, g in
         let r = try ctx.result()
         return [try g * ctx[0] / r, try g * ctx[1] / r]
-    }
+    }.withDType(.floatingOnly { "\"hypot_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
 
     /// `xlogy(input, other)`: input * log(other), 0 where input is 0.
     public static let xlogy: OpSpec = binary(
-        "xlogy", gradFn: "XlogyBackward0", summary: "input * log(other), and 0 where input = 0",
-        kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other)", range: 0.5...2,
+        "xlogy", gradFn: "XlogyBackward0",
+        // PyTorch: XlogyBackward2 for a number `other`, XlogyBackward1 for a number `input`.
+        gradFnForInputs: { inputs, _ in
+            func isScalar(_ v: Variable) -> Bool { v.value.isScalar && !v.requiresGrad }
+            return isScalar(inputs[1]) ? "XlogyBackward2" : isScalar(inputs[0]) ? "XlogyBackward1" : "XlogyBackward0"
+        },
+        summary: "input * log(other), and 0 where input = 0",
+        kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other), and 0 where input = 0 and other <= 0",
+        range: 0.5...2,
         { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }) { ctx, g in
         let x = ctx[0], y = ctx[1]
-        // d/dinput is log(other) everywhere, as PyTorch's xlogy(grad, other) (0 where grad is 0).
-        return [try apply(xlogy, [g, y]), try g * x / y]
-    }
+        // d/dinput is log(other), as PyTorch's xlogy(grad, other) (0 where grad is 0), masked
+        // to 0 where input = 0 and other <= 0: the directional derivative along input = 0.
+        let dx = try Variable.where((x == 0) * (y <= 0), 0, apply(xlogy, [g, y]))
+        return [dx, try g * x / y]
+    }.withDType(.floating)
 }

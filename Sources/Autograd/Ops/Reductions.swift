@@ -103,7 +103,7 @@ extension Ops {
     public static let prod = OpSpec(
         "prod", params: [input, optionalDim, keepdim], gradFn: "ProdBackward0", gradFnWithDim: "ProdBackward1",
         summary: "product of the elements, over dim when given",
-        kinks: "exact with zeros: each gradient is the product of the other elements (x=[2,0,3] gives [0,6,0])",
+        kinks: "with a zero in the input each gradient is the product of the other elements (x=[2,0,3] gives [0,6,0]); without one it is result / input, as PyTorch",
         samples: [OpSample([[4]], range: 0.5...2), OpSample([[2, 3]], attrs: Attrs(["dim": .int(1)]), range: -2...(-0.5)),
                   OpSample([[3, 2]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
         dtype: .integralToInt64,
@@ -114,6 +114,16 @@ extension Ops {
         derivative: .vjp { ctx, g in
             let x = ctx[0]
             let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
+            // PyTorch's prod_backward: without a zero anywhere in the input it is
+            // grad * (result / input) (so inf and NaN inputs give NaN, and the last bits are its).
+            if !x.value.data.contains(0) {
+                let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
+                return [try keptGradient(g, ctx) * (result / x)]
+            }
+            // Over all elements, two zeros make every gradient 0 (also beside an inf), as PyTorch.
+            if ctx.attrs["dim"] == .none, x.value.data.lazy.filter({ $0 == 0 }).prefix(2).count == 2 {
+                return [Variable(Tensor(shape: x.shape, data: [Double](repeating: 0, count: x.value.count), dtype: x.value.dtype))]
+            }
             let kept = (0..<x.shape.count).filter { !dims.contains($0) }
             let order = kept + dims
             let moved = try x.permute(order)

@@ -97,6 +97,7 @@ extension Ops {
                        gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                        _ f: @escaping (Double, Double) -> Double,
+                       forward custom: ((ForwardArgs, ElementwiseKernel?) throws -> Tensor)? = nil,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
         let kernel = ElementwiseKernel(opName: name)
         return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
@@ -104,7 +105,7 @@ extension Ops {
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],
-               forward: { args in try Tensor.zip(args[0], args[1], kernel: kernel, f) },
+               forward: { args in try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f) },
                derivative: .vjp(rule)).batchingItsVJP()
     }
 

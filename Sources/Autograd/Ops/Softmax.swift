@@ -21,6 +21,12 @@ extension Ops {
             .map { $0.isInfinite ? 0 : $0 }
     }
 
+    /// The plain maximum over `dims` (kept as size-1 dimensions) that PyTorch's softmax and
+    /// log_softmax kernels subtract: a lane holding +inf (or only -inf) gives NaN there.
+    static func laneMax(_ x: Tensor, dims: [Int]) -> Tensor {
+        x.reduced(dims: dims, keepdim: true, initial: -.infinity) { a, b in b > a ? b : a }
+    }
+
     /// log(sum(exp(x))) over `dims`, kept as size-1 dimensions.
     static func logSumExp(_ x: Tensor, dims: [Int]) throws -> Tensor {
         let shift = stableShift(x, dims: dims)
@@ -42,14 +48,14 @@ extension Ops {
         dtype: .floating,
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
-            let e = try Tensor.zip(x, stableShift(x, dims: dims)) { Glibc.exp($0 - $1) }
+            let e = try Tensor.zip(x, laneMax(x, dims: dims)) { Glibc.exp($0 - $1) }
             return try Tensor.zip(e, e.reduced(dims: dims, keepdim: true, initial: 0, +), /)
         },
         derivative: .vjp { ctx, g in
             let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)
             let y = try ctx.result()
-            let gy = try g * y
-            return [try gy - y * gy.sum(dim: dims, keepdim: true)]
+            // PyTorch's _softmax_backward_data: output * (grad - sum(grad * output)), in its order.
+            return [try y * (g - (g * y).sum(dim: dims, keepdim: true))]
         })
 
     /// `log_softmax(input, dim)`: log(softmax(input, dim)), computed stably.
@@ -59,8 +65,11 @@ extension Ops {
         samples: softmaxSamples,
         dtype: .floating,
         forward: { args in
+            // PyTorch's kernel: (x - max) - log(sum(exp(x - max))), NaN along a lane holding +inf.
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
-            return try Tensor.zip(x, logSumExp(x, dims: dims), -)
+            let shifted = try Tensor.zip(x, laneMax(x, dims: dims), -)
+            let logSum = shifted.map(Glibc.exp).reduced(dims: dims, keepdim: true, initial: 0, +).map(Glibc.log)
+            return try Tensor.zip(shifted, logSum, -)
         },
         derivative: .vjp { ctx, g in
             let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)

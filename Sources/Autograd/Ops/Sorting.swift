@@ -83,6 +83,38 @@ extension Ops {
         return (values, indices)
     }
 
+    /// The position in `lane` of its k-th smallest value (0-based; NaN counts as largest),
+    /// found as PyTorch's CPU quickselect finds it (median-of-three pivot, Hoare partition), so
+    /// that among equal values the index, and with it the gradient, is the one PyTorch picks.
+    static func quickSelect(_ lane: [Double], _ k: Int) -> Int {
+        var values = lane, index = Array(lane.indices)
+        func greaterOrNaN(_ x: Double, _ y: Double) -> Bool { (x.isNaN && !y.isNaN) || x > y }
+        func swapAt(_ i: Int, _ j: Int) { values.swapAt(i, j); index.swapAt(i, j) }
+        var low = 0, high = lane.count - 1
+        while high > low {
+            if high == low + 1 {
+                if greaterOrNaN(values[low], values[high]) { swapAt(low, high) }
+                break
+            }
+            swapAt(low + (high - low) / 2, low + 1)
+            if greaterOrNaN(values[low + 1], values[high]) { swapAt(low + 1, high) }
+            if greaterOrNaN(values[low], values[high]) { swapAt(low, high) }
+            if greaterOrNaN(values[low + 1], values[low]) { swapAt(low + 1, low) }
+            var i = low + 1, j = high
+            let pivot = values[low]
+            while true {
+                repeat { i += 1 } while greaterOrNaN(pivot, values[i])
+                repeat { j -= 1 } while greaterOrNaN(values[j], pivot)
+                if j < i { break }
+                swapAt(i, j)
+            }
+            swapAt(low, j)
+            if j <= k { low = i }
+            if j >= k { high = j - 1 }
+        }
+        return index[k]
+    }
+
     /// Positions of `lane` in ascending order (NaN last, as PyTorch sorts), stable; descending reverses the order of values, ties stay in order.
     static func order(_ lane: [Double], descending: Bool) -> [Int] {
         func key(_ v: Double) -> Double { v.isNaN ? .infinity : v }
@@ -133,12 +165,12 @@ extension Ops {
         "kthvalue", gradFn: "KthvalueBackward0",
         params: [input, Param("k", .int), sortDim, keepdim],
         summary: "the k-th smallest value along dim (with its index: a tuple)",
-        kinks: "ties go to the earlier position", squeeze: true,
+        kinks: "among ties the gradient goes to the index PyTorch's quickselect picks", squeeze: true,
         samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[2, 5]], attrs: ["k": .int(5), "keepdim": .bool(true)])]
     ) { lane, attrs in
         let k = try attrs.int("k")
         guard k >= 1 && k <= lane.count else { throw OpError.value("kthvalue(): selected number k out of range for dimension \(attrs.optionalInt("dim") ?? -1)") }
-        return [order(lane, descending: false)[k - 1]]
+        return [quickSelect(lane, k - 1)]
     }
     /// `kthvalue(input, k, dim=-1, keepdim=False)`: the k-th smallest value (1-based).
     public static let kthvalue = kthvaluePair.values

@@ -32,7 +32,7 @@ extension Ops {
         "log10": "grad_self = grad / (self * log(10))",
         "log1p": "grad_self = grad / (self + 1)",
         "sqrt": "grad_self = grad / (2 * result)",
-        "rsqrt": "grad_self = -0.5 * grad * result^3",
+        "rsqrt": "grad_self = -0.5 * grad * result^3 (result * result * result)",
         "square": "grad_self = 2 * grad * self",
         "reciprocal": "grad_self = -grad * result^2",
         "abs": "grad_self = grad * sign(self) (0 at self = 0)",
@@ -76,7 +76,7 @@ extension Ops {
         // Reductions.swift
         "sum": "grad_self = grad, expanded to self's shape",
         "mean": "grad_self = grad / numel(self), expanded to self's shape (with dim: / the number of elements averaged)",
-        "prod": "grad_self = grad * (the product of the other elements: result / self where self != 0), expanded to self's shape",
+        "prod": "grad_self = grad * (result / self) when self has no zero; else grad * (the product of the other elements), expanded to self's shape",
         "max": "grad_self = grad shared evenly by the elements equal to result; with dim, all of it to the index returned",
         "min": "grad_self = grad shared evenly by the elements equal to result; with dim, all of it to the index returned",
         "amax": "grad_self = grad * (self == result) / (the number of ties), expanded to self's shape",
@@ -158,7 +158,7 @@ extension Ops {
         "mish": "grad_self = grad * (tanh(softplus(self)) + self * (1 - tanh(softplus(self))^2) * sigmoid(self))",
         "hardswish": "grad_self = grad * (self / 3 + 0.5) where -3 < self < 3, grad where self >= 3, else 0",
         "hardsigmoid": "grad_self = grad / 6 where -3 < self < 3, else 0",
-        "softsign": "grad_self = grad / (1 + |self|)^2",
+        "softsign": "grad_self = grad / d - grad * ((self / d) / d) * sgn(self), d = 1 + |self| (PyTorch composes it)",
         "softshrink": "grad_self = grad * (|self| > lambd)",
         "hardshrink": "grad_self = grad * (|self| > lambd)",
         "clamp_min": "grad_self = grad * (self >= min)",
@@ -166,7 +166,7 @@ extension Ops {
         "logit": "grad_self = grad / (self * (1 - self)); NaN outside [0, 1] (with eps: 0 outside [eps, 1 - eps])",
         "logaddexp": "grad_self = grad * sigmoid(self - other), grad_other = grad * sigmoid(other - self)",
         "hypot": "grad_self = grad * self / result, grad_other = grad * other / result",
-        "xlogy": "grad_self = grad * log(other), grad_other = grad * self / other",
+        "xlogy": "grad_self = xlogy(grad, other), 0 where self = 0 and other <= 0; grad_other = grad * self / other",
 
         // Layers.swift
         "bmm": "grad_self = grad @ mat2^T, grad_mat2 = self^T @ grad (batch by batch)",
