@@ -13,7 +13,7 @@ public struct AnomalyReport: Equatable {
     /// The backward node name (`LogBackward0`).
     public let gradFnName: String
     /// The tag of the node, when its creator gave it one.
-    public let tag: SourceTag?
+    public let tag: SourceRange?
     /// True when the op produced NaN; false when it produced only infinities.
     public let isNaN: Bool
 }
@@ -63,7 +63,7 @@ public final class AnomalyRecorder {
     }
 
     /// `name` is the node's own name (`PowBackward1`), not the op's static one.
-    private func report(_ phase: AnomalyReport.Phase, _ spec: OpSpec, _ name: String, _ tag: SourceTag?, _ isNaN: Bool) -> AnomalyReport {
+    private func report(_ phase: AnomalyReport.Phase, _ spec: OpSpec, _ name: String, _ tag: SourceRange?, _ isNaN: Bool) -> AnomalyReport {
         AnomalyReport(phase: phase, op: spec.name, gradFnName: name, tag: tag, isNaN: isNaN)
     }
 }

@@ -206,3 +206,11 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor: CustomStringConvertible {
+    /// A plain form for debugging and test reports: `Tensor([2], float64: [15.0, 18.0])`.
+    /// PyTorch's layout (`tensor([15., 18.])`) is ExprParser's `formatTorch`, where output is made.
+    public var description: String {
+        "Tensor(\(describe(shape: shape)), \(dtype.rawValue): \(data.prefix(16).map { "\($0)" }.joined(separator: ", "))\(count > 16 ? ", ..." : ""))"
+    }
+}

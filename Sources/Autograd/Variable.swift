@@ -1,15 +1,20 @@
-/// Where a graph node came from. Autograd treats it as opaque; the expression
-/// parser stores the byte range of the source text that produced the node.
-public struct SourceTag: Hashable {
-    /// The first byte offset of the range.
+/// A half-open range `start..<end` of UTF-8 byte offsets into the program text: where a graph
+/// node, a token or a diagnostic came from. Autograd only carries it on nodes; the parser makes it.
+public struct SourceRange: Hashable {
+    /// The first byte of the range.
     public var start: Int
-    /// One past the last byte offset of the range.
+    /// One past the last byte of the range.
     public var end: Int
 
-    /// Creates a tag for the byte range `start..<end`.
+    /// Creates the range `start..<end`.
     public init(start: Int, end: Int) {
         self.start = start
         self.end = end
+    }
+
+    /// The smallest range covering both `self` and `other`.
+    public func merged(with other: SourceRange) -> SourceRange {
+        SourceRange(start: Swift.min(start, other.start), end: Swift.max(end, other.end))
     }
 }
 
@@ -30,7 +35,7 @@ public final class Variable {
     /// The backward node that produced this variable, or nil for a leaf.
     public internal(set) var gradFn: GradFn?
     /// An optional tag saying where this node came from (kept on its `gradFn` too).
-    public var tag: SourceTag? {
+    public var tag: SourceRange? {
         didSet { gradFn?.tag = tag }
     }
 
@@ -147,7 +152,7 @@ public final class GradFn {
     /// is made, since an input's value (and so its shape) may later be replaced in place.
     private let nameFromInputs: String?
     /// Where the op came from, copied from its output variable.
-    public internal(set) var tag: SourceTag?
+    public internal(set) var tag: SourceRange?
     /// The registry entry of the op.
     public let spec: OpSpec
     /// The op's attributes.

@@ -290,18 +290,18 @@ struct KinkCase: CustomTestStringConvertible, Sendable {
         let x = Variable([0, 4], requiresGrad: true)
         try recorder.watch {
             let s = try x.pow(0.5)
-            s.tag = SourceTag(start: 0, end: 8)
+            s.tag = SourceRange(start: 0, end: 8)
             let t = try s.log()      // log(0) = -inf: the first non-finite forward value
-            t.tag = SourceTag(start: 9, end: 15)
+            t.tag = SourceRange(start: 9, end: 15)
             let out = try (t * 0).sum()   // 0 * -inf = NaN, but its input was already non-finite
             try out.backward()        // log's rule gives 0 / 0 = NaN before pow's rule sees it
         }
         let forward = try #require(recorder.forward)
         #expect(forward.phase == .forward && forward.op == "log" && !forward.isNaN)
-        #expect(forward.tag == SourceTag(start: 9, end: 15))
+        #expect(forward.tag == SourceRange(start: 9, end: 15))
         let backward = try #require(recorder.backward)
         #expect(backward.phase == .backward && backward.gradFnName == "LogBackward0" && backward.isNaN)
-        #expect(backward.tag == SourceTag(start: 9, end: 15))
+        #expect(backward.tag == SourceRange(start: 9, end: 15))
         #expect(AnomalyRecorder().forward == nil)
     }
 }

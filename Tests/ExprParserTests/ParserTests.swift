@@ -1,4 +1,5 @@
 import Testing
+import Autograd
 @testable import ExprParser
 
 /// The S-expression of `source`, or the diagnostic message when it does not parse.

@@ -1,3 +1,5 @@
+import Autograd
+
 /// Prints a syntax tree as an S-expression, iteratively (a 10^6-term chain is fine).
 enum SExpression {
     private enum Work {

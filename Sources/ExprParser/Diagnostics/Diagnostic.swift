@@ -1,21 +1,4 @@
-/// A half-open range `start..<end` of UTF-8 byte offsets into the program text.
-public struct SourceRange: Hashable {
-    /// The first byte of the range.
-    public var start: Int
-    /// One past the last byte of the range.
-    public var end: Int
-
-    /// Creates the range `start..<end`.
-    public init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
-    }
-
-    /// The smallest range covering both `self` and `other`.
-    public func merged(with other: SourceRange) -> SourceRange {
-        SourceRange(start: Swift.min(start, other.start), end: Swift.max(end, other.end))
-    }
-}
+import Autograd
 
 /// The class of a diagnostic; the raw value is the JSON `code` of the error record.
 public enum DiagnosticCode: String {

@@ -1,3 +1,4 @@
+import Autograd
 import CKernels
 import Glibc
 
@@ -45,14 +46,10 @@ public func formatTorch(_ tensor: Tensor, gradFn: String? = nil, requiresGrad: B
     return addSuffixes(prefix + body, suffixes, indent: indent)
 }
 
-extension Tensor: CustomStringConvertible {
-    /// The tensor as PyTorch prints it: `tensor([15., 18.])`.
-    public var description: String { formatTorch(self) }
-}
 
-extension Variable: CustomStringConvertible {
-    /// The variable as PyTorch prints it, with `grad_fn=<...>` or `requires_grad=True`.
-    public var description: String { formatTorch(value, gradFn: gradFn?.name, requiresGrad: requiresGrad) }
+/// Renders `variable` as PyTorch's `repr` does, with `grad_fn=<...>` or `requires_grad=True`.
+public func formatTorch(_ variable: Variable) -> String {
+    formatTorch(variable.value, gradFn: variable.gradFn?.name, requiresGrad: variable.requiresGrad)
 }
 
 /// Chooses one number format for a whole tensor, as `torch._tensor_str._Formatter` does:

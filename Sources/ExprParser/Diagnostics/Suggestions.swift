@@ -1,3 +1,5 @@
+import Autograd
+
 /// "Did you mean" suggestions by edit distance, with rustc's rule.
 public enum Suggestions {
     /// The candidate closest to `name`, if any is close enough: a case-insensitive match first,

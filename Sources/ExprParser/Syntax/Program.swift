@@ -1,3 +1,5 @@
+import Autograd
+
 /// A parsed program: statements separated by `;` or newlines, each an expression or a
 /// binding `name = expr`. Its output is the value of the last statement.
 public struct Program {

@@ -1,3 +1,5 @@
+import Autograd
+
 /// How a token behaves as an operator: the one binding-power table that drives the parser.
 ///
 /// Higher binding powers bind tighter. An infix operator with `left < right` is

@@ -1,3 +1,5 @@
+import Autograd
+
 // Postfix constructs: calls, method calls, `x.T`, indexing and slicing. Like the rest of the
 // recursive descent, these keep messages in non-recursive helpers to keep stack frames small.
 

@@ -1,3 +1,5 @@
+import Autograd
+
 /// Splits program text into tokens. It never fails: text it cannot read becomes an
 /// `.error` token, which the parser reports when it reaches it.
 struct Lexer {

@@ -20,7 +20,7 @@ public struct Evaluation {
 ///
 /// Every operator and call becomes one `apply` of a registry op, so the result carries the
 /// graph for `backward()`. Each variable the evaluation creates is tagged with the
-/// `SourceTag` of the expression that made it.
+/// `SourceRange` of the expression that made it.
 public struct Evaluator {
     /// The program's inputs by name; the caller decides which of them require grad.
     public let inputs: [(name: String, value: Variable)]
@@ -296,7 +296,7 @@ struct Lowering {
     }
 
     func tagged(_ v: Variable, _ range: SourceRange) -> Variable {
-        v.tag = SourceTag(start: range.start, end: range.end)
+        v.tag = range
         return v
     }
 

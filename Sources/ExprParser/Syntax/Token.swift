@@ -1,3 +1,5 @@
+import Autograd
+
 /// The kinds of token the lexer produces.
 enum TokenKind: Hashable {
     case number, identifier, string

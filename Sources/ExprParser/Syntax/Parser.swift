@@ -1,3 +1,5 @@
+import Autograd
+
 /// A Pratt parser over the token list, building the arena `SyntaxTree`.
 ///
 /// Left-associative chains (`x+x+...+x`) are built by the loop in `parseExpression`, without

@@ -1,4 +1,5 @@
 import Autograd
+import ExprParser
 
 /// `--format torch`: results printed as PyTorch prints tensors, so they can be compared
 /// with a Python session line by line.

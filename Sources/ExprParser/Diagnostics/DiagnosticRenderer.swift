@@ -1,3 +1,5 @@
+import Autograd
+
 /// Turns diagnostics into the text users read, in rustc's layout:
 ///
 /// ```

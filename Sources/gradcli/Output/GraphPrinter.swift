@@ -17,7 +17,7 @@ struct GraphPrinter {
     /// The tree stops after this many lines, and says so.
     var maxLines = 5000
 
-    private func text(of tag: SourceTag?) -> String? {
+    private func text(of tag: SourceRange?) -> String? {
         guard let tag, tag.start >= 0, tag.end <= source.count, tag.start < tag.end else { return nil }
         let snippet = String(decoding: source[tag.start..<min(tag.end, tag.start + 240)], as: UTF8.self)
         let flat = snippet.split(whereSeparator: { $0 == "\n" }).joined(separator: "; ")
