@@ -37,7 +37,7 @@ public struct BackwardTrace {
 extension Variable {
     /// Runs backward from this variable, as `backward(gradient:)` does (gradients accumulate
     /// into leaf `grad`), and records each node's incoming gradient and each edge's gradient.
-    public func traceBackward(gradient: Variable? = nil) throws -> BackwardTrace {
+    public func traceBackward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws -> BackwardTrace {
         let forward = forwardNodes()
         let values = forward.map(\.savedResult)
         var totals: [ObjectIdentifier: Tensor] = [:]
@@ -61,7 +61,7 @@ extension Variable {
             steps.append(TraceBackwardStep(node: fn, incoming: incoming.value, edges: edges))
         }
         defer { Engine.observer = nil }
-        try backward(gradient: gradient)
+        try backward(gradient: gradient, retainGraph: retainGraph, createGraph: createGraph)
         if let failure { throw failure }
         return BackwardTrace(forward: forward, values: values, backward: steps)
     }

@@ -61,17 +61,39 @@ public func jvp(of output: Variable, wrt inputs: [Variable], v: [Tensor]) throws
 /// pass over the same retained graph, and in reverse mode rows go through in batches when every
 /// op on the way has a batched rule. An input the output does not depend on gets zeros.
 public func jacobian(of output: Variable, wrt inputs: [Variable], mode: JacobianMode = .auto) throws -> [Tensor] {
+    try jacobianWithMethod(of: output, wrt: inputs, mode: mode).blocks
+}
+
+/// How a Jacobian was computed, as `jacobian` reports it: the mode and why.
+public struct JacobianMethod: Equatable {
+    /// `reverse` (rows by backward passes) or `forward` (columns by Jacobian-vector products).
+    public let mode: String
+    /// Why, with the counts: `3 input elements < 100 output elements: one Jacobian-vector product per input element`.
+    public let reason: String
+}
+
+/// The Jacobian, as `jacobian(of:wrt:mode:)`, with the method used.
+public func jacobianWithMethod(of output: Variable, wrt inputs: [Variable],
+                               mode: JacobianMode = .auto) throws -> (blocks: [Tensor], method: JacobianMethod) {
     let outCount = output.value.count
     let inCounts = inputs.map(\.value.count)
+    let inTotal = inCounts.reduce(0, +)
     for input in inputs { _ = try Tensor.checkedCount(of: output.shape + input.shape) }
     var blocks = inputs.map { Tensor.zeros(output.shape + $0.shape) }
-    guard output.requiresGrad, outCount > 0 else { return blocks }
     let reverse: Bool
     switch mode {
-    case .auto: reverse = outCount <= inCounts.reduce(0, +)
+    case .auto: reverse = outCount <= inTotal
     case .reverse: reverse = true
     case .forward: reverse = false
     }
+    func counted(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
+    let outputs = counted(outCount, "output element"), inputElements = counted(inTotal, "input element")
+    func method(batched: Bool = false) -> JacobianMethod {
+        reverse ? JacobianMethod(mode: "reverse", reason: "\(outputs) <= \(inputElements): one backward pass per output element"
+                                    + (batched ? ", the rows batched through one pass" : ""))
+                : JacobianMethod(mode: "forward", reason: "\(inputElements) < \(outputs): one Jacobian-vector product per input element")
+    }
+    guard output.requiresGrad, outCount > 0 else { return (blocks, method()) }
     // Each pass walks the graph the forward pass built: about its cost, which is what the
     // request has spent so far. The whole Jacobian is checked against the budget first.
     let passes = reverse ? outCount : inCounts.reduce(0, +)
@@ -79,7 +101,7 @@ public func jacobian(of output: Variable, wrt inputs: [Variable], mode: Jacobian
                            for: "this Jacobian (\(passes) \(reverse ? "backward" : "forward") passes)")
     if reverse {
         // Rows in batches where every op on the way has a batched rule; else one pass per row.
-        if let batched = try batchedJacobian(of: output, wrt: inputs) { return batched }
+        if let batched = try batchedJacobian(of: output, wrt: inputs) { return (batched, method(batched: true)) }
         for row in 0..<outCount {
             let grads = try grad(outputs: [output], inputs: inputs, gradOutputs: [oneHot(output.shape, row)],
                                  retainGraph: true, allowUnused: true)
@@ -88,9 +110,9 @@ public func jacobian(of output: Variable, wrt inputs: [Variable], mode: Jacobian
                 blocks[i].data.replaceSubrange(row * inCounts[i]..<(row + 1) * inCounts[i], with: g.value.data)
             }
         }
-        return blocks
+        return (blocks, method())
     }
-    guard let transposed = try TransposedVJP(output: output, inputs: inputs) else { return blocks }
+    guard let transposed = try TransposedVJP(output: output, inputs: inputs) else { return (blocks, method()) }
     for (i, g) in transposed.grads.enumerated() {
         guard let g else { continue }
         for column in 0..<inCounts[i] {
@@ -100,7 +122,7 @@ public func jacobian(of output: Variable, wrt inputs: [Variable], mode: Jacobian
             for row in 0..<outCount { blocks[i].data[row * inCounts[i] + column] = dColumn.value.data[row] }
         }
     }
-    return blocks
+    return (blocks, method())
 }
 
 /// The Hessian of a one-element `output`: block `[i][j]` has shape

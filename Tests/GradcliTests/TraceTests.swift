@@ -131,4 +131,51 @@ import Testing
         let bad = try CLI.run(["trace", "a * 2", "a=2,3", "--row", "x"])
         #expect(bad.exitCode == 64)
     }
+
+    /// `run --trace-backward`: each backward call's trace on stderr, stdout as PyTorch prints it.
+    /// PyTorch's hooks on the same program (torch 2.13, float32):
+    ///     m.register_hook, bb.register_hook, b.register_hook -> m [1, 1], bb [3, 3], b [30, 36];
+    ///     a.grad tensor([30., 36.]) after the first backward, tensor([60., 72.]) after the second.
+    @Test func runTracesEveryBackwardCallOnStderr() throws {
+        let program = """
+            import torch
+            a = torch.tensor([2.0, 3.0], requires_grad=True)
+            b = a + 3
+            c = (b * b * 3).sum()
+            c.backward(retain_graph=True)
+            print(a.grad)
+            c.backward()
+            print(a.grad)
+
+            """
+        let result = try CLI.run(["run", "--trace-backward", "-"], stdin: program)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout == "tensor([30., 36.])\ntensor([60., 72.])\n")
+        let traces = result.stderr.components(separatedBy: "trace of backward() at <stdin>:")
+        #expect(traces.count == 3)
+        #expect(incomingLines(result.stderr) == [
+            "  #4 SumBackward0  incoming grad 1", "  #3 MulBackward0  incoming grad [1, 1]",
+            "  #2 MulBackward0  incoming grad [3, 3]", "  #1 AddBackward0  incoming grad [30, 36]",
+        ] + [
+            "  #4 SumBackward0  incoming grad 1", "  #3 MulBackward0  incoming grad [1, 1]",
+            "  #2 MulBackward0  incoming grad [3, 3]", "  #1 AddBackward0  incoming grad [30, 36]",
+        ])
+        #expect(result.stderr.contains("    -> input 1 #1 AddBackward0: [15, 18]   += onto [15, 18], running total [30, 36]"))
+        #expect(traces.count == 3 && traces[1].hasPrefix("5:") && traces[1].hasSuffix("leaves:\n  a.grad = [30, 36]\n"))
+        #expect(traces.count == 3 && traces[2].hasPrefix("7:") && traces[2].hasSuffix("leaves:\n  a.grad = [60, 72]\n"))
+        // Without the flag, nothing is traced.
+        let plain = try CLI.run(["run", "-"], stdin: program)
+        #expect(plain.stdout == result.stdout && plain.stderr.isEmpty)
+    }
+
+    /// `jacobian` says which mode it used and why: forward for 1 input element and 5 outputs,
+    /// reverse (batched) for tanh(W @ x) with as many outputs as inputs.
+    @Test func jacobianReportsItsMode() throws {
+        let (forward, json) = try CLI.json(["jacobian", "x*ones(5)", "x=2", "--json"])
+        #expect(forward.exitCode == 0)
+        #expect(json["mode"] as? String == "forward")
+        #expect(json["mode_reason"] as? String == "1 input element < 5 output elements: one Jacobian-vector product per input element")
+        let reverse = try CLI.run(["jacobian", "tanh(W @ x)", "W=[[1,2],[3,4]]", "x=0.1,0.2", "--wrt", "x"])
+        #expect(reverse.stdout.contains("mode: reverse (2 output elements <= 2 input elements: one backward pass per output element, the rows batched through one pass)\n"))
+    }
 }

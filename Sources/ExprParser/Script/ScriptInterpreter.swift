@@ -44,6 +44,9 @@ final class Interpreter {
     /// Lines at which the non-leaf `.grad` warning was already shown (Python shows it once).
     var warnedLines: Set<Int> = []
     lazy var torch: PyModule = makeTorchModule()
+    /// Set by `run --trace-backward`: renders the trace of each `.backward()` call (with the
+    /// module's leaf variables and the line) for stderr.
+    var backwardTracer: ScriptRunner.BackwardTracer?
 
     /// The program's lines, for warnings that quote them.
     var sourceLines: [Substring]

@@ -35,7 +35,11 @@ public enum ScriptRunner {
     static let stackBytes = 512 << 20
 
     /// Runs `source`, named `fileName` in tracebacks, writing to `output`; returns the exit status.
-    public static func run(source: String, fileName: String, output: ScriptOutput = ScriptOutput(), color: Bool = false) -> Int32 {
+    /// Renders the trace of one `.backward()` call: the trace, the module's leaves by name, the line.
+    public typealias BackwardTracer = (BackwardTrace, [(name: String, variable: Variable)], Int) -> String
+
+    public static func run(source: String, fileName: String, output: ScriptOutput = ScriptOutput(), color: Bool = false,
+                           traceBackward: BackwardTracer? = nil) -> Int32 {
         let program: [PyStmt]
         do {
             program = try ScriptParser.parse(source)
@@ -48,7 +52,7 @@ public enum ScriptRunner {
         }
         var status: Int32 = 0
         onLargeStack {
-            status = execute(program, source: source, fileName: fileName, output: output)
+            status = execute(program, source: source, fileName: fileName, output: output, traceBackward: traceBackward)
         }
         output.flush()
         return status
@@ -64,13 +68,15 @@ public enum ScriptRunner {
         return text
     }
 
-    static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput) -> Int32 {
+    static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput,
+                        traceBackward: BackwardTracer? = nil) -> Int32 {
         let savedDType = DefaultDType.current
         DefaultDType.current = .float32  // PyTorch's default dtype
         defer { DefaultDType.current = savedDType }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.setEnabled(savedGradMode) }
         let interpreter = Interpreter(output: output, fileName: fileName, source: source)
+        interpreter.backwardTracer = traceBackward
         defer { interpreter.releaseScopes() }
         do {
             try interpreter.run(program)

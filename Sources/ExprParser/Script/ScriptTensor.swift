@@ -328,7 +328,16 @@ extension Interpreter {
         var retain = create
         if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
         guard let inputs, !isNone(inputs) else {
-            for output in outputs { try output.backward(gradient: seed, retainGraph: retain, createGraph: create) }
+            for root in outputs {
+                guard let tracer = backwardTracer, root.gradFn != nil else {
+                    try root.backward(gradient: seed, retainGraph: retain, createGraph: create)
+                    continue
+                }
+                // `run --trace-backward`: the same backward pass, observed, with its trace on stderr.
+                let trace = try root.traceBackward(gradient: seed, retainGraph: retain, createGraph: create)
+                output.flush()  // the trace follows what the program printed before it
+                output.error(tracer(trace, namedLeaves(), frames.last?.line ?? 0))
+            }
             return
         }
         let targets = try tensorList(inputs)
@@ -337,6 +346,14 @@ extension Interpreter {
             guard let g else { continue }
             input.grad = try input.grad.map { old in try create ? old + g : withNoGrad { try old + g } } ?? g
         }
+    }
+
+    /// The module's variables that hold leaves requiring grad, by name, for a trace's leaves.
+    func namedLeaves() -> [(name: String, variable: Variable)] {
+        globals.variables.compactMap { name, value -> (name: String, variable: Variable)? in
+            guard case .tensor(let v) = value, v.isLeaf, v.requiresGrad else { return nil }
+            return (name, v)
+        }.sorted { $0.name < $1.name }
     }
 
     func isNone(_ v: PyValue) -> Bool {

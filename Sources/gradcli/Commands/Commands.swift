@@ -111,8 +111,8 @@ extension Request {
         let graph = try build(recordGraph: true)
         var report = report(of: graph)
         let inputs = graph.differentiated
-        let blocks: [Tensor]
-        blocks = try GradcliError.mapping { try Autograd.jacobian(of: graph.output, wrt: inputs.map(\.variable)) }
+        let (blocks, method) = try GradcliError.mapping { try Autograd.jacobianWithMethod(of: graph.output, wrt: inputs.map(\.variable)) }
+        report.jacobianMethod = method
         for ((name, leaf), block) in zip(inputs, blocks) {
             report.jacobian.append((name, block))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }

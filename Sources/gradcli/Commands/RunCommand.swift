@@ -8,18 +8,24 @@ enum RunCommand {
     static let help = """
     OVERVIEW: Run a PyTorch autograd program (a subset of Python 3) and print what PyTorch prints.
 
-    USAGE: gradcli run <file.py>
+    USAGE: gradcli run [--trace-backward] <file.py>
            gradcli run -            (the program from stdin)
 
     The program is parsed whole before it runs: a syntax error, or Python outside the subset
     (classes, generators, imports other than torch), is reported with its place and exit 65.
     An uncaught exception prints Python's traceback on stderr and exits 1.
+    --trace-backward writes the trace of every .backward() call to stderr, as `gradcli trace`
+    shows it: the forward nodes, each node's incoming gradient and VJP rule, the gradient sent
+    along each edge, the += at a node reached twice, and the module's leaves' .grad.
     Supported: see "Running PyTorch programs" in the README.
 
     """
 
     /// Runs `arguments` (what follows `run`) and returns the exit status.
     static func main(_ arguments: [String]) -> Int32 {
+        var arguments = arguments
+        let tracing = arguments.first == "--trace-backward"
+        if tracing { arguments.removeFirst() }
         if arguments.contains("--help") || arguments.contains("-h") {
             Output.out(help)
             return 0
@@ -50,7 +56,10 @@ enum RunCommand {
             source = text
             fileName = path
         }
-        return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2))
+        let tracer: ScriptRunner.BackwardTracer? = tracing ? { trace, leaves, line in
+            "trace of backward() at \(fileName):\(line):\n" + TraceCommand.text(of: trace, leaves: leaves, source: [])
+        } : nil
+        return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2), traceBackward: tracer)
     }
 
     /// `gradcli repl`: the interactive session; prompts (`>>> `, `... `) when stdin is a terminal.

@@ -46,6 +46,11 @@ enum TraceCommand {
         }
     }
 
+    /// The text of a trace, for `run --trace-backward`: leaves are named by `leaves`.
+    static func text(of trace: BackwardTrace, leaves: [(name: String, variable: Variable)], source: [UInt8]) -> String {
+        Rendered(trace: trace, leaves: leaves, source: source).text()
+    }
+
     /// Removes `--row N` (or `--row=N`) from the arguments and returns N: the output element
     /// whose gradient row of the Jacobian the trace follows.
     static func takeRow(_ arguments: inout [String]) throws -> Int? {

@@ -13,6 +13,8 @@ struct Report {
     var grads: [(name: String, value: Tensor)] = []
     var retained: [(name: String, value: Tensor)] = []
     var jacobian: [(name: String, value: Tensor)] = []
+    /// How the Jacobian was computed (mode and reason), for `jacobian`.
+    var jacobianMethod: JacobianMethod?
     var hessian: [(name: String, blocks: [(name: String, value: Tensor)])] = []
     /// The leaves' shapes, for labelling Jacobian and Hessian tables.
     var inputShapes: [String: [Int]] = [:]
@@ -43,6 +45,7 @@ struct Report {
         if command == .grad { fields.append(("grad", table(grads))) }
         if !retained.isEmpty { fields.append(("retained", table(retained))) }
         if command == .jacobian { fields.append(("jacobian", table(jacobian))) }
+        if let jacobianMethod { fields += [("mode", .string(jacobianMethod.mode)), ("mode_reason", .string(jacobianMethod.reason))] }
         if command == .hessian { fields.append(("hessian", .object(hessian.map { ($0.name, table($0.blocks)) }))) }
         if let check { fields.append(("check", check.json)) }
         if let graph { fields.append(("graph", .string(graph))) }
@@ -78,6 +81,7 @@ struct Report {
         for (name, g) in grads where command == .grad { out += block("grad \(name)", printer.render(g), note: Report.shapeNote(g)) }
         for (name, g) in retained { out += block("grad \(name) (retained)", printer.render(g), note: Report.shapeNote(g)) }
         let outShape = value?.shape ?? []
+        if let jacobianMethod { out += "mode: \(jacobianMethod.mode) (\(jacobianMethod.reason))\n" }
         for (name, j) in jacobian {
             let inShape = inputShapes[name] ?? []
             out += "jacobian d(output)/d(\(name))  shape \(describe(shape: j.shape)): rows = output \(describe(shape: outShape)), columns = \(name) \(describe(shape: inShape))\n"

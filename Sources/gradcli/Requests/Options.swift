@@ -45,7 +45,7 @@ enum Command: String, CaseIterable {
 enum OptionKey: CaseIterable {
     case file, set, inputs, wrt, gradOutput, retainGrad, expect, eps, rtol, atol, equalNaN, seed, dtype
     case json, format, precision, exact, dot, dumpAST, jobs, tap, quiet, junit, allowFiles, maxMemory, maxFlops, timeout
-    case help, version, color, command, points, svg, width, height
+    case help, version, color, command, points, svg, width, height, traceBackward, row
 }
 
 /// What an option's value is, and so how it is read and checked (`OptionValues`).
@@ -157,6 +157,8 @@ struct OptionSpec {
                    help: "Colour diagnostics and plots: on a terminal (auto, the default; off when NO_COLOR is non-empty or TERM=dumb), always or never", commands: []),
         OptionSpec(key: .command, names: ["--command"], value: "grad|eval", kind: .choice, help: "What each line computes: the value and gradients (grad, the default) or the value only", commands: []),
         OptionSpec(key: .points, names: ["--points"], value: "n", kind: .integer(2...CommandCatalog.pointsLimit), help: "Sample points, 2 to \(CommandCatalog.pointsLimit) (default: two per character column)", commands: []),
+        OptionSpec(key: .traceBackward, names: ["--trace-backward"], value: nil, kind: .flag, help: "Trace every .backward() call on stderr, as `gradcli trace` shows it (stdout stays what PyTorch prints)", commands: []),
+        OptionSpec(key: .row, names: ["--row"], value: "n", kind: .text, help: "Trace row <n> of the Jacobian: the backward pass of output element <n> (row-major)", commands: []),
         OptionSpec(key: .svg, names: ["--svg"], value: "file", kind: .text, help: "Write a standalone SVG plot to <file> instead of drawing on the terminal", commands: []),
         OptionSpec(key: .width, names: ["--width"], value: "columns", kind: .integer(8...400), defaultValue: "60", help: "Plot width in characters, 8 to 400", commands: []),
         OptionSpec(key: .height, names: ["--height"], value: "rows", kind: .integer(2...100), defaultValue: "10", help: "Height of each panel in characters, 2 to 100", commands: []),
