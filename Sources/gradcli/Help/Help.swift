@@ -60,7 +60,7 @@ enum Help {
         if command == .batch { lines += ["REQUEST FIELDS:"] + requestFields.map { row($0.0, $0.1) } + [""] }
         lines += ["EXAMPLES:"] + shown.examples.map { "  " + $0 } + [""]
         if command == nil {
-            lines += ["  See 'gradcli help <subcommand>' for detailed help, and 'gradcli help functions' for the functions."]
+            lines += ["  See 'gradcli help <subcommand>' for detailed help, 'gradcli help functions' for the functions,", "  'gradcli help ops' for the coverage table of every op and 'gradcli help conventions' for the values at kinks."]
         }
         return lines.joined(separator: "\n") + "\n"
     }
