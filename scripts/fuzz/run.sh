@@ -53,7 +53,7 @@ if [ ! -f "$OBJ/ExprParser.o" ] || [ -n "$(find Sources/Autograd Sources/ExprPar
     swiftc $FLAGS -module-name Autograd -emit-module -emit-module-path "$OBJ/Autograd.swiftmodule" \
         -c Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift -o "$OBJ/Autograd.o"
     swiftc $FLAGS -module-name ExprParser -I "$OBJ" -emit-module -emit-module-path "$OBJ/ExprParser.swiftmodule" \
-        -c Sources/ExprParser/*.swift Sources/ExprParser/Script/*.swift -o "$OBJ/ExprParser.o"
+        -c $(find Sources/ExprParser -name '*.swift' | sort) -o "$OBJ/ExprParser.o"
 fi
 case "$TARGET" in
     expression)
@@ -62,13 +62,13 @@ case "$TARGET" in
     batch)
         # The harness joins the gradcli sources (without main.swift's top-level code) in one module.
         swiftc $FLAGS -module-name FuzzBatch -I "$OBJ" scripts/fuzz/fuzz_batch_line.swift \
-            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
+            $(find Sources/gradcli -name '*.swift' ! -name main.swift | sort) "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
     script)
         swiftc $FLAGS -module-name FuzzScript -I "$OBJ" \
             scripts/fuzz/fuzz_script.swift "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz" ;;
     lines|plot)
         swiftc $FLAGS -module-name "Fuzz$TARGET" -I "$OBJ" "scripts/fuzz/fuzz_$TARGET.swift" \
-            $(ls Sources/gradcli/*.swift | grep -v '/main.swift$') "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz"
+            $(find Sources/gradcli -name '*.swift' ! -name main.swift | sort) "$OBJ/Autograd.o" "$OBJ/ExprParser.o" "$OBJ/CKernels.o" -o "$OUT/fuzz"
         FUZZ_FLAGS="-close_fd_mask=2 ${FUZZ_FLAGS:-}" ;;
     *) echo "fuzz: unknown target $TARGET (expression, batch, script, lines or plot)" >&2; exit 64 ;;
 esac
