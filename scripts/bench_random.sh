@@ -11,17 +11,17 @@ RUNS=21
 [ "${1:-}" = "--runs" ] && RUNS="$2"
 TORCH_PYTHON="${TORCH_PYTHON:-/work/.venv-torch/bin/python}"
 OUT="${TMPDIR:-/tmp}/gradcli-bench-random.$$"
-mkdir -p "$OUT/include"
+mkdir -p "$OUT"
 trap 'rm -rf "$OUT"' EXIT
 
-# Autograd's sources and the harness in one module; the C kernel built as SwiftPM builds it.
+# Autograd's sources and the harness in one module; the C kernels built as scripts/bench.sh builds them.
 cp scripts/bench_random.swift "$OUT/main.swift"
-cp Sources/CRandomKernels/include/CRandomKernels.h "$OUT/include/"
-printf 'module CRandomKernels {\n    header "CRandomKernels.h"\n    export *\n}\n' > "$OUT/include/module.modulemap"
-clang -O2 -c Sources/CRandomKernels/BoxMullerAVX2.c -I "$OUT/include" -o "$OUT/kernels.o"
+for c in Sources/CKernels/*.c; do
+    clang -O2 -fPIC -I Sources/CKernels/include -c "$c" -o "$OUT/$(basename "$c" .c).o"
+done
 # shellcheck disable=SC2086
-swiftc ${SWIFTFLAGS:--O} -module-name Bench -I "$OUT/include" -o "$OUT/bench_random" \
-    Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift "$OUT/main.swift" "$OUT/kernels.o"
+swiftc ${SWIFTFLAGS:--O} -module-name Bench -I Sources/CKernels/include -o "$OUT/bench_random" \
+    Sources/Autograd/*.swift Sources/Autograd/Ops/*.swift Sources/Autograd/Random/*.swift "$OUT/main.swift" "$OUT"/*.o
 
 echo "machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
