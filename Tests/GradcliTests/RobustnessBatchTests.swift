@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14: batch input that cannot stop the run or lose a record.
+/// Batch input that cannot stop the run or lose a record.
 @Suite struct RobustnessBatchTests {
     static func records(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14, rows 1 and 17: batch requests read no files unless `--allow-files DIR` allows
+/// Batch requests read no files unless `--allow-files DIR` allows
 /// them, and then only regular files under DIR; no error quotes a file's content; `@file` on
 /// the command line checks the extension and the file type before reading.
 @Suite struct RobustnessFileTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14, "Tests must prove": 10,000 requests of which one in ten is hostile (files, huge
+/// Hostile batch input: 10,000 requests of which one in ten is hostile (files, huge
 /// lines, huge names, allocation bombs, control characters) give 10,000 records in order,
 /// none an internal_error, and no file content in any record.
 @Suite struct RobustnessHostileBatchTests {

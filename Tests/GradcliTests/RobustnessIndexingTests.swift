@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14, rows 18 and 19: slice bounds of any size clamp as PyTorch's do, and `cat` skips
+/// Slice bounds of any size clamp as PyTorch's do, and `cat` skips
 /// empty 1-D tensors as PyTorch does. Every expected value was printed by PyTorch 2.13 for
 /// `x = torch.arange(5.)` (or the tensors named) and the same subscript.
 @Suite struct RobustnessIndexingTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14, row 2: a per-run memory budget, checked before tensor storage, Jacobian and
+/// A per-run memory budget, checked before tensor storage, Jacobian and
 /// Hessian results and output are allocated; exceeding it is a limit_error (exit 65).
 @Suite struct RobustnessMemoryTests {
     /// The issue's case scaled down by 8 (so that a debug build runs it in a moment): under

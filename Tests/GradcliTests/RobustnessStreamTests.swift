@@ -15,7 +15,7 @@ func shell(_ script: String, stdin: String = "") throws -> CLIResult {
     return try CLI.capture(process, stdin: stdin)
 }
 
-/// Issue 14, rows 3 and 16: results that cannot be written are an error (exit 74) with the
+/// Results that cannot be written are an error (exit 74) with the
 /// reason; a closed or unreadable stdin is an io_error (exit 66), not empty input.
 @Suite struct RobustnessStreamTests {
     @Test func aFullStdoutIsExit74() throws {
@@ -40,7 +40,7 @@ func shell(_ script: String, stdin: String = "") throws -> CLIResult {
     }
 
     /// With stdout closed, the JUnit report must not take its file descriptor and receive the
-    /// records (issue 14, row 13).
+    /// records.
     @Test func aClosedStdoutDoesNotLeakIntoTheJUnitFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcli-junit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 import Testing
 
-/// Issue 14: hostile text in requests (control characters, huge names, duplicate keys).
+/// Hostile text in requests (control characters, huge names, duplicate keys).
 @Suite struct RobustnessTextTests {
     static func records(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 14, row 9: a work budget per request. `--max-flops` counts floating-point operations
+/// A work budget per request. `--max-flops` counts floating-point operations
 /// from each op's shapes before it runs (2 m n k for a matrix product, one per element
 /// otherwise); Jacobians check passes times the forward cost first; `--timeout` bounds the
 /// wall-clock time of each request. Exceeding either is a limit_error (exit 65).
@@ -152,5 +152,19 @@ import Testing
         let lines = try CLI.run(["lines", "--command", "eval", "--max-flops", "1500"], stdin: "sum(ones(10,10) @ ones(10,10))\n1+1\n")
         #expect(lines.stdout.hasSuffix("\n2\n"), "\(lines.stdout)")
         #expect(lines.stdout.contains("error: line 1: this operation needs 2000 floating-point operations, beyond the work budget of 1500"), "\(lines.stdout)")
+    }
+}
+
+/// `plot` and `trace` take the budgets as the expression commands do.
+@Suite struct WorkBudgetOnPlotAndTraceTests {
+    @Test func plotAndTraceApplyTheWorkBudgetAndCheckItsValues() throws {
+        let plot = try CLI.run(["plot", "sum(ones(100) * x)", "x=-1:1", "--max-flops", "10"])
+        #expect(plot.exitCode == 65)
+        #expect(plot.stderr.contains("beyond the work budget of 10"))
+        let trace = try CLI.run(["trace", "sum(x @ x)", "x=ones(30,30)", "--max-flops", "1e3"])
+        #expect(trace.exitCode == 65)
+        #expect(try CLI.run(["trace", "x^2", "x=1", "--timeout", "0"]).exitCode == 64)
+        #expect(try CLI.run(["plot", "x^2", "x=-1:1", "--timeout", "abc"]).exitCode == 64)
+        #expect(try CLI.run(["trace", "x^2", "x=1", "--max-memory", "banana"]).exitCode == 64)
     }
 }

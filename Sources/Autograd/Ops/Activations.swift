@@ -33,7 +33,7 @@ extension Ops {
                                            summary: "logistic function 1 / (1 + exp(-input))",
                                            float32: { x, _ in TorchFloat32Math.sigmoid(x) }, { _ in logistic }) { ctx, g in
         let s = try ctx.result()
-        return try g * s * (1 - s)
+        return try g * (1 - s) * s  // PyTorch's order, so the last bit agrees
     }
 
     /// `logsigmoid(input)`, log(sigmoid(input)), computed stably.

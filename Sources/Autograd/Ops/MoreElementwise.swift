@@ -39,14 +39,15 @@ extension Ops {
     /// `threshold(input, threshold, value)`: input where input > threshold, else value.
     public static let threshold: OpSpec = activation(
         "threshold", params: [Param("threshold", .double), Param("value", .double)], gradFn: "ThresholdBackward0",
-        summary: "input where input > threshold, value elsewhere", kinks: "the gradient at input = threshold is 0",
+        summary: "input where input > threshold, value elsewhere", kinks: "the gradient at input = threshold is 0; a NaN input stays NaN with its gradient",
         samples: [OpSample([[3, 2]], attrs: ["threshold": .double(0.5), "value": .double(-1)], range: 0.6...2),
                   OpSample([[3, 2]], attrs: ["threshold": .double(0.5), "value": .double(-1)], range: -2...0.4)],
         { attrs in
             let t = try attrs.double("threshold"), v = try attrs.double("value")
-            return { x in x > t ? x : v }
+            // PyTorch tests `input <= threshold`, so a NaN input stays NaN and keeps its gradient.
+            return { x in x <= t ? v : x }
         }) { ctx, g in
         let t = try ctx.attrs.double("threshold")
-        return try g * mask(ctx[0]) { $0 > t }
+        return try g * mask(ctx[0]) { !($0 <= t) }
     }
 }

@@ -15,9 +15,8 @@ extension Lowering {
         let pairs = [("slice", "SplitBackward0"), ("slice", "SplitWithSizesBackward0"), ("select", "UnbindBackward0"),
                      ("amin", "AminmaxBackward0"), ("amax", "AminmaxBackward0"), ("std", "StdMeanBackward0"),
                      ("mean", "StdMeanBackward0"), ("var", "VarMeanBackward0"), ("mean", "VarMeanBackward0"),
-                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"), ("div", "MulBackward0"),
-                     ("norm", "NormBackward1"), ("mean", "NllLossBackward0"), ("sum", "NllLossBackward0"),
-                     ("div", "NllLossBackward0"), ("mul", "NllLossBackward0"), ("add", "NativeLayerNormBackward0"),
+                     ("select", "IndexBackward0"), ("clone", "AliasBackward0"), ("sub", "RsubBackward1"),
+                     ("norm", "NormBackward1"), ("add", "NativeLayerNormBackward0"),
                      ("mul", "NativeLayerNormBackward0"), ("reshape", "NativeGroupNormBackward0"), ("mul", "NativeGroupNormBackward0"),
                      ("add", "NativeGroupNormBackward0"), ("log1p", "SoftMarginLossBackward0"), ("mean", "SoftMarginLossBackward0"),
                      ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0"), ("add", "AddmvBackward0"), ("add", "BaddbmmBackward0")]

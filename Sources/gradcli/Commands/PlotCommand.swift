@@ -51,8 +51,12 @@ enum PlotCommand {
         let height = try integer(options, .height)!
         let points = try integer(options, .points) ?? 2 * width
         let (name, lo, hi) = try range(positionals[1])
-        MemoryBudget.limit = MemoryBudget.defaultLimit
-        WorkBudget.limit = WorkBudget.defaultLimit
+        var budget = Invocation()
+        budget.command = .eval
+        budget.options = options[.maxMemory].map { [(.maxMemory, $0)] } ?? []
+        MemoryBudget.limit = try GradCLI.memoryBudget(budget)
+        // Each point is one request: its own work budget and time limit (reset per point).
+        try GradCLI.setWorkBudget(options[.maxFlops], options[.timeout]) { GradcliError.usage($0, of: "plot") }
 
         func request(_ command: Command, at x: Double) throws -> Report {
             WorkBudget.startRequest()  // per point

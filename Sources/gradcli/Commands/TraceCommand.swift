@@ -18,6 +18,8 @@ enum TraceCommand {
             let row = try takeRow(&arguments)
             let invocation = try Invocation.parse(["grad"] + arguments)
             if invocation.flag(.help) { Output.out(help); return 0 }
+            MemoryBudget.limit = try GradCLI.memoryBudget(invocation)
+            try GradCLI.setWorkBudget(invocation.value(.maxFlops), invocation.value(.timeout)) { GradcliError.usage($0, of: "trace") }
             let request = try GradCLI.makeRequest(invocation)
             if row != nil, request.gradOutput != nil {
                 throw GradcliError.usage("--row and --grad-output both choose the gradient of the output; give one", of: "trace")

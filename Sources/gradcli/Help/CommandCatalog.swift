@@ -16,7 +16,7 @@ enum CommandCatalog {
 
     static let pointsLimit = 100_000
 
-    static let plotOptions: [OptionKey] = [.points, .svg, .width, .height, .set, .dtype]
+    static let plotOptions: [OptionKey] = [.points, .svg, .width, .height, .set, .dtype, .maxMemory, .maxFlops, .timeout]
 
     /// The expression options `lines` passes on to each line's request.
     static let lineOptions: [OptionKey] = [.set, .wrt, .seed, .dtype, .json, .precision, .exact, .maxMemory, .maxFlops, .timeout]
