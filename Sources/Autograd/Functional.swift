@@ -89,8 +89,8 @@ public func jacobianWithMethod(of output: Variable, wrt inputs: [Variable],
     func counted(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
     let outputs = counted(outCount, "output element"), inputElements = counted(inTotal, "input element")
     func method(batched: Bool = false) -> JacobianMethod {
-        reverse ? JacobianMethod(mode: "reverse", reason: "\(outputs) <= \(inputElements): one backward pass per output element"
-                                    + (batched ? ", the rows batched through one pass" : ""))
+        reverse ? JacobianMethod(mode: "reverse", reason: "\(outputs) <= \(inputElements): "
+                                    + (batched ? "all rows batched through one backward pass" : "one backward pass per output element"))
                 : JacobianMethod(mode: "forward", reason: "\(inputElements) < \(outputs): one Jacobian-vector product per input element")
     }
     guard output.requiresGrad, outCount > 0 else { return (blocks, method()) }

@@ -32,7 +32,7 @@ import Testing
     @Test func checkNamesJAXsValueAtAKink() throws {
         let result = try CLI.run(["check", "clamp(x, 0, 1)", "x=0"])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.contains("clamp(x, 0, 1) at x = min = 0: one-sided slopes 0 and 1; gradcli and PyTorch use 1, JAX (jnp.clip(x, 0.0, 1.0)) gives 0.5"))
+        #expect(result.stdout.contains("clamp(x, 0, 1) at x = min: one-sided slopes 0 and 1; gradcli and PyTorch use 1, JAX (jnp.clip(x, 0.0, 1.0)) gives 0.5"))
     }
 
     @Test func traceNotesTheConventionOnlyWhereAnInputSitsAtThePoint() throws {
@@ -42,6 +42,18 @@ import Testing
         #expect(away.exitCode == 0 && !away.stdout.contains("at a kink"))
         let tie = try CLI.run(["trace", "sum(maximum(x, y))", "x=1,2", "y=1,3"])
         #expect(tie.stdout.contains("at a kink: maximum(x, y) at a tie, x = y"))
+    }
+
+    /// A note follows the node's own bounds and attributes: clamp's bound wherever it is, no
+    /// note for leaky_relu's default slope (the table records 0.1), ties of a broadcast operand.
+    @Test func traceNotesFollowTheNodesBoundsAndAttributes() throws {
+        let clamp = try CLI.run(["trace", "sum(clamp(a, -2, 2))", "a=0,2"])
+        #expect(clamp.stdout.contains("at a kink: clamp(x, 0, 1) at x = max:"))
+        #expect(!clamp.stdout.contains("at x = min:"))
+        #expect(!(try CLI.run(["trace", "sum(leaky_relu(a))", "a=0"])).stdout.contains("at a kink"))
+        #expect(try CLI.run(["trace", "sum(leaky_relu(a, 0.1))", "a=0"]).stdout.contains("at a kink: leaky_relu(x, 0.1) at x = 0"))
+        #expect(try CLI.run(["trace", "sum(maximum(b, a))", "b=2", "a=1,2,3"]).stdout.contains("at a kink: maximum(x, y) at a tie"))
+        #expect(!(try CLI.run(["trace", "sum(amax(a, dim=0))", "a=[[1,2],[2,1]]"])).stdout.contains("at a kink"))
     }
 
     /// The hardswish gradient at its kinks, as torch 2.13 computes it: x = -3 gives 0 and x = 3

@@ -176,6 +176,6 @@ import Testing
         #expect(json["mode"] as? String == "forward")
         #expect(json["mode_reason"] as? String == "1 input element < 5 output elements: one Jacobian-vector product per input element")
         let reverse = try CLI.run(["jacobian", "tanh(W @ x)", "W=[[1,2],[3,4]]", "x=0.1,0.2", "--wrt", "x"])
-        #expect(reverse.stdout.contains("mode: reverse (2 output elements <= 2 input elements: one backward pass per output element, the rows batched through one pass)\n"))
+        #expect(reverse.stdout.contains("mode: reverse (2 output elements <= 2 input elements: all rows batched through one backward pass)\n"))
     }
 }

@@ -327,8 +327,17 @@ extension Interpreter {
         let create = try createGraph.map(truthy) ?? false
         var retain = create
         if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
+        // `torch.autograd.backward(tensors, grad_tensors=[...])`: one gradient per output.
+        var seeds = [Variable?](repeating: seed, count: outputs.count)
+        if seed == nil, let gradient, !isNone(gradient) {
+            let list = try tensorList(gradient)
+            guard list.count == outputs.count else {
+                throw PyException("RuntimeError", "grad_tensors has \(list.count) element\(list.count == 1 ? "" : "s") but tensors has \(outputs.count)")
+            }
+            seeds = list
+        }
         guard let inputs, !isNone(inputs) else {
-            for root in outputs {
+            for (root, seed) in zip(outputs, seeds) {
                 guard let tracer = backwardTracer, root.gradFn != nil else {
                     try root.backward(gradient: seed, retainGraph: retain, createGraph: create)
                     continue
@@ -336,24 +345,33 @@ extension Interpreter {
                 // `run --trace-backward`: the same backward pass, observed, with its trace on stderr.
                 let trace = try root.traceBackward(gradient: seed, retainGraph: retain, createGraph: create)
                 output.flush()  // the trace follows what the program printed before it
-                output.error(tracer(trace, namedLeaves(), frames.last?.line ?? 0))
+                output.error(tracer(trace, namedLeaves(of: trace), frames.last?.line ?? 0))
             }
             return
         }
         let targets = try tensorList(inputs)
-        let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: [seed], retainGraph: retain, createGraph: create, allowUnused: true)
+        let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: seeds, retainGraph: retain, createGraph: create, allowUnused: true)
         for (input, g) in zip(targets, grads) {
             guard let g else { continue }
             input.grad = try input.grad.map { old in try create ? old + g : withNoGrad { try old + g } } ?? g
         }
     }
 
-    /// The module's variables that hold leaves requiring grad, by name, for a trace's leaves.
-    func namedLeaves() -> [(name: String, variable: Variable)] {
-        globals.variables.compactMap { name, value -> (name: String, variable: Variable)? in
-            guard case .tensor(let v) = value, v.isLeaf, v.requiresGrad else { return nil }
-            return (name, v)
-        }.sorted { $0.name < $1.name }
+    /// The leaves `trace` reached, named by the module variables that hold them (`leaf` when
+    /// none does, as for a function's local), in the order the trace reached them.
+    func namedLeaves(of trace: BackwardTrace) -> [(name: String, variable: Variable)] {
+        var names: [ObjectIdentifier: String] = [:]
+        for (name, value) in globals.variables.sorted(by: { $0.key < $1.key }) {
+            if case .tensor(let v) = value, names[ObjectIdentifier(v)] == nil { names[ObjectIdentifier(v)] = name }
+        }
+        var leaves: [(name: String, variable: Variable)] = []
+        for step in trace.backward {
+            for edge in step.edges {
+                guard case .leaf(let v) = edge.target, !leaves.contains(where: { $0.variable === v }) else { continue }
+                leaves.append((names[ObjectIdentifier(v)] ?? "leaf", v))
+            }
+        }
+        return leaves
     }
 
     func isNone(_ v: PyValue) -> Bool {

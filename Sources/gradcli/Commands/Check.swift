@@ -215,7 +215,7 @@ extension Request {
         var visited = Set<ObjectIdentifier>()
         while let fn = stack.popLast() {
             guard visited.insert(ObjectIdentifier(fn)).inserted else { continue }
-            for note in ConventionsTable.notes(for: fn.spec.name, at: fn.inputs.map(\.value)) where !notes.contains(note) {
+            for note in ConventionsTable.notes(for: fn) where !notes.contains(note) {
                 notes.append(note)
             }
             stack += fn.inputs.compactMap(\.gradFn)

@@ -24,8 +24,8 @@ enum RunCommand {
     /// Runs `arguments` (what follows `run`) and returns the exit status.
     static func main(_ arguments: [String]) -> Int32 {
         var arguments = arguments
-        let tracing = arguments.first == "--trace-backward"
-        if tracing { arguments.removeFirst() }
+        let tracing = arguments.contains("--trace-backward")
+        arguments.removeAll { $0 == "--trace-backward" }
         if arguments.contains("--help") || arguments.contains("-h") {
             Output.out(help)
             return 0

@@ -67,9 +67,10 @@ enum TraceCommand {
             arguments.remove(at: i)
         }
         guard let value else { return nil }
-        guard let n = Int(value), n >= 0 else {
+        guard let n = Int(value) else {
             throw GradcliError.usage("--row takes an output element's index (0, 1, ...), not '\(value)'", of: "trace")
         }
+        guard n >= 0 else { throw GradcliError.value("trace: --row \(n) is out of range: rows count from 0") }
         return n
     }
 
@@ -140,7 +141,7 @@ private struct Rendered {
 
     /// The recorded kink conventions the node's inputs sit at (`gradcli help conventions`).
     func kinkNotes(_ fn: GradFn) -> [String] {
-        ConventionsTable.notes(for: fn.spec.name, at: fn.inputs.map(\.value))
+        ConventionsTable.notes(for: fn)
     }
 
     /// The traced output element as an index, `out[1, 0]`.

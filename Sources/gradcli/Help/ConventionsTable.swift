@@ -29,10 +29,15 @@ enum ConventionsTable {
     }
 
     /// The lines `check` and `trace` add for op `name`: its recorded points and JAX's value there.
-    static func notes(for name: String, at inputs: [Tensor]? = nil) -> [String] {
+    static func notes(for node: GradFn) -> [String] {
+        notes(for: node.spec.name, at: (node.inputs.map(\.value), node.attrs))
+    }
+
+    /// The notes of op `name`: every recorded point, or those `at` (input values and attributes) sits at.
+    static func notes(for name: String, at node: (inputs: [Tensor], attrs: Attrs)? = nil) -> [String] {
         let style = NumberStyle()
         func n(_ x: Double) -> String { x.isNaN ? "nan" : style.string(x) }
-        return KinkConvention.of(name).filter { inputs == nil || $0.applies(to: inputs!) }.map { c in
+        return KinkConvention.of(name).filter { c in node.map { c.applies(to: $0.inputs, attrs: $0.attrs) } ?? true }.map { c in
             "\(c.expression) at \(c.place): one-sided slopes \(n(c.left)) and \(n(c.right)); gradcli and PyTorch use \(n(c.pytorch)), JAX (\(c.jaxExpression)) gives \(n(c.jax))"
         }
     }
