@@ -8,7 +8,7 @@ import Testing
     let languageOnly: [OpSpec] = [Ops.index]
 
     @Test func everyDifferentiableOpHasOneLineOfASCII() {
-        for spec in Registry.all where spec.isDifferentiable {
+        for spec in Registry.all + Registry.parts where spec.isDifferentiable {
             let rule = spec.vjpRule ?? ""
             #expect(!rule.isEmpty, "\(spec.name) has no rule text")
             #expect(rule.allSatisfy { $0.isASCII && $0 != "\n" }, "\(spec.name): \(rule)")
@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func everyKeyIsTheCanonicalNameOfAnOp() {
-        let languageNames = Set(languageOnly.map(\.name))
+        let languageNames = Set(languageOnly.map(\.name) + Registry.parts.map(\.name))
         for key in Ops.vjpRuleTexts.keys {
             let canonical = Registry.lookup(key)?.name == key
             #expect(canonical || languageNames.contains(key), "'\(key)' names no registry op (renamed, or an alias?)")

@@ -241,5 +241,13 @@ extension Ops {
         "lgamma": "grad_self = grad * digamma(self)",
         "digamma": "grad_self = grad * polygamma(1, self)",
         "polygamma": "grad_self = grad * polygamma(n + 1, self)",
+
+        // The later outputs of the decompositions (Registry.parts), each with its share of PyTorch's backward
+        "eigh_eigenvectors": "grad_self = V (F * (V^T grad)) V^T, symmetrised; F_ij = 1 / (L_j - L_i) off the diagonal (refused at a repeated eigenvalue)",
+        "svd_U": "grad_self = the U share of PyTorch's svd_backward, with F_ij = 1 / (s_j^2 - s_i^2) (refused at a repeated singular value)",
+        "svd_Vh": "grad_self = the Vh share of PyTorch's svd_backward, with F_ij = 1 / (s_j^2 - s_i^2) (refused at a repeated singular value)",
+        "qr_Q": "grad_self = the Q share of PyTorch's linalg_qr_backward, solved against R^H",
+        "qr_R": "grad_self = the R share of PyTorch's linalg_qr_backward, solved against R^H",
+        "slogdet_sign": "grad_self = 0 (the sign is piecewise constant)",
     ]
 }
