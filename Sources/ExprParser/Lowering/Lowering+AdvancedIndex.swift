@@ -23,15 +23,8 @@ extension Lowering {
         var indexed: [IndexedDimension] = []
         for (item, itemValue) in zip(items, values) {
             let range = tree[item].range
+            if try basicIndexItem(itemValue, item: item, value: &value, dim: &dim, rank: base.shape.count, named: named, node: node) { continue }
             switch itemValue {
-            case nil:
-                value = try slice(value, item: item, dim: dim, node: node)
-                dim += 1
-            case .none?:
-                value = try applyNamed(try registryOp("unsqueeze", at: range), [value], ["dim": .int(dim)], node: node, at: range)
-                dim += 1
-            case .ellipsis?:
-                dim += base.shape.count - named
             case .tensor(let v)? where v.value.dtype == .bool:
                 // A mask over k dimensions is k index tensors: its true positions, one coordinate each.
                 let mask = v.value
@@ -52,6 +45,8 @@ extension Lowering {
                 dim += 1
             case let other?:
                 _ = try tensor(of: other, at: range)  // a string or a list: the message says which
+            case nil:
+                break  // a slice: `basicIndexItem` applied it
             }
         }
         return try pick(value, indexed, node: node)

@@ -81,8 +81,9 @@ extension Lowering {
         // With an index tensor, PyTorch treats integers as index tensors too (`x[idx, 1]` is one
         // IndexBackward0); they must then be adjacent, or PyTorch moves the indexed dimensions first.
         func isAdvanced(_ v: Value?) -> Bool { if case .tensor? = v { return true } else { return false } }
-        let combined = values.contains { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }
-        let tensorCount = values.filter { if case .tensor(let v)? = $0 { return v.value.dtype == .bool || v.value.rank > 0 } else { return false } }.count
+        func isIndexTensor(_ v: Value?) -> Bool { if case .tensor(let t)? = v { return t.value.dtype == .bool || t.value.rank > 0 } else { return false } }
+        let tensorCount = values.filter(isIndexTensor).count
+        let combined = tensorCount > 0
         if combined, let first = values.firstIndex(where: isAdvanced), let last = values.lastIndex(where: isAdvanced),
            tensorCount > 1 || !values[first...last].allSatisfy(isAdvanced) {
             return try multipleIndex(base, items: items, values: values, named: named, node: node)
@@ -93,15 +94,8 @@ extension Lowering {
         var dim = 0
         for (item, itemValue) in zip(items, values) {
             let range = tree[item].range
+            if try basicIndexItem(itemValue, item: item, value: &value, dim: &dim, rank: base.shape.count, named: named, node: node) { continue }
             switch itemValue {
-            case nil:
-                value = try slice(value, item: item, dim: dim, node: node)
-                dim += 1
-            case .none?:
-                value = try applyNamed(try registryOp("unsqueeze", at: range), [value], ["dim": .int(dim)], node: node, at: range)
-                dim += 1
-            case .ellipsis?:
-                dim += base.shape.count - named
             case .tensor(let v)? where v.value.dtype == .bool || v.value.rank > 0:
                 advanced += 1
                 guard advanced == 1 else {
@@ -115,6 +109,8 @@ extension Lowering {
                                        ["dim": .int(dim), "index": .int(i)], node: node, at: range)
             case let other?:
                 _ = try tensor(of: other, at: range)  // a string or a list: the message says which
+            case nil:
+                break  // a slice: `basicIndexItem` applied it
             }
         }
         // Only full slices (`x[:]`, `x[:, :]`): PyTorch still makes one alias node.
@@ -124,6 +120,26 @@ extension Lowering {
             return try applyNamed(Lowering.renamed(clone, gradFn: "AliasBackward0"), [value], [:], node: node, at: node.range)
         }
         return value
+    }
+
+    /// A slice, `None` or `...` item of an index, applied to `value` at `dim` (both advanced past
+    /// it); false for any other item, which the caller handles.
+    mutating func basicIndexItem(_ itemValue: Value?, item: Int, value: inout Variable, dim: inout Int,
+                                 rank: Int, named: Int, node: Node) throws -> Bool {
+        switch itemValue {
+        case nil:
+            value = try slice(value, item: item, dim: dim, node: node)
+            dim += 1
+        case .none?:
+            let range = tree[item].range
+            value = try applyNamed(try registryOp("unsqueeze", at: range), [value], ["dim": .int(dim)], node: node, at: range)
+            dim += 1
+        case .ellipsis?:
+            dim += rank - named
+        default:
+            return false
+        }
+        return true
     }
 
     /// `value[start:end:step]` along `dim`; a full slice `:` is no node, as in PyTorch.
