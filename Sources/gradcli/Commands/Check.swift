@@ -119,8 +119,7 @@ extension Request {
                 check.results.append(try compareExpected(name: name, expr: expr, leaf: leaf, graph: graph))
             }
         }
-        check.conventions = conventions(in: graph.output)
-        check.jaxNotes = recordedKinkNotes(in: graph.output)
+        (check.conventions, check.jaxNotes) = conventions(in: graph.output)
         report.check = check
         return report
     }
@@ -208,32 +207,20 @@ extension Request {
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }
     }
 
-    /// The recorded conventions (`gradcli help conventions`) whose points the graph's nodes sit at.
-    private func recordedKinkNotes(in output: Variable) -> [String] {
-        var notes: [String] = []
-        var stack = output.gradFn.map { [$0] } ?? []
-        var visited = Set<ObjectIdentifier>()
-        while let fn = stack.popLast() {
-            guard visited.insert(ObjectIdentifier(fn)).inserted else { continue }
-            for note in ConventionsTable.notes(for: fn) where !notes.contains(note) {
-                notes.append(note)
-            }
-            stack += fn.inputs.compactMap(\.gradFn)
-        }
-        return notes
-    }
-
-    /// The kink conventions of the ops in the graph, once each, in graph order.
-    private func conventions(in output: Variable) -> [(op: String, text: String)] {
+    /// The kink conventions of the ops in the graph, once each, in graph order, and the recorded
+    /// points (`gradcli help conventions`) the graph's nodes sit at: one walk for both.
+    private func conventions(in output: Variable) -> (texts: [(op: String, text: String)], recorded: [String]) {
         var seen = Set<String>()
         var found: [(op: String, text: String)] = []
+        var recorded: [String] = []
         var stack = output.gradFn.map { [$0] } ?? []
         var visited = Set<ObjectIdentifier>()
         while let fn = stack.popLast() {
             guard visited.insert(ObjectIdentifier(fn)).inserted else { continue }
             if let kinks = fn.spec.kinks, seen.insert(fn.spec.name).inserted { found.append((fn.spec.name, kinks)) }
+            for note in ConventionsTable.notes(for: fn) where !recorded.contains(note) { recorded.append(note) }
             stack += fn.inputs.compactMap(\.gradFn)
         }
-        return found
+        return (found, recorded)
     }
 }
