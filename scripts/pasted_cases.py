@@ -799,3 +799,24 @@ c("F.relu6(torch.tensor([True, False]))", refuse="Bool inputs not supported for 
 c("torch.hypot(torch.tensor([3, 5]), torch.tensor([4, 12]))", refuse="\"hypot_cpu\" not implemented for 'Long'")
 c("torch.logaddexp(torch.tensor([1, 2]), torch.tensor([1, 2]))", refuse="\"logaddexp_cpu\" not implemented for 'Long'")
 c("F.threshold(x.log(), 0.5, 2.0)", x=[-1.0, 1.5, 2.5, 0.2])   # log(-1) is NaN: it stays NaN and keeps its gradient
+# --- functions added for the issue's list: nanmedian, diag_embed, matrix_exp -------------------
+MASK5 = "torch.tensor([False, True, True, True, False])"
+MASK33 = "torch.tensor([[False, False, False], [True, False, True], [True, True, False]])"
+c(f"torch.nanmedian(torch.where({MASK5}, x, torch.nan))", x=[0.0, 1.0, 3.0, 1.0, 0.0])
+c("torch.nanmedian(torch.where(torch.tensor([False, False]), x, torch.nan))", x=[1.0, 2.0])
+c("x.nanmedian()", x=V)
+c(f"torch.nanmedian(torch.where({MASK33}, x, torch.nan), dim=1).values", x=A)
+c(f"torch.nanmedian(torch.where({MASK33}, x, torch.nan), dim=1)[1]", x=A)
+c("torch.nanmedian(x, 0, keepdim=True).values", x=X)
+c("torch.diag_embed(x)", x=X)
+c("torch.diag_embed(x, 1)", x=V)
+c("torch.diag_embed(x, -1, 0, 2)", x=X)
+c("torch.diag_embed(x, offset=2, dim1=-1, dim2=0).sum(0)", x=X)
+c("torch.matrix_exp(x)", x=A)
+c("torch.linalg.matrix_exp(x * 0.01)", x=A)
+c("torch.matrix_exp(x * 1e-5)", x=A)
+c("torch.matrix_exp(x * 1e-10)", x=A)
+c("torch.linalg.matrix_exp(x)", x=T3)
+c("torch.matrix_exp(x * 0.2).sum()", x=[[0.0, 1.0], [-1.0, 0.0]])
+c("torch.matrix_exp(x)", x=[[1.0, 2.0, 0.0], [0.0, 1.0, 3.0], [0.0, 0.0, 1.0]])
+c("torch.matrix_exp(x * 3)", x=A)

@@ -3,7 +3,7 @@
 // in the gradient and every order of derivative exists.
 
 extension Ops {
-    static let copies: [OpSpec] = [clone, flip, roll, tril, triu, cumsum, repeatTiles, narrow, diagonal]
+    static let copies: [OpSpec] = [clone, flip, roll, tril, triu, cumsum, repeatTiles, narrow, diagonal, diagEmbed]
 
     /// `clone(input)`: a copy, with its own node (`CloneBackward0`).
     public static let clone: OpSpec = OpSpec(
@@ -207,17 +207,44 @@ extension Ops {
             return [try apply(diagonalBackward, [g], attrs)]
         })
 
+    /// `diag_embed(input, offset=0, dim1=-2, dim2=-1)`: the last dimension of input placed on the
+    /// diagonals of new (dim1, dim2) planes, zeros elsewhere. It is `diagonal`'s gradient with the
+    /// shape worked out from input, so the two stay each other's VJP.
+    public static let diagEmbed: OpSpec = OpSpec(
+        "diag_embed", params: [input, Param("offset", .int, default: .int(0)), Param("dim1", .int, default: .int(-2)),
+                               Param("dim2", .int, default: .int(-1))],
+        gradFn: "DiagEmbedBackward0", summary: "input's last dimension on the diagonals of new (dim1, dim2) planes",
+        samples: [OpSample([[3]]), OpSample([[2, 3]], attrs: ["offset": .int(1), "dim1": .int(0), "dim2": .int(2)]),
+                  OpSample([[2, 2]], attrs: ["offset": .int(-1)])],
+        forward: { args in try placedOnDiagonal(args[0], try diagEmbedAttrs(args[0].shape, args.attrs)) },
+        derivative: .vjp { ctx, g in [try apply(diagonal, [g], try diagEmbedAttrs(ctx[0].shape, ctx.attrs))] })
+
+    /// `values` placed on the diagonal that `diagonal` with `attrs` reads from zeros of `input_sizes`.
+    static func placedOnDiagonal(_ values: Tensor, _ attrs: Attrs) throws -> Tensor {
+        let target = attrs.optionalInts("input_sizes") ?? []
+        let (offsets, _) = try diagonalOffsets(target, attrs)
+        var out = Tensor.zeros(target)
+        for (i, offset) in offsets.enumerated() { out.data[offset] += values.data[i] }
+        return out
+    }
+
+    /// `diagonal`'s attributes that read `diag_embed`'s result back, with the result's shape as `input_sizes`.
+    static func diagEmbedAttrs(_ shape: [Int], _ attrs: Attrs) throws -> Attrs {
+        guard let length = shape.last else { throw OpError.value("diag_embed(): input must be at least 1-dimensional") }
+        let rank = shape.count + 1, offset = try attrs.int("offset")
+        let d1 = try normalize(dim: attrs.int("dim1"), rank: rank), d2 = try normalize(dim: attrs.int("dim2"), rank: rank)
+        guard d1 != d2 else { throw OpError.value("diagonal dimensions cannot be identical \(try attrs.int("dim1")), \(try attrs.int("dim2"))") }
+        var sizes = [Int](repeating: length + Swift.abs(offset), count: rank)
+        var batch = shape.dropLast().makeIterator()
+        for d in 0..<rank where d != d1 && d != d2 { sizes[d] = batch.next()! }
+        return ["input_sizes": .ints(sizes), "offset": .int(offset), "dim1": .int(d1), "dim2": .int(d2)]
+    }
+
     /// The gradient of `diagonal`: `grad` placed on the diagonal of zeros of `input_sizes`. Not in the registry.
     static let diagonalBackward: OpSpec = OpSpec(
         "diagonal_backward", params: [Param("grad", .tensor), Param("input_sizes", .ints), Param("offset", .int),
                                       Param("dim1", .int), Param("dim2", .int)],
         gradFn: "DiagonalBackwardBackward0", summary: "the gradient of diagonal",
-        forward: { args in
-            let target = args.attrs.optionalInts("input_sizes") ?? []
-            let (offsets, _) = try diagonalOffsets(target, args.attrs)
-            var out = Tensor.zeros(target)
-            for (i, offset) in offsets.enumerated() { out.data[offset] += args[0].data[i] }
-            return out
-        },
+        forward: { args in try placedOnDiagonal(args[0], args.attrs) },
         derivative: .vjp { ctx, g in [try apply(diagonal, [g], ctx.attrs)] })
 }

@@ -42,7 +42,7 @@ extension Tensor {
 }
 
 extension Ops {
-    static let matrixFunctions: [OpSpec] = [t, transpose, trace, diag, det, inverse]
+    static let matrixFunctions: [OpSpec] = [t, transpose, trace, diag, det, inverse, matrixExp]
 
     /// Checks that `x` is a batch of square matrices, with PyTorch's wording for `name`.
     static func requireSquare(_ x: Tensor, _ name: String) throws -> Int {

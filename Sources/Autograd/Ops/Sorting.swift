@@ -5,7 +5,7 @@
 // `(values, indices)`: the values op below and its indices op, which gives int64 positions.
 
 extension Ops {
-    static let sorting: [OpSpec] = [sort, argsort, topk, kthvalue, median, mode, argmax, argmin]
+    static let sorting: [OpSpec] = [sort, argsort, topk, kthvalue, median, nanmedian, mode, argmax, argmin]
 
     /// Chooses positions in one lane (the values along `dim` at fixed other indices).
     typealias LaneChoice = ([Double], Attrs) throws -> [Int]
@@ -206,6 +206,32 @@ extension Ops {
         })
     /// The index `median(input, dim)` returns.
     public static let medianIndices = medianPair.indices
+
+    static let nanmedianPair = laneSelection(
+        "nanmedian", gradFn: "NanmedianBackward1",
+        params: medianPair.values.params,
+        summary: "the lower median of the values that are not NaN (NaN when all are), over all elements or along dim (with dim and indices: a tuple)",
+        kinks: "as median, with NaN left out", squeeze: true, flattenWithoutDim: true,
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])]
+    ) { lane, _ in
+        // PyTorch's nth_element orders NaN last; a lane of NaN only picks its first element.
+        let count = lane.filter { !$0.isNaN }.count
+        return [order(lane, descending: false)[Swift.max(0, count - 1) / 2]]
+    }
+    /// `nanmedian(input)` or `nanmedian(input, dim, keepdim=False)`: the lower median, NaN ignored.
+    public static let nanmedian = OpSpec(
+        "nanmedian", params: nanmedianPair.values.params, gradFn: "NanmedianBackward0",
+        gradFnWithDim: "NanmedianBackward1", summary: nanmedianPair.values.summary,
+        kinks: "as median, with NaN left out: over all elements, the elements equal to the result share the gradient evenly (all the NaN when the result is NaN)",
+        samples: nanmedianPair.values.samples,
+        forward: nanmedianPair.values.forward,
+        derivative: .vjp { ctx, g in
+            guard ctx.attrs["dim"] != .none else { return [try evenlyDistributed(ctx, g, nanAware: true)] }
+            guard case .vjp(let alongDim) = nanmedianPair.values.derivative else { return [nil] }
+            return try alongDim(ctx, g)
+        })
+    /// The index `nanmedian(input, dim)` returns.
+    public static let nanmedianIndices = nanmedianPair.indices
 
     static let modePair = laneSelection(
         "mode", gradFn: "ModeBackward0", params: [input, sortDim, keepdim],

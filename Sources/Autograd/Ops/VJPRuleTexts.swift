@@ -104,6 +104,7 @@ extension Ops {
         "diag": "grad_self = diag(grad, diagonal): a vector self gets that diagonal of grad, a matrix self gets grad on it (0 elsewhere)",
         "det": "grad_self = grad * result * inverse(self)^T (the cofactor matrix of self where it is singular)",
         "inverse": "grad_self = -result^T @ grad @ result^T",
+        "matrix_exp": "grad_self = the upper-right n x n block of matrix_exp([[self^T, grad], [0, self^T]])",
 
         // Shapes.swift
         "reshape": "grad_self = grad.reshape(self's shape)",
@@ -137,6 +138,7 @@ extension Ops {
         "topk": "grad_self = zeros_like(self).scatter(dim, indices, grad): grad to the k chosen places, 0 elsewhere",
         "kthvalue": "grad_self = grad at the index returned along dim, 0 elsewhere",
         "median": "along dim: grad_self = grad at the median's index, 0 elsewhere; over all of self: grad / count at each element == result",
+        "nanmedian": "as median, NaN left out; over all of self with a NaN result: grad / count at each NaN element",
         "mode": "grad_self = grad at the index returned along dim (the last occurrence), 0 elsewhere",
 
         // Copies.swift
@@ -149,6 +151,7 @@ extension Ops {
         "repeat": "grad_self = grad summed over the tiles: each copy's gradient adds up",
         "narrow": "grad_self = zeros of self's shape with grad at start:start + length along dim",
         "diagonal": "grad_self = zeros of self's shape with grad on the (dim1, dim2) diagonal at offset",
+        "diag_embed": "grad_self = diagonal(grad, offset, dim1, dim2)",
 
         // MoreActivations.swift
         "hardtanh": "grad_self = grad * (min_val < self < max_val)",

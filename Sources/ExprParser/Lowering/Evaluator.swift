@@ -88,6 +88,9 @@ struct Lowering {
     var allowsTupleOutput = false
     /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
     var pythonNumbers: [Bool]
+    /// Whether results carry the source range of their expression (for `trace`'s carets);
+    /// not for calls from `gradcli run`, whose source this evaluator does not hold.
+    var tagsSources = true
 
     /// A node to visit: first to schedule its children (`expanded` false), then to compute it.
     struct Frame {
@@ -296,7 +299,7 @@ struct Lowering {
     }
 
     func tagged(_ v: Variable, _ range: SourceRange) -> Variable {
-        v.tag = range
+        if tagsSources { v.tag = range }
         return v
     }
 

@@ -107,7 +107,7 @@ extension Lowering {
     static var languageFunctionList: [OpSpec] { languageFunctions.values.sorted { $0.name < $1.name } }
 
     /// The tuple-returning ops: the indices op that completes each, and the field names.
-    /// `max`, `min` and `median` return a tuple only with a `dim`.
+    /// `max`, `min`, `median` and `nanmedian` return a tuple only with a `dim`.
     /// A switch rather than a table: every call asks, and a table would build the sorting
     /// family's entries on every run.
     static func tupleOp(_ name: String) -> (indices: OpSpec, needsDim: Bool)? {
@@ -115,6 +115,7 @@ extension Lowering {
         case "max": return (Ops.maxIndices, true)
         case "min": return (Ops.minIndices, true)
         case "median": return (Ops.medianIndices, true)
+        case "nanmedian": return (Ops.nanmedianIndices, true)
         case "sort": return (Ops.sortIndices, false)
         case "topk": return (Ops.topkIndices, false)
         case "kthvalue": return (Ops.kthvalueIndices, false)
@@ -129,14 +130,21 @@ extension Lowering {
     mutating func callValue(_ plan: CallPlan, node: Node) throws -> Value {
         if let bounded = try clampToTensorBound(plan, node: node) { return .tensor(bounded) }
         let (inputs, bound) = try arguments(plan, node: node)
+        return try dispatch(plan.spec, inputs, bound, node: node)
+    }
+
+    /// Runs function `spec` on bound arguments (optional tensors marked in `bound`, as
+    /// `apply` takes them): a registry op, a tuple-returning op, or a language function.
+    /// Expressions and `gradcli run` both call here, so a name means the same in both.
+    func dispatch(_ spec: OpSpec, _ inputs: [Variable], _ bound: Attrs, node: Node) throws -> Value {
         let attrs = Lowering.legacyReduction(bound)
-        let name = plan.spec.name
+        let name = spec.name
         func run(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Variable {
             try runOp(spec, inputs, attrs, node: node)
         }
-        if Lowering.languageFunctions[name] === plan.spec || name == "slogdet" {
+        if Lowering.languageFunctions[name] === spec || name == "slogdet" {
             var filled = attrs
-            for param in plan.spec.params where !param.isTensor && !filled.contains(param.name) {
+            for param in spec.params where !param.isTensor && !filled.contains(param.name) {
                 if let value = param.defaultValue { filled[param.name] = value }
             }
             if let value = try decomposition(name, inputs, filled, node: node) { return value }
@@ -145,11 +153,11 @@ extension Lowering {
             return try languageFunction(name, inputs, filled, node: node)
         }
         if let tuple = Lowering.tupleOp(name), !tuple.needsDim || attrs["dim"] != .none {
-            let values = try run(plan.spec, inputs, attrs)
+            let values = try run(spec, inputs, attrs)
             let indices = try withNoGrad { try run(tuple.indices, inputs, attrs) }
             return .tuple([values, indices], names: ["values", "indices"], origin: name)
         }
-        return .tensor(try run(plan.spec, inputs, attrs))
+        return .tensor(try run(spec, inputs, attrs))
     }
 
     /// `attrs` with PyTorch's deprecated `size_average` and `reduce` turned into the

@@ -134,6 +134,7 @@ extension Lowering {
         "special.entr": "entr", "special.sinc": "sinc", "special.gammaln": "lgamma", "special.digamma": "digamma",
         "special.psi": "digamma", "special.polygamma": "polygamma",
         "linalg.pinv": "pinv", "linalg.matrix_power": "matrix_power", "linalg.cross": "linalg.cross",
+        "linalg.matrix_exp": "matrix_exp",
     ]
 
     // MARK: Attributes and tuples

@@ -34,6 +34,7 @@ extension Interpreter {
             case .dict(let d): return .int(d.keys.count)
             case .object(let r as PyRange): return .int(r.count)
             case .object(let s as PySize): return .int(s.dims.count)
+            case .object(let t as PyNamedTuple): return .int(t.items.count)
             case .tensor(let t):
                 guard t.value.rank > 0 else { throw PyException("TypeError", "len() of a 0-d tensor") }
                 return .int(t.shape[0])

@@ -6,6 +6,7 @@ import Autograd
 extension Interpreter {
     func getItem(_ container: PyValue, _ index: [Index], isTuple: Bool) throws -> PyValue {
         if case .tensor(let t) = container { return .tensor(try tensorItem(t, index)) }
+        if case .object(let tuple as PyNamedTuple) = container { return try getItem(.tuple(tuple.items), index, isTuple: isTuple) }
         if case .object(let size as PySize) = container {  // torch.Size indexes as a tuple of ints
             let item = try getItem(.tuple(size.dims.map { .int($0) }), index, isTuple: isTuple)
             if case .tuple(let dims) = item { return .object(PySize(dims.compactMap(integer))) }

@@ -86,6 +86,7 @@ extension Interpreter {
             return items
         case .object(let z as PyIterator): return z.items
         case .object(let size as PySize): return size.dims.map { .int($0) }
+        case .object(let tuple as PyNamedTuple): return tuple.items
         case .tensor(let t):
             guard t.value.rank > 0 else { throw PyException("TypeError", "iteration over a 0-d tensor") }
             return try (0..<t.shape[0]).map { .tensor(try t.select(dim: 0, index: $0)) }

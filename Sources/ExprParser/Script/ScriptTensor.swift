@@ -280,8 +280,8 @@ extension Interpreter {
             try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
             return .tensor(t)
         }
-        if let spec = Registry.lookup(name) {
-            return .tensor(try callOp(spec, name, [.tensor(t)] + args, kw))
+        if let spec = Lowering.function(named: name) {
+            return try callFunction(spec, name, [.tensor(t)] + args, kw)
         }
         throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
     }

@@ -70,6 +70,13 @@ extension Interpreter {
                               ("int64", .int64), ("long", .int64), ("bool", .bool)] {
             members[name] = .object(PyDType(dtype))
         }
+        for namespace in ["linalg", "special"] {
+            members[namespace] = .object(PyModule("torch." + namespace) { [unowned self] name in
+                let dotted = namespace + "." + name
+                guard let spec = Lowering.function(namespaced: dotted) else { return nil }
+                return self.native(dotted) { [unowned self] args, keywords in try self.callFunction(spec, dotted, args, keywords) }
+            })
+        }
         return PyModule("torch", members: members) { [unowned self] name in self.opFunction(name) }
     }
 
@@ -80,7 +87,7 @@ extension Interpreter {
     /// `torch.X` / `F.X` for registry op X, with the factory keywords `requires_grad=`,
     /// `dtype=` (when the op has no such parameter) and `device=`.
     func opFunction(_ name: String) -> PyValue? {
-        guard let spec = Registry.lookup(name) else { return nil }
+        guard let spec = Lowering.function(named: name) else { return nil }
         let hasDType = spec.params.contains { $0.name == "dtype" }
         return native(name) { [unowned self] args, keywords in
             var rest: Keywords = []
@@ -95,7 +102,8 @@ extension Interpreter {
                 default: rest.append((key, value))
                 }
             }
-            var result = try self.callOp(spec, name, args, rest)
+            let value = try self.callFunction(spec, name, args, rest)
+            guard case .tensor(var result) = value else { return value }
             // PyTorch's arange of integers is int64.
             if dtype == nil, name == "arange", !args.isEmpty, args.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
                 dtype = .int64

@@ -1,0 +1,30 @@
+import Autograd
+
+// The language's functions for callers outside an expression: `gradcli run` binds Python
+// arguments itself, then calls here, so `torch.max(x, 1)`, `torch.kron` or `torch.linalg.svd`
+// mean in a program exactly what they mean in an expression.
+
+extension Lowering {
+    /// The function `name` means (a registry op or a language function), if any.
+    static func function(named name: String) -> OpSpec? {
+        languageFunctions[name] ?? Registry.lookup(name)
+    }
+
+    /// The function a dotted name of `torch.linalg` or `torch.special` means
+    /// (`"linalg.svd"`), if gradcli has it.
+    static func function(namespaced name: String) -> OpSpec? {
+        namespaced[name].flatMap(function(named:))
+    }
+
+    /// Runs `spec` on bound arguments: `inputs` without the optional tensors left out, and
+    /// `attrs` marking which were given. Errors are the expression language's diagnostics;
+    /// their ranges mean nothing to the caller, only their messages do.
+    static func callFunction(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Value {
+        var lowering = Lowering(program: detachedProgram, inputs: [])
+        lowering.tagsSources = false
+        return try lowering.dispatch(spec, inputs, attrs, node: detachedProgram.tree[0])
+    }
+
+    /// A one-node program whose node stands for the call in diagnostics.
+    private static let detachedProgram = try! Program.parse("f")
+}

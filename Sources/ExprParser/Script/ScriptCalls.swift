@@ -1,0 +1,69 @@
+import Autograd
+
+// Calls of gradcli's functions from a program: the arguments bound as Python binds them, the
+// call run by the expression language's dispatcher, and its result made a Python value (a
+// named tuple for `torch.max(x, 1)`, a tuple for `torch.chunk`).
+
+/// One of PyTorch's named tuples (`torch.return_types.max`): a tuple whose fields are also
+/// attributes (`.values`, `.indices`).
+final class PyNamedTuple: PyObject {
+    let origin: String
+    let names: [String]
+    let items: [PyValue]
+
+    init(origin: String, names: [String], items: [PyValue]) {
+        self.origin = origin
+        self.names = names
+        self.items = items
+    }
+
+    override var typeName: String { "torch.return_types." + origin }
+    override var repr: String {
+        "torch.return_types.\(origin)(\n" + zip(names, items).map { "\($0)=\(pyRepr($1))" }.joined(separator: ",\n") + ")"
+    }
+    override func attribute(_ name: String) throws -> PyValue? {
+        names.firstIndex(of: name).map { items[$0] }
+    }
+}
+
+extension Interpreter {
+    /// Runs function `spec` (`name` as written) on Python arguments; `self` of a method is the
+    /// first positional argument.
+    func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords) throws -> PyValue {
+        let spec = overload(of: spec, positional, keywords)
+        let (arguments, bound) = try bind(spec, name, positional, keywords)
+        var attrs = bound
+        for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
+            attrs[param.name] = .bool(argument != nil)
+        }
+        let value: Value
+        do {
+            value = try Lowering.callFunction(spec, arguments.compactMap { $0 }, attrs)
+        } catch let d as Diagnostic {
+            throw PyException("RuntimeError", d.message)
+        }
+        return pyValue(value)
+    }
+
+    /// The overload PyTorch picks by argument type: `max(x, other)` with a tensor `other` is
+    /// `maximum` (as in expressions; see `Lowering.resolvedName`).
+    private func overload(of spec: OpSpec, _ positional: [PyValue], _ keywords: Keywords) -> OpSpec {
+        guard spec.name == "max" || spec.name == "min" else { return spec }
+        let other = keywords.first { $0.name == "other" }?.value ?? (positional.count >= 2 ? positional[1] : nil)
+        guard case .tensor? = other else { return spec }
+        return Registry.lookup(spec.name == "max" ? "maximum" : "minimum") ?? spec
+    }
+
+    func pyValue(_ value: Value) -> PyValue {
+        switch value {
+        case .tensor(let v): return .tensor(v)
+        case .tuple(let elements, let names, let origin):
+            let items = elements.map { PyValue.tensor($0) }
+            return names.isEmpty ? .tuple(items) : .object(PyNamedTuple(origin: origin, names: names, items: items))
+        case .list(let elements): return .list(PyList(elements.map { .tensor($0) }))
+        case .string(let s): return .str(s)
+        case .dtype(let d): return .object(PyDType(d))
+        case .none, .ellipsis: return .none
+        }
+    }
+}

@@ -1,0 +1,34 @@
+# The language's functions in a program: tuples and named tuples, overloads, composites,
+# and the torch.linalg and torch.special namespaces.
+# Expected output recorded once from PyTorch 2.13:
+#   /work/.venv-torch/bin/python samples/run_functions.py > samples/run_functions.out
+import torch
+import torch.nn.functional as F
+
+x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+y = torch.tensor([[0.0, 9.0, 1.0], [5.0, 1.0, 1.0]])
+print(torch.max(x, 1))
+values, indices = x.sort(dim=1, descending=True)
+print(values, indices)
+m = x.max(dim=0)
+print(m[0], m.indices, len(m))
+print(torch.max(x, y))
+print(x.topk(2).indices)
+print(torch.chunk(x, 3, dim=1))
+print(torch.median(x, dim=1).values)
+a = x[:, :2]
+print(torch.linalg.det(a), torch.linalg.inv(a))
+print(torch.special.expit(x))
+k = torch.kron(a, a)
+print(k.shape)
+eigenvalues, eigenvectors = torch.linalg.eigh(a @ a.T)
+print(eigenvalues)
+s = torch.linalg.svd(a).S
+print(s)
+loss = values.sum() + k.sum() + s.sum() + torch.fliplr(x)[0, 0]
+loss.backward()
+print(x.grad)
+print(F.layer_norm(x, (3,)))
+print(torch.diag_embed(torch.tensor([1.0, 2.0])))
+print(torch.matrix_exp(torch.tensor([[0.0, 1.0], [-1.0, 0.0]])))
+print(torch.nanmedian(torch.tensor([1.0, float("nan"), 3.0, 2.0])))
