@@ -131,6 +131,8 @@ public enum ParamKind: Equatable {
     case bool
     /// A name such as `'mean'`; `choices` lists the accepted values.
     case string(choices: [String])
+    /// A norm's order: a number, or one of `names` (`'fro'`, `'nuc'`).
+    case order(names: [String])
 }
 
 /// One parameter of an op: its name (usable as a keyword), kind and default.

@@ -218,22 +218,27 @@ extension Ops {
                                       indexed: false, summary: "smallest element over dim (all when absent)")
 
     /// `norm(input, p=2, dim=None, keepdim=False)`: the vector p-norm, `(sum |x|^p)^(1/p)`;
-    /// `p = inf` is the largest absolute value.
+    /// `p = inf` is the largest absolute value, `-inf` the smallest, `0` the count of nonzero ones.
     public static let norm = OpSpec(
-        "norm", aliases: ["vector_norm"], params: [input, Param("p", .double, default: .double(2)), optionalDim, keepdim],
+        "norm", aliases: ["vector_norm"], params: [input, Param("p", .order(names: ["fro", "nuc"]), default: .double(2)), optionalDim, keepdim],
         gradFn: "LinalgVectorNormBackward0",
         summary: "vector p-norm (default 2), over dim when given",
-        kinks: "at x = 0 the gradient is 0; for p = inf ties split the gradient evenly",
+        kinks: "at x = 0 the gradient is 0; for p = inf and -inf ties split the gradient evenly; p = 0 has gradient 0",
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1)])),
                   OpSample([[4]], attrs: Attrs(["p": .double(3)]), range: 0.5...2),
                   OpSample([[4]], attrs: Attrs(["p": .double(1)]), range: 0.5...2)],
         dtype: .floatingOnly { "linalg.vector_norm: Expected a floating point or complex tensor as input. Got \($0)" },
         forward: { args in
             let x = args[0], p = try args.attrs.double("p")
-            guard p > 0 else { throw OpError.value("norm: only p > 0 is supported, got p = \(p)") }
+            guard !p.isNaN else { throw OpError.value("linalg.vector_norm: ord must be a number, got nan") }
             let dims = try reductionDims(args.attrs, rank: x.rank)
             let keep = args.attrs.bool("keepdim")
             if p == .infinity { return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: 0) { Swift.max($0, $1) } }
+            if p == -.infinity {
+                return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: .infinity) { Swift.min($0, $1) }
+            }
+            // p = 0 counts the nonzero components.
+            if p == 0 { return x.map { $0 != 0 ? 1 : 0 }.reduced(dims: dims, keepdim: keep, initial: 0, +) }
             if p == 2 { return x.map { $0 * $0 }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { $0.squareRoot() } }
             return x.map { Glibc.pow(Swift.abs($0), p) }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { Glibc.pow($0, 1 / p) }
         },
@@ -243,7 +248,8 @@ extension Ops {
             let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
             let gk = try keptGradient(g, ctx)
             let sign = Variable(x.value.map(signum))
-            if p == .infinity {
+            if p == 0 { return [Variable(Tensor.zeros(x.shape))] }
+            if p.isInfinite {
                 let absX = try sign * x
                 let mask = try (absX == result) * (result != 0)
                 return [try gk * sign * mask / mask.sum(dim: dims, keepdim: true).where(lessThan: 1, 1)]

@@ -239,7 +239,10 @@ extension Lowering {
             // Python's truth of a string, where PyTorch takes any object: `F.mse_loss(x, y, 'sum')`
             // passes 'sum' as the deprecated `size_average`, which PyTorch reads as true.
             if param.kind == .bool && ["size_average", "reduce"].contains(param.name) { return .bool(!text.isEmpty) }
-            guard case .string(let choices) = param.kind else {
+            let choices: [String]
+            switch param.kind {
+            case .string(let names), .order(let names): choices = names
+            default:
                 throw Diagnostic.wrongArgumentKind(param.name, function: function, expected: expectation(param.kind),
                                                    found: "a string", at: range)
             }
@@ -274,6 +277,8 @@ extension Lowering {
         case .double:
             // A Python int stays an int: `arange(5)` and `full(2, 7)` are int64 in PyTorch.
             result = v.isWrappedNumber && v.value.dtype == .int64 ? integer(v).map(AttrValue.int) : scalar.map(AttrValue.double)
+        case .order:
+            result = scalar.map(AttrValue.double)
         case .bool:
             result = scalar.map { AttrValue.bool($0 != 0) }
         case .string, .tensor, .tensorList:
@@ -309,6 +314,7 @@ extension Lowering {
         case .int: return "an integer"
         case .ints: return "an integer or a list of integers"
         case .double: return "a number"
+        case .order(let names): return "a number or " + names.map { "'\($0)'" }.joined(separator: ", ")
         case .bool: return "`true` or `false`"
         case .string(let choices): return choices.isEmpty ? "a string" : "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
         case .tensor: return "a tensor"

@@ -100,7 +100,7 @@ extension Lowering {
             entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
                                  Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
                   "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
-        ] + Lowering.composedFunctions + Lowering.compositeFunctions)
+        ] + Lowering.composedFunctions + Lowering.compositeFunctions + Lowering.normFunctions)
     }()
 
     /// The language functions in help order, for `gradcli help functions`.
@@ -150,7 +150,11 @@ extension Lowering {
             if let value = try decomposition(name, inputs, filled, node: node) { return value }
             if let value = try composed(name, inputs, filled, node: node) { return value }
             if let value = try composite(name, inputs, filled, node: node) { return value }
+            if let value = try norm(name, inputs, filled, node: node) { return value }
             return try languageFunction(name, inputs, filled, node: node)
+        }
+        if name == "norm", case .string(let order) = attrs["p"] {
+            return .tensor(try namedOrderNorm(order, inputs[0], attrs, node: node))
         }
         if let tuple = Lowering.tupleOp(name), !tuple.needsDim || attrs["dim"] != .none {
             let values = try run(spec, inputs, attrs)

@@ -83,12 +83,6 @@ extension Lowering {
     func resolvedName(_ written: String, call index: Int) throws -> String {
         var name = written
         if name.contains(".") {
-            // `linalg.norm` with `ord` is a matrix norm for matrices: not the vector norm here.
-            let hasOrd = tree.children(of: index).contains { if case .keyword("ord") = tree[$0].kind { return true } else { return false } }
-            let positional = tree.children(of: index).filter { if case .keyword = tree[$0].kind { return false } else { return true } }
-            if name == "linalg.norm" && (hasOrd || positional.count > 1) {
-                throw Diagnostic.notSupported("torch.linalg.norm` with `ord", at: tree[index].detail)
-            }
             guard let resolved = Lowering.namespaced[name] else {
                 throw Diagnostic.notSupported("torch." + name, at: tree[index].detail)
             }
@@ -122,7 +116,7 @@ extension Lowering {
 
     /// The functions of `torch.linalg` and `torch.special` gradcli has, by their dotted name.
     static let namespaced: [String: String] = [
-        "linalg.norm": "norm", "linalg.vector_norm": "norm", "linalg.det": "det", "linalg.inv": "inverse",
+        "linalg.norm": "linalg.norm", "linalg.matrix_norm": "linalg.matrix_norm", "linalg.vector_norm": "norm", "linalg.det": "det", "linalg.inv": "inverse",
         "linalg.matmul": "matmul",
         "special.expit": "sigmoid", "special.erf": "erf", "special.exp2": "exp2", "special.expm1": "expm1",
         "special.log1p": "log1p", "special.logsumexp": "logsumexp", "special.softmax": "softmax",

@@ -92,6 +92,16 @@ extension Interpreter {
             default: throw fail()
             }
             return .ints(try items.map { guard let i = integer($0) else { throw fail() }; return i })
+        case .order(let names):
+            if case .str(let s) = value {
+                guard names.contains(s) else {
+                    throw PyException("RuntimeError", "\(function): Order \(s) not supported.")
+                }
+                return .string(s)
+            }
+            if let d = number(value) { return .double(d) }
+            if case .tensor(let t) = value, t.value.count == 1 { return .double(t.value.data[0]) }
+            throw fail()
         case .double:
             if let d = number(value) { return .double(d) }
             if case .tensor(let t) = value, t.value.count == 1 { return .double(t.value.data[0]) }
@@ -124,7 +134,7 @@ extension Interpreter {
         switch kind {
         case .int: return "int"
         case .ints: return "tuple of ints"
-        case .double: return "Number"
+        case .double, .order: return "Number"
         case .bool: return "bool"
         case .string: return "str"
         case .tensor: return "Tensor"
