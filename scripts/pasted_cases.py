@@ -844,3 +844,10 @@ c("x.norm(-torch.inf, dim=1, keepdim=True)", x=X)
 c("torch.linalg.matrix_norm(x, 3)", x=M, refuse="linalg.matrix_norm: Order 3 not supported.")
 c("torch.linalg.matrix_norm(x)", x=V, refuse="linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
 c("torch.linalg.norm(x, 2)", x=T3, refuse="linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.")
+# lerp's last bit: PyTorch's kernel fuses the multiply-add and starts from the nearer end
+LERP_A = [0.17709922744775553, 0.46091288943802844, 0.49666731181665336]
+LERP_B = [8.705383064851304, 9.40957045257995, 0.15878617816061702]
+c("torch.lerp(x, y, 0.7)", x=LERP_A, y=LERP_B)
+c("torch.lerp(x, y, 0.3)", x=LERP_A, y=LERP_B)
+c("x.lerp(y, w)", x=LERP_A, y=LERP_B, w=[0.7, 0.2, 0.5])
+c("torch.lerp(x, y, w)", x=X, y=[0.25, 0.5, 2.0], w=[[0.9], [0.1]])

@@ -3,7 +3,7 @@ import Glibc
 // fmod, copysign, nan_to_num, threshold: elementwise entries with PyTorch's derivatives.
 
 extension Ops {
-    static let moreElementwise: [OpSpec] = [fmodOp, copysignOp, nanToNum, threshold]
+    static let moreElementwise: [OpSpec] = [fmodOp, copysignOp, nanToNum, threshold, lerp]
 
     /// `fmod(input, other)`: the remainder of input / other truncated toward zero (C's fmod),
     /// with the sign of input.
@@ -49,5 +49,48 @@ extension Ops {
         }) { ctx, g in
         let t = try ctx.attrs.double("threshold")
         return try g * mask(ctx[0]) { !($0 <= t) }
+    }
+}
+
+extension Ops {
+    /// `lerp(input, end, weight)`: input + weight * (end - input), computed as PyTorch's CPU
+    /// kernel does so that the bits agree: a fused multiply-add from the nearer end
+    /// (`fma(weight, end - input, input)` for |weight| < 0.5, else `fma(-(end - input), 1 - weight, end)`),
+    /// in float for float32. `LerpBackward0` for a number weight, `LerpBackward1` for a tensor.
+    public static let lerp = OpSpec(
+        "lerp", params: [input, Param("end", .tensor), Param("weight", .tensor)],
+        gradFn: "LerpBackward1",
+        gradFnForInputs: { inputs, _ in inputs.count == 3 && inputs[2].isWrappedNumber ? "LerpBackward0" : "LerpBackward1" },
+        summary: "input + weight * (end - input)",
+        samples: [OpSample([[3, 2], [3, 2], [3, 2]], range: -1...1), OpSample([[3, 2], [2], []], range: 0.6...0.9)],
+        dtype: .floating,
+        forward: { args in
+            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape) { s, t in
+                guard let b = Tensor.broadcastShape(s, t) else {
+                    throw OpError.shape("The size of tensor a (\(s.last ?? 1)) must match the size of tensor b (\(t.last ?? 1)) at non-singleton dimension \(Swift.max(s.count, t.count) - 1)")
+                }
+                return b
+            }
+            let a = try args[0].expanded(to: shape), b = try args[1].expanded(to: shape), w = try args[2].expanded(to: shape)
+            let single = args.dtype.isFloat32
+            return Tensor(shape: shape, data: (0..<a.count).map { i in
+                single ? Double(lerpFloat(Float(a.data[i]), Float(b.data[i]), Float(w.data[i])))
+                       : lerpDouble(a.data[i], b.data[i], w.data[i])
+            })
+        },
+        derivative: .vjp { ctx, g in
+            let weight = ctx[2]
+            let oneMinus = try Variable(1) - weight
+            return [try g * oneMinus, try g * weight, weight.isWrappedNumber ? nil : try g * (ctx[1] - ctx[0])]
+        })
+
+    static func lerpDouble(_ a: Double, _ b: Double, _ w: Double) -> Double {
+        let d = b - a
+        return Swift.abs(w) < 0.5 ? a.addingProduct(w, d) : b.addingProduct(-d, 1 - w)
+    }
+
+    static func lerpFloat(_ a: Float, _ b: Float, _ w: Float) -> Float {
+        let d = b - a
+        return Swift.abs(w) < 0.5 ? a.addingProduct(w, d) : b.addingProduct(-d, 1 - w)
     }
 }

@@ -239,6 +239,7 @@ extension Ops {
         "copysign": "grad_self = grad * sign(self) * sign(result) (0 where self = 0)",
         "nan_to_num": "grad_self = grad where self is finite, 0 where it was NaN or infinite",
         "threshold": "grad_self = grad where self > threshold, 0 elsewhere",
+        "lerp": "grad_self = grad * (1 - weight); grad_end = grad * weight; grad_weight = grad * (end - self)",
 
         // Gamma.swift
         "lgamma": "grad_self = grad * digamma(self)",

@@ -1,7 +1,7 @@
 import Autograd
 
 // Tensor functions PyTorch composes from other ops, composed here the same way: fliplr,
-// flipud, movedim, unflatten, tile, tanhshrink, glu, lerp, kron, masked_select, take, addmv,
+// flipud, movedim, unflatten, tile, tanhshrink, glu, kron, masked_select, take, addmv,
 // baddbmm, and dropout without training.
 
 extension Lowering {
@@ -20,7 +20,6 @@ extension Lowering {
             entry("tile", [input, Param("dims", .ints)], "input repeated dims times along each dimension (leading 1s added)"),
             entry("tanhshrink", [input], "input - tanh(input)"),
             entry("glu", [input, Param("dim", .int, default: .int(-1))], "a * sigmoid(b), a and b the halves of input along dim"),
-            entry("lerp", [input, Param("end", .tensor), Param("weight", .tensor)], "input + weight * (end - input)"),
             entry("kron", [input, Param("other", .tensor)], "the Kronecker product"),
             entry("masked_select", [input, Param("mask", .tensor)], "the entries of input where mask (broadcast) is true, as a vector"),
             entry("take", [input, Param("index", .tensor)], "entries of input flattened, at index"),
@@ -80,10 +79,6 @@ extension Lowering {
             let a = try run("slice", [x], ["dim": .int(d), "start": .int(0), "end": .int(half), "step": .int(1)])
             let b = try run("slice", [x], ["dim": .int(d), "start": .int(half), "end": .int(shape[d]), "step": .int(1)])
             return .tensor(try run("mul", [a, try run("sigmoid", [b])], gradFn: "GluBackward0"))
-        case "lerp":
-            let weight = inputs[2]
-            let step = try run("mul", [weight, try run("sub", [inputs[1], x])])
-            return .tensor(try run("add", [x, step], gradFn: weight.isWrappedNumber ? "LerpBackward0" : "LerpBackward1"))
         case "kron":
             let other = inputs[1], rank = Swift.max(shape.count, other.shape.count)
             let a = [Int](repeating: 1, count: rank - shape.count) + shape, b = [Int](repeating: 1, count: rank - other.shape.count) + other.shape
