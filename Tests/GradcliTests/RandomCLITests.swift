@@ -30,6 +30,17 @@ import Testing
                 == [0.12270123916331216, -0.5663174751548546, 0.37311463418249957])
     }
 
+    @Test func gumbelSoftmaxDrawsPyTorchsNoise() throws {
+        func close(_ a: [Double], _ b: [Double]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= 1e-12 * Swift.max(1e-3, Swift.abs($1)) }
+        }
+        // torch.manual_seed(3); F.gumbel_softmax(torch.tensor([1, 2, 0.5], dtype=torch.float64), tau=0.7).tolist()
+        let soft = try Self.eval(["F.gumbel_softmax(x, tau=0.7)", "x=1,2,0.5", "--seed", "3"])
+        #expect(close(soft, [0.859202271534467, 0.13882778339979202, 0.0019699450657408176]), "\(soft)")
+        // torch.manual_seed(5); F.gumbel_softmax(torch.tensor([1, 2, 0.5, -1], dtype=torch.float64), hard=True).tolist()
+        #expect(try Self.eval(["F.gumbel_softmax(x, hard=True)", "x=1,2,0.5,-1", "--seed", "5"]) == [0, 1, 0, 0])
+    }
+
     @Test func vectorisedNormalsAndIntegers() throws {
         // torch.manual_seed(42); torch.randn(20, dtype=torch.float64)[-3:].tolist()
         #expect(try Self.eval(["randn(20)[-3:]", "--seed", "42"]) == [0.2615836907112959, -1.526543923410825, -0.33113931395169954])

@@ -1,3 +1,5 @@
+import Foundation
+
 // Uniform samples, as PyTorch's CPU `uniform_` kernel draws them (`uniform_real` in
 // ATen/core/TransformationHelper.h): a float takes the low 24 bits of one 32-bit draw, a
 // double the low 53 bits of one 64-bit draw, scaled to [0, 1) and then to [from, to) in the
@@ -74,5 +76,19 @@ extension TorchGenerator {
             }
             initialized = count
         }
+    }
+}
+
+extension TorchGenerator {
+    /// `count` exponential samples of rate 1 in `dtype`, as `torch.empty(count).exponential_()`
+    /// draws them on the CPU: a float64 uniform u per element (for float32 too), then
+    /// `-log1p(-u)` in double, rounded to the dtype.
+    public func fillExponential(count: Int, dtype: DType) -> [Double] {
+        var out = fillUniform(count: count, dtype: .float64)
+        for i in out.indices {
+            let e = -Foundation.log1p(-out[i])
+            out[i] = dtype.isFloat32 ? Double(Float(e)) : e
+        }
+        return out
     }
 }

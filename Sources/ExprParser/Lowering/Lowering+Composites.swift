@@ -2,7 +2,7 @@ import Autograd
 
 // Tensor functions PyTorch composes from other ops, composed here the same way: fliplr,
 // flipud, movedim, unflatten, tile, tanhshrink, glu, kron, masked_select, take, addmv,
-// baddbmm, and dropout without training.
+// baddbmm, gumbel_softmax, and dropout without training.
 
 extension Lowering {
     static let compositeFunctions: [(String, OpSpec)] = {
@@ -29,6 +29,9 @@ extension Lowering {
                               Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * bmm(batch1, batch2)"),
             entry("dropout", [input, Param("p", .double, default: .double(0.5)), Param("training", .bool, default: .bool(true)),
                               Param("inplace", .bool, default: .bool(false))], "input itself with training=False (training=True is refused)"),
+            entry("gumbel_softmax", [Param("logits", .tensor), Param("tau", .double, default: .double(1)), Param("hard", .bool, default: .bool(false)),
+                                     Param("eps", .double, default: .double(1e-10)), Param("dim", .int, default: .int(-1))],
+                  "softmax((logits + g) / tau) with g Gumbel noise from PyTorch's stream (see --seed); hard=True gives the one-hot of its argmax with the soft gradient"),
         ]
     }()
 
@@ -107,6 +110,19 @@ extension Lowering {
             let scaled = try run("mul", [product, Variable(try attrs.double("alpha"))])
             let base = try run("mul", [x, Variable(try attrs.double("beta"))])
             return .tensor(try run("add", [base, scaled], gradFn: name == "addmv" ? "AddmvBackward0" : "BaddbmmBackward0"))
+        case "gumbel_softmax":
+            // F.gumbel_softmax: g = -log(exponential_()), drawn as PyTorch draws it.
+            let draws = TorchGenerator.current.fillExponential(count: x.value.count, dtype: x.value.dtype)
+            let noise = try withNoGrad { try run("neg", [try run("log", [Variable(Tensor(shape: shape, data: draws, dtype: x.value.dtype))])]) }
+            let scaled = try run("div", [try run("add", [x, noise]), Variable(wrappedNumber: try attrs.double("tau"), dtype: .float64)])
+            let d = try attrs.int("dim")
+            let soft = try run("softmax", [scaled], ["dim": .int(d)])
+            guard attrs.bool("hard") else { return .tensor(soft) }
+            let index = try withNoGrad { try runOp(Ops.maxIndices, [soft], ["dim": .int(d), "keepdim": .bool(true)], node: node) }
+            let hard = try withNoGrad {
+                try run("scatter", [Variable(Tensor.zeros(shape)), index, Variable(wrappedNumber: 1, dtype: .float64)], ["dim": .int(d)])
+            }
+            return .tensor(try run("add", [try run("sub", [hard, soft.detached()]), soft]))
         case "dropout":
             let p = try attrs.double("p")
             guard p >= 0 && p <= 1 else { throw fail("dropout probability has to be between 0 and 1, but got \(p)") }

@@ -19,7 +19,9 @@ extension Lowering {
                      ("norm", "NormBackward1"), ("add", "NativeLayerNormBackward0"),
                      ("mul", "NativeLayerNormBackward0"), ("reshape", "NativeGroupNormBackward0"), ("mul", "NativeGroupNormBackward0"),
                      ("add", "NativeGroupNormBackward0"), ("log1p", "SoftMarginLossBackward0"), ("mean", "SoftMarginLossBackward0"),
-                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("add", "LerpBackward0"), ("add", "LerpBackward1"), ("reshape", "UnsafeViewBackward0"), ("add", "AddmvBackward0"), ("add", "BaddbmmBackward0")]
+                     ("sum", "SoftMarginLossBackward0"), ("mul", "GluBackward0"), ("reshape", "UnsafeViewBackward0"),
+                     ("reshape", "ViewBackward0"), ("sum", "ViewBackward0"), ("sqrt", "ViewBackward0"), ("norm", "CdistBackward0"), ("sub", "CdistBackward0"),
+                     ("reshape", "SqueezeBackward4"), ("add", "AddmvBackward0"), ("add", "BaddbmmBackward0")]
         var table: [String: OpSpec] = [:]
         for (op, gradFn) in pairs {
             guard let spec = Registry.lookup(op) else { continue }
@@ -100,7 +102,8 @@ extension Lowering {
             entry("layer_norm", [input, Param("normalized_shape", .ints), Param("weight", .tensor, default: AttrValue.none),
                                  Param("bias", .tensor, default: AttrValue.none), Param("eps", .double, default: .double(1e-5))],
                   "(input - mean) / sqrt(var + eps) over the last dims, times weight plus bias"),
-        ] + Lowering.composedFunctions + Lowering.compositeFunctions + Lowering.normFunctions)
+        ] + Lowering.composedFunctions + Lowering.compositeFunctions + Lowering.normFunctions
+            + Lowering.contractionFunctions + Lowering.quantileFunctions)
     }()
 
     /// The language functions in help order, for `gradcli help functions`.
@@ -151,6 +154,8 @@ extension Lowering {
             if let value = try composed(name, inputs, filled, node: node) { return value }
             if let value = try composite(name, inputs, filled, node: node) { return value }
             if let value = try norm(name, inputs, filled, node: node) { return value }
+            if let value = try contraction(name, inputs, filled, node: node) { return value }
+            if let value = try quantile(name, inputs, filled, node: node) { return value }
             return try languageFunction(name, inputs, filled, node: node)
         }
         if name == "norm", case .string(let order) = attrs["p"] {

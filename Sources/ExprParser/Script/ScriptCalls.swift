@@ -31,6 +31,18 @@ extension Interpreter {
     /// first positional argument.
     func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords) throws -> PyValue {
         let spec = overload(of: spec, positional, keywords)
+        var positional = positional, keywords = keywords
+        if spec.name == "tensordot" {
+            // `dims=([1, 0], [0, 1])`: two lists of dims, which the language reads as one tensor.
+            func asTensor(_ v: PyValue) throws -> PyValue {
+                switch v {
+                case .tuple, .list: return try makeTensor([v], [])
+                default: return v
+                }
+            }
+            if positional.count > 2 { positional[2] = try asTensor(positional[2]) }
+            keywords = try keywords.map { ($0.name, $0.name == "dims" ? try asTensor($0.value) : $0.value) }
+        }
         let (arguments, bound) = try bind(spec, name, positional, keywords)
         var attrs = bound
         for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
