@@ -25,6 +25,14 @@ extension Lowering {
         return try lowering.dispatch(spec, inputs, attrs, node: detachedProgram.tree[0])
     }
 
+    /// `value` with dimension `dim` of each entry picked by its integer index tensor, as
+    /// advanced indexing picks them (`Lowering.pick`): one `IndexBackward0` node.
+    static func pickIndexed(_ value: Variable, _ indexed: [(dim: Int, index: Tensor)]) throws -> Variable {
+        let lowering = Lowering(program: detachedProgram, inputs: [])
+        let node = detachedProgram.tree[0]
+        return try lowering.pick(value, indexed.map { IndexedDimension(dim: $0.dim, index: $0.index, range: node.range) }, node: node)
+    }
+
     /// A one-node program whose node stands for the call in diagnostics.
     private static let detachedProgram = try! Program.parse("f")
 }

@@ -105,6 +105,11 @@ extension Lowering {
         let keywords = tree.children(of: index).compactMap { child -> String? in
             if case .keyword(let k) = tree[child].kind { return k } else { return nil }
         }
+        return Lowering.variant(of: name, keywords: keywords)
+    }
+
+    /// The entry `name` means when called with these keywords (see `variant(of:call:)`).
+    static func variant(of name: String, keywords: [String]) -> OpSpec? {
         // PyTorch's alpha is keyword-only.
         switch name {
         case "add": return keywords.contains("alpha") ? Ops.scaledAdd : nil

@@ -13,12 +13,15 @@ extension Interpreter {
     }
 
     /// The tensor inputs (nil for an optional tensor left out) and attributes of a call.
-    func bind(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords) throws -> ([Variable?], Attrs) {
+    /// `selfParam`, the parameter a method's tensor fills by keyword, takes no positional argument.
+    func bind(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
+              selfParam: Int? = nil) throws -> ([Variable?], Attrs) {
         let params = spec.params
         var given = [PyValue?](repeating: nil, count: params.count)
         let lastInts = params.lastIndex { $0.kind == .ints }
         var a = 0, p = 0
         while a < positional.count {
+            if p == selfParam { p += 1; continue }
             guard p < params.count else {
                 throw PyException("TypeError", "\(name)() takes \(params.count) positional arguments but \(positional.count) were given")
             }

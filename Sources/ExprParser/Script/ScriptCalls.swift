@@ -27,10 +27,26 @@ final class PyNamedTuple: PyObject {
 }
 
 extension Interpreter {
-    /// Runs function `spec` (`name` as written) on Python arguments; `self` of a method is the
-    /// first positional argument.
+    /// Runs function `spec` (`name` as written) on Python arguments.
     func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords) throws -> PyValue {
-        let spec = overload(of: spec, positional, keywords)
+        try callFunction(spec, name, positional, keywords, selfParam: nil)
+    }
+
+    /// Runs method `name` of tensor `t`: the tensor is PyTorch's `self`, the op's `input`
+    /// parameter, which is not always the first (`x.where(cond, y)` is `where(cond, x, y)`).
+    func callMethod(_ spec: OpSpec, _ name: String, _ t: Variable, _ positional: [PyValue], _ keywords: Keywords) throws -> PyValue {
+        let params = (Lowering.variant(of: spec.name, keywords: keywords.map(\.name)) ?? spec).params
+        guard let p = params.firstIndex(where: { $0.name == "input" }) ?? params.firstIndex(where: { $0.kind == .tensor }),
+              p == 0 || params[p].name == "input" else {
+            throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
+        }
+        if p == 0 { return try callFunction(spec, name, [.tensor(t)] + positional, keywords, selfParam: nil) }
+        return try callFunction(spec, name, positional, keywords + [(params[p].name, .tensor(t))], selfParam: p)
+    }
+
+    private func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
+                              selfParam: Int?) throws -> PyValue {
+        let spec = overload(of: Lowering.variant(of: spec.name, keywords: keywords.map(\.name)) ?? spec, positional, keywords)
         var positional = positional, keywords = keywords
         if spec.name == "tensordot" {
             // `dims=([1, 0], [0, 1])`: two lists of dims, which the language reads as one tensor.
@@ -43,7 +59,7 @@ extension Interpreter {
             if positional.count > 2 { positional[2] = try asTensor(positional[2]) }
             keywords = try keywords.map { ($0.name, $0.name == "dims" ? try asTensor($0.value) : $0.value) }
         }
-        let (arguments, bound) = try bind(spec, name, positional, keywords)
+        let (arguments, bound) = try bind(spec, name, positional, keywords, selfParam: selfParam)
         var attrs = bound
         for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
             attrs[param.name] = .bool(argument != nil)

@@ -67,9 +67,23 @@ extension Interpreter {
 
     // MARK: indexing
 
+    /// `t[index]`: integers, slices, None and `...` as views; integer tensors and boolean masks
+    /// as advanced indexing (one `IndexBackward0` node, as in expressions).
     func tensorItem(_ t: Variable, _ index: [Index]) throws -> Variable {
         var result = t
         var dim = 0
+        var indexed: [(dim: Int, index: Tensor)] = []
+        let consumed = index.filter { item in
+            if case .value(let v) = item {
+                if case .none = v { return false }
+                if case .object(is PyEllipsis) = v { return false }
+                if case .tensor(let m) = v, m.value.dtype == .bool { return m.value.rank > 0 }
+            }
+            return true
+        }.count + index.reduce(0) { n, item in
+            if case .value(.tensor(let m)) = item, m.value.dtype == .bool { return n + Swift.max(0, m.value.rank - 1) }
+            return n
+        }
         for i in index {
             switch i {
             case .value(let v):
@@ -78,8 +92,33 @@ extension Interpreter {
                     dim += 1
                     continue
                 }
-                guard let k = integer(v), !isTensorValue(v) else {
-                    throw PyException("IndexError", "only integers, slices (`:`), None and integer tensors are valid indices in gradcli run (got \(v.typeName))")
+                if case .object(is PyEllipsis) = v {
+                    dim += Swift.max(0, t.value.rank - consumed)
+                    continue
+                }
+                if case .tensor(let it) = v {
+                    if it.value.dtype == .bool {
+                        // A mask over k dimensions: its true positions, one coordinate tensor per dimension.
+                        let mask = it.value
+                        for j in 0..<mask.rank where dim + j >= result.value.rank || mask.shape[j] != result.shape[dim + j] {
+                            throw PyException("IndexError", "The shape of the mask \(describe(shape: mask.shape)) at index \(j) does not match the shape of the indexed tensor \(describe(shape: t.shape)) at index \(dim + j)")
+                        }
+                        let positions = mask.data.indices.filter { mask.data[$0] != 0 }.map { Tensor.index(ofOffset: $0, in: mask.shape) }
+                        for j in 0..<mask.rank {
+                            indexed.append((dim + j, Tensor(shape: [positions.count], data: positions.map { Double($0[j]) }, dtype: .int64)))
+                        }
+                        dim += mask.rank
+                        continue
+                    }
+                    guard !it.value.dtype.isFloatingPoint else {
+                        throw PyException("IndexError", "tensors used as indices must be long, int, byte or bool tensors")
+                    }
+                    indexed.append((dim, it.value))
+                    dim += 1
+                    continue
+                }
+                guard let k = integer(v) else {
+                    throw PyException("IndexError", "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got \(v.typeName))")
                 }
                 guard dim < result.value.rank else {
                     throw PyException("IndexError", "too many indices for tensor of dimension \(t.value.rank)")
@@ -101,7 +140,12 @@ extension Interpreter {
                 dim += 1
             }
         }
-        return result
+        guard !indexed.isEmpty else { return result }
+        do {
+            return try Lowering.pickIndexed(result, indexed)
+        } catch let d as Diagnostic {
+            throw PyException("IndexError", d.message)
+        }
     }
 
     private func isTensorValue(_ v: PyValue) -> Bool {
@@ -281,7 +325,7 @@ extension Interpreter {
             return .tensor(t)
         }
         if let spec = Lowering.function(named: name) {
-            return try callFunction(spec, name, [.tensor(t)] + args, kw)
+            return try callMethod(spec, name, t, args, kw)
         }
         throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
     }
