@@ -75,6 +75,7 @@ extension Ops {
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
                       kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                       float32: ((Float) -> Float)? = nil,
+                      vectorized: ((Double, DType) -> Double)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
@@ -82,6 +83,8 @@ extension Ops {
                forward: { args in
                    // PyTorch's float32 kernel in float arithmetic (`std::asinh`, `1 / sqrt`).
                    if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
+                   // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
+                   if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
                    return args[0].map(f)
                },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
