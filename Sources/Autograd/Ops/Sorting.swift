@@ -159,13 +159,13 @@ extension Ops {
         "topk", gradFn: "TopkBackward0",
         params: [input, Param("k", .int), sortDim, Param("largest", .bool, default: .bool(true)), Param("sorted", .bool, default: .bool(true))],
         summary: "the k largest (or smallest) values along dim (with indices: a tuple)",
-        kinks: "ties go to the earlier position", squeeze: false,
+        kinks: "among ties the values, indices and gradient go where PyTorch's CPU kernel (libstdc++'s nth_element or partial_sort) puts them", squeeze: false,
         samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[5]], attrs: ["k": .int(3), "largest": .bool(false)])],
         boolRefusal: { _ in "topk does not support bool dtypes on CPU" }
     ) { lane, attrs in
         let k = try attrs.int("k")
         guard k >= 0 && k <= lane.count else { throw OpError.value("selected index k out of range") }
-        return Array(order(lane, descending: attrs.bool("largest")).prefix(k))
+        return topkPositions(lane, k: k, largest: attrs.bool("largest"), sorted: attrs.bool("sorted"))
     }
     /// `topk(input, k, dim=-1, largest=True, sorted=True)`: the k largest values.
     public static let topk = topkPair.values
