@@ -57,12 +57,12 @@ extension Ops {
     /// `input + other`. (With `alpha=`, the language calls `scaledAdd`: the plain entry has
     /// no attributes, so the hot `+` fills in no defaults.)
     public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting (alpha= scales other)",
-                                   +) { _, g in [g, g] }
+                                   +, int64: .add) { _, g in [g, g] }
 
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
-                                   -) { _, g in [g, try -g] }.withDType(subtractionDType)
+                                   -, int64: .subtract) { _, g in [g, try -g] }.withDType(subtractionDType)
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -90,7 +90,7 @@ extension Ops {
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
                                    summary: "input * other, elementwise with broadcasting",
-                                   *) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
+                                   *, int64: .multiply) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
 
     /// `input / other`.
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
@@ -147,7 +147,7 @@ extension Ops {
         },
         summary: "input raised to exponent, elementwise",
         kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",
-        range: 0.5...2, Glibc.pow, forward: powForward
+        range: 0.5...2, Glibc.pow, forward: powForward, int64: .power
     ) { ctx, g in
         let x = ctx[0], p = ctx[1]
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).

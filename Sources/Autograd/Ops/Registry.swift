@@ -101,6 +101,7 @@ extension Ops {
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                        _ f: @escaping (Double, Double) -> Double,
                        forward custom: ((ForwardArgs, ElementwiseKernel?) throws -> Tensor)? = nil,
+                       int64: IntegerArithmetic? = nil,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
         let kernel = ElementwiseKernel(opName: name)
         return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
@@ -108,7 +109,10 @@ extension Ops {
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],
-               forward: { args in try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f) },
+               forward: { args in
+                   if let int64, case .int64 = args.dtype { return try exactIntegers(args, int64) }
+                   return try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f)
+               },
                derivative: .vjp(rule)).batchingItsVJP()
     }
 
