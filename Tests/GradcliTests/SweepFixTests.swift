@@ -153,7 +153,12 @@ import Testing
                                 ("torch.tensor(2) ** -1", "Integers to negative integer powers are not allowed."),
                                 ("3**39", "the int64 result 4052555153018976267 is beyond what gradcli holds exactly"),
                                 ("torch.tensor([3]) ** 64", "the int64 result 8733086111712066817 is beyond what gradcli holds exactly"),
-                                ("torch.tensor([9007199254740993])", "the integer 9007199254740993 is beyond what gradcli holds exactly")] {
+                                ("torch.tensor([9007199254740993])", "the integer 9007199254740993 is beyond what gradcli holds exactly"),
+                                // torch.tensor([10] * 19).prod() -> -8446744073709551616 (wrapped); gradcli's
+                                // int64 reductions run in float64, so past 2^53 they refuse
+                                ("torch.tensor([10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10]).prod()",
+                                 "an int64 prod result beyond 2^53"),
+                                ("torch.tensor([2**52, 2**52, 2]).sum()", "an int64 sum result beyond 2^53")] {
             let result = try CLI.run(["eval", code])
             #expect(result.exitCode == 65, "\(code)")
             #expect(result.stderr.contains("error: " + message), "\(code): \(result.stderr)")

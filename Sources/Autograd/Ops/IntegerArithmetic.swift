@@ -80,4 +80,16 @@ extension Ops {
         if let failure { throw failure }
         return out
     }
+
+    /// `forward` refusing an int64 result past 2^53 in magnitude: int64 sums, products and
+    /// matrix products accumulate in float64, which is exact only that far.
+    static func exactInt64(_ forward: @escaping (ForwardArgs) throws -> Tensor) -> (ForwardArgs) throws -> Tensor {
+        { args in
+            let out = try forward(args)
+            if case .int64 = args.dtype, let big = out.data.first(where: { Swift.abs($0) > 0x1p53 }) {
+                throw OpError.value("an int64 \(args.spec.name) result beyond 2^53 (about \(big)) is not exact in gradcli, whose int64 sums and products run in float64")
+            }
+            return out
+        }
+    }
 }

@@ -18,7 +18,7 @@ extension Ops {
                   OpSample([[2, 3], [3]]), OpSample([[2, 2, 3], [3, 2]]), OpSample([[2, 1, 2, 3], [3, 3, 2]]),
                   OpSample([[3], [2, 3, 2]]), OpSample([[2, 2, 3], [3]])],
         dtype: matmulDType(nil),
-        forward: { args in try matmulForward(args[0], args[1]) },
+        forward: exactInt64 { args in try matmulForward(args[0], args[1]) },
         derivative: .vjp(matmulVJP), batchedVJP: matmulBatchedVJP)
 
     /// `mm(input, mat2)`: the product of two matrices.
@@ -27,7 +27,7 @@ extension Ops {
         summary: "product of two matrices",
         samples: [OpSample([[2, 3], [3, 4]])],
         dtype: matmulDType(.mm),
-        forward: { args in
+        forward: exactInt64 { args in
             guard args[0].rank == 2 else { throw OpError.shape("self must be a matrix") }
             guard args[1].rank == 2 else { throw OpError.shape("mat2 must be a matrix") }
             return try matmulForward(args[0], args[1])
@@ -40,7 +40,7 @@ extension Ops {
         summary: "inner product of two 1-D tensors",
         samples: [OpSample([[4], [4]])],
         dtype: matmulDType(.dot),
-        forward: { args in
+        forward: exactInt64 { args in
             guard args[0].rank == 1, args[1].rank == 1 else {
                 throw OpError.shape("1D tensors expected, but got \(args[0].rank)D and \(args[1].rank)D tensors")
             }
@@ -54,7 +54,7 @@ extension Ops {
         summary: "matrix-vector product",
         samples: [OpSample([[2, 3], [3]])],
         dtype: matmulDType(.mv),
-        forward: { args in
+        forward: exactInt64 { args in
             guard args[0].rank == 2, args[1].rank == 1 else {
                 throw OpError.shape("vector + matrix @ vector expected, got 1, \(args[0].rank), \(args[1].rank)")
             }

@@ -37,7 +37,7 @@ extension Ops {
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, -1])]))],
         dtype: .integralToInt64,
-        forward: { args in
+        forward: exactInt64 { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
@@ -110,7 +110,7 @@ extension Ops {
         samples: [OpSample([[4]], range: 0.5...2), OpSample([[2, 3]], attrs: Attrs(["dim": .int(1)]), range: -2...(-0.5)),
                   OpSample([[3, 2]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
         dtype: .integralToInt64,
-        forward: { args in
+        forward: exactInt64 { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 1, *)
         },
