@@ -182,3 +182,34 @@ extension Tensor {
         return out
     }
 }
+
+extension DTypeRule {
+    /// PyTorch's refusal of a CPU kernel that has no version for `dtype`.
+    static func notImplemented(_ kernel: String, _ dtype: DType) -> String {
+        "\"\(kernel)\" not implemented for '\(dtype.pytorchTypeName)'"
+    }
+
+    /// The ops table's text for the rules that refuse a bool result.
+    static let boolRefused = "all but bool; result as `torch.result_type`"
+
+    /// As `promote`, refusing a bool result as PyTorch's kernel `kernel` does (`abs`, `floor`).
+    static func noBoolKernel(_ kernel: String) -> DTypeRule {
+        .promoteRefusing(accepted: boolRefused) { _, _, t in t == .bool ? notImplemented(kernel, t) : nil }
+    }
+
+    /// As `promote`, refusing a bool result with PyTorch's `message` (`relu`, `argmax`).
+    static func noBool(_ message: String) -> DTypeRule {
+        .promoteRefusing(accepted: boolRefused) { _, _, t in t == .bool ? message : nil }
+    }
+
+    /// Floating inputs only, refusing integers and bools as PyTorch's kernel `kernel` does
+    /// (`gelu`, `leaky_relu`: unlike `exp`, these do not compute integers in floating point).
+    static func floatingKernel(_ kernel: String) -> DTypeRule {
+        .promoteRefusing(accepted: "float32, float64") { _, _, t in t.isFloatingPoint ? nil : notImplemented(kernel, t) }
+    }
+
+    /// Floating inputs only, with the message of PyTorch's `linalg` functions (`linalg.det`).
+    static func floatingLinalg(_ name: String) -> DTypeRule {
+        .floatingOnly { "\(name): Expected a floating point or complex tensor as input. Got \($0)" }
+    }
+}

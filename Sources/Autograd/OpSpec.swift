@@ -179,6 +179,10 @@ public enum DTypeRule {
     case floatingOnly((String) -> String)
     /// As `promote`, with `message` as the error when the result would be bool (`-` on bools).
     case promoteRejectingBool(String)
+    /// As `promote`, with PyTorch's error wherever `refusal` gives one for the inputs, the
+    /// attributes and the promoted dtype (`abs` on bool, `softmax` on integers); `accepted`
+    /// says which dtypes pass, for the ops table.
+    case promoteRefusing(accepted: String, ([Variable], Attrs, DType) -> String?)
     /// Chosen by the op from its inputs and attributes (factories, conversions); the inputs
     /// reach the forward function uncast.
     case custom(([Variable], Attrs) throws -> DType)
@@ -383,6 +387,10 @@ public final class OpSpec {
             let t = DType.resultType(inputs)
             if case .bool = t { throw OpError.value(message) }
             return (t, t)
+        case .promoteRefusing(_, let refusal):
+            let t = DType.resultType(inputs)
+            if let message = refusal(inputs, attrs, t) { throw OpError.value(message) }
+            return (t, t)
         default:
             preconditionFailure("payload-free dtype rules are answered above")
         }
@@ -413,7 +421,7 @@ public final class OpSpec {
         case .comparison: return .comparison
         case .integralToInt64: return .integralToInt64
         case .chosenByForward: return .chosenByForward
-        case .floatingOnly, .custom, .promoteRejectingBool: return .withPayload
+        case .floatingOnly, .custom, .promoteRejectingBool, .promoteRefusing: return .withPayload
         }
     }
 

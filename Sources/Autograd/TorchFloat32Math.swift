@@ -41,6 +41,17 @@ public enum TorchFloat32Math {
     /// `silu` of a float32 tensor, PyTorch's bits.
     public static func silu(_ x: Tensor) -> Tensor { apply(x) { gk_silu_f32($0, $1, $2, $3) } }
 
+    /// `vector` on the elements PyTorch's elementwise loop covers in whole chunks from the start
+    /// (half as many doubles as floats per chunk), `scalar` on the rest (its scalar tail).
+    /// A float32 result is rounded by `apply` as usual.
+    static func chunks(_ x: Tensor, vector: (Double) -> Double, scalar: (Double) -> Double) -> Tensor {
+        let chunk = x.dtype.isFloat32 ? self.chunk : self.chunk / 2, n = x.count
+        let end = chunk > 0 ? n / chunk * chunk : 0
+        var out = x.map(scalar)
+        for i in 0..<end { out.data[i] = vector(x.data[i]) }
+        return out
+    }
+
     /// A C library float function on every element (PyTorch's `std::asinh` and the like).
     static func scalar(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         Tensor(shape: x.shape, data: x.data.map { Double(f(Float($0))) }, dtype: .float32)

@@ -41,7 +41,7 @@ extension Ops {
                                               summary: "log(sigmoid(input)), stable for large |input|",
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
         try g * (-ctx[0]).sigmoid()
-    }
+    }.withDType(.floatingKernel("log_sigmoid_cpu"))
 
     /// `relu(input)`, max(input, 0).
     public static let relu = activation("relu", gradFn: "ReluBackward0", summary: "max(input, 0)",
@@ -49,7 +49,7 @@ extension Ops {
                                         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1))],
                                         { _ in { x in x > 0 || x.isNaN ? x : 0 } }) { ctx, g in
         try g * mask(ctx[0]) { !($0 <= 0) }  // PyTorch's threshold_backward: NaN passes the gradient
-    }.withDType(.promote)
+    }.withDType(.noBool("Boolean inputs not supported for relu"))
 
     /// `leaky_relu(input, negative_slope=0.01)`.
     public static let leakyRelu = activation(
@@ -69,7 +69,7 @@ extension Ops {
         }) { ctx, g in
         let slope = try ctx.attrs.double("negative_slope")
         return try g * Variable(ctx[0].value.map { $0 > 0 ? 1 : slope })
-    }
+    }.withDType(.floatingKernel("leaky_relu_cpu"))
 
     /// `elu(input, alpha=1)`.
     public static let elu = activation(
@@ -88,7 +88,7 @@ extension Ops {
         let negativePart = try Variable.where(x < 0, x, 0)
         // The negative branch is taken where input <= 0, as PyTorch's elu_backward: NaN gets 1.
         return try g * Variable.where(x <= 0, Variable(alpha) * negativePart.exp(), 1)
-    }
+    }.withDType(.floatingKernel("elu_cpu"))
 
     /// `gelu(input, approximate='none')`: input * Phi(input), or its tanh approximation.
     public static let gelu = activation(
@@ -111,7 +111,7 @@ extension Ops {
         let cdf = try 0.5 * (1 + (x * Variable(0.5.squareRoot())).erf())
         let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())
         return try g * (cdf + x * pdf)
-    }
+    }.withDType(.floatingKernel("GeluKernelImpl"))
 
     /// sqrt(2 / pi), the scale inside gelu's tanh approximation.
     static let geluK = (2 / Double.pi).squareRoot()
@@ -131,7 +131,7 @@ extension Ops {
         let x = ctx[0]
         let s = try x.sigmoid()
         return try g * s * (1 + x * (1 - s))
-    }
+    }.withDType(.floatingKernel("silu_cpu"))
 
     /// `softplus(input, beta=1, threshold=20)`: log(1 + exp(beta * input)) / beta,
     /// and input itself where beta * input > threshold.
@@ -151,7 +151,7 @@ extension Ops {
         let beta = try ctx.attrs.double("beta"), threshold = try ctx.attrs.double("threshold")
         let linear = mask(x) { $0 * beta > threshold }, curved = mask(x) { !($0 * beta > threshold) }
         return try g * (linear + curved * (Variable(beta) * x).sigmoid())
-    }
+    }.withDType(.floatingKernel("softplus_cpu"))
 }
 
 extension Variable {

@@ -9,6 +9,13 @@ extension Ops {
     /// PyTorch's errors for `-` on bool tensors, which it reserves for logical ops.
     static let boolNegation = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
     static let boolSubtraction = "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
+    static let boolOperandSubtraction = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+
+    /// PyTorch's sub refuses any bool operand (a Python True too), not only a bool result.
+    static let subtractionDType = DTypeRule.promoteRefusing(accepted: "all but bool (a bool operand too)") { inputs, _, t in
+        if t == .bool { return boolSubtraction }
+        return inputs.contains { $0.value.dtype == .bool } ? boolOperandSubtraction : nil
+    }
 
     /// Integer `//` and `%` divide by zero as PyTorch's CPU kernels refuse to.
     static func rejectIntegerDivisionByZero(_ args: ForwardArgs) throws {
@@ -24,7 +31,7 @@ extension Ops {
             try rejectIntegerDivisionByZero(args)
             return try Tensor.zip(args[0], args[1], pythonFloorDivide)
         },
-        derivative: .notDifferentiable("the derivative for 'floor_divide' is not implemented (it is a step function)"))
+        derivative: .notDifferentiable("the derivative for 'floor_divide' is not implemented (it is a step function)")).withDType(.noBoolKernel("div_floor_cpu"))
 
     /// `remainder(input, other)`: input - floor(input / other) * other, with the sign of other.
     public static let remainder = OpSpec(
@@ -44,18 +51,18 @@ extension Ops {
         derivative: .vjp { ctx, g in
             // PyTorch's -grad * self.div(other, rounding_mode='floor'): its floor division, not floor(a / b).
             [g, try -g * Variable(try Tensor.zip(ctx[0].value, ctx[1].value, pythonFloorDivide))]
-        })
+        }).withDType(.noBoolKernel("remainder_cpu"))
 
 
     /// `input + other`. (With `alpha=`, the language calls `scaledAdd`: the plain entry has
     /// no attributes, so the hot `+` fills in no defaults.)
     public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting (alpha= scales other)",
-                                   +) { _, g in [g, g] }
+                                   +, int64: .add) { _, g in [g, g] }
 
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
-                                   -) { _, g in [g, try -g] }.withDType(.promoteRejectingBool(boolSubtraction))
+                                   -, int64: .subtract) { _, g in [g, try -g] }.withDType(subtractionDType)
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -78,12 +85,12 @@ extension Ops {
             return try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
         },
         derivative: .vjp { ctx, g in [g, try g * Variable(-(try ctx.attrs.double("alpha")))] })
-        .withDType(.promoteRejectingBool(boolSubtraction))
+        .withDType(subtractionDType)
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
                                    summary: "input * other, elementwise with broadcasting",
-                                   *) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
+                                   *, int64: .multiply) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
 
     /// `input / other`.
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
@@ -140,7 +147,7 @@ extension Ops {
         },
         summary: "input raised to exponent, elementwise",
         kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",
-        range: 0.5...2, Glibc.pow, forward: powForward
+        range: 0.5...2, Glibc.pow, forward: powForward, int64: .power
     ) { ctx, g in
         let x = ctx[0], p = ctx[1]
         // d/dx = p * x^(p-1), taken as 0 where p == 0 (PyTorch masks it so 0^-1 never leaks).
@@ -158,7 +165,10 @@ extension Ops {
         // d/dp = x^p * log(x), taken as 0 where x == 0 and p >= 0 (the limit from the right).
         let dp = try Variable.where((x == 0) * (p >= 0), 0, x.pow(p) * x.log())
         return [try g * dx, try g * dp]
-    }
+    }.withDType(.promoteRefusing(accepted: "all; a bool result only with a Python-number exponent") { inputs, _, t in
+        // A bool power of bools has no kernel; a Python-number exponent takes pow(Tensor, Scalar), which has one.
+        t == .bool && !inputs[1].isWrappedNumber ? DTypeRule.notImplemented("pow", t) : nil
+    })
 
     /// `pow` with a Python-number exponent runs PyTorch's CPU kernel for it: x*x for 2, x*x*x
     /// for 3, 1/(x*x) for -2, sqrt for 0.5, 1/sqrt for -0.5, 1/x for -1 (so `x ** 3` is

@@ -91,7 +91,7 @@ extension Ops {
         "cumsum", params: [input, Param("dim", .int)], gradFn: "CumsumBackward0", summary: "running sums along dim",
         samples: [OpSample([[3, 4]], attrs: ["dim": .int(1)]), OpSample([[4, 2]], attrs: ["dim": .int(0)])],
         dtype: .integralToInt64,  // integers and bools add up as int64, as PyTorch
-        forward: { args in
+        forward: exactInt64 { args in
             let x = args[0]
             guard x.rank > 0 else { return x }
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)

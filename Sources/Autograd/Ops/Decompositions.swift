@@ -109,7 +109,7 @@ extension Ops {
         "slogdet", params: [input], gradFn: "LinalgSlogdetBackward0",
         summary: "(sign, log|det|) of a square matrix; the gradient flows through log|det|",
         samples: [OpSample([[3, 3]], fixed: [0: spd3]), OpSample([[2, 2]], fixed: [0: Tensor(shape: [2, 2], data: [1, 2, 3, -1])])],
-        dtype: .floating,
+        dtype: .floatingLinalg("linalg.slogdet"),
         forward: { args in
             _ = try requireSquare(args[0], "slogdet")
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { Glibc.log(Swift.abs($0)) })
@@ -121,7 +121,7 @@ extension Ops {
         "slogdet_sign", params: [input], gradFn: "LinalgSlogdetBackward0", summary: "the sign of the determinant",
         kinks: "piecewise constant: its gradient is 0, as PyTorch's",
         samples: [OpSample([[3, 3]], fixed: [0: spd3])],
-        dtype: .floating,
+        dtype: .floatingLinalg("linalg.slogdet"),
         forward: { args in
             _ = try requireSquare(args[0], "slogdet")
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 })
@@ -132,7 +132,7 @@ extension Ops {
     public static let logdet: OpSpec = OpSpec(
         "logdet", params: [input], gradFn: "WhereBackward0", summary: "log of the determinant (NaN when it is negative)",
         samples: [OpSample([[3, 3]], fixed: [0: spd3])],
-        dtype: .floating,
+        dtype: .floatingLinalg("logdet"),
         forward: { args in
             _ = try requireSquare(args[0], "logdet")
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { $0 < 0 ? .nan : Glibc.log($0) })

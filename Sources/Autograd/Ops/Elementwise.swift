@@ -127,7 +127,7 @@ extension Ops {
                                       kinks: "abs'(0) = 0 (the minimum-norm subgradient)",
                                       ranges: [0.1...2, -2...(-0.1)], Swift.abs) { ctx, g in
         try g * Variable(ctx[0].value.map(signum))
-    }
+    }.withDType(.noBoolKernel("abs_cpu"))
 
     /// `sign(input)`: -1, 0 or 1.
     public static let sign = piecewise("sign", gradFn: "SignBackward0", summary: "-1, 0 or 1 by the sign of input",
@@ -139,21 +139,21 @@ extension Ops {
                                         kinks: "the gradient is 0 everywhere, including at integers",
                                         ranges: [0.1...0.9, 1.1...1.9, -0.9...(-0.1)], Glibc.floor) { ctx, _ in
         zeroGradient(ctx)
-    }
+    }.withDType(.noBoolKernel("floor_vml_cpu"))
 
     /// `ceil(input)`.
     public static let ceil = piecewise("ceil", gradFn: "CeilBackward0", summary: "smallest integer >= input",
                                        kinks: "the gradient is 0 everywhere, including at integers",
                                        ranges: [0.1...0.9, 1.1...1.9, -0.9...(-0.1)], Glibc.ceil) { ctx, _ in
         zeroGradient(ctx)
-    }
+    }.withDType(.noBoolKernel("ceil_vml_cpu"))
 
     /// `round(input)`, to the nearest integer with ties to even, like PyTorch.
     public static let round = piecewise("round", gradFn: "RoundBackward0",
                                         summary: "nearest integer (halves round to even)",
                                         kinks: "the gradient is 0 everywhere, including at halves",
                                         ranges: [0.1...0.4, 0.6...1.4, -0.4...(-0.1)],
-                                        { $0.rounded(.toNearestOrEven) }) { ctx, _ in zeroGradient(ctx) }
+                                        { $0.rounded(.toNearestOrEven) }) { ctx, _ in zeroGradient(ctx) }.withDType(.noBoolKernel("round_vml_cpu"))
 
     /// `trunc(input)`, rounding toward zero.
     public static let trunc = piecewise("trunc", aliases: ["fix"], gradFn: "TruncBackward0",
@@ -161,7 +161,7 @@ extension Ops {
                                         kinks: "the gradient is 0 everywhere, including at integers",
                                         ranges: [0.1...0.9, 1.1...1.9, -0.9...(-0.1)], Glibc.trunc) { ctx, _ in
         zeroGradient(ctx)
-    }
+    }.withDType(.noBoolKernel("trunc_vml_cpu"))
 
     /// `erf(input)`, the error function.
     public static let erf = unary("erf", gradFn: "ErfBackward0", summary: "the error function", Glibc.erf) { ctx, g in

@@ -17,7 +17,8 @@ extension Ops {
         samples: [OpSample([[3], [3]]), OpSample([[2, 3], [3, 4]]), OpSample([[3], [3, 2]]),
                   OpSample([[2, 3], [3]]), OpSample([[2, 2, 3], [3, 2]]), OpSample([[2, 1, 2, 3], [3, 3, 2]]),
                   OpSample([[3], [2, 3, 2]]), OpSample([[2, 2, 3], [3]])],
-        forward: { args in try matmulForward(args[0], args[1]) },
+        dtype: matmulDType(nil),
+        forward: exactInt64 { args in try matmulForward(args[0], args[1]) },
         derivative: .vjp(matmulVJP), batchedVJP: matmulBatchedVJP)
 
     /// `mm(input, mat2)`: the product of two matrices.
@@ -25,7 +26,8 @@ extension Ops {
         "mm", params: [input, Param("mat2", .tensor)], gradFn: "MmBackward0",
         summary: "product of two matrices",
         samples: [OpSample([[2, 3], [3, 4]])],
-        forward: { args in
+        dtype: matmulDType(.mm),
+        forward: exactInt64 { args in
             guard args[0].rank == 2 else { throw OpError.shape("self must be a matrix") }
             guard args[1].rank == 2 else { throw OpError.shape("mat2 must be a matrix") }
             return try matmulForward(args[0], args[1])
@@ -37,7 +39,8 @@ extension Ops {
         "dot", aliases: ["inner"], params: [input, Param("tensor", .tensor)], gradFn: "DotBackward0",
         summary: "inner product of two 1-D tensors",
         samples: [OpSample([[4], [4]])],
-        forward: { args in
+        dtype: matmulDType(.dot),
+        forward: exactInt64 { args in
             guard args[0].rank == 1, args[1].rank == 1 else {
                 throw OpError.shape("1D tensors expected, but got \(args[0].rank)D and \(args[1].rank)D tensors")
             }
@@ -50,7 +53,8 @@ extension Ops {
         "mv", params: [input, Param("vec", .tensor)], gradFn: "MvBackward0",
         summary: "matrix-vector product",
         samples: [OpSample([[2, 3], [3]])],
-        forward: { args in
+        dtype: matmulDType(.mv),
+        forward: exactInt64 { args in
             guard args[0].rank == 2, args[1].rank == 1 else {
                 throw OpError.shape("vector + matrix @ vector expected, got 1, \(args[0].rank), \(args[1].rank)")
             }
@@ -72,6 +76,42 @@ extension Ops {
         derivative: .vjp { ctx, g in
             [ctx[0].requiresGrad ? try g.matmul(ctx[1]) : nil, ctx[1].requiresGrad ? try ctx[0].matmul(g) : nil]
         })
+
+    /// The product kernel PyTorch's matmul dispatches to, which decides its dtype errors.
+    enum ProductKernel { case dot, mv, mm, bmm }
+
+    /// PyTorch's products do not promote: both operands must have one dtype, and that dtype
+    /// must not be bool. The messages are those of the kernel `kernel` (for `matmul`, the one
+    /// its operand ranks select).
+    static func matmulDType(_ kernel: ProductKernel?) -> DTypeRule {
+        .promoteRefusing(accepted: "float32, float64, int64; both operands of one dtype") { inputs, _, _ in
+            let a = inputs[0].value.dtype, b = inputs[1].value.dtype
+            let ra = inputs[0].shape.count, rb = inputs[1].shape.count
+            let chosen = kernel ?? (ra == 1 && rb == 1 ? .dot : rb == 1 ? .mv : rb == 2 ? .mm : .bmm)
+            func cName(_ t: DType) -> String {
+                switch t {
+                case .float64: return "double"
+                case .float32: return "float"
+                case .int64: return "long int"
+                case .bool: return "bool"
+                }
+            }
+            switch chosen {
+            case .dot:
+                if a != b { return "dot : expected both vectors to have same dtype, but found \(a.pytorchTypeName) and \(b.pytorchTypeName)" }
+                return a == .bool ? DTypeRule.notImplemented("dot", a) : nil
+            case .mv:
+                if a != b { return "addmv input tensors must have the same dtype, but got \(b.pytorchTypeName), \(a.pytorchTypeName), and \(b.pytorchTypeName)" }
+                return a == .bool ? DTypeRule.notImplemented("addmv_impl_cpu", a) : nil
+            case .mm:
+                if a != b { return "expected m1 and m2 to have the same dtype, but got: \(cName(a)) != \(cName(b))" }
+                return a == .bool ? DTypeRule.notImplemented("addmm_impl_cpu_", a) : nil
+            case .bmm:
+                if a == .bool { return DTypeRule.notImplemented("bmm", a) }
+                return a != b ? "expected scalar type \(a.pytorchTypeName) but found \(b.pytorchTypeName)" : nil
+            }
+        }
+    }
 
     /// The `grad_fn` PyTorch 2.x prints for `torch.matmul` by operand ranks: its matmul is a
     /// composite op, so the name is that of the op it dispatches to.

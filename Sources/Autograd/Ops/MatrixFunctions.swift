@@ -97,7 +97,7 @@ extension Ops {
         derivative: .vjp { ctx, g in
             let (r, c) = (ctx[0].shape[0], ctx[0].shape[1])
             return [try g * Variable(Tensor(shape: [r, c], data: (0..<r * c).map { $0 / c == $0 % c ? 1 : 0 }))]
-        })
+        }).withDType(.noBoolKernel("trace"))
 
     /// The length of diagonal `offset` of an `r x c` matrix.
     static func diagonalLength(_ r: Int, _ c: Int, _ offset: Int) -> Int {
@@ -144,11 +144,17 @@ extension Ops {
         })
 
     /// `det(input)`: the determinant of a square matrix (or of each in a batch).
-    public static let det: OpSpec = OpSpec(
+    public static let det: OpSpec = determinant(asPyTorchAtSingular: true)
+
+    /// The determinant whose gradient at a singular matrix is always the cofactor matrix (the
+    /// exact derivative): the minors' determinants in `cofactorMatrix`. Not in the registry.
+    static let exactDet: OpSpec = determinant(asPyTorchAtSingular: false)
+
+    static func determinant(asPyTorchAtSingular pytorch: Bool) -> OpSpec { OpSpec(
         "det", params: [input], gradFn: "LinalgDetBackward0", summary: "determinant of a square matrix (batches allowed)",
-        kinks: "at a singular matrix the gradient is the cofactor matrix, which is exact (PyTorch 2.13 returns zeros there); it is a constant, so higher derivatives at a singular matrix are 0",
+        kinks: "at a singular matrix (det exactly 0) the gradient is 0, as PyTorch's LU rule gives; under create_graph (hessian) a matrix with |det| < 100 eps gets the cofactor matrix, as PyTorch's SVD rule, whose second derivatives are NaN where singular values repeat exactly (the zero matrix)",
         samples: [OpSample([[3, 3]]), OpSample([[2, 2, 2]])],
-        dtype: .floating,
+        dtype: .floatingLinalg("linalg.det"),
         forward: { args in
             _ = try requireSquare(args[0], "det")
             try WorkBudget.spend(luCost(args[0]))
@@ -156,34 +162,89 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             let x = ctx[0]
-            let kept = x.shape.dropLast(2) + [1, 1]
-            let scale = try (g * ctx.result()).reshape(Array(kept))
-            if !x.value.determinants().contains(0) {
+            let n = x.shape[x.shape.count - 1]
+            let kept = Array(x.shape.dropLast(2) + [1, 1])
+            // A 1 x 1 determinant passes the gradient through, singular or not (PyTorch's n == 1 case).
+            if n == 1 { return [try g.reshape(kept) * Variable(Tensor.ones(x.shape))] }
+            let scale = try (g * ctx.result()).reshape(kept)
+            let determinants = x.value.determinants()
+            // PyTorch's create_graph rule takes |det| < 100 eps as singular: there the inverse's
+            // own derivative would be ruinously inexact.
+            let eps = x.value.dtype.isFloat32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
+            let singular = pytorch && !ctx.createGraph
+                ? determinants.contains(0) : determinants.contains { Swift.abs($0) < 100 * eps }
+            if !singular {
                 return [try scale * x.inverse().transpose(-2, -1)]
             }
-            // A determinant of order n - 1 for each of the n^2 cofactors.
-            try WorkBudget.spend(WorkBudget.product(luCost(x.value), x.shape[x.shape.count - 1] * x.shape[x.shape.count - 1]))
-            return [try g.reshape(Array(kept)) * Variable(cofactors(x.value))]
-        })
-
-    /// The cofactor matrix (the transposed adjugate) of each matrix in a batch: the gradient
-    /// of the determinant, valid for singular matrices too.
-    static func cofactors(_ x: Tensor) -> Tensor {
-        let n = x.shape[x.rank - 1], size = n * n
-        var out = [Double](repeating: 0, count: x.count)
-        for b in 0..<(size == 0 ? 0 : x.count / size) {
-            for i in 0..<n {
-                for j in 0..<n {
-                    var minor: [Double] = []
-                    for r in 0..<n where r != i {
-                        for c in 0..<n where c != j { minor.append(x.data[b * size + r * n + c]) }
-                    }
-                    let d = n == 1 ? 1 : Tensor(shape: [n - 1, n - 1], data: minor).determinants()[0]
-                    out[b * size + i * n + j] = (i + j) % 2 == 0 ? d : -d
+            if pytorch && !ctx.createGraph {
+                // PyTorch's first-order rule is det(A) * A^-T by an LU solve whose zero pivots
+                // it nudges: 0 at a singular matrix. A singular matrix is swapped for the
+                // identity here, whose inverse times det(A) = 0 gives the same zeros.
+                let size = n * n
+                var safe = x.value
+                for (b, d) in determinants.enumerated() where d == 0 {
+                    for k in 0..<size { safe.data[b * size + k] = k % (n + 1) == 0 ? 1 : 0 }
                 }
+                return [try scale * Variable(safe).inverse().transpose(-2, -1)]
+            }
+            // Under create_graph PyTorch takes singular matrices through the SVD, which gives
+            // the cofactor matrix; it is written here with the determinants of the minors, so
+            // its own derivatives are the determinant's higher derivatives.
+            try WorkBudget.spend(WorkBudget.product(luCost(x.value), n * n))
+            var cofactors = try cofactorMatrix(x)
+            if pytorch && hasRepeatedSingularValues(x.value, determinants) {
+                // There the SVD's backward divides by a difference of equal singular values, so
+                // PyTorch's second derivatives are NaN: a term of value 0 and gradient NaN
+                // (sqrt's at 0 times 0) carries that.
+                let offset = try x - x.detached()
+                cofactors = try cofactors + (offset * offset).sum().sqrt()
+            }
+            return [try g.reshape(kept) * cofactors]
+        })
+    }
+
+    /// `x` without index `index` along `dim` (a differentiable cut of two slices).
+    static func removing(_ x: Variable, index: Int, dim: Int) throws -> Variable {
+        let before = try x.slice(dim: dim, end: index), after = try x.slice(dim: dim, start: index + 1)
+        if index == 0 { return after }
+        if index == x.shape[dim] - 1 { return before }
+        return try Variable.cat([before, after], dim: dim)
+    }
+
+    /// The cofactor matrix of each matrix in a batch, as differentiable determinants of the
+    /// (n - 1) x (n - 1) minors.
+    static func cofactorMatrix(_ x: Variable) throws -> Variable {
+        let rank = x.shape.count, n = x.shape[rank - 1]
+        var entries: [Variable] = []
+        for i in 0..<n {
+            let rows = try removing(x, index: i, dim: rank - 2)
+            for j in 0..<n {
+                let minor = try apply(exactDet, [try removing(rows, index: j, dim: rank - 1)])
+                entries.append((i + j) % 2 == 0 ? minor : try -minor)
             }
         }
-        return Tensor(shape: x.shape, data: out)
+        return try Variable.stack(entries, dim: rank - 2).reshape(x.shape)
+    }
+
+    /// True when a singular matrix of the batch has two exactly equal singular values as
+    /// LAPACK computes them. That happens where the SVD is exact: a matrix with at most one
+    /// nonzero entry in each row and column (the zero matrix, diag(1, 0, 0)), whose singular
+    /// values are the nonzero entries' magnitudes and zeros. Rounding keeps a dense singular
+    /// matrix's singular values apart.
+    static func hasRepeatedSingularValues(_ x: Tensor, _ determinants: [Double]) -> Bool {
+        for (m, d) in zip(x.matrices(), determinants) where d == 0 {
+            let n = m.rows
+            var values: [Double] = [], exact = true
+            for i in 0..<n where exact {
+                let row = (0..<n).filter { m[i, $0] != 0 }, column = (0..<n).filter { m[$0, i] != 0 }
+                if row.count > 1 || column.count > 1 { exact = false }
+                if let j = row.first { values.append(Swift.abs(m[i, j])) }
+            }
+            guard exact else { continue }
+            values += [Double](repeating: 0, count: n - values.count)
+            if Set(values).count < values.count { return true }
+        }
+        return false
     }
 
     /// `inverse(input)`: the inverse of a square matrix (or of each in a batch).
@@ -191,7 +252,7 @@ extension Ops {
         "inverse", aliases: ["inv"], params: [input], gradFn: "LinalgInvExBackward0",
         summary: "inverse of a square matrix (batches allowed)",
         samples: [OpSample([[3, 3]], fixed: [:])],
-        dtype: .floating,
+        dtype: .floatingLinalg("linalg.inv"),
         forward: { args in
             let x = args[0]
             let n = try requireSquare(x, "inv"), size = n * n

@@ -49,7 +49,7 @@ extension Ops {
         let negativePart = try Variable.where(x < 0, x, 0)
         // The negative branch where input <= 0, as PyTorch's elu_backward: NaN gets scale.
         return try g * Variable(seluScale) * Variable.where(x <= 0, Variable(seluAlpha) * negativePart.exp(), 1)
-    }
+    }.withDType(.floatingKernel("elu_cpu"))
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
     public static let celu: OpSpec = activation(
@@ -63,7 +63,7 @@ extension Ops {
         let x = ctx[0], alpha = try ctx.attrs.double("alpha")
         let negativePart = try Variable.where(x < 0, x, 0)
         return try g * Variable.where(x > 0, 1, (negativePart / Variable(alpha)).exp())
-    }
+    }.withDType(.floatingKernel("elu_cpu"))
 
     /// `mish(input)`: input * tanh(softplus(input)).
     public static let mish: OpSpec = activation(
@@ -72,7 +72,7 @@ extension Ops {
         let x = ctx[0]
         let t = try x.softplus().tanh()
         return try g * (t + x * (1 - t * t) * x.sigmoid())
-    }
+    }.withDType(.floatingKernel("mish_cpu"))
 
     /// `hardswish(input)`: input * relu6(input + 3) / 6.
     public static let hardswish: OpSpec = activation(
@@ -84,7 +84,7 @@ extension Ops {
         // else 1 (so NaN and +inf get 1); `where` keeps inf out of the middle piece.
         let middle = mask(x) { $0 > -3 && $0 < 3 }, rest = mask(x) { !($0 <= -3) && !($0 < 3) }
         return try g * (Variable.where(middle, x / 3 + 0.5, 0) + rest)
-    }
+    }.withDType(.floatingKernel("hardswish_cpu"))
 
     /// `hardsigmoid(input)`: relu6(input + 3) / 6.
     public static let hardsigmoid: OpSpec = activation(
@@ -93,7 +93,7 @@ extension Ops {
         { _ in { x in Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         // PyTorch's slope is the float32 constant 1/6 even for float64 (0.1666666716...): matched.
         try g * mask(ctx[0]) { $0 > -3 && $0 < 3 } * Variable(Double(Float(1.0 / 6.0)))
-    }
+    }.withDType(.floatingKernel("hardsigmoid_cpu"))
 
     /// `softsign(input)`: input / (1 + |input|) (PyTorch composes it, so its node is a division).
     public static let softsign: OpSpec = activation(
@@ -117,7 +117,7 @@ extension Ops {
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
         return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
-    }
+    }.withDType(.floatingKernel("softshrink_check"))
 
     /// `hardshrink(input, lambd=0.5)`: input outside [-lambd, lambd], else 0.
     public static let hardshrink: OpSpec = activation(
@@ -129,7 +129,7 @@ extension Ops {
         }) { ctx, g in
         let l = try ctx.attrs.double("lambd")
         return try g * blockedNaNMask(ctx[0]) { $0 > l || $0 < -l }
-    }
+    }.withDType(.floatingKernel("hardshrink_cpu"))
 
     /// `clamp_min(input, min)`: max(input, min) for a number `min`.
     public static let clampMin: OpSpec = activation(

@@ -12,7 +12,7 @@ extension Ops {
         kinks: "the gradient in other is -trunc(input / other), constant between its jumps", range: 0.3...2, Glibc.fmod) { ctx, g in
         let quotient = Variable(try Tensor.zip(ctx[0].value, ctx[1].value) { Glibc.trunc($0 / $1) })
         return [g, try -(g * quotient)]
-    }
+    }.withDType(.noBoolKernel("fmod_cpu"))
 
     /// `copysign(input, other)`: |input| with the sign of other.
     public static let copysignOp: OpSpec = binary(
@@ -49,7 +49,7 @@ extension Ops {
         }) { ctx, g in
         let t = try ctx.attrs.double("threshold")
         return try g * mask(ctx[0]) { !($0 <= t) }
-    }
+    }.withDType(.noBoolKernel("threshold_cpu"))
 }
 
 extension Ops {

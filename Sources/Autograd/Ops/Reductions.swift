@@ -27,6 +27,9 @@ extension Ops {
         { "\(name)(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \($0)" }
     }
 
+    /// PyTorch's refusal of integer and bool inputs to `var` and `std`.
+    static let varianceDTypeError = "std and var only support floating point and complex dtypes"
+
     /// Sum of elements, over `dim` when given.
     public static let sum = OpSpec(
         "sum", params: [input, optionalDim, keepdim], gradFn: "SumBackward0", gradFnWithDim: "SumBackward1",
@@ -34,7 +37,7 @@ extension Ops {
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, -1])]))],
         dtype: .integralToInt64,
-        forward: { args in
+        forward: exactInt64 { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
@@ -107,7 +110,7 @@ extension Ops {
         samples: [OpSample([[4]], range: 0.5...2), OpSample([[2, 3]], attrs: Attrs(["dim": .int(1)]), range: -2...(-0.5)),
                   OpSample([[3, 2]], attrs: Attrs(["dim": .int(0), "keepdim": .bool(true)]))],
         dtype: .integralToInt64,
-        forward: { args in
+        forward: exactInt64 { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 1, *)
         },
@@ -323,7 +326,7 @@ extension Ops {
         "var", params: varianceParams, gradFn: "VarBackward0",
         summary: "variance, divided by N - correction (default 1; unbiased=false means 0)",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(1), "correction": .double(0)]))],
-        dtype: .floatingOnly(meanDTypeError("var")),
+        dtype: .floatingOnly { _ in varianceDTypeError },
         forward: varianceForward(takeSqrt: false, forMean: false),
         derivative: .vjp { ctx, g in [try varianceVJP(ctx, keptGradient(g, ctx))] })
 
@@ -333,7 +336,7 @@ extension Ops {
         summary: "standard deviation, divided by N - correction (default 1)",
         kinks: "where the standard deviation is 0 the gradient is 0",
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: Attrs(["dim": .int(0), "unbiased": .bool(false)]))],
-        dtype: .floatingOnly(meanDTypeError("std")),
+        dtype: .floatingOnly { _ in varianceDTypeError },
         forward: varianceForward(takeSqrt: true, forMean: false),
         derivative: .vjp { ctx, g in
             let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)

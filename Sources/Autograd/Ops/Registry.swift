@@ -75,6 +75,7 @@ extension Ops {
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
                       kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                       float32: ((Float) -> Float)? = nil,
+                      vectorized: ((Double, DType) -> Double)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
@@ -82,6 +83,8 @@ extension Ops {
                forward: { args in
                    // PyTorch's float32 kernel in float arithmetic (`std::asinh`, `1 / sqrt`).
                    if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
+                   // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
+                   if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
                    return args[0].map(f)
                },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
@@ -98,6 +101,7 @@ extension Ops {
                        summary: String, kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                        _ f: @escaping (Double, Double) -> Double,
                        forward custom: ((ForwardArgs, ElementwiseKernel?) throws -> Tensor)? = nil,
+                       int64: IntegerArithmetic? = nil,
                        vjp rule: @escaping (VJPContext, Variable) throws -> [Variable?]) -> OpSpec {
         let kernel = ElementwiseKernel(opName: name)
         return OpSpec(name, aliases: aliases, params: params ?? [input, other], gradFn: gradFn,
@@ -105,7 +109,10 @@ extension Ops {
                kinks: kinks,
                samples: [OpSample([[3, 2], [3, 2]], range: range), OpSample([[2, 3], [3]], range: range),
                          OpSample([[4, 1], []], range: range)],
-               forward: { args in try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f) },
+               forward: { args in
+                   if let int64, case .int64 = args.dtype { return try exactIntegers(args, int64) }
+                   return try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f)
+               },
                derivative: .vjp(rule)).batchingItsVJP()
     }
 

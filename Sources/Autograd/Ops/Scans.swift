@@ -43,7 +43,7 @@ extension Ops {
         samples: [OpSample([[3, 4]], attrs: ["dim": .int(1)]), OpSample([[4, 2]], attrs: ["dim": .int(0)]),
                   OpSample([[4]], attrs: ["dim": .int(0)], fixed: [0: Tensor([1.5, 0, -0.7, 2])])],
         dtype: .integralToInt64,
-        forward: { args in
+        forward: exactInt64 { args in
             guard args[0].rank > 0 else { return args[0] }
             return scanned(args[0], dim: try normalize(dim: args.attrs.int("dim"), rank: args[0].rank), *)
         },
@@ -73,7 +73,7 @@ extension Ops {
         "logcumsumexp", params: [input, scanDim], gradFn: "LogcumsumexpBackward0",
         summary: "log(cumsum(exp(input), dim)), computed without overflow",
         samples: [OpSample([[3, 4]], attrs: ["dim": .int(1)]), OpSample([[4, 2]], attrs: ["dim": .int(0)])],
-        dtype: .floating,
+        dtype: .floatingKernel("logcumsumexp_out_cpu"),
         forward: { args in
             guard args[0].rank > 0 else { return args[0] }
             return scanned(args[0], dim: try normalize(dim: args.attrs.int("dim"), rank: args[0].rank)) { a, b in

@@ -36,6 +36,17 @@ extension Ops {
 
     static let softmaxDim = Param("dim", .int, default: AttrValue.none)
 
+    /// Floating inputs only, refused as PyTorch's CPU kernels are: `softmax_lastdim_kernel_impl`
+    /// along the last dimension, `softmax_kernel_impl` along another.
+    static func softmaxKernel(_ name: String) -> DTypeRule {
+        .promoteRefusing(accepted: "float32, float64") { inputs, attrs, t in
+            guard !t.isFloatingPoint else { return nil }
+            let rank = inputs[0].shape.count
+            let last = rank == 0 || (try? softmaxDims(attrs, rank: rank)) == [rank - 1]
+            return DTypeRule.notImplemented(name + (last ? "_lastdim_kernel_impl" : "_kernel_impl"), t)
+        }
+    }
+
     static let softmaxSamples = [OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
                                  OpSample([[3, 4]], attrs: Attrs(["dim": .int(0)])),
                                  OpSample([[4]])]
@@ -45,7 +56,7 @@ extension Ops {
         "softmax", params: [input, softmaxDim], gradFn: "SoftmaxBackward0",
         summary: "exp(input) / sum(exp(input)) along dim (default: the last dimension)",
         samples: softmaxSamples,
-        dtype: .floating,
+        dtype: softmaxKernel("softmax"),
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
             let e = try Tensor.zip(x, laneMax(x, dims: dims)) { Glibc.exp($0 - $1) }
@@ -63,7 +74,7 @@ extension Ops {
         "log_softmax", params: [input, softmaxDim], gradFn: "LogSoftmaxBackward0",
         summary: "log(softmax(input, dim)), computed stably (dim defaults to the last dimension)",
         samples: softmaxSamples,
-        dtype: .floating,
+        dtype: softmaxKernel("log_softmax"),
         forward: { args in
             // PyTorch's kernel: (x - max) - log(sum(exp(x - max))), NaN along a lane holding +inf.
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)

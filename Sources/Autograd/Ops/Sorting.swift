@@ -56,9 +56,16 @@ extension Ops {
     /// The values op and the indices op of one order statistic.
     static func laneSelection(_ name: String, gradFn: String, params: [Param], summary: String, kinks: String,
                               squeeze: Bool, flattenWithoutDim: Bool = false, samples: @autoclosure @escaping () -> [OpSample],
+                              boolRefusal: ((Attrs) -> String)? = nil,
                               choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
+        // PyTorch's error for a bool input, where its kernel has no bool version.
+        func refusal(_ inputs: [Variable], _ attrs: Attrs) -> String? {
+            guard let boolRefusal, inputs.first?.value.dtype == .bool else { return nil }
+            return boolRefusal(attrs)
+        }
         let values = OpSpec(
             name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, samples: samples(),
+            dtype: .promoteRefusing(accepted: boolRefusal == nil ? "all; result as `torch.result_type`" : DTypeRule.boolRefused) { inputs, attrs, _ in refusal(inputs, attrs) },
             forward: { args in
                 let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
                 let picked = Tensor(shape: index.shape, data: try gatherOffsets(view.shape, dim: dim, index: index).map { view.data[$0] },
@@ -74,7 +81,10 @@ extension Ops {
             })
         let indices = OpSpec(
             name + "_indices", params: params, gradFn: "", summary: "the indices of \(name)",
-            dtype: .custom { _, _ in .int64 },
+            dtype: .custom { inputs, attrs in
+                if let message = refusal(inputs, attrs) { throw OpError.value(message) }
+                return .int64
+            },
             forward: { args in
                 let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
                 return index.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
@@ -149,12 +159,13 @@ extension Ops {
         "topk", gradFn: "TopkBackward0",
         params: [input, Param("k", .int), sortDim, Param("largest", .bool, default: .bool(true)), Param("sorted", .bool, default: .bool(true))],
         summary: "the k largest (or smallest) values along dim (with indices: a tuple)",
-        kinks: "ties go to the earlier position", squeeze: false,
-        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[5]], attrs: ["k": .int(3), "largest": .bool(false)])]
+        kinks: "among ties the values, indices and gradient go where PyTorch's CPU kernel (libstdc++'s nth_element or partial_sort) puts them", squeeze: false,
+        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[5]], attrs: ["k": .int(3), "largest": .bool(false)])],
+        boolRefusal: { _ in "topk does not support bool dtypes on CPU" }
     ) { lane, attrs in
         let k = try attrs.int("k")
         guard k >= 0 && k <= lane.count else { throw OpError.value("selected index k out of range") }
-        return Array(order(lane, descending: attrs.bool("largest")).prefix(k))
+        return topkPositions(lane, k: k, largest: attrs.bool("largest"), sorted: attrs.bool("sorted"))
     }
     /// `topk(input, k, dim=-1, largest=True, sorted=True)`: the k largest values.
     public static let topk = topkPair.values
@@ -166,7 +177,8 @@ extension Ops {
         params: [input, Param("k", .int), sortDim, keepdim],
         summary: "the k-th smallest value along dim (with its index: a tuple)",
         kinks: "among ties the gradient goes to the index PyTorch's quickselect picks", squeeze: true,
-        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[2, 5]], attrs: ["k": .int(5), "keepdim": .bool(true)])]
+        samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[2, 5]], attrs: ["k": .int(5), "keepdim": .bool(true)])],
+        boolRefusal: { _ in DTypeRule.notImplemented("kthvalue_cpu", .bool) }
     ) { lane, attrs in
         let k = try attrs.int("k")
         guard k >= 1 && k <= lane.count else { throw OpError.value("kthvalue(): selected number k out of range for dimension \(attrs.optionalInt("dim") ?? -1)") }
@@ -183,7 +195,8 @@ extension Ops {
         summary: "the lower median, over all elements or along dim (with dim and indices: a tuple)",
         kinks: "of an even count the lower of the two middle values; along dim the gradient goes to the index median returns",
         squeeze: true, flattenWithoutDim: true,
-        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])]
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])],
+        boolRefusal: { attrs in DTypeRule.notImplemented(attrs["dim"] == .none ? "median_cpu" : "median_out", .bool) }
     ) { lane, _ in
         let sorted = order(lane, descending: false)
         // NaN propagates: PyTorch's median of a lane holding NaN is NaN (at the first NaN).
@@ -195,7 +208,7 @@ extension Ops {
         "median", params: medianPair.values.params, gradFn: "MedianBackward0",
         gradFnWithDim: "MedianBackward1", summary: medianPair.values.summary,
         kinks: "of an even count the lower of the two middle values; over all elements, tied elements share the gradient evenly (PyTorch's MedianBackward0); along dim it goes to the index median returns",
-        samples: medianPair.values.samples,
+        samples: medianPair.values.samples, dtype: medianPair.values.dtypeRule,
         forward: medianPair.values.forward,
         derivative: .vjp { ctx, g in
             // Without dim PyTorch uses evenly_distribute_backward, as max() does; with dim the
@@ -259,18 +272,19 @@ extension Ops {
         return [best]
     }
 
-    static func argExtremum(_ name: String, largest: Bool) -> OpSpec {
+    static func argExtremum(_ name: String, largest: Bool, refusesBool: Bool = false) -> OpSpec {
         laneSelection(name, gradFn: "", params: [input, Param("dim", .int, default: AttrValue.none), keepdim],
                       summary: "the index of the \(largest ? "largest" : "smallest") element (flattened when dim is absent)",
-                      kinks: "", squeeze: true, flattenWithoutDim: true, samples: []) { lane, _ in
+                      kinks: "", squeeze: true, flattenWithoutDim: true, samples: [],
+                      boolRefusal: refusesBool ? { _ in "\(name)(): does not support bool input" } : nil) { lane, _ in
             firstExtremum(lane, largest: largest)
         }.indices
     }
 
     /// `argmax(input, dim=None, keepdim=False)`.
-    public static let argmax = rename(argExtremum("argmax", largest: true), to: "argmax")
+    public static let argmax = rename(argExtremum("argmax", largest: true, refusesBool: true), to: "argmax")
     /// `argmin(input, dim=None, keepdim=False)`.
-    public static let argmin = rename(argExtremum("argmin", largest: false), to: "argmin")
+    public static let argmin = rename(argExtremum("argmin", largest: false, refusesBool: true), to: "argmin")
 
     /// The indices `max(input, dim)` returns (the first occurrence; not in the registry).
     public static let maxIndices = argExtremum("max", largest: true)

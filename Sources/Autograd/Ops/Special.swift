@@ -98,7 +98,7 @@ extension Ops {
     /// `frac(input)`: input - trunc(input).
     public static let frac: OpSpec = piecewise("frac", gradFn: "FracBackward0", summary: "the fractional part, input - trunc(input)",
                                                kinks: "the gradient is 1 everywhere, as PyTorch's", ranges: [0.1...0.9, -1.9...(-1.1)],
-                                               { $0 - Glibc.trunc($0) }) { _, g in g }
+                                               { $0 - Glibc.trunc($0) }) { _, g in g }.withDType(.floatingKernel("frac_cpu"))
 
     /// `sgn(input)`: the sign (real input: as `sign`).
     public static let sgn: OpSpec = piecewise("sgn", gradFn: "SgnBackward0", summary: "the sign of input (for real input, sign)",

@@ -306,6 +306,9 @@ extension Lowering {
             guard normalized.count <= shape.count, Array(shape.suffix(normalized.count)) == normalized else {
                 throw Diagnostic.opFailed(.shape("Given normalized_shape=\(Autograd.describe(shape: normalized)), expected input with shape [*, \(normalized.map(String.init).joined(separator: ", "))], but got input of size\(Autograd.describe(shape: shape))"), at: node.range)
             }
+            guard x.value.dtype.isFloatingPoint else {  // PyTorch's kernel, not mean's message
+                throw Diagnostic.opFailed(.value("\"LayerNormKernelImpl\" not implemented for '\(x.value.dtype.pytorchTypeName)'"), at: node.range)
+            }
             let dims = AttrValue.ints(Array((shape.count - normalized.count)..<shape.count))
             let mean = try run(op("mean"), [x], ["dim": dims, "keepdim": .bool(true)])
             let centered = try run(op("sub"), [x, mean], [:])

@@ -60,6 +60,16 @@ extension Interpreter {
             }),
             "is_grad_enabled": native("is_grad_enabled") { _, _ in .bool(GradMode.isEnabled) },
             "get_default_dtype": native("get_default_dtype") { _, _ in .object(PyDType(DefaultDType.current)) },
+            "set_default_dtype": native("set_default_dtype") { a, _ in
+                guard case .object(let d as PyDType)? = a.first else {
+                    throw PyException("TypeError", "set_default_dtype(): argument 'd' must be torch.dtype")
+                }
+                guard d.dtype.isFloatingPoint else {
+                    throw PyException("TypeError", "only floating-point types are supported as the default type")
+                }
+                DefaultDType.current = d.dtype
+                return .none
+            },
             "is_tensor": native("is_tensor") { a, _ in if case .tensor? = a.first { return .bool(true) }; return .bool(false) },
             "numel": native("numel") { a, _ in if case .tensor(let t)? = a.first { return .int(t.value.count) }; return .int(0) },
             "Tensor": .object(tensorType),

@@ -185,6 +185,15 @@ struct Parser {
         }
     }
 
+    /// Why an integer literal cannot be an int64 that gradcli holds exactly (a double), if it cannot.
+    static func inexactInteger(_ literal: String, _ value: Double) -> String? {
+        guard let exact = Int64(literal) else { return "Overflow when unpacking long long" }  // PyTorch's words
+        guard value < 0x1p63, Int64(value) == exact else {
+            return "the integer \(literal) is beyond what gradcli holds exactly (integers up to 2^53, and beyond that only those a float64 can represent)"
+        }
+        return nil
+    }
+
     /// A number or a string; anything else here is an error.
     @inline(never)
     mutating func parseAtom() throws -> Int {
@@ -192,8 +201,13 @@ struct Parser {
         switch token.kind {
         case .number:
             advance()
+            let literal = text(token.range)
             // The lexer only accepts digit strings Double can read, so this never falls back.
-            return tree.add(.number(Double(text(token.range)) ?? .nan), range: token.range)
+            let value = Double(literal) ?? .nan
+            if literal.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let message = Parser.inexactInteger(literal, value) {
+                throw Diagnostic.opFailed(.value(message), at: token.range)
+            }
+            return tree.add(.number(value), range: token.range)
         case .string:
             advance()
             let inner = SourceRange(start: token.range.start + 1, end: token.range.end - 1)

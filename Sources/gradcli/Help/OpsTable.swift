@@ -56,6 +56,7 @@ enum OpsTable {
         case .integralToInt64: return "all; integers and bool give int64"
         case .floatingOnly: return "float32, float64"
         case .promoteRejectingBool: return "all but bool; result as `torch.result_type`"
+        case .promoteRefusing(let accepted, _): return accepted
         case .custom, .chosenByForward: return "set by `dtype=` and the arguments"
         }
     }
