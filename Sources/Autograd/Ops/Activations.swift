@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Neural-network activations. Forwards are written to stay finite for large |input|;
@@ -39,6 +40,7 @@ extension Ops {
     /// `logsigmoid(input)`, log(sigmoid(input)), computed stably.
     public static let logsigmoid = activation("logsigmoid", gradFn: "LogSigmoidBackward0",
                                               summary: "log(sigmoid(input)), stable for large |input|",
+                                              float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
         try g * (-ctx[0]).sigmoid()
     }
@@ -143,6 +145,9 @@ extension Ops {
         samples: [OpSample([[3, 2]], range: -3...3),
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: -2...0.4),
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: 0.6...2)],
+        float32: { x, attrs in
+            TorchFloat32Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
+        },
         { attrs in
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")
             return { x in x * beta > threshold ? x : Glibc.log1p(Glibc.exp(x * beta)) / beta }

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Circular and hyperbolic functions and their inverses. VJPs use differentiable ops
@@ -47,12 +48,12 @@ extension Ops {
     }
 
     /// `sinh(input)`.
-    public static let sinh = unary("sinh", gradFn: "SinhBackward0", summary: "hyperbolic sine", Glibc.sinh) { ctx, g in
+    public static let sinh = unary("sinh", gradFn: "SinhBackward0", summary: "hyperbolic sine", float32Kernel: GK_F32_SINH, Glibc.sinh) { ctx, g in
         try g * ctx[0].cosh()
     }
 
     /// `cosh(input)`.
-    public static let cosh = unary("cosh", gradFn: "CoshBackward0", summary: "hyperbolic cosine", Glibc.cosh) { ctx, g in
+    public static let cosh = unary("cosh", gradFn: "CoshBackward0", summary: "hyperbolic cosine", float32Kernel: GK_F32_COSH, Glibc.cosh) { ctx, g in
         try g * ctx[0].sinh()
     }
 
@@ -82,7 +83,7 @@ extension Ops {
     public static let atanh = unary("atanh", aliases: ["arctanh"], gradFn: "AtanhBackward0",
                                     summary: "inverse hyperbolic tangent",
                                     kinks: "atanh(+-1) = +-inf with gradient inf; |input| > 1 gives NaN",
-                                    range: -0.9...0.9, Glibc.atanh) { ctx, g in
+                                    range: -0.9...0.9, float32Kernel: GK_F32_ATANH, Glibc.atanh) { ctx, g in
         let x = ctx[0]
         return try g / (1 - x * x)
     }
