@@ -41,6 +41,22 @@ public enum TorchFloat32Math {
     /// `silu` of a float32 tensor, PyTorch's bits.
     public static func silu(_ x: Tensor) -> Tensor { apply(x) { gk_silu_f32($0, $1, $2, $3) } }
 
+    /// True when PyTorch's float32 gelu of several elements runs oneDNN's AVX-512 code here, which
+    /// gradcli reproduces: the CPU has avx512_core and `ONEDNN_MAX_CPU_ISA` (as oneDNN reads it)
+    /// does not name a lower ISA.
+    public static let geluIsReproducible: Bool = {
+        guard gk_onednn_has_avx512_core() != 0 else { return false }
+        guard let isa = getenv("ONEDNN_MAX_CPU_ISA").map({ String(cString: $0).lowercased() }) else { return true }
+        return isa == "all" || isa.hasPrefix("avx512_core") || isa.hasPrefix("avx10")
+    }()
+
+    /// `gelu` (approximate='none') of a float32 tensor with PyTorch's bits, or nil where gradcli
+    /// does not reproduce them (oneDNN's AVX2 and older code).
+    public static func gelu(_ x: Tensor) -> Tensor? {
+        guard x.count <= 1 || geluIsReproducible else { return nil }
+        return apply(x) { n, p, out, _ in gk_gelu_f32(n, p, out) }
+    }
+
     /// `exp2 sinh cosh atanh expm1 log1p logsigmoid` of a float32 tensor, PyTorch's bits.
     public static func unary(_ x: Tensor, _ op: gk_f32_unary_op) -> Tensor { apply(x) { gk_unary_f32(op, $0, $1, $2, $3) } }
 

@@ -60,10 +60,17 @@ import Testing
         "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)",
         "atan(x)", "x ^ 0.5",
     ]
-    /// PyTorch's float32 gelu computes `x * 0.5 * (1 + erf(x / sqrt 2))` in float32 with its own
-    /// vectorised erf approximation, which cancels for negative x; gradcli rounds the double
-    /// result, so where they differ by more than 1 ulp only the absolute error (below 1e-6) is compared.
-    static let lessAccurateInPyTorch: Set<String> = ["gelu(x)"]
+    /// PyTorch's float32 gelu of several elements runs oneDNN's kernel, whose erf approximation
+    /// is less accurate (it cancels for negative x). gradcli reproduces its AVX-512 code (then
+    /// gelu must be exact); elsewhere it rounds the double result, so where they differ by more
+    /// than 1 ulp only the absolute error (below 1e-6) is compared.
+    static let lessAccurateInPyTorch: Set<String> = hasAVX512Core ? [] : ["gelu(x)"]
+
+    /// True when this CPU has what oneDNN calls avx512_core (AVX-512 F, BW, VL, DQ).
+    static var hasAVX512Core: Bool {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        return [" avx512f ", " avx512bw ", " avx512vl ", " avx512dq "].allSatisfy { cpuinfo.contains($0) }
+    }
 
     @Test func elementwiseOpsMatchPyTorchFloat32Bits() throws {
         let n = Float32Expected.gridCount
@@ -213,6 +220,27 @@ import Testing
         for (c, got) in zip(expected, try Self.runFloat32Bits(requests, capability: "avx512")) {
             let wrong = (0..<Swift.min(got.count, c.bits.count)).filter { !same([got[$0]], [c.bits[$0]]) }
             #expect(same(got, c.bits), "\(c.expr): \(wrong.count) differ, first at \(wrong.first.map { "\($0)" } ?? "-")")
+        }
+    }
+
+    /// gelu: oneDNN's AVX-512 minimax erf for more than one element (any ATEN_CPU_CAPABILITY),
+    /// PyTorch's scalar formula for one; on the edge inputs and at several sizes.
+    @Test(.enabled(if: hasAVX512Core)) func geluMatchesPyTorchFloat32BitsOnAVX512() throws {
+        let edges = "[" + Float32Expected.edgeInputs.map { b -> String in
+            let v = Float(bitPattern: b)
+            return v.isNaN ? #""NaN""# : v.isInfinite ? (v > 0 ? #""Infinity""# : #""-Infinity""#) : "\(Double(v))"
+        }.joined(separator: ",") + "]"
+        var requests: [(expr: String, inputs: String)] = [("gelu(x)", #"{"x": \#(edges)}"#)]
+        for n in Float32Expected.geluSizes {
+            requests.append(("gelu(x)", #"{"x": \#(Self.jsonArray(Float32Expected.pattern(n, n, -6, 6), shape: [n]))}"#))
+        }
+        for capability in Self.capabilities {
+            let got = try Self.runFloat32Bits(requests, capability: capability)
+            let expected = [Float32Expected.geluEdge] + Float32Expected.geluBits
+            for (i, (g, e)) in zip(got, expected).enumerated() {
+                let same = g.count == e.count && zip(g, e).allSatisfy { $0 == $1 || (Float(bitPattern: $0).isNaN && Float(bitPattern: $1).isNaN) }
+                #expect(same, "\(capability): gelu of \(i == 0 ? "the edge inputs" : "\(Float32Expected.geluSizes[i - 1]) elements")")
+            }
         }
     }
 

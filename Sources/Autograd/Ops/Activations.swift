@@ -98,12 +98,11 @@ extension Ops {
         gradFn: "GeluBackward0", summary: "input * Phi(input), Phi the normal CDF ('tanh' approximates it)",
         samples: [OpSample([[3, 2]], range: -3...3),
                   OpSample([[3, 2]], attrs: Attrs(["approximate": .string("tanh")]), range: -3...3)],
-        { attrs in
-            if try geluUsesTanh(attrs) {
-                return { x in 0.5 * x * (1 + Glibc.tanh(geluK * (x + 0.044715 * x * x * x))) }
-            }
-            return { x in 0.5 * x * (1 + Glibc.erf(x * 0.5.squareRoot())) }
-        }) { ctx, g in
+        float32: { x, attrs in
+            // PyTorch's float32 erf gelu (oneDNN's on an AVX-512 CPU) where gradcli reproduces it.
+            if try !geluUsesTanh(attrs), let y = TorchFloat32Math.gelu(x) { return y }
+            return x.map(try geluFunction(attrs))
+        }, geluFunction) { ctx, g in
         let x = ctx[0]
         if try geluUsesTanh(ctx.attrs) {
             let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
@@ -113,6 +112,14 @@ extension Ops {
         let cdf = try 0.5 * (1 + (x * Variable(0.5.squareRoot())).erf())
         let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())
         return try g * (cdf + x * pdf)
+    }
+
+    /// gelu's function of one element for `approximate`.
+    static func geluFunction(_ attrs: Attrs) throws -> (Double) -> Double {
+        if try geluUsesTanh(attrs) {
+            return { x in 0.5 * x * (1 + Glibc.tanh(geluK * (x + 0.044715 * x * x * x))) }
+        }
+        return { x in 0.5 * x * (1 + Glibc.erf(x * 0.5.squareRoot())) }
     }
 
     /// sqrt(2 / pi), the scale inside gelu's tanh approximation.

@@ -52,6 +52,13 @@ typedef enum { GK_F32_POW, GK_F32_ATAN2 } gk_f32_binary_op;
 /// with its own tail. atan2 is atan2(a, b).
 void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
 
+/// True when oneDNN runs its avx512_core code here (AVX-512 F, BW, VL and DQ).
+int gk_onednn_has_avx512_core(void);
+
+/// gelu(x) in float32 as PyTorch computes it on an avx512_core CPU: oneDNN's minimax erf for
+/// n > 1, PyTorch's scalar formula with the C library's erff for one element (torch_gelu.c).
+void gk_gelu_f32(long n, const double *x, double *out);
+
 #ifdef __cplusplus
 }
 #endif
