@@ -57,6 +57,9 @@ public enum TorchFloat32Math {
         return apply(x) { n, p, out, _ in gk_gelu_f32(n, p, out) }
     }
 
+    /// `gelu(x, approximate='tanh')` of a float32 tensor, PyTorch's bits (its own kernel, not oneDNN's).
+    public static func geluTanh(_ x: Tensor) -> Tensor { apply(x) { gk_gelu_tanh_f32($0, $1, $2, $3) } }
+
     /// `exp2 sinh cosh atanh expm1 log1p logsigmoid` of a float32 tensor, PyTorch's bits.
     public static func unary(_ x: Tensor, _ op: gk_f32_unary_op) -> Tensor { apply(x) { gk_unary_f32(op, $0, $1, $2, $3) } }
 

@@ -313,3 +313,15 @@ float gk_sleef_atan2f(float y, float x) {
     if (y == 0) r = signbit(x) ? (float)M_PI : 0.0f;
     return mulsign(r, y);
 }
+
+float gk_sleef_tanhf(float x) {
+    if (isnan(x)) return x;
+    const float a = fabsf(x);
+    if (a > 8.664339742f) return mulsign(1.0f, x);
+    df d = expk2(mkdf(a, 0));
+    const df e = dfrec_f2(d);
+    d = dfdiv(dfadd_f2_f2(d, dfneg(e)), dfadd_f2_f2(d, e));
+    float y = d.x + d.y;
+    if (isnan(y)) y = 1.0f;
+    return mulsign(y, x);
+}

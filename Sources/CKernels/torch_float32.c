@@ -120,3 +120,19 @@ void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b
         for (long i = end; i < start + len; i++) out[i] = tail((float)a[i], (float)b[i]);
     }
 }
+
+void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) {
+    const float beta = (float)(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = 0.044715f;
+    const long end = vector_end(n, chunk);
+    // PyTorch's AVX2 and AVX-512 kernels are compiled with FMA and contraction, which fuses
+    // x + kappa * x^3 in the vector code and the scalar tail alike; the default build cannot.
+    for (long i = 0; i < end; i++) {
+        const float v = (float)x[i], cube = v * v * v;
+        out[i] = 0.5f * v * (1.0f + gk_sleef_tanhf(beta * fmaf(kappa, cube, v)));
+    }
+    for (long i = end; i < n; i++) {
+        const float v = (float)x[i], cube = v * v * v;
+        const float inner = beta * (chunk > 0 ? fmaf(kappa, cube, v) : v + kappa * cube);
+        out[i] = 0.5f * v * (1.0f + tanhf(inner));
+    }
+}

@@ -54,8 +54,9 @@ import Testing
     /// which PyTorch sends to sqrt) is not correctly rounded there. tanh, erf, log2 and log10 also
     /// go through VML but happen to agree on this grid. `x * 0.1`, `x / 3`, `+ - * /`, rounding
     /// and the float32 sums are exact; so are the ops on Sleef's functions, which gradcli runs
-    /// as PyTorch does (`exp2 sinh cosh expm1 log1p atanh logsigmoid softplus pow atan2`, with
-    /// `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh rsqrt leaky_relu`.
+    /// as PyTorch does (`exp2 sinh cosh expm1 log1p atanh logsigmoid softplus pow atan2`, tanh
+    /// gelu, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
+    /// rsqrt leaky_relu`; gelu on AVX-512 (`geluMatches...`).
     static let lastBitOps: Set<String> = [
         "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)",
         "atan(x)", "x ^ 0.5",

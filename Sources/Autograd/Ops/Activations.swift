@@ -99,8 +99,9 @@ extension Ops {
         samples: [OpSample([[3, 2]], range: -3...3),
                   OpSample([[3, 2]], attrs: Attrs(["approximate": .string("tanh")]), range: -3...3)],
         float32: { x, attrs in
-            // PyTorch's float32 erf gelu (oneDNN's on an AVX-512 CPU) where gradcli reproduces it.
-            if try !geluUsesTanh(attrs), let y = TorchFloat32Math.gelu(x) { return y }
+            // PyTorch's float32 gelu (oneDNN's erf one on an AVX-512 CPU) where gradcli reproduces it.
+            if try geluUsesTanh(attrs) { return TorchFloat32Math.geluTanh(x) }
+            if let y = TorchFloat32Math.gelu(x) { return y }
             return x.map(try geluFunction(attrs))
         }, geluFunction) { ctx, g in
         let x = ctx[0]

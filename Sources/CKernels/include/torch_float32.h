@@ -30,6 +30,7 @@ float gk_sleef_log1pf(float x);
 float gk_sleef_atanhf(float x);
 float gk_sleef_powf(float x, float y);
 float gk_sleef_atan2f(float y, float x);
+float gk_sleef_tanhf(float x);
 
 typedef enum { GK_F32_EXP2, GK_F32_SINH, GK_F32_COSH, GK_F32_ATANH, GK_F32_EXPM1, GK_F32_LOG1P, GK_F32_LOGSIGMOID } gk_f32_unary_op;
 
@@ -51,6 +52,10 @@ typedef enum { GK_F32_POW, GK_F32_ATAN2 } gk_f32_binary_op;
 /// `row` elements (PyTorch's innermost loop after merging dimensions; 0: one row), each row
 /// with its own tail. atan2 is atan2(a, b).
 void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
+
+/// gelu(x, approximate='tanh') in float32: 0.5 * x * (1 + tanh(beta * (x + kappa * x^3))) with
+/// Sleef's tanhf on whole chunks, the C library's on the rest.
+void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk);
 
 /// True when oneDNN runs its avx512_core code here (AVX-512 F, BW, VL and DQ).
 int gk_onednn_has_avx512_core(void);
