@@ -3,7 +3,8 @@ import Glibc
 
 /// PyTorch's float32 math where its CPU kernels are reproducible bit for bit (see
 /// CKernels/torch_float32.h): ops whose vectorised body calls Sleef (expf, exp2f, expm1f, sinhf,
-/// coshf, log1pf, atanhf, powf, atan2f), and ops that call the C library's float functions.
+/// coshf, tanhf, log1pf, atanhf, powf, atan2f), gelu as oneDNN computes it on AVX-512, and ops
+/// that call the C library's float functions.
 ///
 /// The vectorised chunk follows the CPU capability PyTorch picks on this machine: 32 elements
 /// with AVX-512, 16 with AVX2 (and FMA), none without (PyTorch's default build, scalar formulas).
