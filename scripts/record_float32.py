@@ -33,6 +33,8 @@ OP_TAILS = [
     ("x ^ y", "lambda x, y: x ** y", 0.01, 10.0), ("2 ^ x", "lambda x, y: 2 ** x", -12.0, 12.0),
     ("atan2(x, y)", "lambda x, y: torch.atan2(x, y)", -12.0, 12.0),
     ("gelu(x, approximate='tanh')", "lambda x, y: F.gelu(x, approximate='tanh')", -6.0, 6.0),
+    ("elu(x)", "lambda x, y: F.elu(x)", -6.0, 3.0), ("elu(x, alpha=0.5)", "lambda x, y: F.elu(x, alpha=0.5)", -6.0, 3.0),
+    ("selu(x)", "lambda x, y: F.selu(x)", -6.0, 3.0), ("celu(x, alpha=0.7)", "lambda x, y: F.celu(x, alpha=0.7)", -6.0, 3.0),
 ]
 OP_TAIL_SIZES = [1, 2, 7, 15, 16, 17, 31, 32, 33, 40, 47, 48, 49, 63, 64, 65, 100]
 # Broadcasting binary ops: PyTorch's innermost loop (after merging dimensions) has its own tail.
@@ -121,7 +123,8 @@ EDGES = torch.tensor((_special + _spread)[:128], dtype=torch.float32)
 EDGE_UNARY = [("exp2(x)", torch.exp2), ("sinh(x)", torch.sinh), ("cosh(x)", torch.cosh), ("expm1(x)", torch.expm1),
               ("log1p(x)", torch.log1p), ("atanh(x)", torch.atanh), ("logsigmoid(x)", F.logsigmoid),
               ("softplus(x)", F.softplus), ("x ^ 1.3", lambda x: x ** 1.3), ("x ^ -3.5", lambda x: x ** -3.5),
-              ("2 ^ x", lambda x: 2 ** x), ("gelu(x, approximate='tanh')", lambda x: F.gelu(x, approximate="tanh"))]
+              ("2 ^ x", lambda x: 2 ** x), ("gelu(x, approximate='tanh')", lambda x: F.gelu(x, approximate="tanh")),
+              ("elu(x)", F.elu), ("selu(x)", F.selu), ("celu(x, alpha=0.7)", lambda x: F.celu(x, alpha=0.7))]
 PAIRS = torch.tensor([0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45, 3.4028235e38, -2.0,
                       0.5, -0.5, 1.0, -1.0, 3.0, 1e30, -1e-30, 0.0], dtype=torch.float32)
 EDGE_BINARY = [("x ^ y", torch.pow), ("atan2(x, y)", torch.atan2), ("y ^ x", lambda x, y: torch.pow(y, x)),

@@ -61,6 +61,12 @@ public enum TorchFloat32Math {
     /// `gelu(x, approximate='tanh')` of a float32 tensor, PyTorch's bits (its own kernel, not oneDNN's).
     public static func geluTanh(_ x: Tensor) -> Tensor { apply(x) { gk_gelu_tanh_f32($0, $1, $2, $3) } }
 
+    /// PyTorch's float32 elu kernel, which selu and celu call too: `alpha * scale` is a float
+    /// product, `inputScale` (celu's 1 / alpha, in double) is rounded to float.
+    public static func elu(_ x: Tensor, alpha: Double, scale: Double = 1, inputScale: Double = 1) -> Tensor {
+        apply(x) { gk_elu_f32($0, $1, $2, $3, Float(alpha) * Float(scale), Float(scale), Float(inputScale)) }
+    }
+
     /// `exp2 sinh cosh atanh expm1 log1p logsigmoid` of a float32 tensor, PyTorch's bits.
     public static func unary(_ x: Tensor, _ op: gk_f32_unary_op) -> Tensor { apply(x) { gk_unary_f32(op, $0, $1, $2, $3) } }
 

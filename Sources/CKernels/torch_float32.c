@@ -136,3 +136,15 @@ void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) {
         out[i] = 0.5f * v * (1.0f + tanhf(inner));
     }
 }
+
+void gk_elu_f32(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef) {
+    const long end = vector_end(n, chunk);
+    for (long i = 0; i < end; i++) {
+        const float a = (float)x[i];
+        out[i] = a > 0 ? a * poscoef : gk_sleef_expm1f(a * negiptcoef) * negcoef;
+    }
+    for (long i = end; i < n; i++) {
+        const float a = (float)x[i];
+        out[i] = a > 0 ? a * poscoef : expm1f(a * negiptcoef) * negcoef;
+    }
+}

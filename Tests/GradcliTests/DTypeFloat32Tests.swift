@@ -55,7 +55,7 @@ import Testing
     /// go through VML but happen to agree on this grid. `x * 0.1`, `x / 3`, `+ - * /`, rounding
     /// and the float32 sums are exact; so are the ops on Sleef's functions, which gradcli runs
     /// as PyTorch does (`exp2 sinh cosh expm1 log1p atanh logsigmoid softplus pow atan2`, tanh
-    /// gelu, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
+    /// gelu, `elu selu celu`, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
     /// rsqrt leaky_relu`; gelu on AVX-512 (`geluMatches...`).
     static let lastBitOps: Set<String> = [
         "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)",

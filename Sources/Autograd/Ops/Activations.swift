@@ -80,6 +80,7 @@ extension Ops {
         kinks: "the gradient at 0 is alpha (the left limit, as PyTorch)",
         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1)),
                   OpSample([[3, 2]], attrs: Attrs(["alpha": .double(0.5)]), range: -2...(-0.1))],
+        float32: { x, attrs in TorchFloat32Math.elu(x, alpha: try attrs.double("alpha")) },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }

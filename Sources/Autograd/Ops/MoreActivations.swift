@@ -44,6 +44,7 @@ extension Ops {
     public static let selu: OpSpec = activation(
         "selu", gradFn: "EluBackward0", summary: "scale * (input if input > 0 else alpha * (exp(input) - 1))",
         kinks: "the gradient at 0 is scale * alpha (the left limit, as PyTorch)", samples: sidesOf([0]),
+        float32: { x, _ in TorchFloat32Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
         let negativePart = try Variable.where(x < 0, x, 0)
@@ -56,6 +57,10 @@ extension Ops {
         "celu", params: [Param("alpha", .double, default: .double(1))], gradFn: "CeluBackward0",
         summary: "input if input > 0 else alpha * (exp(input / alpha) - 1)",
         kinks: "the gradient at 0 is 1", samples: sidesOf([0]) + [OpSample([[3, 2]], attrs: ["alpha": .double(0.5)], range: -2...(-0.1))],
+        float32: { x, attrs in
+            let alpha = try attrs.double("alpha")
+            return TorchFloat32Math.elu(x, alpha: alpha, inputScale: 1 / alpha)
+        },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }

@@ -57,6 +57,10 @@ void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b
 /// Sleef's tanhf on whole chunks, the C library's on the rest.
 void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk);
 
+/// elu in float32 (also selu and celu): x * poscoef where x > 0, else
+/// expm1(x * negiptcoef) * negcoef, Sleef's expm1f on whole chunks, the C library's on the rest.
+void gk_elu_f32(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef);
+
 /// True when oneDNN runs its avx512_core code here (AVX-512 F, BW, VL and DQ).
 int gk_onednn_has_avx512_core(void);
 
