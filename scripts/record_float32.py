@@ -35,12 +35,17 @@ OP_TAILS = [
     ("gelu(x, approximate='tanh')", "lambda x, y: F.gelu(x, approximate='tanh')", -6.0, 6.0),
     ("elu(x)", "lambda x, y: F.elu(x)", -6.0, 3.0), ("elu(x, alpha=0.5)", "lambda x, y: F.elu(x, alpha=0.5)", -6.0, 3.0),
     ("selu(x)", "lambda x, y: F.selu(x)", -6.0, 3.0), ("celu(x, alpha=0.7)", "lambda x, y: F.celu(x, alpha=0.7)", -6.0, 3.0),
+    ("mish(x)", "lambda x, y: F.mish(x)", -8.0, 8.0), ("logaddexp(x, y)", "lambda x, y: torch.logaddexp(x, y)", -8.0, 8.0),
+    ("logaddexp2(x, y)", "lambda x, y: torch.logaddexp2(x, y)", -8.0, 8.0),
 ]
 OP_TAIL_SIZES = [1, 2, 7, 15, 16, 17, 31, 32, 33, 40, 47, 48, 49, 63, 64, 65, 100]
 # Broadcasting binary ops: PyTorch's innermost loop (after merging dimensions) has its own tail.
 # (expression, shape of x, shape of y); x = pattern(count, 8, 0.01, 10), y = pattern(count, 9, -3, 3).
 BROADCASTS = [("x ^ y", [5, 33], [33]), ("x ^ y", [3, 40], [3, 1]), ("atan2(x, y)", [4, 1], [1, 37]),
-              ("atan2(x, y)", [2, 3, 20], [3, 1]), ("x ^ y", [70], []), ("atan2(x, y)", [1, 50], [50])]
+              ("atan2(x, y)", [2, 3, 20], [3, 1]), ("x ^ y", [70], []), ("atan2(x, y)", [1, 50], [50]),
+              ("logaddexp(x, y)", [3, 35], [35]), ("logaddexp2(x, y)", [2, 1, 40], [3, 1])]
+BROADCAST_FNS = {"x ^ y": torch.pow, "atan2(x, y)": torch.atan2, "logaddexp(x, y)": torch.logaddexp,
+                 "logaddexp2(x, y)": torch.logaddexp2}
 
 
 def bits(t):
@@ -108,7 +113,7 @@ if os.environ.get("RECORD_TAILS"):
     for i, (expr, sx, sy) in enumerate(BROADCASTS):
         x = pattern(count(sx), 8, 0.01, 10.0).reshape(sx)
         y = pattern(count(sy), 9, -3.0, 3.0).reshape(sy)
-        out["broadcast%d" % i] = bits(x ** y if expr == "x ^ y" else torch.atan2(x, y))
+        out["broadcast%d" % i] = bits(BROADCAST_FNS[expr](x, y))
     print(json.dumps(out))
     sys.exit(0)
 
@@ -124,11 +129,13 @@ EDGE_UNARY = [("exp2(x)", torch.exp2), ("sinh(x)", torch.sinh), ("cosh(x)", torc
               ("log1p(x)", torch.log1p), ("atanh(x)", torch.atanh), ("logsigmoid(x)", F.logsigmoid),
               ("softplus(x)", F.softplus), ("x ^ 1.3", lambda x: x ** 1.3), ("x ^ -3.5", lambda x: x ** -3.5),
               ("2 ^ x", lambda x: 2 ** x), ("gelu(x, approximate='tanh')", lambda x: F.gelu(x, approximate="tanh")),
-              ("elu(x)", F.elu), ("selu(x)", F.selu), ("celu(x, alpha=0.7)", lambda x: F.celu(x, alpha=0.7))]
+              ("elu(x)", F.elu), ("selu(x)", F.selu), ("celu(x, alpha=0.7)", lambda x: F.celu(x, alpha=0.7)),
+              ("mish(x)", F.mish)]
 PAIRS = torch.tensor([0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45, 3.4028235e38, -2.0,
                       0.5, -0.5, 1.0, -1.0, 3.0, 1e30, -1e-30, 0.0], dtype=torch.float32)
 EDGE_BINARY = [("x ^ y", torch.pow), ("atan2(x, y)", torch.atan2), ("y ^ x", lambda x, y: torch.pow(y, x)),
-               ("atan2(y, x)", lambda x, y: torch.atan2(y, x))]
+               ("atan2(y, x)", lambda x, y: torch.atan2(y, x)), ("logaddexp(x, y)", torch.logaddexp),
+               ("logaddexp2(x, y)", torch.logaddexp2)]
 
 GELU_SIZES = [1, 2, 3, 16, 17, 33, 100]
 
@@ -249,7 +256,7 @@ for cap, child in children.items():
     emit("        ],")
 emit("    ]")
 emit("")
-emit("    /// Broadcasting pow and atan2: capability -> (expression, shape of x, shape of y, bits) for")
+emit("    /// Broadcasting binary ops: capability -> (expression, shape of x, shape of y, bits) for")
 emit("    /// x = pattern(count, 8, 0.01, 10), y = pattern(count, 9, -3, 3).")
 emit("    static let broadcasts: [String: [(expr: String, x: [Int], y: [Int], bits: [UInt32])]] = [")
 for cap, child in children.items():

@@ -69,11 +69,16 @@ static float logsigmoid_sleef(float v) {
 }
 static float logsigmoid_libm(float v) { return fminf(v, 0.0f) - log1pf(expf(-fabsf(v))); }
 
+static float mish_sleef(float v) { return v * gk_sleef_tanhf(gk_sleef_log1pf(gk_sleef_expf(v))); }
+static float mish_libm(float v) { return v * tanhf(log1pf(expf(v))); }
+
 static const unary_kernel unary_kernels[] = {
     [GK_F32_EXP2] = {gk_sleef_exp2f, exp2f, 0},
     [GK_F32_SINH] = {gk_sleef_sinhf, sinhf, 0},
     [GK_F32_COSH] = {gk_sleef_coshf, coshf, 0},
     [GK_F32_ATANH] = {gk_sleef_atanhf, atanhf, 0},
+    // Vectorized: x * tanh(log1p(exp(x))).
+    [GK_F32_MISH] = {mish_sleef, mish_libm, 0},
     // vml's map and log_sigmoid's loop run the vector code on partial vectors too.
     [GK_F32_EXPM1] = {gk_sleef_expm1f, expm1f, 1},
     [GK_F32_LOG1P] = {gk_sleef_log1pf, log1pf, 1},
@@ -109,9 +114,34 @@ void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double 
     for (long i = end; i < n; i++) out[i] = (float)pow((double)(float)x[i], exponent);
 }
 
+// logaddexp: max(a, b) + log1p(exp(-|a - b|)), and a itself where a == b is infinite.
+static float logaddexp_sleef(float a, float b) {
+    return isinf(a) && a == b ? a : fmaxf(a, b) + gk_sleef_log1pf(gk_sleef_expf(-fabsf(a - b)));
+}
+static float logaddexp_libm(float a, float b) {
+    return isinf(a) && a == b ? a : fmaxf(a, b) + log1pf(expf(-fabsf(a - b)));
+}
+// logaddexp2: max + log1p(exp2(-|a - b|)) / ln 2, the multiply-add fused by the compiler of
+// PyTorch's AVX2 and AVX-512 kernels (in the vector code and the scalar tail alike).
+#define INV_LN2 ((float)(1.0 / M_LN2))
+static float logaddexp2_sleef(float a, float b) {
+    return isinf(a) && a == b ? a : fmaf(gk_sleef_log1pf(gk_sleef_exp2f(-fabsf(a - b))), INV_LN2, fmaxf(a, b));
+}
+static float logaddexp2_libm_fused(float a, float b) {
+    return isinf(a) && a == b ? a : fmaf(log1pf(exp2f(-fabsf(a - b))), INV_LN2, fmaxf(a, b));
+}
+static float logaddexp2_libm(float a, float b) {
+    return isinf(a) && a == b ? a : fmaxf(a, b) + log1pf(exp2f(-fabsf(a - b))) * INV_LN2;
+}
+
 void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) {
-    float (*vector)(float, float) = op == GK_F32_POW ? gk_sleef_powf : gk_sleef_atan2f;
-    float (*tail)(float, float) = op == GK_F32_POW ? powf : atan2f;
+    float (*vector)(float, float) = gk_sleef_powf, (*tail)(float, float) = powf;
+    switch (op) {
+    case GK_F32_POW: break;
+    case GK_F32_ATAN2: vector = gk_sleef_atan2f; tail = atan2f; break;
+    case GK_F32_LOGADDEXP: vector = logaddexp_sleef; tail = logaddexp_libm; break;
+    case GK_F32_LOGADDEXP2: vector = logaddexp2_sleef; tail = chunk > 0 ? logaddexp2_libm_fused : logaddexp2_libm; break;
+    }
     if (row <= 0) row = n;
     for (long start = 0; start < n; start += row) {
         const long len = n - start < row ? n - start : row;

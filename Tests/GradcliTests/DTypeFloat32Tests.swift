@@ -55,7 +55,7 @@ import Testing
     /// go through VML but happen to agree on this grid. `x * 0.1`, `x / 3`, `+ - * /`, rounding
     /// and the float32 sums are exact; so are the ops on Sleef's functions, which gradcli runs
     /// as PyTorch does (`exp2 sinh cosh expm1 log1p atanh logsigmoid softplus pow atan2`, tanh
-    /// gelu, `elu selu celu`, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
+    /// gelu, `elu selu celu mish logaddexp logaddexp2`, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
     /// rsqrt leaky_relu`; gelu on AVX-512 (`geluMatches...`).
     static let lastBitOps: Set<String> = [
         "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)",
@@ -158,7 +158,7 @@ import Testing
         }
     }
 
-    /// PyTorch runs exp2 sinh cosh atanh pow atan2 softplus with Sleef's functions on whole vector
+    /// PyTorch runs exp2 sinh cosh atanh pow atan2 softplus elu mish logaddexp (and more) with Sleef's functions on whole vector
     /// chunks and the C library's on the rest, expm1 log1p logsigmoid with Sleef on every element
     /// (the C library's everywhere in its default build): sizes around each chunk boundary, under
     /// each capability this CPU has.
@@ -184,9 +184,9 @@ import Testing
         }
     }
 
-    /// Broadcasting pow and atan2: each of PyTorch's innermost loops (rows after merging
-    /// dimensions) has its own vectorised chunks and tail.
-    @Test func broadcastingPowAndAtan2MatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
+    /// Broadcasting pow, atan2, logaddexp, logaddexp2: each of PyTorch's innermost loops (rows
+    /// after merging dimensions) has its own vectorised chunks and tail.
+    @Test func broadcastingBinaryOpsMatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
         for capability in Self.capabilities {
             let cases = try #require(Float32Expected.broadcasts[capability])
             let requests = cases.map { c -> (expr: String, inputs: String) in

@@ -32,9 +32,11 @@ float gk_sleef_powf(float x, float y);
 float gk_sleef_atan2f(float y, float x);
 float gk_sleef_tanhf(float x);
 
-typedef enum { GK_F32_EXP2, GK_F32_SINH, GK_F32_COSH, GK_F32_ATANH, GK_F32_EXPM1, GK_F32_LOG1P, GK_F32_LOGSIGMOID } gk_f32_unary_op;
+typedef enum {
+    GK_F32_EXP2, GK_F32_SINH, GK_F32_COSH, GK_F32_ATANH, GK_F32_MISH, GK_F32_EXPM1, GK_F32_LOG1P, GK_F32_LOGSIGMOID
+} gk_f32_unary_op;
 
-/// out[i] = op(x[i]) in float32. exp2, sinh, cosh and atanh take Sleef on whole chunks and the C
+/// out[i] = op(x[i]) in float32. exp2, sinh, cosh, atanh and mish take Sleef on whole chunks and the C
 /// library's float function on the rest (`cpu_kernel_vec`); expm1, log1p (vml's map) and
 /// logsigmoid (min(x, 0) - log1p(exp(-|x|))) take Sleef on every element when chunk > 0.
 void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk);
@@ -46,11 +48,11 @@ void gk_softplus_f32(long n, const double *x, double *out, long chunk, float bet
 /// float on whole chunks, the double pow rounded to float on the rest.
 void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double exponent);
 
-typedef enum { GK_F32_POW, GK_F32_ATAN2 } gk_f32_binary_op;
+typedef enum { GK_F32_POW, GK_F32_ATAN2, GK_F32_LOGADDEXP, GK_F32_LOGADDEXP2 } gk_f32_binary_op;
 
 /// out[i] = op(a[i], b[i]) over operands already broadcast to out's n elements, in rows of
 /// `row` elements (PyTorch's innermost loop after merging dimensions; 0: one row), each row
-/// with its own tail. atan2 is atan2(a, b).
+/// with its own tail. atan2 is atan2(a, b); logaddexp and logaddexp2 are PyTorch's formulas.
 void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
 
 /// gelu(x, approximate='tanh') in float32: 0.5 * x * (1 + tanh(beta * (x + kappa * x^3))) with
