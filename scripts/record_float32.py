@@ -15,13 +15,48 @@ import torch.nn.functional as F
 
 torch.set_num_threads(1)
 
-# Ops whose float32 kernel depends on PyTorch's CPU capability (vectorised body, scalar tail).
-TAIL_OPS = [("sigmoid(x)", "torch.sigmoid"), ("silu(x)", "F.silu"), ("asinh(x)", "torch.asinh"), ("acosh(x)", "torch.acosh")]
+# Ops whose float32 kernel depends on PyTorch's CPU capability (vectorised body, scalar tail):
+# (expression, torch function of x and y, domain of x); y = pattern(n, n + 1, -3, 3).
+TAIL_OPS = [
+    ("sigmoid(x)", "lambda x, y: torch.sigmoid(x)", -12.0, 12.0), ("silu(x)", "lambda x, y: F.silu(x)", -12.0, 12.0),
+    ("asinh(x)", "lambda x, y: torch.asinh(x)", -12.0, 12.0), ("acosh(x)", "lambda x, y: torch.acosh(x)", 1.0, 10.0),
+]
 TAIL_SIZES = list(range(1, 70)) + [100]
+# The Sleef-based ops, at the sizes around each chunk boundary (16 and 32 elements).
+OP_TAILS = [
+    ("exp2(x)", "lambda x, y: torch.exp2(x)", -12.0, 12.0), ("sinh(x)", "lambda x, y: torch.sinh(x)", -12.0, 12.0),
+    ("cosh(x)", "lambda x, y: torch.cosh(x)", -12.0, 12.0), ("expm1(x)", "lambda x, y: torch.expm1(x)", -12.0, 12.0),
+    ("log1p(x)", "lambda x, y: torch.log1p(x)", -0.99, 12.0), ("atanh(x)", "lambda x, y: torch.atanh(x)", -0.99, 0.99),
+    ("logsigmoid(x)", "lambda x, y: F.logsigmoid(x)", -12.0, 12.0), ("softplus(x)", "lambda x, y: F.softplus(x)", -12.0, 12.0),
+    ("softplus(x, beta=2, threshold=3)", "lambda x, y: F.softplus(x, beta=2, threshold=3)", -12.0, 12.0),
+    ("x ^ 1.3", "lambda x, y: x ** 1.3", 0.01, 10.0), ("x ^ -2.5", "lambda x, y: x ** -2.5", 0.01, 10.0),
+    ("x ^ y", "lambda x, y: x ** y", 0.01, 10.0), ("2 ^ x", "lambda x, y: 2 ** x", -12.0, 12.0),
+    ("atan2(x, y)", "lambda x, y: torch.atan2(x, y)", -12.0, 12.0),
+    ("gelu(x, approximate='tanh')", "lambda x, y: F.gelu(x, approximate='tanh')", -6.0, 6.0),
+    ("elu(x)", "lambda x, y: F.elu(x)", -6.0, 3.0), ("elu(x, alpha=0.5)", "lambda x, y: F.elu(x, alpha=0.5)", -6.0, 3.0),
+    ("selu(x)", "lambda x, y: F.selu(x)", -6.0, 3.0), ("celu(x, alpha=0.7)", "lambda x, y: F.celu(x, alpha=0.7)", -6.0, 3.0),
+    ("mish(x)", "lambda x, y: F.mish(x)", -8.0, 8.0), ("logaddexp(x, y)", "lambda x, y: torch.logaddexp(x, y)", -8.0, 8.0),
+    ("logaddexp2(x, y)", "lambda x, y: torch.logaddexp2(x, y)", -8.0, 8.0),
+]
+OP_TAIL_SIZES = [1, 2, 7, 15, 16, 17, 31, 32, 33, 40, 47, 48, 49, 63, 64, 65, 100]
+# Broadcasting binary ops: PyTorch's innermost loop (after merging dimensions) has its own tail.
+# (expression, shape of x, shape of y); x = pattern(count, 8, 0.01, 10), y = pattern(count, 9, -3, 3).
+BROADCASTS = [("x ^ y", [5, 33], [33]), ("x ^ y", [3, 40], [3, 1]), ("atan2(x, y)", [4, 1], [1, 37]),
+              ("atan2(x, y)", [2, 3, 20], [3, 1]), ("x ^ y", [70], []), ("atan2(x, y)", [1, 50], [50]),
+              ("logaddexp(x, y)", [3, 35], [35]), ("logaddexp2(x, y)", [2, 1, 40], [3, 1])]
+BROADCAST_FNS = {"x ^ y": torch.pow, "atan2(x, y)": torch.atan2, "logaddexp(x, y)": torch.logaddexp,
+                 "logaddexp2(x, y)": torch.logaddexp2}
 
 
 def bits(t):
     return [struct.unpack("<I", struct.pack("<f", v))[0] for v in t.reshape(-1).tolist()]
+
+
+def count(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def pattern(n, seed, lo, hi):
@@ -71,11 +106,38 @@ binary = [
 if os.environ.get("RECORD_TAILS"):
     # Child run under one ATEN_CPU_CAPABILITY: bits of each op for each size, x = pattern(n, n, lo, hi).
     out = {}
-    for expr, fn in TAIL_OPS:
-        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
-        out[expr] = [bits(eval(fn)(pattern(n, n, lo, hi))) for n in TAIL_SIZES]
+    for expr, fn, lo, hi in TAIL_OPS:
+        out[expr] = [bits(eval(fn)(pattern(n, n, lo, hi), pattern(n, n + 1, -3.0, 3.0))) for n in TAIL_SIZES]
+    for expr, fn, lo, hi in OP_TAILS:
+        out[expr] = [bits(eval(fn)(pattern(n, n, lo, hi), pattern(n, n + 1, -3.0, 3.0))) for n in OP_TAIL_SIZES]
+    for i, (expr, sx, sy) in enumerate(BROADCASTS):
+        x = pattern(count(sx), 8, 0.01, 10.0).reshape(sx)
+        y = pattern(count(sy), 9, -3.0, 3.0).reshape(sy)
+        out["broadcast%d" % i] = bits(BROADCAST_FNS[expr](x, y))
     print(json.dumps(out))
     sys.exit(0)
+
+# Edge inputs: 128 values (whole vector chunks on AVX2 and AVX-512).
+_special = [0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45, -1e-45, 1.1754942e-38, -1.1754942e-38,
+            3.4028235e38, -3.4028235e38, 0.5, -0.5, 1.0, -1.0, 0.99999994, -0.99999994, 1.0000001, -1.0000001,
+            88.72283, 88.722839, 89.0, 89.00001, -16.635532, -16.6356, 104.0, -104.0, -104.00001, 127.99999,
+            128.0, -150.0, -150.00002, 1e38, 1.2e38, 2e38, -88.72283, -89.00001, 1e-30, -1e-30, 1e-7, -1e-7,
+            2.5e-39, -2.5e-39, 16777216.0, 16777217.0, 3.0, -3.0, 0.25]
+_spread = [s * 10.0 ** (e / 4) for e in range(-150, 150, 7) for s in (1, -1)]
+EDGES = torch.tensor((_special + _spread)[:128], dtype=torch.float32)
+EDGE_UNARY = [("exp2(x)", torch.exp2), ("sinh(x)", torch.sinh), ("cosh(x)", torch.cosh), ("expm1(x)", torch.expm1),
+              ("log1p(x)", torch.log1p), ("atanh(x)", torch.atanh), ("logsigmoid(x)", F.logsigmoid),
+              ("softplus(x)", F.softplus), ("x ^ 1.3", lambda x: x ** 1.3), ("x ^ -3.5", lambda x: x ** -3.5),
+              ("2 ^ x", lambda x: 2 ** x), ("gelu(x, approximate='tanh')", lambda x: F.gelu(x, approximate="tanh")),
+              ("elu(x)", F.elu), ("selu(x)", F.selu), ("celu(x, alpha=0.7)", lambda x: F.celu(x, alpha=0.7)),
+              ("mish(x)", F.mish)]
+PAIRS = torch.tensor([0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45, 3.4028235e38, -2.0,
+                      0.5, -0.5, 1.0, -1.0, 3.0, 1e30, -1e-30, 0.0], dtype=torch.float32)
+EDGE_BINARY = [("x ^ y", torch.pow), ("atan2(x, y)", torch.atan2), ("y ^ x", lambda x, y: torch.pow(y, x)),
+               ("atan2(y, x)", lambda x, y: torch.atan2(y, x)), ("logaddexp(x, y)", torch.logaddexp),
+               ("logaddexp2(x, y)", torch.logaddexp2)]
+
+GELU_SIZES = [1, 2, 3, 16, 17, 33, 100]
 
 lines = []
 emit = lines.append
@@ -171,15 +233,58 @@ emit("")
 emit("    /// Ops whose kernel depends on PyTorch's CPU capability: capability -> (expression, lo, hi,")
 emit("    /// bits per size) for x = pattern(n, n, lo, hi), n in `tailSizes`.")
 emit("    static let tailSizes = %s" % TAIL_SIZES)
-emit("    static let tails: [String: [(expr: String, lo: Double, hi: Double, bits: [[UInt32]])]] = [")
+children = {}
 for cap in ["avx512", "avx2", "default"]:
     env = dict(os.environ, RECORD_TAILS="1", ATEN_CPU_CAPABILITY=cap)
-    child = json.loads(subprocess.run([sys.executable, __file__], env=env, check=True, capture_output=True, text=True).stdout)
+    children[cap] = json.loads(subprocess.run([sys.executable, __file__], env=env, check=True, capture_output=True, text=True).stdout)
+emit("    static let tails: [String: [(expr: String, lo: Double, hi: Double, bits: [[UInt32]])]] = [")
+for cap, child in children.items():
     emit('        "%s": [' % cap)
-    for expr, _ in TAIL_OPS:
-        lo, hi = (1.0, 10.0) if expr.startswith("acosh") else (-12.0, 12.0)
+    for expr, _, lo, hi in TAIL_OPS:
         emit('            ("%s", %r, %r, %s),' % (expr, lo, hi, child[expr]))
     emit("        ],")
+emit("    ]")
+emit("")
+emit("    /// The ops on Sleef's functions, likewise: capability -> (expression, lo, hi, bits per size) for")
+emit("    /// x = pattern(n, n, lo, hi), y = pattern(n, n + 1, -3, 3), n in `opTailSizes`.")
+emit("    static let opTailSizes = %s" % OP_TAIL_SIZES)
+emit("    static let opTails: [String: [(expr: String, lo: Double, hi: Double, bits: [[UInt32]])]] = [")
+for cap, child in children.items():
+    emit('        "%s": [' % cap)
+    for expr, _, lo, hi in OP_TAILS:
+        emit('            ("%s", %r, %r, %s),' % (expr, lo, hi, child[expr]))
+    emit("        ],")
+emit("    ]")
+emit("")
+emit("    /// Broadcasting binary ops: capability -> (expression, shape of x, shape of y, bits) for")
+emit("    /// x = pattern(count, 8, 0.01, 10), y = pattern(count, 9, -3, 3).")
+emit("    static let broadcasts: [String: [(expr: String, x: [Int], y: [Int], bits: [UInt32])]] = [")
+for cap, child in children.items():
+    emit('        "%s": [' % cap)
+    for i, (expr, sx, sy) in enumerate(BROADCASTS):
+        emit('            ("%s", %s, %s, %s),' % (expr, sx, sy, child["broadcast%d" % i]))
+    emit("        ],")
+emit("    ]")
+emit("")
+emit("    /// Edge inputs (bit patterns: zeros, infinities, NaN, subnormals, the largest floats, the")
+emit("    /// functions' overflow and underflow thresholds) and PyTorch's result bits on this CPU.")
+emit("    static let edgeInputs: [UInt32] = %s" % bits(EDGES))
+emit("    static let edgeUnary: [(expr: String, bits: [UInt32])] = [")
+for expr, fn in EDGE_UNARY:
+    emit('        ("%s", %s),' % (expr, bits(fn(EDGES))))
+emit("    ]")
+emit("    /// gelu(x) on the edge inputs and on x = pattern(n, n, -6, 6) for n in `geluSizes` (oneDNN's")
+emit("    /// kernel for n > 1 on this AVX-512 CPU, PyTorch's scalar formula for n = 1).")
+emit("    static let geluEdge: [UInt32] = %s" % bits(F.gelu(EDGES)))
+emit("    static let geluSizes = %s" % GELU_SIZES)
+emit("    static let geluBits: [[UInt32]] = %s" % [bits(F.gelu(pattern(n, n, -6.0, 6.0))) for n in GELU_SIZES])
+emit("    /// 128 pairs of `edgePairValues`: x = edgePairValues[i / 8], y = edgePairValues[i % 8 + 8].")
+emit("    static let edgePairValues: [UInt32] = %s" % bits(PAIRS))
+emit("    static let edgeBinary: [(expr: String, bits: [UInt32])] = [")
+px = PAIRS[:16].repeat_interleave(8)
+py = PAIRS[8:16].repeat(16)
+for expr, fn in EDGE_BINARY:
+    emit('        ("%s", %s),' % (expr, bits(fn(px, py))))
 emit("    ]")
 emit("")
 emit("    /// n float32 values in [lo, hi), as scripts/record_float32.py makes them.")

@@ -203,12 +203,16 @@ public struct ForwardArgs {
     /// (a float32 result is then rounded once more by `apply`). A forward function that
     /// behaves differently by dtype (integer `//`, float32 reductions) reads it here.
     public let dtype: DType
+    /// The inputs as the caller passed them, before the float32 cast (`pow` reads its Python
+    /// number exponent here: PyTorch's kernel takes it as a double).
+    let uncast: [Variable]
 
-    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, uncast: [Variable]? = nil) {
         self.variables = variables
         self.attrs = attrs
         self.spec = spec
         self.dtype = dtype
+        self.uncast = uncast ?? variables
     }
 
     /// The value of optional tensor parameter `name`, or nil when the call left it out.

@@ -2,8 +2,9 @@ import CKernels
 import Glibc
 
 /// PyTorch's float32 math where its CPU kernels are reproducible bit for bit (see
-/// CKernels/torch_float32.h): ops whose vectorised body uses Sleef's expf, and ops that call the
-/// C library's float functions on every element.
+/// CKernels/torch_float32.h): ops whose vectorised body calls Sleef (expf, exp2f, expm1f, sinhf,
+/// coshf, tanhf, log1pf, atanhf, powf, atan2f), gelu as oneDNN computes it on AVX-512, and ops
+/// that call the C library's float functions.
 ///
 /// The vectorised chunk follows the CPU capability PyTorch picks on this machine: 32 elements
 /// with AVX-512, 16 with AVX2 (and FMA), none without (PyTorch's default build, scalar formulas).
@@ -50,6 +51,85 @@ public enum TorchFloat32Math {
         var out = x.map(scalar)
         for i in 0..<end { out.data[i] = vector(x.data[i]) }
         return out
+    }
+
+    /// True when PyTorch's float32 gelu of several elements runs oneDNN's AVX-512 code here, which
+    /// gradcli reproduces: the CPU has avx512_core and `ONEDNN_MAX_CPU_ISA` (as oneDNN reads it)
+    /// does not name a lower ISA.
+    public static let geluIsReproducible: Bool = {
+        guard gk_onednn_has_avx512_core() != 0 else { return false }
+        guard let isa = getenv("ONEDNN_MAX_CPU_ISA").map({ String(cString: $0).lowercased() }) else { return true }
+        return isa == "all" || isa.hasPrefix("avx512_core") || isa.hasPrefix("avx10")
+    }()
+
+    /// `gelu` (approximate='none') of a float32 tensor with PyTorch's bits, or nil where gradcli
+    /// does not reproduce them (oneDNN's AVX2 and older code).
+    public static func gelu(_ x: Tensor) -> Tensor? {
+        guard x.count <= 1 || geluIsReproducible else { return nil }
+        return apply(x) { n, p, out, _ in gk_gelu_f32(n, p, out) }
+    }
+
+    /// `gelu(x, approximate='tanh')` of a float32 tensor, PyTorch's bits (its own kernel, not oneDNN's).
+    public static func geluTanh(_ x: Tensor) -> Tensor { apply(x) { gk_gelu_tanh_f32($0, $1, $2, $3) } }
+
+    /// PyTorch's float32 elu kernel, which selu and celu call too: `alpha * scale` is a float
+    /// product, `inputScale` (celu's 1 / alpha, in double) is rounded to float.
+    public static func elu(_ x: Tensor, alpha: Double, scale: Double = 1, inputScale: Double = 1) -> Tensor {
+        apply(x) { gk_elu_f32($0, $1, $2, $3, Float(alpha) * Float(scale), Float(scale), Float(inputScale)) }
+    }
+
+    /// `exp2 sinh cosh atanh expm1 log1p logsigmoid` of a float32 tensor, PyTorch's bits.
+    public static func unary(_ x: Tensor, _ op: gk_f32_unary_op) -> Tensor { apply(x) { gk_unary_f32(op, $0, $1, $2, $3) } }
+
+    /// `softplus(x, beta, threshold)` of a float32 tensor; PyTorch casts both numbers to float.
+    public static func softplus(_ x: Tensor, beta: Double, threshold: Double) -> Tensor {
+        apply(x) { gk_softplus_f32($0, $1, $2, $3, Float(beta), Float(threshold)) }
+    }
+
+    /// `x ** p` for a Python-number exponent other than PyTorch's special cases.
+    public static func pow(_ x: Tensor, exponent p: Double) -> Tensor { apply(x) { gk_pow_scalar_f32($0, $1, $2, $3, p) } }
+
+    /// `pow` or `atan2` of two float32 tensors with broadcasting, PyTorch's bits.
+    public static func binary(_ a: Tensor, _ b: Tensor, _ op: gk_f32_binary_op) throws -> Tensor {
+        guard let shape = Tensor.broadcastShape(a.shape, b.shape) else {
+            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together")
+        }
+        let x = try a.expanded(to: shape), y = try b.expanded(to: shape)
+        let row = innerLoopLength(shape, [a.shape, b.shape])
+        let n = x.count
+        let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            x.data.withUnsafeBufferPointer { px in
+                y.data.withUnsafeBufferPointer { py in
+                    if n > 0 { gk_binary_f32(op, n, px.baseAddress!, py.baseAddress!, buffer.baseAddress!, chunk, row) }
+                }
+            }
+            initialized = n
+        }
+        return Tensor(shape: shape, data: out, dtype: .float32)
+    }
+
+    /// The length of PyTorch's innermost loop over `shape` for contiguous operands of `operands`'
+    /// shapes broadcast to it. TensorIterator merges adjacent dimensions whose strides line up
+    /// (or of size 1); each call of the innermost loop has its own vectorised chunks and tail.
+    static func innerLoopLength(_ shape: [Int], _ operands: [[Int]]) -> Int {
+        guard !shape.isEmpty else { return 1 }
+        // Innermost first: the output's contiguous strides, then each operand's.
+        var sizes = Array(shape.reversed())
+        var strides = ([Tensor.broadcastStrides(from: shape, to: shape)] + operands.map { Tensor.broadcastStrides(from: $0, to: shape) })
+            .map { Array($0.reversed()) }
+        var prev = 0
+        for dim in 1..<sizes.count {
+            let mergeable = sizes[prev] == 1 || sizes[dim] == 1 || strides.allSatisfy { sizes[prev] * $0[prev] == $0[dim] }
+            if mergeable {
+                if sizes[prev] == 1 { for i in strides.indices { strides[i][prev] = strides[i][dim] } }
+                sizes[prev] *= sizes[dim]
+            } else {
+                prev += 1
+                for i in strides.indices { strides[i][prev] = strides[i][dim] }
+                sizes[prev] = sizes[dim]
+            }
+        }
+        return sizes[0]
     }
 
     /// A C library float function on every element (PyTorch's `std::asinh` and the like).

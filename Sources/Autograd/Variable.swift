@@ -234,7 +234,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
         for (i, v) in inputs.enumerated() where !v.dtype.isFloat32 {
             operands[i] = Variable(v.value.converted(to: .float32))
         }
-        value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute))
+        value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute, uncast: inputs))
     } else {
         value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute))
     }

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Neural-network activations. Forwards are written to stay finite for large |input|;
@@ -39,6 +40,7 @@ extension Ops {
     /// `logsigmoid(input)`, log(sigmoid(input)), computed stably.
     public static let logsigmoid = activation("logsigmoid", gradFn: "LogSigmoidBackward0",
                                               summary: "log(sigmoid(input)), stable for large |input|",
+                                              float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
         try g * (-ctx[0]).sigmoid()
     }.withDType(.floatingKernel("log_sigmoid_cpu"))
@@ -78,6 +80,7 @@ extension Ops {
         kinks: "the gradient at 0 is alpha (the left limit, as PyTorch)",
         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1)),
                   OpSample([[3, 2]], attrs: Attrs(["alpha": .double(0.5)]), range: -2...(-0.1))],
+        float32: { x, attrs in TorchFloat32Math.elu(x, alpha: try attrs.double("alpha")) },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
@@ -96,12 +99,12 @@ extension Ops {
         gradFn: "GeluBackward0", summary: "input * Phi(input), Phi the normal CDF ('tanh' approximates it)",
         samples: [OpSample([[3, 2]], range: -3...3),
                   OpSample([[3, 2]], attrs: Attrs(["approximate": .string("tanh")]), range: -3...3)],
-        { attrs in
-            if try geluUsesTanh(attrs) {
-                return { x in 0.5 * x * (1 + Glibc.tanh(geluK * (x + 0.044715 * x * x * x))) }
-            }
-            return { x in 0.5 * x * (1 + Glibc.erf(x * 0.5.squareRoot())) }
-        }) { ctx, g in
+        float32: { x, attrs in
+            // PyTorch's float32 gelu (oneDNN's erf one on an AVX-512 CPU) where gradcli reproduces it.
+            if try geluUsesTanh(attrs) { return TorchFloat32Math.geluTanh(x) }
+            if let y = TorchFloat32Math.gelu(x) { return y }
+            return x.map(try geluFunction(attrs))
+        }, geluFunction) { ctx, g in
         let x = ctx[0]
         if try geluUsesTanh(ctx.attrs) {
             let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
@@ -112,6 +115,14 @@ extension Ops {
         let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())
         return try g * (cdf + x * pdf)
     }.withDType(.floatingKernel("GeluKernelImpl"))
+
+    /// gelu's function of one element for `approximate`.
+    static func geluFunction(_ attrs: Attrs) throws -> (Double) -> Double {
+        if try geluUsesTanh(attrs) {
+            return { x in 0.5 * x * (1 + Glibc.tanh(geluK * (x + 0.044715 * x * x * x))) }
+        }
+        return { x in 0.5 * x * (1 + Glibc.erf(x * 0.5.squareRoot())) }
+    }
 
     /// sqrt(2 / pi), the scale inside gelu's tanh approximation.
     static let geluK = (2 / Double.pi).squareRoot()
@@ -143,6 +154,9 @@ extension Ops {
         samples: [OpSample([[3, 2]], range: -3...3),
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: -2...0.4),
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: 0.6...2)],
+        float32: { x, attrs in
+            TorchFloat32Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
+        },
         { attrs in
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")
             return { x in x * beta > threshold ? x : Glibc.log1p(Glibc.exp(x * beta)) / beta }

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Elementwise functions of two tensors (with broadcasting) and clamp. Where the function
@@ -10,13 +11,19 @@ extension Ops {
     public static let atan2 = binary("atan2", aliases: ["arctan2"], gradFn: "Atan2Backward0",
                                      summary: "angle of the point (x=other, y=input), in (-pi, pi]",
                                      kinks: "the gradient is 0 at the origin (PyTorch's convention); the value jumps across other < 0, input = 0",
-                                     range: 0.5...2, Glibc.atan2) { ctx, g in
+                                     range: 0.5...2, Glibc.atan2, forward: atan2Forward) { ctx, g in
         let y = ctx[0], x = ctx[1]
         let r2 = try x * x + y * y
         // 1 / r^2, taken as 0 at the origin where it is infinite, as PyTorch masks it.
         let recip = try Variable.where(r2 == 0, 0, 1 / r2)
         return [try g * x * recip, try -g * y * recip]
     }.withDType(.floating)
+
+    /// atan2's forward: PyTorch's float32 kernel (Sleef's atan2f on whole chunks) for float32.
+    static func atan2Forward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
+        if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_ATAN2) }
+        return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.atan2)
+    }
 
     /// The masks that route maximum's (`larger` true) or minimum's gradient: 1 to the chosen
     /// input, 0 to the other, 0.5 to each on a tie. Constants, so the VJP stays differentiable.

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // More activations and elementwise functions of `torch.nn.functional` and `torch`. Piecewise
@@ -44,6 +45,7 @@ extension Ops {
     public static let selu: OpSpec = activation(
         "selu", gradFn: "EluBackward0", summary: "scale * (input if input > 0 else alpha * (exp(input) - 1))",
         kinks: "the gradient at 0 is scale * alpha (the left limit, as PyTorch)", samples: sidesOf([0]),
+        float32: { x, _ in TorchFloat32Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
         let negativePart = try Variable.where(x < 0, x, 0)
@@ -56,6 +58,10 @@ extension Ops {
         "celu", params: [Param("alpha", .double, default: .double(1))], gradFn: "CeluBackward0",
         summary: "input if input > 0 else alpha * (exp(input / alpha) - 1)",
         kinks: "the gradient at 0 is 1", samples: sidesOf([0]) + [OpSample([[3, 2]], attrs: ["alpha": .double(0.5)], range: -2...(-0.1))],
+        float32: { x, attrs in
+            let alpha = try attrs.double("alpha")
+            return TorchFloat32Math.elu(x, alpha: alpha, inputScale: 1 / alpha)
+        },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
@@ -68,6 +74,7 @@ extension Ops {
     /// `mish(input)`: input * tanh(softplus(input)).
     public static let mish: OpSpec = activation(
         "mish", gradFn: "MishBackward0", summary: "input * tanh(softplus(input))",
+        float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_MISH) },
         { _ in { x in x * Glibc.tanh(x > 20 ? x : Glibc.log1p(Glibc.exp(x))) } }) { ctx, g in
         let x = ctx[0]
         let t = try x.softplus().tanh()
@@ -182,13 +189,19 @@ extension Ops {
     /// `logaddexp(input, other)`: log(exp(input) + exp(other)), without overflow.
     public static let logaddexp: OpSpec = binary(
         "logaddexp", gradFn: "LogaddexpBackward0", summary: "log(exp(input) + exp(other)), computed stably",
-        { a, b in
-            let m = Swift.max(a, b)
-            return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp(-Swift.abs(a - b)))
+        logaddexpOf, forward: { args, kernel in
+            if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP) }
+            return try Tensor.zip(args[0], args[1], kernel: kernel, logaddexpOf)
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g * d.sigmoid(), try g * (-d).sigmoid()]
     }.withDType(.floatingOnly { "\"logaddexp_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
+
+    /// log(exp(a) + exp(b)) of two numbers, stably; a itself where a == b is infinite.
+    static func logaddexpOf(_ a: Double, _ b: Double) -> Double {
+        let m = Swift.max(a, b)
+        return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp(-Swift.abs(a - b)))
+    }
 
     /// `hypot(input, other)`: sqrt(input^2 + other^2).
     public static let hypot: OpSpec = binary(

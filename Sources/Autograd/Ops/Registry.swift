@@ -1,3 +1,5 @@
+import CKernels
+
 /// The op registry: every op gradcli knows, each defined once as an `OpSpec`.
 ///
 /// The Swift API, the expression language, the CLI's help and its "did you mean"
@@ -74,7 +76,7 @@ extension Ops {
     /// An elementwise op of one tensor: `f` on values, `rule(x, grad)` as its VJP.
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
                       kinks: String? = nil, range: ClosedRange<Double> = -2...2,
-                      float32: ((Float) -> Float)? = nil,
+                      float32: ((Float) -> Float)? = nil, float32Kernel: gk_f32_unary_op? = nil,
                       vectorized: ((Double, DType) -> Double)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
@@ -83,6 +85,8 @@ extension Ops {
                forward: { args in
                    // PyTorch's float32 kernel in float arithmetic (`std::asinh`, `1 / sqrt`).
                    if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
+                   // PyTorch's vectorised float32 kernel (Sleef on whole chunks, see TorchFloat32Math).
+                   if let float32Kernel, args.dtype.isFloat32 { return TorchFloat32Math.unary(args[0], float32Kernel) }
                    // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
                    if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
                    return args[0].map(f)

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // torch.special and the remaining elementwise functions: erfc, erfinv, ndtr, log_ndtr, entr,
@@ -107,11 +108,17 @@ extension Ops {
     /// `logaddexp2(input, other)`: log2(2^input + 2^other), without overflow.
     public static let logaddexp2: OpSpec = binary(
         "logaddexp2", gradFn: "Logaddexp2Backward0", summary: "log2(2^input + 2^other), computed stably",
-        { a, b in
-            let m = Swift.max(a, b)
-            return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp2(-Swift.abs(a - b))) / Glibc.log(2)
+        logaddexp2Of, forward: { args, kernel in
+            if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP2) }
+            return try Tensor.zip(args[0], args[1], kernel: kernel, logaddexp2Of)
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g / (Variable(1) + (-d).exp2()), try g / (Variable(1) + d.exp2())]
+    }
+
+    /// log2(2^a + 2^b) of two numbers, stably; a itself where a == b is infinite.
+    static func logaddexp2Of(_ a: Double, _ b: Double) -> Double {
+        let m = Swift.max(a, b)
+        return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp2(-Swift.abs(a - b))) / Glibc.log(2)
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Circular and hyperbolic functions and their inverses. VJPs use differentiable ops
@@ -55,6 +56,7 @@ extension Ops {
     /// `sinh(input)`.
     public static let sinh = unary("sinh", gradFn: "SinhBackward0", summary: "hyperbolic sine",
                                    kinks: "in PyTorch's vectorised kernel (whole chunks of 16 float64 or 32 float32 elements from the start, half that with AVX2) the value overflows past |input| = 709.78 (float32: 88.72); shorter tensors and the tail reach about 710.47 (89.42)",
+                                   float32Kernel: GK_F32_SINH,
                                    vectorized: { hyperbolicOverflows($0, $1) ? Glibc.copysign(.infinity, $0) : Glibc.sinh($0) },
                                    Glibc.sinh) { ctx, g in
         try g * ctx[0].cosh()
@@ -63,6 +65,7 @@ extension Ops {
     /// `cosh(input)`.
     public static let cosh = unary("cosh", gradFn: "CoshBackward0", summary: "hyperbolic cosine",
                                    kinks: "overflows as sinh does (PyTorch's vectorised kernel: inf past |input| ~ 709.78)",
+                                   float32Kernel: GK_F32_COSH,
                                    vectorized: { hyperbolicOverflows($0, $1) ? .infinity : Glibc.cosh($0) },
                                    Glibc.cosh) { ctx, g in
         try g * ctx[0].sinh()
@@ -94,7 +97,7 @@ extension Ops {
     public static let atanh = unary("atanh", aliases: ["arctanh"], gradFn: "AtanhBackward0",
                                     summary: "inverse hyperbolic tangent",
                                     kinks: "atanh(+-1) = +-inf with gradient inf; |input| > 1 gives NaN",
-                                    range: -0.9...0.9, Glibc.atanh) { ctx, g in
+                                    range: -0.9...0.9, float32Kernel: GK_F32_ATANH, Glibc.atanh) { ctx, g in
         let x = ctx[0]
         return try g / (1 - x * x)
     }
