@@ -5,7 +5,7 @@ as PyTorch prints them). Prints the cases whose outputs differ.
 
     /work/.venv-torch/bin/python scripts/sweep_run.py [GRADCLI]   (default .build/debug/gradcli)
 """
-import os, subprocess, sys, tempfile
+import contextlib, io, os, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from pasted_cases import CASES  # noqa: E402
@@ -32,6 +32,14 @@ def program(case):
     return "\n".join(lines) + "\n"
 
 
+def run_torch(source):
+    """The program's stdout under PyTorch, run in this process (importing torch once)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, "prog.py", "exec"), {"__name__": "__main__"})
+    return out.getvalue()
+
+
 def run(command, source):
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(source)
@@ -45,7 +53,7 @@ def run(command, source):
 differ = 0
 for case in CASES:
     source = program(case)
-    expected = run([sys.executable], source)
+    expected = run_torch(source)
     got = run([gradcli, "run"], source)
     if got != expected:
         differ += 1

@@ -281,7 +281,7 @@ import Testing
         // torch.zeros(4)[torch.ones(2) > 0] -> "The shape of the mask [2] at index 0 does not match ..."
         ("x[y > 0]", "error: The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [4] at index 0", "  |   ^^^^^"),
         ("sin(x, x)", "error: `sin` takes 1 positional argument but 2 were given", "  |        ^"),
-        ("sum(x, keepdims=True)", "error: `sum` has no argument named `keepdims`", "  |        ^^^^^^^^"),
+        ("sum(x, keepdm=True)", "error: `sum` has no argument named `keepdm`", "  |        ^^^^^^"),
         ("max(x, dim=0) + 1", "error: expected a tensor, found a tuple of 2 (from `max`)", "  | ^^^^^^^^^^^^^"),
         ("x[::-1]", "error: step must be greater than zero", "  |   ^^^^"),
         ("torch.fft.fft(x)", "error: `torch.fft.fft` is not supported by gradcli", "  | ^^^^^^^^^^^^^"),

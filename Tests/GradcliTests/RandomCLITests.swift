@@ -41,6 +41,15 @@ import Testing
         #expect(try Self.eval(["F.gumbel_softmax(x, hard=True)", "x=1,2,0.5,-1", "--seed", "5"]) == [0, 1, 0, 0])
     }
 
+    @Test func dropoutDrawsPyTorchsMask() throws {
+        // torch.manual_seed(0); F.dropout(torch.tensor([1., 2, 3, 4, 5, 6], dtype=torch.float64), 0.3).tolist()
+        #expect(try Self.eval(["F.dropout(x, 0.3)", "x=1,2,3,4,5,6", "--seed", "0"])
+                == [0.0, 0.0, 4.285714285714286, 0.0, 7.142857142857143, 0.0])
+        // torch.manual_seed(0); F.dropout(torch.tensor([1., 2, 3, 4, 5, 6]), 0.3).tolist()   (float32)
+        #expect(try Self.eval(["F.dropout(x, 0.3)", "x=1,2,3,4,5,6", "--seed", "0", "--dtype", "float32"])
+                == [0.0, 0.0, 4.285714149475098, 0.0, 7.142857551574707, 0.0])
+    }
+
     @Test func vectorisedNormalsAndIntegers() throws {
         // torch.manual_seed(42); torch.randn(20, dtype=torch.float64)[-3:].tolist()
         #expect(try Self.eval(["randn(20)[-3:]", "--seed", "42"]) == [0.2615836907112959, -1.526543923410825, -0.33113931395169954])

@@ -38,8 +38,8 @@ extension TorchGenerator {
         return probabilities.map { uniformFloat() < Float($0) ? 1 : 0 }
     }
 
-    /// `count` 0/1 samples with probability `p`, like `torch.empty(count).bernoulli_(p)` on
-    /// a CPU that is not Intel's (there PyTorch uses MKL's stream instead).
+    /// `count` 0/1 samples with probability `p`, like `torch.empty(count).bernoulli_(p)`: 1 when
+    /// a float64 uniform is below p (PyTorch 2.13's wheels no longer use MKL's stream here).
     public func bernoulli(count: Int, p: Double) -> [Double] {
         (0..<count).map { _ in uniformDouble() < p ? 1 : 0 }
     }

@@ -66,7 +66,8 @@ extension Lowering {
         for argument in arguments {
             guard case .keyword(let written) = tree[argument].kind else { positional.append(argument); continue }
             // `vector_norm(x, ord=1)` names norm's `p` as torch.linalg does.
-            let keyword = name == "norm" && written == "ord" ? "p" : written
+            // `keepdims` is NumPy's spelling, which PyTorch accepts too.
+            let keyword = name == "norm" && written == "ord" ? "p" : written == "keepdims" ? "keepdim" : written
             guard let p = params.firstIndex(where: { $0.name == keyword }) else {
                 throw Diagnostic.unknownKeyword(keyword, function: name,
                                                 suggestion: Suggestions.closest(to: keyword, among: params.map(\.name)),
@@ -152,17 +153,27 @@ extension Lowering {
     mutating func clampToTensorBound(_ plan: CallPlan, node: Node) throws -> Variable? {
         guard plan.spec.name == "clamp_min" || plan.spec.name == "clamp_max", plan.sources.count == 2,
               case .node(let x)? = plan.sources[0], case .node(let b)? = plan.sources[1],
-              case .tensor(let bound)? = results[b], !bound.isWrappedNumber,
-              bound.requiresGrad || !bound.value.isScalar else { return nil }
-        let isMin = plan.spec.name == "clamp_min"
+              case .tensor(let bound)? = results[b], Lowering.isTensorBound(bound) else { return nil }
         let input = try takeTensor(x), limit = try takeTensor(b)
-        let attrs = Attrs(["min": .bool(isMin), "max": .bool(!isMin),
-                           "grad_fn": .string(isMin ? "ClampMinBackward1" : "ClampMaxBackward1")])
         do {
-            return tagged(try apply(Ops.clamp, [input, limit], attrs), node.range)
+            return tagged(try Lowering.clamp(input, toTensorBound: limit, isMin: plan.spec.name == "clamp_min"), node.range)
         } catch let error as OpError {
             throw Diagnostic.opFailed(error, at: node.range)
         }
+    }
+
+    /// Whether `bound` makes `clamp_min`/`clamp_max` PyTorch's Tensor overload: a tensor
+    /// that requires grad or is not a single number.
+    static func isTensorBound(_ bound: Variable) -> Bool {
+        !bound.isWrappedNumber && (bound.requiresGrad || !bound.value.isScalar)
+    }
+
+    /// `clamp_min(input, bound)` or `clamp_max` with a tensor bound, run as `clamp` under
+    /// PyTorch's node name, so that the bound broadcasts and gets its gradient.
+    static func clamp(_ input: Variable, toTensorBound bound: Variable, isMin: Bool) throws -> Variable {
+        let attrs = Attrs(["min": .bool(isMin), "max": .bool(!isMin),
+                           "grad_fn": .string(isMin ? "ClampMinBackward1" : "ClampMaxBackward1")])
+        return try apply(Ops.clamp, [input, bound], attrs)
     }
 
     /// A bound call's evaluated arguments: the tensor inputs and the attributes.

@@ -28,7 +28,9 @@ extension Lowering {
             entry("baddbmm", [input, Param("batch1", .tensor), Param("batch2", .tensor), Param("beta", .double, default: .double(1), keywordOnly: true),
                               Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * bmm(batch1, batch2)"),
             entry("dropout", [input, Param("p", .double, default: .double(0.5)), Param("training", .bool, default: .bool(true)),
-                              Param("inplace", .bool, default: .bool(false))], "input itself with training=False (training=True is refused)"),
+                              Param("inplace", .bool, default: .bool(false))], "input times a mask of PyTorch's stream (see --seed), scaled by 1 / (1 - p); input itself with training=False"),
+            entry("linalg.diagonal", [input, Param("offset", .int, default: .int(0)), Param("dim1", .int, default: .int(-2)),
+                                      Param("dim2", .int, default: .int(-1))], "the diagonals of the last two dimensions (torch.linalg's defaults)"),
             entry("gumbel_softmax", [Param("logits", .tensor), Param("tau", .double, default: .double(1)), Param("hard", .bool, default: .bool(false)),
                                      Param("eps", .double, default: .double(1e-10)), Param("dim", .int, default: .int(-1))],
                   "softmax((logits + g) / tau) with g Gumbel noise from PyTorch's stream (see --seed); hard=True gives the one-hot of its argmax with the soft gradient"),
@@ -110,6 +112,8 @@ extension Lowering {
             let scaled = try run("mul", [product, Variable(try attrs.double("alpha"))])
             let base = try run("mul", [x, Variable(try attrs.double("beta"))])
             return .tensor(try run("add", [base, scaled], gradFn: name == "addmv" ? "AddmvBackward0" : "BaddbmmBackward0"))
+        case "linalg.diagonal":
+            return .tensor(try run("diagonal", [x], ["offset": attrs["offset"], "dim1": attrs["dim1"], "dim2": attrs["dim2"]]))
         case "gumbel_softmax":
             // F.gumbel_softmax: g = -log(exponential_()), drawn as PyTorch draws it.
             let draws = TorchGenerator.current.fillExponential(count: x.value.count, dtype: x.value.dtype)
@@ -126,10 +130,14 @@ extension Lowering {
         case "dropout":
             let p = try attrs.double("p")
             guard p >= 0 && p <= 1 else { throw fail("dropout probability has to be between 0 and 1, but got \(p)") }
-            guard !attrs.bool("training") else {
-                throw Diagnostic.notSupported("F.dropout` with `training=True` (PyTorch's random mask); pass `training=False", at: node.detail)
-            }
-            return .tensor(x)
+            guard attrs.bool("training"), p > 0, x.value.count > 0 else { return .tensor(x) }
+            guard x.value.dtype.isFloatingPoint else { throw fail("result type Float can't be cast to the desired output type \(x.value.dtype.pytorchTypeName)") }
+            // PyTorch's CPU dropout: input * noise, noise = bernoulli_(1 - p) / (1 - p) in input's dtype.
+            let keep = 1 - p
+            let draws = p == 1 ? [Double](repeating: 0, count: x.value.count) : TorchGenerator.current.bernoulli(count: x.value.count, p: keep)
+            let scale = x.value.dtype.isFloat32 ? { (v: Double) in Double(Float(v) / Float(keep)) } : { (v: Double) in v / keep }
+            let noise = Tensor(shape: shape, data: p == 1 ? draws : draws.map(scale), dtype: x.value.dtype)
+            return .tensor(try run("mul", [x, Variable(noise)]))
         default:
             return nil
         }

@@ -133,7 +133,7 @@ extension Lowering {
         "special.entr": "entr", "special.sinc": "sinc", "special.gammaln": "lgamma", "special.digamma": "digamma",
         "special.psi": "digamma", "special.polygamma": "polygamma",
         "linalg.pinv": "pinv", "linalg.matrix_power": "matrix_power", "linalg.cross": "linalg.cross",
-        "linalg.matrix_exp": "matrix_exp",
+        "linalg.matrix_exp": "matrix_exp", "linalg.diagonal": "linalg.diagonal",
     ]
 
     // MARK: Attributes and tuples

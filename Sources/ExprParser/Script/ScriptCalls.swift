@@ -47,7 +47,20 @@ extension Interpreter {
     private func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
                               selfParam: Int?) throws -> PyValue {
         let spec = overload(of: Lowering.variant(of: spec.name, keywords: keywords.map(\.name)) ?? spec, positional, keywords)
-        var positional = positional, keywords = keywords
+        var positional = positional
+        // NumPy's `keepdims` and torch.linalg's `ord` (for the vector norm's `p`), as in expressions.
+        var keywords: Keywords = keywords.map { keyword in
+            let name = keyword.name == "keepdims" ? "keepdim" : spec.name == "norm" && keyword.name == "ord" ? "p" : keyword.name
+            return (name: name, value: keyword.value)
+        }
+        if spec.name == "clamp_min" || spec.name == "clamp_max", positional.count == 2, keywords.isEmpty,
+           case .tensor(let input) = positional[0], case .tensor(let bound) = positional[1], Lowering.isTensorBound(bound) {
+            return .tensor(try Lowering.clamp(input, toTensorBound: bound, isMin: spec.name == "clamp_min"))
+        }
+        // `std(x, False)` is PyTorch's `std(input, unbiased)` overload, as in expressions.
+        if ["std", "var", "std_mean", "var_mean"].contains(spec.name), positional.count == 2, case .bool = positional[1] {
+            keywords.append(("unbiased", positional.removeLast()))
+        }
         if spec.name == "tensordot" {
             // `dims=([1, 0], [0, 1])`: two lists of dims, which the language reads as one tensor.
             func asTensor(_ v: PyValue) throws -> PyValue {
@@ -68,7 +81,7 @@ extension Interpreter {
         do {
             value = try Lowering.callFunction(spec, arguments.compactMap { $0 }, attrs)
         } catch let d as Diagnostic {
-            throw PyException("RuntimeError", d.message)
+            throw PyException.torch(d.message)
         }
         return pyValue(value)
     }

@@ -107,7 +107,7 @@ final class Interpreter {
         do {
             return try executeStatement(statement, in: scope)
         } catch let error as OpError {
-            throw PyException("RuntimeError", error.message)  // PyTorch raises its errors as RuntimeError
+            throw PyException.torch(error.message)
         }
     }
 

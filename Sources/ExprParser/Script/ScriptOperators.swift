@@ -149,6 +149,9 @@ extension Interpreter {
     }
 
     func binary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        // A named tuple is a tuple to the operators.
+        if case .object(let t as PyNamedTuple) = a { return try binary(op, .tuple(t.items), b) }
+        if case .object(let t as PyNamedTuple) = b { return try binary(op, a, .tuple(t.items)) }
         if case .tensor = a { return try tensorBinary(op, a, b) }
         if case .tensor = b { return try tensorBinary(op, a, b) }
         switch (a, b) {
@@ -165,6 +168,8 @@ extension Interpreter {
         case (.tuple(let x), .tuple(let y)) where op == .add: return .tuple(x + y)
         case (.list(let x), .int(let n)) where op == .mul: return .list(PyList(Array([[PyValue]](repeating: x.items, count: Swift.max(n, 0)).joined())))
         case (.tuple(let x), .int(let n)) where op == .mul: return .tuple(Array([[PyValue]](repeating: x, count: Swift.max(n, 0)).joined()))
+        case (.tuple, _) where op == .add, (.list, _) where op == .add:
+            throw PyException("TypeError", "can only concatenate \(a.typeName) (not \"\(b.typeName)\") to \(a.typeName)")
         default:
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
@@ -180,6 +185,12 @@ extension Interpreter {
         }
         guard let x = try? tensor(from: a), let y = try? tensor(from: b) else {
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
+        if case .tensor = a {} else {
+            // As in expressions: a number minus a tensor is rsub (RsubBackward1), a number over a
+            // tensor is reciprocal(tensor) * number (MulBackward0).
+            if op == .sub { return .tensor(try apply(Lowering.renamed(spec, gradFn: "RsubBackward1"), [x, y])) }
+            if op == .div { return .tensor(try apply(PyValueOps.tensorOp(.mul)!, [try apply(Ops.reciprocal, [y]), x])) }
         }
         return .tensor(try apply(spec, [x, y]))
     }

@@ -128,6 +128,9 @@ extension Interpreter {
                     throw PyException("IndexError", "index \(k) is out of bounds for dimension \(dim) with size \(size)")
                 }
                 result = try result.select(dim: dim, index: k)
+            case .slice(nil, nil, nil), .slice(nil, nil, 1):
+                // A full slice `:` is no node, as in PyTorch (see the end for `x[:]` alone).
+                dim += 1
             case .slice(let a, let b, let c):
                 var attrs = Attrs(["dim": .int(dim)])
                 if let a { attrs["start"] = .int(a) }
@@ -139,6 +142,11 @@ extension Interpreter {
                 result = try apply(Registry.lookup("slice")!, [result], attrs)
                 dim += 1
             }
+        }
+        if result === t, indexed.isEmpty, index.contains(where: { if case .slice = $0 { return true } else { return false } }) {
+            // Only full slices: `x[:]` is a SliceBackward0, `x[:, :]` an AliasBackward0.
+            if index.count == 1 { return try apply(Registry.lookup("slice")!, [t], Attrs(["dim": .int(0), "step": .int(1)])) }
+            return try apply(Lowering.renamed(Ops.clone, gradFn: "AliasBackward0"), [t])
         }
         guard !indexed.isEmpty else { return result }
         do {
@@ -301,7 +309,7 @@ extension Interpreter {
             return .object(PySize(t.shape))
         case "dim", "ndimension": return .int(t.value.rank)
         case "numel", "nelement": return .int(t.value.count)
-        case "clone": return .tensor(try apply(Registry.lookup("mul")!, [t, Variable(wrappedNumber: 1, dtype: .int64)]))
+        case "clone": return .tensor(try apply(Ops.clone, [t]))
         case "zero_", "fill_":
             var fill = 0.0
             if name == "fill_" {

@@ -76,6 +76,9 @@ extension Interpreter {
             "Size": .object(PyType("Size") { [unowned self] a, _ in .object(PySize(try a.first.map { try self.sequenceItems($0, forUnpacking: false).compactMap(self.integer) } ?? [])) }),
             "device": .object(PyType("device") { _, _ in .object(PyDevice.cpu) }),
         ]
+        for (name, value) in [("pi", Double.pi), ("e", 2.718281828459045), ("inf", Double.infinity), ("nan", Double.nan)] {
+            members[name] = .float(value)
+        }
         for (name, dtype) in [("float", DType.float32), ("float32", .float32), ("float64", .float64), ("double", .float64),
                               ("int64", .int64), ("long", .int64), ("bool", .bool)] {
             members[name] = .object(PyDType(dtype))

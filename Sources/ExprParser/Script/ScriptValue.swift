@@ -177,6 +177,12 @@ final class PyType: PyObject {
 
     override var typeName: String { "type" }
     override var repr: String { name == "Tensor" ? "<class 'torch.Tensor'>" : "<class '\(name)'>" }
+    override func attribute(_ attribute: String) throws -> PyValue? {
+        // `type(e).__name__`: the name without its module (`torch.return_types.max` is `max`).
+        if attribute == "__name__" { return .str(String(name.split(separator: ".").last ?? Substring(name))) }
+        if attribute == "__qualname__" { return .str(name) }
+        return nil
+    }
     override func call(_ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
         if let construct { return try construct(arguments, keywords) }
         throw PyException("TypeError", "cannot create '\(name)' instances")
@@ -229,6 +235,22 @@ struct PyException: Error {
         self.type = type
         self.message = message
         self.bases = bases
+    }
+
+    /// A PyTorch error with `message`, of the type PyTorch raises it as: IndexError for a
+    /// dimension or index out of range, RuntimeError otherwise.
+    /// Dtype refusals are NotImplementedError and failed factorizations torch.linalg's
+    /// LinAlgError (printed `_LinAlgError`), both RuntimeErrors to `except`.
+    static func torch(_ message: String) -> PyException {
+        if message.hasPrefix("Dimension out of range") || message.hasPrefix("too many indices") {
+            return PyException("IndexError", message)
+        }
+        if message.contains("not implemented for '") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
+        if message.hasPrefix("linalg.") || message.hasPrefix("torch.linalg."),
+           message.contains("singular") || message.contains("not positive-definite") {
+            return PyException("_LinAlgError", message, bases: ["RuntimeError"])
+        }
+        return PyException("RuntimeError", message)
     }
 
     /// True when `except name:` catches this exception.
