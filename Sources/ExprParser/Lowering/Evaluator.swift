@@ -88,6 +88,9 @@ struct Lowering {
     var allowsTupleOutput = false
     /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
     var pythonNumbers: [Bool]
+    /// The `+` and `*` nodes inside `tensor(...)`'s data that are Python's list operators
+    /// (`torch.tensor([10] * 3)`, `torch.tensor([1, 2] + [3])`), not tensor arithmetic.
+    var pythonListNodes: Set<Int> = []
     /// Whether results carry the source range of their expression (for `trace`'s carets);
     /// not for calls from `gradcli run`, whose source this evaluator does not hold.
     var tagsSources = true
@@ -158,7 +161,11 @@ struct Lowering {
                 }
             } else {
                 frame.expanded = true
-                if case .call = tree[frame.node].kind { callPlans.append(try bindArguments(of: frame.node)) }
+                if case .call = tree[frame.node].kind {
+                    let plan = try bindArguments(of: frame.node)
+                    if plan.spec.name == "tensor", case .node(let data)? = plan.sources.first { markPythonLists(data) }
+                    callPlans.append(plan)
+                }
                 stack.append(frame)
                 // Pushed in source order, then reversed: the first child is popped first.
                 let firstChild = stack.count
@@ -230,6 +237,7 @@ struct Lowering {
                 return .tensor(tagged(Variable(Tensor(shape: [], data: [(a == b) == (op == .equal) ? 1 : 0], dtype: .bool)), node.range))
             }
             let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
+            if pythonListNodes.contains(id), let joined = try listOperator(op, children, lhs, rhs, node: node) { return .tensor(joined) }
             // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
             // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
             if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]) {

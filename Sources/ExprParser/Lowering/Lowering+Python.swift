@@ -209,3 +209,45 @@ extension Lowering {
         return .tensor(elements[i < 0 ? i + elements.count : i])
     }
 }
+
+// MARK: Python's list operators
+
+extension Lowering {
+    /// Whether node `n` is a list literal, or Python's list operator on list literals.
+    func isListExpression(_ n: Int) -> Bool {
+        switch tree[n].kind {
+        case .list: return true
+        case .binary(.add), .binary(.multiply): return pythonListNodes.contains(n)
+        default: return false
+        }
+    }
+
+    /// Marks the `+` and `*` nodes of `tensor(...)`'s data whose operands are lists, so that
+    /// they repeat and join lists as Python does before `torch.tensor` reads them.
+    mutating func markPythonLists(_ n: Int) {
+        guard case .binary(let op) = tree[n].kind, op == .add || op == .multiply else { return }
+        let children = Array(tree.children(of: n))
+        for child in children { markPythonLists(child) }
+        let lists = children.filter(isListExpression).count
+        if (op == .add && lists == 2) || (op == .multiply && lists == 1) { pythonListNodes.insert(n) }
+    }
+
+    /// `list + list` (joined) or `list * int` (repeated), on the lists' tensors along their
+    /// first dimension; nil when the operands are not those (the caller does tensor arithmetic).
+    func listOperator(_ op: BinaryOp, _ children: [Int], _ lhs: Variable, _ rhs: Variable, node: Node) throws -> Variable? {
+        func join(_ parts: [Variable]) throws -> Variable {
+            guard !parts.isEmpty else {
+                let rest = Array((isListExpression(children[0]) ? lhs : rhs).shape.dropFirst())
+                return Variable(Tensor.zeros([0] + rest).converted(to: lhs.value.dtype))
+            }
+            do { return try Variable.cat(parts, dim: 0) } catch let error as OpError { throw Diagnostic.opFailed(error, at: node.range) }
+        }
+        if op == .add { return try join([lhs, rhs]) }
+        let listFirst = isListExpression(children[0])
+        let list = listFirst ? lhs : rhs, count = listFirst ? children[1] : children[0]
+        guard isPythonNumber(count), !(listFirst ? rhs : lhs).value.dtype.isFloatingPoint, let n = integer(listFirst ? rhs : lhs) else {
+            throw Diagnostic.opFailed(.value("can't multiply sequence by non-int of type 'float'"), at: node.detail)
+        }
+        return try join([Variable](repeating: list, count: Swift.max(0, n)))
+    }
+}
