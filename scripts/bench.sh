@@ -1,7 +1,7 @@
 #!/bin/sh
 # gradcli benchmarks, each next to PyTorch measured in the same run (see docs/benchmarks.md).
 #
-# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4,5] [--profile]
+# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4,5,6] [--profile]
 #   --quick     fewer runs and requests, for a smoke test (figures are not the documented ones)
 #   --no-build  use the existing release build in .build/release
 #   --only L    run only the listed items (comma separated)
@@ -13,12 +13,13 @@
 # Items: 1 one-shot CLI latency; 2 batch throughput (--jobs 1 and 2); 3 backward/forward ratio
 # of a 10^6-element elementwise chain; 4 forward+backward of mean(tanh(A @ B)), 512x512 float64;
 # 5 output: text of a 512x512 tensor and JSON of 10^6 numbers, beyond computing them. Item 1 also
-# counts the one-shot's instructions with callgrind when valgrind is installed.
+# counts the one-shot's instructions with callgrind when valgrind is installed. 6 einsum of a matrix
+# product against the matrix product (within 1.2x).
 set -eu
 cd "$(dirname "$0")/.."
 QUICK=""
 BUILD=1
-ONLY="1,2,3,4,5"
+ONLY="1,2,3,4,5,6"
 PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD="" ;;
         --only) ONLY="$2"; shift ;;
         --profile) PROFILE=1 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -50,7 +51,7 @@ record load_before "$(load) (1/5/15-min load average)"
 # the fallback when static linking fails.
 GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
-if wants 1 || wants 2 || wants 5; then
+if wants 1 || wants 2 || wants 5 || wants 6; then
     if [ -n "$BUILD" ]; then
         note "release build (static Swift stdlib)"
         if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
@@ -109,6 +110,10 @@ if wants 5; then
         record output_text_beyond_instructions "$((text - text_sum))"
         record output_json_beyond_instructions "$((json - json_sum))"
     fi
+fi
+if wants 6; then
+    note "6: einsum against matmul"
+    python3 scripts/bench_cli.py einsum "$GRADCLI" --runs "$([ -n "$QUICK" ] && echo 5 || echo 11)" >> "$RESULTS"
 fi
 if wants 3 || wants 4; then
     # Autograd's sources and the harness in one module, optimised as the package's release

@@ -4,6 +4,7 @@
   bench_cli.py batch GRADCLI FILE [--runs N]     gradcli batch FILE --jobs 1 and 2, requests/s
   bench_cli.py requests FILE [N]                 writes the N batch requests (default 100000)
   bench_cli.py output GRADCLI [--runs N]         text of a 512x512 tensor, JSON of 10^6 numbers
+  bench_cli.py einsum GRADCLI [--runs N]         einsum('ij,jk->ik') against @ on 512x512, beyond the inputs
 
 Prints `key=value` lines. Wall time is time.perf_counter() around os.posix_spawn + waitpid
 (lighter than subprocess.run, which costs ~1-3 ms more here), stdout to /dev/null (batch: to a
@@ -118,6 +119,19 @@ def output(gradcli, runs):
         emit(f"output_{name}_beyond_ms", (full - compute) * 1e3)
 
 
+def einsum(gradcli, runs):
+    """einsum of a matrix product against the matrix product itself (512 x 512 float64), each
+    beyond the same program without the product (making the inputs, starting, printing one number)."""
+    gradcli = os.path.abspath(gradcli)
+    inputs = ["A=rand(512,512)", "B=rand(512,512)", "--seed", "1"]
+    base, _, _ = wall([gradcli, "eval", "sum(A) + sum(B)"] + inputs, runs)
+    product, _, _ = wall([gradcli, "eval", "sum(A @ B)"] + inputs, runs)
+    contracted, _, _ = wall([gradcli, "eval", "sum(einsum('ij,jk->ik', A, B))"] + inputs, runs)
+    emit("einsum_matmul_ms", (product - base) * 1e3)
+    emit("einsum_einsum_ms", (contracted - base) * 1e3)
+    emit("einsum_ratio", (contracted - base) / (product - base))
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "oneshot":
@@ -126,6 +140,8 @@ if __name__ == "__main__":
         batch(sys.argv[2], sys.argv[3], option("--runs", 3))
     elif mode == "output":
         output(sys.argv[2], option("--runs", 11))
+    elif mode == "einsum":
+        einsum(sys.argv[2], option("--runs", 11))
     elif mode == "requests":
         write_requests(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 100_000)
     else:

@@ -56,7 +56,7 @@ def bwd_fwd(prefix):
 rows = [("item", "gradcli", "torch", "ratio", "target", "status")]
 # Which items ran: a row belongs to the item its label starts with (indented rows: the one above).
 ran = {str(i) for i, key in ((1, "oneshot_ms"), (2, "batch_n"), (3, "chain_forward_ms"), (4, "matmul_tanh_fwdbwd_ms"),
-                             (5, "output_text_ms"))
+                             (5, "output_text_ms"), (6, "einsum_ratio"))
        if key in values or "torch_" + key in values}
 rows.append(("1 one-shot latency, median wall", ms("oneshot_ms"), ms("torch_oneshot_ms"),
              ratio("oneshot_ms", "torch_oneshot_ms"), "<= 5 ms", verdict(check("oneshot_ms", lambda v: v <= 5))))
@@ -106,6 +106,9 @@ rows.append(("5 JSON of randn(1000,1000), beyond computing", ms("output_json_bey
              verdict(check("output_json_beyond_ms", lambda v: v <= 60))))
 rows.append(("  whole run / sum() of the same", f"{ms('output_json_ms')} / {ms('output_json_compute_ms')}", "", "", "", ""))
 rows.append(("  instructions beyond computing (callgrind)", minstr("output_json_beyond_instructions"), "", "", "", ""))
+rows.append(("6 einsum('ij,jk->ik') of 512x512, beyond the inputs", ms("einsum_einsum_ms"), "", "", "", ""))
+rows.append(("  A @ B, beyond the inputs; einsum / matmul", f"{ms('einsum_matmul_ms')}; {num('einsum_ratio') or 0:.2f}x",
+             "", "", "<= 1.2x", verdict(check("einsum_ratio", lambda v: v <= 1.2))))
 
 kept, item = [rows[0]], None
 for row in rows[1:]:

@@ -97,8 +97,10 @@ extension Lowering {
             let lead = batch.isEmpty ? [] : [count(batch)]
             let left = try arrange(a, lettersA, batch + freeA + contracted)
             let right = try arrange(b, lettersB, batch + contracted + freeB)
-            let leftMatrix = try run("reshape", [left], ["shape": .ints(lead + [count(freeA), count(contracted)])])
-            let rightMatrix = try run("reshape", [right], ["shape": .ints(lead + [count(contracted), count(freeB)])])
+            // Operands already of the matrix shapes need no view (their node is not the output's).
+            func matrix(_ v: Variable, _ shape: [Int]) throws -> Variable { v.shape == shape ? v : try run("reshape", [v], ["shape": .ints(shape)]) }
+            let leftMatrix = try matrix(left, lead + [count(freeA), count(contracted)])
+            let rightMatrix = try matrix(right, lead + [count(contracted), count(freeB)])
             product = try run("reshape", [try run("matmul", [leftMatrix, rightMatrix], [:])],
                               ["shape": .ints(resultLetters.map { sizes[$0]! })])
         }
