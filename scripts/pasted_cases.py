@@ -939,3 +939,7 @@ c("torch.tensor([1, 2] + [3])")
 c("torch.tensor([[1.0, 2.0]] * 2 + [[3.0, 4.0]]) * x", x=[0.5, 2.0])
 c("torch.tensor(2 * [0.5]) + x", x=[1.0, 2.0])
 c("torch.tensor([1.0, 2.0] * 2.5)", refuse="can't multiply sequence by non-int of type 'float'")
+# sort with `stable=` is PyTorch's sort.stable overload: SortBackward1
+c("torch.sort(x, stable=True)[0]", x=V)
+c("x.sort(descending=True, stable=False).values", x=V)
+c("torch.sort(x)[0]", x=V)

@@ -54,7 +54,8 @@ extension Ops {
     }
 
     /// The values op and the indices op of one order statistic.
-    static func laneSelection(_ name: String, gradFn: String, params: [Param], summary: String, kinks: String,
+    static func laneSelection(_ name: String, gradFn: String, gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
+                              params: [Param], summary: String, kinks: String,
                               squeeze: Bool, flattenWithoutDim: Bool = false, samples: @autoclosure @escaping () -> [OpSample],
                               boolRefusal: ((Attrs) -> String)? = nil,
                               choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
@@ -64,7 +65,7 @@ extension Ops {
             return boolRefusal(attrs)
         }
         let values = OpSpec(
-            name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, samples: samples(),
+            name, params: params, gradFn: gradFn, gradFnForInputs: gradFnForInputs, summary: summary, kinks: kinks, samples: samples(),
             dtype: .promoteRefusing(accepted: boolRefusal == nil ? "all; result as `torch.result_type`" : DTypeRule.boolRefused) { inputs, attrs, _ in refusal(inputs, attrs) },
             forward: { args in
                 let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
@@ -140,7 +141,9 @@ extension Ops {
 
     static let sortPair = laneSelection(
         "sort", gradFn: "SortBackward0",
-        params: [input, sortDim, Param("descending", .bool, default: .bool(false)), Param("stable", .bool, default: .bool(false))],
+        // `stable=` picks PyTorch's sort.stable overload, whose node is SortBackward1.
+        gradFnForInputs: { _, attrs in attrs["stable"] == .none ? "SortBackward0" : "SortBackward1" },
+        params: [input, sortDim, Param("descending", .bool, default: .bool(false)), Param("stable", .bool, default: AttrValue.none)],
         summary: "the values along dim in order (with indices: a tuple)", kinks: "ties keep their order; the gradient follows each value to its place",
         squeeze: false, samples: [OpSample([[3, 4]]), OpSample([[5]], attrs: ["descending": .bool(true)])]
     ) { lane, attrs in order(lane, descending: attrs.bool("descending")) }
