@@ -943,3 +943,13 @@ c("torch.tensor([1.0, 2.0] * 2.5)", refuse="can't multiply sequence by non-int o
 c("torch.sort(x, stable=True)[0]", x=V)
 c("x.sort(descending=True, stable=False).values", x=V)
 c("torch.sort(x)[0]", x=V)
+# Python's // and % operators, and float() as Python's builtin
+c("x % 1.5", x=[-2.5, 3.5, 0.25])
+c("torch.tensor([-2.5, 3.5, 0.25]) // 2")
+c("(x % y).sum()", x=[-2.5, 3.5], y=[1.5, -2.0])
+c("x * (7 // 2) + (-7 // 2) + 7 % -3", x=V)
+c("torch.tensor([5, -5, 7]) // 2")
+c("torch.tensor([5, -5, 7]) % 3")
+c("torch.norm(x, float('inf'))", x=V)
+c("x.masked_fill(x < 0, float('-inf')).softmax(0)", x=V)
+c("float(x.sum()) * x", x=V)

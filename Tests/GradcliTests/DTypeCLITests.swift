@@ -14,22 +14,22 @@ import Testing
     @Test(arguments: [
         ("[1, 2] * 2.5", "tensor([2.5000, 5.0000])"),                        // i * 2.5: int64 x Python float -> default float
         ("[1, 2] + 1", "tensor([2, 3])"),                                     // i + 1
-        ("float([1.5, 2.5]) * 2.5", "tensor([3.7500, 6.2500], dtype=torch.float32)"),  // f32 * 2.5 stays float32
-        ("float([1.5, 2.5]) + [1.5, 2.5]", "tensor([3., 5.])"),               // f32 + f64 -> float64
-        ("float([1.5, 2.5]) + tensor(2.0)", "tensor([3.5000, 4.5000], dtype=torch.float32)"),  // f32 + 0-d float64
-        ("[1, 2] + float(tensor(2.0))", "tensor([3., 4.], dtype=torch.float32)"),  // i + 0-d float32 raises the category
+        ("([1.5, 2.5]).float() * 2.5", "tensor([3.7500, 6.2500], dtype=torch.float32)"),  // f32 * 2.5 stays float32
+        ("([1.5, 2.5]).float() + [1.5, 2.5]", "tensor([3., 5.])"),               // f32 + f64 -> float64
+        ("([1.5, 2.5]).float() + tensor(2.0)", "tensor([3.5000, 4.5000], dtype=torch.float32)"),  // f32 + 0-d float64
+        ("[1, 2] + (tensor(2.0)).float()", "tensor([3., 4.], dtype=torch.float32)"),  // i + 0-d float32 raises the category
         ("[1, 2] / [1, 2]", "tensor([1., 1.])"),                              // i / i: true division gives floats
         ("floor_divide([1, 2], [2, 2])", "tensor([0, 1])"),                   // i // torch.tensor([2, 2])
         ("remainder([1, 2], 2)", "tensor([1, 0])"),                           // i % 2
-        ("[1, 2] < float([1.5, 2.5])", "tensor([True, True])"),               // i < f32: comparisons give bool
+        ("[1, 2] < ([1.5, 2.5]).float()", "tensor([True, True])"),               // i < f32: comparisons give bool
         ("[true, false] + [true, false]", "tensor([ True, False])"),          // b + b stays bool
         ("[true, false] * 3", "tensor([3, 0])"),                              // b * 3
         ("[true, false] + 0.5", "tensor([1.5000, 0.5000])"),                  // b + 0.5
-        ("[true, false] + float([1.5, 2.5])", "tensor([2.5000, 2.5000], dtype=torch.float32)"),  // b + f32
+        ("[true, false] + ([1.5, 2.5]).float()", "tensor([2.5000, 2.5000], dtype=torch.float32)"),  // b + f32
         ("sum([1, 2])", "tensor(3)"),                                         // i.sum(): int64
         ("sum([true, false])", "tensor(1)"),                                  // b.sum(): int64
         ("exp([1, 2])", "tensor([2.7183, 7.3891])"),                          // i.exp(): ints promote to the default float
-        ("mean(float([1.5, 2.5]))", "tensor(2., dtype=torch.float32)"),       // f32.mean()
+        ("mean(([1.5, 2.5]).float())", "tensor(2., dtype=torch.float32)"),       // f32.mean()
     ])
     func promotionTableRow(expr: String, expected: String) throws {
         let result = try DTypeCLITests.eval(expr)
@@ -49,11 +49,11 @@ import Testing
         ("tensor(1.5, dtype=torch.long)", "tensor(1)"),                       // torch.tensor(1.5, dtype=torch.long)
         ("tensor([-1.7, 2.9], dtype=torch.long)", "tensor([-1,  2])"),        // truncation toward zero
         ("tensor([1.5, 0], dtype=torch.bool)", "tensor([ True, False])"),
-        ("double(float([1.5, 2.5]))", "tensor([1.5000, 2.5000])"),            // f32.double()
+        ("double(([1.5, 2.5]).float())", "tensor([1.5000, 2.5000])"),            // f32.double()
         ("long([1.6, -2.5])", "tensor([ 1, -2])"),                            // torch.tensor([1.6, -2.5]).long()
         ("int([1.6, -2.5])", "tensor([ 1, -2])"),                             // int() is int64 here (no int32)
         ("bool([1.6, 0])", "tensor([ True, False])"),                         // torch.tensor([1.6, 0.]).bool()
-        ("float([1, 2])", "tensor([1., 2.], dtype=torch.float32)"),           // torch.tensor([1, 2]).float()
+        ("([1, 2]).float()", "tensor([1., 2.], dtype=torch.float32)"),           // torch.tensor([1, 2]).float()
         ("to([1, 2], dtype=torch.float32)", "tensor([1., 2.], dtype=torch.float32)"),
         ("[1.5].to(torch.float)", "tensor([1.5000], dtype=torch.float32)"),
         ("[1.5].type(torch.long)", "tensor([1])"),
@@ -74,7 +74,7 @@ import Testing
         // x = torch.tensor([1.5, 2.5], dtype=torch.float32, requires_grad=True)
         // y = (x * torch.tensor([2.0, 3.0])).sum(); y.backward(); print(y, x.grad)
         // -> tensor(10.5000, grad_fn=<SumBackward0>) tensor([2., 3.], dtype=torch.float32)
-        let result = try CLI.run(["sum(float(x) * [2.0, 3.0])", "x=1.5,2.5", "--format", "torch"])
+        let result = try CLI.run(["sum(x.float() * [2.0, 3.0])", "x=1.5,2.5", "--format", "torch"])
         #expect(result.stdout.hasPrefix("tensor(10.5000, grad_fn=<SumBackward0>)\n"))
         // The gradient with respect to the float64 input x flows back through ToCopyBackward0.
         #expect(result.stdout.contains("tensor([2., 3.])"))

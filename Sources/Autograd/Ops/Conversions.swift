@@ -30,10 +30,11 @@ extension Ops {
         return dtype
     }
 
-    /// `float(input)`: input cast to float32.
+    /// `input.float()`: input cast to float32 (the expression language reads `float(x)` as
+    /// Python's builtin, which gives a Python float).
     /// Its sample lies near 0.001, where float32's spacing (about 1e-10) is far below
     /// gradcheck's eps of 1e-6, so rounding to float32 does not swamp the finite differences.
-    public static let float = conversion("float", summary: "input cast to float32 (input.float())",
+    public static let float = conversion("float", summary: "input cast to float32, written input.float() (float(x) is Python's float)",
                                          samples: [OpSample([[3, 2]], range: 0.001...0.002)]) { _ in .float32 }
     /// `double(input)`: input cast to float64.
     public static let double = conversion("double", summary: "input cast to float64 (input.double())") { _ in .float64 }

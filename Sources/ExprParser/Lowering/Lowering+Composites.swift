@@ -5,6 +5,9 @@ import Autograd
 // baddbmm, gumbel_softmax, and dropout without training.
 
 extension Lowering {
+    /// The strings Python's float() reads as infinities and NaN.
+    static let floatNames = ["inf", "-inf", "+inf", "Inf", "-Inf", "infinity", "-infinity", "Infinity", "-Infinity", "nan", "NaN"]
+
     static let compositeFunctions: [(String, OpSpec)] = {
         func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
             (name, OpSpec(name, params: params, gradFn: "", summary: summary,
@@ -29,6 +32,8 @@ extension Lowering {
                               Param("alpha", .double, default: .double(1), keywordOnly: true)], "beta * input + alpha * bmm(batch1, batch2)"),
             entry("dropout", [input, Param("p", .double, default: .double(0.5)), Param("training", .bool, default: .bool(true)),
                               Param("inplace", .bool, default: .bool(false))], "input times a mask of PyTorch's stream (see --seed), scaled by 1 / (1 - p); input itself with training=False"),
+            entry("builtins.float", [Param("x", .order(names: Lowering.floatNames))],
+                  "Python's float(): a one-element tensor or 'inf', '-inf', 'nan' as a Python float (a double, without grad)"),
             entry("linalg.diagonal", [input, Param("offset", .int, default: .int(0)), Param("dim1", .int, default: .int(-2)),
                                       Param("dim2", .int, default: .int(-1))], "the diagonals of the last two dimensions (torch.linalg's defaults)"),
             entry("gumbel_softmax", [Param("logits", .tensor), Param("tau", .double, default: .double(1)), Param("hard", .bool, default: .bool(false)),
@@ -47,6 +52,13 @@ extension Lowering {
         func fail(_ message: String) -> Diagnostic { Diagnostic.opFailed(.value(message), at: node.range) }
         func dim(_ d: Int, _ rank: Int) throws -> Int {
             do { return try Ops.normalizedDim(d, rank: rank) } catch let error as OpError { throw Diagnostic.opFailed(error, at: node.range) }
+        }
+        if name == "builtins.float" {
+            // The only composite without a tensor input: its argument arrives as a number or a name.
+            if case .string(let text) = attrs["x"] {
+                return .tensor(Variable(wrappedNumber: Double(text.lowercased().replacingOccurrences(of: "infinity", with: "inf")) ?? .nan, dtype: .float64))
+            }
+            return .tensor(Variable(wrappedNumber: try attrs.double("x"), dtype: .float64))
         }
         let x = inputs[0], shape = x.shape
         switch name {

@@ -96,6 +96,8 @@ extension Lowering {
                 return name == "max" ? "maximum" : "minimum"
             }
         }
+        // Python's float(), not the method x.float(): a Python float (double), never float32.
+        if name == "float" && !tree[index].isMethodCall { return "builtins.float" }
         return name
     }
 

@@ -113,7 +113,9 @@ struct Lexer {
         case UInt8(ascii: "-"): kind = .minus
         case UInt8(ascii: "*"):
             if next == UInt8(ascii: "*") { kind = .starStar; length = 2 } else { kind = .star }
-        case UInt8(ascii: "/"): kind = .slash
+        case UInt8(ascii: "/"):
+            if next == UInt8(ascii: "/") { kind = .slashSlash; length = 2 } else { kind = .slash }
+        case UInt8(ascii: "%"): kind = .percent
         case UInt8(ascii: "@"): kind = .at
         case UInt8(ascii: "^"): kind = .caret
         case UInt8(ascii: "<"):

@@ -15,7 +15,7 @@ struct OperatorRule {
 
 enum OperatorTable {
 
-    /// Loosest first: comparisons; `+ -`; `* / @`; unary `- +`; `^ **` (right-assoc); postfix.
+    /// Loosest first: comparisons; `+ -`; `* / // % @`; unary `- +`; `^ **` (right-assoc); postfix.
     /// A switch rather than a dictionary: a table keyed by `TokenKind` costs the runtime a
     /// conformance lookup at start-up, more than parsing a typical expression.
     static func rule(_ kind: TokenKind) -> OperatorRule? {
@@ -30,6 +30,8 @@ enum OperatorTable {
         case .minus: return OperatorRule(prefix: (.negate, 7), infix: (.subtract, 3, 4))
         case .star: return OperatorRule(infix: (.multiply, 5, 6))
         case .slash: return OperatorRule(infix: (.divide, 5, 6))
+        case .slashSlash: return OperatorRule(infix: (.floorDivide, 5, 6))
+        case .percent: return OperatorRule(infix: (.remainder, 5, 6))
         case .at: return OperatorRule(infix: (.matmul, 5, 6))
         case .caret: return OperatorRule(infix: (.power, 10, 9))
         case .starStar: return OperatorRule(infix: (.power, 10, 9))

@@ -9,7 +9,7 @@ enum UnaryOp {
 
 /// An infix operator, with the registry op it lowers to.
 enum BinaryOp {
-    case add, subtract, multiply, divide, matmul, power
+    case add, subtract, multiply, divide, floorDivide, remainder, matmul, power
     case equal, notEqual, less, lessEqual, greater, greaterEqual
 
     /// The spelling used in S-expressions and messages (`**` prints as `^`).
@@ -19,6 +19,8 @@ enum BinaryOp {
         case .subtract: return "-"
         case .multiply: return "*"
         case .divide: return "/"
+        case .floorDivide: return "//"
+        case .remainder: return "%"
         case .matmul: return "@"
         case .power: return "^"
         case .equal: return "=="
@@ -37,6 +39,8 @@ enum BinaryOp {
         case .subtract: return "sub"
         case .multiply: return "mul"
         case .divide: return "div"
+        case .floorDivide: return "floor_divide"
+        case .remainder: return "remainder"
         case .matmul: return "matmul"
         case .power: return "pow"
         case .equal: return "eq"
@@ -55,6 +59,8 @@ enum BinaryOp {
         case .subtract: return Ops.sub
         case .multiply: return Ops.mul
         case .divide: return Ops.div
+        case .floorDivide: return Ops.floorDivide
+        case .remainder: return Ops.remainder
         case .matmul: return Ops.matmul
         case .power: return Ops.pow
         case .equal: return Ops.eq

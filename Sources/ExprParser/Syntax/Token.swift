@@ -3,7 +3,7 @@ import Autograd
 /// The kinds of token the lexer produces.
 enum TokenKind: Hashable {
     case number, identifier, string
-    case plus, minus, star, slash, at, caret, starStar
+    case plus, minus, star, slash, slashSlash, percent, at, caret, starStar
     case less, lessEqual, greater, greaterEqual, equalEqual, bangEqual
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, colon, semicolon, equal, dot
@@ -35,6 +35,8 @@ extension TokenKind {
         case .minus: return "-"
         case .star: return "*"
         case .slash: return "/"
+        case .slashSlash: return "//"
+        case .percent: return "%"
         case .at: return "@"
         case .caret: return "^"
         case .starStar: return "**"
