@@ -190,14 +190,15 @@ extension Ops {
     }
 
     /// The QR factors' shapes: Q m x q, R q x n, q = k (reduced) or m (complete).
-    static func qrColumns(_ shape: [Int], _ attrs: Attrs) -> (m: Int, n: Int, q: Int) {
+    static func qrColumns(_ shape: [Int], _ attrs: Attrs) throws -> (m: Int, n: Int, q: Int) {
+        guard shape.count >= 2 else { throw OpError.shape("linalg.qr: The input tensor A must have at least 2 dimensions.") }
         let m = shape[shape.count - 2], n = shape[shape.count - 1]
         return (m, n, attrs.string("mode") == "complete" ? m : Swift.min(m, n))
     }
 
     /// The factors as graph nodes, refusing the cases PyTorch's formula does not cover here.
     static func qrParts(_ a: Variable, _ attrs: Attrs) throws -> (q: Variable, r: Variable, rInverseT: Variable) {
-        let (m, n, _) = qrColumns(a.shape, attrs)
+        let (m, n, _) = try qrColumns(a.shape, attrs)
         guard m >= n else { throw OpError.value("gradcli differentiates linalg.qr only for matrices with at least as many rows as columns") }
         if attrs.string("mode") == "complete" && m > n {
             throw OpError.value("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
@@ -217,7 +218,7 @@ extension Ops {
         samples: [OpSample([[3, 2]]), OpSample([[2, 2]])],
         dtype: .floating,
         forward: { args in
-            let (m, _, q) = qrColumns(args[0].shape, args.attrs)
+            let (m, _, q) = try qrColumns(args[0].shape, args.attrs)
             return Tensor.stacked(try qrs(args[0], args.attrs).map(\.q.data), batch: Array(args[0].shape.dropLast(2)), inner: [m, q])
         },
         derivative: .vjp { ctx, g in
@@ -233,7 +234,7 @@ extension Ops {
         samples: [OpSample([[3, 2]]), OpSample([[2, 2]])],
         dtype: .floating,
         forward: { args in
-            let (_, n, q) = qrColumns(args[0].shape, args.attrs)
+            let (_, n, q) = try qrColumns(args[0].shape, args.attrs)
             return Tensor.stacked(try qrs(args[0], args.attrs).map(\.r.data), batch: Array(args[0].shape.dropLast(2)), inner: [q, n])
         },
         derivative: .vjp { ctx, g in

@@ -90,6 +90,7 @@ extension Lowering {
         case "tanhshrink":
             return .tensor(try run("sub", [x, try run("tanh", [x])]))
         case "glu":
+            guard !shape.isEmpty else { throw fail("glu does not support scalars because halving size must be even") }
             let d = try dim(try attrs.int("dim"), shape.count)
             guard shape[d] % 2 == 0 else { throw fail("Halving dimension must be even, but dimension \(d) is size \(shape[d])") }
             let half = shape[d] / 2

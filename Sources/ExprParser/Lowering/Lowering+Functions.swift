@@ -326,6 +326,9 @@ extension Lowering {
         case "softmin":
             return .tensor(try run(op("softmax"), [try run(op("neg"), [x], [:])], ["dim": attrs["dim"]]))
         case "unbind":
+            guard !shape.isEmpty else {
+                throw Diagnostic.opFailed(.value("Dimension specified as \(attrs.optionalInt("dim") ?? 0) but tensor has no dimensions"), at: node.range)
+            }
             let dim = try dimension()
             return .tuple(try (0..<shape[dim]).map { try run(op("select"), [x], ["dim": .int(dim), "index": .int($0)]) },
                           names: [], origin: name)

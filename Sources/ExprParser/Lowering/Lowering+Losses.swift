@@ -149,6 +149,9 @@ extension Lowering {
                                  ["min": .double(0)])
             return try reduced(output)
         case "multilabel_soft_margin_loss":
+            guard !x.shape.isEmpty else {
+                throw Diagnostic.opFailed(.value("Dimension specified as -1 but tensor has no dimensions"), at: node.range)
+            }
             let target = inputs[1]
             let positive = try run("mul", [target, try run("logsigmoid", [x])])
             let negative = try run("mul", [try run("sub", [number(1), target]), try run("logsigmoid", [try run("neg", [x])])])
