@@ -147,6 +147,7 @@ extension Ops {
             guard let first = shape.firstIndex(of: 3) else { throw OpError.shape("no dimension of size 3 in input") }
             return first
         }
+        guard !shape.isEmpty else { throw OpError.shape("Dimension specified as \(dim) but tensor has no dimensions") }
         let d = try normalize(dim: dim, rank: shape.count)
         guard shape[d] == 3 else { throw OpError.shape("linalg.cross: inputs dimension \(dim) must have length 3. Got \(shape[d]) and \(shape[d])") }
         return d

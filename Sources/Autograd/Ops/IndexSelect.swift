@@ -135,7 +135,9 @@ extension Ops {
         let strides = Tensor.strides(of: shape)
         return try (0..<index.count).map { offset in
             var position = Tensor.index(ofOffset: offset, in: index.shape)
-            let i = try positions(Tensor(index.data[offset]), size: shape[dim], dim: dim)[0]
+            // A 0-d input gathers from its one element, as PyTorch's does.
+            let i = try positions(Tensor(index.data[offset]), size: shape.isEmpty ? 1 : shape[dim], dim: dim)[0]
+            if shape.isEmpty { return 0 }
             position[dim] = i
             return zip(position, strides).reduce(0) { $0 + $1.0 * $1.1 }
         }

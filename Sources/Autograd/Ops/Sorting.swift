@@ -69,12 +69,15 @@ extension Ops {
             dtype: .promoteRefusing(accepted: boolRefusal == nil ? "all; result as `torch.result_type`" : DTypeRule.boolRefused) { inputs, attrs, _ in refusal(inputs, attrs) },
             forward: { args in
                 let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                // A 0-d input is its own result, as in PyTorch (whatever k picks, once k is valid).
+                if args[0].rank == 0 { return args[0] }
                 let picked = Tensor(shape: index.shape, data: try gatherOffsets(view.shape, dim: dim, index: index).map { view.data[$0] },
                                     dtype: args[0].dtype)
                 return picked.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
             },
             derivative: .vjp { ctx, g in
                 let x = ctx[0]
+                if x.shape.isEmpty { return [g] }
                 let (view, index, dim) = try chosenIndices(x.value, ctx.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
                 let zeros = Variable(Tensor.zeros(view.shape))
                 let spread = try apply(scatterAdd, [zeros, Variable(index), g.reshaped(to: index.shape)], ["dim": .int(dim)])
@@ -88,6 +91,7 @@ extension Ops {
             },
             forward: { args in
                 let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                if args[0].rank == 0 { return Tensor(shape: [], data: [0], dtype: .int64) }
                 return index.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
             },
             derivative: .notDifferentiable("indices are integers; they do not require grad"))

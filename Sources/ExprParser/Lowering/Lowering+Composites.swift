@@ -81,6 +81,7 @@ extension Lowering {
             let dims = order.map { $0 ?? rest.next()! }
             return .tensor(try run("permute", [x], ["dims": .ints(dims)]))
         case "unflatten":
+            guard !shape.isEmpty else { throw fail("Dimension specified as \(try attrs.int("dim")) but tensor has no dimensions") }
             let d = try dim(try attrs.int("dim"), shape.count), sizes = attrs.optionalInts("sizes") ?? []
             return .tensor(try run("view", [x], ["shape": .ints(Array(shape[..<d]) + sizes + Array(shape[(d + 1)...]))]))
         case "tile":

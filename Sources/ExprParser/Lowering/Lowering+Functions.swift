@@ -249,12 +249,14 @@ extension Lowering {
             let mean = try run(op("mean"), [x], ["dim": attrs["dim"], "keepdim": attrs["keepdim"]])
             return .tuple([spread, mean], names: [], origin: name)
         case "chunk":
+            guard !shape.isEmpty else { throw Diagnostic.opFailed(.value("chunk expects at least a 1-dimensional tensor"), at: node.range) }
             let dim = try dimension(), chunks = try attrs.int("chunks")
             guard chunks > 0 else { throw Diagnostic.opFailed(.value("chunk expects `chunks` to be greater than 0, got: \(chunks)"), at: node.range) }
             let size = shape.isEmpty ? 0 : (shape[dim] + chunks - 1) / chunks
             let count = size == 0 ? 1 : (shape[dim] + size - 1) / size
             return try pieces((0..<count).map { Swift.min(size, shape[dim] - $0 * size) }, dim: dim)
         case "split":
+            guard !shape.isEmpty else { throw Diagnostic.opFailed(.value("split expects at least a 1-dimensional tensor"), at: node.range) }
             let dim = try dimension()
             let sizes = attrs.optionalInts("split_size_or_sections") ?? []
             if case .int(let size) = attrs["split_size_or_sections"] {
