@@ -5,38 +5,53 @@ import Autograd
 // shared by `.data`/`detach()` aliases.
 
 /// Which tensors share storage: made by `.data` and `detach()`. An in-place update of one writes
-/// the new value into every live alias. Entries are keyed by object identity and checked against
-/// a weak reference, so an address reused after a tensor is freed never inherits its aliases.
+/// the new value into every live alias. `detach()` also shares the version counter, as in
+/// PyTorch (an in-place update of the detached tensor invalidates what a backward saved of the
+/// original); `.data` does not. Entries are keyed by object identity and checked against a weak
+/// reference, so an address reused after a tensor is freed never inherits its aliases.
 struct AliasTable {
     private final class Group {
         var members: [Weak] = []
     }
     private struct Weak {
         weak var variable: Variable?
+        /// Members with the same number share one version counter.
+        var versionGroup: Int
     }
+    private var nextVersionGroup = 0
     private var groups: [ObjectIdentifier: Group] = [:]
     private var pruneAt = 1024
 
-    /// A new leaf that shares `v`'s storage and does not require grad.
-    mutating func alias(of v: Variable) -> Variable {
+    /// A new leaf that shares `v`'s storage (and with `sharingVersion`, its version counter)
+    /// and does not require grad.
+    mutating func alias(of v: Variable, sharingVersion: Bool) -> Variable {
         let alias = Variable(v.value)
         let group = self.group(of: v) ?? {
             let g = Group()
-            g.members.append(Weak(variable: v))
+            g.members.append(Weak(variable: v, versionGroup: newVersionGroup()))
             groups[ObjectIdentifier(v)] = g
             return g
         }()
         group.members.removeAll { $0.variable == nil }
-        group.members.append(Weak(variable: alias))
+        let source = group.members.first { $0.variable === v }!.versionGroup
+        group.members.append(Weak(variable: alias, versionGroup: sharingVersion ? source : newVersionGroup()))
         groups[ObjectIdentifier(alias)] = group
         if groups.count > pruneAt { prune() }
         return alias
     }
 
-    /// Every live tensor sharing `v`'s storage, `v` excluded.
-    func others(of v: Variable) -> [Variable] {
-        guard let group = group(of: v) else { return [] }
-        return group.members.compactMap(\.variable).filter { $0 !== v }
+    private mutating func newVersionGroup() -> Int {
+        nextVersionGroup += 1
+        return nextVersionGroup
+    }
+
+    /// Every live tensor sharing `v`'s storage, `v` excluded, and whether it shares v's version counter.
+    func others(of v: Variable) -> [(variable: Variable, sharesVersion: Bool)] {
+        guard let group = group(of: v), let own = group.members.first(where: { $0.variable === v })?.versionGroup else { return [] }
+        return group.members.compactMap { member in
+            guard let other = member.variable, other !== v else { return nil }
+            return (other, member.versionGroup == own)
+        }
     }
 
     private func group(of v: Variable) -> Group? {
@@ -53,16 +68,28 @@ struct AliasTable {
 extension Interpreter {
     /// Runs `spec` in place on `t` and writes the result into its aliases.
     func inPlace(_ t: Variable, _ spec: OpSpec, _ others: [Variable], _ attrs: Attrs) throws {
+        let version = t.version
         let value = try t.applyInPlace(spec, others, attrs)
-        for alias in aliases.others(of: t) { try alias.replaceValue(value) }
+        try share(t, value, modified: t.version != version)
     }
 
-    /// Overwrites `t` with `value` everywhere it is shared; under grad mode a leaf that requires
-    /// grad is refused, as PyTorch refuses it.
-    func overwrite(_ t: Variable, with value: Tensor) throws {
+    /// Writes `t`'s new value into its aliases; those sharing its version counter count the
+    /// update too when `modified`.
+    func share(_ t: Variable, _ value: Tensor, modified: Bool) throws {
+        for alias in aliases.others(of: t) {
+            try alias.variable.replaceValue(value)
+            if modified && alias.sharesVersion { alias.variable.markModified() }
+        }
+    }
+
+    /// Overwrites `t` with `value` everywhere it is shared, counting an in-place update when
+    /// `modifies` (`fill_`; not `x.data = v`); under grad mode a leaf that requires grad is
+    /// refused, as PyTorch refuses it.
+    func overwrite(_ t: Variable, with value: Tensor, modifies: Bool) throws {
         if GradMode.isEnabled && t.isLeaf && t.requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         try t.replaceValue(value)
-        for alias in aliases.others(of: t) { try alias.replaceValue(value) }
+        if modifies { t.markModified() }
+        try share(t, value, modified: modifies)
     }
 
     // MARK: indexing
@@ -169,12 +196,13 @@ extension Interpreter {
             return k
         }
         let source = try tensor(from: value)
+        let version = t.version
         do {
             try t.assignItem(at: ints, source)
         } catch let error as OpError where error.message.hasPrefix("index ") || error.message.hasPrefix("too many") {
             throw PyException("IndexError", error.message)
         }
-        for alias in aliases.others(of: t) { try alias.replaceValue(t.value) }
+        try share(t, t.value, modified: t.version != version)
     }
 
     // MARK: attributes
@@ -198,7 +226,7 @@ extension Interpreter {
         case "requires_grad": return .bool(t.requiresGrad)
         case "is_leaf": return .bool(t.isLeaf)
         case "_version": return .int(t.version)
-        case "data": return .tensor(aliases.alias(of: t))
+        case "data": return .tensor(aliases.alias(of: t, sharingVersion: false))
         case "shape": return .object(PySize(t.shape))
         case "dtype": return .object(PyDType(t.value.dtype))
         case "ndim": return .int(t.value.rank)
@@ -232,7 +260,7 @@ extension Interpreter {
     }
 
     private func overwriteData(_ t: Variable, _ value: Tensor) throws {
-        try withNoGrad { try overwrite(t, with: value) }
+        try withNoGrad { try overwrite(t, with: value, modifies: false) }
     }
 
     func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
@@ -259,7 +287,7 @@ extension Interpreter {
             try backward([t], gradient: keyword("gradient", at: 0), retainGraph: keyword("retain_graph", at: 1),
                          createGraph: keyword("create_graph", at: 2), inputs: keyword("inputs", at: 3))
             return .none
-        case "detach": return .tensor(aliases.alias(of: t))
+        case "detach": return .tensor(aliases.alias(of: t, sharingVersion: true))
         case "detach_", "requires_grad_":
             let flag = name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true
             if flag && !t.isLeaf && t.requiresGrad { return .tensor(t) }  // PyTorch allows it on a non-leaf
@@ -288,7 +316,7 @@ extension Interpreter {
             if t.requiresGrad {
                 throw PyException("RuntimeError", "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
             }
-            return .tensor(aliases.alias(of: t))
+            return .tensor(aliases.alias(of: t, sharingVersion: false))  // numpy writes bypass the version counter
         case "to", "cpu", "cuda", "contiguous":
             // A device argument is the identity (everything is on the CPU); a dtype converts.
             for a in args + kw.map(\.value) {
@@ -348,8 +376,7 @@ extension Interpreter {
         }
         var filled = Tensor(repeating: value, shape: t.shape)
         filled.dtype = t.value.dtype
-        try overwrite(t, with: filled)
-        t.markModified()
+        try overwrite(t, with: filled, modifies: true)
     }
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
