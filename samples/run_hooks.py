@@ -44,3 +44,13 @@ try:
     torch.ones(2).register_hook(lambda g: g)
 except RuntimeError as e:
     print(e)
+
+# torch.autograd.grad runs a leaf's hooks on its gradient, as backward does
+lx = torch.tensor([1.0, 2.0], requires_grad=True)
+lx.register_hook(lambda g: g * 10)
+(lg,) = torch.autograd.grad((lx * lx).sum(), lx)
+print(lg)
+lh = lx * 3
+lh.register_hook(lambda g: print("lh hook", g))
+(lgh,) = torch.autograd.grad(lh.sum(), lx)
+print(lgh)

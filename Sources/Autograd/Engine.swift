@@ -221,7 +221,11 @@ private struct Pass {
     func results(allowUnused: Bool) throws -> [Variable?] {
         guard let inputs else { return [] }
         return try inputs.enumerated().map { i, input in
-            if let g = captured[Pass.key(input)] { return g }
+            if let g = captured[Pass.key(input)] {
+                // A leaf's hooks see the sum of its gradients, as its AccumulateGrad node's do in
+                // PyTorch (a non-leaf's ran before its node; they are in `g` already).
+                return input.gradFn == nil && !input.hooks.isEmpty ? try input.hooks.run(g) : g
+            }
             guard allowUnused else {
                 throw OpError.autograd("One of the differentiated Tensors (input \(i)) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
             }
