@@ -236,9 +236,20 @@ extension Ops {
             guard !p.isNaN else { throw OpError.value("linalg.vector_norm: ord must be a number, got nan") }
             let dims = try reductionDims(args.attrs, rank: x.rank)
             let keep = args.attrs.bool("keepdim")
-            if p == .infinity { return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: 0) { Swift.max($0, $1) } }
+            if p < 0 || p.isInfinite {
+                // The largest or smallest |x| (and the negative orders) have no value for nothing.
+                let order = p.isInfinite ? (p > 0 ? "inf" : "-inf") : (p == p.rounded() ? String(Int(p)) : String(p))
+                if x.count == 0 && args.attrs["dim"] == .none {
+                    throw OpError.value("linalg.vector_norm cannot compute the \(order) norm on an empty tensor because the operation does not have an identity")
+                }
+                if let empty = dims.first(where: { x.shape[$0] == 0 }), Tensor.count(of: keptShape(x.shape, dims: dims)) > 0 {
+                    throw OpError.value("linalg.vector_norm cannot compute the \(order) norm on the dimension \(empty)because this dimension is empty and the operation does not have an identity")
+                }
+            }
+            // NaN propagates through the largest and smallest |x|, as in PyTorch.
+            if p == .infinity { return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: 0) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) } }
             if p == -.infinity {
-                return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: .infinity) { Swift.min($0, $1) }
+                return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: .infinity) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
             }
             // p = 0 counts the nonzero components.
             if p == 0 { return x.map { $0 != 0 ? 1 : 0 }.reduced(dims: dims, keepdim: keep, initial: 0, +) }

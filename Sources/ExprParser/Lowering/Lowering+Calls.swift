@@ -278,6 +278,9 @@ extension Lowering {
         switch param.kind {
         case .int:
             result = integer(v).map(AttrValue.int)
+        case .ints where v.value.dtype == .bool:
+            // PyTorch's parser takes no bool for a list of dims (`norm(x, 0, True)`: True is not dim 1).
+            result = nil
         case .ints:
             if v.value.rank == 0 {
                 result = integer(v).map(AttrValue.int)
@@ -316,6 +319,7 @@ extension Lowering {
     func describe(_ v: Variable) -> String {
         guard v.value.rank == 0 else { return "a tensor of shape \(Autograd.describe(shape: v.shape))" }
         let x = v.value.data[0]
+        if v.value.dtype == .bool { return x != 0 ? "True" : "False" }
         if let i = Lowering.integer(x) { return String(i) }
         return String(x)
     }
