@@ -170,4 +170,29 @@ import Testing
         let usage = try CLI.run(["run"])
         #expect(usage.exitCode == 64)
     }
+
+    /// --max-flops and --timeout bound the whole program; past one the operation raises a
+    /// RuntimeError (traceback, exit 1) with what was printed kept; a bad value is a usage error.
+    @Test func budgetsBoundAProgram() throws {
+        let program = """
+        import torch
+        x = torch.ones(200, 200)
+        print("start")
+        for i in range(1000):
+            x = x @ x / 200
+        """
+        let flops = try CLI.run(["run", "--max-flops", "1e8", "-"], stdin: program)
+        #expect(flops.exitCode == 1)
+        #expect(flops.stdout == "start\n")
+        #expect(flops.stderr.contains("RuntimeError: this operation needs 1.6e7 floating-point operations, beyond the work budget of 1e8"), "\(flops.stderr)")
+        let time = try CLI.run(["run", "--timeout=0.2", "-"], stdin: program.replacingOccurrences(of: "range(1000)", with: "range(10**9)"))
+        #expect(time.exitCode == 1)
+        #expect(time.stderr.contains("RuntimeError: the request ran past the time limit of 0.2 s (see --timeout)"), "\(time.stderr)")
+        let bad = try CLI.run(["run", "--timeout", "soon", "-"], stdin: program)
+        #expect(bad.exitCode == 64)
+        #expect(bad.stderr.contains("The value 'soon' is invalid for '--timeout <seconds>'"))
+        let unknown = try CLI.run(["run", "--tmeout", "1", "-"], stdin: program)
+        #expect(unknown.exitCode == 64)
+        #expect(unknown.stderr.contains("Did you mean '--timeout'?"))
+    }
 }

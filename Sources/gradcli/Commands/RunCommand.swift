@@ -1,3 +1,4 @@
+import Autograd
 import ExprParser
 import Glibc
 
@@ -8,7 +9,7 @@ enum RunCommand {
     static let help = """
     OVERVIEW: Run a PyTorch autograd program (a subset of Python 3) and print what PyTorch prints.
 
-    USAGE: gradcli run [--trace-backward] <file.py>
+    USAGE: gradcli run [--trace-backward] [--max-memory <bytes>] [--max-flops <n>] [--timeout <seconds>] <file.py>
            gradcli run -            (the program from stdin)
 
     The program is parsed whole before it runs: a syntax error, or Python outside the subset
@@ -17,18 +18,26 @@ enum RunCommand {
     --trace-backward writes the trace of every .backward() call to stderr, as `gradcli trace`
     shows it: the forward nodes, each node's incoming gradient and VJP rule, the gradient sent
     along each edge, the += at a node reached twice, and the module's leaves' .grad.
+    --max-memory, --max-flops and --timeout bound the whole program as they bound one request of
+    the other commands (by default: 3/4 of memory, no operation or time limit); past one, the
+    operation raises a RuntimeError naming the limit.
     Supported: see "Running PyTorch programs" in the README.
 
     """
 
     /// Runs `arguments` (what follows `run`) and returns the exit status.
-    static func main(_ arguments: [String]) -> Int32 {
-        var arguments = arguments
-        let tracing = arguments.contains("--trace-backward")
-        arguments.removeAll { $0 == "--trace-backward" }
-        if arguments.contains("--help") || arguments.contains("-h") {
+    static func main(_ given: [String]) -> Int32 {
+        if given.contains("--help") || given.contains("-h") {
             Output.out(help)
             return 0
+        }
+        let arguments: [String], tracing: Bool
+        do {
+            (arguments, tracing) = try takeOptions(given)
+        } catch {
+            let failure = GradcliError.from(error)
+            Output.err(failure.text(color: Output.colorOnStderr))
+            return failure.exitStatus
         }
         if arguments.isEmpty && isatty(0) != 0 { return repl([]) }
         guard arguments.count == 1, let path = arguments.first else {
@@ -60,6 +69,32 @@ enum RunCommand {
             "trace of backward() at \(fileName):\(line):\n" + TraceCommand.text(of: trace, leaves: leaves, source: [])
         } : nil
         return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2), traceBackward: tracer)
+    }
+
+    /// `arguments` without `run`'s options, which are applied: the trace flag and the budgets.
+    static func takeOptions(_ given: [String]) throws -> (rest: [String], tracing: Bool) {
+        var rest: [String] = [], tracing = false, values: [OptionKey: String] = [:]
+        var remaining = given[...]
+        let specs = CommandCatalog.runOptions.map(OptionSpec.spec)
+        while let argument = remaining.popFirst() {
+            guard argument.hasPrefix("--") else { rest.append(argument); continue }
+            var name = argument, value: String?
+            if let eq = argument.firstIndex(of: "=") { name = String(argument[..<eq]); value = String(argument[argument.index(after: eq)...]) }
+            guard let spec = specs.first(where: { $0.names.contains(name) }) else {
+                let hint = Suggestions.closest(to: name, among: specs.map(\.longName)).map { ". Did you mean '\($0)'?" } ?? ""
+                throw GradcliError.usage("Unknown option '\(name)'" + hint, of: "run")
+            }
+            if spec.key == .traceBackward { tracing = true; continue }
+            guard let given = value ?? remaining.popFirst() else { throw GradcliError.usage("Missing value for '\(name)'", of: "run") }
+            values[spec.key] = given
+        }
+        var budget = Invocation()
+        budget.command = .eval
+        budget.options = values[.maxMemory].map { [(.maxMemory, $0)] } ?? []
+        MemoryBudget.limit = try GradCLI.memoryBudget(budget)
+        try GradCLI.setWorkBudget(values[.maxFlops], values[.timeout]) { GradcliError.usage($0, of: "run") }
+        if values[.maxFlops] == nil { WorkBudget.limit = Int.max }  // a program has no operation limit unless asked
+        return (rest, tracing)
     }
 
     /// `gradcli repl`: the interactive session; prompts (`>>> `, `... `) when stdin is a terminal.

@@ -21,6 +21,9 @@ enum CommandCatalog {
     /// The expression options `lines` passes on to each line's request.
     static let lineOptions: [OptionKey] = [.set, .wrt, .seed, .dtype, .json, .precision, .exact, .maxMemory, .maxFlops, .timeout]
 
+    /// The options of `gradcli run`: the trace, and the budgets of the whole program.
+    static let runOptions: [OptionKey] = [.traceBackward, .maxMemory, .maxFlops, .timeout]
+
     /// The commands added outside `Command`, each with its own options.
     static let added: [CommandEntry] = [
         CommandEntry(name: "lines", abstract: "Evaluate one expression per input line and print one result line each, as it arrives (like bc).",
@@ -34,8 +37,8 @@ enum CommandCatalog {
                      options: plotOptions.map(OptionSpec.spec),
                      examples: ["gradcli plot 'relu(x) - x^2/4' x=-3:3", "gradcli plot 'tanh(x)' x=-4:4 --svg tanh.svg"]),
         CommandEntry(name: "run", abstract: "Run a PyTorch autograd program and print what PyTorch prints.",
-                     usage: "gradcli run [--trace-backward] <file.py>",
-                     arguments: [("<file.py>", "The program ('-': stdin; omitted on a terminal: the interactive session).")], options: [.spec(.traceBackward)],
+                     usage: "gradcli run [--trace-backward] [--max-memory <bytes>] [--max-flops <n>] [--timeout <seconds>] <file.py>",
+                     arguments: [("<file.py>", "The program ('-': stdin; omitted on a terminal: the interactive session).")], options: runOptions.map(OptionSpec.spec),
                      examples: ["gradcli run train.py", "gradcli run - < train.py", "gradcli run --trace-backward train.py"]),
         CommandEntry(name: "trace", abstract: "Show the backward pass of EXPR step by step.",
                      usage: "gradcli trace <expr> [<name=value> ...] [--grad-output <value> | --row <n>] [--json]",
