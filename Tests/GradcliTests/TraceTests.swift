@@ -161,6 +161,9 @@ import Testing
             "  #2 MulBackward0  incoming grad [3, 3]", "  #1 AddBackward0  incoming grad [30, 36]",
         ])
         #expect(result.stderr.contains("    -> input 1 #1 AddBackward0: [15, 18]   += onto [15, 18], running total [30, 36]"))
+        // Each forward node shows its line with a caret under the expression that made it.
+        #expect(result.stderr.contains("  #1 AddBackward0  [2]  = [5, 6]\n      b = a + 3\n          ^~~~~\n"), "\(result.stderr)")
+        #expect(result.stderr.contains("      c = (b * b * 3).sum()\n           ^~~~~~~~~\n"), "\(result.stderr)")
         #expect(traces.count == 3 && traces[1].hasPrefix("5:") && traces[1].hasSuffix("leaves:\n  a.grad = [30, 36]\n"))
         #expect(traces.count == 3 && traces[2].hasPrefix("7:") && traces[2].hasSuffix("leaves:\n  a.grad = [60, 72]\n"))
         // Without the flag, nothing is traced.

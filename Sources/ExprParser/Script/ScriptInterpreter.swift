@@ -335,6 +335,16 @@ final class Interpreter {
     // MARK: expressions
 
     func evaluate(_ e: PyExpr, in scope: Scope) throws -> PyValue {
+        let value = try evaluateExpression(e, in: scope)
+        // Under `run --trace-backward`, a node remembers the expression that made it, for the
+        // trace's carets (only then: the tag costs a check per expression).
+        if backwardTracer != nil, case .tensor(let v) = value, v.tag == nil, v.gradFn != nil {
+            v.tag = SourceRange(start: e.start, end: e.end)
+        }
+        return value
+    }
+
+    private func evaluateExpression(_ e: PyExpr, in scope: Scope) throws -> PyValue {
         switch e.kind {
         case .name(let name):
             if let v = scope.lookup(name) ?? builtins[name] { return v }

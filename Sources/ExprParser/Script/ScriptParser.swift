@@ -363,7 +363,9 @@ public struct ScriptParser {
 
     // MARK: expressions
 
-    private func node(_ kind: PyExpr.Kind, from first: PyToken) -> PyExpr {
+    /// Mutating so that `previous` is read after the arguments are parsed: a non-mutating call
+    /// would read the parser as it was before them, ending the range early.
+    private mutating func node(_ kind: PyExpr.Kind, from first: PyToken) -> PyExpr {
         PyExpr(kind, line: first.line, start: first.start, end: previous.end)
     }
 

@@ -66,7 +66,7 @@ enum RunCommand {
             fileName = path
         }
         let tracer: ScriptRunner.BackwardTracer? = tracing ? { trace, leaves, line in
-            "trace of backward() at \(fileName):\(line):\n" + TraceCommand.text(of: trace, leaves: leaves, source: [])
+            "trace of backward() at \(fileName):\(line):\n" + TraceCommand.text(of: trace, leaves: leaves, source: Array(source.utf8))
         } : nil
         return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2), traceBackward: tracer)
     }
