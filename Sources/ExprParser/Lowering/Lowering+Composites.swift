@@ -9,11 +9,7 @@ extension Lowering {
     static let floatNames = ["inf", "-inf", "+inf", "Inf", "-Inf", "infinity", "-infinity", "Infinity", "-Infinity", "nan", "NaN"]
 
     static let compositeFunctions: [(String, OpSpec)] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
+        let entry = Lowering.languageEntry
         let input = Param("input", .tensor)
         return [
             entry("fliplr", [input], "input with its columns (dimension 1) reversed"),

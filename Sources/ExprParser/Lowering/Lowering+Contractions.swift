@@ -6,11 +6,7 @@ import Autograd
 
 extension Lowering {
     static let contractionFunctions: [(String, OpSpec)] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
+        let entry = Lowering.languageEntry
         return [
             entry("tensordot", [Param("a", .tensor), Param("b", .tensor), Param("dims", .tensor, default: .int(2))],
                   "a and b contracted over dims: the last dims of a with the first of b, or two lists of dims"),

@@ -38,15 +38,19 @@ extension Lowering {
     /// `spec` printing `gradFn` as its node's name.
     static func renamed(_ spec: OpSpec, gradFn: String) -> OpSpec { renamedOps[spec.name + "/" + gradFn] ?? spec }
 
+    /// The entry of a language function: its parameters bind as an op's do, and `dispatch`
+    /// computes it (the forward here is never called).
+    static func languageEntry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
+        (name, OpSpec(name, params: params, gradFn: "", summary: summary,
+                      forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
+                      derivative: .notDifferentiable("")))
+    }
+
     /// Methods and functions of PyTorch that are not graph ops: they read a tensor's shape,
     /// return the tensor itself, or build a tuple from registry ops. Their parameters bind as
     /// an op's do; `callValue` computes them.
     static let languageFunctions: [String: OpSpec] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
+        let entry = Lowering.languageEntry
         let input = Param("input", .tensor), other = Param("other", .tensor)
         let dim0 = Param("dim", .int, default: .int(0)), optionalDim = Param("dim", .ints, default: AttrValue.none)
         let keepdim = Param("keepdim", .bool, default: .bool(false))

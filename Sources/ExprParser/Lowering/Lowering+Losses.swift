@@ -10,11 +10,7 @@ extension Lowering {
     /// Their parameters, in PyTorch's positional order (the deprecated `size_average` and
     /// `reduce` included where PyTorch has them: `legacyReduction` reads them).
     static let composedFunctions: [(String, OpSpec)] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
+        let entry = Lowering.languageEntry
         func tensor(_ name: String) -> Param { Param(name, .tensor) }
         func number(_ name: String, _ value: Double) -> Param { Param(name, .double, default: .double(value)) }
         let legacy = [Param("size_average", .bool, default: AttrValue.none), Param("reduce", .bool, default: AttrValue.none)]

@@ -6,11 +6,7 @@ import Autograd
 
 extension Lowering {
     static let normFunctions: [(String, OpSpec)] = {
-        func entry(_ name: String, _ params: [Param], _ summary: String) -> (String, OpSpec) {
-            (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                          forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                          derivative: .notDifferentiable("")))
-        }
+        let entry = Lowering.languageEntry
         let input = Param("input", .tensor), keepdim = Param("keepdim", .bool, default: .bool(false))
         let names = ["fro", "nuc"]
         return [

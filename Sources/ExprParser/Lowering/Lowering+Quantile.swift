@@ -13,9 +13,7 @@ extension Lowering {
             let params = [Param("input", .tensor), Param("q", .tensor), Param("dim", .int, default: AttrValue.none),
                           Param("keepdim", .bool, default: .bool(false)),
                           Param("interpolation", .string(choices: quantileModes), default: .string("linear"), keywordOnly: true)]
-            return (name, OpSpec(name, params: params, gradFn: "", summary: summary,
-                                 forward: { _ in throw OpError.value("\(name) is evaluated by the language") },
-                                 derivative: .notDifferentiable("")))
+            return Lowering.languageEntry(name, params, summary)
         }
         return [
             entry("quantile", "the q-th quantiles (q a number or a 1-D tensor in [0, 1]) over dim, or of all elements"),

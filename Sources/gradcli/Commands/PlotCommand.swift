@@ -28,22 +28,8 @@ enum PlotCommand {
     }
 
     static func run(_ arguments: [String], color: Bool) throws -> Int32 {
-        var positionals: [String] = []
-        var options: [OptionKey: String] = [:]
-        var sets: [String] = []
-        var rest = arguments[...]
-        let valued = CommandCatalog.plotOptions.map(OptionSpec.spec)
-        while let argument = rest.popFirst() {
-            guard argument.hasPrefix("--") else { positionals.append(argument); continue }
-            var name = argument, value: String?
-            if let eq = argument.firstIndex(of: "=") { name = String(argument[..<eq]); value = String(argument[argument.index(after: eq)...]) }
-            guard let spec = valued.first(where: { $0.names.contains(name) }) else {
-                let hint = Suggestions.closest(to: name, among: valued.map(\.longName)).map { ". Did you mean '\($0)'?" } ?? ""
-                throw GradcliError.usage("Unknown option '\(name)'" + hint, of: "plot")
-            }
-            guard let given = value ?? rest.popFirst() else { throw GradcliError.usage("Missing value for '\(name)'", of: "plot") }
-            if spec.key == .set { sets.append(given) } else { options[spec.key] = given }
-        }
+        let parsed = try AddedArguments(arguments, options: CommandCatalog.plotOptions, command: "plot")
+        let (positionals, options, sets) = (parsed.positionals, parsed.values, parsed.sets)
         guard positionals.count >= 1 else { throw GradcliError.usage("Missing expected argument '<expr>'", of: "plot") }
         guard positionals.count >= 2 else { throw GradcliError.usage("Missing expected argument '<name=lo:hi>' (e.g. x=-3:3)", of: "plot") }
         guard positionals.count == 2 else { throw GradcliError.usage("Unexpected argument '\(positionals[2])'", of: "plot") }

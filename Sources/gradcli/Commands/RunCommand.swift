@@ -73,28 +73,15 @@ enum RunCommand {
 
     /// `arguments` without `run`'s options, which are applied: the trace flag and the budgets.
     static func takeOptions(_ given: [String]) throws -> (rest: [String], tracing: Bool) {
-        var rest: [String] = [], tracing = false, values: [OptionKey: String] = [:]
-        var remaining = given[...]
-        let specs = CommandCatalog.runOptions.map(OptionSpec.spec)
-        while let argument = remaining.popFirst() {
-            guard argument.hasPrefix("--") else { rest.append(argument); continue }
-            var name = argument, value: String?
-            if let eq = argument.firstIndex(of: "=") { name = String(argument[..<eq]); value = String(argument[argument.index(after: eq)...]) }
-            guard let spec = specs.first(where: { $0.names.contains(name) }) else {
-                let hint = Suggestions.closest(to: name, among: specs.map(\.longName)).map { ". Did you mean '\($0)'?" } ?? ""
-                throw GradcliError.usage("Unknown option '\(name)'" + hint, of: "run")
-            }
-            if spec.key == .traceBackward { tracing = true; continue }
-            guard let given = value ?? remaining.popFirst() else { throw GradcliError.usage("Missing value for '\(name)'", of: "run") }
-            values[spec.key] = given
-        }
+        let parsed = try AddedArguments(given, options: CommandCatalog.runOptions, command: "run")
+        let values = parsed.values
         var budget = Invocation()
         budget.command = .eval
         budget.options = values[.maxMemory].map { [(.maxMemory, $0)] } ?? []
         MemoryBudget.limit = try GradCLI.memoryBudget(budget)
         try GradCLI.setWorkBudget(values[.maxFlops], values[.timeout]) { GradcliError.usage($0, of: "run") }
         if values[.maxFlops] == nil { WorkBudget.limit = Int.max }  // a program has no operation limit unless asked
-        return (rest, tracing)
+        return (parsed.positionals, parsed.flags.contains(.traceBackward))
     }
 
     /// `gradcli repl`: the interactive session; prompts (`>>> `, `... `) when stdin is a terminal.
