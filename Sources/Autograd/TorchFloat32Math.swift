@@ -137,3 +137,23 @@ public enum TorchFloat32Math {
         Tensor(shape: x.shape, data: x.data.map { Double(f(Float($0))) }, dtype: .float32)
     }
 }
+
+extension TorchFloat32Math {
+    /// min(max(v, lo), hi) as PyTorch's vec::minimum/maximum and std::min/max give it: NaN stays NaN.
+    static func clamp(_ v: Float, _ lo: Float, _ hi: Float) -> Float {
+        v.isNaN ? v : Swift.min(Swift.max(v, lo), hi)
+    }
+
+    /// `logit(x, eps)` of a float32 tensor: PyTorch's MKL kernel clamps to [eps, 1 - eps] in float
+    /// (eps rounded to float; none when eps is omitted), takes x / (1 - x) in float (inf at 1),
+    /// then MKL's vector log, whose last bit gradcli does not reproduce (the correctly rounded
+    /// log is used, as for `log`).
+    static func logit(_ x: Tensor, eps: Double?) -> Tensor {
+        let lo = eps.map { Float($0) } ?? -1, hi = 1 - lo
+        return scalar(x) { v in
+            let z = lo < 0 ? v : (v < lo ? lo : (v > hi ? hi : v))
+            let ratio: Float = z == 1 ? .infinity : z / (1 - z)
+            return Float(Glibc.log(Double(ratio)))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // lgamma, digamma and polygamma: each one's derivative is the next (digamma, polygamma(1),
@@ -53,13 +54,14 @@ extension Ops {
 
     /// `lgamma(input)`: log|Gamma(input)|.
     public static let lgamma: OpSpec = unary("lgamma", gradFn: "LgammaBackward0", summary: "log |Gamma(input)|",
-                                             range: 0.3...3, { Glibc.lgamma($0) }) { ctx, g in
+                                             range: 0.3...3, float32Kernel: GK_F32_LGAMMA, { Glibc.lgamma($0) }) { ctx, g in
         try g * apply(digamma, [ctx[0]])
     }
 
     /// `digamma(input)`: the derivative of lgamma.
     public static let digamma: OpSpec = unary("digamma", aliases: ["psi"], gradFn: "DigammaBackward0", summary: "d/dx lgamma(x)",
-                                              range: 0.3...3, digammaValue) { ctx, g in
+                                              range: 0.3...3, float32Array: { n, x, out in gk_digamma_f32(n, x, out) },
+                                              digammaValue) { ctx, g in
         try g * apply(polygamma, [ctx[0]], ["n": .int(1)])
     }
 
