@@ -157,3 +157,24 @@ extension TorchFloat32Math {
         }
     }
 }
+
+extension TorchFloat32Math {
+    /// `softmax` (or `log_softmax`) of a float32 tensor along `dim`, PyTorch's bits: its
+    /// last-dimension kernel or its other one, with Vectorized<float>'s width (16 lanes with
+    /// AVX-512, 8 otherwise) and Sleef's expf/logf in the vector code (see torch_softmax_f32.c).
+    static func softmax(_ x: Tensor, dim: Int?, log: Bool) -> Tensor {
+        let shape = x.shape.isEmpty ? [1] : x.shape, d = dim ?? 0
+        let outer = shape[..<d].reduce(1, *), size = shape[d], inner = shape[(d + 1)...].reduce(1, *)
+        let n = x.count
+        let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            x.data.withUnsafeBufferPointer { p in
+                if n > 0 {
+                    gk_softmax_f32(outer, size, inner, d == shape.count - 1 ? 1 : 0, p.baseAddress!, buffer.baseAddress!,
+                                   chunk == 32 ? 16 : 8, chunk > 0 ? 1 : 0, log ? 1 : 0)
+                }
+            }
+            initialized = n
+        }
+        return Tensor(shape: x.shape, data: out, dtype: .float32)
+    }
+}

@@ -80,6 +80,12 @@ void gk_digamma_f32(long n, const double *x, double *out);
 /// -1 up, log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below, with the C library's float functions.
 void gk_log_ndtr_f32(long n, const double *x, double *out);
 
+/// softmax (log_softmax when log_softmax != 0) in float32 over the middle dimension of an
+/// (outer, dim, inner) block, as PyTorch's kernels: the last-dimension kernel when `last`, its
+/// other kernel otherwise; `vec` floats per vector (16 with AVX-512, else 8), Sleef's expf/logf in
+/// the vector code when `sleef` (torch_softmax_f32.c).
+void gk_softmax_f32(long outer, long dim, long inner, int last, const double *x, double *out, long vec, int sleef, int log_softmax);
+
 #ifdef __cplusplus
 }
 #endif
