@@ -45,8 +45,8 @@ public enum TorchFloat32Math {
     /// `vector` on the elements PyTorch's elementwise loop covers in whole chunks from the start
     /// (half as many doubles as floats per chunk), `scalar` on the rest (its scalar tail).
     /// A float32 result is rounded by `apply` as usual.
-    static func chunks(_ x: Tensor, vector: (Double) -> Double, scalar: (Double) -> Double) -> Tensor {
-        let chunk = x.dtype.isFloat32 ? self.chunk : self.chunk / 2, n = x.count
+    static func chunks(_ x: Tensor, chunk floats: Int = chunk, vector: (Double) -> Double, scalar: (Double) -> Double) -> Tensor {
+        let chunk = x.dtype.isFloat32 ? floats : floats / 2, n = x.count
         let end = chunk > 0 ? n / chunk * chunk : 0
         var out = x.map(scalar)
         for i in 0..<end { out.data[i] = vector(x.data[i]) }

@@ -72,3 +72,76 @@ void gk_log_ndtr_f32(long n, const double *x, double *out) {
         out[i] = v < -1 ? logf(erfcx_f(-t) / 2) - t * t : log1pf(-erfcf(t) / 2);
     }
 }
+
+/// trigamma(float): reflection below 1/2, six recurrence steps, then the asymptotic series,
+/// whose multiply-adds PyTorch's AVX2 and AVX-512 builds fuse (`fused`) and its default build
+/// does not.
+static float trigamma_f(float x, int fused) {
+    float sign = +1, result = 0;
+    const float pi = (float)M_PI;
+    if (x < 0.5f) {
+        sign = -1;
+        const float s = sinf(pi * x);
+        result -= (pi * pi) / (s * s);
+        x = 1 - x;
+    }
+    for (int i = 0; i < 6; ++i) {
+        result += 1 / (x * x);
+        x += 1;
+    }
+    const float ixx = 1 / (x * x);
+    if (fused) result += fmaf(ixx, fmaf(-ixx, fmaf(-ixx, 1.f / 42, 1.f / 30), 1.f / 6), 1 + 1 / (2 * x)) / x;
+    else result += (1 + 1 / (2 * x) + ixx * (1.f / 6 - ixx * (1.f / 30 - ixx * (1.f / 42)))) / x;
+    return sign * result;
+}
+
+/// Math.h's zeta(x, q) for float arguments: accumulated in double, but the first term is
+/// std::pow of the two floats (powf).
+static double zeta_f(float x, float q) {
+    const double MACHEP = 1.11022302462515654042E-16;
+    static const double A[] = {12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
+                               -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
+                               1.8152105401943546773e17, -7.1661652561756670113e18};
+    if (x == 1) return INFINITY;
+    if (x < 1) return NAN;
+    if (q <= 0) {
+        if (q == floorf(q)) return INFINITY;
+        if (x != floorf(x)) return NAN;
+    }
+    double s = powf(q, -x), a = q, b = 0;
+    int i = 0;
+    while (i < 9 || a <= 9.0) {
+        i += 1;
+        a += 1;
+        b = pow(a, -(double)x);
+        s += b;
+        if (-MACHEP * s < b && b < MACHEP * s) return s;
+    }
+    const double w = a;
+    s += b * w / (x - 1.0);
+    s -= 0.5 * b;
+    a = 1;
+    double k = 0;
+    for (i = 0; i < 12; i++) {
+        a *= x + k;
+        b /= w;
+        double t = a * b / A[i];
+        s = s + t;
+        t = fabs(t / s);
+        if (t < MACHEP) return s;
+        k += 1;
+        a *= x + k;
+        b /= w;
+        k += 1;
+    }
+    return s;
+}
+
+void gk_polygamma_f32(long order, long n, const double *x, double *out, int fused) {
+    for (long i = 0; i < n; i++) {
+        const float v = (float)x[i];
+        if (order == 0) out[i] = digamma_f(v);
+        else if (order == 1) out[i] = trigamma_f(v, fused);
+        else out[i] = ((order % 2) ? 1.0f : -1.0f) * expf(lgammaf((float)order + 1)) * (float)zeta_f((float)(order + 1), v);
+    }
+}

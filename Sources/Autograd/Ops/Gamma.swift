@@ -73,6 +73,9 @@ extension Ops {
         forward: { args in
             let n = try args.attrs.int("n")
             guard n >= 0 else { throw OpError.value("polygamma(n, x) does not support negative n.") }
+            if args.dtype.isFloat32 {
+                return TorchFloat32Math.apply(args[0]) { count, x, out, chunk in gk_polygamma_f32(n, count, x, out, chunk > 0 ? 1 : 0) }
+            }
             return args[0].map { polygammaValue(n, $0) }
         },
         derivative: .vjp { ctx, g in [try g * apply(polygamma, [ctx[0]], ["n": .int(try ctx.attrs.int("n") + 1)])] })

@@ -122,6 +122,13 @@ extension Ops {
         "softshrink", params: [Param("lambd", .double, default: .double(0.5))], gradFn: "SoftshrinkBackward0",
         summary: "input shrunk towards 0 by lambd, 0 within [-lambd, lambd]",
         kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
+        float32: { x, attrs in
+            // PyTorch's kernel: +0 inside [-lambd, lambd] in whole vector chunks (16 elements in
+            // its default build too), x * 0 (-0 for negative x) in the scalar tail; lambd in float.
+            let l = Float(try attrs.double("lambd"))
+            return TorchFloat32Math.chunks(x, chunk: TorchFloat32Math.chunk > 0 ? TorchFloat32Math.chunk : 16, vector: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : v.isNaN ? Float.nan : 0) },
+                                           scalar: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : Float(v) * 0) })
+        },
         { attrs in
             let l = try attrs.double("lambd")
             return { x in x > l ? x - l : x < -l ? x + l : x.isNaN ? x : 0 }

@@ -76,7 +76,10 @@ extension Ops {
     /// `special.entr(input)`: -input * log(input); 0 at 0, -inf below.
     public static let entr: OpSpec = unary("entr", gradFn: "SpecialEntrBackward0", summary: "-input * log(input) (0 at 0, -inf for negative input)",
                                            kinks: "the gradient -(1 + log(input)) is +inf at 0 and NaN below, as PyTorch's",
-                                           range: 0.1...2, { x in x.isNaN ? x : x > 0 ? -x * Glibc.log(x) : x == 0 ? 0 : -.infinity }) { ctx, g in
+                                           range: 0.1...2,
+                                           // PyTorch's float kernel: -x * std::log(x) with the C library's logf.
+                                           float32: { x in x.isNaN ? x : x > 0 ? -x * Glibc.logf(x) : x == 0 ? 0 : -.infinity },
+                                           { x in x.isNaN ? x : x > 0 ? -x * Glibc.log(x) : x == 0 ? 0 : -.infinity }) { ctx, g in
         try g * -(Variable(1) + ctx[0].log())
     }
 
@@ -93,12 +96,14 @@ extension Ops {
     }
 
     /// `deg2rad(input)`.
-    public static let deg2rad: OpSpec = unary("deg2rad", gradFn: "Deg2RadBackward0", summary: "degrees to radians", { $0 * Double.pi / 180 }) { _, g in
+    public static let deg2rad: OpSpec = unary("deg2rad", gradFn: "Deg2RadBackward0", summary: "degrees to radians",
+                                              float32: { $0 * Float(Double.pi / 180) }, { $0 * Double.pi / 180 }) { _, g in
         try g * Variable(Double.pi / 180)
     }
 
     /// `rad2deg(input)`.
-    public static let rad2deg: OpSpec = unary("rad2deg", gradFn: "Rad2DegBackward0", summary: "radians to degrees", { $0 * 180 / Double.pi }) { _, g in
+    public static let rad2deg: OpSpec = unary("rad2deg", gradFn: "Rad2DegBackward0", summary: "radians to degrees",
+                                              float32: { $0 * Float(180 / Double.pi) }, { $0 * 180 / Double.pi }) { _, g in
         try g * Variable(180 / Double.pi)
     }
 

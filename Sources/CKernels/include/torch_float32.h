@@ -76,6 +76,11 @@ void gk_gelu_f32(long n, const double *x, double *out);
 /// digamma in float32: PyTorch's calc_digamma(float) (torch_special_f32.c).
 void gk_digamma_f32(long n, const double *x, double *out);
 
+/// polygamma(order, x) in float32 as PyTorch's kernels: calc_digamma for order 0, trigamma (its
+/// multiply-adds fused when `fused`, as in the AVX2 and AVX-512 builds) for 1, and
+/// (-1)^(order+1) exp(lgamma(order + 1)) zeta(order + 1, x) in float with Math.h's zeta above.
+void gk_polygamma_f32(long order, long n, const double *x, double *out, int fused);
+
 /// special.log_ndtr in float32: PyTorch's calc_log_ndtr(float), log1p(-erfc(x / sqrt 2) / 2) from
 /// -1 up, log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below, with the C library's float functions.
 void gk_log_ndtr_f32(long n, const double *x, double *out);
