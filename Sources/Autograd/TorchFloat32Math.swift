@@ -178,3 +178,38 @@ extension TorchFloat32Math {
         return Tensor(shape: x.shape, data: out, dtype: .float32)
     }
 }
+
+extension TorchFloat32Math {
+    /// `prod` of a float32 tensor over `dims` in PyTorch's order (Reduce.h's
+    /// binary_kernel_reduce_vec, 8-lane vectors: an AVX-512 CPU runs its AVX2 kernel, and the
+    /// default build's vectors have 8 lanes too): over a contiguous innermost block, 4 vectors multiply
+    /// down whole 4-vector steps, fold ((a0 a1)(a2 a3)) and then lane after lane, and the
+    /// remaining elements follow one by one; any other layout multiplies in order.
+    static func prod(_ x: Tensor, dims: [Int], keepdim: Bool) -> Tensor {
+        let reduced = dims.filter { x.shape[$0] != 1 }
+        let contiguous = reduced.isEmpty || ((reduced.first!...reduced.last!).allSatisfy { reduced.contains($0) || x.shape[$0] == 1 }
+            && x.shape[(reduced.last! + 1)...].allSatisfy { $0 == 1 })
+        guard contiguous, !reduced.isEmpty, x.count > 0 else {
+            return x.reduced(dims: dims, keepdim: keepdim, initial: 1) { Double(Float($0) * Float($1)) }
+        }
+        let n = reduced.reduce(1) { $0 * x.shape[$1] }, lanes = 8, step = 4 * lanes
+        var kept = x.shape
+        for d in dims { kept[d] = 1 }
+        let values = x.data.map { Float($0) }
+        let out = (0..<(x.count / n)).map { o -> Double in
+            let start = o * n, steps = n / step
+            var result: Float = 1
+            if steps > 0 {
+                var acc = Array(values[start..<(start + step)])
+                for i in 1..<steps { for k in 0..<step { acc[k] *= values[start + i * step + k] } }
+                var folded = (acc[0] * acc[lanes]) * (acc[2 * lanes] * acc[3 * lanes])
+                for l in 1..<lanes { folded = folded * ((acc[l] * acc[lanes + l]) * (acc[2 * lanes + l] * acc[3 * lanes + l])) }
+                result = result * folded
+            }
+            for i in (steps * step)..<n { result = result * values[start + i] }
+            return Double(result)
+        }
+        let shape = keepdim ? kept : x.shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        return Tensor(shape: shape, data: out, dtype: .float32)
+    }
+}
