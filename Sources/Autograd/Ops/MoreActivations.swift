@@ -123,10 +123,12 @@ extension Ops {
         summary: "input shrunk towards 0 by lambd, 0 within [-lambd, lambd]",
         kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
         float32: { x, attrs in
-            // PyTorch's kernel: +0 inside [-lambd, lambd] in whole vector chunks (16 elements in
-            // its default build too), x * 0 (-0 for negative x) in the scalar tail; lambd in float.
+            // PyTorch's kernel: +0 inside [-lambd, lambd] in whole vector chunks, x * 0 (-0 for
+            // negative x) in the scalar tail; lambd in float. The chunks are 16 elements under
+            // every capability: the default build's vectors are 8 floats, and an AVX-512 CPU runs
+            // the AVX2 kernel (PyTorch registers no AVX-512 version of this one).
             let l = Float(try attrs.double("lambd"))
-            return TorchFloat32Math.chunks(x, chunk: TorchFloat32Math.chunk > 0 ? TorchFloat32Math.chunk : 16, vector: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : v.isNaN ? Float.nan : 0) },
+            return TorchFloat32Math.chunks(x, chunk: 16, vector: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : v.isNaN ? Float.nan : 0) },
                                            scalar: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : Float(v) * 0) })
         },
         { attrs in
