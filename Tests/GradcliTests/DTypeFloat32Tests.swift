@@ -56,7 +56,9 @@ import Testing
     /// and the float32 sums are exact; so are the ops on Sleef's functions, which gradcli runs
     /// as PyTorch does (`exp2 sinh cosh expm1 log1p atanh logsigmoid softplus pow atan2`, tanh
     /// gelu, `elu selu celu mish logaddexp logaddexp2`, with `sigmoid silu`; see `sleefOpTails...` and `activationTails...`), and `asinh acosh
-    /// rsqrt leaky_relu`; gelu on AVX-512 (`geluMatches...`).
+    /// rsqrt leaky_relu`, PyTorch's float formulas (`hardswish hardsigmoid softsign softshrink xlogy
+    /// sinc entr deg2rad rad2deg digamma polygamma log_ndtr`, Sleef's `lgamma`); gelu on AVX-512
+    /// (`geluMatches...`); softmax, log_softmax, prod and the losses (`softmaxLgammaProd...`).
     /// logit takes MKL's log of its float ratio and erfc is MKL's own, so they join this set.
     static let lastBitOps: Set<String> = [
         "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)",
