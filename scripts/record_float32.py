@@ -81,6 +81,19 @@ def _more_cases():
 
 
 MORE = _more_cases()
+# nll_loss and cross_entropy with class indices: (expression, rows, classes, ignore every fifth
+# target); x = pattern(rows * classes, 3, -6, 0), w = pattern(classes, 9, 0.5, 2), target i is
+# (7 i) % classes, or -100 (ignored) for i % 5 == 0 when ignoring.
+NLL = [(e, r, c, ig) for r, c in [(4, 5), (3, 17), (8, 40), (33, 5), (70, 3), (300, 4)]
+       for e, ig in [("nll_loss(x, y)", False), ("nll_loss(x, y, reduction='sum')", False), ("nll_loss(x, y, weight=w)", True),
+                     ("cross_entropy(x, y)", False), ("cross_entropy(x, y, weight=w)", True),
+                     ("cross_entropy(x, y, reduction='none')", True)]]
+
+
+def nll_inputs(rows, classes, ignoring):
+    x = pattern(rows * classes, 3, -6.0, 0.0).reshape(rows, classes)
+    y = torch.tensor([-100 if ignoring and i % 5 == 0 else (7 * i) % classes for i in range(rows)])
+    return x, y, pattern(classes, 9, 0.5, 2.0)
 
 
 def bits(t):
@@ -162,6 +175,9 @@ if os.environ.get("RECORD_TAILS"):
     for i, (expr, fn, inputs, _) in enumerate(MORE):
         args = [pattern(count(shape), seed, lo, hi).reshape(shape) for _, shape, seed, lo, hi in inputs]
         out["more%d" % i] = bits(eval(fn)(*args))
+    for i, (expr, rows, classes, ignoring) in enumerate(NLL):
+        x, y, w = nll_inputs(rows, classes, ignoring)
+        out["nll%d" % i] = bits(eval(expr.replace("nll_loss(", "F.nll_loss(").replace("cross_entropy(", "F.cross_entropy(")))
     print(json.dumps(out))
     sys.exit(0)
 
@@ -329,6 +345,18 @@ for cap, child in children.items():
         emit('            ("%s", [%s], %d, %s),' % (expr, spec, ulps, child["more%d" % i]))
     emit("        ],")
 emit("    ]")
+emit("")
+emit("    /// nll_loss and cross_entropy with class indices: capability -> (expression, rows, classes,")
+emit("    /// ignoring, bits); see `nllTarget`, x = pattern(rows * classes, 3, -6, 0), w = pattern(classes, 9, 0.5, 2).")
+emit("    static let nll: [String: [(expr: String, rows: Int, classes: Int, ignoring: Bool, bits: [UInt32])]] = [")
+for cap, child in children.items():
+    emit('        "%s": [' % cap)
+    for i, (expr, rows, classes, ignoring) in enumerate(NLL):
+        emit('            ("%s", %d, %d, %s, %s),' % (expr, rows, classes, "true" if ignoring else "false", child["nll%d" % i]))
+    emit("        ],")
+emit("    ]")
+emit("    /// Target i of an `nll` case: (7 i) % classes, or -100 (ignored) for i % 5 == 0 when ignoring.")
+emit("    static func nllTarget(_ i: Int, classes: Int, ignoring: Bool) -> Int { ignoring && i % 5 == 0 ? -100 : (7 * i) % classes }")
 emit("")
 emit("    /// Edge inputs (bit patterns: zeros, infinities, NaN, subnormals, the largest floats, the")
 emit("    /// functions' overflow and underflow thresholds) and PyTorch's result bits on this CPU.")

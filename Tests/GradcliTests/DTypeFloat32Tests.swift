@@ -220,6 +220,23 @@ import Testing
         }
     }
 
+    /// nll_loss's cascaded float sum (8 levels carrying every 16 samples, weights summed alike,
+    /// ignored targets skipped) and cross_entropy as nll_loss of PyTorch's float32 log_softmax.
+    @Test func nllLossAndCrossEntropyMatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
+        for capability in Self.capabilities {
+            let cases = try #require(Float32Expected.nll[capability])
+            let requests = cases.map { c -> (expr: String, inputs: String) in
+                let x = Self.jsonArray(Float32Expected.pattern(c.rows * c.classes, 3, -6, 0), shape: [c.rows, c.classes])
+                let y = (0..<c.rows).map { String(Float32Expected.nllTarget($0, classes: c.classes, ignoring: c.ignoring)) }
+                let w = Self.jsonArray(Float32Expected.pattern(c.classes, 9, 0.5, 2), shape: [c.classes])
+                return (c.expr, #"{"x": \#(x), "y": [\#(y.joined(separator: ","))], "w": \#(w)}"#)
+            }
+            for (c, got) in zip(cases, try Self.runFloat32Bits(requests, capability: capability)) {
+                #expect(got == c.bits, "\(capability): \(c.expr) of \(c.rows) x \(c.classes)")
+            }
+        }
+    }
+
     /// Broadcasting pow, atan2, logaddexp, logaddexp2: each of PyTorch's innermost loops (rows
     /// after merging dimensions) has its own vectorised chunks and tail.
     @Test func broadcastingBinaryOpsMatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
