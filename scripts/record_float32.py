@@ -77,6 +77,12 @@ def _more_cases():
         out.append(("binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=p, reduction='none')",
                     "lambda x, y, w, p: F.binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=p, reduction='none')",
                     [("x", [n], n, -3.0, 3.0), t, w, pw], 0))
+    for shape in [[7], [4, 5], [8, 40], [33, 5], [2, 3, 5]]:
+        x, y, w = ("x", shape, 3, -4.0, 4.0), ("y", shape, 4, 0.0, 1.0), ("w", [shape[1 if len(shape) > 1 else 0]], 9, 0.5, 2.0)
+        for red in ["mean", "sum", "none"]:
+            out.append(("cross_entropy(x, y, reduction='%s')" % red, "lambda x, y: F.cross_entropy(x, y, reduction='%s')" % red, [x, y], 0))
+            out.append(("cross_entropy(x, y, weight=w, reduction='%s', label_smoothing=0.2)" % red,
+                        "lambda x, y, w: F.cross_entropy(x, y, weight=w, reduction='%s', label_smoothing=0.2)" % red, [x, y, w], 0))
     return out
 
 
@@ -87,7 +93,11 @@ MORE = _more_cases()
 NLL = [(e, r, c, ig) for r, c in [(4, 5), (3, 17), (8, 40), (33, 5), (70, 3), (300, 4)]
        for e, ig in [("nll_loss(x, y)", False), ("nll_loss(x, y, reduction='sum')", False), ("nll_loss(x, y, weight=w)", True),
                      ("cross_entropy(x, y)", False), ("cross_entropy(x, y, weight=w)", True),
-                     ("cross_entropy(x, y, reduction='none')", True)]]
+                     ("cross_entropy(x, y, reduction='none')", True),
+                     ("cross_entropy(x, y, label_smoothing=0.1)", True),
+                     ("cross_entropy(x, y, weight=w, reduction='sum', label_smoothing=0.3)", True),
+                     ("cross_entropy(x, y, weight=w, reduction='none', label_smoothing=0.3)", True),
+                     ("cross_entropy(x, y, weight=w, label_smoothing=0.3)", True)]]
 
 
 def nll_inputs(rows, classes, ignoring):

@@ -196,7 +196,7 @@ import Testing
 
     /// softmax and log_softmax (PyTorch's last-dimension kernel and its other one, with
     /// Vectorized<float>'s lanes and Sleef's expf/logf per capability), lgamma (Sleef's on every
-    /// element, glibc's in the default build), trigamma and lerp (fused multiply-adds in the AVX2
+    /// element, glibc's in the default build), cross_entropy with probability targets, trigamma and lerp (fused multiply-adds in the AVX2
     /// and AVX-512 builds only), softshrink's signed zeros, prod's order and the binary
     /// cross-entropies, each under every capability this CPU has. logsumexp runs on MKL's exp
     /// and log and may differ in the last bit (`ulps`).
@@ -221,7 +221,8 @@ import Testing
     }
 
     /// nll_loss's cascaded float sum (8 levels carrying every 16 samples, weights summed alike,
-    /// ignored targets skipped) and cross_entropy as nll_loss of PyTorch's float32 log_softmax.
+    /// ignored targets skipped) and cross_entropy as nll_loss of PyTorch's float32 log_softmax,
+    /// with label smoothing as PyTorch adds it. (Probability targets are in `softmaxLgamma...`.)
     @Test func nllLossAndCrossEntropyMatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
         for capability in Self.capabilities {
             let cases = try #require(Float32Expected.nll[capability])

@@ -67,18 +67,8 @@ extension Ops {
             let x = args[0], t = args[1], layout = try ClassLayout(x.shape)
             let probabilities = try targetIsProbabilities(layout, t.shape)
             let (weight, smoothing, ignored) = try crossEntropyOptions(args.attrs, args.optional("weight"), layout, probabilities)
-            if x.dtype.isFloat32 && !probabilities && smoothing == 0 && x.rank <= 2 {
-                // PyTorch: nll_loss(log_softmax(input, 1), target), both float32 kernels.
-                let logp = TorchFloat32Math.softmax(x, dim: layout.classDim, log: true)
-                let picks = try nllPicks(layout, t, args.optional("weight"), args.attrs)
-                let reduction = try reductionName(args.attrs)
-                guard reduction == "none" else {
-                    return Tensor(Double(float32NllReduction(logp, picks.terms, weighted: args.optional("weight") != nil,
-                                                             samples: layout.samples, mean: reduction == "mean")))
-                }
-                var losses = [Double](repeating: 0, count: layout.samples)
-                for (s, offset, w) in picks.terms { losses[s] = Double(-Float(logp.data[offset]) * Float(w)) }
-                return Tensor(shape: layout.sampleShape, data: losses)
+            if x.dtype.isFloat32, let loss = try float32CrossEntropy(args, layout, probabilities: probabilities, smoothing: smoothing) {
+                return loss
             }
             let logp = try Tensor.zip(x, logSumExp(x, dims: [layout.classDim]), -)
             let classes = layout.classes, uniform = smoothing / Double(classes)
