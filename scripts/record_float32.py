@@ -46,6 +46,64 @@ BROADCASTS = [("x ^ y", [5, 33], [33]), ("x ^ y", [3, 40], [3, 1]), ("atan2(x, y
               ("logaddexp(x, y)", [3, 35], [35]), ("logaddexp2(x, y)", [2, 1, 40], [3, 1])]
 BROADCAST_FNS = {"x ^ y": torch.pow, "atan2(x, y)": torch.atan2, "logaddexp(x, y)": torch.logaddexp,
                  "logaddexp2(x, y)": torch.logaddexp2}
+# Kernels whose vector width, Sleef calls or fused multiply-adds follow the CPU capability:
+# softmax and log_softmax (last and other dims), lgamma, trigamma, lerp, softshrink, prod, the
+# binary cross-entropies. (expression, torch function, inputs as (name, shape, seed, lo, hi),
+# tolerated ulps); logsumexp runs on MKL's exp and log, whose last bit gradcli does not reproduce.
+def _more_cases():
+    out = []
+    for shape, dim in [([1], 0), ([7], 0), ([8], 0), ([9], 0), ([15], 0), ([16], 0), ([17], 0), ([33], 0), ([100], 0),
+                       ([3, 5], 1), ([3, 17], 1), ([4, 40], 1), ([2, 3, 33], 2), ([6, 4], 0), ([40, 3], 0),
+                       ([5, 8, 3], 1), ([3, 20, 17], 1), ([3, 20, 17], 0), ([2, 9, 33], 1), ([5, 3, 1], 1), ([100, 20], 0)]:
+        out.append(("softmax(x, dim=%d)" % dim, "lambda x: torch.softmax(x, %d)" % dim, [("x", shape, 3, -30.0, 30.0)], 0))
+        out.append(("log_softmax(x, dim=%d)" % dim, "lambda x: torch.log_softmax(x, %d)" % dim, [("x", shape, 5, -4.0, 4.0)], 0))
+        out.append(("logsumexp(x, %d)" % dim, "lambda x: torch.logsumexp(x, %d)" % dim, [("x", shape, 3, -8.0, 8.0)], 1))
+    for n in [1, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100]:
+        for expr, fn, lo, hi in [("lgamma(x)", "torch.lgamma", -6.0, 12.0), ("polygamma(1, x)", "lambda x: torch.polygamma(1, x)", -6.0, 12.0),
+                                 ("softshrink(x)", "F.softshrink", -3.0, 3.0)]:
+            out.append((expr, fn, [("x", [n], n, lo, hi)], 0))
+        out.append(("lerp(x, y, 0.3)", "lambda x, y: torch.lerp(x, y, 0.3)", [("x", [n], n, -5.0, 5.0), ("y", [n], n + 1, -3.0, 3.0)], 0))
+        out.append(("lerp(x, y, 0.7)", "lambda x, y: torch.lerp(x, y, 0.7)", [("x", [n], n, -5.0, 5.0), ("y", [n], n + 1, -3.0, 3.0)], 0))
+    for n in [7, 31, 32, 33, 64, 65, 127, 128, 129, 1000]:
+        out.append(("prod(x)", "torch.prod", [("x", [n], n, 0.8, 1.25)], 0))
+    for shape, dim in [([3, 40], 1), ([40, 3], 0), ([5, 70], 1), ([4, 6, 35], 2), ([4, 35, 6], 1)]:
+        out.append(("prod(x, %d)" % dim, "lambda x: torch.prod(x, %d)" % dim, [("x", shape, 2, 0.8, 1.25)], 0))
+    for n in [7, 33, 100]:
+        p, t, w, pw = ("x", [n], n, 0.001, 0.999), ("y", [n], n + 1, 0.0, 1.0), ("w", [n], 6, 0.5, 2.0), ("p", [n], 5, 0.5, 2.0)
+        out.append(("binary_cross_entropy(x, y)", "F.binary_cross_entropy", [p, t], 0))
+        out.append(("binary_cross_entropy(x, y, weight=w, reduction='sum')",
+                    "lambda x, y, w: F.binary_cross_entropy(x, y, weight=w, reduction='sum')", [p, t, w], 0))
+        out.append(("binary_cross_entropy_with_logits(x, y)", "F.binary_cross_entropy_with_logits", [("x", [n], n, -3.0, 3.0), t], 0))
+        out.append(("binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=p, reduction='none')",
+                    "lambda x, y, w, p: F.binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=p, reduction='none')",
+                    [("x", [n], n, -3.0, 3.0), t, w, pw], 0))
+    for shape in [[7], [4, 5], [8, 40], [33, 5], [2, 3, 5]]:
+        x, y, w = ("x", shape, 3, -4.0, 4.0), ("y", shape, 4, 0.0, 1.0), ("w", [shape[1 if len(shape) > 1 else 0]], 9, 0.5, 2.0)
+        for red in ["mean", "sum", "none"]:
+            out.append(("cross_entropy(x, y, reduction='%s')" % red, "lambda x, y: F.cross_entropy(x, y, reduction='%s')" % red, [x, y], 0))
+            out.append(("cross_entropy(x, y, weight=w, reduction='%s', label_smoothing=0.2)" % red,
+                        "lambda x, y, w: F.cross_entropy(x, y, weight=w, reduction='%s', label_smoothing=0.2)" % red, [x, y, w], 0))
+    return out
+
+
+MORE = _more_cases()
+# nll_loss and cross_entropy with class indices: (expression, rows, classes, ignore every fifth
+# target); x = pattern(rows * classes, 3, -6, 0), w = pattern(classes, 9, 0.5, 2), target i is
+# (7 i) % classes, or -100 (ignored) for i % 5 == 0 when ignoring.
+NLL = [(e, r, c, ig) for r, c in [(4, 5), (3, 17), (8, 40), (33, 5), (70, 3), (300, 4)]
+       for e, ig in [("nll_loss(x, y)", False), ("nll_loss(x, y, reduction='sum')", False), ("nll_loss(x, y, weight=w)", True),
+                     ("cross_entropy(x, y)", False), ("cross_entropy(x, y, weight=w)", True),
+                     ("cross_entropy(x, y, reduction='none')", True),
+                     ("cross_entropy(x, y, label_smoothing=0.1)", True),
+                     ("cross_entropy(x, y, weight=w, reduction='sum', label_smoothing=0.3)", True),
+                     ("cross_entropy(x, y, weight=w, reduction='none', label_smoothing=0.3)", True),
+                     ("cross_entropy(x, y, weight=w, label_smoothing=0.3)", True)]]
+
+
+def nll_inputs(rows, classes, ignoring):
+    x = pattern(rows * classes, 3, -6.0, 0.0).reshape(rows, classes)
+    y = torch.tensor([-100 if ignoring and i % 5 == 0 else (7 * i) % classes for i in range(rows)])
+    return x, y, pattern(classes, 9, 0.5, 2.0)
 
 
 def bits(t):
@@ -75,6 +133,7 @@ domains = {
     "positive": (0.01, 10.0),
     "unit": (-0.99, 0.99),
     "aboveOne": (1.0, 10.0),
+    "probability": (0.001, 0.999),
 }
 
 # (gradcli expression of x [and y], torch function, domain of x, domain of y)
@@ -93,6 +152,14 @@ unary = [
     ("sigmoid(x)", torch.sigmoid, "real"), ("logsigmoid(x)", F.logsigmoid, "real"), ("relu(x)", torch.relu, "real"),
     ("leaky_relu(x)", F.leaky_relu, "real"), ("elu(x)", F.elu, "real"), ("gelu(x)", F.gelu, "real"),
     ("silu(x)", F.silu, "real"), ("softplus(x)", F.softplus, "real"),
+    ("hardswish(x)", F.hardswish, "real"), ("hardsigmoid(x)", F.hardsigmoid, "real"), ("softsign(x)", F.softsign, "real"),
+    ("softshrink(x)", F.softshrink, "real"), ("logit(x)", torch.logit, "probability"),
+    ("logit(x, eps=0.1)", lambda x: torch.logit(x, eps=0.1), "probability"), ("erfc(x)", torch.erfc, "real"),
+    ("ndtr(x)", torch.special.ndtr, "real"), ("log_ndtr(x)", torch.special.log_ndtr, "real"), ("sinc(x)", torch.sinc, "real"),
+    ("lgamma(x)", torch.lgamma, "real"), ("digamma(x)", torch.digamma, "real"),
+    ("polygamma(1, x)", lambda x: torch.polygamma(1, x), "real"), ("polygamma(2, x)", lambda x: torch.polygamma(2, x), "positive"),
+    ("polygamma(3, x)", lambda x: torch.polygamma(3, x), "real"), ("entr(x)", torch.special.entr, "positive"),
+    ("deg2rad(x)", torch.deg2rad, "real"), ("rad2deg(x)", torch.rad2deg, "real"),
     ("x * 0.1", lambda x: x * 0.1, "real"), ("x + 1", lambda x: x + 1, "real"), ("x / 3", lambda x: x / 3, "real"),
     ("x ^ 2", lambda x: x ** 2, "real"), ("x ^ 0.5", lambda x: x ** 0.5, "positive"), ("2 ^ x", lambda x: 2 ** x, "real"),
 ]
@@ -101,6 +168,7 @@ binary = [
     ("x / y", torch.div, "real", "positive"), ("x ^ y", torch.pow, "positive", "real"),
     ("atan2(x, y)", torch.atan2, "real", "real"), ("maximum(x, y)", torch.maximum, "real", "real"),
     ("minimum(x, y)", torch.minimum, "real", "real"), ("remainder(x, y)", torch.remainder, "real", "positive"),
+    ("xlogy(x, y)", torch.xlogy, "real", "positive"),
 ]
 
 if os.environ.get("RECORD_TAILS"):
@@ -114,6 +182,12 @@ if os.environ.get("RECORD_TAILS"):
         x = pattern(count(sx), 8, 0.01, 10.0).reshape(sx)
         y = pattern(count(sy), 9, -3.0, 3.0).reshape(sy)
         out["broadcast%d" % i] = bits(BROADCAST_FNS[expr](x, y))
+    for i, (expr, fn, inputs, _) in enumerate(MORE):
+        args = [pattern(count(shape), seed, lo, hi).reshape(shape) for _, shape, seed, lo, hi in inputs]
+        out["more%d" % i] = bits(eval(fn)(*args))
+    for i, (expr, rows, classes, ignoring) in enumerate(NLL):
+        x, y, w = nll_inputs(rows, classes, ignoring)
+        out["nll%d" % i] = bits(eval(expr.replace("nll_loss(", "F.nll_loss(").replace("cross_entropy(", "F.cross_entropy(")))
     print(json.dumps(out))
     sys.exit(0)
 
@@ -130,7 +204,11 @@ EDGE_UNARY = [("exp2(x)", torch.exp2), ("sinh(x)", torch.sinh), ("cosh(x)", torc
               ("softplus(x)", F.softplus), ("x ^ 1.3", lambda x: x ** 1.3), ("x ^ -3.5", lambda x: x ** -3.5),
               ("2 ^ x", lambda x: 2 ** x), ("gelu(x, approximate='tanh')", lambda x: F.gelu(x, approximate="tanh")),
               ("elu(x)", F.elu), ("selu(x)", F.selu), ("celu(x, alpha=0.7)", lambda x: F.celu(x, alpha=0.7)),
-              ("mish(x)", F.mish)]
+              ("mish(x)", F.mish), ("lgamma(x)", torch.lgamma), ("digamma(x)", torch.digamma),
+              ("polygamma(1, x)", lambda x: torch.polygamma(1, x)), ("log_ndtr(x)", torch.special.log_ndtr),
+              ("sinc(x)", torch.sinc), ("hardswish(x)", F.hardswish), ("hardsigmoid(x)", F.hardsigmoid),
+              ("softsign(x)", F.softsign), ("entr(x)", torch.special.entr), ("softmax(x, dim=0)", lambda x: torch.softmax(x, 0)),
+              ("log_softmax(x, dim=0)", lambda x: torch.log_softmax(x, 0))]
 PAIRS = torch.tensor([0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45, 3.4028235e38, -2.0,
                       0.5, -0.5, 1.0, -1.0, 3.0, 1e30, -1e-30, 0.0], dtype=torch.float32)
 EDGE_BINARY = [("x ^ y", torch.pow), ("atan2(x, y)", torch.atan2), ("y ^ x", lambda x, y: torch.pow(y, x)),
@@ -265,6 +343,30 @@ for cap, child in children.items():
         emit('            ("%s", %s, %s, %s),' % (expr, sx, sy, child["broadcast%d" % i]))
     emit("        ],")
 emit("    ]")
+emit("")
+emit("    /// Kernels that follow the CPU capability beyond elementwise chunks (softmax's lanes, Sleef's")
+emit("    /// lgamma, fused multiply-adds, prod's order): capability -> (expression, inputs as (name,")
+emit("    /// shape, seed, lo, hi) with values pattern(count, seed, lo, hi), tolerated ulps, bits).")
+emit("    static let more: [String: [(expr: String, inputs: [(name: String, shape: [Int], seed: Int, lo: Double, hi: Double)], ulps: Int, bits: [UInt32])]] = [")
+for cap, child in children.items():
+    emit('        "%s": [' % cap)
+    for i, (expr, _, inputs, ulps) in enumerate(MORE):
+        spec = ", ".join('("%s", %s, %d, %r, %r)' % (n, sh, sd, lo, hi) for n, sh, sd, lo, hi in inputs)
+        emit('            ("%s", [%s], %d, %s),' % (expr, spec, ulps, child["more%d" % i]))
+    emit("        ],")
+emit("    ]")
+emit("")
+emit("    /// nll_loss and cross_entropy with class indices: capability -> (expression, rows, classes,")
+emit("    /// ignoring, bits); see `nllTarget`, x = pattern(rows * classes, 3, -6, 0), w = pattern(classes, 9, 0.5, 2).")
+emit("    static let nll: [String: [(expr: String, rows: Int, classes: Int, ignoring: Bool, bits: [UInt32])]] = [")
+for cap, child in children.items():
+    emit('        "%s": [' % cap)
+    for i, (expr, rows, classes, ignoring) in enumerate(NLL):
+        emit('            ("%s", %d, %d, %s, %s),' % (expr, rows, classes, "true" if ignoring else "false", child["nll%d" % i]))
+    emit("        ],")
+emit("    ]")
+emit("    /// Target i of an `nll` case: (7 i) % classes, or -100 (ignored) for i % 5 == 0 when ignoring.")
+emit("    static func nllTarget(_ i: Int, classes: Int, ignoring: Bool) -> Int { ignoring && i % 5 == 0 ? -100 : (7 * i) % classes }")
 emit("")
 emit("    /// Edge inputs (bit patterns: zeros, infinities, NaN, subnormals, the largest floats, the")
 emit("    /// functions' overflow and underflow thresholds) and PyTorch's result bits on this CPU.")

@@ -45,8 +45,8 @@ public enum TorchFloat32Math {
     /// `vector` on the elements PyTorch's elementwise loop covers in whole chunks from the start
     /// (half as many doubles as floats per chunk), `scalar` on the rest (its scalar tail).
     /// A float32 result is rounded by `apply` as usual.
-    static func chunks(_ x: Tensor, vector: (Double) -> Double, scalar: (Double) -> Double) -> Tensor {
-        let chunk = x.dtype.isFloat32 ? self.chunk : self.chunk / 2, n = x.count
+    static func chunks(_ x: Tensor, chunk floats: Int = chunk, vector: (Double) -> Double, scalar: (Double) -> Double) -> Tensor {
+        let chunk = x.dtype.isFloat32 ? floats : floats / 2, n = x.count
         let end = chunk > 0 ? n / chunk * chunk : 0
         var out = x.map(scalar)
         for i in 0..<end { out.data[i] = vector(x.data[i]) }
@@ -135,5 +135,81 @@ public enum TorchFloat32Math {
     /// A C library float function on every element (PyTorch's `std::asinh` and the like).
     static func scalar(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         Tensor(shape: x.shape, data: x.data.map { Double(f(Float($0))) }, dtype: .float32)
+    }
+}
+
+extension TorchFloat32Math {
+    /// min(max(v, lo), hi) as PyTorch's vec::minimum/maximum and std::min/max give it: NaN stays NaN.
+    static func clamp(_ v: Float, _ lo: Float, _ hi: Float) -> Float {
+        v.isNaN ? v : Swift.min(Swift.max(v, lo), hi)
+    }
+
+    /// `logit(x, eps)` of a float32 tensor: PyTorch's MKL kernel clamps to [eps, 1 - eps] in float
+    /// (eps rounded to float; none when eps is omitted), takes x / (1 - x) in float (inf at 1),
+    /// then MKL's vector log, whose last bit gradcli does not reproduce (the correctly rounded
+    /// log is used, as for `log`).
+    static func logit(_ x: Tensor, eps: Double?) -> Tensor {
+        let lo = eps.map { Float($0) } ?? -1, hi = 1 - lo
+        return scalar(x) { v in
+            let z = lo < 0 ? v : (v < lo ? lo : (v > hi ? hi : v))
+            let ratio: Float = z == 1 ? .infinity : z / (1 - z)
+            return Float(Glibc.log(Double(ratio)))
+        }
+    }
+}
+
+extension TorchFloat32Math {
+    /// `softmax` (or `log_softmax`) of a float32 tensor along `dim`, PyTorch's bits: its
+    /// last-dimension kernel or its other one, with Vectorized<float>'s width (16 lanes with
+    /// AVX-512, 8 otherwise) and Sleef's expf/logf in the vector code (see torch_softmax_f32.c).
+    static func softmax(_ x: Tensor, dim: Int?, log: Bool) -> Tensor {
+        let shape = x.shape.isEmpty ? [1] : x.shape, d = dim ?? 0
+        let outer = shape[..<d].reduce(1, *), size = shape[d], inner = shape[(d + 1)...].reduce(1, *)
+        let n = x.count
+        let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            x.data.withUnsafeBufferPointer { p in
+                if n > 0 {
+                    gk_softmax_f32(outer, size, inner, d == shape.count - 1 ? 1 : 0, p.baseAddress!, buffer.baseAddress!,
+                                   chunk == 32 ? 16 : 8, chunk > 0 ? 1 : 0, log ? 1 : 0)
+                }
+            }
+            initialized = n
+        }
+        return Tensor(shape: x.shape, data: out, dtype: .float32)
+    }
+}
+
+extension TorchFloat32Math {
+    /// `prod` of a float32 tensor over `dims` in PyTorch's order (Reduce.h's
+    /// binary_kernel_reduce_vec, 8-lane vectors: an AVX-512 CPU runs its AVX2 kernel, and the
+    /// default build's vectors have 8 lanes too): over a contiguous innermost block, 4 vectors multiply
+    /// down whole 4-vector steps, fold ((a0 a1)(a2 a3)) and then lane after lane, and the
+    /// remaining elements follow one by one; any other layout multiplies in order.
+    static func prod(_ x: Tensor, dims: [Int], keepdim: Bool) -> Tensor {
+        let reduced = dims.filter { x.shape[$0] != 1 }
+        let contiguous = reduced.isEmpty || ((reduced.first!...reduced.last!).allSatisfy { reduced.contains($0) || x.shape[$0] == 1 }
+            && x.shape[(reduced.last! + 1)...].allSatisfy { $0 == 1 })
+        guard contiguous, !reduced.isEmpty, x.count > 0 else {
+            return x.reduced(dims: dims, keepdim: keepdim, initial: 1) { Double(Float($0) * Float($1)) }
+        }
+        let n = reduced.reduce(1) { $0 * x.shape[$1] }, lanes = 8, step = 4 * lanes
+        var kept = x.shape
+        for d in dims { kept[d] = 1 }
+        let values = x.data.map { Float($0) }
+        let out = (0..<(x.count / n)).map { o -> Double in
+            let start = o * n, steps = n / step
+            var result: Float = 1
+            if steps > 0 {
+                var acc = Array(values[start..<(start + step)])
+                for i in 1..<steps { for k in 0..<step { acc[k] *= values[start + i * step + k] } }
+                var folded = (acc[0] * acc[lanes]) * (acc[2 * lanes] * acc[3 * lanes])
+                for l in 1..<lanes { folded = folded * ((acc[l] * acc[lanes + l]) * (acc[2 * lanes + l] * acc[3 * lanes + l])) }
+                result = result * folded
+            }
+            for i in (steps * step)..<n { result = result * values[start + i] }
+            return Double(result)
+        }
+        let shape = keepdim ? kept : x.shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        return Tensor(shape: shape, data: out, dtype: .float32)
     }
 }

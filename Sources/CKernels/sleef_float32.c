@@ -325,3 +325,91 @@ float gk_sleef_tanhf(float x) {
     if (isnan(y)) y = 1.0f;
     return mulsign(y, x);
 }
+
+// lgamma (Sleef's xlgammaf_u1 through gammafk), with the double-float helpers it adds.
+static inline df dfmul_f_f(float x, float y) { df r; r.x = x * y; r.y = fmaf(x, y, -r.x); return r; }
+static inline df dfadd2_f_f2(float x, df y) {
+    df r; r.x = x + y.x; const float v = r.x - x;
+    r.y = (x - (r.x - v)) + (y.x - v); r.y = r.y + y.y; return r;
+}
+static inline df dfabs(df d) { return mkdf(fabsf(d.x), mulsign(d.y, d.x)); }
+/// A double constant as a double-float (Sleef's vcast_vf2_d).
+static inline df df_of_double(double d) { return mkdf((float)d, (float)(d - (double)(float)d)); }
+
+/// sin(pi d) as a double-float (Sleef's sinpifk).
+static df sinpik(float d) {
+    const float u0 = d * 4;
+    int32_t q = cvt_trunc(u0);
+    q = (int32_t)(((uint32_t)q + (((uint32_t)q >> 31) ^ 1u)) & ~1u);
+    int o = (q & 2) == 2;
+    float s = u0 - (float)q;
+    const float t = s;
+    s = s * s;
+    const df s2 = dfmul_f_f(t, t);
+    float u = o ? -0.2430611801e-7f : +0.3093842054e-6f;
+    u = fmaf(u, s, o ? +0.3590577080e-5f : -0.3657307388e-4f);
+    u = fmaf(u, s, o ? -0.3259917721e-3f : +0.2490393585e-2f);
+    df x = dfadd2_f_f2(u * s, o ? mkdf(0.015854343771934509277f, 4.4940051354032242811e-10f)
+                                : mkdf(-0.080745510756969451904f, -1.3373665339076936258e-09f));
+    x = dfadd2_f2_f2(dfmul_f2_f2(s2, x), o ? mkdf(-0.30842512845993041992f, -9.0728339030733922277e-09f)
+                                           : mkdf(0.78539818525314331055f, -2.1857338617566484855e-08f));
+    x = dfmul_f2_f2(x, o ? s2 : mkdf(t, 0));
+    if (o) x = dfadd2_f2_f(x, 1);
+    if ((q & 4) == 4) x = mkdf(-x.x, -x.y);
+    return x;
+}
+
+/// log|Gamma(a)| as the pair (log part, factor) of Sleef's gammafk, lane by lane.
+static void gammak(float a, df *clc_out, df *ratio_out) {
+    df clc, clln = mkdf(1, 0), clld = mkdf(1, 0), x, y, z;
+    const int otiny = fabsf(a) < 1e-30f, oref = a < 0.5f;
+    x = otiny ? mkdf(0, 0) : (oref ? dfadd2_f_f(1, -a) : mkdf(a, 0));
+    const int o0 = 0.5f <= x.x && x.x <= 1.2f, o2 = 2.3f <= x.x;
+    y = dfnormalize(dfmul_f2_f2(dfadd2_f2_f(x, 1), x));
+    y = dfnormalize(dfmul_f2_f2(dfadd2_f2_f(x, 2), y));
+    const int o = o2 && x.x <= 7;
+    if (o) clln = y;
+    if (o) x = dfadd2_f2_f(x, 3);
+    const float t = o2 ? 1.0f / x.x : dfnormalize(dfadd2_f2_f(x, o0 ? -1.0f : -2.0f)).x;
+#define SEL3(A, B, C) (o2 ? (float)(A) : o0 ? (float)(B) : (float)(C))
+    float u = SEL3(+0.000839498720672087279971000786, +0.9435157776e+0f, +0.1102489550e-3f);
+    u = fmaf(u, t, SEL3(-5.17179090826059219329394422e-05, +0.8670063615e+0f, +0.8160019934e-4f));
+    u = fmaf(u, t, SEL3(-0.000592166437353693882857342347, +0.4826702476e+0f, +0.1528468856e-3f));
+    u = fmaf(u, t, SEL3(+6.97281375836585777403743539e-05, -0.8855129778e-1f, -0.2355068718e-3f));
+    u = fmaf(u, t, SEL3(+0.000784039221720066627493314301, +0.1013825238e+0f, +0.4962242092e-3f));
+    u = fmaf(u, t, SEL3(-0.000229472093621399176949318732, -0.1493408978e+0f, -0.1193488017e-2f));
+    u = fmaf(u, t, SEL3(-0.002681327160493827160473958490, +0.1697509140e+0f, +0.2891599433e-2f));
+    u = fmaf(u, t, SEL3(+0.003472222222222222222175164840, -0.2072454542e+0f, -0.7385451812e-2f));
+    u = fmaf(u, t, SEL3(+0.083333333333333333335592087900, +0.2705872357e+0f, +0.2058077045e-1f));
+#undef SEL3
+    y = dfmul_f2_f2(dfadd2_f2_f(x, -0.5f), logk2(x));
+    y = dfadd2_f2_f2(y, dfneg(x));
+    y = dfadd2_f2_f2(y, df_of_double(0.91893853320467278056));  // 0.5 * log(2 pi)
+    z = dfadd2_f2_f(dfmul_f_f(u, t), o0 ? -0.400686534596170958447352690395e+0f : -0.673523028297382446749257758235e-1f);
+    z = dfadd2_f2_f(dfmul_f2_f(z, t), o0 ? +0.822466960142643054450325495997e+0f : +0.322467033928981157743538726901e+0f);
+    z = dfadd2_f2_f(dfmul_f2_f(z, t), o0 ? -0.577215665946766039837398973297e+0f : +0.422784335087484338986941629852e+0f);
+    z = dfmul_f2_f(z, t);
+    clc = o2 ? y : z;
+    if (o2) clld = dfadd2_f2_f(dfmul_f_f(u, t), 1);
+    y = clln;
+    clc = otiny ? df_of_double(41.58883083359671856503)  // log(2^60)
+                : (oref ? dfadd2_f2_f2(df_of_double(1.1447298858494001639), dfneg(clc)) : clc);  // log(pi)
+    clln = otiny ? mkdf(1, 0) : (oref ? clln : clld);
+    if (oref) {
+        const float r = a - 4096.0f * (float)cvt_trunc(a * (float)(1.0 / 4096));
+        x = dfmul_f2_f2(clld, sinpik(r));
+    }
+    clld = otiny ? mkdf(a * ((float)(1LL << 30) * (float)(1LL << 30)), 0) : (oref ? x : y);
+    *clc_out = clc;
+    *ratio_out = dfdiv(clln, clld);
+}
+
+float gk_sleef_lgammaf(float a) {
+    df clc, ratio;
+    gammak(a, &clc, &ratio);
+    const df y = dfadd2_f2_f2(clc, logk2(dfabs(ratio)));
+    const float r = y.x + y.y;
+    const int isint = truncf(a) == a;
+    if (isinf(a) || (a <= 0 && isint) || (!isnan(a) && isnan(r))) return INFINITY;
+    return r;
+}

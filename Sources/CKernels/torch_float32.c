@@ -83,6 +83,7 @@ static const unary_kernel unary_kernels[] = {
     [GK_F32_EXPM1] = {gk_sleef_expm1f, expm1f, 1},
     [GK_F32_LOG1P] = {gk_sleef_log1pf, log1pf, 1},
     [GK_F32_LOGSIGMOID] = {logsigmoid_sleef, logsigmoid_libm, 1},
+    [GK_F32_LGAMMA] = {gk_sleef_lgammaf, lgammaf, 1},
 };
 
 void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk) {

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // Binary cross-entropy on probabilities and on logits, with PyTorch's optional `weight`
@@ -38,6 +39,17 @@ extension Ops {
                 throw OpError.shape("Using a target size (\(describe(shape: t.shape))) that is different to the input size (\(describe(shape: x.shape))) is deprecated. Please ensure they have the same size.")
             }
             guard x.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of input should be between 0 and 1") }
+            if args.dtype.isFloat32 {
+                // PyTorch's float kernel with the C library's log1pf and logf, then its float sum.
+                var losses = try Tensor.zip(x, t) { a, b in
+                    let p = Float(a), y = Float(b)
+                    return Double((y - 1) * Swift.max(Glibc.log1pf(-p), -100) - y * Swift.max(Glibc.logf(p), -100))
+                }
+                if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) {
+                    losses = try Tensor.zip(losses, w) { Double(Float($0) * Float($1)) }
+                }
+                return try reduce(losses, args.attrs, dtype: .float32)
+            }
             var losses = try Tensor.zip(x, t) { p, y in
                 (y - 1) * Swift.max(Glibc.log1p(-p), -100) - y * Swift.max(Glibc.log(p), -100)
             }
@@ -74,6 +86,7 @@ extension Ops {
             guard x.shape == t.shape else {
                 throw OpError.shape("Target size (\(describe(shape: t.shape))) must be the same as input size (\(describe(shape: x.shape)))")
             }
+            if args.dtype.isFloat32 { return try float32BCEWithLogits(args, x, t) }
             // max(x, 0) - x * t + log(1 + exp(-|x|)) never overflows.
             var losses = try Tensor.zip(x, t) { z, y in Swift.max(z, 0) - z * y + Glibc.log1p(Glibc.exp(-Swift.abs(z))) }
             if let pw = try broadcastWeight(args.optional("pos_weight"), "pos_weight", to: x.shape) {
@@ -95,6 +108,23 @@ extension Ops {
             let gt = try -gl * (x + (pw - 1) * x.logsigmoid())
             return [gx, gt, nil, nil]
         })
+}
+
+extension Ops {
+    /// float32 binary_cross_entropy_with_logits as PyTorch composes it, each step rounded to float:
+    /// (1 - target) * input - logsigmoid(input) * ((pos_weight - 1) * target + 1), times weight.
+    static func float32BCEWithLogits(_ args: ForwardArgs, _ x: Tensor, _ t: Tensor) throws -> Tensor {
+        func f(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) throws -> Tensor {
+            try Tensor.zip(a, b) { Double(op(Float($0), Float($1))) }
+        }
+        var logSigmoid = TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID)
+        if let pw = try broadcastWeight(args.optional("pos_weight"), "pos_weight", to: x.shape) {
+            logSigmoid = try f(logSigmoid, f(f(pw, t) { ($0 - 1) * $1 }, t) { a, _ in a + 1 }, *)
+        }
+        var losses = try f(f(t, x) { (1 - $0) * $1 }, logSigmoid, -)
+        if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) { losses = try f(losses, w, *) }
+        return try reduce(losses, args.attrs, dtype: .float32)
+    }
 }
 
 extension Variable {

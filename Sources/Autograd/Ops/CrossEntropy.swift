@@ -67,6 +67,9 @@ extension Ops {
             let x = args[0], t = args[1], layout = try ClassLayout(x.shape)
             let probabilities = try targetIsProbabilities(layout, t.shape)
             let (weight, smoothing, ignored) = try crossEntropyOptions(args.attrs, args.optional("weight"), layout, probabilities)
+            if x.dtype.isFloat32, let loss = try float32CrossEntropy(args, layout, probabilities: probabilities, smoothing: smoothing) {
+                return loss
+            }
             let logp = try Tensor.zip(x, logSumExp(x, dims: [layout.classDim]), -)
             let classes = layout.classes, uniform = smoothing / Double(classes)
             var losses = [Double](repeating: 0, count: layout.samples)

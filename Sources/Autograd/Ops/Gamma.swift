@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 // lgamma, digamma and polygamma: each one's derivative is the next (digamma, polygamma(1),
@@ -53,13 +54,14 @@ extension Ops {
 
     /// `lgamma(input)`: log|Gamma(input)|.
     public static let lgamma: OpSpec = unary("lgamma", gradFn: "LgammaBackward0", summary: "log |Gamma(input)|",
-                                             range: 0.3...3, { Glibc.lgamma($0) }) { ctx, g in
+                                             range: 0.3...3, float32Kernel: GK_F32_LGAMMA, { Glibc.lgamma($0) }) { ctx, g in
         try g * apply(digamma, [ctx[0]])
     }
 
     /// `digamma(input)`: the derivative of lgamma.
     public static let digamma: OpSpec = unary("digamma", aliases: ["psi"], gradFn: "DigammaBackward0", summary: "d/dx lgamma(x)",
-                                              range: 0.3...3, digammaValue) { ctx, g in
+                                              range: 0.3...3, float32Array: { n, x, out in gk_digamma_f32(n, x, out) },
+                                              digammaValue) { ctx, g in
         try g * apply(polygamma, [ctx[0]], ["n": .int(1)])
     }
 
@@ -71,6 +73,9 @@ extension Ops {
         forward: { args in
             let n = try args.attrs.int("n")
             guard n >= 0 else { throw OpError.value("polygamma(n, x) does not support negative n.") }
+            if args.dtype.isFloat32 {
+                return TorchFloat32Math.apply(args[0]) { count, x, out, chunk in gk_polygamma_f32(n, count, x, out, chunk > 0 ? 1 : 0) }
+            }
             return args[0].map { polygammaValue(n, $0) }
         },
         derivative: .vjp { ctx, g in [try g * apply(polygamma, [ctx[0]], ["n": .int(try ctx.attrs.int("n") + 1)])] })

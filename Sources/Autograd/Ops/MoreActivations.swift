@@ -85,6 +85,7 @@ extension Ops {
     public static let hardswish: OpSpec = activation(
         "hardswish", gradFn: "HardswishBackward0", summary: "input * min(max(input + 3, 0), 6) / 6",
         kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
+        float32: { x, _ in TorchFloat32Math.scalar(x) { v in v * TorchFloat32Math.clamp(v + 3, 0, 6) / 6 } },
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         let x = ctx[0]
         // PyTorch's hardswish_backward: 0 where input <= -3, the middle slope where input < 3,
@@ -97,6 +98,7 @@ extension Ops {
     public static let hardsigmoid: OpSpec = activation(
         "hardsigmoid", gradFn: "HardsigmoidBackward0", summary: "min(max(input + 3, 0), 6) / 6",
         kinks: "the gradient is 0 at -3 and 3", samples: sidesOf([-3, 3]),
+        float32: { x, _ in TorchFloat32Math.scalar(x) { v in TorchFloat32Math.clamp(v + 3, 0, 6) / 6 } },
         { _ in { x in Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
         // PyTorch's slope is the float32 constant 1/6 even for float64 (0.1666666716...): matched.
         try g * mask(ctx[0]) { $0 > -3 && $0 < 3 } * Variable(Double(Float(1.0 / 6.0)))
@@ -106,6 +108,8 @@ extension Ops {
     public static let softsign: OpSpec = activation(
         "softsign", gradFn: "DivBackward0", summary: "input / (1 + |input|)",
         kinks: "smooth at 0 to first order", samples: sidesOf([0]),
+        // PyTorch composes it: input / (input.abs() + 1), two float operations.
+        float32: { x, _ in TorchFloat32Math.scalar(x) { v in v / (Swift.abs(v) + 1) } },
         { _ in { x in x / (1 + Swift.abs(x)) } }) { ctx, g in
         // PyTorch's graph: DivBackward0 (grad / d, -grad * ((x / d) / d)) and AbsBackward0 (* sgn(x)),
         // to the last bit, and NaN at +-inf as there.
@@ -118,6 +122,15 @@ extension Ops {
         "softshrink", params: [Param("lambd", .double, default: .double(0.5))], gradFn: "SoftshrinkBackward0",
         summary: "input shrunk towards 0 by lambd, 0 within [-lambd, lambd]",
         kinks: "the gradient is 0 at +-lambd", samples: sidesOf([-0.5, 0.5]),
+        float32: { x, attrs in
+            // PyTorch's kernel: +0 inside [-lambd, lambd] in whole vector chunks, x * 0 (-0 for
+            // negative x) in the scalar tail; lambd in float. The chunks are 16 elements under
+            // every capability: the default build's vectors are 8 floats, and an AVX-512 CPU runs
+            // the AVX2 kernel (PyTorch registers no AVX-512 version of this one).
+            let l = Float(try attrs.double("lambd"))
+            return TorchFloat32Math.chunks(x, chunk: 16, vector: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : v.isNaN ? Float.nan : 0) },
+                                           scalar: { v in Double(Float(v) > l ? Float(v) - l : Float(v) < -l ? Float(v) + l : Float(v) * 0) })
+        },
         { attrs in
             let l = try attrs.double("lambd")
             return { x in x > l ? x - l : x < -l ? x + l : x.isNaN ? x : 0 }
@@ -168,6 +181,7 @@ extension Ops {
         summary: "log(input / (1 - input)), the inverse of sigmoid",
         kinks: "with eps, the gradient is 0 outside [eps, 1 - eps]; without eps it is NaN outside [0, 1] (PyTorch's logit_backward)",
         samples: [OpSample([[3, 2]], range: 0.1...0.9)],
+        float32: { x, attrs in TorchFloat32Math.logit(x, eps: attrs.optionalDouble("eps")) },
         { attrs in
             let eps = attrs.optionalDouble("eps")
             return { x in
@@ -222,7 +236,17 @@ extension Ops {
         summary: "input * log(other), and 0 where input = 0",
         kinks: "where input = 0 the value is 0 (even for other = 0); d/dinput is log(other), and 0 where input = 0 and other <= 0",
         range: 0.5...2,
-        { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }) { ctx, g in
+        { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) },
+        forward: { args, kernel in
+            // PyTorch's float kernel: x * std::log(y) with the C library's logf.
+            if args.dtype.isFloat32 {
+                return try Tensor.zip(args[0], args[1]) { x, y in
+                    let a = Float(x), b = Float(y)
+                    return Double(b.isNaN ? .nan : a == 0 ? 0 : a * Glibc.logf(b))
+                }
+            }
+            return try Tensor.zip(args[0], args[1], kernel: kernel) { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }
+        }) { ctx, g in
         let x = ctx[0], y = ctx[1]
         // d/dinput is log(other), as PyTorch's xlogy(grad, other) (0 where grad is 0), masked
         // to 0 where input = 0 and other <= 0: the directional derivative along input = 0.

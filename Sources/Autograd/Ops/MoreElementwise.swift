@@ -89,8 +89,11 @@ extension Ops {
         return Swift.abs(w) < 0.5 ? a.addingProduct(w, d) : b.addingProduct(-d, 1 - w)
     }
 
+    /// float32: fused as PyTorch's AVX2 and AVX-512 builds compile it (vector and scalar code
+    /// alike); its default build multiplies and adds separately.
     static func lerpFloat(_ a: Float, _ b: Float, _ w: Float) -> Float {
         let d = b - a
+        guard TorchFloat32Math.chunk > 0 else { return Swift.abs(w) < 0.5 ? a + w * d : b - d * (1 - w) }
         return Swift.abs(w) < 0.5 ? a.addingProduct(w, d) : b.addingProduct(-d, 1 - w)
     }
 }

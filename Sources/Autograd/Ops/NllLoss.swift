@@ -25,7 +25,12 @@ extension Ops {
             let picks = try nllPicks(layout, args[1], args.optional("weight"), args.attrs)
             var losses = [Double](repeating: 0, count: layout.samples)
             for (s, offset, w) in picks.terms { losses[s] = -w * x.data[offset] }
-            switch try reductionName(args.attrs) {
+            let reduction = try reductionName(args.attrs)
+            if x.dtype.isFloat32 && layout.shape.count <= 2 && reduction != "none" {
+                return Tensor(Double(float32NllReduction(x, picks.terms, weighted: args.optional("weight") != nil,
+                                                         samples: layout.samples, mean: reduction == "mean")))
+            }
+            switch reduction {
             case "none": return Tensor(shape: layout.sampleShape, data: losses)
             case "sum": return Tensor(losses.reduce(0, +))
             default: return Tensor(losses.reduce(0, +) / picks.totalWeight)
@@ -43,6 +48,29 @@ extension Ops {
             let spread = reduction == "none" ? try g.reshape(layout.columnShape) : g
             return [try Variable(coefficients) * spread, nil, nil]
         })
+
+    /// PyTorch's float32 nll_loss reduction (nll_loss_out_frame): each sample's -input * weight
+    /// added into the first of 8 cascade levels, which carry into the next every 16 samples
+    /// (sample index b with b & (15 << 4j) == 0), the levels then added in order; 'mean' divides
+    /// by the float sum of the weights (cascaded alike) or by the count of samples not ignored.
+    static func float32NllReduction(_ x: Tensor, _ terms: [(sample: Int, offset: Int, weight: Double)], weighted: Bool,
+                                    samples: Int, mean: Bool) -> Float {
+        var losses = [Float](repeating: 0, count: 8), weights = [Float](repeating: 0, count: 8)
+        for (b, offset, w) in terms {
+            losses[0] -= weighted ? Float(x.data[offset]) * Float(w) : Float(x.data[offset])
+            weights[0] += Float(w)
+            for j in 0..<7 {
+                if b & (15 << (4 * j)) != 0 { break }
+                losses[j + 1] += losses[j]
+                weights[j + 1] += weights[j]
+                losses[j] = 0
+                weights[j] = 0
+            }
+        }
+        let total = losses.reduce(Float(0), +)
+        guard mean else { return total }
+        return total / (weighted ? weights.reduce(Float(0), +) : Float(terms.count))
+    }
 
     /// PyTorch's grad_fn name for an nll_loss call: the 2-d kernel for inputs of rank 3 and up.
     static func nllLossGradFn(_ inputs: [Variable], _ attrs: Attrs) -> String {

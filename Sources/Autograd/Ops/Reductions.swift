@@ -112,6 +112,7 @@ extension Ops {
         dtype: .integralToInt64,
         forward: exactInt64 { args in
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
+            if args[0].dtype.isFloat32 { return TorchFloat32Math.prod(args[0], dims: dims, keepdim: args.attrs.bool("keepdim")) }
             return args[0].reduced(dims: dims, keepdim: args.attrs.bool("keepdim"), initial: 1, *)
         },
         derivative: .vjp { ctx, g in

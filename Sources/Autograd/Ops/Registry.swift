@@ -77,6 +77,7 @@ extension Ops {
     static func unary(_ name: String, aliases: [String] = [], gradFn: String, summary: String,
                       kinks: String? = nil, range: ClosedRange<Double> = -2...2,
                       float32: ((Float) -> Float)? = nil, float32Kernel: gk_f32_unary_op? = nil,
+                      float32Array: ((Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void)? = nil,
                       vectorized: ((Double, DType) -> Double)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
@@ -87,6 +88,7 @@ extension Ops {
                    if let float32, args.dtype.isFloat32 { return TorchFloat32Math.scalar(args[0], float32) }
                    // PyTorch's vectorised float32 kernel (Sleef on whole chunks, see TorchFloat32Math).
                    if let float32Kernel, args.dtype.isFloat32 { return TorchFloat32Math.unary(args[0], float32Kernel) }
+                   if let float32Array, args.dtype.isFloat32 { return TorchFloat32Math.apply(args[0]) { n, x, out, _ in float32Array(n, x, out) } }
                    // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
                    if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
                    return args[0].map(f)

@@ -30,6 +30,12 @@ extension Ops {
     /// log(sum(exp(x))) over `dims`, kept as size-1 dimensions.
     static func logSumExp(_ x: Tensor, dims: [Int]) throws -> Tensor {
         let shift = stableShift(x, dims: dims)
+        if x.dtype.isFloat32 {
+            // PyTorch composes it in float: exp(x - max) (MKL's exp), its float sum, log (MKL's), + max.
+            let e = try Tensor.zip(x, shift) { Double(Float(Glibc.exp(Double(Float($0) - Float($1))))) }
+            let sum = Tensor(shape: e.shape, data: e.data, dtype: .float32).summed(dims: dims, keepdim: true)
+            return try Tensor.zip(sum, shift) { Double(Float(Glibc.log($0)) + Float($1)) }
+        }
         let sum = try Tensor.zip(x, shift) { Glibc.exp($0 - $1) }.reduced(dims: dims, keepdim: true, initial: 0, +)
         return try Tensor.zip(sum, shift) { Glibc.log($0) + $1 }
     }
@@ -59,6 +65,7 @@ extension Ops {
         dtype: softmaxKernel("softmax"),
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
+            if x.dtype.isFloat32 { return TorchFloat32Math.softmax(x, dim: dims.first, log: false) }
             let e = try Tensor.zip(x, laneMax(x, dims: dims)) { Glibc.exp($0 - $1) }
             return try Tensor.zip(e, e.reduced(dims: dims, keepdim: true, initial: 0, +), /)
         },
@@ -78,6 +85,7 @@ extension Ops {
         forward: { args in
             // PyTorch's kernel: (x - max) - log(sum(exp(x - max))), NaN along a lane holding +inf.
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
+            if x.dtype.isFloat32 { return TorchFloat32Math.softmax(x, dim: dims.first, log: true) }
             let shifted = try Tensor.zip(x, laneMax(x, dims: dims), -)
             let logSum = shifted.map(Glibc.exp).reduced(dims: dims, keepdim: true, initial: 0, +).map(Glibc.log)
             return try Tensor.zip(shifted, logSum, -)

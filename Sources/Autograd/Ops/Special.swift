@@ -50,6 +50,8 @@ extension Ops {
 
     /// `special.ndtr(input)`: the standard normal distribution function (PyTorch composes it, ending in a scalar multiply: `MulBackward1`).
     public static let ndtr: OpSpec = unary("ndtr", gradFn: "MulBackward1", summary: "the standard normal CDF, (1 + erf(input / sqrt 2)) / 2",
+                                           // PyTorch composes (1 + erf(x * sqrt(1/2))) * 0.5, each step in float.
+                                           float32: { x in (1 + Float(Glibc.erf(Double(x * Float(0.5.squareRoot()))))) * 0.5 },
                                            { 0.5 * Glibc.erfc(-$0 / 2.0.squareRoot()) }) { ctx, g in
         let x = ctx[0]
         return try g * Variable(inverseRootTwoPi) * (x * x * Variable(-0.5)).exp()
@@ -65,7 +67,8 @@ extension Ops {
 
     /// `special.log_ndtr(input)`: log of the standard normal CDF.
     public static let logNdtr: OpSpec = unary("log_ndtr", gradFn: "SpecialLogNdtrBackward0", summary: "log of the standard normal CDF, accurate in the tails",
-                                              range: -3...3, logNormalCDF) { ctx, g in
+                                              range: -3...3, float32Array: { n, x, out in gk_log_ndtr_f32(n, x, out) },
+                                              logNormalCDF) { ctx, g in
         let x = ctx[0]
         return try g * Variable(inverseRootTwoPi) * (x * x * Variable(-0.5) - ctx.result()).exp()
     }
@@ -73,26 +76,34 @@ extension Ops {
     /// `special.entr(input)`: -input * log(input); 0 at 0, -inf below.
     public static let entr: OpSpec = unary("entr", gradFn: "SpecialEntrBackward0", summary: "-input * log(input) (0 at 0, -inf for negative input)",
                                            kinks: "the gradient -(1 + log(input)) is +inf at 0 and NaN below, as PyTorch's",
-                                           range: 0.1...2, { x in x.isNaN ? x : x > 0 ? -x * Glibc.log(x) : x == 0 ? 0 : -.infinity }) { ctx, g in
+                                           range: 0.1...2,
+                                           // PyTorch's float kernel: -x * std::log(x) with the C library's logf.
+                                           float32: { x in x.isNaN ? x : x > 0 ? -x * Glibc.logf(x) : x == 0 ? 0 : -.infinity },
+                                           { x in x.isNaN ? x : x > 0 ? -x * Glibc.log(x) : x == 0 ? 0 : -.infinity }) { ctx, g in
         try g * -(Variable(1) + ctx[0].log())
     }
 
     /// `sinc(input)`: sin(pi x) / (pi x), 1 at 0.
     public static let sinc: OpSpec = unary("sinc", gradFn: "SincBackward0", summary: "sin(pi * input) / (pi * input), 1 at 0",
                                            kinks: "the gradient at 0 is 0, as PyTorch's (higher derivatives at exactly 0 are not)",
-                                           range: 0.1...1.9, { x in x == 0 ? 1 : Glibc.sin(Double.pi * x) / (Double.pi * x) }) { ctx, g in
+                                           range: 0.1...1.9,
+                                           // PyTorch's float kernel: sin(pi * x) / (pi * x) with the product in float.
+                                           float32: { x in x == 0 ? 1 : { p in Glibc.sinf(p) / p }(Float(Double.pi) * x) },
+                                           { x in x == 0 ? 1 : Glibc.sin(Double.pi * x) / (Double.pi * x) }) { ctx, g in
         let x = ctx[0], px = try Variable(Double.pi) * ctx[0]
         let slope = try (px * px.cos() - px.sin()) / (px * x)
         return try g * Variable.where(x == Variable(0), Variable(0), slope)
     }
 
     /// `deg2rad(input)`.
-    public static let deg2rad: OpSpec = unary("deg2rad", gradFn: "Deg2RadBackward0", summary: "degrees to radians", { $0 * Double.pi / 180 }) { _, g in
+    public static let deg2rad: OpSpec = unary("deg2rad", gradFn: "Deg2RadBackward0", summary: "degrees to radians",
+                                              float32: { $0 * Float(Double.pi / 180) }, { $0 * Double.pi / 180 }) { _, g in
         try g * Variable(Double.pi / 180)
     }
 
     /// `rad2deg(input)`.
-    public static let rad2deg: OpSpec = unary("rad2deg", gradFn: "Rad2DegBackward0", summary: "radians to degrees", { $0 * 180 / Double.pi }) { _, g in
+    public static let rad2deg: OpSpec = unary("rad2deg", gradFn: "Rad2DegBackward0", summary: "radians to degrees",
+                                              float32: { $0 * Float(180 / Double.pi) }, { $0 * 180 / Double.pi }) { _, g in
         try g * Variable(180 / Double.pi)
     }
 

@@ -31,14 +31,17 @@ float gk_sleef_atanhf(float x);
 float gk_sleef_powf(float x, float y);
 float gk_sleef_atan2f(float y, float x);
 float gk_sleef_tanhf(float x);
+float gk_sleef_lgammaf(float x);
 
 typedef enum {
-    GK_F32_EXP2, GK_F32_SINH, GK_F32_COSH, GK_F32_ATANH, GK_F32_MISH, GK_F32_EXPM1, GK_F32_LOG1P, GK_F32_LOGSIGMOID
+    GK_F32_EXP2, GK_F32_SINH, GK_F32_COSH, GK_F32_ATANH, GK_F32_MISH, GK_F32_EXPM1, GK_F32_LOG1P, GK_F32_LOGSIGMOID,
+    GK_F32_LGAMMA
 } gk_f32_unary_op;
 
 /// out[i] = op(x[i]) in float32. exp2, sinh, cosh, atanh and mish take Sleef on whole chunks and the C
 /// library's float function on the rest (`cpu_kernel_vec`); expm1, log1p (vml's map) and
-/// logsigmoid (min(x, 0) - log1p(exp(-|x|))) take Sleef on every element when chunk > 0.
+/// logsigmoid (min(x, 0) - log1p(exp(-|x|))) and lgamma (vml's map) take Sleef on every element
+/// when chunk > 0.
 void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk);
 
 /// softplus in float32: x where x * beta > threshold, else log1p(exp(x * beta)) / beta.
@@ -69,6 +72,24 @@ int gk_onednn_has_avx512_core(void);
 /// gelu(x) in float32 as PyTorch computes it on an avx512_core CPU: oneDNN's minimax erf for
 /// n > 1, PyTorch's scalar formula with the C library's erff for one element (torch_gelu.c).
 void gk_gelu_f32(long n, const double *x, double *out);
+
+/// digamma in float32: PyTorch's calc_digamma(float) (torch_special_f32.c).
+void gk_digamma_f32(long n, const double *x, double *out);
+
+/// polygamma(order, x) in float32 as PyTorch's kernels: calc_digamma for order 0, trigamma (its
+/// multiply-adds fused when `fused`, as in the AVX2 and AVX-512 builds) for 1, and
+/// (-1)^(order+1) exp(lgamma(order + 1)) zeta(order + 1, x) in float with Math.h's zeta above.
+void gk_polygamma_f32(long order, long n, const double *x, double *out, int fused);
+
+/// special.log_ndtr in float32: PyTorch's calc_log_ndtr(float), log1p(-erfc(x / sqrt 2) / 2) from
+/// -1 up, log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below, with the C library's float functions.
+void gk_log_ndtr_f32(long n, const double *x, double *out);
+
+/// softmax (log_softmax when log_softmax != 0) in float32 over the middle dimension of an
+/// (outer, dim, inner) block, as PyTorch's kernels: the last-dimension kernel when `last`, its
+/// other kernel otherwise; `vec` floats per vector (16 with AVX-512, else 8), Sleef's expf/logf in
+/// the vector code when `sleef` (torch_softmax_f32.c).
+void gk_softmax_f32(long outer, long dim, long inner, int last, const double *x, double *out, long vec, int sleef, int log_softmax);
 
 #ifdef __cplusplus
 }
