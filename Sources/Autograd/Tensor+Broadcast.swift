@@ -36,7 +36,7 @@ extension Tensor {
     /// stretches to match the other.
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
         let rank = Swift.max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
+        var out = [Int](filling: 1, count: rank)
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
