@@ -157,6 +157,10 @@ extension Ops {
         if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
             // x^0 is constant: 0 to every order, also at NaN and inf (PyTorch's zeros_like(self)).
             dx = Variable(Tensor(shape: x.shape, data: [Double](repeating: 0, count: x.value.count), dtype: x.value.dtype))
+        } else if !p.requiresGrad, let exponent = p.value.scalar, exponent == 2, !ctx.createGraph {
+            // x^1 is x to the bit (the forward copies for exponent 1), so `x ** 2` skips that op;
+            // a recorded backward keeps it, as PyTorch's graph has its PowBackward0.
+            dx = try p * x
         } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {
