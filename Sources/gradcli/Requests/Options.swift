@@ -174,6 +174,12 @@ struct OptionSpec {
 
     /// The rows that are also batch request fields.
     static let requestFields = table.filter { $0.field != nil }
+    /// `requestFields` in the order a request reads them: the seed and the dtype first, as the
+    /// others' values depend on them. Built once: each batch request reads every field.
+    static let requestFieldsInReadingOrder: [OptionSpec] = {
+        let first: [OptionKey] = [.seed, .dtype]
+        return requestFields.filter { first.contains($0.key) } + requestFields.filter { !first.contains($0.key) }
+    }()
 }
 
 /// Everything the command line asked for.

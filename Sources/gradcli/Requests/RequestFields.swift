@@ -200,12 +200,12 @@ extension Request {
     /// come first, and are set for the run: inputs are read in that dtype and draw from that
     /// random stream. Absent fields take the table's default.
     mutating func readFields(files: FileAccess, command: Command = .grad, _ given: (OptionSpec) -> [GivenValue]) throws {
-        let fields = OptionSpec.requestFields
-        let first: [OptionKey] = [.seed, .dtype]
-        for spec in fields.filter({ first.contains($0.key) }) + fields.filter({ !first.contains($0.key) }) {
+        for spec in OptionSpec.requestFieldsInReadingOrder {
             let values = given(spec)
-            let defaults = values.isEmpty ? spec.defaultValue.map { [GivenValue.word($0)] } ?? [] : []
-            for value in values + defaults { try apply(spec, value, files: files, command: command) }
+            if values.isEmpty, let value = spec.defaultValue {
+                try apply(spec, .word(value), files: files, command: command)
+            }
+            for value in values { try apply(spec, value, files: files, command: command) }
             if spec.key == .dtype {
                 manualSeed(seed)
                 DefaultDType.current = dtype
