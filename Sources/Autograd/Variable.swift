@@ -166,7 +166,9 @@ public final class Variable {
         while var next = pending.popLast() {
             guard isKnownUniquelyReferenced(&next), var fn = next.gradFn else { continue }
             next.gradFn = nil
-            if isKnownUniquelyReferenced(&fn) { pending.append(contentsOf: fn.takeInputs()) }
+            guard isKnownUniquelyReferenced(&fn) else { continue }
+            // A chain empties the list at each step: taking the inputs' array copies nothing.
+            if pending.isEmpty { pending = fn.takeInputs() } else { pending.append(contentsOf: fn.takeInputs()) }
         }
     }
 }
