@@ -21,6 +21,10 @@ enum CommandCatalog {
     /// The expression options `lines` passes on to each line's request.
     static let lineOptions: [OptionKey] = [.set, .wrt, .seed, .dtype, .json, .precision, .exact, .maxMemory, .maxFlops, .timeout]
 
+    /// The names of `added`, in order, so that a first argument that names none of them (an
+    /// expression) is told apart without building that table (tested to match it).
+    static let addedNames = ["lines", "plot", "run", "trace", "repl", "completions", "manual"]
+
     /// The commands added outside `Command`, each with its own options.
     static let added: [CommandEntry] = [
         CommandEntry(name: "lines", abstract: "Evaluate one expression per input line and print one result line each, as it arrives (like bc).",
