@@ -188,7 +188,7 @@ final class Interpreter {
     }
 
     func store(_ value: PyValue, _ name: String, in scope: Scope) {
-        if scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
+        if !scope.globals.isEmpty && scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
     }
 
     private func executeWith(_ items: ArraySlice<(PyExpr, PyExpr?)>, _ body: [PyStmt], in scope: Scope) throws -> Flow {
