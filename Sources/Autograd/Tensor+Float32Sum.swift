@@ -133,6 +133,15 @@ extension Tensor {
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        if count > 1 && Tensor.count(of: kept) == 1 {
+            // One sum of every element (`sum()`, `mean()`, a gradient folded onto a scalar): the
+            // additions of the general path below, without its intermediate arrays.
+            let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+                for (i, x) in data.enumerated() { buffer.initializeElement(at: i, to: Float(x)) }
+                return 0 + Float32Sum.inner(UnsafeBufferPointer(buffer), 0, count)
+            }
+            return Tensor(shape: outShape, data: [Double(total)], dtype: .float32)
+        }
         let values = data.map { Float($0) }
         // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
         let reduced = dims.filter { shape[$0] != 1 }
