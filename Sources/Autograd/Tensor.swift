@@ -179,7 +179,7 @@ extension Tensor {
     /// `Array(unsafeUninitializedCapacity:)` allocate through an unspecialised entry point of the
     /// standard library that looks the array's type up at run time, several hundred instructions
     /// per tensor, more than a small op's arithmetic. Larger storage skips the extra fill.
-    @inline(__always)
+    @usableFromInline @inline(__always)
     static var smallStorageLimit: Int { 1024 }
 
     /// `count` copies of `value`.
@@ -206,8 +206,8 @@ extension Tensor {
 extension Array {
     /// `count` copies of `value`, as `init(repeating:count:)` makes them but grown from empty
     /// below `Tensor.smallStorageLimit` elements (see there): shapes, strides, small buffers.
-    @inline(__always)
-    init(filling value: Element, count n: Int) {
+    @inlinable @inline(__always)
+    public init(filling value: Element, count n: Int) {
         guard n <= Tensor.smallStorageLimit else { self.init(repeating: value, count: n); return }
         self.init()
         reserveCapacity(n)

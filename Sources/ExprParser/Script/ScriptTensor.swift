@@ -372,7 +372,7 @@ extension Interpreter {
         var retain = create
         if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
         // `torch.autograd.backward(tensors, grad_tensors=[...])`: one gradient per output.
-        var seeds = [Variable?](repeating: seed, count: outputs.count)
+        var seeds = [Variable?](filling: seed, count: outputs.count)
         if seed == nil, let gradient, !isNone(gradient) {
             let list = try tensorList(gradient)
             guard list.count == outputs.count else {
