@@ -186,6 +186,13 @@ struct OptionValues {
 
     /// A key given twice is ambiguous (parsers disagree on which one wins): a usage error.
     static func rejectDuplicateKeys(_ pairs: [(String, JSON)], in place: String) throws {
+        // A request's few keys are compared pairwise: cheaper than hashing them into a set.
+        if pairs.count <= 8 {
+            for i in pairs.indices where pairs[..<i].contains(where: { $0.0 == pairs[i].0 }) {
+                throw GradcliError.usage("\(place) has the key \"\(pairs[i].0)\" more than once")
+            }
+            return
+        }
         var seen = Set<String>()
         seen.reserveCapacity(pairs.count)
         for (key, _) in pairs where !seen.insert(key).inserted {
