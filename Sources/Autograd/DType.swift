@@ -178,6 +178,8 @@ extension Tensor {
         out.dtype = target
         if target == .float64 || target == dtype { return out }
         if target == .int64 && dtype == .bool || target == .float32 && dtype == .bool { return out }
+        // Python numbers such as 2 or 0.5 are float32 values already: no new storage for them.
+        if target == .float32 && count <= 4 && data.allSatisfy({ Double(Float($0)) == $0 }) { return out }
         out.data = data.map(target.convert)
         return out
     }

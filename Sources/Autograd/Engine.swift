@@ -182,13 +182,17 @@ private struct Pass {
     /// The nodes reachable from `roots`, each after every node that feeds it a gradient
     /// (Kahn's algorithm over an iterative depth-first count of incoming edges).
     static func nodesInOrder(from roots: [GradFn]) throws -> [GradFn] {
-        var stack: [GradFn] = []
-        var all: [GradFn] = []
+        // Room for a small graph up front: growing four arrays from empty reallocates each
+        // several times, a large share of a small backward.
+        var stack: [GradFn] = [], all: [GradFn] = []
+        stack.reserveCapacity(16)
+        all.reserveCapacity(16)
+        var uniqueRoots: [GradFn] = []
         for root in roots where !root.visited {
             root.visited = true
-            stack.append(root)
+            uniqueRoots.append(root)
         }
-        let uniqueRoots = stack
+        stack.append(contentsOf: uniqueRoots)
         while let fn = stack.popLast() {
             if fn.released {
                 for node in all + stack + [fn] { node.visited = false; node.dependencies = 0 }
@@ -204,7 +208,9 @@ private struct Pass {
                 }
             }
         }
-        var ready = uniqueRoots.filter { $0.dependencies == 0 }
+        var ready: [GradFn] = []
+        ready.reserveCapacity(16)
+        for root in uniqueRoots where root.dependencies == 0 { ready.append(root) }
         var order: [GradFn] = []
         order.reserveCapacity(all.count)
         while let fn = ready.popLast() {

@@ -297,10 +297,14 @@ public final class OpSpec {
     public var samples: [OpSample] { makeSamples() }
     private let makeSamples: () -> [OpSample]
     /// How the result's dtype follows from the inputs.
-    public private(set) var dtypeRule: DTypeRule
+    public var dtypeRule: DTypeRule { storedDTypeRule }
     /// The VJP for a batch of cotangents (see `BatchedVJP`), or nil: Jacobians through this op
     /// then run one backward pass per row.
-    public private(set) var batchedVJP: BatchedVJP?
+    public var batchedVJP: BatchedVJP? { storedBatchedVJP }
+    // Internal storage behind the public accessors: an internal stored property is checked
+    // for exclusivity statically, a public one at run time on every access.
+    private var storedDTypeRule: DTypeRule
+    private var storedBatchedVJP: BatchedVJP?
 
     /// Creates a registry entry.
     public init(_ name: String, aliases: [String] = [], params: [Param], gradFn: String,
@@ -308,9 +312,9 @@ public final class OpSpec {
                 dtype dtypeRule: DTypeRule = .promote,
                 forward: @escaping (ForwardArgs) throws -> Tensor, derivative: Derivative,
                 batchedVJP: BatchedVJP? = nil) {
-        self.batchedVJP = batchedVJP
+        self.storedBatchedVJP = batchedVJP
         self.name = name
-        self.dtypeRule = dtypeRule
+        self.storedDTypeRule = dtypeRule
         (ruleCode, castsInputs) = OpSpec.derived(from: dtypeRule)
         self.aliases = aliases
         self.params = params
@@ -432,7 +436,7 @@ public final class OpSpec {
     /// This entry with `rule` as its dtype rule, for the shared helpers (`unary`, `binary`)
     /// whose entries differ in it. Used only while the registry is built.
     func withDType(_ rule: DTypeRule) -> OpSpec {
-        dtypeRule = rule
+        storedDTypeRule = rule
         (ruleCode, castsInputs) = OpSpec.derived(from: rule)
         return self
     }
@@ -441,7 +445,7 @@ public final class OpSpec {
     /// combines the cotangent elementwise (with broadcasting) with values of the output's shape,
     /// so a leading batch dimension passes through. Used only while the registry is built.
     func batchingItsVJP() -> OpSpec {
-        if case .vjp(let rule) = derivative { batchedVJP = { ctx, g in try rule(ctx, g) } }
+        if case .vjp(let rule) = derivative { storedBatchedVJP = { ctx, g in try rule(ctx, g) } }
         return self
     }
 

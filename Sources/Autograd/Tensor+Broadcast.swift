@@ -35,8 +35,11 @@ extension Tensor {
     /// Shapes are aligned at their trailing dimensions; a dimension of size 1
     /// stretches to match the other.
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+        // Equal shapes and a scalar operand give an operand's shape, shared rather than rebuilt.
+        if b.isEmpty || a == b { return a }
+        if a.isEmpty { return b }
         let rank = Swift.max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
+        var out = [Int](filling: 1, count: rank)
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]

@@ -34,29 +34,31 @@ enum Float32Sum {
         let levelPower = Swift.max(4, ceilLog2(size) / levels)
         let levelStep = 1 << levelPower
         let levelMask = levelStep - 1
-        var acc = [[T]](repeating: [T](repeating: .zero, count: nrows), count: levels)
+        // Level j of row k at acc[j * nrows + k]: one allocation for all levels.
+        var acc = [T](filling: .zero, count: levels * nrows)
         var i = 0
         while i + levelStep <= size {
             for _ in 0..<levelStep {
-                for k in 0..<nrows { acc[0][k] = acc[0][k] + load(i, k) }
+                for k in 0..<nrows { acc[k] = acc[k] + load(i, k) }
                 i += 1
             }
             for j in 1..<levels {
                 for k in 0..<nrows {
-                    acc[j][k] = acc[j][k] + acc[j - 1][k]
-                    acc[j - 1][k] = .zero
+                    acc[j * nrows + k] = acc[j * nrows + k] + acc[(j - 1) * nrows + k]
+                    acc[(j - 1) * nrows + k] = .zero
                 }
                 if i & (levelMask << (j * levelPower)) != 0 { break }
             }
         }
         while i < size {
-            for k in 0..<nrows { acc[0][k] = acc[0][k] + load(i, k) }
+            for k in 0..<nrows { acc[k] = acc[k] + load(i, k) }
             i += 1
         }
         for j in 1..<levels {
-            for k in 0..<nrows { acc[0][k] = acc[0][k] + acc[j][k] }
+            for k in 0..<nrows { acc[k] = acc[k] + acc[j * nrows + k] }
         }
-        return acc[0]
+        acc.removeLast(acc.count - nrows)
+        return acc
     }
 
     /// `row_sum`: one sum, as 4 interleaved partial sums, the leftover, then the partials.
@@ -131,11 +133,20 @@ extension Tensor {
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+        if count > 1 && Tensor.count(of: kept) == 1 {
+            // One sum of every element (`sum()`, `mean()`, a gradient folded onto a scalar): the
+            // additions of the general path below, without its intermediate arrays.
+            let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+                for (i, x) in data.enumerated() { buffer.initializeElement(at: i, to: Float(x)) }
+                return 0 + Float32Sum.inner(UnsafeBufferPointer(buffer), 0, count)
+            }
+            return Tensor(shape: outShape, data: [Double(total)], dtype: .float32)
+        }
         let values = data.map { Float($0) }
         // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
         let reduced = dims.filter { shape[$0] != 1 }
         let outCount = Tensor.count(of: kept)
-        var out = [Float](repeating: 0, count: outCount)
+        var out = [Float](filling: 0, count: outCount)
         let n = reduced.reduce(1) { $0 * shape[$1] }
         if count > 0 && !reduced.isEmpty {
             let first = reduced.first!, last = reduced.last!

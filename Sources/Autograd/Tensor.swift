@@ -179,17 +179,13 @@ extension Tensor {
     /// `Array(unsafeUninitializedCapacity:)` allocate through an unspecialised entry point of the
     /// standard library that looks the array's type up at run time, several hundred instructions
     /// per tensor, more than a small op's arithmetic. Larger storage skips the extra fill.
-    @inline(__always)
+    @usableFromInline @inline(__always)
     static var smallStorageLimit: Int { 1024 }
 
     /// `count` copies of `value`.
     @inline(__always)
     static func storage(repeating value: Double, count n: Int) -> [Double] {
-        guard n <= smallStorageLimit else { return [Double](repeating: value, count: n) }
-        var out: [Double] = []
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(value) }
-        return out
+        [Double](filling: value, count: n)
     }
 
     /// `count` doubles, every one written by `body`.
@@ -204,6 +200,18 @@ extension Tensor {
         var out = storage(repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { body($0) }
         return out
+    }
+}
+
+extension Array {
+    /// `count` copies of `value`, as `init(repeating:count:)` makes them but grown from empty
+    /// below `Tensor.smallStorageLimit` elements (see there): shapes, strides, small buffers.
+    @inlinable @inline(__always)
+    public init(filling value: Element, count n: Int) {
+        guard n <= Tensor.smallStorageLimit else { self.init(repeating: value, count: n); return }
+        self.init()
+        reserveCapacity(n)
+        for _ in 0..<n { append(value) }
     }
 }
 

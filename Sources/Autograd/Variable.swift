@@ -25,18 +25,44 @@ public struct SourceRange: Hashable {
 /// an op from inputs that require grad has a `gradFn`, the node through which
 /// gradients flow back to those inputs.
 public final class Variable {
+    // The mutable fields are stored under internal names behind public accessors: every access
+    // to a public stored property of a class is checked for exclusivity at run time, while the
+    // whole-module optimiser checks internal ones statically when no two accesses overlap.
+    var storedValue: Tensor
+    var storedRequiresGrad: Bool
+    var storedGrad: Variable?
+    var storedGradFn: GradFn?
+    var storedTag: SourceRange?
+    var storedVersion = 0
+
     /// The variable's value. Replaced only by the in-place operations of `Variable+InPlace.swift`.
-    public internal(set) var value: Tensor
+    public internal(set) var value: Tensor {
+        get { storedValue }
+        set { storedValue = newValue }
+    }
     /// True when gradients flow to or through this variable.
-    public internal(set) var requiresGrad: Bool
+    public internal(set) var requiresGrad: Bool {
+        get { storedRequiresGrad }
+        set { storedRequiresGrad = newValue }
+    }
     /// The accumulated gradient. Each `backward()` adds to it (`+=`), as in PyTorch;
     /// set it to nil to zero it.
-    public var grad: Variable?
+    public var grad: Variable? {
+        get { storedGrad }
+        set { storedGrad = newValue }
+    }
     /// The backward node that produced this variable, or nil for a leaf.
-    public internal(set) var gradFn: GradFn?
+    public internal(set) var gradFn: GradFn? {
+        get { storedGradFn }
+        set { storedGradFn = newValue }
+    }
     /// An optional tag saying where this node came from (kept on its `gradFn` too).
     public var tag: SourceRange? {
-        didSet { gradFn?.tag = tag }
+        get { storedTag }
+        set {
+            storedTag = newValue
+            storedGradFn?.tag = newValue
+        }
     }
 
     /// True for a Python number written in an expression or passed as a scalar (PyTorch's
@@ -46,7 +72,10 @@ public final class Variable {
 
     /// How many times the value was modified in place, like PyTorch's `_version`: backward
     /// compares it with the version each node saved (see `SavedVersions.swift`).
-    public internal(set) var version = 0
+    public internal(set) var version: Int {
+        get { storedVersion }
+        set { storedVersion = newValue }
+    }
     /// The node that saved this variable's value as its result, once an in-place update has
     /// replaced this variable's `gradFn` (it is `gradFn` until then).
     var resultOf: GradFn?
@@ -59,8 +88,8 @@ public final class Variable {
     ///   for a value a user chose, which throws PyTorch's error instead).
     public init(_ value: Tensor, requiresGrad: Bool = false) {
         precondition(!requiresGrad || value.dtype.isFloatingPoint, Variable.integerGradMessage)
-        self.value = value
-        self.requiresGrad = requiresGrad
+        self.storedValue = value
+        self.storedRequiresGrad = requiresGrad
         self.isWrappedNumber = false
     }
 
@@ -68,8 +97,8 @@ public final class Variable {
     /// True/False, and a floating dtype for a Python float, which promotion counts as the
     /// default dtype. The value is kept as written (a Python float is a double).
     public init(wrappedNumber value: Double, dtype: DType) {
-        self.value = Tensor(shape: [], data: [value], dtype: dtype)
-        self.requiresGrad = false
+        self.storedValue = Tensor(shape: [], data: [value], dtype: dtype)
+        self.storedRequiresGrad = false
         self.isWrappedNumber = true
     }
 
@@ -97,9 +126,9 @@ public final class Variable {
     }
 
     init(value: Tensor, gradFn: GradFn) {
-        self.value = value
-        self.requiresGrad = true
-        self.gradFn = gradFn
+        self.storedValue = value
+        self.storedRequiresGrad = true
+        self.storedGradFn = gradFn
         self.isWrappedNumber = false
     }
 
@@ -137,7 +166,9 @@ public final class Variable {
         while var next = pending.popLast() {
             guard isKnownUniquelyReferenced(&next), var fn = next.gradFn else { continue }
             next.gradFn = nil
-            if isKnownUniquelyReferenced(&fn) { pending.append(contentsOf: fn.takeInputs()) }
+            guard isKnownUniquelyReferenced(&fn) else { continue }
+            // A chain empties the list at each step: taking the inputs' array copies nothing.
+            if pending.isEmpty { pending = fn.takeInputs() } else { pending.append(contentsOf: fn.takeInputs()) }
         }
     }
 }
@@ -152,7 +183,13 @@ public final class GradFn {
     /// is made, since an input's value (and so its shape) may later be replaced in place.
     private let nameFromInputs: String?
     /// Where the op came from, copied from its output variable.
-    public internal(set) var tag: SourceRange?
+    public internal(set) var tag: SourceRange? {
+        get { storedTag }
+        set { storedTag = newValue }
+    }
+    // Stored under internal names for static exclusivity checks (see `Variable`).
+    var storedTag: SourceRange?
+    var storedInputs: [Variable]
     /// The registry entry of the op.
     public let spec: OpSpec
     /// The op's attributes.
@@ -160,7 +197,10 @@ public final class GradFn {
     /// The shape of the op's output.
     public let resultShape: [Int]
     /// The op's tensor inputs: saved for the VJP and the graph's edges.
-    public private(set) var inputs: [Variable]
+    public private(set) var inputs: [Variable] {
+        get { storedInputs }
+        set { storedInputs = newValue }
+    }
     var savedResult: Tensor
     /// The inputs' versions when the node was made, and its output's latest one.
     let savedVersions: SavedVersions
@@ -182,7 +222,7 @@ public final class GradFn {
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
         self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
         self.spec = spec
-        self.inputs = inputs
+        self.storedInputs = inputs
         self.savedVersions = SavedVersions(inputs)
         self.madeAfterModifications = ThreadState.current.modifications
         self.attrs = attrs

@@ -63,7 +63,7 @@ extension Ops {
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
-                                   -, int64: .subtract) { _, g in [g, try -g] }.withDType(subtractionDType)
+                                   -, int64: .subtract) { ctx, g in [g, ctx[1].requiresGrad ? try -g : nil] }.withDType(subtractionDType)
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -91,7 +91,10 @@ extension Ops {
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
                                    summary: "input * other, elementwise with broadcasting",
-                                   *, int64: .multiply) { ctx, g in [try g * ctx[1], try g * ctx[0]] }
+                                   *, int64: .multiply) { ctx, g in
+        // Only the gradients an input requires, as PyTorch's grad_input_mask computes them.
+        [ctx[0].requiresGrad ? try g * ctx[1] : nil, ctx[1].requiresGrad ? try g * ctx[0] : nil]
+    }
 
     /// `input / other`.
     public static let div = binary("div", aliases: ["divide", "true_divide"], gradFn: "DivBackward0",
@@ -99,7 +102,8 @@ extension Ops {
                                    /) { ctx, g in
         // -g * ((x / y) / y), not -g * x / (y * y): y * y overflows for large y; PyTorch's
         // div_tensor_other_backward, in its order (the last bit).
-        [try g / ctx[1], try -g * ((ctx[0] / ctx[1]) / ctx[1])]
+        [ctx[0].requiresGrad ? try g / ctx[1] : nil,
+         ctx[1].requiresGrad ? try -g * ((ctx[0] / ctx[1]) / ctx[1]) : nil]
     }.withDType(.floating)
 
     /// `div(input, other, rounding_mode=)`: the quotient rounded toward zero (`'trunc'`) or
@@ -157,6 +161,10 @@ extension Ops {
         if !p.requiresGrad, let exponent = p.value.scalar, exponent == 0 {
             // x^0 is constant: 0 to every order, also at NaN and inf (PyTorch's zeros_like(self)).
             dx = Variable(Tensor(shape: x.shape, data: [Double](repeating: 0, count: x.value.count), dtype: x.value.dtype))
+        } else if !p.requiresGrad, let exponent = p.value.scalar, exponent == 2, !ctx.createGraph {
+            // x^1 is x to the bit (the forward copies for exponent 1), so `x ** 2` skips that op;
+            // a recorded backward keeps it, as PyTorch's graph has its PowBackward0.
+            dx = try p * x
         } else if !p.requiresGrad, let exponent = p.value.scalar {
             dx = try p * x.pow(Variable(wrappedNumber: exponent - 1, dtype: .float64))  // a scalar: keeps x's dtype
         } else {

@@ -3,7 +3,7 @@
 // chosen by the matrix's 1-norm, with scaling and squaring above the last threshold. Following the
 // same polynomials, coefficients and order of operations keeps the result within rounding of
 // PyTorch's; the matrix products may round differently, so the last bits can differ.
-import Foundation
+import Glibc
 
 extension Ops {
     /// `matrix_exp(A)` (`linalg.matrix_exp`): e^A for a square matrix or a batch of them.
@@ -173,9 +173,9 @@ enum MatrixExponential {
     /// A scaled by 2^-s so that its norm is below the degree-18 threshold, then squared s times.
     static func scaledAndSquared(_ a: Matrix, n: Int) -> Matrix {
         let norm = oneNorm(a, n: n)
-        let s = Swift.max(0, (Foundation.log2(norm / thetas[5])).rounded(.up))
+        let s = Swift.max(0, (Glibc.log2(norm / thetas[5])).rounded(.up))
         if s.isNaN { return Matrix(repeating: .nan, count: a.count) }
-        let scale = Foundation.pow(2, -s)
+        let scale = Glibc.pow(2, -s)
         var result = t18(a.map { $0 * scale }, n: n)
         for _ in 0..<Int(s) { result = product(result, result, n: n) }
         return result

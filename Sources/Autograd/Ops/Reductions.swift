@@ -60,8 +60,9 @@ extension Ops {
             let shape = ctx[0].shape
             let dims = try reductionDims(ctx.attrs, rank: shape.count)
             let n = Double(dims.reduce(1) { $0 * shape[$1] })
-            // Divide before expanding: one element instead of n for a full mean.
-            return [try expandReduced(g / Variable(n), ctx)]
+            // Divide before expanding: one element instead of n for a full mean. n is PyTorch's
+            // integer scalar, so a float32 gradient stays float32 (no float64 detour and cast back).
+            return [try expandReduced(g / Variable(wrappedNumber: n, dtype: .int64), ctx)]
         })
 }
 

@@ -87,7 +87,9 @@ extension Variable {
         // A backward pass that records nothing (no createGraph) sums the values directly, as
         // the op's forward does: the same result without the cost of a recorded op, a large
         // share of a small backward. A non-finite sum takes the op, which anomaly mode watches.
-        if !ThreadState.current.gradEnabled, value.dtype.isFloat64, Tensor.broadcastShape(shape, self.shape) == self.shape {
+        // (A float32 sum is float32 already, as the op would round it.)
+        if !ThreadState.current.gradEnabled, value.dtype.isFloat64 || value.dtype.isFloat32,
+           Tensor.broadcastShape(shape, self.shape) == self.shape {
             let summed = value.summed(toShape: shape)
             if summed.isFinite { return Variable(summed) }
         }

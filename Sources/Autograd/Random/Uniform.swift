@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // Uniform samples, as PyTorch's CPU `uniform_` kernel draws them (`uniform_real` in
 // ATen/core/TransformationHelper.h): a float takes the low 24 bits of one 32-bit draw, a
@@ -86,7 +86,7 @@ extension TorchGenerator {
     public func fillExponential(count: Int, dtype: DType) -> [Double] {
         var out = fillUniform(count: count, dtype: .float64)
         for i in out.indices {
-            let e = -Foundation.log1p(-out[i])
+            let e = -Glibc.log1p(-out[i])
             out[i] = dtype.isFloat32 ? Double(Float(e)) : e
         }
         return out

@@ -108,8 +108,8 @@ struct Lowering {
     init(program: Program, inputs: [(name: String, value: Variable)]) {
         tree = program.tree
         source = Array(program.source.utf8)
-        results = [Value?](repeating: nil, count: program.tree.nodes.count)
-        pythonNumbers = [Bool](repeating: false, count: program.tree.nodes.count)
+        results = [Value?](filling: nil, count: program.tree.nodes.count)
+        pythonNumbers = [Bool](filling: false, count: program.tree.nodes.count)
         for (name, value) in inputs { environment[name] = value }
     }
 

@@ -85,7 +85,7 @@ extension Lowering {
         }
         let byKeyword = Set(keywords.map(\.param))
         let lastInts = params.lastIndex { $0.kind == .ints }
-        var sources = [CallPlan.Source?](repeating: nil, count: params.count)
+        var sources = [CallPlan.Source?](filling: nil, count: params.count)
         var a = 0, p = 0
         while a < positional.count {
             // The method's signature has no `self` slot; `dtype=` and the like are keyword-only.

@@ -52,7 +52,7 @@ extension Lowering {
         if name == "builtins.float" {
             // The only composite without a tensor input: its argument arrives as a number or a name.
             if case .string(let text) = attrs["x"] {
-                return .tensor(Variable(wrappedNumber: Double(text.lowercased().replacingOccurrences(of: "infinity", with: "inf")) ?? .nan, dtype: .float64))
+                return .tensor(Variable(wrappedNumber: Double(text.lowercased()) ?? .nan, dtype: .float64))
             }
             return .tensor(Variable(wrappedNumber: try attrs.double("x"), dtype: .float64))
         }

@@ -17,7 +17,7 @@ extension Interpreter {
     func bind(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
               selfParam: Int? = nil) throws -> ([Variable?], Attrs) {
         let params = spec.params
-        var given = [PyValue?](repeating: nil, count: params.count)
+        var given = [PyValue?](filling: nil, count: params.count)
         let lastInts = params.lastIndex { $0.kind == .ints }
         var a = 0, p = 0
         while a < positional.count {

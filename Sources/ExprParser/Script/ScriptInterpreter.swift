@@ -43,6 +43,9 @@ final class Interpreter {
     var aliases = AliasTable()
     /// Lines at which the non-leaf `.grad` warning was already shown (Python shows it once).
     var warnedLines: Set<Int> = []
+    /// The ops tensor methods name, found once per name (`x.sub_(y)` is `sub`, `x.mean()` is
+    /// `mean`): the lookups search static tables, so their answers never change.
+    var inPlaceMethodOps: [String: OpSpec] = [:], methodOps: [String: OpSpec] = [:]
     lazy var torch: PyModule = makeTorchModule()
     /// Set by `run --trace-backward`: renders the trace of each `.backward()` call (with the
     /// module's leaf variables and the line) for stderr.
@@ -188,7 +191,7 @@ final class Interpreter {
     }
 
     func store(_ value: PyValue, _ name: String, in scope: Scope) {
-        if scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
+        if !scope.globals.isEmpty && scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
     }
 
     private func executeWith(_ items: ArraySlice<(PyExpr, PyExpr?)>, _ body: [PyStmt], in scope: Scope) throws -> Flow {

@@ -355,15 +355,31 @@ extension Interpreter {
         default:
             break
         }
-        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = Registry.lookup(String(name.dropLast())) {
+        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
             try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
             return .tensor(t)
         }
-        if let spec = Lowering.function(named: name) {
+        if let spec = methodOp(name) {
             return try callMethod(spec, name, t, args, kw)
         }
         throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
+    }
+
+    /// The registry op of in-place method `name` (`sub_` is `sub`), found once per name.
+    private func inPlaceMethodOp(_ name: String) -> OpSpec? {
+        if let spec = inPlaceMethodOps[name] { return spec }
+        let spec = Registry.lookup(String(name.dropLast()))
+        if let spec { inPlaceMethodOps[name] = spec }
+        return spec
+    }
+
+    /// The function tensor method `name` calls (`x.mean()` is `mean`), found once per name.
+    private func methodOp(_ name: String) -> OpSpec? {
+        if let spec = methodOps[name] { return spec }
+        let spec = Lowering.function(named: name)
+        if let spec { methodOps[name] = spec }
+        return spec
     }
 
     /// `zero_()` / `fill_(v)`: a plain overwrite unless the tensor is part of a graph under grad
@@ -407,7 +423,7 @@ extension Interpreter {
         var retain = create
         if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
         // `torch.autograd.backward(tensors, grad_tensors=[...])`: one gradient per output.
-        var seeds = [Variable?](repeating: seed, count: outputs.count)
+        var seeds = [Variable?](filling: seed, count: outputs.count)
         if seed == nil, let gradient, !isNone(gradient) {
             let list = try tensorList(gradient)
             guard list.count == outputs.count else {

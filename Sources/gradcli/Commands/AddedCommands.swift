@@ -6,6 +6,7 @@ enum AddedCommands {
     /// The exit status when `arguments` name an added command (or its help), nil otherwise.
     static func run(_ arguments: [String], color: Bool) throws -> Int32? {
         guard let first = arguments.first else { return nil }
+        guard CommandCatalog.addedNames.contains(first == "help" && arguments.count > 1 ? arguments[1] : first) else { return nil }
         if first == "help", arguments.count > 1, let entry = CommandCatalog.added.first(where: { $0.name == arguments[1] }) {
             Output.out(Help.text(entry: entry))
             return 0

@@ -24,6 +24,10 @@ enum CommandCatalog {
     /// The options of `gradcli run`: the trace, and the budgets of the whole program.
     static let runOptions: [OptionKey] = [.traceBackward, .maxMemory, .maxFlops, .timeout]
 
+    /// The names of `added`, in order, so that a first argument that names none of them (an
+    /// expression) is told apart without building that table (tested to match it).
+    static let addedNames = ["lines", "plot", "run", "trace", "repl", "completions", "manual"]
+
     /// The commands added outside `Command`, each with its own options.
     static let added: [CommandEntry] = [
         CommandEntry(name: "lines", abstract: "Evaluate one expression per input line and print one result line each, as it arrives (like bc).",

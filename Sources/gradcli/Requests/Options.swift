@@ -85,7 +85,10 @@ struct OptionSpec {
     /// The value when none is given, shown in help as "(default ...)".
     var defaultValue: String? = nil
     let help: String
-    let commands: Set<Command>
+    /// The commands that take the option. An array, not a set: a set of an enum is made at
+    /// run time by a search of the binary's conformances for the enum's Hashable, which every
+    /// start would pay for a handful of elements.
+    let commands: [Command]
     /// The name of the same field in a batch request, when it is one.
     var field: String? = nil
     /// What the field holds in a batch request, when its kind does not say (`--inputs` is a
@@ -106,8 +109,8 @@ struct OptionSpec {
         }
     }
 
-    static let expressionCommands: Set<Command> = [.grad, .eval, .jacobian, .hessian, .check, .graph]
-    static let all = Set(Command.allCases)
+    static let expressionCommands: [Command] = [.grad, .eval, .jacobian, .hessian, .check, .graph]
+    static let all = Array(Command.allCases)
 
     /// The help line: the text and the default.
     var helpText: String { help + (defaultValue.map { " (default \($0))" } ?? "") + "." }
@@ -147,9 +150,9 @@ struct OptionSpec {
         OptionSpec(key: .junit, names: ["--junit"], value: "file", kind: .text, help: "Also write a JUnit XML report of the requests to <file>", commands: [.batch]),
         OptionSpec(key: .quiet, names: ["-q", "--quiet"], value: nil, kind: .flag, help: "Write no JSON Lines and no summary: only the --tap report, the --junit file and the exit status", commands: [.batch]),
         OptionSpec(key: .allowFiles, names: ["--allow-files"], value: "dir", kind: .text, help: "Let requests read '@path' input files, but only regular files under <dir> (without it, none)", commands: [.batch]),
-        OptionSpec(key: .maxMemory, names: ["--max-memory"], value: "bytes", kind: .bytes, help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller)", commands: expressionCommands.union([.batch])),
-        OptionSpec(key: .maxFlops, names: ["--max-flops"], value: "n", kind: .text, help: "The work budget per request in floating-point operations, e.g. 1e9 (default 1e11); checked before each operation runs", commands: expressionCommands.union([.batch])),
-        OptionSpec(key: .timeout, names: ["--timeout"], value: "seconds", kind: .text, help: "The time limit per request, checked between operations (default: none)", commands: expressionCommands.union([.batch])),
+        OptionSpec(key: .maxMemory, names: ["--max-memory"], value: "bytes", kind: .bytes, help: "The memory budget, e.g. 512M or 4G (default: 3/4 of physical memory or of the address-space limit, the smaller)", commands: expressionCommands + [.batch]),
+        OptionSpec(key: .maxFlops, names: ["--max-flops"], value: "n", kind: .text, help: "The work budget per request in floating-point operations, e.g. 1e9 (default 1e11); checked before each operation runs", commands: expressionCommands + [.batch]),
+        OptionSpec(key: .timeout, names: ["--timeout"], value: "seconds", kind: .text, help: "The time limit per request, checked between operations (default: none)", commands: expressionCommands + [.batch]),
         OptionSpec(key: .help, names: ["-h", "--help"], value: nil, kind: .flag, help: "Show help information", commands: all),
         OptionSpec(key: .version, names: ["--version"], value: nil, kind: .flag, help: "Show the version", commands: all),
         // Options of the commands outside `Command`; `CommandCatalog` lists which take them.
@@ -174,6 +177,12 @@ struct OptionSpec {
 
     /// The rows that are also batch request fields.
     static let requestFields = table.filter { $0.field != nil }
+    /// `requestFields` in the order a request reads them: the seed and the dtype first, as the
+    /// others' values depend on them. Built once: each batch request reads every field.
+    static let requestFieldsInReadingOrder: [OptionSpec] = {
+        let first: [OptionKey] = [.seed, .dtype]
+        return requestFields.filter { first.contains($0.key) } + requestFields.filter { !first.contains($0.key) }
+    }()
 }
 
 /// Everything the command line asked for.

@@ -186,6 +186,13 @@ struct OptionValues {
 
     /// A key given twice is ambiguous (parsers disagree on which one wins): a usage error.
     static func rejectDuplicateKeys(_ pairs: [(String, JSON)], in place: String) throws {
+        // A request's few keys are compared pairwise: cheaper than hashing them into a set.
+        if pairs.count <= 8 {
+            for i in pairs.indices where pairs[..<i].contains(where: { $0.0 == pairs[i].0 }) {
+                throw GradcliError.usage("\(place) has the key \"\(pairs[i].0)\" more than once")
+            }
+            return
+        }
         var seen = Set<String>()
         seen.reserveCapacity(pairs.count)
         for (key, _) in pairs where !seen.insert(key).inserted {
@@ -200,12 +207,12 @@ extension Request {
     /// come first, and are set for the run: inputs are read in that dtype and draw from that
     /// random stream. Absent fields take the table's default.
     mutating func readFields(files: FileAccess, command: Command = .grad, _ given: (OptionSpec) -> [GivenValue]) throws {
-        let fields = OptionSpec.requestFields
-        let first: [OptionKey] = [.seed, .dtype]
-        for spec in fields.filter({ first.contains($0.key) }) + fields.filter({ !first.contains($0.key) }) {
+        for spec in OptionSpec.requestFieldsInReadingOrder {
             let values = given(spec)
-            let defaults = values.isEmpty ? spec.defaultValue.map { [GivenValue.word($0)] } ?? [] : []
-            for value in values + defaults { try apply(spec, value, files: files, command: command) }
+            if values.isEmpty, let value = spec.defaultValue {
+                try apply(spec, .word(value), files: files, command: command)
+            }
+            for value in values { try apply(spec, value, files: files, command: command) }
             if spec.key == .dtype {
                 manualSeed(seed)
                 DefaultDType.current = dtype
