@@ -65,6 +65,19 @@ enum Float32Sum {
     static func rowSum<T: Float32Lanes>(_ size: Int, _ load: (Int) -> T) -> T {
         let ilp = 4
         let sizeIlp = size / ilp
+        if sizeIlp < 16 {
+            // Below one cascade step (at least 16) the cascade's levels only add +0 to partial
+            // sums that started at +0 (which never makes them -0): four running sums, no arrays.
+            var p0 = T.zero, p1 = T.zero, p2 = T.zero, p3 = T.zero
+            for i in 0..<sizeIlp {
+                p0 = p0 + load(i * ilp)
+                p1 = p1 + load(i * ilp + 1)
+                p2 = p2 + load(i * ilp + 2)
+                p3 = p3 + load(i * ilp + 3)
+            }
+            for i in (sizeIlp * ilp)..<size { p0 = p0 + load(i) }
+            return ((p0 + p1) + p2) + p3
+        }
         var partial = multiRowSum(ilp, sizeIlp) { i, k in load(i * ilp + k) }
         for i in (sizeIlp * ilp)..<size { partial[0] = partial[0] + load(i) }
         for k in 1..<ilp { partial[0] = partial[0] + partial[k] }

@@ -18,8 +18,17 @@ extension Ops {
         let shape = ctx[0].shape
         let dims = try reductionDims(ctx.attrs, rank: shape.count)
         // A one-element gradient broadcasts as it is; otherwise put the reduced dimensions back first.
+        if g.value.count == 1 && !ctx.createGraph { return filled(shape, with: g.value.data[0], dtype: g.dtype) }
         let kept = g.value.count == 1 ? g : try g.reshape(keptShape(shape, dims: dims))
         return try kept.expand(shape)
+    }
+
+    /// A constant gradient of `shape`, every element `value` (held as `dtype` holds it): what
+    /// expanding a one-element gradient gives, without the op, when no graph is recorded.
+    static func filled(_ shape: [Int], with value: Double, dtype: DType) -> Variable {
+        var t = Tensor(repeating: dtype.convert(value), shape: shape)
+        t.dtype = dtype
+        return Variable(t)
     }
 
     /// PyTorch's error for `mean`, `var` and `std` of an integer or bool tensor.
@@ -62,6 +71,11 @@ extension Ops {
             let n = Double(dims.reduce(1) { $0 * shape[$1] })
             // Divide before expanding: one element instead of n for a full mean. n is PyTorch's
             // integer scalar, so a float32 gradient stays float32 (no float64 detour and cast back).
+            if g.value.count == 1 && !ctx.createGraph && g.dtype.isFloatingPoint {
+                // The division as the op does it: in float32, n rounded to float32 first.
+                let divisor = g.dtype.isFloat32 ? Double(Float(n)) : n
+                return [filled(shape, with: g.value.data[0] / divisor, dtype: g.dtype)]
+            }
             return [try expandReduced(g / Variable(wrappedNumber: n, dtype: .int64), ctx)]
         })
 }
