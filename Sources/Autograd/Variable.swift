@@ -81,6 +81,13 @@ public final class Variable {
     var resultOf: GradFn?
     /// Hooks on this leaf's gradient (a non-leaf's are on its node), see `GradientHooks.swift`.
     var hooks = HookList()
+    /// The tensors sharing this one's storage, as the front end that made them records them
+    /// (`gradcli run`'s `.data` and `detach()`); nil for a tensor that shares with none.
+    public var storageShare: AnyObject? {
+        get { storedStorageShare }
+        set { storedStorageShare = newValue }
+    }
+    var storedStorageShare: AnyObject?
 
     /// Creates a leaf holding `value`.
     ///

@@ -11,7 +11,8 @@ import Testing
     /// Runs `source` the way `gradcli run` does and returns weak references to its statements
     /// and to those of its function bodies, taken before the run.
     func statementsAfterRunning(_ source: String, status expected: Int32 = 0) throws -> [WeakStatement] {
-        var program: [PyStmt]? = try ScriptParser.parse(source)
+        let names = NameTable()
+        var program: [PyStmt]? = try ScriptParser.parse(source, names: names)
         var refs: [WeakStatement] = []
         func note(_ statements: [PyStmt]) {
             for s in statements {
@@ -24,7 +25,7 @@ import Testing
         note(program!)
         let null = fopen("/dev/null", "w")!
         defer { fclose(null) }
-        let status = ScriptRunner.execute(program!, source: source, fileName: "leak.py", output: ScriptOutput(out: null, err: null))
+        let status = ScriptRunner.execute(program!, names: names, source: source, fileName: "leak.py", output: ScriptOutput(out: null, err: null))
         #expect(status == expected)
         program = nil
         return refs

@@ -20,7 +20,7 @@ import Testing
 
     /// The syntax error message for `source`, or "ok".
     func failure(_ source: String) -> String {
-        do { _ = try ScriptParser.parse(source); return "ok" } catch let e as ScriptSyntaxError { return e.message } catch { return "\(error)" }
+        do { _ = try ScriptParser.parse(source, names: NameTable()); return "ok" } catch let e as ScriptSyntaxError { return e.message } catch { return "\(error)" }
     }
 
     @Test func blocksBecomeIndentAndDedent() throws {
@@ -72,7 +72,7 @@ import Testing
 
     @Test func theCaretCoversTheConstruct() throws {
         do {
-            _ = try ScriptParser.parse("x = 1\nclass A:\n    pass\n")
+            _ = try ScriptParser.parse("x = 1\nclass A:\n    pass\n", names: NameTable())
             Issue.record("a class was accepted")
         } catch let e as ScriptSyntaxError {
             #expect(e.unsupported)
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func fStringFields() throws {
-        let parts = try FStringParser.parts(of: "a{x:.4f}b{{c}}{y!r}", token: PyToken(kind: .string, text: "", start: 0, end: 0, line: 1))
+        let parts = try FStringParser.parts(of: "a{x:.4f}b{{c}}{y!r}", token: PyToken(kind: .string, text: "", start: 0, end: 0, line: 1), names: NameTable())
         #expect(parts.count == 4)
         if case .text(let s) = parts[2] { #expect(s == "b{c}") } else { Issue.record("expected text") }
         if case .value(_, let conversion, _) = parts[3] { #expect(conversion == "r") } else { Issue.record("expected a field") }

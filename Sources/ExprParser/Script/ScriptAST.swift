@@ -28,8 +28,34 @@ struct PyArgument {
 
 /// A function parameter with an optional default.
 struct PyParameter {
-    let name: String
+    let name: PyName
     let defaultValue: PyExpr?
+}
+
+/// The numbers of a program's names, given as the parser meets them: a scope keeps its
+/// variables in an array indexed by number, so running a name costs no string hashing. One
+/// table serves a program and everything run after it in the same interpreter (the repl's lines).
+public final class NameTable {
+    private var numbers: [String: Int] = [:]
+    private(set) var names: [String] = []
+
+    public init() {}
+
+    /// The number of `name`, given now if it has none yet.
+    func number(_ name: String) -> Int {
+        if let n = numbers[name] { return n }
+        numbers[name] = names.count
+        names.append(name)
+        return names.count - 1
+    }
+
+    func name(_ name: String) -> PyName { PyName(text: name, number: number(name)) }
+}
+
+/// A name in the program and its number in the program's `NameTable`.
+struct PyName {
+    let text: String
+    let number: Int
 }
 
 /// One index of a subscript: an expression, or a slice `start:stop:step`.
@@ -41,7 +67,7 @@ indirect enum PyIndex {
 /// An expression node.
 final class PyExpr {
     indirect enum Kind {
-        case name(String)
+        case name(PyName)
         case int(Int)
         case float(Double)
         case string(String)

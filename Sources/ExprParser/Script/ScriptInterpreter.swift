@@ -1,25 +1,51 @@
 import Autograd
 
 /// The variables of one scope (the module, or one call of a function), chained to the scope the
-/// function was defined in; names not found anywhere are the builtins'.
+/// function was defined in; names not found anywhere are the builtins'. Variables are kept by
+/// their number in the program's `NameTable`.
 final class Scope {
-    var variables: [String: PyValue] = [:]
+    private var slots: [PyValue?] = []
     let parent: Scope?
-    /// Names declared `global` in a function's scope.
-    var globals: Set<String> = []
+    /// The numbers of the names declared `global` in a function's scope.
+    var globals: Set<Int> = []
     /// True once a function was defined here (see `Interpreter.releaseScopes`).
     var holdsFunctions = false
 
     init(parent: Scope?) { self.parent = parent }
 
-    func lookup(_ name: String) -> PyValue? {
+    /// The variable numbered `number` in this scope only.
+    subscript(number: Int) -> PyValue? {
+        get { number < slots.count ? slots[number] : nil }
+        set {
+            // The array is taken out, changed and put back: reads and writes of a class's
+            // property are checked for exclusivity statically, a change in place at run time.
+            var taken = slots
+            slots = []
+            if number >= taken.count {
+                guard newValue != nil else { slots = taken; return }
+                taken.append(contentsOf: repeatElement(nil, count: number + 1 - taken.count))
+            }
+            taken[number] = newValue
+            slots = taken
+        }
+    }
+
+    /// The variable numbered `number` here or in an enclosing scope.
+    func lookup(_ number: Int) -> PyValue? {
         var scope: Scope? = self
         while let s = scope {
-            if let v = s.variables[name] { return v }
+            if number < s.slots.count, let v = s.slots[number] { return v }
             scope = s.parent
         }
         return nil
     }
+
+    /// The variables of this scope with their names, in no particular order.
+    func bindings(_ names: NameTable) -> [(name: String, value: PyValue)] {
+        slots.indices.compactMap { i in slots[i].map { (names.names[i], $0) } }
+    }
+
+    func removeAll() { slots = [] }
 }
 
 /// How a statement ended.
@@ -34,9 +60,22 @@ final class Interpreter {
     let output: ScriptOutput
     let fileName: String
     let globals = Scope(parent: nil)
-    var builtins: [String: PyValue] = [:]
-    /// The frames of the calls in progress, outermost first, with the line each is running.
-    var frames: [TraceFrame] = [TraceFrame(function: "<module>", line: 0)]
+    /// The numbers of the program's names, shared with the parser (see `NameTable`).
+    let names: NameTable
+    /// The builtins, by name number.
+    private(set) var builtins: [PyValue?] = []
+    /// The frames of the calls in progress, outermost first. The innermost frame's line is
+    /// `line`, which each statement sets (one store); a frame's `line` is written only when it
+    /// makes a call.
+    private(set) var frames: [TraceFrame] = [TraceFrame(function: "<module>", line: 0)]
+    /// The line the innermost call is running.
+    private(set) var line = 0
+    /// The frames of the calls in progress with their current lines, outermost first.
+    var callFrames: [TraceFrame] {
+        var all = frames
+        all[all.count - 1].line = line
+        return all
+    }
     /// The deepest call nesting allowed before Python's RecursionError (Python's default limit).
     static let recursionLimit = 1000
     /// Storage shared by tensors made with `.data` and `detach()`.
@@ -61,12 +100,20 @@ final class Interpreter {
 
     private struct WeakScope { weak var scope: Scope? }
 
-    init(output: ScriptOutput, fileName: String, source: String) {
+    init(output: ScriptOutput, fileName: String, source: String, names: NameTable) {
         self.output = output
         self.fileName = fileName
+        self.names = names
         self.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        builtins = makeBuiltins()
+        for (name, value) in makeBuiltins() {
+            let number = names.number(name)
+            if number >= builtins.count { builtins.append(contentsOf: repeatElement(nil, count: number + 1 - builtins.count)) }
+            builtins[number] = value
+        }
     }
+
+    /// The builtin named by `number`, if any.
+    func builtin(_ number: Int) -> PyValue? { number < builtins.count ? builtins[number] : nil }
 
     /// Runs a parsed program; an uncaught exception comes back with its traceback frames.
     func run(_ program: [PyStmt]) throws {
@@ -90,8 +137,8 @@ final class Interpreter {
     func releaseScopes() {
         let scopes = functionScopes.compactMap(\.scope)
         functionScopes = []
-        for scope in scopes { scope.variables = [:] }
-        globals.variables = [:]
+        for scope in scopes { scope.removeAll() }
+        globals.removeAll()
     }
 
     // MARK: statements
@@ -106,7 +153,7 @@ final class Interpreter {
     }
 
     func execute(_ statement: PyStmt, in scope: Scope) throws -> Flow {
-        frames[frames.count - 1] = TraceFrame(function: frames[frames.count - 1].function, line: statement.line)
+        line = statement.line
         do {
             return try executeStatement(statement, in: scope)
         } catch let error as OpError {
@@ -159,7 +206,7 @@ final class Interpreter {
             let defaults = try parameters.map { try $0.defaultValue.map { try evaluate($0, in: scope) } }
             let function = PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, expression: nil, scope: scope)
             functionDefined(in: scope)
-            store(.function(function), name, in: scope)
+            store(.function(function), names.number(name), in: scope)
         case .with(let items, let body):
             return try executeWith(items[...], body, in: scope)
         case .try(let body, let handlers, let otherwise, let finally):
@@ -173,25 +220,28 @@ final class Interpreter {
             }
         case .import(let module, let alias):
             let value = try importModule(module, at: statement)
-            if let alias { store(value, alias, in: scope) } else { store(try importModule(String(module.split(separator: ".")[0]), at: statement), String(module.split(separator: ".")[0]), in: scope) }
+            if let alias { store(value, names.number(alias), in: scope) } else {
+                let top = String(module.split(separator: ".")[0])
+                store(try importModule(top, at: statement), names.number(top), in: scope)
+            }
         case .fromImport(let module, let names):
             let value = try importModule(module, at: statement)
             for (name, alias) in names {
                 guard case .object(let o) = value, let member = try o.attribute(name) ?? (try? importModule(module + "." + name, at: statement)) else {
                     throw PyException("ImportError", "cannot import name '\(name)' from '\(module)'")
                 }
-                store(member, alias ?? name, in: scope)
+                store(member, self.names.number(alias ?? name), in: scope)
             }
         case .delete(let targets):
             for target in targets { try delete(target, in: scope) }
         case .global(let names):
-            scope.globals.formUnion(names)
+            scope.globals.formUnion(names.map(self.names.number))
         }
         return .normal
     }
 
-    func store(_ value: PyValue, _ name: String, in scope: Scope) {
-        if !scope.globals.isEmpty && scope.globals.contains(name) { globals.variables[name] = value } else { scope.variables[name] = value }
+    func store(_ value: PyValue, _ number: Int, in scope: Scope) {
+        if !scope.globals.isEmpty && scope.globals.contains(number) { globals[number] = value } else { scope[number] = value }
     }
 
     private func executeWith(_ items: ArraySlice<(PyExpr, PyExpr?)>, _ body: [PyStmt], in scope: Scope) throws -> Flow {
@@ -215,7 +265,7 @@ final class Interpreter {
             do {
                 flow = try execute(body, in: scope)
             } catch var error as PyException {
-                frames.removeLast(frames.count - depth)
+                if frames.count > depth { frames.removeLast(frames.count - depth) }
                 error.frames = []
                 for handler in handlers {
                     if let typeExpr = handler.type {
@@ -228,7 +278,7 @@ final class Interpreter {
                         }
                         guard names.contains(where: error.matches) else { continue }
                     }
-                    if let name = handler.name { store(.object(PyExceptionObject(error)), name, in: scope) }
+                    if let name = handler.name { store(.object(PyExceptionObject(error)), names.number(name), in: scope) }
                     return try execute(handler.body, in: scope)
                 }
                 throw error
@@ -243,7 +293,7 @@ final class Interpreter {
     func assign(_ value: PyValue, to target: PyExpr, in scope: Scope) throws {
         switch target.kind {
         case .name(let name):
-            store(value, name, in: scope)
+            store(value, name.number, in: scope)
         case .tuple(let targets), .list(let targets):
             let items = try sequenceItems(value, forUnpacking: true)
             if let star = targets.firstIndex(where: { if case .starred = $0.kind { return true } else { return false } }) {
@@ -275,9 +325,9 @@ final class Interpreter {
     private func augmentedAssign(_ target: PyExpr, _ op: PyBinaryOp, _ valueExpr: PyExpr, in scope: Scope) throws {
         switch target.kind {
         case .name(let name):
-            guard let current = scope.lookup(name) ?? builtins[name] else { throw nameError(name) }
+            guard let current = scope.lookup(name.number) ?? builtin(name.number) else { throw nameError(name.text) }
             let value = try evaluate(valueExpr, in: scope)
-            store(try inPlaceBinary(op, current, value), name, in: scope)
+            store(try inPlaceBinary(op, current, value), name.number, in: scope)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             let value = try evaluate(valueExpr, in: scope)
@@ -308,7 +358,8 @@ final class Interpreter {
     private func delete(_ target: PyExpr, in scope: Scope) throws {
         switch target.kind {
         case .name(let name):
-            guard scope.variables.removeValue(forKey: name) != nil else { throw nameError(name) }
+            guard scope[name.number] != nil else { throw nameError(name.text) }
+            scope[name.number] = nil
         case .item(let containerExpr, let indices, _):
             let container = try evaluate(containerExpr, in: scope)
             let index = try evaluateIndices(indices, in: scope)
@@ -350,8 +401,8 @@ final class Interpreter {
     private func evaluateExpression(_ e: PyExpr, in scope: Scope) throws -> PyValue {
         switch e.kind {
         case .name(let name):
-            if let v = scope.lookup(name) ?? builtins[name] { return v }
-            throw nameError(name)
+            if let v = scope.lookup(name.number) ?? builtin(name.number) { return v }
+            throw nameError(name.text)
         case .int(let i): return .int(i)
         case .float(let d): return .float(d)
         case .string(let s): return .str(s)
@@ -508,19 +559,19 @@ final class Interpreter {
         guard arguments.count <= f.parameters.count else {
             throw PyException("TypeError", "\(f.name)() takes \(f.parameters.count) positional argument\(f.parameters.count == 1 ? "" : "s") but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given")
         }
-        for (p, a) in zip(f.parameters, arguments) { scope.variables[p.name] = a }
+        for (p, a) in zip(f.parameters, arguments) { scope[p.name.number] = a }
         for (name, value) in keywords {
-            guard f.parameters.contains(where: { $0.name == name }) else {
+            guard let parameter = f.parameters.first(where: { $0.name.text == name }) else {
                 throw PyException("TypeError", "\(f.name)() got an unexpected keyword argument '\(name)'")
             }
-            guard scope.variables[name] == nil else { throw PyException("TypeError", "\(f.name)() got multiple values for argument '\(name)'") }
-            scope.variables[name] = value
+            guard scope[parameter.name.number] == nil else { throw PyException("TypeError", "\(f.name)() got multiple values for argument '\(name)'") }
+            scope[parameter.name.number] = value
         }
         let missing = zip(f.parameters, f.defaults).filter { p, d in
-            if scope.variables[p.name] != nil { return false }
-            if let d { scope.variables[p.name] = d; return false }
+            if scope[p.name.number] != nil { return false }
+            if let d { scope[p.name.number] = d; return false }
             return true
-        }.map { "'\($0.0.name)'" }
+        }.map { "'\($0.0.name.text)'" }
         if !missing.isEmpty {
             let list = missing.count == 1 ? missing[0] : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
             throw PyException("TypeError", "\(f.name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
@@ -528,7 +579,7 @@ final class Interpreter {
         guard frames.count < Interpreter.recursionLimit else {
             throw PyException("RecursionError", "maximum recursion depth exceeded")
         }
-        frames.append(TraceFrame(function: f.name, line: f.expression?.line ?? f.body.first?.line ?? 0))
+        enterCall(f.name, line: f.expression?.line ?? f.body.first?.line ?? 0)
         do {
             let result: PyValue
             if let expression = f.expression {
@@ -538,12 +589,32 @@ final class Interpreter {
             } else {
                 result = .none
             }
-            frames.removeLast()
+            _ = leaveCall()
             return result
         } catch var error as PyException {
-            error.frames.append(frames.removeLast())
+            error.frames.append(leaveCall())
             throw error
         }
+    }
+
+    private func enterCall(_ function: String, line: Int) {
+        frames[frames.count - 1].line = self.line
+        frames.append(TraceFrame(function: function, line: line))
+        self.line = line
+    }
+
+    /// Ends the innermost call and returns its frame at the line it reached.
+    private func leaveCall() -> TraceFrame {
+        var frame = frames.removeLast()
+        frame.line = line
+        line = frames[frames.count - 1].line
+        return frame
+    }
+
+    /// Starts over at the module level (the repl, before each input), at `line`.
+    func resetFrames(line: Int) {
+        frames = [TraceFrame(function: "<module>", line: line)]
+        self.line = line
     }
 
     // MARK: modules

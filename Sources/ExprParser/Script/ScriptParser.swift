@@ -7,15 +7,21 @@ public struct ScriptParser {
     private var tokens: [PyToken]
     private var index = 0
     private var nesting = 0
+    /// Numbers every name the program uses (see `NameTable`).
+    private let names: NameTable
     /// The deepest nesting of expressions and blocks accepted (CPython's parser stops at 200
     /// parentheses); it bounds the interpreter's recursion on the tree as well.
     static let maxNesting = 200
 
-    init(tokens: [PyToken]) { self.tokens = tokens }
+    init(tokens: [PyToken], names: NameTable) {
+        self.tokens = tokens
+        self.names = names
+    }
 
-    /// Parses `source` into statements, or throws the first syntax error.
-    static func parse(_ source: String) throws -> [PyStmt] {
-        var parser = ScriptParser(tokens: try PyLexer.tokenize(source))
+    /// Parses `source` into statements, or throws the first syntax error. The program's names
+    /// are numbered in `names`, which the interpreter that runs it must share.
+    static func parse(_ source: String, names: NameTable) throws -> [PyStmt] {
+        var parser = ScriptParser(tokens: try PyLexer.tokenize(source), names: names)
         var body: [PyStmt] = []
         while parser.current.kind != .end { body += try parser.statement() }
         return body
@@ -322,7 +328,7 @@ public struct ScriptParser {
             if value == nil, parameters.last?.defaultValue != nil {
                 throw error("non-default argument follows default argument", at: previous)
             }
-            parameters.append(PyParameter(name: name, defaultValue: value))
+            parameters.append(PyParameter(name: names.name(name), defaultValue: value))
             if !accept(",") { break }
         }
         return parameters
@@ -586,7 +592,7 @@ public struct ScriptParser {
             case "True": index += 1; return node(.constant(.true), from: t)
             case "False": index += 1; return node(.constant(.false), from: t)
             case "None": index += 1; return node(.constant(.none), from: t)
-            default: return node(.name(try identifier()), from: t)
+            default: return node(.name(names.name(try identifier())), from: t)
             }
         case .op:
             switch t.text {
@@ -672,7 +678,7 @@ public struct ScriptParser {
             let t = advance()
             if t.prefix == "f" {
                 formatted = true
-                parts += try FStringParser.parts(of: t.text, token: t)
+                parts += try FStringParser.parts(of: t.text, token: t, names: names)
             } else {
                 parts.append(.text(t.text))
             }
@@ -687,13 +693,13 @@ public struct ScriptParser {
 
 /// Splits the text of an f-string into literal text and `{expression!conversion:spec}` fields.
 enum FStringParser {
-    static func parts(of text: String, token: PyToken) throws -> [FStringPart] {
+    static func parts(of text: String, token: PyToken, names: NameTable) throws -> [FStringPart] {
         let chars = Array(text)
         var i = 0
-        return try parse(chars, &i, token: token, inSpec: false)
+        return try parse(chars, &i, token: token, inSpec: false, names: names)
     }
 
-    private static func parse(_ chars: [Character], _ i: inout Int, token: PyToken, inSpec: Bool) throws -> [FStringPart] {
+    private static func parse(_ chars: [Character], _ i: inout Int, token: PyToken, inSpec: Bool, names: NameTable) throws -> [FStringPart] {
         var parts: [FStringPart] = []
         var literal = ""
         func fail(_ message: String) -> ScriptSyntaxError {
@@ -722,7 +728,7 @@ enum FStringParser {
                 if trimmed.hasSuffix("=") && !trimmed.hasSuffix("==") {
                     throw ScriptSyntaxError("f-string '=' specifiers are not supported in gradcli run", start: token.start, end: token.end, unsupported: true)
                 }
-                var parser = ScriptParser(tokens: try PyLexer.tokenize("(" + expressionText + ")"))
+                var parser = ScriptParser(tokens: try PyLexer.tokenize("(" + expressionText + ")"), names: names)
                 let expression = try parser.expression()
                 var conversion: Character?
                 if i < chars.count && chars[i] == "!" {
@@ -733,7 +739,7 @@ enum FStringParser {
                 var spec: [FStringPart] = []
                 if i < chars.count && chars[i] == ":" {
                     i += 1
-                    spec = try parse(chars, &i, token: token, inSpec: true)
+                    spec = try parse(chars, &i, token: token, inSpec: true, names: names)
                 }
                 guard i < chars.count, chars[i] == "}" else { throw fail("expecting '}'") }
                 i += 1

@@ -14,7 +14,7 @@ extension ScriptRunner {
             let saved = DefaultDType.current
             DefaultDType.current = .float32
             defer { DefaultDType.current = saved }
-            let interpreter = Interpreter(output: output, fileName: "<stdin>", source: "")
+            let interpreter = Interpreter(output: output, fileName: "<stdin>", source: "", names: NameTable())
             while true {
                 prompt?(">>> ")
                 output.flush()
@@ -62,7 +62,7 @@ extension ScriptRunner {
     private static func runChunk(_ source: String, _ interpreter: Interpreter, _ output: ScriptOutput) -> ChunkResult {
         let program: [PyStmt]
         do {
-            program = try ScriptParser.parse(source)
+            program = try ScriptParser.parse(source, names: interpreter.names)
         } catch let error as ScriptSyntaxError {
             output.error(render(error, source: source, fileName: "<stdin>", color: false))
             return .ok
@@ -70,10 +70,10 @@ extension ScriptRunner {
             return .ok
         }
         interpreter.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        interpreter.frames = [TraceFrame(function: "<module>", line: 0)]
+        interpreter.resetFrames(line: 0)
         do {
             if program.count == 1, case .expression(let e) = program[0].kind {
-                interpreter.frames[0] = TraceFrame(function: "<module>", line: program[0].line)
+                interpreter.resetFrames(line: program[0].line)
                 let value = try interpreter.evaluate(e, in: interpreter.globals)
                 if case .none = value {} else { output.write(pyRepr(value) + "\n") }
             } else {

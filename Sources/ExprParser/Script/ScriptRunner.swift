@@ -41,8 +41,9 @@ public enum ScriptRunner {
     public static func run(source: String, fileName: String, output: ScriptOutput = ScriptOutput(), color: Bool = false,
                            traceBackward: BackwardTracer? = nil) -> Int32 {
         let program: [PyStmt]
+        let names = NameTable()
         do {
-            program = try ScriptParser.parse(source)
+            program = try ScriptParser.parse(source, names: names)
         } catch let error as ScriptSyntaxError {
             output.error(render(error, source: source, fileName: fileName, color: color))
             return exitSyntax
@@ -52,7 +53,7 @@ public enum ScriptRunner {
         }
         var status: Int32 = 0
         onLargeStack {
-            status = execute(program, source: source, fileName: fileName, output: output, traceBackward: traceBackward)
+            status = execute(program, names: names, source: source, fileName: fileName, output: output, traceBackward: traceBackward)
         }
         output.flush()
         return status
@@ -68,14 +69,14 @@ public enum ScriptRunner {
         return text
     }
 
-    static func execute(_ program: [PyStmt], source: String, fileName: String, output: ScriptOutput,
+    static func execute(_ program: [PyStmt], names: NameTable, source: String, fileName: String, output: ScriptOutput,
                         traceBackward: BackwardTracer? = nil) -> Int32 {
         let savedDType = DefaultDType.current
         DefaultDType.current = .float32  // PyTorch's default dtype
         defer { DefaultDType.current = savedDType }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.setEnabled(savedGradMode) }
-        let interpreter = Interpreter(output: output, fileName: fileName, source: source)
+        let interpreter = Interpreter(output: output, fileName: fileName, source: source, names: names)
         interpreter.backwardTracer = traceBackward
         defer { interpreter.releaseScopes() }
         do {
@@ -102,7 +103,7 @@ public enum ScriptRunner {
             repeats = 0
         }
         var sameRun = 0
-        for frame in interpreter.frames + error.frames.reversed() {
+        for frame in interpreter.callFrames + error.frames.reversed() {
             // Python prints a frame repeated more than three times in a row once per repeat count.
             if let p = previous, p.line == frame.line, p.function == frame.function {
                 sameRun += 1

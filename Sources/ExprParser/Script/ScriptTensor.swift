@@ -7,8 +7,8 @@ import Autograd
 /// Which tensors share storage: made by `.data` and `detach()`. An in-place update of one writes
 /// the new value into every live alias. `detach()` also shares the version counter, as in
 /// PyTorch (an in-place update of the detached tensor invalidates what a backward saved of the
-/// original); `.data` does not. Entries are keyed by object identity and checked against a weak
-/// reference, so an address reused after a tensor is freed never inherits its aliases.
+/// original); `.data` does not. Each member of a group holds the group (`Variable.storageShare`),
+/// and the group holds its members weakly, so a group lives as long as one of its members.
 struct AliasTable {
     private final class Group {
         var members: [Weak] = []
@@ -19,24 +19,23 @@ struct AliasTable {
         var versionGroup: Int
     }
     private var nextVersionGroup = 0
-    private var groups: [ObjectIdentifier: Group] = [:]
-    private var pruneAt = 1024
 
     /// A new leaf that shares `v`'s storage (and with `sharingVersion`, its version counter)
     /// and does not require grad.
     mutating func alias(of v: Variable, sharingVersion: Bool) -> Variable {
         let alias = Variable(v.value)
-        let group = self.group(of: v) ?? {
-            let g = Group()
-            g.members.append(Weak(variable: v, versionGroup: newVersionGroup()))
-            groups[ObjectIdentifier(v)] = g
-            return g
-        }()
-        group.members.removeAll { $0.variable == nil }
+        let group: Group
+        if let shared = v.storageShare as? Group {
+            group = shared
+            group.members.removeAll { $0.variable == nil }
+        } else {
+            group = Group()
+            group.members.append(Weak(variable: v, versionGroup: newVersionGroup()))
+            v.storageShare = group
+        }
         let source = group.members.first { $0.variable === v }!.versionGroup
         group.members.append(Weak(variable: alias, versionGroup: sharingVersion ? source : newVersionGroup()))
-        groups[ObjectIdentifier(alias)] = group
-        if groups.count > pruneAt { prune() }
+        alias.storageShare = group
         return alias
     }
 
@@ -47,21 +46,12 @@ struct AliasTable {
 
     /// Every live tensor sharing `v`'s storage, `v` excluded, and whether it shares v's version counter.
     func others(of v: Variable) -> [(variable: Variable, sharesVersion: Bool)] {
-        guard let group = group(of: v), let own = group.members.first(where: { $0.variable === v })?.versionGroup else { return [] }
+        guard let group = v.storageShare as? Group,
+              let own = group.members.first(where: { $0.variable === v })?.versionGroup else { return [] }
         return group.members.compactMap { member in
             guard let other = member.variable, other !== v else { return nil }
             return (other, member.versionGroup == own)
         }
-    }
-
-    private func group(of v: Variable) -> Group? {
-        guard let g = groups[ObjectIdentifier(v)], g.members.contains(where: { $0.variable === v }) else { return nil }
-        return g
-    }
-
-    private mutating func prune() {
-        groups = groups.filter { id, g in g.members.contains { $0.variable.map(ObjectIdentifier.init) == id } }
-        pruneAt = Swift.max(1024, groups.count * 2)
     }
 }
 
@@ -440,7 +430,7 @@ extension Interpreter {
                 // `run --trace-backward`: the same backward pass, observed, with its trace on stderr.
                 let trace = try root.traceBackward(gradient: seed, retainGraph: retain, createGraph: create)
                 output.flush()  // the trace follows what the program printed before it
-                output.error(tracer(trace, namedLeaves(of: trace), frames.last?.line ?? 0))
+                output.error(tracer(trace, namedLeaves(of: trace), line))
             }
             return
         }
@@ -456,7 +446,7 @@ extension Interpreter {
     /// none does, as for a function's local), in the order the trace reached them.
     func namedLeaves(of trace: BackwardTrace) -> [(name: String, variable: Variable)] {
         var names: [ObjectIdentifier: String] = [:]
-        for (name, value) in globals.variables.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in globals.bindings(self.names).sorted(by: { $0.name < $1.name }) {
             if case .tensor(let v) = value, names[ObjectIdentifier(v)] == nil { names[ObjectIdentifier(v)] = name }
         }
         var leaves: [(name: String, variable: Variable)] = []

@@ -36,7 +36,7 @@ extension Interpreter {
                 return .none
             },
             "detect_anomaly": .object(PyType("detect_anomaly") { [unowned self] _, _ in
-                let line = self.frames.last?.line ?? 0
+                let line = self.line
                 self.output.error("\(self.fileName):\(line): UserWarning: Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.\n  \(self.sourceLine(line))\n")
                 return .object(PyAnomalyMode())
             }),

@@ -219,7 +219,7 @@ final class PyExceptionObject: PyObject {
 /// One frame of a traceback: the function and the line running in it.
 struct TraceFrame {
     let function: String
-    let line: Int
+    var line: Int
 }
 
 /// A Python exception raised while the program runs: its type (`RuntimeError`), message, and the
