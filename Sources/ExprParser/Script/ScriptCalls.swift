@@ -46,6 +46,16 @@ extension Interpreter {
 
     private func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
                               selfParam: Int?) throws -> PyValue {
+        // `torch.mul(w, x)`, `x.mean()`: tensors and numbers for the op's tensor parameters and
+        // nothing else run the op as the operators do, without binding and dispatch.
+        if keywords.isEmpty, selfParam == nil, plainArity(spec) == positional.count,
+           positional.allSatisfy(Interpreter.isTensorOrNumber) {
+            do {
+                return .tensor(try apply(spec, try positional.map(tensor(from:))))
+            } catch let error as OpError {
+                throw PyException.torch(error.message)  // as the dispatcher's error is
+            }
+        }
         let spec = overload(of: Lowering.variant(of: spec.name, keywords: keywords.map(\.name)) ?? spec, positional, keywords)
         var positional = positional
         // NumPy's `keepdims` and torch.linalg's `ord` (for the vector norm's `p`), as in expressions.
@@ -85,6 +95,34 @@ extension Interpreter {
         }
         return pyValue(value)
     }
+
+    /// How many positional tensors a call of `spec` may pass straight to `apply`: its tensor
+    /// parameters when they come first, every other parameter has a default, and the dispatcher
+    /// would run the op itself (no language function, overload, tuple result or argument
+    /// rewriting stands in for it); -1 otherwise.
+    private func plainArity(_ spec: OpSpec) -> Int {
+        if let known = plainArities[ObjectIdentifier(spec)] { return known }
+        let name = spec.name
+        let tensors = spec.params.prefix { $0.kind == .tensor && !$0.isOptionalTensor }.count
+        let plain = Lowering.languageFunctions[name] !== spec && Lowering.tupleOp(name) == nil
+            && !Interpreter.rewrittenCalls.contains(name) && Lowering.variant(of: name, keywords: []) == nil
+            && spec.params.dropFirst(tensors).allSatisfy { !$0.isTensor && $0.defaultValue != nil }
+        let arity = plain ? tensors : -1
+        plainArities[ObjectIdentifier(spec)] = arity
+        return arity
+    }
+
+    private static func isTensorOrNumber(_ v: PyValue) -> Bool {
+        switch v {
+        case .tensor, .int, .float, .bool: return true
+        default: return false
+        }
+    }
+
+    /// Ops whose calls `callFunction` or the dispatcher rewrites by their arguments.
+    private static let rewrittenCalls: Set<String> = [
+        "max", "min", "clamp_min", "clamp_max", "std", "var", "std_mean", "var_mean", "tensordot", "norm", "slogdet",
+    ]
 
     /// The overload PyTorch picks by argument type: `max(x, other)` with a tensor `other` is
     /// `maximum` (as in expressions; see `Lowering.resolvedName`).

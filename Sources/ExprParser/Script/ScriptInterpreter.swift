@@ -85,6 +85,9 @@ final class Interpreter {
     /// The ops tensor methods name, found once per name (`x.sub_(y)` is `sub`, `x.mean()` is
     /// `mean`): the lookups search static tables, so their answers never change.
     var inPlaceMethodOps: [String: OpSpec] = [:], methodOps: [String: OpSpec] = [:]
+    /// For each op called so far, how many positional tensors a call may pass straight to it
+    /// (-1 when none may; see `plainArity`).
+    var plainArities: [ObjectIdentifier: Int] = [:]
     lazy var torch: PyModule = makeTorchModule()
     /// Set by `run --trace-backward`: renders the trace of each `.backward()` call (with the
     /// module's leaf variables and the line) for stderr.
