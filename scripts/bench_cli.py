@@ -175,6 +175,25 @@ def einsum(gradcli, runs):
     emit("einsum_ratio", (contracted - base) / (product - base))
 
 
+def interleaved(cmds, runs):
+    """`runs` rounds, each running every command of cmds once in turn, so that a baseline and
+    the commands measured against it see the same load: per command, its runs as `spawned` gives."""
+    measured = [[] for _ in cmds]
+    for _ in range(runs):
+        for runs_of_cmd, cmd in zip(measured, cmds):
+            runs_of_cmd.extend(spawned(cmd, 1))
+    return measured
+
+
+def beyond(runs, base_runs):
+    """The median over rounds of (wall - baseline's wall in the same round), in ms."""
+    return middle(a[0] - b[0] for a, b in zip(runs, base_runs)) * 1e3
+
+
+def median_ms(runs):
+    return middle(r[0] for r in runs) * 1e3
+
+
 def inputs_sum(names):
     """The baseline program: reads the same inputs and prints one number."""
     return " + ".join(f"sum({n})" for n in names)
@@ -188,13 +207,11 @@ def jacobian(gradcli, work, runs):
     cmd = [gradcli, "jacobian", "tanh(W @ x)"] + inputs + ["--wrt", "x"]
     spawned(cmd + ["--json"], 1, stdout=os.path.join(work, "jacobian.json"))
     base_cmd = [gradcli, "eval", inputs_sum(["W", "x"])] + inputs + ["--json"]
-    base, _, _ = wall(base_cmd, runs)
-    full, _, _ = wall(cmd + ["--json"], runs)
-    text, _, _ = wall(cmd, runs)
-    emit("jacobian_base_ms", base * 1e3)
-    emit("jacobian_ms", full * 1e3)
-    emit("jacobian_beyond_ms", (full - base) * 1e3)
-    emit("jacobian_text_beyond_ms", (text - base) * 1e3)
+    base, full, text = interleaved([base_cmd, cmd + ["--json"], cmd], runs)
+    emit("jacobian_base_ms", median_ms(base))
+    emit("jacobian_ms", median_ms(full))
+    emit("jacobian_beyond_ms", beyond(full, base))
+    emit("jacobian_text_beyond_ms", beyond(text, base))
     emit_instructions_beyond("jacobian", cmd + ["--json"], base_cmd)
     emit_instructions_beyond("jacobian_text", cmd, base_cmd)
 
@@ -207,10 +224,9 @@ def hessian(gradcli, work, runs):
         cmd = [gradcli, "hessian", "sum(tanh(W @ x)^2)"] + inputs + ["--wrt", "x", "--json"]
         spawned(cmd, 1, stdout=os.path.join(work, f"hessian{n}.json"))
         base_cmd = [gradcli, "eval", inputs_sum(["W", "x"])] + inputs + ["--json"]
-        base, _, _ = wall(base_cmd, runs)
-        full, _, _ = wall(cmd, runs)
-        emit(f"hessian{n}_ms", full * 1e3)
-        emit(f"hessian{n}_beyond_ms", (full - base) * 1e3)
+        base, full = interleaved([base_cmd, cmd], runs)
+        emit(f"hessian{n}_ms", median_ms(full))
+        emit(f"hessian{n}_beyond_ms", beyond(full, base))
         emit_instructions_beyond(f"hessian{n}", cmd, base_cmd)
 
 
@@ -226,8 +242,8 @@ def chainfile(gradcli, work, runs):
         f.write("x" + "+x" * (CHAIN_TERMS - 1) + "\n")
     out = subprocess.run([gradcli, "-f", path, "x=1", "--exact"], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[1].startswith(f"grad x = {CHAIN_TERMS} "), out
-    for key, cmd in (("chainfile", [gradcli, "-f", path, "x=1"]), ("chainfile_eval", [gradcli, "eval", "-f", path, "x=1"])):
-        measured = spawned(cmd, runs)
+    keys = ("chainfile", "chainfile_eval")
+    for key, measured in zip(keys, interleaved([[gradcli, "-f", path, "x=1"], [gradcli, "eval", "-f", path, "x=1"]], runs)):
         emit(f"{key}_ms", middle(r[0] for r in measured) * 1e3)
         emit(f"{key}_min_ms", min(r[0] for r in measured) * 1e3)
         emit(f"{key}_cpu_ms", middle(r[1] for r in measured) * 1e3)
@@ -292,17 +308,14 @@ def gmm(gradcli, work, runs):
             return
     emit("gmm_value", repr(json.loads(result.stdout)["value"]))
     base_cmd = [gradcli, "eval", inputs_sum(["x", "mu", "q", "alpha"])] + inputs + ["--json"]
-    base, _, _ = wall(base_cmd, runs)
-    objective, _, _ = wall(objective_cmd, runs)
-    measured = spawned(grad_cmd, runs)
-    grad = middle(r[0] for r in measured)
-    emit("gmm_base_ms", base * 1e3)
-    emit("gmm_objective_ms", objective * 1e3)
-    emit("gmm_grad_ms", grad * 1e3)
-    emit("gmm_objective_beyond_ms", (objective - base) * 1e3)
-    emit("gmm_grad_beyond_ms", (grad - base) * 1e3)
-    emit("gmm_grad_over_objective", (grad - base) / (objective - base))
-    emit("gmm_grad_maxrss_mb", max(r[2] for r in measured))
+    base, objective, grad = interleaved([base_cmd, objective_cmd, grad_cmd], runs)
+    emit("gmm_base_ms", median_ms(base))
+    emit("gmm_objective_ms", median_ms(objective))
+    emit("gmm_grad_ms", median_ms(grad))
+    emit("gmm_objective_beyond_ms", beyond(objective, base))
+    emit("gmm_grad_beyond_ms", beyond(grad, base))
+    emit("gmm_grad_over_objective", beyond(grad, base) / beyond(objective, base))
+    emit("gmm_grad_maxrss_mb", max(r[2] for r in grad))
     emit_instructions_beyond("gmm_objective", objective_cmd, base_cmd)
     emit_instructions_beyond("gmm_grad", grad_cmd, base_cmd)
 
