@@ -1,25 +1,28 @@
 #!/bin/sh
 # gradcli benchmarks, each next to PyTorch measured in the same run (see docs/benchmarks.md).
 #
-# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,3,4,5,6] [--profile]
+# Usage: scripts/bench.sh [--quick] [--no-build] [--only 1,2,...,10] [--profile]
 #   --quick     fewer runs and requests, for a smoke test (figures are not the documented ones)
 #   --no-build  use the existing release build in .build/release
 #   --only L    run only the listed items (comma separated)
 #   --profile   afterwards, profile items 1 and 2 with scripts/bench_profile.sh
 # Environment: TORCH_PYTHON (default /work/.venv-torch/bin/python), SWIFTFLAGS (extra flags for
 # the Autograd harness), BENCH_KEEP=1 keeps the work directory (requests, results, binaries),
-# BENCH_GRADCLI=path measures that binary for items 1, 2 and 5 (implies --no-build for it).
+# BENCH_GRADCLI=path measures that binary for the CLI items (all but 3 and 4; implies --no-build).
 #
 # Items: 1 one-shot CLI latency; 2 batch throughput (--jobs 1 and 2); 3 backward/forward ratio
 # of a 10^6-element elementwise chain; 4 forward+backward of mean(tanh(A @ B)), 512x512 float64;
 # 5 output: text of a 512x512 tensor and JSON of 10^6 numbers, beyond computing them. Item 1 also
 # counts the one-shot's instructions with callgrind when valgrind is installed. 6 einsum of a matrix
-# product against the matrix product (within 1.2x).
+# product against the matrix product (within 1.2x). 7 jacobian of tanh(W @ x), W 256x256; 8 hessian
+# of sum(tanh(W @ x)^2) at n = 100 and 300; 9 wall and peak RSS of the 10^6-term chain x+x+...+x
+# read from a file; 10 the GMM objective (n = 10^4, k = 25, d = 10) and its gradient. 7, 8 and 10
+# check gradcli's numbers against torch and count instructions too.
 set -eu
 cd "$(dirname "$0")/.."
 QUICK=""
 BUILD=1
-ONLY="1,2,3,4,5,6"
+ONLY="1,2,3,4,5,6,7,8,9,10"
 PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD="" ;;
         --only) ONLY="$2"; shift ;;
         --profile) PROFILE=1 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -51,7 +54,7 @@ record load_before "$(load) (1/5/15-min load average)"
 # the fallback when static linking fails.
 GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
-if wants 1 || wants 2 || wants 5 || wants 6; then
+if wants 1 || wants 2 || wants 5 || wants 6 || wants 7 || wants 8 || wants 9 || wants 10; then
     if [ -n "$BUILD" ]; then
         note "release build (static Swift stdlib)"
         if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
@@ -77,7 +80,7 @@ else
     note "torch not found (TORCH_PYTHON=$PY); measuring gradcli only"
     record torch "torch not found ($PY)"
 fi
-torch_item() { [ -z "$TORCH" ] || "$PY" scripts/bench_torch.py "$@" ${QUICK:+--quick} >> "$RESULTS"; }
+torch_item() { [ -z "$TORCH" ] || BENCH_WORK="$OUT" "$PY" scripts/bench_torch.py "$@" ${QUICK:+--quick} >> "$RESULTS"; }
 
 if wants 1; then
     note "1: one-shot latency"
@@ -114,6 +117,34 @@ fi
 if wants 6; then
     note "6: einsum against matmul"
     python3 scripts/bench_cli.py einsum "$GRADCLI" --runs "$([ -n "$QUICK" ] && echo 5 || echo 11)" >> "$RESULTS"
+fi
+# Items 7-10 keep their inputs and gradcli's outputs in $OUT, where bench_torch.py checks them.
+RUNS_CLI="$([ -n "$QUICK" ] && echo 5 || echo 11)"
+CALLGRIND=""
+if command -v valgrind >/dev/null && { wants 7 || wants 8 || wants 10; }; then
+    objcopy --strip-debug "$GRADCLI" "$OUT/gradcli-nodebug"
+    CALLGRIND="$OUT/gradcli-nodebug"
+fi
+cli_item() { python3 scripts/bench_cli.py "$1" "$GRADCLI" "$OUT" --runs "$2" ${CALLGRIND:+--callgrind "$CALLGRIND"} >> "$RESULTS"; }
+if wants 7; then
+    note "7: jacobian of tanh(W @ x), 256x256"
+    cli_item jacobian "$RUNS_CLI"
+    torch_item jacobian
+fi
+if wants 8; then
+    note "8: hessian of sum(tanh(W @ x)^2), n = 100 and 300"
+    cli_item hessian "$RUNS_CLI"
+    torch_item hessian
+fi
+if wants 9; then
+    note "9: the 10^6-term chain from a file (wall, peak RSS)"
+    cli_item chainfile "$([ -n "$QUICK" ] && echo 2 || echo 5)"
+    torch_item chainfile
+fi
+if wants 10; then
+    note "10: GMM objective and gradient"
+    cli_item gmm "$RUNS_CLI"
+    torch_item gmm
 fi
 if wants 3 || wants 4; then
     # Autograd's sources and the harness in one module, optimised as the package's release

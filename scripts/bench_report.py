@@ -56,7 +56,8 @@ def bwd_fwd(prefix):
 rows = [("item", "gradcli", "torch", "ratio", "target", "status")]
 # Which items ran: a row belongs to the item its label starts with (indented rows: the one above).
 ran = {str(i) for i, key in ((1, "oneshot_ms"), (2, "batch_n"), (3, "chain_forward_ms"), (4, "matmul_tanh_fwdbwd_ms"),
-                             (5, "output_text_ms"), (6, "einsum_ratio"))
+                             (5, "output_text_ms"), (6, "einsum_ratio"), (7, "jacobian_ms"), (8, "hessian100_ms"),
+                             (9, "chainfile_ms"), (10, "gmm_base_ms"), (10, "gmm_error"))
        if key in values or "torch_" + key in values}
 rows.append(("1 one-shot latency, median wall", ms("oneshot_ms"), ms("torch_oneshot_ms"),
              ratio("oneshot_ms", "torch_oneshot_ms"), "<= 5 ms", verdict(check("oneshot_ms", lambda v: v <= 5))))
@@ -110,9 +111,90 @@ rows.append(("6 einsum('ij,jk->ik') of 512x512, beyond the inputs", ms("einsum_e
 rows.append(("  A @ B, beyond the inputs; einsum / matmul", f"{ms('einsum_matmul_ms')}; {num('einsum_ratio') or 0:.2f}x",
              "", "", "<= 1.2x", verdict(check("einsum_ratio", lambda v: v <= 1.2))))
 
+
+
+def mb(key):
+    v = num(key)
+    return "-" if v is None else f"{v:.0f} MB"
+
+
+def err(key):
+    v = num(key)
+    return "-" if v is None else f"{v:.2g}"
+
+
+def below(key, limit):
+    return verdict(check(key, lambda v: v <= limit))
+
+
+def within(ours, theirs, limit):
+    """PASS when ours <= limit * theirs (both measured in this run)."""
+    a, b = num(ours), num(theirs)
+    return verdict(None if a is None or b is None else a <= limit * b)
+
+
+def times(key):
+    v = num(key)
+    return "-" if v is None else f"{v:.2f}x"
+
+
+# Tolerance of the checks against torch: largest absolute difference of any element.
+CHECK = 1e-9
+rows.append(("7 jacobian tanh(W@x) 256^2 --json, beyond start-up", ms("jacobian_beyond_ms"), ms("torch_jacobian_ms"),
+             ratio("jacobian_beyond_ms", "torch_jacobian_ms"), "<= 0.3x",
+             within("jacobian_beyond_ms", "torch_jacobian_ms", 0.3)))
+rows.append(("  text output (elided), beyond start-up", ms("jacobian_text_beyond_ms"), "",
+             ratio("jacobian_text_beyond_ms", "torch_jacobian_ms"), "", ""))
+rows.append(("  torch vectorize=True", "", ms("torch_jacobian_vectorized_ms"),
+             ratio("jacobian_beyond_ms", "torch_jacobian_vectorized_ms"), "", ""))
+rows.append(("  whole run / start-up and inputs alone", f"{ms('jacobian_ms')} / {ms('jacobian_base_ms')}", "", "", "", ""))
+rows.append(("  instructions beyond start-up, JSON / text", f"{minstr('jacobian_beyond_instructions')} / "
+             f"{minstr('jacobian_text_beyond_instructions')}", "", "", "", ""))
+rows.append(("  max |gradcli - torch|", "", err("torch_jacobian_check_max_err"), "", f"<= {CHECK:g}",
+             below("torch_jacobian_check_max_err", CHECK)))
+for n in (100, 300):
+    rows.append((f"8 hessian sum(tanh(W@x)^2) n={n} --json, beyond start-up", ms(f"hessian{n}_beyond_ms"),
+                 ms(f"torch_hessian{n}_ms"), ratio(f"hessian{n}_beyond_ms", f"torch_hessian{n}_ms"), "", ""))
+    rows.append(("  torch vectorize=True", "", ms(f"torch_hessian{n}_vectorized_ms"),
+                 ratio(f"hessian{n}_beyond_ms", f"torch_hessian{n}_vectorized_ms"), "", ""))
+    rows.append(("  whole run; instructions beyond start-up",
+                 f"{ms(f'hessian{n}_ms')}; {minstr(f'hessian{n}_beyond_instructions')}", "", "", "", ""))
+    rows.append(("  max |gradcli - torch|", "", err(f"torch_hessian{n}_check_max_err"), "", f"<= {CHECK:g}",
+                 below(f"torch_hessian{n}_check_max_err", CHECK)))
+rows.append(("9 chain x+...+x, 10^6 terms, -f file, wall", ms("chainfile_ms"), ms("torch_chainfile_ms"),
+             ratio("chainfile_ms", "torch_chainfile_ms"), "<= 400 ms", below("chainfile_ms", 400)))
+rows.append(("  peak RSS (wait4 ru_maxrss)", mb("chainfile_maxrss_mb"), mb("torch_chainfile_maxrss_mb"),
+             ratio("chainfile_maxrss_mb", "torch_chainfile_maxrss_mb"), "<= 200 MB", below("chainfile_maxrss_mb", 200)))
+rows.append(("  min wall / child CPU time", f"{ms('chainfile_min_ms')} / {ms('chainfile_cpu_ms')}", "", "", "", ""))
+rows.append(("  eval (no graph): wall / peak RSS", f"{ms('chainfile_eval_ms')} / {mb('chainfile_eval_maxrss_mb')}",
+             "", "", "", ""))
+rows.append(("  torch: import torch alone, wall / peak RSS", "", f"{ms('torch_import_ms')} / {mb('torch_import_maxrss_mb')}",
+             "", "", ""))
+rows.append(("10 GMM 1e4x25x10: gradient / objective", times("gmm_grad_over_objective"),
+             "-" if num("torch_gmm_fwdbwd_ms") is None or not num("torch_gmm_objective_nograd_ms") else
+             f"{num('torch_gmm_fwdbwd_ms') / num('torch_gmm_objective_nograd_ms'):.2f}x", "", "<= 3",
+             below("gmm_grad_over_objective", 3)))
+rows.append(("  gradient (alpha, mu, q), beyond start-up", ms("gmm_grad_beyond_ms"), ms("torch_gmm_fwdbwd_ms"),
+             ratio("gmm_grad_beyond_ms", "torch_gmm_fwdbwd_ms"), "<= 1x", within("gmm_grad_beyond_ms", "torch_gmm_fwdbwd_ms", 1)))
+rows.append(("  objective (eval / no_grad), beyond start-up", ms("gmm_objective_beyond_ms"),
+             ms("torch_gmm_objective_nograd_ms"), ratio("gmm_objective_beyond_ms", "torch_gmm_objective_nograd_ms"), "", ""))
+rows.append(("  torch objective with grad mode on", "", ms("torch_gmm_objective_ms"), "", "", ""))
+rows.append(("  whole runs: grad / eval / inputs alone",
+             f"{ms('gmm_grad_ms')} / {ms('gmm_objective_ms')} / {ms('gmm_base_ms')}", "", "", "", ""))
+gi, oi = num("gmm_grad_beyond_instructions"), num("gmm_objective_beyond_instructions")
+rows.append(("  instructions beyond start-up: grad / eval", f"{minstr('gmm_grad_beyond_instructions')} / "
+             f"{minstr('gmm_objective_beyond_instructions')}" + ("" if not gi or not oi else f" = {gi / oi:.2f}x"),
+             "", "", "", ""))
+rows.append(("  peak RSS of the grad run", mb("gmm_grad_maxrss_mb"), "", "", "", ""))
+gv, tv = num("gmm_value"), num("torch_gmm_value")
+rows.append(("  max |gradcli - torch|, n=50 k=3 d=4 gradient", "", err("torch_gmm_check_max_err"), "", f"<= {CHECK:g}",
+             below("torch_gmm_check_max_err", CHECK)))
+rows.append(("  objective value, relative difference", "", "-" if gv is None or tv is None else f"{abs(gv - tv) / abs(tv):.2g}",
+             "", "", ""))
+
 kept, item = [rows[0]], None
 for row in rows[1:]:
-    item = row[0][0] if row[0][0].isdigit() else item
+    item = row[0].split()[0] if row[0][0].isdigit() else item
     if item in ran:
         kept.append(row)
 rows = kept
@@ -128,6 +210,8 @@ if cpu2 is not None and rps2 and "2" in ran:
 if "tuned_chain_forward_ms" in values or "tuned_matmul_tanh_fwdbwd_ms" in values:
     print("(*) same harness with GLIBC_TUNABLES=glibc.malloc.trim_threshold=1G:glibc.malloc.mmap_threshold=1G;"
           " the gradcli command sets the same with mallopt at start-up; the library leaves malloc alone")
+if "gmm_error" in values:
+    print(f"10 GMM: gradcli failed: {values['gmm_error']}")
 for key in ("machine", "build", "load_before", "load_after", "torch", "date"):
     if key in values:
         print(f"{key}: {values[key]}")
