@@ -143,6 +143,46 @@ import Testing
         #expect(r.stdout == "0\n1\nend\n")
     }
 
+    /// Globals, keyword arguments with defaults, `del`, `except ... as`, closures and a traceback
+    /// through two calls. stdout recorded from PyTorch 2.13
+    /// (`/work/.venv-torch/bin/python - < names.py`), whose traceback has the same frames and lines.
+    @Test func namesScopesAndCallFrames() throws {
+        let r = try run("""
+        import torch
+        count = 0
+        def bump(step=1, scale=2):
+            global count
+            count += step * scale
+            return count
+        bump()
+        bump(scale=3, step=2)
+        print(count)
+        x = torch.tensor([1.0, 2.0])
+        del x
+        try:
+            print(x)
+        except NameError as e:
+            print("NameError:", e)
+        make = lambda k: (lambda v: v * k)
+        print(make(3)(torch.tensor(2.0)), torch.mul(torch.tensor(2.0), 4).item())
+        def outer():
+            return inner()
+        def inner():
+            return torch.ones(2, requires_grad=True).mul(2).backward()
+        outer()
+        """)
+        #expect(r.exitCode == 1)
+        #expect(r.stdout == "8\nNameError: name 'x' is not defined\ntensor(6.) 8.0\n")
+        #expect(r.stderr.contains("""
+          File "<stdin>", line 22, in <module>
+            outer()
+          File "<stdin>", line 19, in outer
+            return inner()
+          File "<stdin>", line 21, in inner
+        """))
+        #expect(r.stderr.hasSuffix("RuntimeError: grad can be implicitly created only for scalar outputs\n"))
+    }
+
     @Test func deepRecursionIsRecursionError() throws {
         let r = try run("def f(n):\n    return f(n + 1)\nf(0)\n")
         #expect(r.exitCode == 1)
