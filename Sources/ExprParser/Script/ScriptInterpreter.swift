@@ -62,8 +62,8 @@ final class Interpreter {
     let globals = Scope(parent: nil)
     /// The numbers of the program's names, shared with the parser (see `NameTable`).
     let names: NameTable
-    /// The builtins, by name number.
-    private(set) var builtins: [PyValue?] = []
+    /// The builtins, by name number: the scope behind the module's.
+    private let builtins = Scope(parent: nil)
     /// The frames of the calls in progress, outermost first. The innermost frame's line is
     /// `line`, which each statement sets (one store); a frame's `line` is written only when it
     /// makes a call.
@@ -108,15 +108,11 @@ final class Interpreter {
         self.fileName = fileName
         self.names = names
         self.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        for (name, value) in makeBuiltins() {
-            let number = names.number(name)
-            if number >= builtins.count { builtins.append(contentsOf: repeatElement(nil, count: number + 1 - builtins.count)) }
-            builtins[number] = value
-        }
+        for (name, value) in makeBuiltins() { builtins[names.number(name)] = value }
     }
 
     /// The builtin named by `number`, if any.
-    func builtin(_ number: Int) -> PyValue? { number < builtins.count ? builtins[number] : nil }
+    func builtin(_ number: Int) -> PyValue? { builtins[number] }
 
     /// Runs a parsed program; an uncaught exception comes back with its traceback frames.
     func run(_ program: [PyStmt]) throws {
