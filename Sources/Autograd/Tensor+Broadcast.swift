@@ -48,6 +48,21 @@ extension Tensor {
         return out
     }
 
+    /// The shape two shapes broadcast to, or PyTorch's error naming the first clash from the
+    /// trailing end, at its dimension of the result (as `at::infer_size` reports it).
+    public static func broadcastShapeOrThrow(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        if let shape = broadcastShape(a, b) { return shape }
+        let rank = Swift.max(a.count, b.count)
+        for i in (0..<rank).reversed() {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            if da != db && da != 1 && db != 1 {
+                throw OpError.shape("The size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)")
+            }
+        }
+        preconditionFailure("broadcastShape refused shapes \(a) and \(b) without a clash")
+    }
+
     /// Strides for reading a tensor of `shape` as if it had `target` shape:
     /// broadcast dimensions get stride 0.
     static func broadcastStrides(from shape: [Int], to target: [Int]) -> [Int] {
@@ -110,9 +125,7 @@ extension Tensor {
             let s = a.data[0]
             return Tensor(shape: b.shape, data: b.data.map { f(s, $0) })
         }
-        guard let shape = broadcastShape(a.shape, b.shape) else {
-            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together")
-        }
+        let shape = try broadcastShapeOrThrow(a.shape, b.shape)
         let aStrides = broadcastStrides(from: a.shape, to: shape)
         let bStrides = broadcastStrides(from: b.shape, to: shape)
         let n = try checkedCount(of: shape)

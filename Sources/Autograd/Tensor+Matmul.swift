@@ -74,10 +74,7 @@ struct BatchedProductLayout {
         (m, k) = transposeA ? (aCols, aRows) : (aRows, aCols)
         n = transposeB ? bRows : bCols
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        guard let batch = Tensor.broadcastShape(batchA, batchB) else {
-            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together in their batch dimensions")
-        }
-        self.batch = batch
+        self.batch = try Tensor.broadcastShapeOrThrow(batchA, batchB)
         total = try Tensor.checkedCount(of: batch + [m, n])
         // A multiply and an add per (i, p, j) of each batch: 2 m n k operations.
         try WorkBudget.spend(WorkBudget.product(WorkBudget.product(2 * Tensor.count(of: batch), m * n), k))

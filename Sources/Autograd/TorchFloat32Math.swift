@@ -91,9 +91,7 @@ public enum TorchFloat32Math {
 
     /// `pow` or `atan2` of two float32 tensors with broadcasting, PyTorch's bits.
     public static func binary(_ a: Tensor, _ b: Tensor, _ op: gk_f32_binary_op) throws -> Tensor {
-        guard let shape = Tensor.broadcastShape(a.shape, b.shape) else {
-            throw OpError.shape("shapes \(describe(shape: a.shape)) and \(describe(shape: b.shape)) cannot be broadcast together")
-        }
+        let shape = try Tensor.broadcastShapeOrThrow(a.shape, b.shape)
         let x = try a.expanded(to: shape), y = try b.expanded(to: shape)
         let row = innerLoopLength(shape, [a.shape, b.shape])
         let n = x.count

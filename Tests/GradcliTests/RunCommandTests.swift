@@ -105,6 +105,50 @@ import Testing
         #expect(r.stdout == "3\n7\n5\n", "\(r.stderr)")
     }
 
+    /// Shapes that do not broadcast get PyTorch's message, naming the first clash from the
+    /// trailing end at its dimension of the result, from every op that broadcasts.
+    @Test func broadcastMismatchesSpeakPyTorchsWords() throws {
+        let r = try run("""
+        import torch
+        cases = [
+            lambda: torch.ones(2, 3) + torch.ones(3, 2),
+            lambda: torch.ones(4, 2, 3) * torch.ones(5, 1, 3),
+            lambda: torch.pow(torch.ones(2), torch.ones(3)),
+            lambda: torch.where(torch.ones(2) > 0, torch.ones(3), torch.ones(2)),
+            lambda: torch.lerp(torch.ones(2, 3), torch.ones(2, 3), torch.ones(4, 1, 2)),
+            lambda: torch.ones(2, 2, 3) @ torch.ones(3, 3, 4),
+            lambda: torch.linalg.cross(torch.ones(2, 3), torch.ones(4, 3)),
+            lambda: torch.masked_select(torch.ones(2), torch.ones(3) > 0),
+            lambda: torch.cosine_similarity(torch.ones(2, 4), torch.ones(3, 4)),
+            lambda: torch.normal(torch.ones(2, 3), torch.ones(3, 2)),
+            lambda: torch.atan2(torch.ones(2, 3, dtype=torch.float64), torch.ones(2, 2, dtype=torch.float64)),
+        ]
+        for f in cases:
+            try:
+                f()
+            except RuntimeError as e:
+                print(e)
+        x = torch.ones(2, requires_grad=True)
+        y = x + torch.ones(3)
+        """)
+        #expect(r.stdout == """
+        The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
+        The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 0
+        The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+        The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+        The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 2
+        The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+        The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0
+        The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0
+        The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+        The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
+        The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
+
+        """)
+        #expect(r.stderr.hasSuffix("\nRuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0\n"), "\(r.stderr)")
+        #expect(r.exitCode == 1)
+    }
+
     @Test func caughtErrorsPrintTheirMessage() throws {
         let r = try run("import torch\ntry:\n    torch.ones(2).backward()\nexcept RuntimeError as e:\n    print(e)\n")
         #expect(r.stdout == "element 0 of tensors does not require grad and does not have a grad_fn\n")

@@ -217,12 +217,7 @@ extension Ops {
         samples: [OpSample([[3, 2], [3, 2], [3, 2]], constantInputs: [0],
                            fixed: [0: Tensor(shape: [3, 2], data: [1, 0, 0, 1, 1, 0])])],
         forward: { args in
-            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape) { s, t in
-                guard let b = Tensor.broadcastShape(s, t) else {
-                    throw OpError.shape("where: shapes \(describe(shape: s)) and \(describe(shape: t)) cannot be broadcast together")
-                }
-                return b
-            }
+            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape, Tensor.broadcastShapeOrThrow)
             let c = try args[0].expanded(to: shape), a = try args[1].expanded(to: shape), b = try args[2].expanded(to: shape)
             return Tensor(shape: shape, data: (0..<c.count).map { c.data[$0] != 0 ? a.data[$0] : b.data[$0] })
         },

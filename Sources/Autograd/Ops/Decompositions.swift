@@ -161,9 +161,7 @@ extension Ops {
         samples: [OpSample([[3], [3]]), OpSample([[2, 3], [2, 3]], attrs: ["dim": .int(1)]), OpSample([[3, 2], [3, 1]])],
         forward: { args in
             guard args[0].rank == args[1].rank else { throw OpError.shape("linalg.cross: inputs must have the same number of dimensions.") }
-            guard let shape = Tensor.broadcastShape(args[0].shape, args[1].shape) else {
-                throw OpError.shape("linalg.cross: shapes \(describe(shape: args[0].shape)) and \(describe(shape: args[1].shape)) cannot be broadcast together")
-            }
+            let shape = try Tensor.broadcastShapeOrThrow(args[0].shape, args[1].shape)
             let a = try args[0].expanded(to: shape), b = try args[1].expanded(to: shape)
             let d = try crossDim(shape, args.attrs)
             let (outer, _, inner) = a.lanes(d)

@@ -154,17 +154,7 @@ extension Ops {
 
     /// The broadcast batch dimensions of two operands of rank >= 2, with PyTorch's message.
     static func batchShape(_ sa: [Int], _ sb: [Int]) throws -> [Int] {
-        let ba = Array(sa.dropLast(2)), bb = Array(sb.dropLast(2))
-        if let batch = Tensor.broadcastShape(ba, bb) { return batch }
-        let rank = Swift.max(ba.count, bb.count)
-        for i in 0..<rank {
-            let da = i < rank - ba.count ? 1 : ba[i - (rank - ba.count)]
-            let db = i < rank - bb.count ? 1 : bb[i - (rank - bb.count)]
-            if da != db && da != 1 && db != 1 {
-                throw OpError.shape("The size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)")
-            }
-        }
-        throw OpError.shape("matmul: batch dimensions \(describe(shape: ba)) and \(describe(shape: bb)) cannot be broadcast together")
+        try Tensor.broadcastShapeOrThrow(Array(sa.dropLast(2)), Array(sb.dropLast(2)))
     }
 
     /// The VJP shared by `matmul`, `mm`, `mv` and `dot`: with 1-D operands promoted,

@@ -65,12 +65,7 @@ extension Ops {
         samples: [OpSample([[3, 2], [3, 2], [3, 2]], range: -1...1), OpSample([[3, 2], [2], []], range: 0.6...0.9)],
         dtype: .floating,
         forward: { args in
-            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape) { s, t in
-                guard let b = Tensor.broadcastShape(s, t) else {
-                    throw OpError.shape("The size of tensor a (\(s.last ?? 1)) must match the size of tensor b (\(t.last ?? 1)) at non-singleton dimension \(Swift.max(s.count, t.count) - 1)")
-                }
-                return b
-            }
+            let shape = try [args[1].shape, args[2].shape].reduce(args[0].shape, Tensor.broadcastShapeOrThrow)
             let a = try args[0].expanded(to: shape), b = try args[1].expanded(to: shape), w = try args[2].expanded(to: shape)
             let single = args.dtype.isFloat32
             return Tensor(shape: shape, data: (0..<a.count).map { i in

@@ -22,11 +22,7 @@ extension Ops {
         if meanIsNumber || stdIsNumber {
             shape = shaped.shape
         } else {
-            guard let broadcast = Tensor.broadcastShape(mean.shape, std.shape) else {
-                throw OpError.shape("The size of tensor a (\(mismatch(mean.shape, std.shape).0)) must match the size of tensor b "
-                                    + "(\(mismatch(mean.shape, std.shape).1)) at non-singleton dimension \(mismatch(mean.shape, std.shape).2)")
-            }
-            shape = broadcast
+            shape = try Tensor.broadcastShapeOrThrow(mean.shape, std.shape)
         }
         let dtype = shaped.dtype
         guard dtype.isFloatingPoint else { throw OpError.value("\"normal_kernel_cpu\" not implemented for '\(dtype.kernelName)'") }
@@ -37,16 +33,5 @@ extension Ops {
         if !stdIsNumber { out = try Tensor.zip(out, std) { rounded($0 * $1) } }
         let addend = meanIsNumber ? Tensor(shape: [], data: [rounded(mean.data[0])], dtype: dtype) : mean
         return try Tensor.zip(out, addend) { rounded($0 + $1) }.converted(to: dtype)
-    }
-
-    /// The sizes PyTorch's broadcast error names: (size of a, size of b, dimension).
-    private static func mismatch(_ a: [Int], _ b: [Int]) -> (Int, Int, Int) {
-        let rank = Swift.max(a.count, b.count)
-        for i in (0..<rank).reversed() {
-            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            if da != db && da != 1 && db != 1 { return (da, db, i) }
-        }
-        return (1, 1, 0)
     }
 }

@@ -104,9 +104,9 @@ extension Lowering {
         case "masked_select", "take":
             var operand = x, index = inputs[1]
             if name == "masked_select" {
-                guard let shape = Tensor.broadcastShape(shape, index.shape) else {
-                    throw fail("masked_select: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: index.shape)) cannot be broadcast together")
-                }
+                // PyTorch broadcasts the mask with the input, in that order.
+                let shape: [Int]
+                do { shape = try Tensor.broadcastShapeOrThrow(index.shape, x.shape) } catch let error as OpError { throw Diagnostic.opFailed(error, at: node.range) }
                 operand = try run("expand", [x], ["size": .ints(shape)])
                 var flat = try index.value.converted(to: .bool).expanded(to: shape).reshaped([Tensor.count(of: shape)])
                 flat.dtype = .bool  // a mask, not positions

@@ -277,9 +277,8 @@ extension Lowering {
             let denominator = try run(op("clamp_min"), [norm], ["min": attrs["eps"]])
             return .tensor(try run(op("div"), [x, try run(op("expand"), [denominator], ["size": .ints(shape)])], [:]))
         case "cosine_similarity":
-            guard let broadcast = Tensor.broadcastShape(x.shape, inputs[1].shape) else {
-                throw Diagnostic.opFailed(.shape("cosine_similarity: shapes \(Autograd.describe(shape: x.shape)) and \(Autograd.describe(shape: inputs[1].shape)) cannot be broadcast together"), at: node.range)
-            }
+            let broadcast: [Int]
+            do { broadcast = try Tensor.broadcastShapeOrThrow(x.shape, inputs[1].shape) } catch let error as OpError { throw Diagnostic.opFailed(error, at: node.range) }
             func unit(_ v: Variable) throws -> Variable {
                 let expanded = v.shape == broadcast ? v : try run(op("expand"), [v], ["size": .ints(broadcast)])
                 let norm = try run(op("norm"), [expanded], ["p": .double(2), "dim": attrs["dim"], "keepdim": .bool(true)])
