@@ -34,12 +34,15 @@ public enum ScriptRunner {
     /// nested Python calls, each a few dozen Swift frames deep.
     static let stackBytes = 512 << 20
 
-    /// Runs `source`, named `fileName` in tracebacks, writing to `output`; returns the exit status.
     /// Renders the trace of one `.backward()` call: the trace, the module's leaves by name, the line.
     public typealias BackwardTracer = (BackwardTrace, [(name: String, variable: Variable)], Int) -> String
 
+    /// Runs `source`, named `fileName` in tracebacks, writing to `output`; returns the exit status.
+    /// With `endsProcess`, the caller exits next: the program's objects are left for the process's
+    /// exit to reclaim rather than torn down one by one (a loop that kept every graph it built
+    /// would spend a tenth of its run freeing them), as CPython leaves them at exit.
     public static func run(source: String, fileName: String, output: ScriptOutput = ScriptOutput(), color: Bool = false,
-                           traceBackward: BackwardTracer? = nil) -> Int32 {
+                           traceBackward: BackwardTracer? = nil, endsProcess: Bool = false) -> Int32 {
         let program: [PyStmt]
         let names = NameTable()
         do {
@@ -53,8 +56,10 @@ public enum ScriptRunner {
         }
         var status: Int32 = 0
         onLargeStack {
-            status = execute(program, names: names, source: source, fileName: fileName, output: output, traceBackward: traceBackward)
+            status = execute(program, names: names, source: source, fileName: fileName, output: output,
+                             traceBackward: traceBackward, endsProcess: endsProcess)
         }
+        if endsProcess { keptUntilExit = program }
         output.flush()
         return status
     }
@@ -69,8 +74,12 @@ public enum ScriptRunner {
         return text
     }
 
+    /// The syntax tree and interpreter of a run whose process ends next (see `run`).
+    private static var keptUntilExit: Any?
+    private static var keptInterpreter: Interpreter?
+
     static func execute(_ program: [PyStmt], names: NameTable, source: String, fileName: String, output: ScriptOutput,
-                        traceBackward: BackwardTracer? = nil) -> Int32 {
+                        traceBackward: BackwardTracer? = nil, endsProcess: Bool = false) -> Int32 {
         let savedDType = DefaultDType.current
         DefaultDType.current = .float32  // PyTorch's default dtype
         defer { DefaultDType.current = savedDType }
@@ -78,7 +87,7 @@ public enum ScriptRunner {
         defer { GradMode.setEnabled(savedGradMode) }
         let interpreter = Interpreter(output: output, fileName: fileName, source: source, names: names)
         interpreter.backwardTracer = traceBackward
-        defer { interpreter.releaseScopes() }
+        defer { if endsProcess { keptInterpreter = interpreter } else { interpreter.releaseScopes() } }
         do {
             try interpreter.run(program)
             return 0

@@ -68,7 +68,7 @@ enum RunCommand {
         let tracer: ScriptRunner.BackwardTracer? = tracing ? { trace, leaves, line in
             "trace of backward() at \(fileName):\(line):\n" + TraceCommand.text(of: trace, leaves: leaves, source: Array(source.utf8))
         } : nil
-        return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2), traceBackward: tracer)
+        return ScriptRunner.run(source: source, fileName: fileName, color: Output.wantsColor(2), traceBackward: tracer, endsProcess: true)
     }
 
     /// `arguments` without `run`'s options, which are applied: the trace flag and the budgets.
