@@ -83,11 +83,11 @@ public final class Variable {
     var hooks = HookList()
     /// The tensors sharing this one's storage, as the front end that made them records them
     /// (`gradcli run`'s `.data` and `detach()`); nil for a tensor that shares with none.
-    public var storageShare: AnyObject? {
+    public var storageShare: StorageShare? {
         get { storedStorageShare }
         set { storedStorageShare = newValue }
     }
-    var storedStorageShare: AnyObject?
+    var storedStorageShare: StorageShare?
 
     /// Creates a leaf holding `value`.
     ///
@@ -166,6 +166,7 @@ public final class Variable {
     /// through nested `deinit`s would overflow the stack, so nodes whose last
     /// reference is this one are unlinked into a work list instead.
     deinit {
+        storedStorageShare?.memberEnded(ObjectIdentifier(self))
         guard var node = gradFn else { return }
         gradFn = nil
         guard isKnownUniquelyReferenced(&node) else { return }
@@ -178,6 +179,14 @@ public final class Variable {
             if pending.isEmpty { pending = fn.takeInputs() } else { pending.append(contentsOf: fn.takeInputs()) }
         }
     }
+}
+
+/// The tensors sharing one storage, as a front end records them (see `Variable.storageShare`).
+/// Each member holds its share; the share is told when a member ends, so that it can list its
+/// members without weak references.
+public protocol StorageShare: AnyObject {
+    /// The member with this identity is being freed.
+    func memberEnded(_ member: ObjectIdentifier)
 }
 
 /// A backward node: how the gradient of one op's output flows to its inputs.

@@ -11,6 +11,9 @@ import Glibc
 /// PyTorch's default print options (`torch.set_printoptions(profile="default")`).
 private enum PrintOptions {
     static let precision = 4
+    /// printf formats of a float at that precision, fixed and scientific.
+    static let fixedFormat: StaticString = "%.4f"
+    static let scientificFormat: StaticString = "%.4e"
     static let threshold = 1000
     static let edgeitems = 3
     static let linewidth = 80
@@ -65,7 +68,7 @@ private struct TorchFormatter {
     init(_ values: [Double], dtype: DType) {
         if !dtype.isFloatingPoint {
             integral = dtype
-            width = values.map { TorchFormatter.integralText($0, dtype).count }.max() ?? 1
+            width = values.map { TorchFormatter.integralText($0, dtype).utf8.count }.max() ?? 1
             return
         }
         let finite = values.filter { $0.isFinite && $0 != 0 }
@@ -74,12 +77,14 @@ private struct TorchFormatter {
         let lo = magnitudes.min()!, hi = magnitudes.max()!
         intMode = finite.allSatisfy { $0 == $0.rounded(.up) }
         sciMode = hi / lo > 1000 || hi > 1e8 || lo < 1e-4
-        for value in finite {
-            let text = sciMode ? cFormat("%.\(PrintOptions.precision)e", value)
-                : intMode ? cFormat("%.0f", value) + "."
-                : cFormat("%.\(PrintOptions.precision)f", value)
-            width = Swift.max(width, text.count)
-        }
+        for value in finite { width = Swift.max(width, finiteText(value).utf8.count) }
+    }
+
+    /// A finite float as the chosen mode writes it, unpadded (printf's output is ASCII).
+    private func finiteText(_ value: Double) -> String {
+        sciMode ? cFormat(PrintOptions.scientificFormat, value)
+            : intMode ? cFormat("%.0f", value) + "."
+            : cFormat(PrintOptions.fixedFormat, value)
     }
 
     /// One element, right-aligned to the common width.
@@ -91,14 +96,11 @@ private struct TorchFormatter {
             text = "nan"
         } else if value.isInfinite {
             text = value < 0 ? "-inf" : "inf"
-        } else if sciMode {
-            text = cFormat("%.\(PrintOptions.precision)e", value)
-        } else if intMode {
-            text = cFormat("%.0f", value) + "."
         } else {
-            text = cFormat("%.\(PrintOptions.precision)f", value)
+            text = finiteText(value)
         }
-        if text.count < width { text = String(repeating: " ", count: width - text.count) + text }
+        let length = text.unicodeScalars.count
+        if length < width { text = String(repeating: " ", count: width - length) + text }
         return text
     }
 }
@@ -166,24 +168,31 @@ private func summarizedValues(_ tensor: Tensor) -> [Double] {
 /// Appends `, suffix` after the tensor text, breaking the line when it would pass the width.
 private func addSuffixes(_ text: String, _ suffixes: [String], indent: Int) -> String {
     var out = text
-    let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+    // Lengths in code points, as Python's len counts them.
+    let scalars = text.unicodeScalars
+    let lastLine = scalars.lastIndex(of: "\n").map { scalars[scalars.index(after: $0)...] } ?? scalars[...]
     // PyTorch counts the last line as 2 longer than it is (its `rfind` arithmetic).
     var lastLength = lastLine.count + 2
     for suffix in suffixes {
-        if lastLength + suffix.count + 2 > PrintOptions.linewidth {
+        let length = suffix.unicodeScalars.count
+        if lastLength + length + 2 > PrintOptions.linewidth {
             out += ",\n" + String(repeating: " ", count: indent) + suffix
-            lastLength = indent + suffix.count
+            lastLength = indent + length
         } else {
             out += ", " + suffix
-            lastLength += suffix.count + 2
+            lastLength += length + 2
         }
     }
     return out + ")"
 }
 
 /// `value` formatted by C's printf with a one-number format such as `%.4f`.
-private func cFormat(_ format: String, _ value: Double) -> String {
-    var buffer = [CChar](repeating: 0, count: 512)
-    _ = gk_format_double(&buffer, buffer.count, format, value)
-    return String(cString: buffer)
+private func cFormat(_ format: StaticString, _ value: Double) -> String {
+    // 512 bytes hold any double in these formats (%.4f of 1e308 is 314 characters).
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
+        format.withUTF8Buffer { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { _ = gk_format_double(buffer.baseAddress!, buffer.count, $0.baseAddress!, value) }
+        }
+        return String(cString: buffer.baseAddress!)
+    }
 }

@@ -8,15 +8,20 @@ import Autograd
 /// the new value into every live alias. `detach()` also shares the version counter, as in
 /// PyTorch (an in-place update of the detached tensor invalidates what a backward saved of the
 /// original); `.data` does not. Each member of a group holds the group (`Variable.storageShare`),
-/// and the group holds its members weakly, so a group lives as long as one of its members.
+/// so a group lives as long as one of its members; the group lists its members unowned, each
+/// leaving as it is freed (weak references would give every aliased tensor a side table).
 struct AliasTable {
-    private final class Group {
-        var members: [Weak] = []
-    }
-    private struct Weak {
-        weak var variable: Variable?
-        /// Members with the same number share one version counter.
-        var versionGroup: Int
+    private final class Group: StorageShare {
+        struct Member {
+            /// Safe to hold unowned: a member leaves the group as it is freed.
+            unowned let variable: Variable
+            let id: ObjectIdentifier
+            /// Members with the same number share one version counter.
+            let versionGroup: Int
+        }
+        var members: [Member] = []
+
+        func memberEnded(_ member: ObjectIdentifier) { members.removeAll { $0.id == member } }
     }
     private var nextVersionGroup = 0
 
@@ -27,14 +32,14 @@ struct AliasTable {
         let group: Group
         if let shared = v.storageShare as? Group {
             group = shared
-            group.members.removeAll { $0.variable == nil }
         } else {
             group = Group()
-            group.members.append(Weak(variable: v, versionGroup: newVersionGroup()))
+            group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
             v.storageShare = group
         }
-        let source = group.members.first { $0.variable === v }!.versionGroup
-        group.members.append(Weak(variable: alias, versionGroup: sharingVersion ? source : newVersionGroup()))
+        let source = group.members.first { $0.id == ObjectIdentifier(v) }!.versionGroup
+        group.members.append(Group.Member(variable: alias, id: ObjectIdentifier(alias),
+                                          versionGroup: sharingVersion ? source : newVersionGroup()))
         alias.storageShare = group
         return alias
     }
@@ -47,10 +52,9 @@ struct AliasTable {
     /// Every live tensor sharing `v`'s storage, `v` excluded, and whether it shares v's version counter.
     func others(of v: Variable) -> [(variable: Variable, sharesVersion: Bool)] {
         guard let group = v.storageShare as? Group,
-              let own = group.members.first(where: { $0.variable === v })?.versionGroup else { return [] }
+              let own = group.members.first(where: { $0.id == ObjectIdentifier(v) })?.versionGroup else { return [] }
         return group.members.compactMap { member in
-            guard let other = member.variable, other !== v else { return nil }
-            return (other, member.versionGroup == own)
+            member.id == ObjectIdentifier(v) ? nil : (member.variable, member.versionGroup == own)
         }
     }
 }
