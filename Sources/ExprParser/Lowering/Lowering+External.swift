@@ -20,7 +20,7 @@ extension Lowering {
     /// `attrs` marking which were given. Errors are the expression language's diagnostics;
     /// their ranges mean nothing to the caller, only their messages do.
     static func callFunction(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Value {
-        var lowering = detachedLowering
+        let lowering = detachedLowering
         return try lowering.dispatch(spec, inputs, attrs, node: detachedProgram.tree[0])
     }
 

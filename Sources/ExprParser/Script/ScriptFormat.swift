@@ -36,7 +36,7 @@ struct FormatSpec {
             guard let value = Int(p) else { throw PyException("ValueError", "Format specifier missing precision") }
             precision = value
         }
-        if let c = chars.first { type = chars.removeFirst() }
+        if !chars.isEmpty { type = chars.removeFirst() }
         guard chars.isEmpty else { throw PyException("ValueError", "Invalid format specifier '\(text)'") }
     }
 }

@@ -150,7 +150,7 @@ extension Interpreter {
         case "keys": return method(name) { _, _ in .list(PyList(d.keys.map(\.value))) }
         case "values": return method(name) { _, _ in .list(PyList(d.keys.map { d.values[$0]! })) }
         case "items": return method(name) { _, _ in .list(PyList(d.keys.map { .tuple([$0.value, d.values[$0]!]) })) }
-        case "get": return method(name) { a, _ in try d[try self.dictKey(a[0])] ?? (a.count > 1 ? a[1] : .none) }
+        case "get": return method(name) { a, _ in d[try self.dictKey(a[0])] ?? (a.count > 1 ? a[1] : .none) }
         case "pop":
             return method(name) { a, _ in
                 let key = try self.dictKey(a[0])

@@ -24,7 +24,7 @@ enum PyValueOps {
 }
 
 extension Interpreter {
-    /// The largest count of `[x] * n` or `"s" * n` (2^27, the tensor element limit).
+    /// The most items `[x] * n`, `(x,) * n` or `"s" * n` may make (2^27, the tensor element limit).
     static let maxRepetition = 1 << 27
 
     // MARK: truth and iteration
@@ -154,6 +154,7 @@ extension Interpreter {
         if case .object(let t as PyNamedTuple) = b { return try binary(op, a, .tuple(t.items)) }
         if case .tensor = a { return try tensorBinary(op, a, b) }
         if case .tensor = b { return try tensorBinary(op, a, b) }
+        if op == .mul, let repeated = try repetition(a, b) ?? repetition(b, a) { return repeated }
         switch (a, b) {
         case (.int, .int), (.int, .bool), (.bool, .int), (.bool, .bool):
             return try intBinary(op, integer(a)!, integer(b)!)
@@ -161,17 +162,39 @@ extension Interpreter {
             return try floatBinary(op, number(a)!, number(b)!)
         case (.str(let x), .str(let y)) where op == .add: return .str(x + y)
         case (.str(let s), _) where op == .mod: return .str(try percentFormat(s, b))
-        case (.str, .int(let n)), (.list, .int(let n)), (.tuple, .int(let n)) where op == .mul && n > Interpreter.maxRepetition:
-            throw PyException("MemoryError", "a repetition by \(n) is beyond gradcli run's limit of \(Interpreter.maxRepetition)")
-        case (.str(let s), .int(let n)) where op == .mul: return .str(String(repeating: s, count: Swift.max(n, 0)))
         case (.list(let x), .list(let y)) where op == .add: return .list(PyList(x.items + y.items))
         case (.tuple(let x), .tuple(let y)) where op == .add: return .tuple(x + y)
-        case (.list(let x), .int(let n)) where op == .mul: return .list(PyList(Array([[PyValue]](repeating: x.items, count: Swift.max(n, 0)).joined())))
-        case (.tuple(let x), .int(let n)) where op == .mul: return .tuple(Array([[PyValue]](repeating: x, count: Swift.max(n, 0)).joined()))
         case (.tuple, _) where op == .add, (.list, _) where op == .add:
             throw PyException("TypeError", "can only concatenate \(a.typeName) (not \"\(b.typeName)\") to \(a.typeName)")
         default:
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
+    }
+
+    /// `sequence * count` for a str, list or tuple and an int or bool (either order, as Python
+    /// allows); nil for other operands. A negative count gives an empty sequence.
+    private func repetition(_ sequence: PyValue, _ count: PyValue) throws -> PyValue? {
+        switch count {
+        case .int, .bool: break
+        default: return nil
+        }
+        let n = Swift.max(integer(count)!, 0)
+        let length: Int
+        switch sequence {
+        case .str(let s): length = s.unicodeScalars.count
+        case .list(let x): length = x.items.count
+        case .tuple(let x): length = x.count
+        default: return nil
+        }
+        let (total, overflow) = length.multipliedReportingOverflow(by: n)
+        guard !overflow, total <= Interpreter.maxRepetition else {
+            throw PyException("MemoryError", "a repetition to \(overflow ? "more than 2^63" : String(total)) items is beyond gradcli run's limit of \(Interpreter.maxRepetition)")
+        }
+        switch sequence {
+        case .str(let s): return .str(String(repeating: s, count: n))
+        case .list(let x): return .list(PyList(Array([[PyValue]](repeating: x.items, count: n).joined())))
+        case .tuple(let x): return .tuple(Array([[PyValue]](repeating: x, count: n).joined()))
+        default: return nil
         }
     }
 

@@ -201,7 +201,7 @@ extension Interpreter {
     /// `Variable(t, requires_grad=False)`: a legacy wrapper; returns a leaf sharing t's storage.
     private func legacyVariable(_ args: [PyValue], _ keywords: Keywords) throws -> PyValue {
         guard case .tensor(let t)? = args.first else { throw PyException("TypeError", "Variable data has to be a tensor, but got \(args.first?.typeName ?? "nothing")") }
-        let flag = try (keywords.first { $0.name == "requires_grad" }?.value ?? (args.count > 1 ? args[1] : .bool(false)))
+        let flag = (keywords.first { $0.name == "requires_grad" }?.value ?? (args.count > 1 ? args[1] : .bool(false)))
         guard try truthy(flag) else { return .tensor(t) }
         let leaf = aliases.alias(of: t, sharingVersion: true)
         do { try leaf.setRequiresGrad(true) } catch let e as OpError { throw PyException("RuntimeError", e.message) }
