@@ -176,6 +176,25 @@ import Testing
         #expect(r.exitCode == 1)
     }
 
+    /// Ops PyTorch gives no gradient through (the 0-"norm", slogdet's sign) leave `.grad` None
+    /// and `autograd.grad` None, while other terms of the same sum still get theirs.
+    @Test func opsWithoutAGradientGiveNone() throws {
+        let r = try run("""
+        import torch
+        x = torch.tensor([1., 0, -2], requires_grad=True)
+        (x.norm(p=0) + x.sum()).backward()
+        print(x.grad)
+        y = torch.tensor([1., 0, -2], requires_grad=True)
+        print(torch.autograd.grad(y.norm(p=0), y, allow_unused=True))
+        y.norm(p=0).backward()
+        print(y.grad)
+        a = torch.tensor([[1., 2], [3, -1]], requires_grad=True)
+        print(torch.autograd.grad(torch.linalg.slogdet(a).sign, a, allow_unused=True))
+        """)
+        #expect(r.stdout == "tensor([1., 1., 1.])\n(None,)\nNone\n(None,)\n", "\(r.stderr)")
+        #expect(r.exitCode == 0)
+    }
+
     @Test func caughtErrorsPrintTheirMessage() throws {
         let r = try run("import torch\ntry:\n    torch.ones(2).backward()\nexcept RuntimeError as e:\n    print(e)\n")
         #expect(r.stdout == "element 0 of tensors does not require grad and does not have a grad_fn\n")

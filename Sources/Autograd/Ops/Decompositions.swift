@@ -119,14 +119,14 @@ extension Ops {
     /// The sign of the determinant, the first output of `slogdet`.
     public static let slogdetSign: OpSpec = OpSpec(
         "slogdet_sign", params: [input], gradFn: "LinalgSlogdetBackward0", summary: "the sign of the determinant",
-        kinks: "piecewise constant: its gradient is 0, as PyTorch's",
+        kinks: "piecewise constant: no gradient flows through it (PyTorch's is None; gradcli's expressions show 0)",
         samples: [OpSample([[3, 3]], fixed: [0: spd3])],
         dtype: .floatingLinalg("linalg.slogdet"),
         forward: { args in
             _ = try requireSquare(args[0], "slogdet")
             return Tensor(shape: Array(args[0].shape.dropLast(2)), data: args[0].determinants().map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 })
         },
-        derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
+        derivative: .vjp { _, _ in [nil] })
 
     /// `logdet(A)`: log(det A), NaN for a negative determinant.
     public static let logdet: OpSpec = OpSpec(

@@ -278,7 +278,8 @@ extension Ops {
             let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
             let gk = try keptGradient(g, ctx)
             let sign = Variable(x.value.map(signum))
-            if p == 0 { return [Variable(Tensor.zeros(x.shape))] }
+            // The 0-"norm" counts nonzeros: PyTorch's backward gives no gradient at all (None).
+            if p == 0 { return [nil] }
             if p.isInfinite {
                 let absX = try sign * x
                 let mask = try (absX == result) * (result != 0)
