@@ -71,27 +71,6 @@ enum JSON: Equatable {
 
 // MARK: Writing
 
-/// Receives `Double.write(to:)`'s text as bytes at a pointer. The standard library hands a
-/// number's digits to `_writeASCII` straight from its stack buffer, so no String is made.
-struct ByteSink: TextOutputStream {
-    let start: UnsafeMutablePointer<UInt8>
-    /// Bytes written so far.
-    private(set) var count = 0
-
-    init(start: UnsafeMutablePointer<UInt8>) { self.start = start }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        guard let base = buffer.baseAddress else { return }
-        (start + count).update(from: base, count: buffer.count)
-        count += buffer.count
-    }
-
-    mutating func write(_ string: String) {
-        var string = string
-        string.withUTF8 { _writeASCII($0) }
-    }
-}
-
 extension JSON {
     /// The value on one line, numbers shortest-round-trip, keys in order.
     var serialized: String {
@@ -148,8 +127,9 @@ extension JSON {
         }
     }
 
-    /// The most bytes `writeNumber` writes: `"-Infinity"` or 24 for the longest shortest form.
-    static let maxNumberBytes = 32
+    /// The bytes `writeNumber` may touch at its pointer: its text is at most 24 bytes (the longest
+    /// shortest form; `"-Infinity"` is 11), and the C formatter may write a few bytes past it.
+    static let maxNumberBytes = ShortestText.capacity
 
     /// Writes the text `format(number:)` gives for `x` at `p` and returns its length.
     static func writeNumber(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
@@ -165,9 +145,7 @@ extension JSON {
             length += 2
             return length
         }
-        var sink = ByteSink(start: p)
-        x.write(to: &sink)
-        return sink.count
+        return ShortestText.write(x, to: p)
     }
 
     /// Writes the decimal digits of `i` (with a minus sign when negative) and returns their count.
