@@ -5,7 +5,9 @@
 // scale the value and the two ends of its rounding interval by one 126-bit power of ten, rounded
 // to odd, and pick the shortest decimal inside the interval. Java's version has two extra steps
 // for its "at least two digits" rule (the s >= 100 guard and the tiny-subnormal rescaling); Swift
-// has no such rule, so both are left out. scripts/check_shortest.sh compares this with Swift.
+// has no such rule, so both are left out. The digits are then made eight at a time in one
+// register and the text stored from registers in whole words. scripts/check_shortest.sh compares
+// all this with Swift on 10^8 doubles and more.
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -80,10 +82,10 @@ static inline uint64_t round_odd(u128 g, uint64_t cp) {
 }
 
 // The decimal f * 10^e picked for c * 2^q (c > 0): the shortest in the rounding interval, the
-// one closest to the value among those, the even one on a tie. Ends in zeros only when shortest.
-static uint64_t shortest(int q, uint64_t c, int *e) {
+// one closest to the value among those, the even one on a tie. f may end in zeros.
+static inline __attribute__((always_inline)) uint64_t shortest(int q, uint64_t c, int *e) {
     const uint64_t c_min = (uint64_t)1 << 52;
-    int out = (int)(c & 1);          // odd significands exclude the interval's ends
+    uint64_t out = c & 1;            // odd significands exclude the interval's ends
     uint64_t cb = c << 2, cbr = cb + 2, cbl;
     int k;
     if (c != c_min || q == -1074) {  // the neighbours are equally far on both sides
@@ -99,31 +101,30 @@ static uint64_t shortest(int q, uint64_t c, int *e) {
     // Four times the value and its interval's ends over 10^k; 10^k <= the interval's width < 10^(k+1).
     uint64_t s = vb >> 2;
     // At most one multiple of 10^(k+1) fits in the interval: if one does, it is the shortest.
-    uint64_t sp10 = 10 * (s / 10), tp10 = sp10 + 10;
+    uint64_t s10 = s / 10, sp10 = 10 * s10, tp10 = sp10 + 10;
     int upin = vbl + out <= sp10 << 2, wpin = (tp10 << 2) + out <= vbr;
-    if (upin != wpin) { *e = k; return upin ? sp10 : tp10; }
-    // Otherwise s or s + 1 (times 10^k); one of them lies inside, maybe both.
+    // Otherwise s or s + 1 (times 10^k): one of them lies inside, maybe both (then the closer
+    // to v, the even one on a tie). Neither is a multiple of 10 (that would be sp10 or tp10).
     uint64_t t = s + 1;
     int uin = vbl + out <= s << 2, win = (t << 2) + out <= vbr;
-    *e = k;
-    if (uin != win) return uin ? s : t;
     int64_t cmp = (int64_t)(vb - ((s + t) << 1));
-    return cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t;
+    int pick_s = uin && (!win || cmp < 0 || (cmp == 0 && (s & 1) == 0));
+    // Selects rather than branches: which case applies is a coin toss for most data.
+    int coarse = upin != wpin;
+    *e = k + coarse;
+    return coarse ? (upin ? s10 : s10 + 1) : pick_s ? s : t;
 }
 
-// Eight decimal digits of y < 10^8 as ASCII, the first digit in the lowest byte (the first in
-// memory on a little-endian machine): two 4-digit lanes, each split by 100 and then by 10, all
-// lanes at once by multiplying with 2^20/100 and 2^10/10 rounded up (exact below 10^4 and 100).
+// The eight decimal digits of y < 10^8 as byte values 0..9, the first digit in the lowest byte
+// (the first in memory on a little-endian machine): two 4-digit lanes, each split by 100 and then
+// by 10, all lanes at once by multiplying with 2^20/100 and 2^10/10 rounded up (exact below 10^4
+// and 100 respectively).
 static inline uint64_t eight_digits(uint32_t y) {
     uint64_t lanes = (y / 10000) | (uint64_t)(y % 10000) << 32;
     uint64_t hundreds = (lanes * 10486 >> 20) & 0x0000007F0000007F;
     uint64_t pairs = (lanes - 100 * hundreds) << 16 | hundreds;
     uint64_t tens = (pairs * 103 >> 10) & 0x000F000F000F000F;
-    uint64_t digits = (pairs - 10 * tens) << 8 | tens | 0x3030303030303030;
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    digits = __builtin_bswap64(digits);
-#endif
-    return digits;
+    return (pairs - 10 * tens) << 8 | tens;
 }
 
 static const uint64_t pow10_table[18] = {
@@ -136,87 +137,164 @@ static const char two_digits[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "shortest.c builds text in little-endian words (x86-64, aarch64)"
+#endif
+
+// Up to 24 bytes held in registers: low is bytes 0..15 (little-endian), high bytes 16..23.
+struct places { u128 low; uint64_t high; };
+
+// The places from `from` on (1 <= from <= 16), zero bytes after them.
+static inline struct places moved(struct places p, int from) {
+    return (struct places){(p.low >> 4) >> (8 * from - 4) | (u128)p.high << (128 - 8 * from), 0};
+}
+
+// Byte values 0..9 as digits (and zero bytes as '0').
+static inline struct places as_text(struct places p) {
+    const uint64_t zeros = 0x3030303030303030;
+    return (struct places){p.low | ((u128)zeros << 64 | zeros), p.high | zeros};
+}
+
+static inline void store(char *at, struct places p) {
+    memcpy(at, &p.low, 16);
+    memcpy(at + 16, &p.high, 8);
+}
+
 // The g table is filled on first use; afterwards one load tells it is there.
 static int g_ready;
 static void fill_g_table_once(void) { fill_g_table(); __atomic_store_n(&g_ready, 1, __ATOMIC_RELEASE); }
 
-int gk_shortest_double(char *dest, double x) {
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
+// The decimal picked for x: f * 10^e, f without trailing zeros, and whether Swift writes it
+// with an exponent for its binade (`layout` adds the values below 1e-4).
+struct decimal { uint64_t f; int e, exponential; };
+
+// x = c * 2^q exactly, from its bits (finite, nonzero).
+static inline void split(uint64_t bits, uint64_t *c, int *q) {
     uint64_t fraction = bits & (((uint64_t)1 << 52) - 1);
     int biased = (int)(bits >> 52) & 0x7ff;
-    int negative = (int)(bits >> 63);
-    // The text is built in t (the sign, then the number at body) and copied out in one piece.
-    char t[64];
-    t[0] = '-';
-    char *body = t + negative;
-    if (biased == 0x7ff) {
-        if (fraction) { memcpy(dest, "nan", 3); return 3; }
-        memcpy(body, "inf", 3);
-        memcpy(dest, t, 4);
-        return negative + 3;
-    }
-    if (biased == 0 && fraction == 0) {
-        memcpy(body, "0.0", 3);
-        memcpy(dest, t, 4);
-        return negative + 3;
-    }
+    *c = biased ? fraction | (uint64_t)1 << 52 : fraction;
+    *q = biased ? biased - 1075 : -1074;
+}
 
-    // x = c * 2^q exactly.
-    uint64_t c = biased ? fraction | (uint64_t)1 << 52 : fraction;
-    int q = biased ? biased - 1075 : -1074;
-    // Swift writes exponent notation above 2^53 (the binade from 2^53 up except 2^53 itself,
-    // where the last digit stops being a whole unit) and below 1e-4.
-    int exponential = q > 1 || (q == 1 && fraction != 0);
-    uint64_t f;
-    int e;
-    if (q < 0 && q > -53 && (c & (((uint64_t)1 << -q) - 1)) == 0) {
-        f = c >> -q; e = 0;  // a whole number below 2^53: its own digits are the shortest
+// True when x = c * 2^q is a whole number taken as its own digits: below 2^52 (they are the
+// shortest; above, Schubfach finds the same), and in JSON from 2^52 to 1e16, which JSON writes
+// in full where Swift uses an exponent above 2^53.
+static inline int whole_number(uint64_t c, int q, int json) {
+    if (q < 0) return q > -53 && (c & (((uint64_t)1 << -q) - 1)) == 0;
+    return json && (q == 0 || (q == 1 && c < (uint64_t)5000000000000000));
+}
+
+// Swift's exponent notation by binade: above 2^53 (the bits of a double's magnitude order as
+// its values).
+static inline int above_2_53(uint64_t bits) { return (bits & ~((uint64_t)1 << 63)) > 0x4340000000000000; }
+
+static inline uint64_t strip_zeros(uint64_t f, int *e) {
+    while (f % 10 == 0) { f /= 10; ++*e; }
+    return f;
+}
+
+static inline __attribute__((always_inline)) struct decimal decimal_of(uint64_t bits, int json) {
+    uint64_t c;
+    int q;
+    split(bits, &c, &q);
+    struct decimal d = {0, 0, above_2_53(bits)};
+    if (whole_number(c, q, json)) {
+        d.f = q < 0 ? c >> -q : c << q;
+        d.exponential = 0;
     } else {
         if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) pthread_once(&g_once, fill_g_table_once);
-        f = shortest(q, c, &e);
+        d.f = shortest(q, c, &d.e);
     }
-    while (f % 10 == 0) { f /= 10; e++; }
-    int n = flog10_pow2(64 - __builtin_clzll(f));  // f has n or n + 1 digits
-    if (f >= pow10_table[n]) n++;
-    int exponent = e + n - 1;  // x = d.ddd * 10^exponent
-    exponential |= exponent < -4;
+    d.f = strip_zeros(d.f, &d.e);
+    return d;
+}
 
-    // z: four zeros, the n digits, zeros: the digits of every layout lie in it.
-    char z[64];
-    memset(z, '0', sizeof z);
-    uint64_t scaled = f * pow10_table[17 - n];  // 17 digits, the last 17 - n zeros
-    uint64_t first = scaled / 10000000000000000u, rest = scaled - first * 10000000000000000u;
-    uint64_t high = rest / 100000000, low = rest - high * 100000000;
-    z[4] = (char)('0' + first);
-    uint64_t block = eight_digits((uint32_t)high);
-    memcpy(z + 5, &block, 8);
-    block = eight_digits((uint32_t)low);
-    memcpy(z + 13, &block, 8);
+// The number of digits of f > 0.
+static inline int digit_count(uint64_t f) {
+    int n = flog10_pow2(64 - __builtin_clzll(f));  // n or n + 1
+    return n + (f >= pow10_table[n]);
+}
 
-    int length;
-    if (exponential) {
-        // d[.ddd]e±XX, at least two exponent digits.
-        body[0] = z[4];
+// The n digits of f, then zeros, in 17 places as byte values 0..9.
+static inline struct places places_of(uint64_t f, int n) {
+    f *= pow10_table[17 - n];
+    uint64_t first = f / 10000000000000000u, rest = f - first * 10000000000000000u;
+    uint64_t high = eight_digits((uint32_t)(rest / 100000000)), low = eight_digits((uint32_t)(rest % 100000000));
+    return (struct places){first | (u128)high << 8 | (u128)low << 72, low >> 56};
+}
+
+// Writes the decimal with n digits, which are p's first places, at dest (after a '-' when negative).
+// The text is stored from registers, never read back: a load spanning several earlier stores
+// would wait for them.
+static inline __attribute__((always_inline)) int layout(char *dest, int negative, struct decimal d, int n, struct places p) {
+    dest[0] = '-';  // kept only when negative: the number goes to body
+    char *body = dest + negative;
+    int exponent = d.e + n - 1;  // x = d.ddd * 10^exponent
+    struct places digits = as_text(p);  // the n digits, then '0's
+    if (d.exponential || exponent < -4) {
+        // d[.ddd]e±XX, at least two exponent digits: the digits one place on, then the first
+        // digit and the point over the first two bytes.
+        store(body + 1, digits);
+        body[0] = (char)digits.low;
         body[1] = '.';
-        memcpy(body + 2, z + 5, 16);
-        char *p = body + n + (n > 1);
-        *p++ = 'e';
-        *p++ = exponent < 0 ? '-' : '+';
+        char *at = body + n + (n > 1);
         unsigned a = (unsigned)(exponent < 0 ? -exponent : exponent);
-        if (a >= 100) { *p++ = (char)('0' + a / 100); a %= 100; }
-        memcpy(p, two_digits + 2 * a, 2);
-        length = (int)(p + 2 - t);
-    } else {
-        // The whole part ("0" below 1) at z + 4 (z + 3), a point, then the fraction ("0" when
-        // there is none) from z + 5 + exponent; -4 <= exponent <= 15.
-        int whole = exponent < 0 ? 1 : exponent + 1, fraction_digits = n - exponent - 1;
-        if (fraction_digits < 1) fraction_digits = 1;
-        memcpy(body, z + (exponent < 0 ? 3 : 4), 16);
-        body[whole] = '.';
-        memcpy(body + whole + 1, z + 5 + exponent, 24);
-        length = negative + whole + 1 + fraction_digits;
+        uint64_t mark = 'e' | (uint64_t)(exponent < 0 ? '-' : '+') << 8;
+        int length = 4;
+        if (a >= 100) { mark |= (uint64_t)('0' + a / 100) << 16; a %= 100; length = 5; }
+        uint16_t pair;
+        memcpy(&pair, two_digits + 2 * a, 2);
+        mark |= (uint64_t)pair << (8 * (length - 2));
+        memcpy(at, &mark, 8);
+        return (int)(at - dest) + length;
     }
-    memcpy(dest, t, 32);
-    return length;
+    if (exponent < 0) {
+        // 0.000ddd (-4 <= exponent <= -1)
+        memcpy(body, "0.000000", 8);
+        store(body + 1 - exponent, digits);
+        return negative + 1 - exponent + n;
+    }
+    // ddd.ddd (0 <= exponent <= 15): all 17 digits, then the point after exponent + 1 of them
+    // and the digits from there on shifted one place (a "0" fraction is the padding's zero).
+    int whole = exponent + 1, fraction_digits = n > whole ? n - whole : 1;
+    store(body, digits);
+    body[whole] = '.';
+    store(body + whole + 1, moved(digits, whole));
+    return negative + whole + 1 + fraction_digits;
+}
+
+// Writes x at dest as Swift's description does, or with `json` as gradcli's JSON does: the
+// non-finite values as the strings "NaN", "Infinity", "-Infinity" and whole numbers below 1e16
+// without exponent (9007199254740994.0, where Swift writes 9.007199254740994e+15).
+static inline __attribute__((always_inline)) int format(char *dest, double x, int json) {
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int negative = (int)(bits >> 63);
+    if ((bits >> 52 & 0x7ff) == 0x7ff) {  // infinity or NaN: rare, so no tricks
+        const char *text = bits << 12 ? (json ? "\"NaN\"" : "nan")
+                         : negative ? (json ? "\"-Infinity\"" : "-inf") : (json ? "\"Infinity\"" : "inf");
+        size_t length = strlen(text);
+        memcpy(dest, text, length);
+        return (int)length;
+    }
+    if (bits << 1 == 0) {  // the NUL of "0.0" is a byte past the text
+        memcpy(dest, negative ? "-0.0" : "0.0", 4);
+        return 3 + negative;
+    }
+    struct decimal d = decimal_of(bits, json);
+    int n = digit_count(d.f);
+    return layout(dest, negative, d, n, places_of(d.f, n));
+}
+
+int gk_shortest_double(char *dest, double x) { return format(dest, x, 0); }
+
+int gk_json_number(char *dest, double x) { return format(dest, x, 1); }
+
+long gk_json_numbers(char *dest, const double *x, long count) {
+    char *p = dest;
+    for (long i = 0; i < count; i++) {
+        p += format(p, x[i], 1);
+        *p++ = ',';
+    }
+    return count > 0 ? (long)(p - dest) - 1 : 0;  // the last comma is left past the text
 }
