@@ -142,24 +142,15 @@ extension JSON {
     }
 
     /// The bytes `writeNumber` may touch at its pointer: its text is at most 24 bytes (the longest
-    /// shortest form; `"-Infinity"` is 11), and the C formatter may write a few bytes past it.
+    /// shortest form; `"-Infinity"` is 11), and the C formatter stores whole blocks past it.
     static let maxNumberBytes = ShortestText.capacity
 
-    /// Writes the text `format(number:)` gives for `x` at `p` and returns its length.
+    /// Writes the text `format(number:)` gives for `x` at `p` and returns its length: the
+    /// shortest round-trip text (`Double.description`), except that whole numbers below 1e16
+    /// keep all their digits and a `.0`, and the non-finite values are strings.
+    @inline(__always)
     static func writeNumber(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        func copy(_ text: StaticString) -> Int {
-            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-            return text.utf8CodeUnitCount
-        }
-        if !x.isFinite { return x.isNaN ? copy("\"NaN\"") : x > 0 ? copy("\"Infinity\"") : copy("\"-Infinity\"") }
-        if x == 0 { return x.sign == .minus ? copy("-0.0") : copy("0.0") }
-        if x == x.rounded(), Swift.abs(x) < 1e16 {
-            var length = writeInteger(Int64(x), to: p)
-            p[length] = UInt8(ascii: "."); p[length + 1] = UInt8(ascii: "0")
-            length += 2
-            return length
-        }
-        return ShortestText.write(x, to: p)
+        ShortestText.writeJSON(x, to: p)
     }
 
     /// Writes the decimal digits of `i` (with a minus sign when negative) and returns their count.
@@ -240,7 +231,17 @@ extension JSON {
         let size = shape[dim]
         if cursor.at > cursor.limit { spill(&cursor) }
         cursor.at.pointee = UInt8(ascii: "["); cursor.at += 1
-        if dim == shape.count - 1 {
+        if dim == shape.count - 1, dtype == .float64 || dtype == .float32, size > 0 {
+            // A row of numbers in runs of as many as the block has room for, each run one C call.
+            var i = 0
+            while i < size {
+                if cursor.at > cursor.limit { spill(&cursor) }
+                if i > 0 { cursor.at.pointee = UInt8(ascii: ","); cursor.at += 1 }
+                let run = Swift.min(size - i, (cursor.limit - cursor.at) / (ShortestText.maxLength + 1) + 1)
+                cursor.at += ShortestText.writeJSON(data.baseAddress! + offset + i, count: run, to: cursor.at)
+                i += run
+            }
+        } else if dim == shape.count - 1 {
             for i in 0..<size {
                 if cursor.at > cursor.limit { spill(&cursor) }
                 if i > 0 { cursor.at.pointee = UInt8(ascii: ","); cursor.at += 1 }
