@@ -3,7 +3,8 @@ import PackageDescription
 
 // One package, no dependencies beyond the Swift toolchain.
 // Dependencies point one way: gradcli -> ExprParser -> Autograd -> CKernels (whose printf
-// wrappers the text output of all three calls).
+// wrappers the text output of all three calls, and whose shortest-form writer, shortest.c, gives
+// JSON numbers and `--exact` text).
 // No unsafe flags: release builds keep Swift's bounds and overflow checks, and the binary runs on
 // any x86-64 or aarch64 CPU. The hot loops (GEMM, elementwise arithmetic, sums, the float32 normal transform) are C in
 // CKernels, which picks AVX2 or AVX-512 versions at start-up when the CPU has them.

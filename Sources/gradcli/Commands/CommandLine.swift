@@ -83,7 +83,7 @@ enum GradCLI {
         let report = try request.run()
         try reserveOutput(of: report)
         if invocation.flag(.json) {
-            Output.out(bytes: report.json.serializedLine)
+            report.json.writeLine { Output.out(bytes: $0) }
         } else {
             Output.out(TerminalText.escape(torch ? TorchFormat.report(report) : report.text(style: style)))
             for warning in report.warnings { Output.err(warning.text(source: request.source, color: color)) }

@@ -213,6 +213,8 @@ enum Output {
 
     static func out(bytes: [UInt8]) { bytes.withUnsafeBytes { write($0.baseAddress, $0.count) } }
 
+    static func out(bytes: UnsafeRawBufferPointer) { write(bytes.baseAddress, bytes.count) }
+
     /// Flushes stdout; false once any write to it has failed.
     @discardableResult
     static func flush() -> Bool {

@@ -71,27 +71,6 @@ enum JSON: Equatable {
 
 // MARK: Writing
 
-/// Receives `Double.write(to:)`'s text as bytes at a pointer. The standard library hands a
-/// number's digits to `_writeASCII` straight from its stack buffer, so no String is made.
-struct ByteSink: TextOutputStream {
-    let start: UnsafeMutablePointer<UInt8>
-    /// Bytes written so far.
-    private(set) var count = 0
-
-    init(start: UnsafeMutablePointer<UInt8>) { self.start = start }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        guard let base = buffer.baseAddress else { return }
-        (start + count).update(from: base, count: buffer.count)
-        count += buffer.count
-    }
-
-    mutating func write(_ string: String) {
-        var string = string
-        string.withUTF8 { _writeASCII($0) }
-    }
-}
-
 extension JSON {
     /// The value on one line, numbers shortest-round-trip, keys in order.
     var serialized: String {
@@ -108,9 +87,23 @@ extension JSON {
         return bytes
     }
 
+    /// Hands the value's text and a newline to `emit` in pieces, each tensor's in blocks of at
+    /// most 64 KB: a large tensor's text is never in memory whole (which would cost a fresh page
+    /// every 4 KB, more than writing the numbers).
+    func writeLine(emit: @escaping Emit) {
+        var bytes: [UInt8] = []
+        write(to: &bytes, emit: emit)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.withUnsafeBytes(emit)
+    }
+
+    /// Receives finished pieces of text.
+    typealias Emit = (UnsafeRawBufferPointer) -> Void
+
     /// Appends the value's UTF-8 text to `out`. Bytes, not String appends: this is the hot
     /// path of `batch`. Recursion depth is the nesting of gradcli's own output (tensor rank + 3).
-    func write(to out: inout [UInt8]) {
+    /// With `emit`, a tensor first hands `out`'s bytes and then its own to `emit` (see `writeLine`).
+    func write(to out: inout [UInt8], emit: Emit? = nil) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
@@ -120,12 +113,12 @@ extension JSON {
             }
         case .integer(let i): JSON.append(String(i), to: &out)
         case .string(let s): JSON.writeString(s, to: &out)
-        case .tensor(let t): JSON.writeTensor(t, to: &out)
+        case .tensor(let t): JSON.writeTensor(t, to: &out, emit: emit)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(to: &out)
+                item.write(to: &out, emit: emit)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let pairs):
@@ -134,7 +127,7 @@ extension JSON {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                item.write(to: &out)
+                item.write(to: &out, emit: emit)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -148,26 +141,16 @@ extension JSON {
         }
     }
 
-    /// The most bytes `writeNumber` writes: `"-Infinity"` or 24 for the longest shortest form.
-    static let maxNumberBytes = 32
+    /// The bytes `writeNumber` may touch at its pointer: its text is at most 24 bytes (the longest
+    /// shortest form; `"-Infinity"` is 11), and the C formatter stores whole blocks past it.
+    static let maxNumberBytes = ShortestText.capacity
 
-    /// Writes the text `format(number:)` gives for `x` at `p` and returns its length.
+    /// Writes the text `format(number:)` gives for `x` at `p` and returns its length: the
+    /// shortest round-trip text (`Double.description`), except that whole numbers below 1e16
+    /// keep all their digits and a `.0`, and the non-finite values are strings.
+    @inline(__always)
     static func writeNumber(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        func copy(_ text: StaticString) -> Int {
-            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-            return text.utf8CodeUnitCount
-        }
-        if !x.isFinite { return x.isNaN ? copy("\"NaN\"") : x > 0 ? copy("\"Infinity\"") : copy("\"-Infinity\"") }
-        if x == 0 { return x.sign == .minus ? copy("-0.0") : copy("0.0") }
-        if x == x.rounded(), Swift.abs(x) < 1e16 {
-            var length = writeInteger(Int64(x), to: p)
-            p[length] = UInt8(ascii: "."); p[length + 1] = UInt8(ascii: "0")
-            length += 2
-            return length
-        }
-        var sink = ByteSink(start: p)
-        x.write(to: &sink)
-        return sink.count
+        ShortestText.writeJSON(x, to: p)
     }
 
     /// Writes the decimal digits of `i` (with a minus sign when negative) and returns their count.
@@ -200,46 +183,78 @@ extension JSON {
         }
     }
 
-    /// Appends a tensor as nested arrays, writing every number straight into one block of bytes.
-    static func writeTensor(_ tensor: Tensor, to out: inout [UInt8]) {
+    /// Where a tensor's text is written: a block that is handed on (`spill`) whenever `at`
+    /// passes `limit`, which leaves room for one more element and the brackets around it.
+    struct Cursor {
+        let base: UnsafeMutablePointer<UInt8>
+        let limit: UnsafeMutablePointer<UInt8>
+        var at: UnsafeMutablePointer<UInt8>
+    }
+
+    /// Appends a tensor as nested arrays, writing every number straight into a block of at most
+    /// 64 KB that is appended to `out` (or, with `emit`, handed to it after `out`'s bytes)
+    /// whenever it fills.
+    static func writeTensor(_ tensor: Tensor, to out: inout [UInt8], emit: Emit? = nil) {
         let shape = tensor.shape, dtype = tensor.dtype
         // Brackets and commas: one array per element of the dimensions before each dimension.
         var arrays = 0, outer = 1
         for d in shape { arrays += outer; outer *= d }
-        let capacity = tensor.count * (maxNumberBytes + 1) + arrays * 3 + maxNumberBytes
-        let block = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, done in
-            let base = buffer.baseAddress!
-            tensor.data.withUnsafeBufferPointer { data in
-                var at = base
-                if shape.isEmpty {
-                    at += writeElement(data[0], dtype, to: at)
-                } else {
-                    writeBlock(shape, dim: 0, offset: 0, data, dtype, &at)
-                }
-                done = at - base
-            }
+        let margin = maxNumberBytes + 2 * shape.count + 16
+        let chunk = 1 << 16
+        let capacity = Swift.min(Swift.min(tensor.count, chunk) * (maxNumberBytes + 1) + Swift.min(arrays, chunk) * 3 + margin, chunk)
+        if let emit, !out.isEmpty {
+            out.withUnsafeBytes(emit)
+            out.removeAll(keepingCapacity: true)
         }
-        out.append(contentsOf: block)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { block in
+            let base = block.baseAddress!
+            var cursor = Cursor(base: base, limit: base + (capacity - margin), at: base)
+            func spill(_ cursor: inout Cursor) {
+                let bytes = UnsafeRawBufferPointer(start: cursor.base, count: cursor.at - cursor.base)
+                if let emit { emit(bytes) } else { out.append(contentsOf: bytes) }
+                cursor.at = cursor.base
+            }
+            tensor.data.withUnsafeBufferPointer { data in
+                if shape.isEmpty {
+                    cursor.at += writeElement(data[0], dtype, to: cursor.at)
+                } else {
+                    writeBlock(shape, dim: 0, offset: 0, data, dtype, &cursor, spill)
+                }
+            }
+            spill(&cursor)
+        }
     }
 
     /// Writes dimension `dim` of the block at `offset`; recursion depth is the tensor's rank.
     private static func writeBlock(_ shape: [Int], dim: Int, offset: Int, _ data: UnsafeBufferPointer<Double>,
-                                   _ dtype: DType, _ at: inout UnsafeMutablePointer<UInt8>) {
+                                   _ dtype: DType, _ cursor: inout Cursor, _ spill: (inout Cursor) -> Void) {
         let size = shape[dim]
-        at.pointee = UInt8(ascii: "["); at += 1
-        if dim == shape.count - 1 {
+        if cursor.at > cursor.limit { spill(&cursor) }
+        cursor.at.pointee = UInt8(ascii: "["); cursor.at += 1
+        if dim == shape.count - 1, dtype == .float64 || dtype == .float32, size > 0 {
+            // A row of numbers in runs of as many as the block has room for, each run one C call.
+            var i = 0
+            while i < size {
+                if cursor.at > cursor.limit { spill(&cursor) }
+                if i > 0 { cursor.at.pointee = UInt8(ascii: ","); cursor.at += 1 }
+                let run = Swift.min(size - i, (cursor.limit - cursor.at) / (ShortestText.maxLength + 1) + 1)
+                cursor.at += ShortestText.writeJSON(data.baseAddress! + offset + i, count: run, to: cursor.at)
+                i += run
+            }
+        } else if dim == shape.count - 1 {
             for i in 0..<size {
-                if i > 0 { at.pointee = UInt8(ascii: ","); at += 1 }
-                at += writeElement(data[offset + i], dtype, to: at)
+                if cursor.at > cursor.limit { spill(&cursor) }
+                if i > 0 { cursor.at.pointee = UInt8(ascii: ","); cursor.at += 1 }
+                cursor.at += writeElement(data[offset + i], dtype, to: cursor.at)
             }
         } else {
             let step = shape[(dim + 1)...].reduce(1, *)
             for i in 0..<size {
-                if i > 0 { at.pointee = UInt8(ascii: ","); at += 1 }
-                writeBlock(shape, dim: dim + 1, offset: offset + i * step, data, dtype, &at)
+                if i > 0 { cursor.at.pointee = UInt8(ascii: ","); cursor.at += 1 }
+                writeBlock(shape, dim: dim + 1, offset: offset + i * step, data, dtype, &cursor, spill)
             }
         }
-        at.pointee = UInt8(ascii: "]"); at += 1
+        cursor.at.pointee = UInt8(ascii: "]"); cursor.at += 1
     }
 
     /// Appends the UTF-8 bytes of `s` in one copy (appending `s.utf8` goes byte by byte).

@@ -11,7 +11,7 @@ struct NumberStyle {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         guard let precision else {
-            return x == x.rounded() && abs(x) < 1e16 ? String(Int64(x)) : x.description
+            return x == x.rounded() && abs(x) < 1e16 ? String(Int64(x)) : ShortestText.string(x)
         }
         var buffer = [CChar](repeating: 0, count: 64)
         let written = buffer.withUnsafeMutableBufferPointer { gk_format_general($0.baseAddress, 64, Int32(precision), x) }
@@ -27,10 +27,8 @@ struct NumberStyle {
         }
         if !x.isFinite { return x.isNaN ? 3 : x > 0 ? 3 : 4 }
         if let digits = NumberStyle.integerWidth(x, below: 16) { return x == 0 ? 1 : digits }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSON.maxNumberBytes) { buffer in
-            var sink = ByteSink(start: buffer.baseAddress!)
-            x.write(to: &sink)
-            return sink.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestText.capacity) { buffer in
+            ShortestText.write(x, to: buffer.baseAddress!)
         }
     }
 
