@@ -10,8 +10,7 @@ import Glibc
 
 /// PyTorch's default print options (`torch.set_printoptions(profile="default")`).
 private enum PrintOptions {
-    static let precision = 4
-    /// printf formats of a float at that precision, fixed and scientific.
+    /// printf formats of a float at the default precision, 4 digits, fixed and scientific.
     static let fixedFormat: StaticString = "%.4f"
     static let scientificFormat: StaticString = "%.4e"
     static let threshold = 1000

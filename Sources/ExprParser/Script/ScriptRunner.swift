@@ -59,7 +59,7 @@ public enum ScriptRunner {
             status = execute(program, names: names, source: source, fileName: fileName, output: output,
                              traceBackward: traceBackward, endsProcess: endsProcess)
         }
-        if endsProcess { keptUntilExit = program }
+        if endsProcess { keptUntilExit.append(program) }
         output.flush()
         return status
     }
@@ -75,8 +75,7 @@ public enum ScriptRunner {
     }
 
     /// The syntax tree and interpreter of a run whose process ends next (see `run`).
-    private static var keptUntilExit: Any?
-    private static var keptInterpreter: Interpreter?
+    private static var keptUntilExit: [Any] = []
 
     static func execute(_ program: [PyStmt], names: NameTable, source: String, fileName: String, output: ScriptOutput,
                         traceBackward: BackwardTracer? = nil, endsProcess: Bool = false) -> Int32 {
@@ -87,7 +86,7 @@ public enum ScriptRunner {
         defer { GradMode.setEnabled(savedGradMode) }
         let interpreter = Interpreter(output: output, fileName: fileName, source: source, names: names)
         interpreter.backwardTracer = traceBackward
-        defer { if endsProcess { keptInterpreter = interpreter } else { interpreter.releaseScopes() } }
+        defer { if endsProcess { keptUntilExit.append(interpreter) } else { interpreter.releaseScopes() } }
         do {
             try interpreter.run(program)
             return 0
