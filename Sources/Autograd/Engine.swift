@@ -77,6 +77,33 @@ public func checkGradOutput(_ gradient: Variable, for output: Variable, index: I
 
 extension Engine {
 
+    /// Adds `g` to `leaf.grad` as PyTorch's AccumulateGrad does. The first gradient becomes the
+    /// leaf's own tensor, never one another tensor also holds (a gradient the program passed, or
+    /// the one `+` sends to both its operands); under createGraph it is a copy (CopyBackwards).
+    /// Later gradients are added in place, so the grad keeps its identity and its version counts
+    /// the update; under createGraph the sum is a new, recorded tensor.
+    static func accumulate(into leaf: Variable, _ g: Variable, createGraph: Bool) throws {
+        guard let grad = leaf.grad else {
+            leaf.grad = createGraph ? try apply(Ops.copy, [Variable(Tensor.zeros(g.shape).converted(to: g.dtype)), g]) : Variable(g.value)
+            return
+        }
+        if createGraph {
+            leaf.grad = try grad + g
+        } else {
+            try grad.addInPlace(g.value)
+        }
+    }
+
+    /// Keeps `g` in a non-leaf's `grad` that asked to retain it, as PyTorch's retain_grad hook
+    /// does: a copy the first time (CloneBackward0 under createGraph), then a new sum each time.
+    static func retain(_ g: Variable, in output: Variable, createGraph: Bool) throws {
+        if let grad = output.grad {
+            output.grad = try accumulate(grad, g, createGraph: createGraph)
+        } else {
+            output.grad = createGraph ? try apply(Ops.clone, [g]) : Variable(g.value)
+        }
+    }
+
     /// Adds `b` to an optional running sum `a`, recording the addition only under createGraph.
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
         guard let a else { return b }
@@ -84,6 +111,31 @@ extension Engine {
         let sum = try Tensor.zip(a.value, b.value, +)
         let dtype = DType.promote(a.dtype, b.dtype)
         return Variable(dtype.isFloat64 ? sum : sum.converted(to: dtype))
+    }
+}
+
+/// Each leaf's gradients in one backward pass, summed in the order they arrive, as PyTorch's
+/// input buffer sums them before its AccumulateGrad node adds the total to `grad` once: a float32
+/// `grad` then rounds as PyTorch's does, and a first gradient under createGraph is one copy.
+struct LeafSums {
+    private(set) var entries: [(leaf: Variable, sum: Variable)] = []
+    /// Where each leaf's entry is, once there are too many entries to search.
+    private var index: [ObjectIdentifier: Int] = [:]
+    private static let searched = 8
+
+    mutating func add(_ g: Variable, for leaf: Variable, createGraph: Bool) throws {
+        let id = ObjectIdentifier(leaf)
+        let found = entries.count <= LeafSums.searched ? entries.firstIndex { $0.leaf === leaf } : index[id]
+        if let i = found {
+            entries[i].sum = try Engine.accumulate(entries[i].sum, g, createGraph: createGraph)
+            return
+        }
+        entries.append((leaf, g))
+        if entries.count == LeafSums.searched + 1 {
+            for (i, entry) in entries.enumerated() { index[ObjectIdentifier(entry.leaf)] = i }
+        } else if entries.count > LeafSums.searched + 1 {
+            index[id] = entries.count - 1
+        }
     }
 }
 
@@ -95,6 +147,8 @@ private struct Pass {
     var captured: [ObjectIdentifier: Variable] = [:]
     /// The gradients of hooked leaves, summed before their hooks run.
     var leafHooks = LeafHookBuffers()
+    /// The gradients of the other leaves, summed over the pass and then added to their `grad`.
+    var leafSums = LeafSums()
     let targets: Set<ObjectIdentifier>
 
     init(inputs: [Variable]?, createGraph: Bool) {
@@ -116,10 +170,10 @@ private struct Pass {
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
-        } else if leafHooks.isEmpty {
-            variable.grad = try Engine.accumulate(variable.grad, g, createGraph: createGraph)
+        } else if leafHooks.isEmpty || !leafHooks.awaits(variable) {
+            try leafSums.add(g, for: variable, createGraph: createGraph)
         } else if let total = try leafHooks.take(g, for: variable, createGraph: createGraph) {
-            variable.grad = try Engine.accumulate(variable.grad, total, createGraph: createGraph)
+            try Engine.accumulate(into: variable, total, createGraph: createGraph)
         }
     }
 
@@ -147,7 +201,7 @@ private struct Pass {
             fn.pendingGrad = nil
             if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
-                out.grad = try Engine.accumulate(out.grad, g, createGraph: createGraph)
+                try Engine.retain(g, in: out, createGraph: createGraph)
             }
             if !targets.isEmpty && targets.contains(ObjectIdentifier(fn)) {
                 captured[ObjectIdentifier(fn)] = g
@@ -174,8 +228,11 @@ private struct Pass {
         }
         if !leafHooks.isEmpty {
             for (leaf, total) in try leafHooks.flush() {
-                leaf.grad = try Engine.accumulate(leaf.grad, total, createGraph: createGraph)
+                try Engine.accumulate(into: leaf, total, createGraph: createGraph)
             }
+        }
+        for (leaf, total) in leafSums.entries {
+            try Engine.accumulate(into: leaf, total, createGraph: createGraph)
         }
     }
 

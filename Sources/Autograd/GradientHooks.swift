@@ -77,6 +77,9 @@ struct LeafHookBuffers {
 
     var isEmpty: Bool { pending.isEmpty }
 
+    /// True when `leaf` is hooked and still waiting for some of its edges.
+    func awaits(_ leaf: Variable) -> Bool { pending[ObjectIdentifier(leaf)] != nil }
+
     /// Adds `g` for `leaf`; returns the hooked total when it was the last edge, nil while others remain.
     /// A leaf this pass did not count passes `g` through unchanged.
     mutating func take(_ g: Variable, for leaf: Variable, createGraph: Bool) throws -> Variable? {

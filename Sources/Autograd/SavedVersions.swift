@@ -74,7 +74,7 @@ extension GradFn {
         "transpose", "t", "permute", "squeeze", "unsqueeze", "clone", "contiguous", "cat", "stack",
         "narrow", "select", "slice", "diagonal", "tril", "triu", "roll", "flip", "repeat",
         "exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
-        "float", "double", "copy_slices",
+        "float", "double", "copy_slices", "copy",
     ]
     private static let products: Set<String> = ["mul", "matmul", "mm", "mv", "dot", "bmm", "outer", "inner"]
 

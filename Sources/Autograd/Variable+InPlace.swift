@@ -41,6 +41,32 @@ extension Variable {
         return value
     }
 
+    /// Adds `addend` (of this shape) to the value in place without recording anything, as the
+    /// engine accumulates a gradient: the sum is rounded to this variable's dtype, the version
+    /// counts the update and the tensors sharing this storage see it.
+    func addInPlace(_ addend: Tensor) throws {
+        guard addend.shape == value.shape else {
+            throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: Tensor.broadcastShape(value.shape, addend.shape) ?? addend.shape))")
+        }
+        // The sum is written into the value's own storage (copied first only when an alias holds
+        // it too), taken out of the variable meanwhile: an access to the stored property that
+        // spans a closure would make every access to it checked at run time.
+        var sum = value
+        value = Variable.emptyValue
+        let dtype = sum.dtype
+        sum.data.withUnsafeMutableBufferPointer { out in
+            addend.data.withUnsafeBufferPointer { x in
+                for i in out.indices { out[i] = dtype.convert(out[i] + x[i]) }
+            }
+        }
+        value = sum
+        markModified()
+        try storageShare?.valueChanged(of: self, modified: true)
+    }
+
+    /// What a variable holds while its value is out being updated: allocates nothing.
+    private static let emptyValue = Tensor(shape: [0], data: [])
+
     /// This variable's current version as a separate variable: the same value and node.
     func snapshot() -> Variable {
         if let gradFn { return Variable(value: value, gradFn: gradFn) }

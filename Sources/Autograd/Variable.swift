@@ -187,6 +187,9 @@ public final class Variable {
 public protocol StorageShare: AnyObject {
     /// The member with this identity is being freed.
     func memberEnded(_ member: ObjectIdentifier)
+    /// `member`'s value was replaced in place: every other member takes it, and those sharing
+    /// its version counter count the update too when `modified`.
+    func valueChanged(of member: Variable, modified: Bool) throws
 }
 
 /// A backward node: how the gradient of one op's output flows to its inputs.

@@ -12,6 +12,23 @@ extension Ops {
         forward: { args in args[0] },
         derivative: .vjp { _, g in [g] })
 
+    /// `input.copy_(src)` out of place: src broadcast to input's shape and cast to its dtype.
+    /// PyTorch's node is CopyBackwards: input's old value gets a zero gradient, src the gradient.
+    /// Not in the registry (programs reach it as `copy_`; the engine copies a first gradient with it).
+    public static let copy: OpSpec = OpSpec(
+        "copy", params: [input, Param("src", .tensor)], gradFn: "CopyBackwards", summary: "src written over input",
+        dtype: .custom { inputs, _ in inputs[0].value.dtype },  // the destination keeps its dtype
+        forward: { args in
+            let shape = try Tensor.broadcastShapeOrThrow(args[0].shape, args[1].shape)
+            guard shape == args[0].shape else {
+                throw OpError.shape("output with shape \(describe(shape: args[0].shape)) doesn't match the broadcast shape \(describe(shape: shape))")
+            }
+            return try args[1].expanded(to: shape)
+        },
+        derivative: .vjp { ctx, g in
+            [ctx[0].requiresGrad ? Variable(Tensor.zeros(g.shape).converted(to: g.dtype)) : nil, g]
+        })
+
     /// The flat offset each output element of a rearrangement reads in `shape`.
     static func rearranged(_ x: Tensor, _ source: ([Int]) -> [Int]) -> Tensor {
         let strides = Tensor.strides(of: x.shape)

@@ -22,6 +22,14 @@ struct AliasTable {
         var members: [Member] = []
 
         func memberEnded(_ member: ObjectIdentifier) { members.removeAll { $0.id == member } }
+
+        func valueChanged(of member: Variable, modified: Bool) throws {
+            guard let own = members.first(where: { $0.id == ObjectIdentifier(member) })?.versionGroup else { return }
+            for other in members where other.id != ObjectIdentifier(member) {
+                try other.variable.replaceValue(member.value)
+                if modified && other.versionGroup == own { other.variable.markModified() }
+            }
+        }
     }
     private var nextVersionGroup = 0
 
@@ -48,32 +56,20 @@ struct AliasTable {
         nextVersionGroup += 1
         return nextVersionGroup
     }
-
-    /// Every live tensor sharing `v`'s storage, `v` excluded, and whether it shares v's version counter.
-    func others(of v: Variable) -> [(variable: Variable, sharesVersion: Bool)] {
-        guard let group = v.storageShare as? Group,
-              let own = group.members.first(where: { $0.id == ObjectIdentifier(v) })?.versionGroup else { return [] }
-        return group.members.compactMap { member in
-            member.id == ObjectIdentifier(v) ? nil : (member.variable, member.versionGroup == own)
-        }
-    }
 }
 
 extension Interpreter {
     /// Runs `spec` in place on `t` and writes the result into its aliases.
     func inPlace(_ t: Variable, _ spec: OpSpec, _ others: [Variable], _ attrs: Attrs) throws {
         let version = t.version
-        let value = try t.applyInPlace(spec, others, attrs)
-        try share(t, value, modified: t.version != version)
+        try t.applyInPlace(spec, others, attrs)
+        try share(t, modified: t.version != version)
     }
 
     /// Writes `t`'s new value into its aliases; those sharing its version counter count the
     /// update too when `modified`.
-    func share(_ t: Variable, _ value: Tensor, modified: Bool) throws {
-        for alias in aliases.others(of: t) {
-            try alias.variable.replaceValue(value)
-            if modified && alias.sharesVersion { alias.variable.markModified() }
-        }
+    func share(_ t: Variable, modified: Bool) throws {
+        try t.storageShare?.valueChanged(of: t, modified: modified)
     }
 
     /// Overwrites `t` with `value` everywhere it is shared, counting an in-place update when
@@ -83,7 +79,7 @@ extension Interpreter {
         if GradMode.isEnabled && t.isLeaf && t.requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         try t.replaceValue(value)
         if modifies { t.markModified() }
-        try share(t, value, modified: modifies)
+        try share(t, modified: modifies)
     }
 
     // MARK: indexing
@@ -196,7 +192,7 @@ extension Interpreter {
         } catch let error as OpError where error.message.hasPrefix("index ") || error.message.hasPrefix("too many") {
             throw PyException("IndexError", error.message)
         }
-        try share(t, t.value, modified: t.version != version)
+        try share(t, modified: t.version != version)
     }
 
     // MARK: attributes
@@ -344,7 +340,7 @@ extension Interpreter {
             return .tensor(t)
         case "copy_":
             guard let source = keyword("src", at: 0) else { throw PyException("TypeError", "copy_() missing 1 required positional argument: \"src\"") }
-            try inPlace(t, Ops.copySlices, [try tensor(from: source)], Attrs(["index": .ints([])]))
+            try inPlace(t, Ops.copy, [try tensor(from: source)], Attrs())
             return .tensor(t)
         default:
             break
