@@ -29,8 +29,10 @@ PROGRAMS="${PYTORCH_PROGRAMS:-/work/shared/pytorch-programs}"
 GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
 if [ -n "$BUILD" ]; then
-    echo "bench_run: release build" >&2
-    swift build -c release --product gradcli >/dev/null
+    # The build `make install` makes: the Swift runtime linked in, so start-up resolves no
+    # runtime symbols.
+    echo "bench_run: release build (static Swift stdlib)" >&2
+    swift build -c release --static-swift-stdlib --product gradcli >/dev/null
 fi
 [ -x "$GRADCLI" ] || { echo "bench_run: no $GRADCLI" >&2; exit 1; }
 OUT="${TMPDIR:-/tmp}/gradcli-bench-run.$$"
@@ -75,6 +77,8 @@ per_iteration() {
 }
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+if ldd "$GRADCLI" | grep -q libswiftCore; then LINKED="dynamic Swift stdlib"; else LINKED="static Swift stdlib, as make install builds"; fi
+echo "binary: $GRADCLI ($LINKED)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); median of $RUNS runs"
 # PyTorch's start-up (`import torch`) is timed alone too, so its loop can be read beyond it.
 if [ -x "$TORCH_PYTHON" ]; then IMPORT=$(median_ms "$TORCH_PYTHON" -c "import torch"); else IMPORT="-"; fi
