@@ -131,14 +131,14 @@ extension DType {
     /// then wrapped numbers (Python scalars, a Python float counting as the default dtype).
     /// Zero-dim tensors and wrapped numbers only raise the category, never the width.
     public static func resultType(_ operands: [Variable]) -> DType {
-        // The common case first: when every tensor is float64, no Python number can change it.
-        var allFloat64 = true, anyTensor = false
-        for v in operands {
-            if v.isWrappedNumber { continue }
-            anyTensor = true
-            if !v.value.dtype.isFloat64 { allFloat64 = false; break }
+        // The common case first: when every tensor has one floating dtype, no Python number
+        // can change it (a Python number only decides among tensors of a lower category).
+        var shared: DType?, allShared = true
+        for v in operands where !v.isWrappedNumber {
+            let dtype = v.storedValue.dtype
+            if shared == nil { shared = dtype } else if shared != dtype { allShared = false; break }
         }
-        if allFloat64 && anyTensor { return .float64 }
+        if allShared, let shared, shared.isFloatingPoint { return shared }
         var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
         for v in operands {
             let (dtype, isDimensioned, isWrapped) = v.promotionKey

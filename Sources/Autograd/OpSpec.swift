@@ -193,38 +193,39 @@ public enum DTypeRule {
 
 /// The arguments a forward function receives: input values and attributes.
 public struct ForwardArgs {
-    /// The tensor inputs, in parameter order (a tensor list flattened). Kept as variables so
-    /// that a call costs no array of values; most ops read them one at a time.
+    /// The tensor inputs as the caller passed them, in parameter order (a tensor list
+    /// flattened). Kept as variables so that a call costs no array of values; most ops read
+    /// them one at a time. `pow` reads its Python-number exponent here, uncast: PyTorch's
+    /// kernel takes it as a double.
     let variables: [Variable]
+    /// The inputs' values rounded to float32, when the op computes in float32 and some input
+    /// is not float32 (nil otherwise). A float32 result is then rounded once more by `apply`.
+    private let float32Values: [Tensor]?
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
     let spec: OpSpec
-    /// The dtype the op computes in: the inputs have been cast to it when it is float32
-    /// (a float32 result is then rounded once more by `apply`). A forward function that
-    /// behaves differently by dtype (integer `//`, float32 reductions) reads it here.
+    /// The dtype the op computes in. A forward function that behaves differently by dtype
+    /// (integer `//`, float32 reductions) reads it here.
     public let dtype: DType
-    /// The inputs as the caller passed them, before the float32 cast (`pow` reads its Python
-    /// number exponent here: PyTorch's kernel takes it as a double).
-    let uncast: [Variable]
 
-    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, uncast: [Variable]? = nil) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, float32Values: [Tensor]? = nil) {
         self.variables = variables
+        self.float32Values = float32Values
         self.attrs = attrs
         self.spec = spec
         self.dtype = dtype
-        self.uncast = uncast ?? variables
     }
 
     /// The value of optional tensor parameter `name`, or nil when the call left it out.
     public func optional(_ name: String) -> Tensor? {
-        spec.inputIndex(ofOptional: name, attrs).map { variables[$0].value }
+        spec.inputIndex(ofOptional: name, attrs).map { self[$0] }
     }
 
     /// The values of the tensor inputs.
-    public var inputs: [Tensor] { variables.map(\.value) }
+    public var inputs: [Tensor] { float32Values ?? variables.map(\.value) }
 
     /// The value of input `i`.
-    public subscript(i: Int) -> Tensor { variables[i].value }
+    public subscript(i: Int) -> Tensor { float32Values?[i] ?? variables[i].value }
 }
 
 /// What a vector-Jacobian product receives besides the incoming gradient.

@@ -221,6 +221,13 @@ extension Tensor {
     /// gradient of a broadcast shape is folded back onto its input's shape.
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        // Onto one element (a gradient folded onto a scalar): the total alone, which the
+        // general path below computes with the same additions (in float64 when it sums every
+        // dimension, which it does unless a trailing one has size 1).
+        if count > 1, Tensor.count(of: target) == 1, dtype.isFloat32 || !shape[(rank - target.count)...].contains(1),
+           let total = floatingTotal() {
+            return Tensor(shape: target, data: [total], dtype: dtype)
+        }
         let lead = rank - target.count
         var dims: [Int] = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }

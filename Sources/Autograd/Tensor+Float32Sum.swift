@@ -10,6 +10,8 @@
 // differ from PyTorch in the last bit; so may tensors above PyTorch's parallel grain
 // (32768 elements), which PyTorch splits across threads.
 
+import CKernels
+
 /// A value the cascade adds: a float32 or a vector of 8 float32 lanes (lane-wise adds).
 protocol Float32Lanes {
     static var zero: Self { get }
@@ -141,19 +143,32 @@ extension Tensor {
         }
     }
 
+    /// The sum of every element of a float32 or float64 tensor of two or more elements, in the
+    /// order its sum over all dimensions adds them (nil for other dtypes): for float32 the
+    /// additions of the general path below without its intermediate arrays, for float64 `gk_sum`.
+    func floatingTotal() -> Double? {
+        precondition(count > 1)
+        switch dtype {
+        case .float32:
+            let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+                for (i, x) in data.enumerated() { buffer.initializeElement(at: i, to: Float(x)) }
+                return 0 + Float32Sum.inner(UnsafeBufferPointer(buffer), 0, count)
+            }
+            return Double(total)
+        case .float64:
+            return data.withUnsafeBufferPointer { gk_sum($0.count, $0.baseAddress!) }
+        default:
+            return nil
+        }
+    }
+
     /// The float32 sum over `dims` (sorted, normalised), in PyTorch's order (see above).
     func float32Sum(dims: [Int], keepdim: Bool) -> Tensor {
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
-        if count > 1 && Tensor.count(of: kept) == 1 {
-            // One sum of every element (`sum()`, `mean()`, a gradient folded onto a scalar): the
-            // additions of the general path below, without its intermediate arrays.
-            let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
-                for (i, x) in data.enumerated() { buffer.initializeElement(at: i, to: Float(x)) }
-                return 0 + Float32Sum.inner(UnsafeBufferPointer(buffer), 0, count)
-            }
-            return Tensor(shape: outShape, data: [Double(total)], dtype: .float32)
+        if count > 1 && Tensor.count(of: kept) == 1, let total = floatingTotal() {
+            return Tensor(shape: outShape, data: [total], dtype: .float32)
         }
         let values = data.map { Float($0) }
         // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).

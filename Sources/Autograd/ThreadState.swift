@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// Per-thread autograd state: grad mode, anomaly recording and the random generator.
@@ -54,13 +55,16 @@ final class ThreadState {
         return key
     }()
 
-    /// The calling thread's state, created on first use.
+    /// The calling thread's state, created on first use. The thread-local slot is read on every
+    /// op; the pthread key only frees the state when its thread ends.
     static var current: ThreadState {
-        if let pointer = pthread_getspecific(key) {
+        if let pointer = gk_thread_slot() {
             return Unmanaged<ThreadState>.fromOpaque(pointer).takeUnretainedValue()
         }
         let state = ThreadState()
-        pthread_setspecific(key, Unmanaged.passRetained(state).toOpaque())
+        let pointer = Unmanaged.passRetained(state).toOpaque()
+        pthread_setspecific(key, pointer)
+        gk_set_thread_slot(pointer)
         return state
     }
 }

@@ -27,13 +27,13 @@ extension Variable {
     @discardableResult
     public func applyInPlace(_ spec: OpSpec, _ others: [Variable], _ attrs: Attrs = Attrs()) throws -> Tensor {
         guard GradMode.isEnabled, requiresGrad || others.contains(where: \.requiresGrad) else {
-            let result = try withNoGrad { try apply(spec, [self] + others, attrs) }
+            let result = try withNoGrad { try apply(spec, Variable.list(self, others), attrs) }
             try replaceValue(result.value)
             markModified()
             return value
         }
         if isLeaf && requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
-        let result = try apply(spec, [snapshot()] + others, attrs)
+        let result = try apply(spec, Variable.list(snapshot(), others), attrs)
         try replaceValue(result.value)
         markModified()
         gradFn = result.gradFn
@@ -66,6 +66,15 @@ extension Variable {
 
     /// What a variable holds while its value is out being updated: allocates nothing.
     private static let emptyValue = Tensor(shape: [0], data: [])
+
+    /// `[first] + rest`, made in one allocation for the usual one or two operands.
+    private static func list(_ first: Variable, _ rest: [Variable]) -> [Variable] {
+        switch rest.count {
+        case 0: return [first]
+        case 1: return [first, rest[0]]
+        default: return [first] + rest
+        }
+    }
 
     /// This variable's current version as a separate variable: the same value and node.
     func snapshot() -> Variable {

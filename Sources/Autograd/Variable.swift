@@ -288,12 +288,9 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
     var value: Tensor
-    if compute.isFloat32 && spec.castsInputs {
-        var operands = inputs
-        for (i, v) in inputs.enumerated() where !v.dtype.isFloat32 {
-            operands[i] = Variable(v.value.converted(to: .float32))
-        }
-        value = try spec.forward(ForwardArgs(variables: operands, attrs: filled, spec: spec, dtype: compute, uncast: inputs))
+    if compute.isFloat32 && spec.castsInputs && inputs.contains(where: { !$0.dtype.isFloat32 }) {
+        let rounded = inputs.map { $0.dtype.isFloat32 ? $0.value : $0.value.converted(to: .float32) }
+        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute, float32Values: rounded))
     } else {
         value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute))
     }

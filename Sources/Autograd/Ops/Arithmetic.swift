@@ -184,7 +184,7 @@ extension Ops {
     /// PyTorch's number to the last bit, and `(-0.0) ** 0.5` is -0.0), std::pow otherwise (in
     /// float32 Sleef's powf on whole vector chunks and the double std::pow on the rest).
     static func powForward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
-        let exponent = args.uncast[1]
+        let exponent = args.variables[1]
         guard exponent.isWrappedNumber, args.dtype.isFloatingPoint, let p = exponent.value.scalar else {
             // Two tensors (a Python-number base among them): Sleef's powf on whole chunks.
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_POW) }

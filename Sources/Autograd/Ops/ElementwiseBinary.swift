@@ -76,7 +76,7 @@ extension Ops {
                   OpSample([[3, 2], [2], [3, 1]]),
                   OpSample([[3, 2], [2, 1, 2]], attrs: Attrs(["min": .bool(false), "max": .bool(true)]))],
         forward: { args in
-            let (x, lo, hi) = try clampInputs(args.variables.map(\.value), args.attrs)
+            let (x, lo, hi) = try clampInputs(args.inputs, args.attrs)
             // NaN anywhere stays NaN; min > max gives max, as in PyTorch.
             var out = x
             if let lo { out = try Tensor.zip(out, lo) { a, b in a.isNaN || b.isNaN ? .nan : Swift.max(a, b) } }

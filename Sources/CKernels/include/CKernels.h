@@ -12,6 +12,11 @@
 extern "C" {
 #endif
 
+/// The calling thread's slot (NULL until set): Autograd's per-thread state.
+void *gk_thread_slot(void);
+/// Sets the calling thread's slot. The owner frees what it points to (a pthread key's destructor).
+void gk_set_thread_slot(void *pointer);
+
 /// The instruction-set levels a kernel table exists for.
 typedef enum {
     GK_LEVEL_BASELINE = 0, ///< portable C: SSE2 on x86-64, NEON on aarch64
