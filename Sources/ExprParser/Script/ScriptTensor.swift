@@ -202,8 +202,23 @@ extension Interpreter {
         return .native(NativeFunction(name) { [unowned self] args, kw in try self.tensorMethod(t, name, args, kw) })
     }
 
+    /// The names `tensorDataAttribute` answers. A method call asks it first, so a method name
+    /// is turned away by one lookup rather than a comparison with every case.
+    private static let dataAttributeNames: Set<String> = [
+        "grad", "grad_fn", "requires_grad", "is_leaf", "_version", "data", "shape", "dtype", "ndim",
+        "device", "T", "mT", "is_cuda",
+    ]
+
+    /// The methods `tensorMethod` handles itself; every other name is a registry op.
+    private static let ownMethodNames: Set<String> = [
+        "backward", "zero_", "fill_", "detach", "detach_", "requires_grad_", "retain_grad", "register_hook",
+        "item", "tolist", "numpy", "to", "cpu", "cuda", "contiguous", "float", "double", "long", "int",
+        "bool", "size", "dim", "ndimension", "numel", "nelement", "clone", "copy_",
+    ]
+
     /// The attribute `name` of `t` when it is data rather than a method (nil for a method).
     func tensorDataAttribute(_ t: Variable, _ name: String, line: Int) throws -> PyValue? {
+        if name != "grad" && !Interpreter.dataAttributeNames.contains(name) { return nil }
         switch name {
         case "grad":
             if let g = t.grad { return .tensor(g) }
@@ -269,6 +284,21 @@ extension Interpreter {
     // MARK: methods
 
     func tensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        if Interpreter.ownMethodNames.contains(name), let value = try ownTensorMethod(t, name, args, kw) { return value }
+        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
+            let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
+            try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
+            return .tensor(t)
+        }
+        if let spec = methodOp(name) {
+            return try callMethod(spec, name, t, args, kw)
+        }
+        throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
+    }
+
+    /// The methods that are not registry ops (`backward`, `zero_`, `item`...); nil for a name
+    /// that is not one of them.
+    private func ownTensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue? {
         func keyword(_ key: String, at position: Int) -> PyValue? {
             kw.first { $0.name == key }?.value ?? (position < args.count ? args[position] : nil)
         }
@@ -276,14 +306,24 @@ extension Interpreter {
         case "backward":
             try backward([t], gradient: keyword("gradient", at: 0), retainGraph: keyword("retain_graph", at: 1),
                          createGraph: keyword("create_graph", at: 2), inputs: keyword("inputs", at: 3))
-            return .none
+            return PyValue.none
+        case "zero_", "fill_":
+            var fill = 0.0
+            if name == "fill_" {
+                guard let v = keyword("value", at: 0), let d = number(v) ?? (try? tensor(from: v))?.value.scalar else {
+                    throw PyException("TypeError", "fill_() missing 1 required positional argument: \"value\"")
+                }
+                fill = d
+            }
+            try fillInPlace(t, fill)
+            return .tensor(t)
         case "detach": return .tensor(aliases.alias(of: t, sharingVersion: true))
         case "detach_", "requires_grad_":
             let flag = name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true
             if flag && !t.isLeaf && t.requiresGrad { return .tensor(t) }  // PyTorch allows it on a non-leaf
             try t.setRequiresGrad(flag)
             return .tensor(t)
-        case "retain_grad": t.retainGrad(); return .none
+        case "retain_grad": t.retainGrad(); return PyValue.none
         case "register_hook":
             guard let hook = keyword("hook", at: 0) else {
                 throw PyException("TypeError", "register_hook() missing 1 required positional argument: 'hook'")
@@ -328,32 +368,13 @@ extension Interpreter {
         case "dim", "ndimension": return .int(t.value.rank)
         case "numel", "nelement": return .int(t.value.count)
         case "clone": return .tensor(try apply(Ops.clone, [t]))
-        case "zero_", "fill_":
-            var fill = 0.0
-            if name == "fill_" {
-                guard let v = keyword("value", at: 0), let d = number(v) ?? (try? tensor(from: v))?.value.scalar else {
-                    throw PyException("TypeError", "fill_() missing 1 required positional argument: \"value\"")
-                }
-                fill = d
-            }
-            try fillInPlace(t, fill)
-            return .tensor(t)
         case "copy_":
             guard let source = keyword("src", at: 0) else { throw PyException("TypeError", "copy_() missing 1 required positional argument: \"src\"") }
             try inPlace(t, Ops.copy, [try tensor(from: source)], Attrs())
             return .tensor(t)
         default:
-            break
+            return nil
         }
-        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
-            let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
-            try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
-            return .tensor(t)
-        }
-        if let spec = methodOp(name) {
-            return try callMethod(spec, name, t, args, kw)
-        }
-        throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
     }
 
     /// The registry op of in-place method `name` (`sub_` is `sub`), found once per name.
