@@ -163,9 +163,10 @@ private struct Pass {
         v.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(v)
     }
 
-    /// Hands `g` to `variable`: into its node's pending sum, a captured result, or its `grad`.
-    mutating func deliver(_ g: Variable, to variable: Variable) throws {
-        if let fn = variable.gradFn {
+    /// Hands `g` to `variable` through `node` (the node its edge leads to, nil for a leaf):
+    /// into the node's pending sum, a captured result, or the leaf's `grad`.
+    mutating func deliver(_ g: Variable, to variable: Variable, through node: GradFn?) throws {
+        if let fn = node {
             fn.pendingGrad = try Engine.accumulate(fn.pendingGrad, g, createGraph: createGraph)
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
@@ -191,7 +192,7 @@ private struct Pass {
     }
 
     private mutating func run(_ order: [GradFn], roots: [(Variable, Variable)], retainGraph: Bool) throws {
-        for (output, seed) in roots { try deliver(seed, to: output) }
+        for (output, seed) in roots { try deliver(seed, to: output, through: output.gradFn) }
         let anomaly = ThreadState.current.anomaly
         let modifications = ThreadState.current.modifications
         let hooksRegistered = HookList.anyRegistered
@@ -213,15 +214,16 @@ private struct Pass {
             let grads = try rule(context, g)
             let observer = Engine.observer
             var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: fn.inputs.count)
-            for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() where input.requiresGrad {
-                guard let grad else { continue }
+            for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() {
+                let edge = fn.edge(i)
+                guard edge.requiresGrad, let grad else { continue }
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
                 let inputDType = input.dtype
                 if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
                 if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
                 if observer != nil { sent[i] = folded }
-                try deliver(folded, to: input)
+                try deliver(folded, to: input, through: edge.node)
             }
             observer?(fn, g, sent)
             if !retainGraph { fn.release() }
@@ -256,8 +258,8 @@ private struct Pass {
                 throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
             }
             all.append(fn)
-            for input in fn.inputs {
-                guard let next = input.gradFn else { continue }
+            for i in fn.inputs.indices {
+                guard let next = fn.edge(i).node else { continue }
                 next.dependencies += 1
                 if !next.visited {
                     next.visited = true
@@ -272,8 +274,8 @@ private struct Pass {
         order.reserveCapacity(all.count)
         while let fn = ready.popLast() {
             order.append(fn)
-            for input in fn.inputs {
-                guard let next = input.gradFn else { continue }
+            for i in fn.inputs.indices {
+                guard let next = fn.edge(i).node else { continue }
                 next.dependencies -= 1
                 if next.dependencies == 0 { ready.append(next) }
             }

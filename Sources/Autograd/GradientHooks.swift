@@ -66,7 +66,10 @@ struct LeafHookBuffers {
     /// Counts the edges into hooked leaves from `order`'s nodes and from `roots`.
     init(order: [GradFn], roots: [Variable]) {
         for fn in order {
-            for input in fn.inputs where input.gradFn == nil && !input.hooks.isEmpty && input.requiresGrad { count(input) }
+            for (i, input) in fn.inputs.enumerated() where !input.hooks.isEmpty {
+                let edge = fn.edge(i)
+                if edge.node == nil && edge.requiresGrad { count(input) }
+            }
         }
         for root in roots where root.gradFn == nil && !root.hooks.isEmpty { count(root) }
     }

@@ -272,6 +272,15 @@ public enum Derivative {
 public final class OpSpec {
     /// The canonical name, as PyTorch spells it (`mse_loss`).
     public let name: String
+    /// True for ops whose PyTorch result is a view sharing its input's storage (`view`,
+    /// `reshape`, indexing, `t`...). gradcli copies instead, so its results remember their input
+    /// (`Variable.viewBase`): writing to one, or reading one after its base was written, is refused.
+    public let isView: Bool
+    static let viewNames: Set<String> = [
+        "view", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "t", "permute", "expand",
+        "broadcast_to", "narrow", "select", "slice", "diagonal", "unflatten", "movedim", "swapaxes",
+        "swapdims", "view_as", "reshape_as", "expand_as", "unfold", "as_strided", "split", "chunk", "unbind",
+    ]
     /// Other accepted names (`arccos` for `acos`).
     public let aliases: [String]
     /// Parameters in positional order; each may also be passed by keyword.
@@ -315,6 +324,7 @@ public final class OpSpec {
                 batchedVJP: BatchedVJP? = nil) {
         self.storedBatchedVJP = batchedVJP
         self.name = name
+        self.isView = OpSpec.viewNames.contains(name)
         self.storedDTypeRule = dtypeRule
         (ruleCode, castsInputs) = OpSpec.derived(from: dtypeRule)
         self.aliases = aliases

@@ -15,10 +15,27 @@ extension Variable {
     /// Replaces the value without recording anything, as an update through `.data` or under
     /// `no_grad` does. The shape must stay the same.
     public func replaceValue(_ newValue: Tensor) throws {
+        try checkWritable()
         guard newValue.shape == value.shape else {
             throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: newValue.shape))")
         }
         value = newValue
+        writes += 1
+    }
+
+    /// gradcli's views are copies: writing to one would not reach the tensor it views, so it
+    /// is refused rather than silently diverging from PyTorch.
+    func checkWritable() throws {
+        guard viewBase == nil else {
+            throw OpError.value("writing in place to a view (the result of indexing, view, reshape, t, transpose, squeeze, expand...) is not supported in gradcli run: its tensor would not change. Write to that tensor itself (x[i] = v), or clone() the view first")
+        }
+    }
+
+    /// Throws when this view's tensor was written in place after the view was made: PyTorch's
+    /// view would show the new values, gradcli's copy still holds the old ones.
+    public func checkViewIsCurrent() throws {
+        guard let (base, writes) = viewBase, base.writes != writes else { return }
+        throw OpError.value("reading a view (the result of indexing, view, reshape, t, transpose, squeeze, expand...) after its tensor was modified in place is not supported in gradcli run: it would show the old values. Take the view again after the update, or clone() it before")
     }
 
     /// Runs `spec` on this variable (as its first input) followed by `others`, and stores the
@@ -35,9 +52,18 @@ extension Variable {
         if isLeaf && requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         let result = try apply(spec, Variable.list(snapshot(), others), attrs)
         try replaceValue(result.value)
+        let (lastVersion, earlierNode, earlierRequiresGrad) = (version, gradFn, requiresGrad)
         markModified()
+        // Nodes made before this update keep their path through the version they saw.
+        // (An entry per recorded in-place update of this variable: its graph holds those nodes anyway.)
+        earlierVersions = (earlierVersions ?? []) + [EarlierVersion(lastVersion: lastVersion, node: earlierNode, requiresGrad: earlierRequiresGrad)]
         gradFn = result.gradFn
         requiresGrad = result.requiresGrad
+        // A retained gradient is the new version's, as PyTorch moves the hook.
+        if let earlierNode, earlierNode.retainedOutput === self {
+            earlierNode.retainedOutput = nil
+            gradFn?.retainedOutput = self
+        }
         return value
     }
 
@@ -45,6 +71,7 @@ extension Variable {
     /// engine accumulates a gradient: the sum is rounded to this variable's dtype, the version
     /// counts the update and the tensors sharing this storage see it.
     func addInPlace(_ addend: Tensor) throws {
+        try checkWritable()
         guard addend.shape == value.shape else {
             throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: Tensor.broadcastShape(value.shape, addend.shape) ?? addend.shape))")
         }
@@ -60,6 +87,7 @@ extension Variable {
             }
         }
         value = sum
+        writes += 1
         markModified()
         try storageShare?.valueChanged(of: self, modified: true)
     }

@@ -88,6 +88,17 @@ public final class Variable {
         set { storedStorageShare = newValue }
     }
     var storedStorageShare: StorageShare?
+    /// The node and grad flag of each earlier version this variable had before an in-place op
+    /// recorded a new node for it (nil until one did): nodes recorded before the update take
+    /// their gradient path from the version they saw, as PyTorch's edges are fixed when made.
+    var earlierVersions: [EarlierVersion]?
+    /// For the result of a view op (see `OpSpec.isView`): the tensor it views (the first one
+    /// that is not itself a view) and that tensor's count of writes when the view was made.
+    var viewBase: (base: Variable, writes: Int)?
+    /// True for the result of a view op (see `viewBase`).
+    public var isView: Bool { viewBase != nil }
+    /// How many times the value was written in place (by any path, `.data` aliases included).
+    var writes = 0
 
     /// Creates a leaf holding `value`.
     ///
@@ -181,6 +192,13 @@ public final class Variable {
     }
 }
 
+/// A variable's node and grad flag up to `lastVersion`, before an in-place op replaced them.
+struct EarlierVersion {
+    let lastVersion: Int
+    let node: GradFn?
+    let requiresGrad: Bool
+}
+
 /// The tensors sharing one storage, as a front end records them (see `Variable.storageShare`).
 /// Each member holds its share; the share is told when a member ends, so that it can list its
 /// members without weak references.
@@ -225,6 +243,8 @@ public final class GradFn {
     let savedVersions: SavedVersions
     /// The thread's count of in-place updates when the node was made.
     let madeAfterModifications: Int
+    /// Bit i: input i required grad when the node was made (inputs beyond 64 are read as they are now).
+    let inputsRequiringGrad: UInt64
     var outputVersion = 0
     /// Hooks on the gradient of the node's output, run before the node.
     var hooks = HookList()
@@ -243,6 +263,9 @@ public final class GradFn {
         self.spec = spec
         self.storedInputs = inputs
         self.savedVersions = SavedVersions(inputs)
+        var requiring: UInt64 = 0
+        for (i, input) in inputs.prefix(64).enumerated() where input.requiresGrad { requiring |= 1 << UInt64(i) }
+        self.inputsRequiringGrad = requiring
         self.madeAfterModifications = ThreadState.current.modifications
         self.attrs = attrs
         self.savedResult = result
@@ -250,7 +273,22 @@ public final class GradFn {
     }
 
     /// The backward nodes this one feeds, one per input (nil for inputs without one).
-    public var nextFunctions: [GradFn?] { inputs.map(\.gradFn) }
+    public var nextFunctions: [GradFn?] { inputs.indices.map { edge($0).node } }
+
+    /// Where the gradient of input `i` goes: the node the input had when this node was made
+    /// (nil for a leaf), and whether it required grad then.
+    public func edge(_ i: Int) -> (node: GradFn?, requiresGrad: Bool) {
+        let input = inputs[i]
+        let requiredGrad = i >= 64 ? input.requiresGrad : inputsRequiringGrad & (1 << UInt64(i)) != 0
+        guard let earlier = input.earlierVersions, input.version != savedVersions[i] else {
+            return (input.gradFn, requiredGrad && input.requiresGrad)
+        }
+        let seen = savedVersions[i]
+        if let version = earlier.first(where: { $0.lastVersion >= seen }) {
+            return (version.node, requiredGrad && version.requiresGrad)
+        }
+        return (input.gradFn, requiredGrad && input.requiresGrad)
+    }
 
     fileprivate func takeInputs() -> [Variable] {
         defer { inputs = [] }
@@ -274,6 +312,7 @@ public final class GradFn {
 /// (`weight=None`) left out are simply missing: the inputs after the required ones fill
 /// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
+    for input in inputs where input.viewBase != nil { try input.checkViewIsCurrent() }
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
     // Most results are at most as large as the largest input; ops that make larger ones also
@@ -313,6 +352,10 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     // `requires_grad=True` on a factory: a new leaf, PyTorch's error for a non-floating dtype.
     if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
     if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
+    if spec.isView, let input = inputs.first {
+        let base = input.viewBase?.base ?? input
+        output.viewBase = (base, base.writes)
+    }
     return output
 }
 

@@ -149,6 +149,52 @@ import Testing
         #expect(r.exitCode == 1)
     }
 
+    /// gradcli's views are copies: reading them is PyTorch's answer, augmented item assignment
+    /// writes back as PyTorch's does, and writing to a view, or reading one after its tensor
+    /// changed, is refused (NotImplementedError, a RuntimeError) instead of diverging.
+    /// Expected values recorded from PyTorch 2.13 for the lines it and gradcli both print.
+    @Test func viewsAreReadButNeverSilentlyStale() throws {
+        let r = try run("""
+        import torch
+        a = torch.zeros(3)
+        r = a[1:]
+        print(r + 1)
+        b = a.clone()
+        b[0] = 4.0
+        print(b, a.view(3) * 2)
+        c = torch.ones(2, 2)
+        c[0] += 1
+        print(c)
+        v = a.view(3)
+        a.add_(1)
+        print(a.t())
+        try:
+            print(v)
+        except RuntimeError as e:
+            print(type(e).__name__)
+        print(f"{r}")
+        """)
+        #expect(r.stdout == """
+        tensor([1., 1.])
+        tensor([4., 0., 0.]) tensor([0., 0., 0.])
+        tensor([[2., 2.],
+                [1., 1.]])
+        tensor([1., 1., 1.])
+        NotImplementedError
+
+        """, "\(r.stderr)")
+        #expect(r.stderr.contains("NotImplementedError: reading a view (the result of indexing, view, reshape, t, transpose, squeeze, expand...) after its tensor was modified in place is not supported in gradcli run"), "\(r.stderr)")
+        #expect(r.exitCode == 1)
+        let write = try run("""
+        import torch
+        x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y[0:2].mul_(3)
+        """)
+        #expect(write.stderr.hasSuffix("NotImplementedError: writing in place to a view (the result of indexing, view, reshape, t, transpose, squeeze, expand...) is not supported in gradcli run: its tensor would not change. Write to that tensor itself (x[i] = v), or clone() the view first\n"), "\(write.stderr)")
+        #expect(write.exitCode == 1)
+    }
+
     /// `sequence * n` in either order, for lists, tuples and strings, with a bool or negative
     /// count; past 2^27 items, a MemoryError rather than an allocation that may not fit.
     @Test func sequencesRepeatAsInPython() throws {

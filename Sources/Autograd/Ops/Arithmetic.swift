@@ -72,7 +72,9 @@ extension Ops {
         "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other",
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
         forward: { args in
-            let alpha = try args.attrs.double("alpha")
+            // PyTorch casts alpha to the op's dtype, then rounds `input + alpha * other` once
+            // (its vectorised kernel is one fused multiply-add).
+            let alpha = args.dtype.isFloat32 ? Double(Float(try args.attrs.double("alpha"))) : try args.attrs.double("alpha")
             return try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
         },
         derivative: .vjp { ctx, g in [g, try g * Variable(ctx.attrs.double("alpha"))] })

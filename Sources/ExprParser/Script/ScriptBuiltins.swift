@@ -22,6 +22,7 @@ extension Interpreter {
                 default: throw PyException("TypeError", "'\(k)' is an invalid keyword argument for print()")
                 }
             }
+            try self.checkViewsCurrent(args)
             self.output.write(args.map(pyStr).joined(separator: sep) + end)
             return .none
         }
@@ -131,7 +132,10 @@ extension Interpreter {
             default: throw PyException("TypeError", "int() argument must be a string, a bytes-like object or a real number, not '\(x.typeName)'")
             }
         })
-        b["str"] = .object(PyType("str") { args, _ in .str(args.first.map(pyStr) ?? "") })
+        b["str"] = .object(PyType("str") { [unowned self] args, _ in
+            try self.checkViewsCurrent(args)
+            return .str(args.first.map(pyStr) ?? "")
+        })
         b["bool"] = .object(PyType("bool") { [unowned self] args, _ in .bool(try args.first.map(self.truthy) ?? false) })
         b["list"] = .object(PyType("list") { [unowned self] args, _ in .list(PyList(try args.first.map { try self.sequenceItems($0, forUnpacking: false) } ?? [])) })
         b["tuple"] = .object(PyType("tuple") { [unowned self] args, _ in .tuple(try args.first.map { try self.sequenceItems($0, forUnpacking: false) } ?? []) })
@@ -141,7 +145,10 @@ extension Interpreter {
             for (k, v) in kw { d[.str(k)] = v }
             return .dict(d)
         })
-        define("repr") { args, _ in .str(args.first.map(pyRepr) ?? "") }
+        define("repr") { [unowned self] args, _ in
+            try self.checkViewsCurrent(args)
+            return .str(args.first.map(pyRepr) ?? "")
+        }
         define("any") { [unowned self] args, _ in .bool(try self.sequenceItems(args.first ?? .tuple([]), forUnpacking: false).contains { try self.truthy($0) }) }
         define("all") { [unowned self] args, _ in .bool(try self.sequenceItems(args.first ?? .tuple([]), forUnpacking: false).allSatisfy { try self.truthy($0) }) }
         define("isinstance") { [unowned self] args, _ in

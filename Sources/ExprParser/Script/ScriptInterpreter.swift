@@ -335,7 +335,11 @@ final class Interpreter {
             let container = try evaluate(containerExpr, in: scope)
             let index = try evaluateIndices(indices, in: scope)
             let value = try evaluate(valueExpr, in: scope)
-            try setItem(container, index, isTuple: isTuple, try inPlaceBinary(op, try getItem(container, index, isTuple: isTuple), value))
+            var item = try getItem(container, index, isTuple: isTuple)
+            // A tensor's item is a view in PyTorch; gradcli's is a copy, which cannot be written
+            // in place: the in-place op runs on a clone, then the assignment writes it back.
+            if case .tensor(let view) = item, view.isView { item = .tensor(try apply(Ops.clone, [view])) }
+            try setItem(container, index, isTuple: isTuple, try inPlaceBinary(op, item, value))
         default:
             throw PyException("SyntaxError", "'\(target.kind)' is an illegal expression for augmented assignment")
         }
@@ -535,6 +539,7 @@ final class Interpreter {
             case .text(let s): out += s
             case .value(let e, let conversion, let specParts):
                 var value = try evaluate(e, in: scope)
+                try checkViewsCurrent([value])
                 if conversion == "r" { value = .str(pyRepr(value)) } else if conversion == "s" { value = .str(pyStr(value)) }
                 out += try format(value, spec: try render(specParts, in: scope))
             }

@@ -141,8 +141,11 @@ class PyOptimizer: PyObject {
     override func attribute(_ name: String) throws -> PyValue? {
         switch name {
         case "zero_grad":
-            return .native(NativeFunction(name) { [unowned self] _, _ in
-                for p in self.parameters { p.grad = nil }
+            return .native(NativeFunction(name) { [unowned self] args, keywords in
+                let setToNone = try (keywords.first { $0.name == "set_to_none" }?.value ?? args.first).map(self.interpreter.truthy) ?? true
+                for p in self.parameters {
+                    if setToNone { p.grad = nil } else if let g = p.grad { try self.interpreter.tensorMethod(g, "zero_", [], []) }
+                }
                 return .none
             })
         case "step":
@@ -161,7 +164,7 @@ class PyOptimizer: PyObject {
 /// (1 - dampening) * g` (the first step `buf = g`), `g = buf` (or `g + momentum * buf` with
 /// nesterov); then `p -= lr * g`, all under no_grad.
 final class PySGD: PyOptimizer {
-    let lr: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
+    let lr: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool, maximize: Bool
     private var buffers: [ObjectIdentifier: Variable] = [:]
 
     init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
@@ -174,6 +177,7 @@ final class PySGD: PyOptimizer {
         dampening = arg("dampening", 3).flatMap(interpreter.number) ?? 0
         weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
         nesterov = try arg("nesterov", 5).map(interpreter.truthy) ?? false
+        maximize = try arg("maximize", Int.max).map(interpreter.truthy) ?? false  // keyword-only
         super.init(interpreter, parameters: parameters)
     }
 
@@ -183,23 +187,28 @@ final class PySGD: PyOptimizer {
     }
 
     override func step() throws {
-        let add = Registry.lookup("add")!, mul = Registry.lookup("mul")!, sub = Registry.lookup("sub")!
+        let mul = Registry.lookup("mul")!, neg = Registry.lookup("neg")!
         func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
+        // PyTorch's `a.add(b, alpha=s)`: one rounding of a + s * b.
+        func add(_ a: Variable, _ b: Variable, alpha: Double) throws -> Variable {
+            try apply(Ops.scaledAdd, [a, b], Attrs(["alpha": .double(alpha)]))
+        }
         for p in parameters {
             guard var g = p.grad else { continue }
-            if weightDecay != 0 { g = try apply(add, [g, try apply(mul, [p, scalar(weightDecay)])]) }
+            if maximize { g = try apply(neg, [g]) }
+            if weightDecay != 0 { g = try add(g, p, alpha: weightDecay) }
             if momentum != 0 {
                 let key = ObjectIdentifier(p)
                 var buffer: Variable
                 if let previous = buffers[key] {
-                    buffer = try apply(add, [try apply(mul, [previous, scalar(momentum)]), try apply(mul, [g, scalar(1 - dampening)])])
+                    buffer = try add(try apply(mul, [previous, scalar(momentum)]), g, alpha: 1 - dampening)
                 } else {
                     buffer = g
                 }
                 buffers[key] = buffer
-                g = nesterov ? try apply(add, [g, try apply(mul, [buffer, scalar(momentum)])]) : buffer
+                g = nesterov ? try add(g, buffer, alpha: momentum) : buffer
             }
-            try interpreter.inPlace(p, sub, [try apply(mul, [g, scalar(lr)])], Attrs())
+            try interpreter.inPlace(p, Ops.scaledAdd, [g], Attrs(["alpha": .double(-lr)]))
         }
     }
 }
@@ -208,7 +217,7 @@ final class PySGD: PyOptimizer {
 /// PyTorch's single-tensor update: `m = lerp(m, g, 1 - beta1)`, `v = beta2 * v + (1 - beta2) * g * g`,
 /// `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`, built from registry ops.
 final class PyAdam: PyOptimizer {
-    let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double
+    let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, maximize: Bool
     private var state: [ObjectIdentifier: (step: Int, m: Variable, v: Variable)] = [:]
 
     init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
@@ -222,6 +231,10 @@ final class PyAdam: PyOptimizer {
         beta2 = betas[1]
         eps = arg("eps", 3).flatMap(interpreter.number) ?? 1e-8
         weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
+        maximize = try arg("maximize", Int.max).map(interpreter.truthy) ?? false  // keyword-only
+        if try arg("amsgrad", 5).map(interpreter.truthy) ?? false {
+            throw PyException("NotImplementedError", "Adam(amsgrad=True) is not supported in gradcli run")
+        }
         super.init(interpreter, parameters: parameters)
     }
 
@@ -233,6 +246,7 @@ final class PyAdam: PyOptimizer {
         func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
         for p in parameters {
             guard var g = p.grad else { continue }
+            if maximize { g = try apply(Registry.lookup("neg")!, [g]) }
             if weightDecay != 0 { g = try apply(add, [g, try apply(mul, [p, scalar(weightDecay)])]) }
             let key = ObjectIdentifier(p)
             let zeros = try apply(mul, [p, scalar(0)])

@@ -66,6 +66,19 @@ extension Interpreter {
         try share(t, modified: t.version != version)
     }
 
+    /// Refuses to show a view whose tensor changed after it was made (see
+    /// `Variable.checkViewIsCurrent`): the tensors in `values`, and in their lists and tuples.
+    func checkViewsCurrent(_ values: [PyValue]) throws {
+        for value in values {
+            switch value {
+            case .tensor(let t): try t.checkViewIsCurrent()
+            case .tuple(let items): try checkViewsCurrent(items)
+            case .list(let list): try checkViewsCurrent(list.items)
+            default: break
+            }
+        }
+    }
+
     /// Writes `t`'s new value into its aliases; those sharing its version counter count the
     /// update too when `modified`.
     func share(_ t: Variable, modified: Bool) throws {
@@ -270,11 +283,15 @@ extension Interpreter {
 
     func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
         switch name {
-        case "name": return .native(NativeFunction(name) { _, _ in .str(fn.name) })
+        case "name":
+            // The nodes PyTorch writes by hand in C++ answer with their namespace.
+            let qualified = ["CopySlices", "CopyBackwards"].contains(fn.name) ? "torch::autograd::" + fn.name : fn.name
+            return .native(NativeFunction(name) { _, _ in .str(qualified) })
         case "next_functions":
-            return .tuple(fn.inputs.map { input in
-                if let next = input.gradFn { return .tuple([.node(next), .int(0)]) }
-                if input.requiresGrad { return .tuple([.object(PyAccumulateGrad(input)), .int(0)]) }
+            return .tuple(fn.inputs.indices.map { i in
+                let edge = fn.edge(i)
+                if let next = edge.node { return .tuple([.node(next), .int(0)]) }
+                if edge.requiresGrad { return .tuple([.object(PyAccumulateGrad(fn.inputs[i])), .int(0)]) }
                 return .tuple([.none, .int(0)])
             })
         default: throw PyException("AttributeError", "'\(fn.name)' object has no attribute '\(name)'")
@@ -299,6 +316,7 @@ extension Interpreter {
     /// The methods that are not registry ops (`backward`, `zero_`, `item`...); nil for a name
     /// that is not one of them.
     private func ownTensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue? {
+        try t.checkViewIsCurrent()
         func keyword(_ key: String, at position: Int) -> PyValue? {
             kw.first { $0.name == key }?.value ?? (position < args.count ? args[position] : nil)
         }

@@ -245,6 +245,7 @@ struct PyException: Error {
         if message.hasPrefix("Dimension out of range") || message.hasPrefix("too many indices") {
             return PyException("IndexError", message)
         }
+        if message.contains("is not supported in gradcli run") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
         if message.contains("not implemented for '") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
         if message.hasPrefix("linalg.") || message.hasPrefix("torch.linalg."),
            message.contains("singular") || message.contains("not positive-definite") {
