@@ -76,3 +76,16 @@ try:
     u.copy_(torch.ones(3))
 except RuntimeError as err:
     print(err)
+
+# backward(inputs=...) accumulates as a full backward does; an empty list is PyTorch's error.
+m = torch.tensor([1.0, 2.0], requires_grad=True)
+n = torch.tensor([3.0, 4.0], requires_grad=True)
+(m + n).sum().backward(inputs=[m, n])
+gm = m.grad
+(m * n).sum().backward(inputs=[m])
+print("inputs:", gm, m.grad is gm, n.grad)
+try:
+    (m * 2).sum().backward(inputs=[])
+except RuntimeError as err:
+    print(err)
+print(m.device, repr(m.device))

@@ -32,6 +32,12 @@ public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable
                    retainGraph: retainGraph ?? createGraph, createGraph: createGraph, allowUnused: allowUnused)
 }
 
+/// Adds `g` to `variable.grad` as a backward pass does (see `Engine.accumulate(into:_:createGraph:)`):
+/// for `backward(inputs=...)`, whose gradients come from `grad(outputs:inputs:)`.
+public func accumulateGrad(_ g: Variable, into variable: Variable, createGraph: Bool) throws {
+    try GradMode.with(enabled: createGraph) { try Engine.accumulate(into: variable, g, createGraph: createGraph) }
+}
+
 enum Engine {
     /// Sees each node the backward pass runs: the node, its incoming gradient and the gradient
     /// sent to each input (nil where none). Nil by default; set only by `traceBackward`.

@@ -21,6 +21,11 @@ extension Variable {
         }
         value = newValue
         writes += 1
+        // The node that made this value saved it as its result: PyTorch's saved output is this
+        // storage, so a write that bypasses the version counter (`.data`) reaches its gradient.
+        if let fn = gradFn, !fn.released, fn.savedResult.shape == newValue.shape, fn.savedResult.dtype == newValue.dtype {
+            fn.savedResult = newValue
+        }
     }
 
     /// gradcli's views are copies: writing to one would not reach the tensor it views, so it

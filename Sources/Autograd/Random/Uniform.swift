@@ -61,11 +61,12 @@ extension TorchGenerator {
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = buffer.baseAddress!
             if dtype == .float32 {
-                // PyTorch casts the bounds to float and computes x * (to - from) + from in float.
-                let low = Float(from), width = Float(to) - Float(from)
+                // PyTorch casts the bounds to float, takes to - from in float, then computes
+                // x * (to - from) + from in double (its CPU accumulate type) and rounds that once.
+                let low = Double(Float(from)), width = Double(Float(to) - Float(from))
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(count, 1)) { floats in
                     fillUniformFloats(floats.baseAddress!, count: count)
-                    for i in 0..<count { out[i] = Double(floats[i] * width + low) }
+                    for i in 0..<count { out[i] = Double(Float(Double(floats[i]) * width + low)) }
                 }
             } else {
                 fillUniformDoubles(out, count: count)

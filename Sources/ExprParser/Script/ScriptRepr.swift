@@ -31,6 +31,7 @@ func pyStr(_ value: PyValue) -> String {
     switch value {
     case .str(let s): return s
     case .object(let o as PyExceptionObject): return o.exception.message
+    case .object(is PyDevice): return "cpu"
     default: return pyRepr(value)
     }
 }

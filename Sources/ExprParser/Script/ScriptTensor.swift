@@ -474,10 +474,11 @@ extension Interpreter {
             return
         }
         let targets = try tensorList(inputs)
+        guard !targets.isEmpty else { throw PyException("RuntimeError", "`inputs` argument to `backward()` cannot be empty.") }
         let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: seeds, retainGraph: retain, createGraph: create, allowUnused: true)
         for (input, g) in zip(targets, grads) {
             guard let g else { continue }
-            input.grad = try input.grad.map { old in try create ? old + g : withNoGrad { try old + g } } ?? g
+            try accumulateGrad(g, into: input, createGraph: create)
         }
     }
 
