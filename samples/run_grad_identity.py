@@ -89,3 +89,10 @@ try:
 except RuntimeError as err:
     print(err)
 print(m.device, repr(m.device))
+
+# A grad the program sets must have the tensor's dtype, then its size.
+for bad in [torch.ones(2, dtype=torch.float64), torch.ones(3), torch.ones(2, dtype=torch.int64)]:
+    try:
+        m.grad = bad
+    except RuntimeError as err:
+        print(err)

@@ -263,7 +263,14 @@ extension Interpreter {
             switch value {
             case .none: t.grad = nil
             case .tensor(let g):
-                guard g.shape == t.shape else { throw PyException("RuntimeError", "assigned grad has data of a different size") }
+                // PyTorch checks the dtype first, naming the gradient's C++ type and the tensor's scalar type.
+                guard g.dtype == t.dtype else {
+                    let cType: [DType: String] = [.float32: "float", .float64: "double", .int64: "long int", .bool: "bool"]
+                    throw PyException("RuntimeError", "attempting to assign a gradient with dtype '\(cType[g.dtype]!)' to a tensor with grad_dtype '\(t.dtype.pytorchTypeName)'. The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream systems that assume they match.")
+                }
+                guard g.shape == t.shape else {
+                    throw PyException("RuntimeError", "attempting to assign a gradient of size '\(describe(shape: g.shape))' to a tensor of size '\(describe(shape: t.shape))'. Please ensure that the gradient and the tensor are the same size")
+                }
                 t.grad = g
             default: throw PyException("TypeError", "assigned grad expected to be a Tensor or None but got grad of type \(value.typeName)")
             }
