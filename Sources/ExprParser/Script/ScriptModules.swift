@@ -241,7 +241,7 @@ final class PyAdam: PyOptimizer {
     override var typeName: String { "Adam" }
 
     override func step() throws {
-        let add = Registry.lookup("add")!, sub = Registry.lookup("sub")!, mul = Registry.lookup("mul")!
+        let add = Registry.lookup("add")!, mul = Registry.lookup("mul")!
         let div = Registry.lookup("div")!, sqrt = Registry.lookup("sqrt")!
         func scalar(_ x: Double) -> Variable { Variable(wrappedNumber: x, dtype: .float64) }
         for p in parameters {
@@ -252,14 +252,17 @@ final class PyAdam: PyOptimizer {
             let zeros = try apply(mul, [p, scalar(0)])
             var (step, m, v) = state[key] ?? (0, zeros, zeros)
             step += 1
-            m = try apply(add, [m, try apply(mul, [try apply(sub, [g, m]), scalar(1 - beta1)])])
-            v = try apply(add, [try apply(mul, [v, scalar(beta2)]), try apply(mul, [try apply(mul, [g, g]), scalar(1 - beta2)])])
+            // PyTorch's kernels, in its order: exp_avg.lerp_(grad, 1 - beta1) (fused),
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2) ((value * grad) * grad),
+            // and param.addcdiv_(exp_avg, denom, value=-step_size) ((value * exp_avg) / denom).
+            m = try apply(Ops.lerp, [m, g, scalar(1 - beta1)])
+            v = try apply(add, [try apply(mul, [v, scalar(beta2)]), try apply(mul, [try apply(mul, [g, scalar(1 - beta2)]), g])])
             state[key] = (step, m, v)
             let correction1 = 1 - Glibc.pow(beta1, Double(step))
             let correction2 = 1 - Glibc.pow(beta2, Double(step))
             let denominator = try apply(add, [try apply(div, [try apply(sqrt, [v]), scalar(correction2.squareRoot())]), scalar(eps)])
-            let update = try apply(mul, [try apply(div, [m, denominator]), scalar(lr / correction1)])
-            try interpreter.inPlace(p, sub, [update], Attrs())
+            let update = try apply(div, [try apply(mul, [m, scalar(-(lr / correction1))]), denominator])
+            try interpreter.inPlace(p, add, [update], Attrs())
         }
     }
 }
