@@ -142,11 +142,13 @@ extension Tensor {
     }
 
     /// `zip(a, b, f)` where `f` is the op `kernel` names: float64 operands run on the C kernel
-    /// (same-shape, scalar and broadcast runs alike), anything else on `f`.
+    /// (same-shape, scalar and broadcast runs alike), and so do float32 ones, whose double
+    /// result the caller rounds to float32 (for + - * / that is the correctly rounded float32
+    /// result, as `f` in double gives it); anything else runs on `f`.
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, kernel: ElementwiseKernel?,
                     _ f: (Double, Double) -> Double) throws -> Tensor {
-        if let kernel, a.dtype == .float64, b.dtype == .float64, let out = kernelZip(a, b, kernel.op) {
+        if let kernel, a.dtype == b.dtype, a.dtype == .float64 || a.dtype == .float32, let out = kernelZip(a, b, kernel.op) {
             return out
         }
         return try zip(a, b, f)
