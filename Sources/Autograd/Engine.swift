@@ -245,39 +245,40 @@ private struct Pass {
     }
 
     /// The nodes reachable from `roots`, each after every node that feeds it a gradient
-    /// (Kahn's algorithm over an iterative depth-first count of incoming edges).
+    /// (Kahn's algorithm over an iterative count of incoming edges).
     static func nodesInOrder(from roots: [GradFn]) throws -> [GradFn] {
-        // Room for a small graph up front: growing four arrays from empty reallocates each
-        // several times, a large share of a small backward.
-        var stack: [GradFn] = [], all: [GradFn] = []
-        stack.reserveCapacity(16)
-        all.reserveCapacity(16)
-        var uniqueRoots: [GradFn] = []
+        // `found` lists every node reached so far; the ones from `expanded` on are still to be
+        // expanded, so one array serves as the work list too. Room for a small graph up front:
+        // growing arrays from empty reallocates each several times, a large share of a small backward.
+        var found: [GradFn] = []
+        found.reserveCapacity(16)
         for root in roots where !root.visited {
             root.visited = true
-            uniqueRoots.append(root)
+            found.append(root)
         }
-        stack.append(contentsOf: uniqueRoots)
-        while let fn = stack.popLast() {
+        let rootCount = found.count
+        var expanded = 0
+        while expanded < found.count {
+            let fn = found[expanded]
+            expanded += 1
             if fn.released {
-                for node in all + stack + [fn] { node.visited = false; node.dependencies = 0 }
+                for node in found { node.visited = false; node.dependencies = 0 }
                 throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
             }
-            all.append(fn)
             for i in fn.inputs.indices {
                 guard let next = fn.edge(i).node else { continue }
                 next.dependencies += 1
                 if !next.visited {
                     next.visited = true
-                    stack.append(next)
+                    found.append(next)
                 }
             }
         }
         var ready: [GradFn] = []
-        ready.reserveCapacity(16)
-        for root in uniqueRoots where root.dependencies == 0 { ready.append(root) }
+        ready.reserveCapacity(Swift.min(found.count, 16))
+        for root in found[..<rootCount] where root.dependencies == 0 { ready.append(root) }
         var order: [GradFn] = []
-        order.reserveCapacity(all.count)
+        order.reserveCapacity(found.count)
         while let fn = ready.popLast() {
             order.append(fn)
             for i in fn.inputs.indices {
