@@ -1,3 +1,5 @@
+import CKernels
+
 /// A dense n-dimensional array in row-major (C) order, of one `DType`, stored as `Double`s.
 ///
 /// `Tensor` is a value type: copies share storage until one of them is mutated.
@@ -135,16 +137,21 @@ public struct Tensor: Equatable {
         Tensor(shape: newShape, data: data, dtype: dtype)
     }
 
-    /// True when every element is finite (neither NaN nor infinite).
+    /// True when every element is finite (neither NaN nor infinite). Every op's result is
+    /// checked (see `AnomalyRecorder`), so the scan runs in C, vectorised.
     public var isFinite: Bool {
-        for x in data where !x.isFinite { return false }
-        return true
+        data.withUnsafeBufferPointer { p in p.isEmpty || gk_all_finite(p.count, p.baseAddress!) != 0 }
     }
 
-    /// Applies `f` to every element.
-    @inlinable
+    /// Applies `f` to every element (labelled float64, as the ops' forwards expect). A plain
+    /// loop into fresh storage: `Array.map` grows its result element by element.
+    @inline(__always)
     public func map(_ f: (Double) -> Double) -> Tensor {
-        Tensor(shape: shape, data: data.map(f))
+        let n = data.count
+        let out = Tensor.storage(count: n) { buf in
+            data.withUnsafeBufferPointer { p in for i in 0..<n { buf[i] = f(p[i]) } }
+        }
+        return Tensor(shape: shape, data: out)
     }
 
     /// The multi-index of the element at row-major `offset`.

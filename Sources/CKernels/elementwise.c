@@ -68,6 +68,27 @@ GK_INLINE void accumulate_body(long n, const double *x, double *acc) {
     for (long i = 0; i < n; i++) acc[i] += x[i];
 }
 
+/// 1 when no element is NaN or infinite. x * 0 is zero for every finite x and NaN otherwise,
+/// so a block's sum of them is NaN exactly when the block holds a non-finite element. Blocks of
+/// 1024, eight lanes at a time, stopping at the first block with one.
+GK_INLINE int all_finite_body(long n, const double *x) {
+    for (long start = 0; start < n; start += 1024) {
+        const long end = n - start < 1024 ? n : start + 1024;
+        gk_v8 lanes = {0};
+        long i = start;
+        for (; i + 8 <= end; i += 8) {
+            gk_v8 v;
+            memcpy(&v, x + i, sizeof v);
+            lanes += v * 0.0;
+        }
+        double total = 0.0;
+        for (; i < end; i++) total += x[i] * 0.0;
+        for (int lane = 0; lane < 8; lane++) total += lanes[lane];
+        if (total != total) return 0;
+    }
+    return 1;
+}
+
 #define GK_DEFINE_ELEMENTWISE(suffix, ATTRIBUTES)                                                 \
     ATTRIBUTES void gk_binary_##suffix(gk_binary_op op, long n, const double *a, const double *b, double *out) { \
         binary_body(op, n, a, b, out);                                                            \
@@ -79,7 +100,8 @@ GK_INLINE void accumulate_body(long n, const double *x, double *acc) {
         binary_scalar_left_body(op, n, s, b, out);                                                \
     }                                                                                             \
     ATTRIBUTES double gk_sum_##suffix(long n, const double *x) { return sum_body(n, x); }        \
-    ATTRIBUTES void gk_accumulate_##suffix(long n, const double *x, double *acc) { accumulate_body(n, x, acc); }
+    ATTRIBUTES void gk_accumulate_##suffix(long n, const double *x, double *acc) { accumulate_body(n, x, acc); } \
+    ATTRIBUTES int gk_all_finite_##suffix(long n, const double *x) { return all_finite_body(n, x); }
 
 GK_DEFINE_ELEMENTWISE(baseline, )
 #if defined(__x86_64__)
@@ -93,9 +115,11 @@ void gk_binary_scalar_right(gk_binary_op op, long n, const double *a, double s, 
 void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, double *out) { gk_active->binary_scalar_left(op, n, s, b, out); }
 double gk_sum(long n, const double *x) { return gk_active->sum(n, x); }
 void gk_accumulate(long n, const double *x, double *acc) { gk_active->accumulate(n, x, acc); }
+int gk_all_finite(long n, const double *x) { return gk_active->all_finite(n, x); }
 
 void gk_binary_at(gk_level level, gk_binary_op op, long n, const double *a, const double *b, double *out) { gk_table_for(level)->binary(op, n, a, b, out); }
 void gk_binary_scalar_right_at(gk_level level, gk_binary_op op, long n, const double *a, double s, double *out) { gk_table_for(level)->binary_scalar_right(op, n, a, s, out); }
 void gk_binary_scalar_left_at(gk_level level, gk_binary_op op, long n, double s, const double *b, double *out) { gk_table_for(level)->binary_scalar_left(op, n, s, b, out); }
 double gk_sum_at(gk_level level, long n, const double *x) { return gk_table_for(level)->sum(n, x); }
 void gk_accumulate_at(gk_level level, long n, const double *x, double *acc) { gk_table_for(level)->accumulate(n, x, acc); }
+int gk_all_finite_at(gk_level level, long n, const double *x) { return gk_table_for(level)->all_finite(n, x); }

@@ -15,6 +15,7 @@ struct gk_table {
     void (*binary_scalar_left)(gk_binary_op, long, double, const double *, double *);
     double (*sum)(long, const double *);
     void (*accumulate)(long, const double *, double *);
+    int (*all_finite)(long, const double *);
     gk_micro_kernel micro_kernel;
     long mr, nr;
 };
@@ -35,6 +36,7 @@ void gk_dgemm_with(const struct gk_table *table, long m, long n, long k, const d
     void gk_binary_scalar_left_##suffix(gk_binary_op, long, double, const double *, double *);    \
     double gk_sum_##suffix(long, const double *);                                                 \
     void gk_accumulate_##suffix(long, const double *, double *);                                  \
+    int gk_all_finite_##suffix(long, const double *);                                             \
     void gk_micro_kernel_##suffix(long, const double *, const double *, double *, long, long, long);
 
 GK_DECLARE_LEVEL(baseline)

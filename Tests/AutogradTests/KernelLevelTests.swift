@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 1, 7, 255, 256, 257, 1000])
+    func finiteScanFindsEveryNonFiniteValueOnEveryLevel(n: Int) {
+        let finite = Self.values(n, seed: 7).map { $0.isFinite ? $0 : 1e308 }
+        for level in Self.levels {
+            #expect(gk_all_finite_at(level.cLevel, n, finite) == 1, "\(level) n \(n)")
+            for position in Set([0, n / 2, n - 1]) where n > 0 {
+                for bad in [Double.nan, .infinity, -.infinity, -Double.nan] {
+                    var x = finite
+                    x[position] = bad
+                    #expect(gk_all_finite_at(level.cLevel, n, x) == 0, "\(level) n \(n) \(bad) at \(position)")
+                }
+            }
+        }
+        #expect(Tensor(shape: [n], data: finite).isFinite)
+    }
+
     /// (m, n, k): the small path, matrix-vector, edge tiles of every micro-kernel, several
     /// k blocks (256) and row blocks (96).
     @Test(arguments: [(1, 1, 1), (3, 1, 50), (9, 1, 300), (1, 40, 33), (7, 5, 3), (32, 32, 32), (33, 35, 37),
@@ -95,6 +111,23 @@ import Testing
         }
     }
 
+    /// float32 + - * / run on the double kernels and are rounded once: IEEE float32 arithmetic.
+    @Test func float32ArithmeticIsFloatArithmetic() throws {
+        let a = Self.values(40, seed: 11).map { Double(Float($0.isFinite ? $0 : 3)) }
+        let b = Self.values(40, seed: 12).map { Double(Float($0.isFinite ? $0 : -7)) }
+        let x = Variable(Tensor(shape: [40], data: a, dtype: .float32))
+        let y = Variable(Tensor(shape: [40], data: b, dtype: .float32))
+        let cases: [(OpSpec, (Float, Float) -> Float)] = [(Ops.add, +), (Ops.sub, -), (Ops.mul, *), (Ops.div, /)]
+        for (spec, f) in cases {
+            let expected = zip(a, b).map { Double(f(Float($0), Float($1))) }
+            let result = try apply(spec, [x, y])
+            #expect(result.dtype == .float32)
+            #expect(Self.sameBits(result.value.data, expected), "\(spec.name)")
+            let scaled = try apply(spec, [x, Variable(wrappedNumber: 0.1, dtype: .float64)])
+            #expect(Self.sameBits(scaled.value.data, a.map { Double(f(Float($0), Float(0.1))) }), "\(spec.name) by 0.1")
+        }
+    }
+
     @Test func tensorFastPathsGiveTheClosuresResults() throws {
         let a = Tensor(shape: [4, 50], data: Self.values(200, seed: 7))
         let row = Tensor(shape: [50], data: Self.values(50, seed: 8))
@@ -102,12 +135,12 @@ import Testing
         let scalar = Tensor(2.5)
         for (kernel, f) in [(ElementwiseKernel.add, (+) as (Double, Double) -> Double), (.sub, -), (.mul, *), (.div, /)] {
             for (x, y) in [(a, a), (a, row), (row, a), (a, column), (column, a), (a, scalar), (scalar, a), (column, row)] {
-                let fast = try Tensor.zip(x, y, kernel: kernel, f), plain = try Tensor.zip(x, y, f)
+                let fast = try Tensor.zip(x, y, kernel: kernel, computing: .float64, f), plain = try Tensor.zip(x, y, f)
                 #expect(fast.shape == plain.shape)
                 #expect(Self.sameBits(fast.data, plain.data), "\(kernel) \(x.shape) \(y.shape)")
             }
         }
-        #expect(throws: OpError.self) { try Tensor.zip(a, Tensor(shape: [3], data: [1, 2, 3]), kernel: .add, +) }
+        #expect(throws: OpError.self) { try Tensor.zip(a, Tensor(shape: [3], data: [1, 2, 3]), kernel: .add, computing: .float64, +) }
         let finite = Tensor(shape: [3, 4, 5], data: Self.values(60, seed: 10).map { $0.isFinite ? $0 : 1 })
         for dims in [[0], [2], [1, 2], [0, 1], [0, 2], [0, 1, 2], [1]] {
             for keepdim in [false, true] {

@@ -52,6 +52,8 @@ void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, d
 double gk_sum(long n, const double *x);
 /// acc[i] += x[i] for i < n (folding a row into column sums; the order of each sum is kept).
 void gk_accumulate(long n, const double *x, double *acc);
+/// 1 when no element of x[0..<n] is NaN or infinite, else 0.
+int gk_all_finite(long n, const double *x);
 
 /// C (m x n, row-major, leading dimension ldc) = A B, or C += A B when `accumulate`.
 /// Element (i, p) of A is a[i * a_row + p * a_col], element (p, j) of B is b[p * b_row + j * b_col],
@@ -69,6 +71,7 @@ void gk_binary_scalar_right_at(gk_level level, gk_binary_op op, long n, const do
 void gk_binary_scalar_left_at(gk_level level, gk_binary_op op, long n, double s, const double *b, double *out);
 double gk_sum_at(gk_level level, long n, const double *x);
 void gk_accumulate_at(gk_level level, long n, const double *x, double *acc);
+int gk_all_finite_at(gk_level level, long n, const double *x);
 void gk_dgemm_at(gk_level level, long m, long n, long k,
                  const double *a, long a_row, long a_col,
                  const double *b, long b_row, long b_col,
