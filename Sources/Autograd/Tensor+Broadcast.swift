@@ -119,11 +119,11 @@ extension Tensor {
         }
         if b.count == 1 && b.rank <= a.rank {
             let s = b.data[0]
-            return Tensor(shape: a.shape, data: a.data.map { f($0, s) })
+            return a.map { f($0, s) }
         }
         if a.count == 1 && a.rank <= b.rank {
             let s = a.data[0]
-            return Tensor(shape: b.shape, data: b.data.map { f(s, $0) })
+            return b.map { f(s, $0) }
         }
         let shape = try broadcastShapeOrThrow(a.shape, b.shape)
         let aStrides = broadcastStrides(from: a.shape, to: shape)
@@ -141,14 +141,14 @@ extension Tensor {
         return Tensor(shape: shape, data: out)
     }
 
-    /// `zip(a, b, f)` where `f` is the op `kernel` names: float64 operands run on the C kernel
-    /// (same-shape, scalar and broadcast runs alike), and so do float32 ones, whose double
-    /// result the caller rounds to float32 (for + - * / that is the correctly rounded float32
-    /// result, as `f` in double gives it); anything else runs on `f`.
+    /// `zip(a, b, f)` where `f` is the op `kernel` names, for an op computing in `dtype`: a
+    /// floating op runs on the C kernel (same-shape, scalar and broadcast runs alike), which
+    /// computes in double as `f` does; the caller rounds a float32 result once, which for
+    /// + - * / is the correctly rounded float32 result. Other ops run on `f`.
     @inline(__always)
-    static func zip(_ a: Tensor, _ b: Tensor, kernel: ElementwiseKernel?,
+    static func zip(_ a: Tensor, _ b: Tensor, kernel: ElementwiseKernel?, computing dtype: DType,
                     _ f: (Double, Double) -> Double) throws -> Tensor {
-        if let kernel, a.dtype == b.dtype, a.dtype == .float64 || a.dtype == .float32, let out = kernelZip(a, b, kernel.op) {
+        if let kernel, dtype.isFloatingPoint, let out = kernelZip(a, b, kernel.op) {
             return out
         }
         return try zip(a, b, f)
@@ -210,7 +210,18 @@ extension Tensor {
         let out = Tensor.storage(count: n) { buf in
             data.withUnsafeBufferPointer { pa in
                 Tensor.forEachRun(shape: outShape, aStrides: strides, bStrides: strides) { o, ao, _, len, sa, _ in
-                    for i in 0..<len { buf[o + i] = pa[ao + i * sa] }
+                    // The offsets stay inside both buffers (forEachRun walks `outShape`), so
+                    // wrapping arithmetic loses no check; a repeated element (a broadcast
+                    // gradient) and a contiguous run are the common cases.
+                    switch sa {
+                    case 0:
+                        let v = pa[ao]
+                        for i in 0..<len { buf[o &+ i] = v }
+                    case 1:
+                        for i in 0..<len { buf[o &+ i] = pa[ao &+ i] }
+                    default:
+                        for i in 0..<len { buf[o &+ i] = pa[ao &+ i &* sa] }
+                    }
                 }
             }
         }

@@ -132,7 +132,9 @@ public enum TorchFloat32Math {
 
     /// A C library float function on every element (PyTorch's `std::asinh` and the like).
     static func scalar(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
-        Tensor(shape: x.shape, data: x.data.map { Double(f(Float($0))) }, dtype: .float32)
+        var result = x.map { Double(f(Float($0))) }
+        result.dtype = .float32
+        return result
     }
 }
 

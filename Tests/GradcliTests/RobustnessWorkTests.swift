@@ -89,7 +89,8 @@ import Testing
         let lines = [request(0, "x*2"), request(1, Self.slow), request(2, "x*2"),
                      request(3, "sum(ones(300,300) @ ones(300,300))"), request(4, "x*2")]
         for jobs in ["1", "2"] {
-            let result = try CLI.run(["batch", "--jobs", jobs, "--timeout", "0.2", "--max-flops", "1e7"],
+            // A budget the slow record (1e6 operations an op) cannot exhaust within its time limit.
+            let result = try CLI.run(["batch", "--jobs", jobs, "--timeout", "0.2", "--max-flops", "5e7"],
                                      stdin: lines.joined(separator: "\n") + "\n")
             #expect(result.exitCode == 65, "\(result.stderr)")
             let records = try result.stdout.split(separator: "\n").map {

@@ -190,25 +190,29 @@ extension Ops {
         guard exponent.isWrappedNumber, args.dtype.isFloatingPoint, let p = exponent.value.scalar else {
             // Two tensors (a Python-number base among them): Sleef's powf on whole chunks.
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_POW) }
-            return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+            return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.pow)
         }
         // In float32 each step rounds to float32, as PyTorch's float kernel does.
         let single = args.dtype == .float32
-        func r(_ v: Double) -> Double { single ? Double(Float(v)) : v }
-        let f: (Double) -> Double
+        @inline(__always) func r(_ v: Double) -> Double { single ? Double(Float(v)) : v }
+        let x = args[0]
+        // Each case's loop with its arithmetic inlined (no closure call per element).
+        @inline(__always) func each(_ f: (Double) -> Double) -> Tensor {
+            var result = x.map(f)
+            result.dtype = x.dtype
+            return result
+        }
         switch p {
-        case 2: f = { x in x * x }
-        case 3: f = { x in r(x * x) * x }
-        case -2: f = { x in 1 / r(x * x) }
-        case 0.5: f = { x in x.squareRoot() }
-        case -0.5: f = { x in 1 / r(x.squareRoot()) }
-        case -1: f = { x in 1 / x }
+        case 2: return each { x in x * x }
+        case 3: return each { x in r(x * x) * x }
+        case -2: return each { x in 1 / r(x * x) }
+        case 0.5: return each { x in x.squareRoot() }
+        case -0.5: return each { x in 1 / r(x.squareRoot()) }
+        case -1: return each { x in 1 / x }
         // PyTorch fills 1 for exponent 0 and copies for 1; other float32 exponents run Sleef's powf.
         case _ where single && p != 0 && p != 1: return TorchFloat32Math.pow(args[0], exponent: p)
-        default: return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.pow)
+        default: return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.pow)
         }
-        let x = args[0]
-        return Tensor(shape: x.shape, data: x.data.map(f), dtype: x.dtype)
     }
 
     /// `where(condition, input, other)`: input where condition is nonzero, else other.

@@ -22,7 +22,7 @@ extension Ops {
     /// atan2's forward: PyTorch's float32 kernel (Sleef's atan2f on whole chunks) for float32.
     static func atan2Forward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
         if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_ATAN2) }
-        return try Tensor.zip(args[0], args[1], kernel: kernel, Glibc.atan2)
+        return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.atan2)
     }
 
     /// The masks that route maximum's (`larger` true) or minimum's gradient: 1 to the chosen

@@ -205,7 +205,7 @@ extension Ops {
         "logaddexp", gradFn: "LogaddexpBackward0", summary: "log(exp(input) + exp(other)), computed stably",
         logaddexpOf, forward: { args, kernel in
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP) }
-            return try Tensor.zip(args[0], args[1], kernel: kernel, logaddexpOf)
+            return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, logaddexpOf)
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g * d.sigmoid(), try g * (-d).sigmoid()]
@@ -245,7 +245,7 @@ extension Ops {
                     return Double(b.isNaN ? .nan : a == 0 ? 0 : a * Glibc.logf(b))
                 }
             }
-            return try Tensor.zip(args[0], args[1], kernel: kernel) { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }
+            return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype) { x, y in y.isNaN ? .nan : x == 0 ? 0 : x * Glibc.log(y) }
         }) { ctx, g in
         let x = ctx[0], y = ctx[1]
         // d/dinput is log(other), as PyTorch's xlogy(grad, other) (0 where grad is 0), masked

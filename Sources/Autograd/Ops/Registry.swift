@@ -117,7 +117,7 @@ extension Ops {
                          OpSample([[4, 1], []], range: range)],
                forward: { args in
                    if let int64, case .int64 = args.dtype { return try exactIntegers(args, int64) }
-                   return try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, f)
+                   return try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, f)
                },
                derivative: .vjp(rule)).batchingItsVJP()
     }

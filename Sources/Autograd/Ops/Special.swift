@@ -121,7 +121,7 @@ extension Ops {
         "logaddexp2", gradFn: "Logaddexp2Backward0", summary: "log2(2^input + 2^other), computed stably",
         logaddexp2Of, forward: { args, kernel in
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP2) }
-            return try Tensor.zip(args[0], args[1], kernel: kernel, logaddexp2Of)
+            return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, logaddexp2Of)
         }) { ctx, g in
         let d = try ctx[0] - ctx[1]
         return [try g / (Variable(1) + (-d).exp2()), try g / (Variable(1) + d.exp2())]
