@@ -179,6 +179,18 @@ extension Tensor {
         guard let shape = broadcastShape(a.shape, b.shape), let n = try? checkedCount(of: shape) else { return nil }
         let aStrides = broadcastStrides(from: a.shape, to: shape)
         let bStrides = broadcastStrides(from: b.shape, to: shape)
+        let rank = shape.count
+        if rank >= 2, aStrides[rank - 1] <= 1, bStrides[rank - 1] <= 1 {
+            // Whole rows of the innermost dimension per C call: each step over the outer
+            // dimensions hands the kernel a run of rows (short rows cost a call each otherwise).
+            let cols = shape[rank - 1], aCol = aStrides[rank - 1], bCol = bStrides[rank - 1]
+            let outer = Array(shape.dropLast()), aOuter = Array(aStrides.dropLast()), bOuter = Array(bStrides.dropLast())
+            return filled(shape, n) { pa, pb, out in
+                forEachRun(shape: outer, aStrides: aOuter, bStrides: bOuter) { o, ao, bo, rows, aRow, bRow in
+                    gk_binary_rows(op, rows, cols, pa + ao, aRow, aCol, pb + bo, bRow, bCol, out + o * cols)
+                }
+            }
+        }
         return filled(shape, n) { pa, pb, out in
             forEachRun(shape: shape, aStrides: aStrides, bStrides: bStrides) { o, ao, bo, len, sa, sb in
                 switch (sa, sb) {

@@ -9,7 +9,7 @@
 
 #define GK_TABLE(suffix, lvl, mr_, nr_)                                                            \
     { .level = lvl, .binary = gk_binary_##suffix, .binary_scalar_right = gk_binary_scalar_right_##suffix, \
-      .binary_scalar_left = gk_binary_scalar_left_##suffix, .sum = gk_sum_##suffix,               \
+      .binary_scalar_left = gk_binary_scalar_left_##suffix, .binary_rows = gk_binary_rows_##suffix, .sum = gk_sum_##suffix,               \
       .accumulate = gk_accumulate_##suffix, .all_finite = gk_all_finite_##suffix, .micro_kernel = gk_micro_kernel_##suffix, .mr = mr_, .nr = nr_ }
 
 static const struct gk_table baseline_table = GK_TABLE(baseline, GK_LEVEL_BASELINE, GK_MR_BASELINE, GK_NR_BASELINE);

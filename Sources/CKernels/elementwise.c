@@ -43,6 +43,24 @@ GK_INLINE void binary_scalar_left_body(gk_binary_op op, long n, double s, const 
 #undef RHS
 }
 
+/// `rows` rows of `cols` results, row r of each operand starting `a_row` (`b_row`) elements after
+/// row r - 1; within a row an operand advances by 1 or repeats its first element (a column
+/// step of 0). Broadcasting of short rows (`x[:, None, :] - mu[None]`) in one call.
+GK_INLINE void binary_rows_body(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
+                                const double *b, long b_row, long b_col, double *out) {
+    for (long r = 0; r < rows; r++) {
+        const double *ar = a + r * a_row, *br = b + r * b_row;
+        double *o = out + r * cols;
+        if (a_col && b_col) binary_body(op, cols, ar, br, o);
+        else if (a_col) binary_scalar_right_body(op, cols, ar, br[0], o);
+        else if (b_col) binary_scalar_left_body(op, cols, ar[0], br, o);
+        else {
+            binary_body(op, cols > 0 ? 1 : 0, ar, br, o);
+            for (long c = 1; c < cols; c++) o[c] = o[0];
+        }
+    }
+}
+
 GK_INLINE double sum_body(long n, const double *x) {
     double total = 0.0;
     if (n < 32) {
@@ -99,6 +117,10 @@ GK_INLINE int all_finite_body(long n, const double *x) {
     ATTRIBUTES void gk_binary_scalar_left_##suffix(gk_binary_op op, long n, double s, const double *b, double *out) { \
         binary_scalar_left_body(op, n, s, b, out);                                                \
     }                                                                                             \
+    ATTRIBUTES void gk_binary_rows_##suffix(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col, \
+                                            const double *b, long b_row, long b_col, double *out) { \
+        binary_rows_body(op, rows, cols, a, a_row, a_col, b, b_row, b_col, out);                  \
+    }                                                                                             \
     ATTRIBUTES double gk_sum_##suffix(long n, const double *x) { return sum_body(n, x); }        \
     ATTRIBUTES void gk_accumulate_##suffix(long n, const double *x, double *acc) { accumulate_body(n, x, acc); } \
     ATTRIBUTES int gk_all_finite_##suffix(long n, const double *x) { return all_finite_body(n, x); }
@@ -113,6 +135,10 @@ GK_DEFINE_ELEMENTWISE(avx512, __attribute__((target("avx512f"))))
 void gk_binary(gk_binary_op op, long n, const double *a, const double *b, double *out) { gk_active->binary(op, n, a, b, out); }
 void gk_binary_scalar_right(gk_binary_op op, long n, const double *a, double s, double *out) { gk_active->binary_scalar_right(op, n, a, s, out); }
 void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, double *out) { gk_active->binary_scalar_left(op, n, s, b, out); }
+void gk_binary_rows(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
+                    const double *b, long b_row, long b_col, double *out) {
+    gk_active->binary_rows(op, rows, cols, a, a_row, a_col, b, b_row, b_col, out);
+}
 double gk_sum(long n, const double *x) { return gk_active->sum(n, x); }
 void gk_accumulate(long n, const double *x, double *acc) { gk_active->accumulate(n, x, acc); }
 int gk_all_finite(long n, const double *x) { return gk_active->all_finite(n, x); }
@@ -120,6 +146,10 @@ int gk_all_finite(long n, const double *x) { return gk_active->all_finite(n, x);
 void gk_binary_at(gk_level level, gk_binary_op op, long n, const double *a, const double *b, double *out) { gk_table_for(level)->binary(op, n, a, b, out); }
 void gk_binary_scalar_right_at(gk_level level, gk_binary_op op, long n, const double *a, double s, double *out) { gk_table_for(level)->binary_scalar_right(op, n, a, s, out); }
 void gk_binary_scalar_left_at(gk_level level, gk_binary_op op, long n, double s, const double *b, double *out) { gk_table_for(level)->binary_scalar_left(op, n, s, b, out); }
+void gk_binary_rows_at(gk_level level, gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
+                       const double *b, long b_row, long b_col, double *out) {
+    gk_table_for(level)->binary_rows(op, rows, cols, a, a_row, a_col, b, b_row, b_col, out);
+}
 double gk_sum_at(gk_level level, long n, const double *x) { return gk_table_for(level)->sum(n, x); }
 void gk_accumulate_at(gk_level level, long n, const double *x, double *acc) { gk_table_for(level)->accumulate(n, x, acc); }
 int gk_all_finite_at(gk_level level, long n, const double *x) { return gk_table_for(level)->all_finite(n, x); }

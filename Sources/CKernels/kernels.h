@@ -13,6 +13,7 @@ struct gk_table {
     void (*binary)(gk_binary_op, long, const double *, const double *, double *);
     void (*binary_scalar_right)(gk_binary_op, long, const double *, double, double *);
     void (*binary_scalar_left)(gk_binary_op, long, double, const double *, double *);
+    void (*binary_rows)(gk_binary_op, long, long, const double *, long, long, const double *, long, long, double *);
     double (*sum)(long, const double *);
     void (*accumulate)(long, const double *, double *);
     int (*all_finite)(long, const double *);
@@ -34,6 +35,7 @@ void gk_dgemm_with(const struct gk_table *table, long m, long n, long k, const d
     void gk_binary_##suffix(gk_binary_op, long, const double *, const double *, double *);        \
     void gk_binary_scalar_right_##suffix(gk_binary_op, long, const double *, double, double *);   \
     void gk_binary_scalar_left_##suffix(gk_binary_op, long, double, const double *, double *);    \
+    void gk_binary_rows_##suffix(gk_binary_op, long, long, const double *, long, long, const double *, long, long, double *); \
     double gk_sum_##suffix(long, const double *);                                                 \
     void gk_accumulate_##suffix(long, const double *, double *);                                  \
     int gk_all_finite_##suffix(long, const double *);                                             \

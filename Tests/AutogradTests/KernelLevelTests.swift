@@ -50,6 +50,27 @@ import Testing
         }
     }
 
+    /// Rows of a broadcast: row strides of 0 and more, column strides of 0 and 1 for each operand.
+    @Test func rowKernelIsBitIdenticalOnEveryLevel() {
+        let a = Self.values(400, seed: 16), b = Self.values(400, seed: 17)
+        for (rows, cols) in [(0, 3), (3, 0), (1, 1), (4, 10), (7, 33)] {
+            for (aRow, aCol, bRow, bCol) in [(cols, 1, cols, 1), (0, 1, cols, 1), (cols, 1, 0, 1), (1, 0, cols, 1),
+                                             (cols, 1, 1, 0), (1, 0, 0, 1), (2, 0, 3, 0)] {
+                for (op, f) in [(GK_ADD, (+) as (Double, Double) -> Double), (GK_SUB, -), (GK_MUL, *), (GK_DIV, /)] {
+                    var expected: [Double] = []
+                    for r in 0..<rows {
+                        for c in 0..<cols { expected.append(f(a[r * aRow + c * aCol], b[r * bRow + c * bCol])) }
+                    }
+                    for level in Self.levels {
+                        var out = [Double](repeating: 7, count: rows * cols)
+                        gk_binary_rows_at(level.cLevel, op, rows, cols, a, aRow, aCol, b, bRow, bCol, &out)
+                        #expect(Self.sameBits(out, expected), "\(level) \(op) \(rows)x\(cols) strides \(aRow) \(aCol) \(bRow) \(bCol)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [0, 1, 5, 31, 32, 33, 47, 48, 100, 1000, 4099])
     func sumsAreBitIdenticalOnEveryLevelAndCloseToTheOrderedSum(n: Int) {
         let x = Self.values(n, seed: 3).map { $0.isFinite && Swift.abs($0) < 1e10 ? $0 : 0.25 }
@@ -134,7 +155,10 @@ import Testing
         let column = Tensor(shape: [4, 1], data: Self.values(4, seed: 9))
         let scalar = Tensor(2.5)
         for (kernel, f) in [(ElementwiseKernel.add, (+) as (Double, Double) -> Double), (.sub, -), (.mul, *), (.div, /)] {
-            for (x, y) in [(a, a), (a, row), (row, a), (a, column), (column, a), (a, scalar), (scalar, a), (column, row)] {
+            let cube = Tensor(shape: [3, 1, 5], data: Self.values(15, seed: 13)), slab = Tensor(shape: [1, 4, 5], data: Self.values(20, seed: 14))
+            let ones = Tensor(shape: [3, 4, 1], data: Self.values(12, seed: 15)), point = Tensor(shape: [1, 1, 1], data: [0.75])
+            for (x, y) in [(a, a), (a, row), (row, a), (a, column), (column, a), (a, scalar), (scalar, a), (column, row),
+                           (cube, slab), (slab, cube), (cube, ones), (ones, slab), (point, ones), (ones, point), (column, point)] {
                 let fast = try Tensor.zip(x, y, kernel: kernel, computing: .float64, f), plain = try Tensor.zip(x, y, f)
                 #expect(fast.shape == plain.shape)
                 #expect(Self.sameBits(fast.data, plain.data), "\(kernel) \(x.shape) \(y.shape)")

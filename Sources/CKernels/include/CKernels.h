@@ -47,6 +47,10 @@ void gk_binary_scalar_right(gk_binary_op op, long n, const double *a, double s, 
 /// out[i] = s op b[i].
 void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, double *out);
 
+/// rows x cols results of `op`, row-major in out: row r of a starts at a + r * a_row, and within
+/// a row a advances by a_col, which is 1 or 0 (its first element repeated); b likewise.
+void gk_binary_rows(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
+                    const double *b, long b_row, long b_col, double *out);
 /// The sum of x[0..<n]. Below 32 elements it adds in order from 0.0; above, in 16 interleaved
 /// partial sums combined in a fixed order, so every level gives the same bits.
 double gk_sum(long n, const double *x);
@@ -69,6 +73,8 @@ void gk_dgemm(long m, long n, long k,
 void gk_binary_at(gk_level level, gk_binary_op op, long n, const double *a, const double *b, double *out);
 void gk_binary_scalar_right_at(gk_level level, gk_binary_op op, long n, const double *a, double s, double *out);
 void gk_binary_scalar_left_at(gk_level level, gk_binary_op op, long n, double s, const double *b, double *out);
+void gk_binary_rows_at(gk_level level, gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
+                       const double *b, long b_row, long b_col, double *out);
 double gk_sum_at(gk_level level, long n, const double *x);
 void gk_accumulate_at(gk_level level, long n, const double *x, double *acc);
 int gk_all_finite_at(gk_level level, long n, const double *x);
