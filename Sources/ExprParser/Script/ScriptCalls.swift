@@ -120,9 +120,9 @@ extension Interpreter {
     }
 
     /// Ops whose calls `callFunction` or the dispatcher rewrites by their arguments.
-    private static let rewrittenCalls: Set<String> = [
+    private static let rewrittenCalls = NameSet([
         "max", "min", "clamp_min", "clamp_max", "std", "var", "std_mean", "var_mean", "tensordot", "norm", "slogdet",
-    ]
+    ])
 
     /// The overload PyTorch picks by argument type: `max(x, other)` with a tensor `other` is
     /// `maximum` (as in expressions; see `Lowering.resolvedName`).

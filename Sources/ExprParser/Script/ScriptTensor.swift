@@ -217,17 +217,17 @@ extension Interpreter {
 
     /// The names `tensorDataAttribute` answers. A method call asks it first, so a method name
     /// is turned away by one lookup rather than a comparison with every case.
-    private static let dataAttributeNames: Set<String> = [
+    private static let dataAttributeNames = NameSet([
         "grad", "grad_fn", "requires_grad", "is_leaf", "_version", "data", "shape", "dtype", "ndim",
         "device", "T", "mT", "is_cuda",
-    ]
+    ])
 
     /// The methods `tensorMethod` handles itself; every other name is a registry op.
-    private static let ownMethodNames: Set<String> = [
+    private static let ownMethodNames = NameSet([
         "backward", "zero_", "fill_", "detach", "detach_", "requires_grad_", "retain_grad", "register_hook",
         "item", "tolist", "numpy", "to", "cpu", "cuda", "contiguous", "float", "double", "long", "int",
         "bool", "size", "dim", "ndimension", "numel", "nelement", "clone", "copy_",
-    ]
+    ])
 
     /// The attribute `name` of `t` when it is data rather than a method (nil for a method).
     func tensorDataAttribute(_ t: Variable, _ name: String, line: Int) throws -> PyValue? {
