@@ -136,6 +136,8 @@ struct LeafSums {
             entries[i].sum = try Engine.accumulate(entries[i].sum, g, createGraph: createGraph)
             return
         }
+        // Room for a few leaves at once: growing from empty reallocates at each of the first leaves.
+        if entries.isEmpty { entries.reserveCapacity(LeafSums.searched) }
         entries.append((leaf, g))
         if entries.count == LeafSums.searched + 1 {
             for (i, entry) in entries.enumerated() { index[ObjectIdentifier(entry.leaf)] = i }
