@@ -6,6 +6,10 @@ import ExprParser
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    // Each input gets its own operation budget, small enough that the largest program it admits
+    // runs in a second or two under AddressSanitizer (the default budget is ten seconds of work
+    // uninstrumented, so a big but legal input, arange(1.2e7) negated ten times, reads as a hang).
+    WorkBudget.limit = 100_000_000
     let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     guard let program = try? Program.parse(source) else { return 0 }
     let inputs = [("x", Variable([0.5, -2, 3], requiresGrad: true)), ("y", Variable(1.5, requiresGrad: true))]
