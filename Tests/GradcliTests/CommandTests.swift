@@ -210,6 +210,28 @@ import Testing
         #expect(warnings.first?["column"] as? Int == 5)
     }
 
+    /// The NaN's origin is found by running the program again from the same random state:
+    /// the numbers shown are those of one stream, and the warning still names the op.
+    @Test func nanWarningRerunDrawsTheSameRandomNumbers() throws {
+        let (_, plain) = try CLI.json(["eval", "randn(8)", "--seed", "5", "--json"])
+        let (result, logged) = try CLI.json(["eval", "log(randn(8))", "--seed", "5", "--json"])
+        let warnings = try #require(logged["warnings"] as? [[String: Any]])
+        #expect((warnings.first?["message"] as? String)?.contains("NaN first appeared in the value of `log`") == true)
+        #expect(result.exitCode == 0)
+        let draws = try #require(plain["value"] as? [Double])
+        let logs = try #require(logged["value"] as? [Any])
+        #expect(draws.count == 8 && logs.count == 8)
+        #expect(draws.contains { $0 < 0 } && draws.contains { $0 > 0 })
+        for (draw, value) in zip(draws, logs) {
+            if draw > 0 {
+                let log = try #require(value as? Double)
+                #expect(Swift.abs(log - Foundation.log(draw)) <= 1e-15 * Swift.max(1, Swift.abs(log)))
+            } else {
+                #expect(value as? String == "NaN")
+            }
+        }
+    }
+
     @Test func helpAndVersion() throws {
         let help = try CLI.run(["--help"])
         #expect(help.exitCode == 0)

@@ -44,6 +44,24 @@ final class MT19937 {
 
     deinit { state.deallocate() }
 
+    /// Everything the next draws depend on, for `restore`.
+    struct Snapshot {
+        fileprivate let words: [UInt32]
+        fileprivate let left: Int, next: Int, pendingSeed: UInt32?
+    }
+
+    func snapshot() -> Snapshot {
+        Snapshot(words: Array(UnsafeBufferPointer(start: state, count: Self.stateSize)), left: left, next: next, pendingSeed: pendingSeed)
+    }
+
+    /// Continues from `snapshot`: the draws after it repeat.
+    func restore(_ snapshot: Snapshot) {
+        snapshot.words.withUnsafeBufferPointer { state.update(from: $0.baseAddress!, count: Self.stateSize) }
+        left = snapshot.left
+        next = snapshot.next
+        pendingSeed = snapshot.pendingSeed
+    }
+
     /// The next tempered 32-bit word.
     @inline(__always)
     func nextWord() -> UInt32 {

@@ -36,6 +36,24 @@ public final class TorchGenerator {
         cachedNormal = nil
     }
 
+    /// The generator's whole state, to draw the same numbers again after `restore`.
+    public struct Snapshot {
+        fileprivate let engine: MT19937.Snapshot
+        fileprivate let initialSeed: UInt64
+        fileprivate let cachedNormal: Double?
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(engine: engine.snapshot(), initialSeed: initialSeed, cachedNormal: cachedNormal)
+    }
+
+    /// Returns to the state `snapshot` saved, so that the draws after it repeat.
+    public func restore(_ snapshot: Snapshot) {
+        engine.restore(snapshot.engine)
+        initialSeed = snapshot.initialSeed
+        cachedNormal = snapshot.cachedNormal
+    }
+
     /// The next 32 random bits (`CPUGeneratorImpl::random`).
     @inline(__always)
     public func random() -> UInt32 { engine.nextWord() }

@@ -14,6 +14,12 @@ public struct Evaluation {
     public let bindings: [(name: String, value: Variable)]
     /// Things the user may want to know, such as an input hiding a constant.
     public let warnings: [Diagnostic]
+
+    /// True when no value the evaluation shows (the output, a tuple's elements, the bindings)
+    /// holds NaN or infinity.
+    public var isFinite: Bool {
+        output.value.isFinite && (tupleOutput ?? []).allSatisfy(\.value.isFinite) && bindings.allSatisfy(\.value.value.isFinite)
+    }
 }
 
 /// Evaluates programs with Autograd variables, through the op registry.

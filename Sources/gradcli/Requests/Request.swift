@@ -98,14 +98,23 @@ extension Request {
             (name: input.name, variable: Variable(input.value, requiresGrad: recordGraph && (wrt?.contains(input.name) ?? true)))
         }
         let anomaly = AnomalyRecorder()
-        let evaluation = try GradcliError.mapping(source: source) {
-            try anomaly.watch {
+        func evaluate() throws -> Evaluation {
+            try GradcliError.mapping(source: source) {
                 try GradMode.with(enabled: recordGraph) {
                     var evaluator = Evaluator(inputs: leaves.map { ($0.name, $0.variable) })
                     evaluator.allowsTupleOutput = command == .eval  // other commands need one tensor
                     return try evaluator.evaluate(program)
                 }
             }
+        }
+        // The program runs without looking for NaN or infinity in each op's result; only when its
+        // result holds one does it run again, from the same random state, with the recorder
+        // watching, to name the op where the value first appeared.
+        let generator = TorchGenerator.current, randomState = generator.snapshot()
+        var evaluation = try evaluate()
+        if !evaluation.isFinite {
+            generator.restore(randomState)
+            evaluation = try anomaly.watch { try evaluate() }
         }
         var warnings = evaluation.warnings.map { Warning(message: $0.message, range: $0.range) }
         if let origin = anomaly.forward {
