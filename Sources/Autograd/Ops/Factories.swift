@@ -111,7 +111,7 @@ extension Ops {
         guard length <= Double(Tensor.maxElementCount) else {
             throw OpError.limit("arange would make \(length) elements, more than the limit of \(Tensor.maxElementCount)")
         }
-        return Tensor((0..<Int(length)).map { start + Double($0) * step })
+        return Tensor(RangeKernels.arange(start: start, step: step, count: Int(length), dtype: args.dtype))
     }
 
     /// `linspace(start, end, steps)`: `steps` evenly spaced values from start to end inclusive.
@@ -127,10 +127,7 @@ extension Ops {
         guard steps > 1 else { return Tensor(steps == 1 ? [start] : []) }
         // PyTorch fills the first half from start and the second half back from end,
         // so both ends are exact.
-        let step = (end - start) / Double(steps - 1)
-        return Tensor((0..<steps).map { i in
-            i < steps / 2 ? start + step * Double(i) : end - step * Double(steps - 1 - i)
-        })
+        return Tensor(RangeKernels.linspace(start: start, end: end, steps: steps, dtype: args.dtype))
     }
 
     /// `ones_like(input)`: ones of input's shape.
