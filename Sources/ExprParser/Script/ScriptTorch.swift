@@ -115,12 +115,25 @@ extension Interpreter {
                 default: rest.append((key, value))
                 }
             }
+            let dtypeGiven = keywords.contains { $0.name == "dtype" && !self.isNone($0.value) }
+            var inferred: DType?
+            // PyTorch's arange of integers is int64.
+            if !dtypeGiven, name == "arange", !args.isEmpty, args.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
+                inferred = .int64
+            }
+            // full infers its dtype from the fill value: int64 from an int, bool from a bool.
+            if !dtypeGiven, name == "full" {
+                let fill = keywords.first { $0.name == "fill_value" }?.value ?? (args.count > 1 ? args[1] : nil)
+                if case .int? = fill { inferred = .int64 }
+                if case .bool? = fill { inferred = .bool }
+            }
+            // The op computes in the inferred dtype itself (integers above 2^24 are not exact in
+            // the default float32).
+            if let inferred {
+                if hasDType { rest.append(("dtype", .object(PyDType(inferred)))) } else { dtype = inferred }
+            }
             let value = try self.callFunction(spec, name, args, rest)
             guard case .tensor(var result) = value else { return value }
-            // PyTorch's arange of integers is int64.
-            if dtype == nil, name == "arange", !args.isEmpty, args.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
-                dtype = .int64
-            }
             if let dtype, dtype != result.value.dtype { result = try self.convert(result, to: dtype) }
             if requiresGrad { result = try self.makeLeaf(result.value, requiresGrad: true) }
             return .tensor(result)
