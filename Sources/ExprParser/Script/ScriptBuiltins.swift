@@ -111,6 +111,7 @@ extension Interpreter {
             guard let x = args.first else { return .float(0) }
             if let d = self.number(x) { return .float(d) }
             if case .tensor(let t) = x, t.value.count == 1 { return .float(t.value.data[0]) }
+            if case .object(let n as PyNumpyScalar) = x { return .float(n.value) }
             if case .str(let s) = x {
                 let text = s.trimmingWhitespace().lowercased()
                 if let d = Double(text) ?? (["inf", "+inf", "infinity"].contains(text) ? .infinity : text == "-inf" ? -.infinity : text == "nan" ? .nan : nil) { return .float(d) }
@@ -126,6 +127,7 @@ extension Interpreter {
                 guard d.isFinite else { throw PyException(d.isNaN ? "ValueError" : "OverflowError", d.isNaN ? "cannot convert float NaN to integer" : "cannot convert float infinity to integer") }
                 return .int(Int(d.rounded(.towardZero)))
             case .tensor(let t) where t.value.count == 1: return .int(Int(t.value.data[0].rounded(.towardZero)))
+            case .object(let n as PyNumpyScalar) where n.value.isFinite: return .int(Int(n.value.rounded(.towardZero)))
             case .str(let s):
                 guard let i = Int(s.trimmingWhitespace()) else { throw PyException("ValueError", "invalid literal for int() with base 10: \(pyRepr(x))") }
                 return .int(i)

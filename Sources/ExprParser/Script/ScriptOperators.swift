@@ -46,6 +46,7 @@ extension Interpreter {
             }
             return t.value.data[0] != 0
         case .object(let r as PyRange): return r.count > 0
+        case .object(let n as PyNumpyScalar): return n.value != 0
         default: return true
         }
     }
@@ -148,10 +149,16 @@ extension Interpreter {
         }
     }
 
+    var numpyArithmetic: PyException {
+        PyException.torch("operations on the result of numpy() other than comparing it with a number are not supported in gradcli run (numpy is outside the subset)")
+    }
+
     func binary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
         // A named tuple is a tuple to the operators.
         if case .object(let t as PyNamedTuple) = a { return try binary(op, .tuple(t.items), b) }
         if case .object(let t as PyNamedTuple) = b { return try binary(op, a, .tuple(t.items)) }
+        if case .object(is PyNumpyScalar) = a { throw numpyArithmetic }
+        if case .object(is PyNumpyScalar) = b { throw numpyArithmetic }
         if case .tensor = a { return try tensorBinary(op, a, b) }
         if case .tensor = b { return try tensorBinary(op, a, b) }
         if op == .mul, let repeated = try repetition(a, b) ?? repetition(b, a) { return repeated }
@@ -286,6 +293,15 @@ extension Interpreter {
             }
             return .bool(op == .isIn ? found : !found)
         default: break
+        }
+        // numpy compares a float32 scalar with a Python number in float32 (NEP 50).
+        if case .object(let n as PyNumpyScalar) = a {
+            guard let y = number(b) else { throw numpyArithmetic }
+            return try compare(op, .float(n.dtype == .float32 ? Double(Float(n.value)) : n.value), .float(n.dtype == .float32 ? Double(Float(y)) : y))
+        }
+        if case .object(let n as PyNumpyScalar) = b {
+            guard let x = number(a) else { throw numpyArithmetic }
+            return try compare(op, .float(n.dtype == .float32 ? Double(Float(x)) : x), .float(n.dtype == .float32 ? Double(Float(n.value)) : n.value))
         }
         if case .tensor = a, let name = PyValueOps.tensorCompareName[op] {
             return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))

@@ -74,6 +74,9 @@ extension Interpreter {
             case .tensor(let t): try t.checkViewIsCurrent()
             case .tuple(let items): try checkViewsCurrent(items)
             case .list(let list): try checkViewsCurrent(list.items)
+            case .dict(let dict): try checkViewsCurrent(dict.keys.compactMap { dict.values[$0] })
+            case .object(is PyNumpyScalar):
+                throw PyException.torch("printing or formatting the result of numpy() is not supported in gradcli run (numpy is outside the subset); use item() or the tensor itself")
             default: break
             }
         }
@@ -371,15 +374,24 @@ extension Interpreter {
             if t.requiresGrad {
                 throw PyException("RuntimeError", "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
             }
-            return .tensor(aliases.alias(of: t, sharingVersion: false))  // numpy writes bypass the version counter
+            // numpy is outside the subset: a 0-d result may be compared with a number, converted
+            // with float()/int()/bool() or tested for truth; anything else (printing, arithmetic,
+            // arrays with dimensions) is refused rather than shown as a tensor.
+            guard t.value.rank == 0 else {
+                throw PyException.torch("numpy() of a tensor with dimensions is not supported in gradcli run (numpy is outside the subset); use tolist() or the tensor itself")
+            }
+            return .object(PyNumpyScalar(t.value.data[0], t.value.dtype))
         case "to", "cpu", "cuda", "contiguous":
             // A device argument is the identity (everything is on the CPU); a dtype converts.
             for a in args + kw.map(\.value) {
                 if case .object(let d as PyDType) = a { return .tensor(try t.to(d.dtype)) }
             }
             return .tensor(t)
-        case "float", "double", "long", "int", "bool":
-            let target: [String: DType] = ["float": .float32, "double": .float64, "long": .int64, "int": .int64, "bool": .bool]
+        case "int":
+            // torch's int() makes int32, a dtype gradcli does not have.
+            throw PyException.torch("Tensor.int() (dtype torch.int32) is not supported in gradcli run; use long() for int64")
+        case "float", "double", "long", "bool":
+            let target: [String: DType] = ["float": .float32, "double": .float64, "long": .int64, "bool": .bool]
             return .tensor(try t.to(target[name]!))  // the tensor itself when it has that dtype already
         case "size":
             if let d = args.first, let i = integer(d) {
@@ -543,4 +555,14 @@ final class PyDevice: PyObject {
     override var typeName: String { "torch.device" }
     override var repr: String { "device(type='cpu')" }
     override func attribute(_ name: String) throws -> PyValue? { name == "type" ? .str("cpu") : nil }
+}
+
+/// The 0-d result of `Tensor.numpy()`: comparable with numbers and convertible to a Python
+/// number, nothing more (numpy's printing and arithmetic are outside the subset).
+final class PyNumpyScalar: PyObject {
+    let value: Double
+    let dtype: DType
+    init(_ value: Double, _ dtype: DType) { self.value = value; self.dtype = dtype }
+    override var typeName: String { "numpy.ndarray" }
+    override var repr: String { "<numpy array: printing is not supported in gradcli run>" }
 }
