@@ -81,6 +81,14 @@ void gk_digamma_f32(long n, const double *x, double *out);
 /// (-1)^(order+1) exp(lgamma(order + 1)) zeta(order + 1, x) in float with Math.h's zeta above.
 void gk_polygamma_f32(long order, long n, const double *x, double *out, int fused);
 
+/// digamma in float64: PyTorch's calc_digamma(double) (torch_special_f64.c).
+double gk_digamma_f64(double x);
+
+/// polygamma(order, x) in float64 as PyTorch's kernels: calc_digamma for order 0, trigamma (its
+/// series' multiply-adds fused when `fused`, as PyTorch's AVX2 and AVX-512 builds compile it) for
+/// order 1, (-1)^(order+1) exp(lgamma(order + 1)) zeta(order + 1, x) above.
+void gk_polygamma_f64(long order, long n, const double *x, double *out, int fused);
+
 /// special.log_ndtr in float32: PyTorch's calc_log_ndtr(float), log1p(-erfc(x / sqrt 2) / 2) from
 /// -1 up, log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below, with the C library's float functions.
 void gk_log_ndtr_f32(long n, const double *x, double *out);
