@@ -157,6 +157,8 @@ private struct Pass {
     var leafHooks = LeafHookBuffers()
     /// The gradients of the other leaves, summed over the pass and then added to their `grad`.
     var leafSums = LeafSums()
+    /// The graph the pass runs, with the gradient waiting at each node.
+    var graph = PassGraph()
     let targets: Set<ObjectIdentifier>
 
     init(inputs: [Variable]?, createGraph: Bool) {
@@ -171,11 +173,11 @@ private struct Pass {
         v.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(v)
     }
 
-    /// Hands `g` to `variable` through `node` (the node its edge leads to, nil for a leaf):
+    /// Hands `g` to `variable` through the node at `slot` of the pass's graph (-1 for a leaf):
     /// into the node's pending sum, a captured result, or the leaf's `grad`.
-    mutating func deliver(_ g: Variable, to variable: Variable, through node: GradFn?) throws {
-        if let fn = node {
-            fn.pendingGrad = try Engine.accumulate(fn.pendingGrad, g, createGraph: createGraph)
+    mutating func deliver(_ g: Variable, to variable: Variable, slot: Int) throws {
+        if slot >= 0 {
+            graph.slots[slot].pending = try Engine.accumulate(graph.slots[slot].pending, g, createGraph: createGraph)
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
@@ -187,27 +189,16 @@ private struct Pass {
     }
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
-        let order = try Pass.nodesInOrder(from: roots.compactMap { $0.0.gradFn })
-        if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: order, roots: roots.map(\.0)) }
-        // Kahn's algorithm leaves every node's count at 0; each node clears its own flag and
-        // pending sum as it runs, so only a pass cut short by an error has scratch state to reset.
-        do {
-            try run(order, roots: roots, retainGraph: retainGraph)
-        } catch {
-            for fn in order { fn.pendingGrad = nil; fn.dependencies = 0; fn.visited = false }
-            throw error
-        }
-    }
-
-    private mutating func run(_ order: [GradFn], roots: [(Variable, Variable)], retainGraph: Bool) throws {
-        for (output, seed) in roots { try deliver(seed, to: output, through: output.gradFn) }
+        graph = try PassGraph(roots: roots.map { $0.0.gradFn })
+        if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: graph.slots.map(\.node), roots: roots.map(\.0)) }
+        for (k, (output, seed)) in roots.enumerated() { try deliver(seed, to: output, slot: graph.rootSlots[k]) }
         let anomaly = ThreadState.current.anomaly
         let modifications = ThreadState.current.modifications
         let hooksRegistered = HookList.anyRegistered
-        for fn in order {
-            fn.visited = false
-            guard var g = fn.pendingGrad else { continue }
-            fn.pendingGrad = nil
+        for slot in graph.order {
+            guard var g = graph.slots[slot].pending else { continue }
+            graph.slots[slot].pending = nil
+            let fn = graph.slots[slot].node
             if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
                 try Engine.retain(g, in: out, createGraph: createGraph)
@@ -222,8 +213,9 @@ private struct Pass {
             let grads = try rule(context, g)
             let observer = Engine.observer
             var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: fn.inputs.count)
+            let firstEdge = graph.slots[slot].firstEdge
             for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() {
-                let edge = fn.edge(i)
+                let edge = graph.edges[firstEdge + i]
                 guard edge.requiresGrad, let grad else { continue }
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
@@ -231,7 +223,7 @@ private struct Pass {
                 if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
                 if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
                 if observer != nil { sent[i] = folded }
-                try deliver(folded, to: input, through: edge.node)
+                try deliver(folded, to: input, slot: edge.slot)
             }
             observer?(fn, g, sent)
             if !retainGraph { fn.release() }
@@ -244,52 +236,6 @@ private struct Pass {
         for (leaf, total) in leafSums.entries {
             try Engine.accumulate(into: leaf, total, createGraph: createGraph)
         }
-    }
-
-    /// The nodes reachable from `roots`, each after every node that feeds it a gradient
-    /// (Kahn's algorithm over an iterative count of incoming edges).
-    static func nodesInOrder(from roots: [GradFn]) throws -> [GradFn] {
-        // `found` lists every node reached so far; the ones from `expanded` on are still to be
-        // expanded, so one array serves as the work list too. Room for a small graph up front:
-        // growing arrays from empty reallocates each several times, a large share of a small backward.
-        var found: [GradFn] = []
-        found.reserveCapacity(16)
-        for root in roots where !root.visited {
-            root.visited = true
-            found.append(root)
-        }
-        let rootCount = found.count
-        var expanded = 0
-        while expanded < found.count {
-            let fn = found[expanded]
-            expanded += 1
-            if fn.released {
-                for node in found { node.visited = false; node.dependencies = 0 }
-                throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
-            }
-            for i in fn.inputs.indices {
-                guard let next = fn.edge(i).node else { continue }
-                next.dependencies += 1
-                if !next.visited {
-                    next.visited = true
-                    found.append(next)
-                }
-            }
-        }
-        var ready: [GradFn] = []
-        ready.reserveCapacity(Swift.min(found.count, 16))
-        for root in found[..<rootCount] where root.dependencies == 0 { ready.append(root) }
-        var order: [GradFn] = []
-        order.reserveCapacity(found.count)
-        while let fn = ready.popLast() {
-            order.append(fn)
-            for i in fn.inputs.indices {
-                guard let next = fn.edge(i).node else { continue }
-                next.dependencies -= 1
-                if next.dependencies == 0 { ready.append(next) }
-            }
-        }
-        return order
     }
 
     func results(allowUnused: Bool) throws -> [Variable?] {
@@ -305,5 +251,96 @@ private struct Pass {
             }
             return nil
         }
+    }
+}
+
+/// The part of the graph one backward pass runs: its nodes, each node's edges as slots of that
+/// list, the gradient waiting at each, and an order in which each node comes after every node
+/// that feeds it a gradient. It belongs to the pass, not to the nodes, so a pass that a hook
+/// starts inside another (through nodes both use) leaves the outer pass's state intact. The
+/// nodes carry a mark only while the graph is gathered, which runs no user code.
+private struct PassGraph {
+    /// An edge of a node: the slot of the node it leads to (-1 for a leaf or an input without
+    /// one) and whether its input required grad when the node was made.
+    struct Edge {
+        let slot: Int
+        let requiresGrad: Bool
+    }
+
+    /// One node of the pass: its edges are `edges[firstEdge ..< next slot's firstEdge]`.
+    struct Slot {
+        let node: GradFn
+        /// Set when the node is expanded, in slot order.
+        var firstEdge = 0
+        /// The sum of the gradients delivered to the node so far.
+        var pending: Variable?
+        /// While ordering: how many edges into the node are not yet ordered.
+        var dependencies = 0
+    }
+
+    /// The nodes reached from the roots, in the order found (the roots first).
+    var slots: [Slot] = []
+    /// Every node's edges, one per input in order, node after node.
+    private(set) var edges: [Edge] = []
+    /// The slot of each root's node (-1 for a root without one).
+    private(set) var rootSlots: [Int] = []
+    /// Slots in topological order (Kahn's algorithm).
+    private(set) var order: [Int] = []
+
+    /// No graph: a pass before it runs.
+    init() {}
+
+    /// Gathers the graph iteratively (a chain of 10^6 nodes needs no deeper stack than one of 2).
+    init(roots: [GradFn?]) throws {
+        let mark = ThreadState.current.newBackwardPassMark()
+        // Room for a small graph up front: growing arrays from empty reallocates each several
+        // times, a large share of a small backward.
+        slots.reserveCapacity(16)
+        edges.reserveCapacity(32)
+        rootSlots = roots.map { $0.map { find($0, mark: mark) } ?? -1 }
+        let rootCount = slots.count
+        // Slots from `expanded` on are still to be expanded, so the list is the work list too.
+        var expanded = 0
+        while expanded < slots.count {
+            let fn = slots[expanded].node
+            slots[expanded].firstEdge = edges.count
+            expanded += 1
+            if fn.released {
+                throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+            }
+            for i in fn.inputs.indices {
+                let edge = fn.edge(i)
+                let target = edge.node.map { find($0, mark: mark) } ?? -1
+                if target >= 0 { slots[target].dependencies += 1 }
+                edges.append(Edge(slot: target, requiresGrad: edge.requiresGrad))
+            }
+        }
+        var ready: [Int] = []
+        ready.reserveCapacity(Swift.min(slots.count, 16))
+        // The roots' nodes are the first slots, each once.
+        for s in 0..<rootCount where slots[s].dependencies == 0 { ready.append(s) }
+        order.reserveCapacity(slots.count)
+        while let s = ready.popLast() {
+            order.append(s)
+            for e in edgeRange(of: s) where edges[e].slot >= 0 {
+                let target = edges[e].slot
+                slots[target].dependencies -= 1
+                if slots[target].dependencies == 0 { ready.append(target) }
+            }
+        }
+    }
+
+    /// The slot of `node`, which gets the next one the first time this pass finds it.
+    private mutating func find(_ node: GradFn, mark: Int) -> Int {
+        if node.discoveryMark == mark { return node.discoverySlot }
+        node.discoveryMark = mark
+        node.discoverySlot = slots.count
+        slots.append(Slot(node: node))
+        return slots.count - 1
+    }
+
+    /// The positions in `edges` of the edges of the node at `slot`.
+    func edgeRange(of slot: Int) -> Range<Int> {
+        slots[slot].firstEdge ..< (slot + 1 < slots.count ? slots[slot + 1].firstEdge : edges.count)
     }
 }

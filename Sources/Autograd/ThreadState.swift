@@ -14,6 +14,7 @@ final class ThreadState {
         var anomaly: AnomalyRecorder?
         var defaultDType = DType.float64
         var modifications = 0
+        var backwardPasses = 0
     }
     private let settings: UnsafeMutablePointer<Settings> = {
         let pointer = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
@@ -43,6 +44,11 @@ final class ThreadState {
     var modifications: Int {
         get { settings.pointee.modifications }
         set { settings.pointee.modifications = newValue }
+    }
+    /// A number no earlier backward pass on this thread used, to mark the nodes a pass finds.
+    func newBackwardPassMark() -> Int {
+        settings.pointee.backwardPasses += 1
+        return settings.pointee.backwardPasses
     }
     let generator = TorchGenerator()
 

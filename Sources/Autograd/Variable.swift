@@ -253,10 +253,10 @@ public final class GradFn {
     /// The output variable, when it asked to retain its gradient.
     weak var retainedOutput: Variable?
 
-    // Scratch space for one run of the engine.
-    var pendingGrad: Variable?
-    var dependencies = 0
-    var visited = false
+    // Written only while a backward pass gathers its graph (see `PassGraph`), which runs no user
+    // code: the pass that `discoveryMark` names found this node at `discoverySlot`.
+    var discoveryMark = 0
+    var discoverySlot = 0
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
         self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
