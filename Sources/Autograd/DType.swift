@@ -43,6 +43,9 @@ public enum DType: String, CaseIterable, Sendable {
         }
     }
 
+    /// The legacy tensor type name PyTorch's messages use: `FloatTensor`, `LongTensor`, ...
+    public var legacyTensorTypeName: String { pytorchTypeName + "Tensor" }
+
     /// Bytes per element in PyTorch's storage (`torch.float32.itemsize`).
     public var itemSize: Int {
         switch self {

@@ -118,60 +118,156 @@ extension Variable {
     /// Writes `source` into the sub-tensor at the leading integer `index` (`x[0, 1] = v`), like
     /// PyTorch's item assignment: recorded as a `CopySlices` node when `source` requires grad.
     public func assignItem(at index: [Int], _ source: Variable) throws {
-        try applyInPlace(Ops.copySlices, [source], Attrs(["index": .ints(index)]))
+        try assignItem(at: index.map { ItemIndex.integer($0) }, source)
+    }
+
+    /// Writes `source` into the region the leading indices pick (`x[0, 1:3] = v`, `x[:, 0] += 1`).
+    public func assignItem(at index: [ItemIndex], _ source: Variable) throws {
+        // PyTorch writes through a view of the target, so its error names a view.
+        if isLeaf && requiresGrad && GradMode.isEnabled {
+            throw OpError.autograd("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        try applyInPlace(Ops.copySlices, [source], Attrs(["index": .ints(try ItemIndex.encoded(index, shape: shape))]))
+    }
+}
+
+/// One leading index of an item assignment: an integer (its dimension is dropped) or a slice
+/// `start:stop:step` with Python's rules (negative bounds count from the end, bounds are
+/// clamped, nil is the end of the dimension; PyTorch refuses steps below 1).
+public enum ItemIndex: Equatable {
+    case integer(Int)
+    case slice(start: Int?, stop: Int?, step: Int?)
+
+    /// Four integers per index, checked against `shape`: `[0, i, 0, 0]` for integer `i` (made
+    /// non-negative), `[1, start, count, step]` for a slice.
+    static func encoded(_ index: [ItemIndex], shape: [Int]) throws -> [Int] {
+        guard index.count <= shape.count else {
+            throw OpError.value("too many indices for tensor of dimension \(shape.count)")
+        }
+        var codes: [Int] = []
+        for (dim, i) in index.enumerated() {
+            switch i {
+            case .integer(let k):
+                guard k >= -shape[dim] && k < shape[dim] else {
+                    throw OpError.value("index \(k) is out of bounds for dimension \(dim) with size \(shape[dim])")
+                }
+                codes += [0, k < 0 ? k + shape[dim] : k, 0, 0]
+            case .slice(let start, let stop, let step):
+                var attrs = Attrs(["dim": .int(dim)])
+                if let start { attrs["start"] = .int(start) }
+                if let stop { attrs["end"] = .int(stop) }
+                if let step { attrs["step"] = .int(step) }
+                let (_, first, by, count) = try Ops.slicePosition(shape, attrs)
+                codes += [1, first, count, by]
+            }
+        }
+        return codes
     }
 }
 
 extension Ops {
-    /// The offset and shape of the sub-tensor at leading integer `index` of a tensor of `shape`.
-    static func itemRegion(_ shape: [Int], _ index: [Int]) throws -> (offset: Int, shape: [Int]) {
-        guard index.count <= shape.count else {
-            throw OpError.value("too many indices for tensor of dimension \(shape.count)")
-        }
+    /// The element offsets (row-major over the region) and the shape of the region that the
+    /// encoded leading indices (`ItemIndex.encoded`) pick from a tensor of `shape`.
+    static func itemRegion(_ shape: [Int], _ codes: [Int]) -> (offsets: [Int], shape: [Int]) {
         let strides = Tensor.strides(of: shape)
-        var offset = 0
-        for (dim, i) in index.enumerated() {
-            guard i >= -shape[dim] && i < shape[dim] else {
-                throw OpError.value("index \(i) is out of bounds for dimension \(dim) with size \(shape[dim])")
+        let leading = codes.count / 4
+        var base = 0
+        // The sliced dimensions: (count, stride in elements per step).
+        var sliced: [(count: Int, stride: Int)] = []
+        var regionShape: [Int] = []
+        for dim in 0..<leading {
+            let kind = codes[4 * dim], a = codes[4 * dim + 1]
+            if kind == 0 {
+                base += a * strides[dim]
+            } else {
+                base += a * strides[dim]
+                sliced.append((codes[4 * dim + 2], codes[4 * dim + 3] * strides[dim]))
+                regionShape.append(codes[4 * dim + 2])
             }
-            offset += (i < 0 ? i + shape[dim] : i) * strides[dim]
         }
-        return (offset, Array(shape[index.count...]))
+        let trailing = Array(shape[leading...])
+        let block = Tensor.count(of: trailing)
+        regionShape += trailing
+        var offsets: [Int] = []
+        offsets.reserveCapacity(Tensor.count(of: regionShape))
+        // An odometer over the sliced dimensions, each position a contiguous block of the rest.
+        var position = [Int](repeating: 0, count: sliced.count)
+        outer: while true {
+            var start = base
+            for (d, p) in position.enumerated() { start += p * sliced[d].stride }
+            if sliced.allSatisfy({ $0.count > 0 }) {
+                for k in 0..<block { offsets.append(start + k) }
+            }
+            var d = sliced.count - 1
+            while d >= 0 {
+                position[d] += 1
+                if position[d] < sliced[d].count { continue outer }
+                position[d] = 0
+                d -= 1
+            }
+            break
+        }
+        return (offsets, regionShape)
     }
 
-    /// `input` with the sub-tensor at `index` replaced by `src` (broadcast to it, leading 1-dims
-    /// dropped): the out-of-place form of item assignment, whose node PyTorch names `CopySlices`.
+    /// PyTorch's errors for expanding `src` (leading 1-dims dropped) to `shape`, as item
+    /// assignment's copy into the region does; it checks the dimensions from the last.
+    static func checkExpandable(_ src: Tensor, to shape: [Int]) throws {
+        guard src.rank <= shape.count else {
+            throw OpError.value("expand(torch.\(src.dtype.legacyTensorTypeName){\(describe(shape: src.shape))}, size=\(describe(shape: shape))): the number of sizes provided (\(shape.count)) must be greater or equal to the number of dimensions in the tensor (\(src.rank))")
+        }
+        for j in stride(from: src.rank - 1, through: 0, by: -1) {
+            let dim = shape.count - src.rank + j, size = src.shape[j]
+            guard size == 1 || size == shape[dim] else {
+                throw OpError.shape("The expanded size of the tensor (\(shape[dim])) must match the existing size (\(size)) at non-singleton dimension \(dim).  Target sizes: \(describe(shape: shape)).  Tensor sizes: \(describe(shape: src.shape))")
+            }
+        }
+    }
+
+    /// `input` with the region the leading indices pick replaced by `src` (broadcast to it,
+    /// leading 1-dims dropped): the out-of-place form of item assignment, whose node PyTorch
+    /// names `CopySlices`.
     public static let copySlices = OpSpec(
         "copy_slices", params: [input, Param("src", .tensor), Param("index", .ints)], gradFn: "CopySlices",
         summary: "input with input[index] replaced by src (item assignment)",
         dtype: .custom { inputs, _ in inputs[0].value.dtype },  // the destination keeps its dtype
         forward: { args in
-            let (offset, region) = try itemRegion(args[0].shape, args.attrs.optionalInts("index") ?? [])
+            let (offsets, region) = itemRegion(args[0].shape, args.attrs.optionalInts("index") ?? [])
             var src = args[1]
-            while src.rank > region.count, src.shape.first == 1 { src = src.reshaped(Array(src.shape.dropFirst())) }
-            guard let shape = Tensor.broadcastShape(src.shape, region), shape == region else {
-                throw OpError.shape("shape mismatch: value tensor of shape \(describe(shape: args[1].shape)) cannot be broadcast to indexing result of shape \(describe(shape: region))")
-            }
+            while src.shape.first == 1 { src = src.reshaped(Array(src.shape.dropFirst())) }
+            try checkExpandable(src, to: region)
             let filled = try Tensor.zip(Tensor.zeros(region), src) { _, s in s }
             var out = args[0]
             // The source is cast to the destination's dtype, as PyTorch's copy_ casts it.
             for (k, x) in filled.data.enumerated() {
+                let offset = offsets[k]
                 switch out.dtype {
-                case .float32: out.data[offset + k] = Double(Float(x))
-                case .float64: out.data[offset + k] = x
-                case .int64: out.data[offset + k] = x.rounded(.towardZero)
-                case .bool: out.data[offset + k] = x != 0 ? 1 : 0
+                case .float32: out.data[offset] = Double(Float(x))
+                case .float64: out.data[offset] = x
+                case .int64: out.data[offset] = x.rounded(.towardZero)
+                case .bool: out.data[offset] = x != 0 ? 1 : 0
                 }
             }
             return out
         },
         derivative: .vjp { ctx, g in
-            let (offset, region) = try itemRegion(ctx[0].shape, ctx.attrs.optionalInts("index") ?? [])
+            let codes = ctx.attrs.optionalInts("index") ?? []
+            let (offsets, _) = itemRegion(ctx[0].shape, codes)
             var mask = Tensor(repeating: 1, shape: ctx[0].shape)
             mask.dtype = g.value.dtype
-            for k in 0..<Tensor.count(of: region) { mask.data[offset + k] = 0 }
-            var part = g
-            for i in ctx.attrs.optionalInts("index") ?? [] { part = try part.select(dim: 0, index: i) }
+            for offset in offsets { mask.data[offset] = 0 }
+            // The region of g, by the same indices as differentiable ops.
+            var part = g, dim = 0
+            for i in 0..<codes.count / 4 {
+                if codes[4 * i] == 0 {
+                    part = try part.select(dim: dim, index: codes[4 * i + 1])
+                } else {
+                    let first = codes[4 * i + 1], count = codes[4 * i + 2], step = codes[4 * i + 3]
+                    part = try apply(slice, [part], Attrs(["dim": .int(dim), "start": .int(first),
+                                                          "end": .int(first + count * step), "step": .int(step)]))
+                    dim += 1
+                }
+            }
             let src = ctx[1]
             if part.value.count == src.value.count && part.shape != src.shape { part = try part.reshape(src.shape) }
             return [try g * Variable(mask), part]

@@ -195,18 +195,21 @@ extension Interpreter {
     }
 
     func setTensorItem(_ t: Variable, _ index: [Index], _ value: PyValue) throws {
-        let ints = try index.map { i -> Int in
+        let items = try index.map { i -> ItemIndex in
+            if case .slice(let a, let b, let c) = i { return .slice(start: a, stop: b, step: c) }
             guard case .value(let v) = i, let k = integer(v), !isTensorValue(v) else {
-                throw PyException("NotImplementedError", "gradcli run supports item assignment with integer indices only")
+                throw PyException("NotImplementedError", "gradcli run supports item assignment with integer and slice indices only")
             }
-            return k
+            return .integer(k)
         }
         let source = try tensor(from: value)
         let version = t.version
         do {
-            try t.assignItem(at: ints, source)
+            try t.assignItem(at: items, source)
         } catch let error as OpError where error.message.hasPrefix("index ") || error.message.hasPrefix("too many") {
             throw PyException("IndexError", error.message)
+        } catch let error as OpError where error.message == "step must be greater than zero" {
+            throw PyException("ValueError", error.message)
         }
         try share(t, modified: t.version != version)
     }
