@@ -265,3 +265,37 @@ struct PyException: Error {
 func address(of object: AnyObject) -> String {
     "0x" + String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
 }
+
+/// The node PyTorch shows for a leaf that requires grad in `next_functions`.
+final class PyAccumulateGrad: PyObject {
+    let variable: Variable
+    init(_ variable: Variable) { self.variable = variable }
+    override var typeName: String { "AccumulateGrad" }
+    override var repr: String { "<AccumulateGrad object at \(address(of: variable))>" }
+    override func attribute(_ name: String) throws -> PyValue? {
+        switch name {
+        case "variable": return .tensor(variable)
+        case "next_functions": return .tuple([])
+        case "name": return .native(NativeFunction("name") { _, _ in .str("torch::autograd::AccumulateGrad") })
+        default: return nil
+        }
+    }
+}
+
+/// `torch.device('cpu')`, the only device.
+final class PyDevice: PyObject {
+    static let cpu = PyDevice()
+    override var typeName: String { "torch.device" }
+    override var repr: String { "device(type='cpu')" }
+    override func attribute(_ name: String) throws -> PyValue? { name == "type" ? .str("cpu") : nil }
+}
+
+/// The 0-d result of `Tensor.numpy()`: comparable with numbers and convertible to a Python
+/// number, nothing more (numpy's printing and arithmetic are outside the subset).
+final class PyNumpyScalar: PyObject {
+    let value: Double
+    let dtype: DType
+    init(_ value: Double, _ dtype: DType) { self.value = value; self.dtype = dtype }
+    override var typeName: String { "numpy.ndarray" }
+    override var repr: String { "<numpy array: printing is not supported in gradcli run>" }
+}
