@@ -51,6 +51,31 @@ struct AliasTable {
         return alias
     }
 
+    /// True when another live tensor shares `v`'s storage.
+    func sharesStorage(_ v: Variable) -> Bool {
+        ((v.storageShare as? Group)?.members.count ?? 0) > 1
+    }
+
+    /// `v.data = source`: `v` leaves the tensors it shared storage with and shares `source`'s
+    /// instead, keeping its own version counter (PyTorch's `set_data`).
+    mutating func moveStorage(of v: Variable, to source: Variable) {
+        if let old = v.storageShare as? Group {
+            old.memberEnded(ObjectIdentifier(v))
+            v.storageShare = nil
+        }
+        guard source !== v else { return }
+        let group: Group
+        if let shared = source.storageShare as? Group {
+            group = shared
+        } else {
+            group = Group()
+            group.members.append(Group.Member(variable: source, id: ObjectIdentifier(source), versionGroup: newVersionGroup()))
+            source.storageShare = group
+        }
+        group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
+        v.storageShare = group
+    }
+
     private mutating func newVersionGroup() -> Int {
         nextVersionGroup += 1
         return nextVersionGroup
@@ -96,4 +121,5 @@ extension Interpreter {
         if modifies { t.markModified() }
         try share(t, modified: modifies)
     }
+
 }

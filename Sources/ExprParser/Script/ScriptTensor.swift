@@ -187,15 +187,14 @@ extension Interpreter {
         case "requires_grad":
             try t.setRequiresGrad(try truthy(value))
         case "data":
+            // PyTorch's set_data: `t` takes `source`'s storage, shape and dtype (sharing it from
+            // now on), with its own version counter; nothing is recorded.
             guard case .tensor(let source) = value else { throw PyException("TypeError", "data must be a Tensor") }
-            try overwriteData(t, source.value)
+            try t.setData(source.value)
+            aliases.moveStorage(of: t, to: source)
         default:
             throw PyException("AttributeError", "'Tensor' object attribute '\(name)' is not writable in gradcli run")
         }
-    }
-
-    private func overwriteData(_ t: Variable, _ value: Tensor) throws {
-        try withNoGrad { try overwrite(t, with: value, modifies: false) }
     }
 
     func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
@@ -218,6 +217,7 @@ extension Interpreter {
     // MARK: methods
 
     func tensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        if Interpreter.extraMethodNames.contains(name), let value = try extraTensorMethod(t, name, args, kw) { return value }
         if Interpreter.ownMethodNames.contains(name), let value = try ownTensorMethod(t, name, args, kw) { return value }
         if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)

@@ -117,6 +117,8 @@ class PyObject {
     var repr: String { "<\(typeName) object at \(address(of: self))>" }
     /// `obj.name`, or nil when there is no such attribute.
     func attribute(_ name: String) throws -> PyValue? { nil }
+    /// `obj.name = value`: false when the object has no such writable attribute.
+    func setAttribute(_ name: String, _ value: PyValue) throws -> Bool { false }
     /// `obj(...)`, for callable objects.
     func call(_ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
         throw PyException("TypeError", "'\(typeName)' object is not callable")
@@ -138,8 +140,12 @@ final class PyModule: PyObject {
 
     override var typeName: String { "module" }
     override var repr: String { "<module '\(name)'>" }
+    /// Names refused with a message when read (`torch.int32`: a dtype gradcli lacks).
+    var refused: [String: String] = [:]
+
     override func attribute(_ attribute: String) throws -> PyValue? {
         if let member = members[attribute] { return member }
+        if let message = refused[attribute] { throw PyException.torch(message) }
         if let found = fallback?(attribute) { members[attribute] = found; return found }
         return nil
     }
