@@ -20,6 +20,7 @@ extension Interpreter {
         let optim = PyModule("torch.optim", members: [
             "SGD": .object(PyType("SGD") { [unowned self] a, k in .object(try PySGD(self, a, k)) }),
             "Adam": .object(PyType("Adam") { [unowned self] a, k in .object(try PyAdam(self, a, k)) }),
+            "AdamW": .object(PyType("AdamW") { [unowned self] a, k in .object(try PyAdam(self, a, k, decoupled: true)) }),
         ])
         let autogradFunctional = PyModule("torch.autograd.functional", members: [
             "jacobian": native("jacobian") { [unowned self] a, k in try self.functionalJacobian(a, k, hessian: false) },
