@@ -100,10 +100,12 @@ extension GradFn {
         }
     }
 
-    /// The op's name as the message gives it: the node's name without `Backward0`.
+    /// The op's name as the message gives it: the node's name without `Backward0`, and
+    /// without `Backward` before another number (`TBackward1`, an in-place `t_`, is `T1`).
     private static func opName(_ nodeName: String) -> String {
-        let stem = nodeName.reversed().drop(while: \.isNumber).reversed()
-        guard stem.count < nodeName.count, String(stem).hasSuffix("Backward") else { return nodeName }
-        return String(stem.dropLast("Backward".count))
+        let stem = String(nodeName.reversed().drop(while: \.isNumber).reversed())
+        guard stem.count < nodeName.count, stem.hasSuffix("Backward") else { return nodeName }
+        let number = nodeName.dropFirst(stem.count)
+        return String(stem.dropLast("Backward".count)) + (number == "0" ? "" : number)
     }
 }

@@ -82,6 +82,8 @@ final class Interpreter {
     var aliases = AliasTable()
     /// Lines at which the non-leaf `.grad` warning was already shown (Python shows it once).
     var warnedLines: Set<Int> = []
+    /// The other UserWarnings shown, by line and message (Python shows each once per place).
+    var warnedMessages: Set<String> = []
     /// The ops tensor methods name, found once per name (`x.sub_(y)` is `sub`, `x.mean()` is
     /// `mean`): the lookups search static tables, so their answers never change.
     var inPlaceMethodOps: [String: OpSpec] = [:], methodOps: [String: OpSpec] = [:]

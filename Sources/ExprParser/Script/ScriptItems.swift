@@ -87,6 +87,8 @@ extension Interpreter {
         switch object {
         case .tensor(let t): try setTensorAttribute(t, name, value)
         case .object(let m as PyModule): m.members[name] = value
+        case .object(let o):
+            guard try o.setAttribute(name, value) else { throw PyException("AttributeError", "'\(object.typeName)' object has no attribute '\(name)'") }
         default: throw PyException("AttributeError", "'\(object.typeName)' object has no attribute '\(name)'")
         }
     }

@@ -6,9 +6,12 @@ import Glibc
 
 /// `torch.nn.Linear(in_features, out_features, bias=True)`: `y = x @ weight.T + bias`.
 final class PyLinear: PyObject {
-    let inFeatures: Int, outFeatures: Int
-    let weight: Variable
-    let bias: Variable?
+    var inFeatures: Int, outFeatures: Int
+    /// Replaced by `lin.weight = torch.nn.Parameter(...)` (or None), as PyTorch's module allows.
+    var weight: Variable?
+    var bias: Variable?
+    /// Other attributes a program sets on the module.
+    private var extras: [String: PyValue] = [:]
     unowned let interpreter: Interpreter
 
     /// PyTorch's `reset_parameters`: `kaiming_uniform_(weight, a=sqrt(5))`, which is
@@ -46,18 +49,18 @@ final class PyLinear: PyObject {
     override var typeName: String { "Linear" }
     override var repr: String { "Linear(in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias != nil ? "True" : "False"))" }
 
-    var parameters: [Variable] { [weight] + (bias.map { [$0] } ?? []) }
+    var parameters: [Variable] { [weight, bias].compactMap { $0 } }
 
     override func attribute(_ name: String) throws -> PyValue? {
         switch name {
-        case "weight": return .tensor(weight)
+        case "weight": return weight.map { .tensor($0) } ?? PyValue.none
         case "bias": return bias.map { .tensor($0) } ?? PyValue.none
         case "in_features": return .int(inFeatures)
         case "out_features": return .int(outFeatures)
         case "parameters": return .native(NativeFunction(name) { [unowned self] _, _ in .list(PyList(self.parameters.map { .tensor($0) })) })
         case "named_parameters":
             return .native(NativeFunction(name) { [unowned self] _, _ in
-                .list(PyList([.tuple([.str("weight"), .tensor(self.weight)])] + (self.bias.map { [.tuple([.str("bias"), .tensor($0)])] } ?? [])))
+                .list(PyList([("weight", self.weight), ("bias", self.bias)].compactMap { name, p in p.map { .tuple([.str(name), .tensor($0)]) } }))
             })
         case "zero_grad":
             return .native(NativeFunction(name) { [unowned self] _, _ in
@@ -65,14 +68,41 @@ final class PyLinear: PyObject {
                 return .none
             })
         case "forward": return .native(NativeFunction(name) { [unowned self] a, k in try self.call(a, k) })
-        default: return nil
+        default: return extras[name]
         }
+    }
+
+    /// `lin.weight = p`: a `torch.nn.Parameter` or None, PyTorch's TypeError for anything else
+    /// (a plain tensor included); other names are stored as Python stores them.
+    override func setAttribute(_ name: String, _ value: PyValue) throws -> Bool {
+        switch name {
+        case "weight", "bias":
+            var parameter: Variable?
+            switch value {
+            case .none: parameter = nil
+            case .tensor(let t) where ParameterTable.shared.contains(t): parameter = t
+            default:
+                let typeName: String
+                if case .tensor(let t) = value { typeName = "torch." + Interpreter.legacyTensorTypeName(t.dtype) } else { typeName = value.typeName }
+                throw PyException("TypeError", "cannot assign '\(typeName)' as parameter '\(name)' (torch.nn.Parameter or None expected)")
+            }
+            if name == "weight" { weight = parameter } else { bias = parameter }
+        case "in_features", "out_features":
+            if let n = interpreter.integer(value) {
+                if name == "in_features" { inFeatures = n } else { outFeatures = n }
+            } else {
+                extras[name] = value
+            }
+        default: extras[name] = value
+        }
+        return true
     }
 
     override func call(_ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
         guard arguments.count == 1, case .tensor(let x) = arguments[0] else {
             throw PyException("TypeError", "Linear.forward() takes one tensor argument")
         }
+        guard let weight else { throw PyException("TypeError", "linear(): argument 'weight' (position 2) must be Tensor, not NoneType") }
         return .tensor(try apply(PyLinear.linear, [x, weight, bias]))
     }
 
@@ -214,31 +244,37 @@ final class PySGD: PyOptimizer {
 }
 
 /// `torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` with
-/// PyTorch's single-tensor update: `m = lerp(m, g, 1 - beta1)`, `v = beta2 * v + (1 - beta2) * g * g`,
-/// `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`, built from registry ops.
+/// PyTorch's single-tensor update (its default on the CPU): `m = lerp(m, g, 1 - beta1)`,
+/// `v = beta2 * v + (1 - beta2) * g * g`, `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`,
+/// built from registry ops. `torch.optim.AdamW` (weight_decay=0.01) is the same class with
+/// `decoupled`: the decay is `p *= 1 - lr * weight_decay` before the update instead of
+/// `g += weight_decay * p`, as torch/optim/adam.py's `decoupled_weight_decay` does.
 final class PyAdam: PyOptimizer {
     let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, maximize: Bool
+    let decoupled: Bool
     private var state: [ObjectIdentifier: (step: Int, m: Variable, v: Variable)] = [:]
 
-    init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords) throws {
+    init(_ interpreter: Interpreter, _ args: [PyValue], _ keywords: Keywords, decoupled: Bool = false) throws {
         func arg(_ name: String, _ i: Int) -> PyValue? { keywords.first { $0.name == name }?.value ?? (i < args.count ? args[i] : nil) }
-        guard let params = arg("params", 0) else { throw PyException("TypeError", "Adam() missing 1 required positional argument: 'params'") }
+        self.decoupled = decoupled
+        let className = decoupled ? "AdamW" : "Adam"
+        guard let params = arg("params", 0) else { throw PyException("TypeError", "\(className)() missing 1 required positional argument: 'params'") }
         let parameters = try interpreter.tensorList(params)
         lr = arg("lr", 1).flatMap(interpreter.number) ?? 0.001
         let betas = try arg("betas", 2).map { try interpreter.sequenceItems($0, forUnpacking: true).compactMap(interpreter.number) } ?? [0.9, 0.999]
-        guard betas.count == 2 else { throw PyException("TypeError", "Adam(): betas must be a pair of numbers") }
+        guard betas.count == 2 else { throw PyException("TypeError", "\(className)(): betas must be a pair of numbers") }
         beta1 = betas[0]
         beta2 = betas[1]
         eps = arg("eps", 3).flatMap(interpreter.number) ?? 1e-8
-        weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? 0
+        weightDecay = arg("weight_decay", 4).flatMap(interpreter.number) ?? (decoupled ? 0.01 : 0)
         maximize = try arg("maximize", Int.max).map(interpreter.truthy) ?? false  // keyword-only
         if try arg("amsgrad", 5).map(interpreter.truthy) ?? false {
-            throw PyException("NotImplementedError", "Adam(amsgrad=True) is not supported in gradcli run")
+            throw PyException("NotImplementedError", "\(className)(amsgrad=True) is not supported in gradcli run")
         }
         super.init(interpreter, parameters: parameters)
     }
 
-    override var typeName: String { "Adam" }
+    override var typeName: String { decoupled ? "AdamW" : "Adam" }
 
     override func step() throws {
         let add = Registry.lookup("add")!, mul = Registry.lookup("mul")!
@@ -247,11 +283,20 @@ final class PyAdam: PyOptimizer {
         for p in parameters {
             guard var g = p.grad else { continue }
             if maximize { g = try apply(Registry.lookup("neg")!, [g]) }
-            if weightDecay != 0 { g = try apply(add, [g, try apply(mul, [p, scalar(weightDecay)])]) }
             let key = ObjectIdentifier(p)
-            let zeros = try apply(mul, [p, scalar(0)])
-            var (step, m, v) = state[key] ?? (0, zeros, zeros)
+            var zeros = Tensor(repeating: 0, shape: p.shape)
+            zeros.dtype = p.dtype
+            var (step, m, v) = state[key] ?? (0, Variable(zeros), Variable(zeros))
             step += 1
+            if weightDecay != 0 {
+                if decoupled {
+                    // param.mul_(1 - lr * weight_decay): the factor is a Python float.
+                    try interpreter.inPlace(p, mul, [scalar(1 - lr * weightDecay)], Attrs())
+                } else {
+                    // grad.add(param, alpha=weight_decay): one rounding of g + wd * p.
+                    g = try apply(Ops.scaledAdd, [g, p], Attrs(["alpha": .double(weightDecay)]))
+                }
+            }
             // PyTorch's kernels, in its order: exp_avg.lerp_(grad, 1 - beta1) (fused),
             // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2) ((value * grad) * grad),
             // and param.addcdiv_(exp_avg, denom, value=-step_size) ((value * exp_avg) / denom).
@@ -260,7 +305,8 @@ final class PyAdam: PyOptimizer {
             state[key] = (step, m, v)
             let correction1 = 1 - Glibc.pow(beta1, Double(step))
             let correction2 = 1 - Glibc.pow(beta2, Double(step))
-            let denominator = try apply(add, [try apply(div, [try apply(sqrt, [v]), scalar(correction2.squareRoot())]), scalar(eps)])
+            // bias_correction2 ** 0.5, as Python computes it.
+            let denominator = try apply(add, [try apply(div, [try apply(sqrt, [v]), scalar(Glibc.pow(correction2, 0.5))]), scalar(eps)])
             let update = try apply(div, [try apply(mul, [m, scalar(-(lr / correction1))]), denominator])
             try interpreter.inPlace(p, add, [update], Attrs())
         }

@@ -1,103 +1,10 @@
 import Autograd
 
 // Tensors in programs: attributes (`.grad`, `.grad_fn`, `.data`...), methods (every registry op,
-// in-place `op_` forms, `backward`, `item`...), indexing and item assignment, and the storage
-// shared by `.data`/`detach()` aliases.
-
-/// Which tensors share storage: made by `.data` and `detach()`. An in-place update of one writes
-/// the new value into every live alias. `detach()` also shares the version counter, as in
-/// PyTorch (an in-place update of the detached tensor invalidates what a backward saved of the
-/// original); `.data` does not. Each member of a group holds the group (`Variable.storageShare`),
-/// so a group lives as long as one of its members; the group lists its members unowned, each
-/// leaving as it is freed (weak references would give every aliased tensor a side table).
-struct AliasTable {
-    private final class Group: StorageShare {
-        struct Member {
-            /// Safe to hold unowned: a member leaves the group as it is freed.
-            unowned let variable: Variable
-            let id: ObjectIdentifier
-            /// Members with the same number share one version counter.
-            let versionGroup: Int
-        }
-        var members: [Member] = []
-
-        func memberEnded(_ member: ObjectIdentifier) { members.removeAll { $0.id == member } }
-
-        func valueChanged(of member: Variable, modified: Bool) throws {
-            guard let own = members.first(where: { $0.id == ObjectIdentifier(member) })?.versionGroup else { return }
-            for other in members where other.id != ObjectIdentifier(member) {
-                try other.variable.replaceValue(member.value)
-                if modified && other.versionGroup == own { other.variable.markModified() }
-            }
-        }
-    }
-    private var nextVersionGroup = 0
-
-    /// A new leaf that shares `v`'s storage (and with `sharingVersion`, its version counter)
-    /// and does not require grad.
-    mutating func alias(of v: Variable, sharingVersion: Bool) -> Variable {
-        let alias = Variable(v.value)
-        let group: Group
-        if let shared = v.storageShare as? Group {
-            group = shared
-        } else {
-            group = Group()
-            group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
-            v.storageShare = group
-        }
-        let source = group.members.first { $0.id == ObjectIdentifier(v) }!.versionGroup
-        group.members.append(Group.Member(variable: alias, id: ObjectIdentifier(alias),
-                                          versionGroup: sharingVersion ? source : newVersionGroup()))
-        alias.storageShare = group
-        return alias
-    }
-
-    private mutating func newVersionGroup() -> Int {
-        nextVersionGroup += 1
-        return nextVersionGroup
-    }
-}
+// in-place `op_` forms, `backward`, `item`...), indexing and item assignment. The storage shared
+// by `.data`/`detach()` aliases is in ScriptAliases.swift.
 
 extension Interpreter {
-    /// Runs `spec` in place on `t` and writes the result into its aliases.
-    func inPlace(_ t: Variable, _ spec: OpSpec, _ others: [Variable], _ attrs: Attrs) throws {
-        let version = t.version
-        try t.applyInPlace(spec, others, attrs)
-        try share(t, modified: t.version != version)
-    }
-
-    /// Refuses to show a view whose tensor changed after it was made (see
-    /// `Variable.checkViewIsCurrent`): the tensors in `values`, and in their lists and tuples.
-    func checkViewsCurrent(_ values: [PyValue]) throws {
-        for value in values {
-            switch value {
-            case .tensor(let t): try t.checkViewIsCurrent()
-            case .tuple(let items): try checkViewsCurrent(items)
-            case .list(let list): try checkViewsCurrent(list.items)
-            case .dict(let dict): try checkViewsCurrent(dict.keys.compactMap { dict.values[$0] })
-            case .object(is PyNumpyScalar):
-                throw PyException.torch("printing or formatting the result of numpy() is not supported in gradcli run (numpy is outside the subset); use item() or the tensor itself")
-            default: break
-            }
-        }
-    }
-
-    /// Writes `t`'s new value into its aliases; those sharing its version counter count the
-    /// update too when `modified`.
-    func share(_ t: Variable, modified: Bool) throws {
-        try t.storageShare?.valueChanged(of: t, modified: modified)
-    }
-
-    /// Overwrites `t` with `value` everywhere it is shared, counting an in-place update when
-    /// `modifies` (`fill_`; not `x.data = v`); under grad mode a leaf that requires grad is
-    /// refused, as PyTorch refuses it.
-    func overwrite(_ t: Variable, with value: Tensor, modifies: Bool) throws {
-        if GradMode.isEnabled && t.isLeaf && t.requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
-        try t.replaceValue(value)
-        if modifies { t.markModified() }
-        try share(t, modified: modifies)
-    }
-
     // MARK: indexing
 
     /// `t[index]`: integers, slices, None and `...` as views; integer tensors and boolean masks
@@ -283,15 +190,14 @@ extension Interpreter {
         case "requires_grad":
             try t.setRequiresGrad(try truthy(value))
         case "data":
+            // PyTorch's set_data: `t` takes `source`'s storage, shape and dtype (sharing it from
+            // now on), with its own version counter; nothing is recorded.
             guard case .tensor(let source) = value else { throw PyException("TypeError", "data must be a Tensor") }
-            try overwriteData(t, source.value)
+            try t.setData(source.value)
+            aliases.moveStorage(of: t, to: source)
         default:
             throw PyException("AttributeError", "'Tensor' object attribute '\(name)' is not writable in gradcli run")
         }
-    }
-
-    private func overwriteData(_ t: Variable, _ value: Tensor) throws {
-        try withNoGrad { try overwrite(t, with: value, modifies: false) }
     }
 
     func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
@@ -314,6 +220,7 @@ extension Interpreter {
     // MARK: methods
 
     func tensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        if Interpreter.extraMethodNames.contains(name), let value = try extraTensorMethod(t, name, args, kw) { return value }
         if Interpreter.ownMethodNames.contains(name), let value = try ownTensorMethod(t, name, args, kw) { return value }
         if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
@@ -534,38 +441,4 @@ extension Interpreter {
             return t
         }
     }
-}
-
-/// The node PyTorch shows for a leaf that requires grad in `next_functions`.
-final class PyAccumulateGrad: PyObject {
-    let variable: Variable
-    init(_ variable: Variable) { self.variable = variable }
-    override var typeName: String { "AccumulateGrad" }
-    override var repr: String { "<AccumulateGrad object at \(address(of: variable))>" }
-    override func attribute(_ name: String) throws -> PyValue? {
-        switch name {
-        case "variable": return .tensor(variable)
-        case "next_functions": return .tuple([])
-        case "name": return .native(NativeFunction("name") { _, _ in .str("torch::autograd::AccumulateGrad") })
-        default: return nil
-        }
-    }
-}
-
-/// `torch.device('cpu')`, the only device.
-final class PyDevice: PyObject {
-    static let cpu = PyDevice()
-    override var typeName: String { "torch.device" }
-    override var repr: String { "device(type='cpu')" }
-    override func attribute(_ name: String) throws -> PyValue? { name == "type" ? .str("cpu") : nil }
-}
-
-/// The 0-d result of `Tensor.numpy()`: comparable with numbers and convertible to a Python
-/// number, nothing more (numpy's printing and arithmetic are outside the subset).
-final class PyNumpyScalar: PyObject {
-    let value: Double
-    let dtype: DType
-    init(_ value: Double, _ dtype: DType) { self.value = value; self.dtype = dtype }
-    override var typeName: String { "numpy.ndarray" }
-    override var repr: String { "<numpy array: printing is not supported in gradcli run>" }
 }

@@ -14,10 +14,13 @@ extension Interpreter {
             })
         }
         nnMembers["Linear"] = .object(PyType("Linear") { [unowned self] a, k in .object(try PyLinear(self, a, k)) })
+        var extraMembers: [String: PyValue] = [:]
+        addExtraTorchMembers(&extraMembers, nn: &nnMembers)
         let nn = PyModule("torch.nn", members: nnMembers)
         let optim = PyModule("torch.optim", members: [
             "SGD": .object(PyType("SGD") { [unowned self] a, k in .object(try PySGD(self, a, k)) }),
             "Adam": .object(PyType("Adam") { [unowned self] a, k in .object(try PyAdam(self, a, k)) }),
+            "AdamW": .object(PyType("AdamW") { [unowned self] a, k in .object(try PyAdam(self, a, k, decoupled: true)) }),
         ])
         let autogradFunctional = PyModule("torch.autograd.functional", members: [
             "jacobian": native("jacobian") { [unowned self] a, k in try self.functionalJacobian(a, k, hessian: false) },
@@ -83,6 +86,7 @@ extension Interpreter {
                               ("int64", .int64), ("long", .int64), ("bool", .bool)] {
             members[name] = .object(PyDType(dtype))
         }
+        members.merge(extraMembers) { _, extra in extra }
         for namespace in ["linalg", "special"] {
             members[namespace] = .object(PyModule("torch." + namespace) { [unowned self] name in
                 let dotted = namespace + "." + name
@@ -90,7 +94,10 @@ extension Interpreter {
                 return self.native(dotted) { [unowned self] args, keywords in try self.callFunction(spec, dotted, args, keywords) }
             })
         }
-        return PyModule("torch", members: members) { [unowned self] name in self.opFunction(name) }
+        let torch = PyModule("torch", members: members) { [unowned self] name in self.opFunction(name) }
+        // Dtypes gradcli lacks are refused where they are named, not turned into another one.
+        for name in Interpreter.missingDTypes.keys { torch.refused[name] = Interpreter.missingDTypeMessage(name) }
+        return torch
     }
 
     private func native(_ name: String, _ body: @escaping ([PyValue], Keywords) throws -> PyValue) -> PyValue {

@@ -117,6 +117,8 @@ class PyObject {
     var repr: String { "<\(typeName) object at \(address(of: self))>" }
     /// `obj.name`, or nil when there is no such attribute.
     func attribute(_ name: String) throws -> PyValue? { nil }
+    /// `obj.name = value`: false when the object has no such writable attribute.
+    func setAttribute(_ name: String, _ value: PyValue) throws -> Bool { false }
     /// `obj(...)`, for callable objects.
     func call(_ arguments: [PyValue], _ keywords: Keywords) throws -> PyValue {
         throw PyException("TypeError", "'\(typeName)' object is not callable")
@@ -138,8 +140,12 @@ final class PyModule: PyObject {
 
     override var typeName: String { "module" }
     override var repr: String { "<module '\(name)'>" }
+    /// Names refused with a message when read (`torch.int32`: a dtype gradcli lacks).
+    var refused: [String: String] = [:]
+
     override func attribute(_ attribute: String) throws -> PyValue? {
         if let member = members[attribute] { return member }
+        if let message = refused[attribute] { throw PyException.torch(message) }
         if let found = fallback?(attribute) { members[attribute] = found; return found }
         return nil
     }
@@ -264,4 +270,38 @@ struct PyException: Error {
 /// A stable, PyTorch-looking address for an object's repr (`0x7f...`).
 func address(of object: AnyObject) -> String {
     "0x" + String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
+}
+
+/// The node PyTorch shows for a leaf that requires grad in `next_functions`.
+final class PyAccumulateGrad: PyObject {
+    let variable: Variable
+    init(_ variable: Variable) { self.variable = variable }
+    override var typeName: String { "AccumulateGrad" }
+    override var repr: String { "<AccumulateGrad object at \(address(of: variable))>" }
+    override func attribute(_ name: String) throws -> PyValue? {
+        switch name {
+        case "variable": return .tensor(variable)
+        case "next_functions": return .tuple([])
+        case "name": return .native(NativeFunction("name") { _, _ in .str("torch::autograd::AccumulateGrad") })
+        default: return nil
+        }
+    }
+}
+
+/// `torch.device('cpu')`, the only device.
+final class PyDevice: PyObject {
+    static let cpu = PyDevice()
+    override var typeName: String { "torch.device" }
+    override var repr: String { "device(type='cpu')" }
+    override func attribute(_ name: String) throws -> PyValue? { name == "type" ? .str("cpu") : nil }
+}
+
+/// The 0-d result of `Tensor.numpy()`: comparable with numbers and convertible to a Python
+/// number, nothing more (numpy's printing and arithmetic are outside the subset).
+final class PyNumpyScalar: PyObject {
+    let value: Double
+    let dtype: DType
+    init(_ value: Double, _ dtype: DType) { self.value = value; self.dtype = dtype }
+    override var typeName: String { "numpy.ndarray" }
+    override var repr: String { "<numpy array: printing is not supported in gradcli run>" }
 }
