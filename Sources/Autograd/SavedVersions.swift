@@ -79,7 +79,7 @@ extension GradFn {
     private static let products: Set<String> = ["mul", "matmul", "mm", "mv", "dot", "bmm", "outer", "inner"]
 
     static func modifiedMessage(shape: [Int], dtype: DType, producer: GradFn?, current: Int, expected: Int) -> String {
-        var text = "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.\(tensorTypeName(dtype)) \(describe(shape: shape))]"
+        var text = "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.\(dtype.legacyTensorTypeName) \(describe(shape: shape))]"
         if let producer { text += ", which is output 0 of \(opName(producer.name))," }
         text += " is at version \(current); expected version \(expected) instead. Hint: "
         if ThreadState.current.anomaly != nil {
@@ -88,16 +88,6 @@ extension GradFn {
             text += "enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
         }
         return text
-    }
-
-    /// `torch.FloatTensor`'s legacy type names, which the message uses.
-    private static func tensorTypeName(_ dtype: DType) -> String {
-        switch dtype {
-        case .float32: return "FloatTensor"
-        case .float64: return "DoubleTensor"
-        case .int64: return "LongTensor"
-        case .bool: return "BoolTensor"
-        }
     }
 
     /// The op's name as the message gives it: the node's name without `Backward0`, and
