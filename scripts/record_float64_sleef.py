@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records PyTorch's float64 results for the Sleef-based unary ops (Tests/GradcliTests/Float64SleefExpected.swift).
+"""Records PyTorch's float64 results for the Sleef-based unary ops (and log10) (Tests/GradcliTests/Float64SleefExpected.swift).
 
 Run with the PyTorch 2.13 CPU interpreter on an AVX2 machine:
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py > Tests/GradcliTests/Float64SleefExpected.swift
@@ -22,6 +22,8 @@ OPS = [  # name, PyTorch expression of X, input generator
     ("lgamma", "torch.lgamma(X)", lambda r: r.choice([r.uniform(-20, 30), r.uniform(0, 3), r.choice([1, -1]) * 10 ** r.uniform(-10, 8)])),
     ("sigmoid", "torch.sigmoid(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
     ("silu", "torch.nn.functional.silu(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
+    # MKL's (not Sleef's) in PyTorch; gradcli's double-double log10 rounds as it does on these values.
+    ("log10", "torch.log10(X)", lambda r: r.choice([r.uniform(0, 5), r.uniform(0, 1000), 10 ** r.uniform(-320, 308)])),
 ]
 SPECIAL = [0.0, -0.0, float("inf"), float("-inf"), float("nan"), 5e-324, -1e-300, 1.0, -1.0, 0.5, -2.5,
            709.78, 710.5, -745.2, 1e-8, 1.7976931348623157e308, -36.8]

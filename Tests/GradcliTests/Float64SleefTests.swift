@@ -3,7 +3,8 @@ import Testing
 /// Float64 `sinh cosh atanh exp2 expm1 log1p lgamma sigmoid silu` give PyTorch's bits: Sleef's
 /// double functions on whole 8-element chunks (or every element, for PyTorch's vml ops expm1,
 /// log1p and lgamma) under AVX2, the C library's everywhere in PyTorch's default build; sizes
-/// 1, 3, 4, 7, 8, 9, 17, a 0-d tensor and 257 values per op, special values included. Expected
+/// 1, 3, 4, 7, 8, 9, 17, a 0-d tensor and 257 values per op, special values included; and log10,
+/// MKL's in PyTorch, which gradcli's double-double log10 matches on these values. Expected
 /// output recorded from PyTorch 2.13 under each capability on an AVX2 machine by
 ///   /work/.venv-torch/bin/python scripts/record_float64_sleef.py  (Float64SleefExpected.swift)
 @Suite struct Float64SleefTests {

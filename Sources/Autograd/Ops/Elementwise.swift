@@ -85,7 +85,7 @@ extension Ops {
     /// `log10(input)`, the base-10 logarithm.
     public static let log10 = unary("log10", gradFn: "Log10Backward0", summary: "base-10 logarithm",
                                     kinks: "log10(0) = -inf with gradient inf; negative input gives NaN",
-                                    range: 0.5...3, Glibc.log10) { ctx, g in
+                                    range: 0.5...3, gk_log10_dd) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL log10
         try g / (ctx[0] * Variable(M_LN10))
     }
 

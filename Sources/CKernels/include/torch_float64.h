@@ -21,6 +21,12 @@ double gk_sleef_atanh(double x);
 double gk_sleef_log1p(double x);
 double gk_sleef_lgamma(double x);
 
+/// Stand-ins for MKL's vector log10 and tanh, which PyTorch's float64 kernels call: a
+/// double-double log10 rounded once, and Sleef's tanh (double-double throughout), both correctly
+/// rounded on almost every value, as MKL's results are (sleef_float64.c).
+double gk_log10_dd(double x);
+double gk_sleef_tanh(double x);
+
 typedef enum { GK_F64_SIGMOID, GK_F64_SILU } gk_f64_unary_op;
 
 /// out[i] = op(x[i]): sigmoid is 1 / (1 + exp(-x)), silu x / (1 + exp(-x)), with Sleef's exp on
