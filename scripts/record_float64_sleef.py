@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records PyTorch's float64 results for the Sleef-based unary ops (and log10) (Tests/GradcliTests/Float64SleefExpected.swift).
+"""Records PyTorch's float64 results for the Sleef-based unary ops and activations (and log10) (Tests/GradcliTests/Float64SleefExpected.swift).
 
 Run with the PyTorch 2.13 CPU interpreter on an AVX2 machine:
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py > Tests/GradcliTests/Float64SleefExpected.swift
@@ -22,6 +22,14 @@ OPS = [  # name, PyTorch expression of X, input generator
     ("lgamma", "torch.lgamma(X)", lambda r: r.choice([r.uniform(-20, 30), r.uniform(0, 3), r.choice([1, -1]) * 10 ** r.uniform(-10, 8)])),
     ("sigmoid", "torch.sigmoid(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
     ("silu", "torch.nn.functional.silu(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
+    # Activations on Sleef's expm1, exp, log1p and tanh (logsigmoid on every element).
+    ("elu", "torch.nn.functional.elu(X, alpha=0.37)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 3)])),
+    ("selu", "torch.nn.functional.selu(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 3)])),
+    ("celu", "torch.nn.functional.celu(X, alpha=2.7)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-80, 3)])),
+    ("softplus", "torch.nn.functional.softplus(X, beta=2.5, threshold=3.0)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-300, 40)])),
+    ("mish", "torch.nn.functional.mish(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
+    ("logsigmoid", "torch.nn.functional.logsigmoid(X)", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40), r.uniform(-750, 750)])),
+    ("gelu_tanh", "torch.nn.functional.gelu(X, approximate='tanh')", lambda r: r.choice([r.uniform(-6, 6), r.uniform(-40, 40)])),
     # MKL's (not Sleef's) in PyTorch; gradcli's double-double log10 rounds as it does on these values.
     ("log10", "torch.log10(X)", lambda r: r.choice([r.uniform(0, 5), r.uniform(0, 1000), 10 ** r.uniform(-320, 308)])),
 ]

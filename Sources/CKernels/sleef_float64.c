@@ -444,3 +444,48 @@ void gk_unary_f64(gk_f64_unary_op op, long n, const double *x, double *out, long
         break;
     }
 }
+
+void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chunk) {
+    // logsigmoid's loop runs the vector code on partial vectors too (every element).
+    const long end = op == GK_F64_LOGSIGMOID ? (chunk > 0 ? n : 0) : vector_end(n, chunk);
+    switch (op) {
+    case GK_F64_MISH:
+        // Vectorized: x * x.exp().log1p().tanh(); scalar: x * tanh(log1p(exp(x))).
+        for (long i = 0; i < end; i++) out[i] = x[i] * gk_sleef_tanh(gk_sleef_log1p(gk_sleef_exp(x[i])));
+        for (long i = end; i < n; i++) out[i] = x[i] * tanh(log1p(exp(x[i])));
+        break;
+    case GK_F64_LOGSIGMOID:
+        // minimum(x, 0) - log1p(exp(-|x|)).
+        for (long i = 0; i < end; i++) out[i] = fmin(x[i], 0.0) - gk_sleef_log1p(gk_sleef_exp(-fabs(x[i])));
+        for (long i = end; i < n; i++) out[i] = fmin(x[i], 0.0) - log1p(exp(-fabs(x[i])));
+        break;
+    case GK_F64_GELU_TANH: {
+        // 0.5 * x * (1 + tanh(beta * (x + kappa * x^3))); PyTorch's AVX2 and AVX-512 builds are
+        // compiled with FMA and contraction, which fuses x + kappa * x^3 in the vector code and
+        // the scalar tail alike; the default build cannot.
+        const double beta = M_SQRT2 * M_2_SQRTPI * 0.5, kappa = 0.044715;
+        for (long i = 0; i < end; i++) {
+            const double v = x[i], cube = v * v * v;
+            out[i] = 0.5 * v * (1.0 + gk_sleef_tanh(beta * fma(kappa, cube, v)));
+        }
+        for (long i = end; i < n; i++) {
+            const double v = x[i], cube = v * v * v;
+            const double inner = beta * (chunk > 0 ? fma(kappa, cube, v) : v + kappa * cube);
+            out[i] = 0.5 * v * (1.0 + tanh(inner));
+        }
+        break;
+    }
+    }
+}
+
+void gk_elu_f64(long n, const double *x, double *out, long chunk, double negcoef, double poscoef, double negiptcoef) {
+    const long end = vector_end(n, chunk);
+    for (long i = 0; i < end; i++) out[i] = x[i] > 0 ? x[i] * poscoef : gk_sleef_expm1(x[i] * negiptcoef) * negcoef;
+    for (long i = end; i < n; i++) out[i] = x[i] > 0 ? x[i] * poscoef : expm1(x[i] * negiptcoef) * negcoef;
+}
+
+void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold) {
+    const long end = vector_end(n, chunk);
+    for (long i = 0; i < end; i++) out[i] = x[i] * beta > threshold ? x[i] : gk_sleef_log1p(gk_sleef_exp(x[i] * beta)) / beta;
+    for (long i = end; i < n; i++) out[i] = x[i] * beta > threshold ? x[i] : log1p(exp(x[i] * beta)) / beta;
+}

@@ -1,6 +1,7 @@
 import Testing
 
-/// Float64 `sinh cosh atanh exp2 expm1 log1p lgamma sigmoid silu` give PyTorch's bits: Sleef's
+/// Float64 `sinh cosh atanh exp2 expm1 log1p lgamma sigmoid silu` (and the activations `elu selu
+/// celu softplus mish logsigmoid gelu(approximate='tanh')` built on them) give PyTorch's bits: Sleef's
 /// double functions on whole 8-element chunks (or every element, for PyTorch's vml ops expm1,
 /// log1p and lgamma) under AVX2, the C library's everywhere in PyTorch's default build; sizes
 /// 1, 3, 4, 7, 8, 9, 17, a 0-d tensor and 257 values per op, special values included; and log10,

@@ -45,6 +45,7 @@ extension Ops {
     public static let logsigmoid = activation("logsigmoid", gradFn: "LogSigmoidBackward0",
                                               summary: "log(sigmoid(input)), stable for large |input|",
                                               float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
+                                              float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
         try g * (-ctx[0]).sigmoid()
     }.withDType(.floatingKernel("log_sigmoid_cpu"))
@@ -85,6 +86,7 @@ extension Ops {
         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1)),
                   OpSample([[3, 2]], attrs: Attrs(["alpha": .double(0.5)]), range: -2...(-0.1))],
         float32: { x, attrs in TorchFloat32Math.elu(x, alpha: try attrs.double("alpha")) },
+        float64: { x, attrs in TorchFloat64Math.elu(x, alpha: try attrs.double("alpha")) },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
@@ -108,6 +110,10 @@ extension Ops {
             if try geluUsesTanh(attrs) { return TorchFloat32Math.geluTanh(x) }
             if let y = TorchFloat32Math.gelu(x) { return y }
             return x.map(try geluFunction(attrs))
+        },
+        float64: { x, attrs in
+            // PyTorch's own kernel; its erf one (Sleef's erf on whole chunks) is not reproduced.
+            try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : x.map(try geluFunction(attrs))
         }, geluFunction) { ctx, g in
         let x = ctx[0]
         if try geluUsesTanh(ctx.attrs) {
@@ -162,6 +168,9 @@ extension Ops {
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: 0.6...2)],
         float32: { x, attrs in
             TorchFloat32Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
+        },
+        float64: { x, attrs in
+            TorchFloat64Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
         },
         { attrs in
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")

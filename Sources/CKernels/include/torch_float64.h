@@ -33,6 +33,19 @@ typedef enum { GK_F64_SIGMOID, GK_F64_SILU } gk_f64_unary_op;
 /// whole chunks and the C library's on the rest (`cpu_kernel_vec`).
 void gk_unary_f64(gk_f64_unary_op op, long n, const double *x, double *out, long chunk);
 
+typedef enum { GK_F64_MISH, GK_F64_LOGSIGMOID, GK_F64_GELU_TANH } gk_f64_act_op;
+
+/// out[i] = op(x[i]) for activations built on Sleef's functions: mish (x * tanh(log1p(exp(x)))) and
+/// gelu(approximate='tanh') take Sleef on whole chunks, the C library on the rest; logsigmoid
+/// (min(x, 0) - log1p(exp(-|x|))) takes Sleef on every element when chunk > 0.
+void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chunk);
+
+/// elu (also selu and celu): x * poscoef where x > 0, else expm1(x * negiptcoef) * negcoef.
+void gk_elu_f64(long n, const double *x, double *out, long chunk, double negcoef, double poscoef, double negiptcoef);
+
+/// softplus: x where x * beta > threshold, else log1p(exp(x * beta)) / beta.
+void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold);
+
 #ifdef __cplusplus
 }
 #endif
