@@ -12,6 +12,7 @@ extension Ops {
     static func activation(_ name: String, aliases: [String] = [], params: [Param] = [], gradFn: String,
                            summary: String, kinks: String? = nil, samples: @autoclosure @escaping () -> [OpSample]? = nil,
                            float32: ((Tensor, Attrs) throws -> Tensor)? = nil,
+                           float64: ((Tensor, Attrs) throws -> Tensor)? = nil,
                            _ f: @escaping (Attrs) throws -> (Double) -> Double,
                            vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input] + params, gradFn: gradFn, summary: summary, kinks: kinks,
@@ -19,6 +20,8 @@ extension Ops {
                forward: { args in
                    // PyTorch's float32 kernel where gradcli reproduces it (TorchFloat32Math).
                    if let float32, args.dtype.isFloat32 { return try float32(args[0], args.attrs) }
+                   // PyTorch's float64 kernel where it calls Sleef (TorchFloat64Math).
+                   if let float64, args.dtype.isFloat64 { return try float64(args[0], args.attrs) }
                    return args[0].map(try f(args.attrs))
                },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()
@@ -32,7 +35,8 @@ extension Ops {
     /// `sigmoid(input)`, 1 / (1 + exp(-input)).
     public static let sigmoid = activation("sigmoid", gradFn: "SigmoidBackward0",
                                            summary: "logistic function 1 / (1 + exp(-input))",
-                                           float32: { x, _ in TorchFloat32Math.sigmoid(x) }, { _ in logistic }) { ctx, g in
+                                           float32: { x, _ in TorchFloat32Math.sigmoid(x) },
+                                           float64: { x, _ in TorchFloat64Math.unary(x, GK_F64_SIGMOID) }, { _ in logistic }) { ctx, g in
         let s = try ctx.result()
         return try g * (1 - s) * s  // PyTorch's order, so the last bit agrees
     }
@@ -41,6 +45,7 @@ extension Ops {
     public static let logsigmoid = activation("logsigmoid", gradFn: "LogSigmoidBackward0",
                                               summary: "log(sigmoid(input)), stable for large |input|",
                                               float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
+                                              float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
         try g * (-ctx[0]).sigmoid()
     }.withDType(.floatingKernel("log_sigmoid_cpu"))
@@ -81,6 +86,7 @@ extension Ops {
         samples: [OpSample([[3, 2]], range: 0.1...2), OpSample([[3, 2]], range: -2...(-0.1)),
                   OpSample([[3, 2]], attrs: Attrs(["alpha": .double(0.5)]), range: -2...(-0.1))],
         float32: { x, attrs in TorchFloat32Math.elu(x, alpha: try attrs.double("alpha")) },
+        float64: { x, attrs in TorchFloat64Math.elu(x, alpha: try attrs.double("alpha")) },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
@@ -104,6 +110,10 @@ extension Ops {
             if try geluUsesTanh(attrs) { return TorchFloat32Math.geluTanh(x) }
             if let y = TorchFloat32Math.gelu(x) { return y }
             return x.map(try geluFunction(attrs))
+        },
+        float64: { x, attrs in
+            // PyTorch's own kernel; its erf one (Sleef's erf on whole chunks) is not reproduced.
+            try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : x.map(try geluFunction(attrs))
         }, geluFunction) { ctx, g in
         let x = ctx[0]
         if try geluUsesTanh(ctx.attrs) {
@@ -138,7 +148,9 @@ extension Ops {
     /// `silu(input)`, input * sigmoid(input).
     public static let silu = activation("silu", gradFn: "SiluBackward0",
                                         summary: "input * sigmoid(input)",
-                                        float32: { x, _ in TorchFloat32Math.silu(x) }, { _ in { x in x * logistic(x) } }) { ctx, g in
+                                        float32: { x, _ in TorchFloat32Math.silu(x) },
+                                        float64: { x, _ in TorchFloat64Math.unary(x, GK_F64_SILU) },
+                                        { _ in { x in x * logistic(x) } }) { ctx, g in
         let x = ctx[0]
         let s = try x.sigmoid()
         return try g * s * (1 + x * (1 - s))
@@ -156,6 +168,9 @@ extension Ops {
                   OpSample([[3, 2]], attrs: Attrs(["beta": .double(2), "threshold": .double(1)]), range: 0.6...2)],
         float32: { x, attrs in
             TorchFloat32Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
+        },
+        float64: { x, attrs in
+            TorchFloat64Math.softplus(x, beta: try attrs.double("beta"), threshold: try attrs.double("threshold"))
         },
         { attrs in
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")

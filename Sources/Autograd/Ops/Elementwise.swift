@@ -57,13 +57,14 @@ extension Ops {
     }
 
     /// `exp2(input)`, 2 raised to input.
-    public static let exp2 = unary("exp2", gradFn: "Exp2Backward0", summary: "2 raised to input", float32Kernel: GK_F32_EXP2, Glibc.exp2) { ctx, g in
+    public static let exp2 = unary("exp2", gradFn: "Exp2Backward0", summary: "2 raised to input", float32Kernel: GK_F32_EXP2,
+                                   vectorized: { x, _ in gk_sleef_exp2(x) }, Glibc.exp2) { ctx, g in
         try g * ctx.result() * Variable(M_LN2)
     }
 
     /// `expm1(input)`, exp(input) - 1, accurate near 0.
     public static let expm1 = unary("expm1", gradFn: "Expm1Backward0", summary: "exp(input) - 1, accurate near 0",
-                                    float32Kernel: GK_F32_EXPM1, Glibc.expm1) { ctx, g in
+                                    float32Kernel: GK_F32_EXPM1, TorchFloat64Math.expm1) { ctx, g in
         try g * (ctx.result() + 1)
     }
 
@@ -84,14 +85,14 @@ extension Ops {
     /// `log10(input)`, the base-10 logarithm.
     public static let log10 = unary("log10", gradFn: "Log10Backward0", summary: "base-10 logarithm",
                                     kinks: "log10(0) = -inf with gradient inf; negative input gives NaN",
-                                    range: 0.5...3, Glibc.log10) { ctx, g in
+                                    range: 0.5...3, gk_log10_dd) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL log10
         try g / (ctx[0] * Variable(M_LN10))
     }
 
     /// `log1p(input)`, log(1 + input), accurate near 0.
     public static let log1p = unary("log1p", gradFn: "Log1PBackward0", summary: "log(1 + input), accurate near 0",
                                     kinks: "log1p(-1) = -inf with gradient inf; input < -1 gives NaN",
-                                    range: -0.5...2, float32Kernel: GK_F32_LOG1P, Glibc.log1p) { ctx, g in
+                                    range: -0.5...2, float32Kernel: GK_F32_LOG1P, TorchFloat64Math.log1p) { ctx, g in
         try g / (ctx[0] + 1)
     }
 

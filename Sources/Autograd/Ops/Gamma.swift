@@ -11,7 +11,7 @@ extension Ops {
 
     /// `lgamma(input)`: log|Gamma(input)|.
     public static let lgamma: OpSpec = unary("lgamma", gradFn: "LgammaBackward0", summary: "log |Gamma(input)|",
-                                             range: 0.3...3, float32Kernel: GK_F32_LGAMMA, { Glibc.lgamma($0) }) { ctx, g in
+                                             range: 0.3...3, float32Kernel: GK_F32_LGAMMA, TorchFloat64Math.lgamma) { ctx, g in
         try g * apply(digamma, [ctx[0]])
     }
 

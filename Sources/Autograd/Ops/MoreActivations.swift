@@ -46,6 +46,7 @@ extension Ops {
         "selu", gradFn: "EluBackward0", summary: "scale * (input if input > 0 else alpha * (exp(input) - 1))",
         kinks: "the gradient at 0 is scale * alpha (the left limit, as PyTorch)", samples: sidesOf([0]),
         float32: { x, _ in TorchFloat32Math.elu(x, alpha: seluAlpha, scale: seluScale) },
+        float64: { x, _ in TorchFloat64Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
         let x = ctx[0]
         let negativePart = try Variable.where(x < 0, x, 0)
@@ -62,6 +63,10 @@ extension Ops {
             let alpha = try attrs.double("alpha")
             return TorchFloat32Math.elu(x, alpha: alpha, inputScale: 1 / alpha)
         },
+        float64: { x, attrs in
+            let alpha = try attrs.double("alpha")
+            return TorchFloat64Math.elu(x, alpha: alpha, inputScale: 1 / alpha)
+        },
         { attrs in
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
@@ -75,6 +80,7 @@ extension Ops {
     public static let mish: OpSpec = activation(
         "mish", gradFn: "MishBackward0", summary: "input * tanh(softplus(input))",
         float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_MISH) },
+        float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_MISH) },
         { _ in { x in x * Glibc.tanh(x > 20 ? x : Glibc.log1p(Glibc.exp(x))) } }) { ctx, g in
         let x = ctx[0]
         let t = try x.softplus().tanh()

@@ -47,17 +47,11 @@ extension Ops {
         return try g / (1 + x * x)
     }
 
-    /// True where PyTorch's vectorised sinh and cosh (Sleef's, from exp(|x|)) overflow: past
-    /// log of the largest finite number, where the C library's still has about 0.7 to go.
-    static func hyperbolicOverflows(_ x: Double, _ dtype: DType) -> Bool {
-        Swift.abs(x) > (dtype.isFloat32 ? 88.72283172607422 : 709.782712893384)
-    }
-
     /// `sinh(input)`.
     public static let sinh = unary("sinh", gradFn: "SinhBackward0", summary: "hyperbolic sine",
                                    kinks: "in PyTorch's vectorised kernel (whole chunks of 16 float64 or 32 float32 elements from the start, half that with AVX2) the value overflows past |input| = 709.78 (float32: 88.72); shorter tensors and the tail reach about 710.47 (89.42)",
                                    float32Kernel: GK_F32_SINH,
-                                   vectorized: { hyperbolicOverflows($0, $1) ? Glibc.copysign(.infinity, $0) : Glibc.sinh($0) },
+                                   vectorized: { x, _ in gk_sleef_sinh(x) },  // float64: Sleef on whole chunks (TorchFloat64Math)
                                    Glibc.sinh) { ctx, g in
         try g * ctx[0].cosh()
     }
@@ -66,13 +60,14 @@ extension Ops {
     public static let cosh = unary("cosh", gradFn: "CoshBackward0", summary: "hyperbolic cosine",
                                    kinks: "overflows as sinh does (PyTorch's vectorised kernel: inf past |input| ~ 709.78)",
                                    float32Kernel: GK_F32_COSH,
-                                   vectorized: { hyperbolicOverflows($0, $1) ? .infinity : Glibc.cosh($0) },
+                                   vectorized: { x, _ in gk_sleef_cosh(x) },
                                    Glibc.cosh) { ctx, g in
         try g * ctx[0].sinh()
     }
 
     /// `tanh(input)`.
-    public static let tanh = unary("tanh", gradFn: "TanhBackward0", summary: "hyperbolic tangent", Glibc.tanh) { ctx, g in
+    public static let tanh = unary("tanh", gradFn: "TanhBackward0", summary: "hyperbolic tangent",
+                                   gk_sleef_tanh) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL tanh
         let t = try ctx.result()
         return try g * (1 - t * t)
     }
@@ -97,7 +92,8 @@ extension Ops {
     public static let atanh = unary("atanh", aliases: ["arctanh"], gradFn: "AtanhBackward0",
                                     summary: "inverse hyperbolic tangent",
                                     kinks: "atanh(+-1) = +-inf with gradient inf; |input| > 1 gives NaN",
-                                    range: -0.9...0.9, float32Kernel: GK_F32_ATANH, Glibc.atanh) { ctx, g in
+                                    range: -0.9...0.9, float32Kernel: GK_F32_ATANH,
+                                    vectorized: { x, _ in gk_sleef_atanh(x) }, Glibc.atanh) { ctx, g in
         let x = ctx[0]
         return try g / (1 - x * x)
     }

@@ -7,6 +7,7 @@
 
 #include "box_muller.h"
 #include "torch_float32.h"
+#include "torch_float64.h"
 
 #ifdef __cplusplus
 extern "C" {

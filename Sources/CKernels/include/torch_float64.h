@@ -1,0 +1,52 @@
+// PyTorch's float64 elementwise kernels on its vectorised CPU path, bit for bit: Sleef's double
+// u10 functions (ported in sleef_float64.c as Sleef's AVX2 build computes them, with fused
+// multiply-adds) on whole vector chunks, and the C library's double function on the elements
+// after the last full chunk, as PyTorch's `vectorized_loop` does. `chunk` is the elements per
+// vectorised step (2 * Vectorized<double>::size(): 16 for AVX-512, 8 for AVX2; 0: every element
+// takes the scalar formula, PyTorch's default build).
+#ifndef GRADCLI_TORCH_FLOAT64_H
+#define GRADCLI_TORCH_FLOAT64_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Sleef's double u10 functions (one lane of PyTorch's AVX2 vector code).
+double gk_sleef_exp(double x);
+double gk_sleef_exp2(double x);
+double gk_sleef_expm1(double x);
+double gk_sleef_sinh(double x);
+double gk_sleef_cosh(double x);
+double gk_sleef_atanh(double x);
+double gk_sleef_log1p(double x);
+double gk_sleef_lgamma(double x);
+
+/// Stand-ins for MKL's vector log10 and tanh, which PyTorch's float64 kernels call: a
+/// double-double log10 rounded once, and Sleef's tanh (double-double throughout), both correctly
+/// rounded on almost every value, as MKL's results are (sleef_float64.c).
+double gk_log10_dd(double x);
+double gk_sleef_tanh(double x);
+
+typedef enum { GK_F64_SIGMOID, GK_F64_SILU } gk_f64_unary_op;
+
+/// out[i] = op(x[i]): sigmoid is 1 / (1 + exp(-x)), silu x / (1 + exp(-x)), with Sleef's exp on
+/// whole chunks and the C library's on the rest (`cpu_kernel_vec`).
+void gk_unary_f64(gk_f64_unary_op op, long n, const double *x, double *out, long chunk);
+
+typedef enum { GK_F64_MISH, GK_F64_LOGSIGMOID, GK_F64_GELU_TANH } gk_f64_act_op;
+
+/// out[i] = op(x[i]) for activations built on Sleef's functions: mish (x * tanh(log1p(exp(x)))) and
+/// gelu(approximate='tanh') take Sleef on whole chunks, the C library on the rest; logsigmoid
+/// (min(x, 0) - log1p(exp(-|x|))) takes Sleef on every element when chunk > 0.
+void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chunk);
+
+/// elu (also selu and celu): x * poscoef where x > 0, else expm1(x * negiptcoef) * negcoef.
+void gk_elu_f64(long n, const double *x, double *out, long chunk, double negcoef, double poscoef, double negiptcoef);
+
+/// softplus: x where x * beta > threshold, else log1p(exp(x * beta)) / beta.
+void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
