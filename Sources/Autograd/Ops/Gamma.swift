@@ -40,13 +40,6 @@ extension Ops {
     /// polygamma(n, x) of a float64 tensor, with trigamma's multiply-adds fused where PyTorch's
     /// build fuses them (its AVX2 and AVX-512 kernels; `ATEN_CPU_CAPABILITY=default` does not).
     static func polygammaFloat64(_ n: Int, _ x: Tensor) -> Tensor {
-        let count = x.count, fused: Int32 = TorchFloat32Math.chunk > 0 ? 1 : 0
-        let out = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            x.data.withUnsafeBufferPointer { p in
-                if count > 0 { gk_polygamma_f64(n, count, p.baseAddress!, buffer.baseAddress!, fused) }
-            }
-            initialized = count
-        }
-        return Tensor(shape: x.shape, data: out, dtype: x.dtype)
+        TorchFloat64Math.apply(x) { count, x, out, chunk in gk_polygamma_f64(n, count, x, out, chunk > 0 ? 1 : 0) }
     }
 }
