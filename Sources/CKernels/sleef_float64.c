@@ -9,6 +9,13 @@
 #include <string.h>
 
 // No contraction of a * b + c beyond the fma calls written out: the bits depend on it.
+// Compiled twice: here for any x86-64 (each fma() a call into the C library), and again by
+// sleef_float64_fma.c for CPUs with AVX2 and FMA (fma() one instruction). The results are the
+// same, since fma is exact; sleef_float64_dispatch.c picks the variant at run time.
+#ifndef VARIANT
+#define VARIANT(name) name##_portable
+#endif
+
 #pragma STDC FP_CONTRACT OFF
 
 typedef struct { double x, y; } dd;
@@ -115,7 +122,7 @@ static inline dd ddrec_d2(dd d) {
 #define L2L .28235290563031577122588448175013436025525412068e-12
 #define R_LN2 1.442695040888963407359924681001892137426645954152985934135449406931
 
-double gk_sleef_exp(double d) {
+double VARIANT(gk_sleef_exp)(double d) {
     double u = rint(d * R_LN2), s;
     const int32_t q = cvt_rne(u);
     s = fma(u, -L2U, d);
@@ -176,7 +183,7 @@ static dd logk2(dd d) {
     return s;
 }
 
-double gk_sleef_sinh(double x) {
+double VARIANT(gk_sleef_sinh)(double x) {
     double y = fabs(x);
     dd d = expk2(mkdd(y, 0));
     d = ddsub_d2_d2(d, ddrec_d2(d));
@@ -186,7 +193,7 @@ double gk_sleef_sinh(double x) {
     return isnan(x) ? x : y;
 }
 
-double gk_sleef_cosh(double x) {
+double VARIANT(gk_sleef_cosh)(double x) {
     double y = fabs(x);
     dd d = expk2(mkdd(y, 0));
     d = ddadd_d2_d2(d, ddrec_d2(d));
@@ -195,7 +202,7 @@ double gk_sleef_cosh(double x) {
     return isnan(x) ? x : y;
 }
 
-double gk_sleef_atanh(double x) {
+double VARIANT(gk_sleef_atanh)(double x) {
     double y = fabs(x);
     const dd d = logk2(dddiv(ddadd2_d_d(1, y), ddadd2_d_d(1, -y)));
     y = y > 1.0 ? NAN : (y == 1.0 ? INFINITY : (d.x + d.y) * 0.5);
@@ -204,7 +211,7 @@ double gk_sleef_atanh(double x) {
     return isnan(x) ? x : y;
 }
 
-double gk_sleef_exp2(double d) {
+double VARIANT(gk_sleef_exp2)(double d) {
     double u = rint(d), s;
     const int32_t q = cvt_rne(u);
     s = d - u;
@@ -222,7 +229,7 @@ double gk_sleef_exp2(double d) {
     return u;
 }
 
-double gk_sleef_expm1(double a) {
+double VARIANT(gk_sleef_expm1)(double a) {
     const dd d = ddadd2_d2_d(expk2(mkdd(a, 0)), -1.0);
     double x = d.x + d.y;
     if (a > 709.782712893383996732223) x = INFINITY;
@@ -254,7 +261,7 @@ static double log_u1(double d) {
     return r;
 }
 
-double gk_sleef_log1p(double d) {
+double VARIANT(gk_sleef_log1p)(double d) {
     // Beyond Sleef's LOG1P_BOUND (1e307) the core approximation overflows; Sleef takes log(d) there.
     if (d > 1e307) return log_u1(d);
     double dp1 = d + 1;
@@ -367,7 +374,7 @@ static void gammak(double a, dd *clc_out, dd *ratio_out) {
     *ratio_out = dddiv(clln, clld);
 }
 
-double gk_sleef_lgamma(double a) {
+double VARIANT(gk_sleef_lgamma)(double a) {
     dd clc, ratio;
     gammak(a, &clc, &ratio);
     const dd y = ddadd2_d2_d2(clc, logk2(ddabs(ratio)));
@@ -407,7 +414,7 @@ static dd logk(double d) {
     return s;
 }
 
-double gk_log10_dd(double d) {
+double VARIANT(gk_log10_dd)(double d) {
     if (isnan(d) || d < 0) return NAN;
     if (d == 0) return -INFINITY;
     if (isinf(d)) return INFINITY;
@@ -415,7 +422,7 @@ double gk_log10_dd(double d) {
     return s.x + s.y;
 }
 
-double gk_sleef_tanh(double x) {
+double VARIANT(gk_sleef_tanh)(double x) {
     double y = fabs(x);
     dd d = expk2(mkdd(y, 0));
     const dd e = ddrec_d2(d);
@@ -429,34 +436,34 @@ double gk_sleef_tanh(double x) {
 /// The elements PyTorch's vectorised loop covers: whole chunks from the start.
 static inline long vector_end(long n, long chunk) { return chunk > 0 ? n / chunk * chunk : 0; }
 
-void gk_unary_f64(gk_f64_unary_op op, long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_unary_f64)(gk_f64_unary_op op, long n, const double *x, double *out, long chunk) {
     const long end = vector_end(n, chunk);
     switch (op) {
     case GK_F64_SIGMOID:
         // Vectorized: (1 + x.neg().exp()).reciprocal(); scalar: 1 / (1 + std::exp(-x)).
-        for (long i = 0; i < end; i++) out[i] = 1.0 / (1.0 + gk_sleef_exp(-x[i]));
+        for (long i = 0; i < end; i++) out[i] = 1.0 / (1.0 + VARIANT(gk_sleef_exp)(-x[i]));
         for (long i = end; i < n; i++) out[i] = 1.0 / (1.0 + exp(-x[i]));
         break;
     case GK_F64_SILU:
         // Vectorized: x / (1 + x.neg().exp()); scalar: x / (1 + std::exp(-x)).
-        for (long i = 0; i < end; i++) out[i] = x[i] / (1.0 + gk_sleef_exp(-x[i]));
+        for (long i = 0; i < end; i++) out[i] = x[i] / (1.0 + VARIANT(gk_sleef_exp)(-x[i]));
         for (long i = end; i < n; i++) out[i] = x[i] / (1.0 + exp(-x[i]));
         break;
     }
 }
 
-void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_act_f64)(gk_f64_act_op op, long n, const double *x, double *out, long chunk) {
     // logsigmoid's loop runs the vector code on partial vectors too (every element).
     const long end = op == GK_F64_LOGSIGMOID ? (chunk > 0 ? n : 0) : vector_end(n, chunk);
     switch (op) {
     case GK_F64_MISH:
         // Vectorized: x * x.exp().log1p().tanh(); scalar: x * tanh(log1p(exp(x))).
-        for (long i = 0; i < end; i++) out[i] = x[i] * gk_sleef_tanh(gk_sleef_log1p(gk_sleef_exp(x[i])));
+        for (long i = 0; i < end; i++) out[i] = x[i] * VARIANT(gk_sleef_tanh)(VARIANT(gk_sleef_log1p)(VARIANT(gk_sleef_exp)(x[i])));
         for (long i = end; i < n; i++) out[i] = x[i] * tanh(log1p(exp(x[i])));
         break;
     case GK_F64_LOGSIGMOID:
         // minimum(x, 0) - log1p(exp(-|x|)).
-        for (long i = 0; i < end; i++) out[i] = fmin(x[i], 0.0) - gk_sleef_log1p(gk_sleef_exp(-fabs(x[i])));
+        for (long i = 0; i < end; i++) out[i] = fmin(x[i], 0.0) - VARIANT(gk_sleef_log1p)(VARIANT(gk_sleef_exp)(-fabs(x[i])));
         for (long i = end; i < n; i++) out[i] = fmin(x[i], 0.0) - log1p(exp(-fabs(x[i])));
         break;
     case GK_F64_GELU_TANH: {
@@ -466,7 +473,7 @@ void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chu
         const double beta = M_SQRT2 * M_2_SQRTPI * 0.5, kappa = 0.044715;
         for (long i = 0; i < end; i++) {
             const double v = x[i], cube = v * v * v;
-            out[i] = 0.5 * v * (1.0 + gk_sleef_tanh(beta * fma(kappa, cube, v)));
+            out[i] = 0.5 * v * (1.0 + VARIANT(gk_sleef_tanh)(beta * fma(kappa, cube, v)));
         }
         for (long i = end; i < n; i++) {
             const double v = x[i], cube = v * v * v;
@@ -478,14 +485,14 @@ void gk_act_f64(gk_f64_act_op op, long n, const double *x, double *out, long chu
     }
 }
 
-void gk_elu_f64(long n, const double *x, double *out, long chunk, double negcoef, double poscoef, double negiptcoef) {
+void VARIANT(gk_elu_f64)(long n, const double *x, double *out, long chunk, double negcoef, double poscoef, double negiptcoef) {
     const long end = vector_end(n, chunk);
-    for (long i = 0; i < end; i++) out[i] = x[i] > 0 ? x[i] * poscoef : gk_sleef_expm1(x[i] * negiptcoef) * negcoef;
+    for (long i = 0; i < end; i++) out[i] = x[i] > 0 ? x[i] * poscoef : VARIANT(gk_sleef_expm1)(x[i] * negiptcoef) * negcoef;
     for (long i = end; i < n; i++) out[i] = x[i] > 0 ? x[i] * poscoef : expm1(x[i] * negiptcoef) * negcoef;
 }
 
-void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold) {
+void VARIANT(gk_softplus_f64)(long n, const double *x, double *out, long chunk, double beta, double threshold) {
     const long end = vector_end(n, chunk);
-    for (long i = 0; i < end; i++) out[i] = x[i] * beta > threshold ? x[i] : gk_sleef_log1p(gk_sleef_exp(x[i] * beta)) / beta;
+    for (long i = 0; i < end; i++) out[i] = x[i] * beta > threshold ? x[i] : VARIANT(gk_sleef_log1p)(VARIANT(gk_sleef_exp)(x[i] * beta)) / beta;
     for (long i = end; i < n; i++) out[i] = x[i] * beta > threshold ? x[i] : log1p(exp(x[i] * beta)) / beta;
 }
