@@ -9,6 +9,13 @@
 #include <string.h>
 
 // No contraction of a * b + c beyond the fmaf calls written out: the bits depend on it.
+// Compiled twice, as sleef_float64.c is: here for any x86-64, and by sleef_float32_fma.c for CPUs with AVX2 and
+// FMA (fmaf() one instruction); sleef_float32_dispatch.c picks the variant at run time.
+#ifndef VARIANT
+#define VARIANT(name) name##_portable
+#endif
+#include "torch_float32_variants.h"
+
 #pragma STDC FP_CONTRACT OFF
 
 typedef struct { float x, y; } df;
@@ -164,7 +171,7 @@ static df logk2(df d) {
     return dfadd_f2_f2(s, dfmul_f2_f(dfmul_f2_f2(x2, x), t));
 }
 
-float gk_sleef_exp2f(float d) {
+float VARIANT(gk_sleef_exp2f)(float d) {
     if (isnan(d)) return d;
     if (d >= 128) return INFINITY;
     if (d < -150) return 0;
@@ -181,7 +188,7 @@ float gk_sleef_exp2f(float d) {
     return ldexp2k(u, q);
 }
 
-float gk_sleef_expm1f(float a) {
+float VARIANT(gk_sleef_expm1f)(float a) {
     if (isnan(a)) return a;
     if (a > 88.72283172607421875f) return INFINITY;
     if (a < -16.635532333438687426013570f) return -1;
@@ -190,7 +197,7 @@ float gk_sleef_expm1f(float a) {
     return d.x + d.y;
 }
 
-float gk_sleef_sinhf(float x) {
+float VARIANT(gk_sleef_sinhf)(float x) {
     if (isnan(x)) return x;
     if (fabsf(x) > 89) return mulsign(INFINITY, x);
     df d = expk2(mkdf(fabsf(x), 0));
@@ -200,7 +207,7 @@ float gk_sleef_sinhf(float x) {
     return mulsign(y, x);
 }
 
-float gk_sleef_coshf(float x) {
+float VARIANT(gk_sleef_coshf)(float x) {
     if (isnan(x)) return x;
     if (fabsf(x) > 89) return INFINITY;
     df d = expk2(mkdf(fabsf(x), 0));
@@ -209,12 +216,12 @@ float gk_sleef_coshf(float x) {
     return isnan(y) ? INFINITY : y;
 }
 
-float gk_sleef_log1pf(float d) {
+float VARIANT(gk_sleef_log1pf)(float d) {
     if (isnan(d) || d < -1) return NAN;
     if (d == -1) return -INFINITY;
     if (d == 0) return d;  // keeps -0
     // Beyond this bound the core approximation loses accuracy; Sleef takes log(d) there.
-    if (d > 0x1.2ced32p+126f) return gk_sleef_logf(d);
+    if (d > 0x1.2ced32p+126f) return VARIANT(gk_sleef_logf)(d);
     // d + 1 >= 2^-24 here, so no rescaling of subnormals is needed.
     const float dp1 = d + 1;
     const int32_t e = ilogb2k(dp1 * (1.0f / 0.75f));
@@ -231,7 +238,7 @@ float gk_sleef_log1pf(float d) {
     return s.x + s.y;
 }
 
-float gk_sleef_logf(float d) {
+float VARIANT(gk_sleef_logf)(float d) {
     if (isnan(d) || d < 0) return NAN;
     if (d == 0) return -INFINITY;
     if (isinf(d)) return INFINITY;
@@ -251,7 +258,7 @@ float gk_sleef_logf(float d) {
     return s.x + s.y;
 }
 
-float gk_sleef_atanhf(float x) {
+float VARIANT(gk_sleef_atanhf)(float x) {
     if (isnan(x)) return x;
     const float y = fabsf(x);
     if (y > 1) return NAN;
@@ -261,7 +268,7 @@ float gk_sleef_atanhf(float x) {
     return isnan(r) ? NAN : mulsign(r, x);
 }
 
-float gk_sleef_powf(float x, float y) {
+float VARIANT(gk_sleef_powf)(float x, float y) {
     const int yisint = truncf(y) == y || fabsf(y) > (1 << 24);
     const int yisodd = (cvt_trunc(y) & 1) == 1 && yisint && fabsf(y) < (1 << 24);
     float result = expk(dfmul_f2_f(logk(fabsf(x)), y));
@@ -302,7 +309,7 @@ static df atan2k(df y, df x) {
     return dfadd_f2_f2(dfmul_f2_f(halfpi, (float)q), t);
 }
 
-float gk_sleef_atan2f(float y, float x) {
+float VARIANT(gk_sleef_atan2f)(float y, float x) {
     if (isnan(x) || isnan(y)) return NAN;
     if (fabsf(x) < 2.9387372783541830947e-39f) { x *= (1 << 24); y *= (1 << 24); }
     const df d = atan2k(mkdf(fabsf(y), 0), mkdf(x, 0));
@@ -314,7 +321,7 @@ float gk_sleef_atan2f(float y, float x) {
     return mulsign(r, y);
 }
 
-float gk_sleef_tanhf(float x) {
+float VARIANT(gk_sleef_tanhf)(float x) {
     if (isnan(x)) return x;
     const float a = fabsf(x);
     if (a > 8.664339742f) return mulsign(1.0f, x);
@@ -404,7 +411,7 @@ static void gammak(float a, df *clc_out, df *ratio_out) {
     *ratio_out = dfdiv(clln, clld);
 }
 
-float gk_sleef_lgammaf(float a) {
+float VARIANT(gk_sleef_lgammaf)(float a) {
     df clc, ratio;
     gammak(a, &clc, &ratio);
     const df y = dfadd2_f2_f2(clc, logk2(dfabs(ratio)));

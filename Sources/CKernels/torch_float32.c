@@ -6,6 +6,13 @@
 #include <string.h>
 
 // No contraction of a * b + c beyond the fmaf calls written out: the bits depend on it.
+// Compiled twice, as sleef_float64.c is: here for any x86-64, and by torch_float32_fma.c for CPUs with AVX2 and
+// FMA (fmaf() one instruction); sleef_float32_dispatch.c picks the variant at run time.
+#ifndef VARIANT
+#define VARIANT(name) name##_portable
+#endif
+#include "torch_float32_variants.h"
+
 #pragma STDC FP_CONTRACT OFF
 
 /// 2^q for q in float32's normal exponent range (Sleef's vpow2i).
@@ -16,7 +23,7 @@ static inline float pow2i(int q) {
     return f;
 }
 
-float gk_sleef_expf(float d) {
+float VARIANT(gk_sleef_expf)(float d) {
     if (isnan(d)) return d;
     if (d < -104) return 0;          // Sleef masks these to +0
     if (100 < d) return INFINITY;
@@ -38,21 +45,21 @@ float gk_sleef_expf(float d) {
 /// The elements PyTorch's vectorised loop covers: whole chunks from the start.
 static inline long vector_end(long n, long chunk) { return chunk > 0 ? n / chunk * chunk : 0; }
 
-void gk_sigmoid_f32(long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_sigmoid_f32)(long n, const double *x, double *out, long chunk) {
     const long end = vector_end(n, chunk);
     for (long i = 0; i < end; i++) {
         // Vectorized: (0 - x).exp() + 1, then reciprocal.
-        const float e = gk_sleef_expf(0.0f - (float)x[i]);
+        const float e = VARIANT(gk_sleef_expf)(0.0f - (float)x[i]);
         out[i] = 1.0f / (e + 1.0f);
     }
     for (long i = end; i < n; i++) out[i] = 1.0f / (1.0f + expf(-(float)x[i]));
 }
 
-void gk_silu_f32(long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_silu_f32)(long n, const double *x, double *out, long chunk) {
     const long end = vector_end(n, chunk);
     for (long i = 0; i < end; i++) {
         const float v = (float)x[i];
-        out[i] = v / (1.0f + gk_sleef_expf(-v));
+        out[i] = v / (1.0f + VARIANT(gk_sleef_expf)(-v));
     }
     for (long i = end; i < n; i++) {
         const float v = (float)x[i];
@@ -65,39 +72,39 @@ typedef struct { float (*vector)(float); float (*tail)(float); int whole; } unar
 
 static float logsigmoid_sleef(float v) {
     // Vectorized: minimum(x, 0) - log1p(exp(-|x|)).
-    return fminf(v, 0.0f) - gk_sleef_log1pf(gk_sleef_expf(-fabsf(v)));
+    return fminf(v, 0.0f) - VARIANT(gk_sleef_log1pf)(VARIANT(gk_sleef_expf)(-fabsf(v)));
 }
 static float logsigmoid_libm(float v) { return fminf(v, 0.0f) - log1pf(expf(-fabsf(v))); }
 
-static float mish_sleef(float v) { return v * gk_sleef_tanhf(gk_sleef_log1pf(gk_sleef_expf(v))); }
+static float mish_sleef(float v) { return v * VARIANT(gk_sleef_tanhf)(VARIANT(gk_sleef_log1pf)(VARIANT(gk_sleef_expf)(v))); }
 static float mish_libm(float v) { return v * tanhf(log1pf(expf(v))); }
 
 static const unary_kernel unary_kernels[] = {
-    [GK_F32_EXP2] = {gk_sleef_exp2f, exp2f, 0},
-    [GK_F32_SINH] = {gk_sleef_sinhf, sinhf, 0},
-    [GK_F32_COSH] = {gk_sleef_coshf, coshf, 0},
-    [GK_F32_ATANH] = {gk_sleef_atanhf, atanhf, 0},
+    [GK_F32_EXP2] = {VARIANT(gk_sleef_exp2f), exp2f, 0},
+    [GK_F32_SINH] = {VARIANT(gk_sleef_sinhf), sinhf, 0},
+    [GK_F32_COSH] = {VARIANT(gk_sleef_coshf), coshf, 0},
+    [GK_F32_ATANH] = {VARIANT(gk_sleef_atanhf), atanhf, 0},
     // Vectorized: x * tanh(log1p(exp(x))).
     [GK_F32_MISH] = {mish_sleef, mish_libm, 0},
     // vml's map and log_sigmoid's loop run the vector code on partial vectors too.
-    [GK_F32_EXPM1] = {gk_sleef_expm1f, expm1f, 1},
-    [GK_F32_LOG1P] = {gk_sleef_log1pf, log1pf, 1},
+    [GK_F32_EXPM1] = {VARIANT(gk_sleef_expm1f), expm1f, 1},
+    [GK_F32_LOG1P] = {VARIANT(gk_sleef_log1pf), log1pf, 1},
     [GK_F32_LOGSIGMOID] = {logsigmoid_sleef, logsigmoid_libm, 1},
-    [GK_F32_LGAMMA] = {gk_sleef_lgammaf, lgammaf, 1},
+    [GK_F32_LGAMMA] = {VARIANT(gk_sleef_lgammaf), lgammaf, 1},
 };
 
-void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_unary_f32)(gk_f32_unary_op op, long n, const double *x, double *out, long chunk) {
     const unary_kernel k = unary_kernels[op];
     const long end = chunk > 0 && k.whole ? n : vector_end(n, chunk);
     for (long i = 0; i < end; i++) out[i] = k.vector((float)x[i]);
     for (long i = end; i < n; i++) out[i] = k.tail((float)x[i]);
 }
 
-void gk_softplus_f32(long n, const double *x, double *out, long chunk, float beta, float threshold) {
+void VARIANT(gk_softplus_f32)(long n, const double *x, double *out, long chunk, float beta, float threshold) {
     const long end = vector_end(n, chunk);
     for (long i = 0; i < end; i++) {
         const float a = (float)x[i];
-        out[i] = a * beta > threshold ? a : gk_sleef_log1pf(gk_sleef_expf(a * beta)) / beta;
+        out[i] = a * beta > threshold ? a : VARIANT(gk_sleef_log1pf)(VARIANT(gk_sleef_expf)(a * beta)) / beta;
     }
     for (long i = end; i < n; i++) {
         const float a = (float)x[i];
@@ -105,11 +112,11 @@ void gk_softplus_f32(long n, const double *x, double *out, long chunk, float bet
     }
 }
 
-void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double exponent) {
+void VARIANT(gk_pow_scalar_f32)(long n, const double *x, double *out, long chunk, double exponent) {
     // The default build's vectors (8 floats, 16 per step) call the C library's powf.
     const long end = vector_end(n, chunk > 0 ? chunk : 16);
     const float p = (float)exponent;
-    float (*vector)(float, float) = chunk > 0 ? gk_sleef_powf : powf;
+    float (*vector)(float, float) = chunk > 0 ? VARIANT(gk_sleef_powf) : powf;
     for (long i = 0; i < end; i++) out[i] = vector((float)x[i], p);
     // std::pow(float, double) computes in double.
     for (long i = end; i < n; i++) out[i] = (float)pow((double)(float)x[i], exponent);
@@ -117,7 +124,7 @@ void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double 
 
 // logaddexp: max(a, b) + log1p(exp(-|a - b|)), and a itself where a == b is infinite.
 static float logaddexp_sleef(float a, float b) {
-    return isinf(a) && a == b ? a : fmaxf(a, b) + gk_sleef_log1pf(gk_sleef_expf(-fabsf(a - b)));
+    return isinf(a) && a == b ? a : fmaxf(a, b) + VARIANT(gk_sleef_log1pf)(VARIANT(gk_sleef_expf)(-fabsf(a - b)));
 }
 static float logaddexp_libm(float a, float b) {
     return isinf(a) && a == b ? a : fmaxf(a, b) + log1pf(expf(-fabsf(a - b)));
@@ -126,7 +133,7 @@ static float logaddexp_libm(float a, float b) {
 // PyTorch's AVX2 and AVX-512 kernels (in the vector code and the scalar tail alike).
 #define INV_LN2 ((float)(1.0 / M_LN2))
 static float logaddexp2_sleef(float a, float b) {
-    return isinf(a) && a == b ? a : fmaf(gk_sleef_log1pf(gk_sleef_exp2f(-fabsf(a - b))), INV_LN2, fmaxf(a, b));
+    return isinf(a) && a == b ? a : fmaf(VARIANT(gk_sleef_log1pf)(VARIANT(gk_sleef_exp2f)(-fabsf(a - b))), INV_LN2, fmaxf(a, b));
 }
 static float logaddexp2_libm_fused(float a, float b) {
     return isinf(a) && a == b ? a : fmaf(log1pf(exp2f(-fabsf(a - b))), INV_LN2, fmaxf(a, b));
@@ -135,11 +142,11 @@ static float logaddexp2_libm(float a, float b) {
     return isinf(a) && a == b ? a : fmaxf(a, b) + log1pf(exp2f(-fabsf(a - b))) * INV_LN2;
 }
 
-void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) {
-    float (*vector)(float, float) = gk_sleef_powf, (*tail)(float, float) = powf;
+void VARIANT(gk_binary_f32)(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) {
+    float (*vector)(float, float) = VARIANT(gk_sleef_powf), (*tail)(float, float) = powf;
     switch (op) {
     case GK_F32_POW: break;
-    case GK_F32_ATAN2: vector = gk_sleef_atan2f; tail = atan2f; break;
+    case GK_F32_ATAN2: vector = VARIANT(gk_sleef_atan2f); tail = atan2f; break;
     case GK_F32_LOGADDEXP: vector = logaddexp_sleef; tail = logaddexp_libm; break;
     case GK_F32_LOGADDEXP2: vector = logaddexp2_sleef; tail = chunk > 0 ? logaddexp2_libm_fused : logaddexp2_libm; break;
     }
@@ -152,14 +159,14 @@ void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b
     }
 }
 
-void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) {
+void VARIANT(gk_gelu_tanh_f32)(long n, const double *x, double *out, long chunk) {
     const float beta = (float)(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = 0.044715f;
     const long end = vector_end(n, chunk);
     // PyTorch's AVX2 and AVX-512 kernels are compiled with FMA and contraction, which fuses
     // x + kappa * x^3 in the vector code and the scalar tail alike; the default build cannot.
     for (long i = 0; i < end; i++) {
         const float v = (float)x[i], cube = v * v * v;
-        out[i] = 0.5f * v * (1.0f + gk_sleef_tanhf(beta * fmaf(kappa, cube, v)));
+        out[i] = 0.5f * v * (1.0f + VARIANT(gk_sleef_tanhf)(beta * fmaf(kappa, cube, v)));
     }
     for (long i = end; i < n; i++) {
         const float v = (float)x[i], cube = v * v * v;
@@ -168,11 +175,11 @@ void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) {
     }
 }
 
-void gk_elu_f32(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef) {
+void VARIANT(gk_elu_f32)(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef) {
     const long end = vector_end(n, chunk);
     for (long i = 0; i < end; i++) {
         const float a = (float)x[i];
-        out[i] = a > 0 ? a * poscoef : gk_sleef_expm1f(a * negiptcoef) * negcoef;
+        out[i] = a > 0 ? a * poscoef : VARIANT(gk_sleef_expm1f)(a * negiptcoef) * negcoef;
     }
     for (long i = end; i < n; i++) {
         const float a = (float)x[i];

@@ -156,10 +156,12 @@ import Testing
     }
 
     /// Runs `cases` (expression and JSON inputs) through `gradcli batch` in float32 under one
-    /// `ATEN_CPU_CAPABILITY`, giving each result's bit patterns.
-    static func runFloat32Bits(_ cases: [(expr: String, inputs: String)], capability: String) throws -> [[UInt32]] {
+    /// `ATEN_CPU_CAPABILITY` (and `GRADCLI_CPU=kernels`, when given), giving each result's bit patterns.
+    static func runFloat32Bits(_ cases: [(expr: String, inputs: String)], capability: String, kernels: String = "") throws -> [[UInt32]] {
         let lines = cases.map { #"{"command": "eval", "dtype": "float32", "expr": "\#($0.expr)", "inputs": \#($0.inputs)}"# }
-        let result = try CLI.run(["batch"], stdin: lines.joined(separator: "\n") + "\n", environment: ["ATEN_CPU_CAPABILITY": capability])
+        var environment = ["ATEN_CPU_CAPABILITY": capability]
+        if !kernels.isEmpty { environment["GRADCLI_CPU"] = kernels }
+        let result = try CLI.run(["batch"], stdin: lines.joined(separator: "\n") + "\n", environment: environment)
         let outputs = result.stdout.split(separator: "\n").map(String.init)
         #expect(outputs.count == lines.count, "\(result.stderr)")
         return outputs.map { line in
@@ -171,8 +173,10 @@ import Testing
     /// PyTorch runs exp2 sinh cosh atanh pow atan2 softplus elu mish logaddexp (and more) with Sleef's functions on whole vector
     /// chunks and the C library's on the rest, expm1 log1p logsigmoid with Sleef on every element
     /// (the C library's everywhere in its default build): sizes around each chunk boundary, under
-    /// each capability this CPU has.
-    @Test func sleefOpTailsMatchPyTorchFloat32BitsUnderEachCPUCapability() throws {
+    /// each capability this CPU has; with gradcli's kernels at their best level and forced to
+    /// the portable one (`GRADCLI_CPU=baseline`: the Sleef ports' fmaf() as C library calls).
+    @Test(arguments: ["", "baseline"])
+    func sleefOpTailsMatchPyTorchFloat32BitsUnderEachCPUCapability(kernels: String) throws {
         for capability in Self.capabilities {
             let cases = try #require(Float32Expected.opTails[capability])
             var requests: [(expr: String, inputs: String)] = []
@@ -183,11 +187,11 @@ import Testing
                     requests.append((c.expr, #"{"x": \#(x), "y": \#(y)}"#))
                 }
             }
-            let got = try Self.runFloat32Bits(requests, capability: capability)
+            let got = try Self.runFloat32Bits(requests, capability: capability, kernels: kernels)
             var k = 0
             for c in cases {
                 for (i, n) in Float32Expected.opTailSizes.enumerated() {
-                    #expect(k < got.count && got[k] == c.bits[i], "\(capability): \(c.expr) of \(n) elements")
+                    #expect(k < got.count && got[k] == c.bits[i], "\(capability) \(kernels): \(c.expr) of \(n) elements")
                     k += 1
                 }
             }
