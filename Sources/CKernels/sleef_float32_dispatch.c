@@ -6,82 +6,88 @@
 
 static int use_fma(void) { return gk_current_level() >= GK_LEVEL_AVX2; }
 
-float gk_sleef_expf_portable(float x);
-float gk_sleef_expf_fma(float x);
-float gk_sleef_expf(float x) { return use_fma() ? gk_sleef_expf_fma(x) : gk_sleef_expf_portable(x); }
+#define GK_FLOAT_ENTRY(name)                                              \
+    float name##_portable(float x);                                       \
+    float name##_fma(float x);                                            \
+    float name(float x) { return use_fma() ? name##_fma(x) : name##_portable(x); }
+
+GK_FLOAT_ENTRY(gk_sleef_expf)
+GK_FLOAT_ENTRY(gk_sleef_exp2f)
+GK_FLOAT_ENTRY(gk_sleef_expm1f)
+GK_FLOAT_ENTRY(gk_sleef_sinhf)
+GK_FLOAT_ENTRY(gk_sleef_coshf)
+GK_FLOAT_ENTRY(gk_sleef_logf)
+GK_FLOAT_ENTRY(gk_sleef_log1pf)
+GK_FLOAT_ENTRY(gk_sleef_atanhf)
+GK_FLOAT_ENTRY(gk_sleef_tanhf)
+GK_FLOAT_ENTRY(gk_sleef_lgammaf)
 
 void gk_sigmoid_f32_portable(long n, const double *x, double *out, long chunk);
 void gk_sigmoid_f32_fma(long n, const double *x, double *out, long chunk);
-void gk_sigmoid_f32(long n, const double *x, double *out, long chunk) { use_fma() ? gk_sigmoid_f32_fma(n, x, out, chunk) : gk_sigmoid_f32_portable(n, x, out, chunk); }
+void gk_sigmoid_f32(long n, const double *x, double *out, long chunk) {
+    if (use_fma()) gk_sigmoid_f32_fma(n, x, out, chunk);
+    else gk_sigmoid_f32_portable(n, x, out, chunk);
+}
 
 void gk_silu_f32_portable(long n, const double *x, double *out, long chunk);
 void gk_silu_f32_fma(long n, const double *x, double *out, long chunk);
-void gk_silu_f32(long n, const double *x, double *out, long chunk) { use_fma() ? gk_silu_f32_fma(n, x, out, chunk) : gk_silu_f32_portable(n, x, out, chunk); }
-
-float gk_sleef_exp2f_portable(float x);
-float gk_sleef_exp2f_fma(float x);
-float gk_sleef_exp2f(float x) { return use_fma() ? gk_sleef_exp2f_fma(x) : gk_sleef_exp2f_portable(x); }
-
-float gk_sleef_expm1f_portable(float x);
-float gk_sleef_expm1f_fma(float x);
-float gk_sleef_expm1f(float x) { return use_fma() ? gk_sleef_expm1f_fma(x) : gk_sleef_expm1f_portable(x); }
-
-float gk_sleef_sinhf_portable(float x);
-float gk_sleef_sinhf_fma(float x);
-float gk_sleef_sinhf(float x) { return use_fma() ? gk_sleef_sinhf_fma(x) : gk_sleef_sinhf_portable(x); }
-
-float gk_sleef_coshf_portable(float x);
-float gk_sleef_coshf_fma(float x);
-float gk_sleef_coshf(float x) { return use_fma() ? gk_sleef_coshf_fma(x) : gk_sleef_coshf_portable(x); }
-
-float gk_sleef_logf_portable(float x);
-float gk_sleef_logf_fma(float x);
-float gk_sleef_logf(float x) { return use_fma() ? gk_sleef_logf_fma(x) : gk_sleef_logf_portable(x); }
-
-float gk_sleef_log1pf_portable(float x);
-float gk_sleef_log1pf_fma(float x);
-float gk_sleef_log1pf(float x) { return use_fma() ? gk_sleef_log1pf_fma(x) : gk_sleef_log1pf_portable(x); }
-
-float gk_sleef_atanhf_portable(float x);
-float gk_sleef_atanhf_fma(float x);
-float gk_sleef_atanhf(float x) { return use_fma() ? gk_sleef_atanhf_fma(x) : gk_sleef_atanhf_portable(x); }
+void gk_silu_f32(long n, const double *x, double *out, long chunk) {
+    if (use_fma()) gk_silu_f32_fma(n, x, out, chunk);
+    else gk_silu_f32_portable(n, x, out, chunk);
+}
 
 float gk_sleef_powf_portable(float x, float y);
 float gk_sleef_powf_fma(float x, float y);
-float gk_sleef_powf(float x, float y) { return use_fma() ? gk_sleef_powf_fma(x, y) : gk_sleef_powf_portable(x, y); }
+float gk_sleef_powf(float x, float y) {
+    return use_fma() ? gk_sleef_powf_fma(x, y)
+                     : gk_sleef_powf_portable(x, y);
+}
 
 float gk_sleef_atan2f_portable(float y, float x);
 float gk_sleef_atan2f_fma(float y, float x);
-float gk_sleef_atan2f(float y, float x) { return use_fma() ? gk_sleef_atan2f_fma(y, x) : gk_sleef_atan2f_portable(y, x); }
-
-float gk_sleef_tanhf_portable(float x);
-float gk_sleef_tanhf_fma(float x);
-float gk_sleef_tanhf(float x) { return use_fma() ? gk_sleef_tanhf_fma(x) : gk_sleef_tanhf_portable(x); }
-
-float gk_sleef_lgammaf_portable(float x);
-float gk_sleef_lgammaf_fma(float x);
-float gk_sleef_lgammaf(float x) { return use_fma() ? gk_sleef_lgammaf_fma(x) : gk_sleef_lgammaf_portable(x); }
+float gk_sleef_atan2f(float y, float x) {
+    return use_fma() ? gk_sleef_atan2f_fma(y, x)
+                     : gk_sleef_atan2f_portable(y, x);
+}
 
 void gk_unary_f32_portable(gk_f32_unary_op op, long n, const double *x, double *out, long chunk);
 void gk_unary_f32_fma(gk_f32_unary_op op, long n, const double *x, double *out, long chunk);
-void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk) { use_fma() ? gk_unary_f32_fma(op, n, x, out, chunk) : gk_unary_f32_portable(op, n, x, out, chunk); }
+void gk_unary_f32(gk_f32_unary_op op, long n, const double *x, double *out, long chunk) {
+    if (use_fma()) gk_unary_f32_fma(op, n, x, out, chunk);
+    else gk_unary_f32_portable(op, n, x, out, chunk);
+}
 
 void gk_softplus_f32_portable(long n, const double *x, double *out, long chunk, float beta, float threshold);
 void gk_softplus_f32_fma(long n, const double *x, double *out, long chunk, float beta, float threshold);
-void gk_softplus_f32(long n, const double *x, double *out, long chunk, float beta, float threshold) { use_fma() ? gk_softplus_f32_fma(n, x, out, chunk, beta, threshold) : gk_softplus_f32_portable(n, x, out, chunk, beta, threshold); }
+void gk_softplus_f32(long n, const double *x, double *out, long chunk, float beta, float threshold) {
+    if (use_fma()) gk_softplus_f32_fma(n, x, out, chunk, beta, threshold);
+    else gk_softplus_f32_portable(n, x, out, chunk, beta, threshold);
+}
 
 void gk_pow_scalar_f32_portable(long n, const double *x, double *out, long chunk, double exponent);
 void gk_pow_scalar_f32_fma(long n, const double *x, double *out, long chunk, double exponent);
-void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double exponent) { use_fma() ? gk_pow_scalar_f32_fma(n, x, out, chunk, exponent) : gk_pow_scalar_f32_portable(n, x, out, chunk, exponent); }
+void gk_pow_scalar_f32(long n, const double *x, double *out, long chunk, double exponent) {
+    if (use_fma()) gk_pow_scalar_f32_fma(n, x, out, chunk, exponent);
+    else gk_pow_scalar_f32_portable(n, x, out, chunk, exponent);
+}
 
 void gk_binary_f32_portable(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
 void gk_binary_f32_fma(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
-void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) { use_fma() ? gk_binary_f32_fma(op, n, a, b, out, chunk, row) : gk_binary_f32_portable(op, n, a, b, out, chunk, row); }
+void gk_binary_f32(gk_f32_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) {
+    if (use_fma()) gk_binary_f32_fma(op, n, a, b, out, chunk, row);
+    else gk_binary_f32_portable(op, n, a, b, out, chunk, row);
+}
 
 void gk_gelu_tanh_f32_portable(long n, const double *x, double *out, long chunk);
 void gk_gelu_tanh_f32_fma(long n, const double *x, double *out, long chunk);
-void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) { use_fma() ? gk_gelu_tanh_f32_fma(n, x, out, chunk) : gk_gelu_tanh_f32_portable(n, x, out, chunk); }
+void gk_gelu_tanh_f32(long n, const double *x, double *out, long chunk) {
+    if (use_fma()) gk_gelu_tanh_f32_fma(n, x, out, chunk);
+    else gk_gelu_tanh_f32_portable(n, x, out, chunk);
+}
 
 void gk_elu_f32_portable(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef);
 void gk_elu_f32_fma(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef);
-void gk_elu_f32(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef) { use_fma() ? gk_elu_f32_fma(n, x, out, chunk, negcoef, poscoef, negiptcoef) : gk_elu_f32_portable(n, x, out, chunk, negcoef, poscoef, negiptcoef); }
+void gk_elu_f32(long n, const double *x, double *out, long chunk, float negcoef, float poscoef, float negiptcoef) {
+    if (use_fma()) gk_elu_f32_fma(n, x, out, chunk, negcoef, poscoef, negiptcoef);
+    else gk_elu_f32_portable(n, x, out, chunk, negcoef, poscoef, negiptcoef);
+}
