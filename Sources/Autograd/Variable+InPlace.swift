@@ -57,6 +57,13 @@ extension Variable {
         if isLeaf && requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         let result = try apply(spec, Variable.list(snapshot(), others), attrs)
         try replaceValue(result.value)
+        takeHistory(of: result)
+        return value
+    }
+
+    /// Counts an in-place update whose recorded op made `result` and makes `result`'s node this
+    /// variable's (PyTorch's `rebase_history`), keeping the earlier node for the nodes made before.
+    func takeHistory(of result: Variable) {
         let (lastVersion, earlierNode, earlierRequiresGrad) = (version, gradFn, requiresGrad)
         markModified()
         // Nodes made before this update keep their path through the version they saw.
@@ -69,7 +76,6 @@ extension Variable {
             earlierNode.retainedOutput = nil
             gradFn?.retainedOutput = self
         }
-        return value
     }
 
     /// Adds `addend` (of this shape) to the value in place without recording anything, as the

@@ -18,15 +18,7 @@ extension Variable {
         if isLeaf { throw OpError.autograd(Variable.leafInPlaceMessage) }
         let result = try apply(spec, [snapshot()], attrs)
         value = result.value
-        let (lastVersion, earlierNode, earlierRequiresGrad) = (version, gradFn, requiresGrad)
-        markModified()
-        earlierVersions = (earlierVersions ?? []) + [EarlierVersion(lastVersion: lastVersion, node: earlierNode, requiresGrad: earlierRequiresGrad)]
-        gradFn = result.gradFn
-        self.requiresGrad = result.requiresGrad
-        if let earlierNode, earlierNode.retainedOutput === self {
-            earlierNode.retainedOutput = nil
-            gradFn?.retainedOutput = self
-        }
+        takeHistory(of: result)
     }
 
     /// `x.data = other`: the value becomes `newValue`, whatever its shape and dtype, without

@@ -10,7 +10,7 @@
 
 // No contraction of a * b + c beyond the fmaf calls written out: the bits depend on it.
 // Compiled twice, as sleef_float64.c is: here for any x86-64, and by sleef_float32_fma.c for CPUs with AVX2 and
-// FMA (fmaf() one instruction); sleef_float32_dispatch.c picks the variant at run time.
+// FMA (fmaf() one instruction); sleef_dispatch.c picks the variant at run time.
 #ifndef VARIANT
 #define VARIANT(name) name##_portable
 #endif

@@ -1,5 +1,5 @@
 // sleef_float32.c compiled for CPUs with AVX2 and FMA, where each fmaf() is one instruction instead of a
-// call into the C library, with the same bits. sleef_float32_dispatch.c calls these only there.
+// call into the C library, with the same bits. sleef_dispatch.c calls these only there.
 #include "torch_float32.h"
 #include <math.h>
 #include <stdint.h>

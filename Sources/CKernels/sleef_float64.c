@@ -11,7 +11,7 @@
 // No contraction of a * b + c beyond the fma calls written out: the bits depend on it.
 // Compiled twice: here for any x86-64 (each fma() a call into the C library), and again by
 // sleef_float64_fma.c for CPUs with AVX2 and FMA (fma() one instruction). The results are the
-// same, since fma is exact; sleef_float64_dispatch.c picks the variant at run time.
+// same, since fma is exact; sleef_dispatch.c picks the variant at run time.
 #ifndef VARIANT
 #define VARIANT(name) name##_portable
 #endif

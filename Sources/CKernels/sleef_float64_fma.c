@@ -1,6 +1,6 @@
 // sleef_float64.c compiled for CPUs with AVX2 and FMA, where each fma() is one instruction
 // instead of a call into the C library: about four times faster, with the same bits.
-// sleef_float64_dispatch.c calls these only on such CPUs.
+// sleef_dispatch.c calls these only on such CPUs.
 #include "torch_float64.h"
 #include <math.h>
 #include <stdint.h>

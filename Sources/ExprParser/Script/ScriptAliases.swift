@@ -36,14 +36,7 @@ struct AliasTable {
     /// and does not require grad.
     mutating func alias(of v: Variable, sharingVersion: Bool) -> Variable {
         let alias = Variable(v.value)
-        let group: Group
-        if let shared = v.storageShare as? Group {
-            group = shared
-        } else {
-            group = Group()
-            group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
-            v.storageShare = group
-        }
+        let group = self.group(of: v)
         let source = group.members.first { $0.id == ObjectIdentifier(v) }!.versionGroup
         group.members.append(Group.Member(variable: alias, id: ObjectIdentifier(alias),
                                           versionGroup: sharingVersion ? source : newVersionGroup()))
@@ -64,16 +57,18 @@ struct AliasTable {
             v.storageShare = nil
         }
         guard source !== v else { return }
-        let group: Group
-        if let shared = source.storageShare as? Group {
-            group = shared
-        } else {
-            group = Group()
-            group.members.append(Group.Member(variable: source, id: ObjectIdentifier(source), versionGroup: newVersionGroup()))
-            source.storageShare = group
-        }
+        let group = self.group(of: source)
         group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
         v.storageShare = group
+    }
+
+    /// The storage group `v` belongs to, made (with `v` its first member) when it has none.
+    private mutating func group(of v: Variable) -> Group {
+        if let shared = v.storageShare as? Group { return shared }
+        let group = Group()
+        group.members.append(Group.Member(variable: v, id: ObjectIdentifier(v), versionGroup: newVersionGroup()))
+        v.storageShare = group
+        return group
     }
 
     private mutating func newVersionGroup() -> Int {
