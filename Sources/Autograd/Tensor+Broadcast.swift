@@ -247,48 +247,14 @@ extension Tensor {
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
         // Onto one element (a gradient folded onto a scalar): the total alone, which the
-        // general path below computes with the same additions (in float64 when it sums every
-        // dimension, which it does unless a trailing one has size 1).
-        if count > 1, Tensor.count(of: target) == 1, dtype.isFloat32 || !shape[(rank - target.count)...].contains(1),
-           let total = floatingTotal() {
+        // general path below computes with the same additions.
+        if count > 1, Tensor.count(of: target) == 1, let total = floatingTotal() {
             return Tensor(shape: target, data: [total], dtype: dtype)
         }
         let lead = rank - target.count
         var dims: [Int] = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
         return summed(dims: dims, keepdim: true).reshaped(target)
-    }
-
-    /// The float64 sum over `dims`: `reduced(dims: dims, keepdim: keepdim, initial: 0, +)`, with float64
-    /// sums of all elements, of the innermost dimensions or of the outermost ones on the C
-    /// kernels. A sum of all (or of the innermost) dimensions of 32 or more elements is added in
-    /// 16 interleaved partial sums (see `gk_sum`), otherwise in order.
-    func float64Sum(dims: [Int], keepdim: Bool) -> Tensor {
-        let dims = dims.sorted()
-        guard dtype == .float64, count > 0, !dims.isEmpty, dims == Array(dims.first!...dims.last!) else {
-            return reduced(dims: dims, keepdim: keepdim, initial: 0, +)
-        }
-        var keptShape = shape
-        for d in dims { keptShape[d] = 1 }
-        let outShape = keepdim ? keptShape : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
-        let reducedCount = dims.reduce(1) { $0 * shape[$1] }
-        let kept = count / reducedCount
-        if dims.last == rank - 1 {
-            // Innermost dimensions: each output element sums one contiguous run.
-            let out = data.withUnsafeBufferPointer { p in
-                (0..<kept).map { gk_sum(reducedCount, p.baseAddress! + $0 * reducedCount) }
-            }
-            return Tensor(shape: outShape, data: out)
-        }
-        guard dims.first == 0 else { return reduced(dims: dims, keepdim: keepdim, initial: 0, +) }
-        // Outermost dimensions: fold each row into the output, so every sum runs in order.
-        var out = [Double](repeating: 0, count: kept)
-        out.withUnsafeMutableBufferPointer { po in
-            data.withUnsafeBufferPointer { p in
-                for r in 0..<reducedCount { gk_accumulate(kept, p.baseAddress! + r * kept, po.baseAddress!) }
-            }
-        }
-        return Tensor(shape: outShape, data: out)
     }
 
     /// Reduces over `dims` with `combine`, starting each output element at `initial`.

@@ -1,29 +1,50 @@
-// float32 sums in PyTorch's CPU order (aten/src/ATen/native/cpu/SumKernel.cpp, `cascade_sum`),
-// so that a float32 `sum`, `mean` and what builds on them round exactly as PyTorch's do.
+// float32 and float64 sums in PyTorch's CPU order (aten/src/ATen/native/cpu/SumKernel.cpp,
+// `cascade_sum`), so that a `sum`, `mean` and what builds on them round exactly as PyTorch's do.
 //
-// PyTorch adds float32 in float32, in a fixed order: 8-lane vectors (the lane width its
-// reduction kernel uses on this x86-64 build, AVX2 and AVX-512 alike), 4 interleaved
-// accumulators ("ilp"), and up to 4 cascade levels that add chunks of similar magnitude.
-// Reproduced here: a full reduction or one over trailing dimensions (each output a
+// PyTorch adds each dtype in itself, in a fixed order: 32-byte vectors (8 float32 or 4 float64
+// lanes, the width its reduction kernel uses on this x86-64 build, AVX2 and AVX-512 alike), 4
+// interleaved accumulators ("ilp"), and up to 4 cascade levels that add chunks of similar
+// magnitude. Reproduced here: a full reduction or one over trailing dimensions (each output a
 // contiguous run), and one over a block of leading or middle dimensions (each output a
 // column). Other sets of dimensions (not one contiguous block) add sequentially and may
-// differ from PyTorch in the last bit; so may tensors above PyTorch's parallel grain
-// (32768 elements), which PyTorch splits across threads.
+// differ from PyTorch in the last bit. Above PyTorch's parallel grain (32768 elements) a full
+// reduction is split as PyTorch splits it across its threads (see `TorchThreads`); a partial
+// one, which PyTorch splits by output, keeps its order.
 
-import CKernels
-
-/// A value the cascade adds: a float32 or a vector of 8 float32 lanes (lane-wise adds).
-protocol Float32Lanes {
+/// A value the cascade adds: a scalar or a vector of lanes (lane-wise adds).
+protocol SumLanes {
     static var zero: Self { get }
     static func + (a: Self, b: Self) -> Self
 }
 
-extension Float: Float32Lanes {}
-extension SIMD8: Float32Lanes where Scalar == Float {}
+/// A dtype's scalar and the vector of lanes PyTorch's sum kernel adds it in.
+protocol SumScalar: SumLanes, BinaryFloatingPoint, SIMDScalar {
+    associatedtype Lanes: SIMD & SumLanes where Lanes.Scalar == Self
+    /// The dtype whose values these are.
+    static var dtype: DType { get }
+    /// A tensor's storage (doubles) as values of this type, and back.
+    static func values(_ data: [Double]) -> [Self]
+    static func storage(_ values: [Self]) -> [Double]
+}
 
-/// PyTorch's sum loops, on a buffer of float32 values.
-enum Float32Sum {
-    static let lanes = 8
+extension Float: SumScalar {
+    typealias Lanes = SIMD8<Float>
+    static var dtype: DType { .float32 }
+    static func values(_ data: [Double]) -> [Float] { data.map { Float($0) } }
+    static func storage(_ values: [Float]) -> [Double] { values.map { Double($0) } }
+}
+
+extension Double: SumScalar {
+    typealias Lanes = SIMD4<Double>
+    static var dtype: DType { .float64 }
+    static func values(_ data: [Double]) -> [Double] { data }
+    static func storage(_ values: [Double]) -> [Double] { values }
+}
+extension SIMD8: SumLanes where Scalar == Float {}
+extension SIMD4: SumLanes where Scalar == Double {}
+
+/// PyTorch's sum loops, on a buffer of one dtype's values.
+enum TorchSum {
 
     /// `utils::CeilLog2`.
     static func ceilLog2(_ x: Int) -> Int {
@@ -31,7 +52,7 @@ enum Float32Sum {
     }
 
     /// `multi_row_sum`: `nrows` sums at once over `size` steps, with cascade levels.
-    static func multiRowSum<T: Float32Lanes>(_ nrows: Int, _ size: Int, _ load: (Int, Int) -> T) -> [T] {
+    static func multiRowSum<T: SumLanes>(_ nrows: Int, _ size: Int, _ load: (Int, Int) -> T) -> [T] {
         let levels = 4
         let levelPower = Swift.max(4, ceilLog2(size) / levels)
         let levelStep = 1 << levelPower
@@ -64,7 +85,7 @@ enum Float32Sum {
     }
 
     /// `row_sum`: one sum, as 4 interleaved partial sums, the leftover, then the partials.
-    static func rowSum<T: Float32Lanes>(_ size: Int, _ load: (Int) -> T) -> T {
+    static func rowSum<T: SumLanes>(_ size: Int, _ load: (Int) -> T) -> T {
         let ilp = 4
         let sizeIlp = size / ilp
         if sizeIlp < 16 {
@@ -87,20 +108,33 @@ enum Float32Sum {
     }
 
     /// The sum of `n` contiguous values from `start` (`vectorized_inner_sum` / `scalar_inner_sum`).
-    static func inner(_ p: UnsafeBufferPointer<Float>, _ start: Int, _ n: Int) -> Float {
+    static func inner<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ start: Int, _ n: Int) -> S {
+        let lanes = S.Lanes.scalarCount
         guard n >= lanes else { return rowSum(n) { p[start + $0] } }
         let vectors = n / lanes
         let vec = rowSum(vectors) { i in vector(p, start + i * lanes) }
-        var total: Float = 0
+        var total: S = 0
         for k in (vectors * lanes)..<n { total += p[start + k] }
         for k in 0..<lanes { total += vec[k] }
         return total
     }
 
+    /// The total of `p` as PyTorch's full reduction adds it: below the parallel grain one
+    /// cascade; above, one per thread's part (`two_pass_reduction`), each added to a zero in a
+    /// buffer of one entry per thread, then the buffer's total.
+    static func total<S: SumScalar>(_ p: UnsafeBufferPointer<S>) -> S {
+        let parts = TorchThreads.parts(of: p.count)
+        guard parts.count > 1 else { return 0 + inner(p, 0, p.count) }
+        var buffer = [S](repeating: 0, count: Swift.max(TorchThreads.count, parts.count))
+        for (t, part) in parts.enumerated() { buffer[t] = 0 + inner(p, part.lowerBound, part.count) }
+        return buffer.withUnsafeBufferPointer { 0 + inner($0, 0, $0.count) }
+    }
+
     /// The column sums of an `n` x `m` row-major block at `start`, into `out[outStart...]`
-    /// (`vectorized_outer_sum` for m >= 8, else `scalar_outer_sum`).
-    static func outer(_ p: UnsafeBufferPointer<Float>, _ start: Int, _ n: Int, _ m: Int,
-                      into out: inout [Float], at outStart: Int) {
+    /// (`vectorized_outer_sum` for m of a vector or more, else `scalar_outer_sum`).
+    static func outer<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ start: Int, _ n: Int, _ m: Int,
+                                    into out: inout [S], at outStart: Int) {
+        let lanes = S.Lanes.scalarCount
         var j = 0
         if m >= lanes {
             while j + 4 * lanes <= m {
@@ -127,54 +161,59 @@ enum Float32Sum {
     }
 
     @inline(__always)
-    static func vector(_ p: UnsafeBufferPointer<Float>, _ at: Int) -> SIMD8<Float> {
-        SIMD8(p[at], p[at + 1], p[at + 2], p[at + 3], p[at + 4], p[at + 5], p[at + 6], p[at + 7])
+    static func vector<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ at: Int) -> S.Lanes {
+        var v = S.Lanes()
+        for l in 0..<S.Lanes.scalarCount { v[l] = p[at + l] }
+        return v
     }
 }
 
 extension Tensor {
-    /// The sum over `dims` (sorted, normalised): in PyTorch's float32 order for a float32
-    /// tensor, on the C kernels for float64, in sequence otherwise.
+    /// The sum over `dims` (sorted, normalised): in PyTorch's order for a float32 or float64
+    /// tensor, in sequence otherwise.
     public func summed(dims: [Int], keepdim: Bool) -> Tensor {
         switch dtype {
-        case .float32: return float32Sum(dims: dims, keepdim: keepdim)
-        case .float64: return float64Sum(dims: dims, keepdim: keepdim)
+        case .float32: return torchSum(Float.self, dims: dims, keepdim: keepdim)
+        case .float64: return torchSum(Double.self, dims: dims, keepdim: keepdim)
         default: return reduced(dims: dims, keepdim: keepdim, initial: 0, +)
         }
     }
 
+    /// The float32 sum over `dims`, in PyTorch's order, whatever the dtype label.
+    func float32Sum(dims: [Int], keepdim: Bool) -> Tensor { torchSum(Float.self, dims: dims, keepdim: keepdim) }
+
     /// The sum of every element of a float32 or float64 tensor of two or more elements, in the
-    /// order its sum over all dimensions adds them (nil for other dtypes): for float32 the
-    /// additions of the general path below without its intermediate arrays, for float64 `gk_sum`.
+    /// order its sum over all dimensions adds them (nil for other dtypes): the additions of the
+    /// general path below without its intermediate arrays.
     func floatingTotal() -> Double? {
         precondition(count > 1)
         switch dtype {
         case .float32:
             let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
                 for (i, x) in data.enumerated() { buffer.initializeElement(at: i, to: Float(x)) }
-                return 0 + Float32Sum.inner(UnsafeBufferPointer(buffer), 0, count)
+                return TorchSum.total(UnsafeBufferPointer(buffer))
             }
             return Double(total)
         case .float64:
-            return data.withUnsafeBufferPointer { gk_sum($0.count, $0.baseAddress!) }
+            return data.withUnsafeBufferPointer { TorchSum.total($0) }
         default:
             return nil
         }
     }
 
-    /// The float32 sum over `dims` (sorted, normalised), in PyTorch's order (see above).
-    func float32Sum(dims: [Int], keepdim: Bool) -> Tensor {
+    /// The sum over `dims` (sorted, normalised) in `S`, in PyTorch's order (see above).
+    func torchSum<S: SumScalar>(_: S.Type, dims: [Int], keepdim: Bool) -> Tensor {
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
-        if count > 1 && Tensor.count(of: kept) == 1, let total = floatingTotal() {
-            return Tensor(shape: outShape, data: [total], dtype: .float32)
+        if count > 1 && Tensor.count(of: kept) == 1, dtype == S.dtype, let total = floatingTotal() {
+            return Tensor(shape: outShape, data: [total], dtype: S.dtype)
         }
-        let values = data.map { Float($0) }
+        let values = S.values(data)
         // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
         let reduced = dims.filter { shape[$0] != 1 }
         let outCount = Tensor.count(of: kept)
-        var out = [Float](filling: 0, count: outCount)
+        var out = [S](repeating: 0, count: outCount)
         let n = reduced.reduce(1) { $0 * shape[$1] }
         if count > 0 && !reduced.isEmpty {
             let first = reduced.first!, last = reduced.last!
@@ -182,9 +221,9 @@ extension Tensor {
             let m = Tensor.count(of: Array(shape[(last + 1)...]))
             values.withUnsafeBufferPointer { p in
                 if isBlock && m == 1 {
-                    for o in 0..<outCount { out[o] = 0 + Float32Sum.inner(p, o * n, n) }
+                    for o in 0..<outCount { out[o] = 0 + TorchSum.inner(p, o * n, n) }
                 } else if isBlock {
-                    for o in 0..<(outCount / m) { Float32Sum.outer(p, o * n * m, n, m, into: &out, at: o * m) }
+                    for o in 0..<(outCount / m) { TorchSum.outer(p, o * n * m, n, m, into: &out, at: o * m) }
                 } else {
                     sequentialSum(p, dims: reduced, kept: kept, into: &out)
                 }
@@ -192,11 +231,11 @@ extension Tensor {
         } else if reduced.isEmpty {
             out = values
         }
-        return Tensor(shape: outShape, data: out.map { Double($0) }, dtype: .float32)
+        return Tensor(shape: outShape, data: S.storage(out), dtype: S.dtype)
     }
 
-    /// Each output's elements added in row-major order, in float32.
-    private func sequentialSum(_ p: UnsafeBufferPointer<Float>, dims: [Int], kept: [Int], into out: inout [Float]) {
+    /// Each output's elements added in row-major order.
+    private func sequentialSum<S: SumScalar>(_ p: UnsafeBufferPointer<S>, dims: [Int], kept: [Int], into out: inout [S]) {
         let outStrides = Tensor.broadcastStrides(from: kept, to: shape)
         let own = Tensor.strides(of: shape)
         for i in 0..<count {
