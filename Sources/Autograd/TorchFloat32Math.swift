@@ -24,6 +24,15 @@ public enum TorchFloat32Math {
         return best
     }()
 
+    /// True when PyTorch's kernels here are its AVX2 or AVX-512 builds, whose compiler fuses each
+    /// `a + b * c` of their elementwise loops into one multiply-add (its default build does not).
+    public static var fusesMultiplyAdd: Bool { chunk > 0 }
+
+    /// `c + a * b`, rounded once where PyTorch's build fuses it.
+    static func multiplyAdd<T: BinaryFloatingPoint>(_ a: T, _ b: T, _ c: T) -> T {
+        fusesMultiplyAdd ? c.addingProduct(a, b) : c + a * b
+    }
+
     /// `kernel(n, x, out, chunk)` over a float32 tensor's elements.
     static func apply(_ x: Tensor, _ kernel: (Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void) -> Tensor {
         let n = x.count

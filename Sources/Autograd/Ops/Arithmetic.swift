@@ -71,22 +71,14 @@ extension Ops {
     public static let scaledAdd: OpSpec = OpSpec(
         "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other",
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
-        forward: { args in
-            // PyTorch casts alpha to the op's dtype, then rounds `input + alpha * other` once
-            // (its vectorised kernel is one fused multiply-add).
-            let alpha = args.dtype.isFloat32 ? Double(Float(try args.attrs.double("alpha"))) : try args.attrs.double("alpha")
-            return try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
-        },
+        forward: { args in try scaledSum(args, alpha: try args.attrs.double("alpha")) },
         derivative: .vjp { ctx, g in [g, try g * Variable(ctx.attrs.double("alpha"))] })
 
     /// `sub(input, other, alpha=)`: `input - alpha * other`. Not in the registry.
     public static let scaledSub: OpSpec = OpSpec(
         "sub", params: [input, other, alpha], gradFn: "SubBackward0", summary: "input - alpha * other",
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
-        forward: { args in
-            let alpha = try args.attrs.double("alpha")
-            return try Tensor.zip(args[0], args[1]) { $0 - alpha * $1 }
-        },
+        forward: { args in try scaledSum(args, alpha: -(try args.attrs.double("alpha"))) },
         derivative: .vjp { ctx, g in [g, try g * Variable(-(try ctx.attrs.double("alpha")))] })
         .withDType(subtractionDType)
 

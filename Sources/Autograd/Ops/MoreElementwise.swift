@@ -88,7 +88,7 @@ extension Ops {
     /// alike); its default build multiplies and adds separately.
     static func lerpFloat(_ a: Float, _ b: Float, _ w: Float) -> Float {
         let d = b - a
-        guard TorchFloat32Math.chunk > 0 else { return Swift.abs(w) < 0.5 ? a + w * d : b - d * (1 - w) }
+        guard TorchFloat32Math.fusesMultiplyAdd else { return Swift.abs(w) < 0.5 ? a + w * d : b - d * (1 - w) }
         return Swift.abs(w) < 0.5 ? a.addingProduct(w, d) : b.addingProduct(-d, 1 - w)
     }
 }

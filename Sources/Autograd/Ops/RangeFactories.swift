@@ -7,22 +7,10 @@
 // arange is split across threads, each part with its own blocks, so its last bits may differ.
 
 enum RangeKernels {
-    /// True when PyTorch's kernels here are its AVX2 or AVX-512 builds.
-    static var fused: Bool { TorchFloat32Math.chunk > 0 }
-
     /// The lanes of PyTorch's `Vectorized<T>`: 64 bytes on AVX-512, 32 otherwise (its default
     /// build too).
     static func lanes(_ dtype: DType) -> Int {
         (TorchFloat32Math.chunk == 32 ? 64 : 32) / (dtype.isFloat32 ? 4 : 8)
-    }
-
-    /// `c + a * b`, fused as PyTorch's build computes it.
-    static func multiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double {
-        fused ? c.addingProduct(a, b) : c + a * b
-    }
-
-    static func multiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
-        fused ? c.addingProduct(a, b) : c + a * b
     }
 
     /// `count` values `start + i * step` of `dtype`. Integers are exact; floating dtypes follow
@@ -36,12 +24,12 @@ enum RangeKernels {
         var values = [Double](repeating: 0, count: count)
         var i = 0
         while i < pairedEnd {
-            let base = round(multiplyAdd(step, Double(i), start))
-            for k in 0..<lanes { values[i + k] = round(k == 0 ? base : multiplyAdd(Double(k), step, base)) }
+            let base = round(TorchFloat32Math.multiplyAdd(step, Double(i), start))
+            for k in 0..<lanes { values[i + k] = round(k == 0 ? base : TorchFloat32Math.multiplyAdd(Double(k), step, base)) }
             i += lanes
         }
         while i < count {
-            values[i] = round(multiplyAdd(step, Double(i), start))
+            values[i] = round(TorchFloat32Math.multiplyAdd(step, Double(i), start))
             i += 1
         }
         return values
@@ -55,13 +43,13 @@ enum RangeKernels {
         if dtype.isFloat32 {
             let start = Float(start), end = Float(end), step = (end - start) / Float(steps - 1)
             return (0..<steps).map { i in
-                Double(i < halfway ? multiplyAdd(step, Float(i), start) : multiplyAdd(-step, Float(steps - i - 1), end))
+                Double(i < halfway ? TorchFloat32Math.multiplyAdd(step, Float(i), start) : TorchFloat32Math.multiplyAdd(-step, Float(steps - i - 1), end))
             }
         }
         let (first, last) = dtype.isFloatingPoint ? (start, end) : (start.rounded(.towardZero), end.rounded(.towardZero))
         let step = (last - first) / Double(steps - 1)
         return (0..<steps).map { i in
-            let value = i < halfway ? multiplyAdd(step, Double(i), first) : multiplyAdd(-step, Double(steps - i - 1), last)
+            let value = i < halfway ? TorchFloat32Math.multiplyAdd(step, Double(i), first) : TorchFloat32Math.multiplyAdd(-step, Double(steps - i - 1), last)
             return dtype.isFloatingPoint ? value : value.rounded(.towardZero)
         }
     }

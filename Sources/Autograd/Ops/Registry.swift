@@ -19,7 +19,7 @@ public enum Registry {
         { linearAlgebra }, { shapes }, { indexing }, { indexSelectOps }, { sorting }, { copies },
         { moreActivations }, { moreBinary }, { layers }, { factories }, { losses }, { autograd },
         { conversions }, { decompositions }, { scans }, { special }, { scatterPad }, { moreElementwise },
-        { gammaFamily },
+        { pointwiseCombinations }, { gammaFamily },
     ]
     private static let arithmetic = Family(Ops.arithmetic), elementwise = Family(Ops.elementwise)
     private static let comparisons = Family(Ops.comparisons), reductions = Family(Ops.reductions)
@@ -33,6 +33,7 @@ public enum Registry {
     private static let decompositions = Family(Ops.decompositions), scans = Family(Ops.scans)
     private static let special = Family(Ops.special), scatterPad = Family(Ops.scatterPad)
     private static let moreElementwise = Family(Ops.moreElementwise), gammaFamily = Family(Ops.gammaFamily)
+    private static let pointwiseCombinations = Family(Ops.pointwiseCombinations)
 
     /// One family's entries and the names they answer to.
     private final class Family {

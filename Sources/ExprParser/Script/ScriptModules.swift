@@ -246,8 +246,8 @@ final class PySGD: PyOptimizer {
 /// `torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` with
 /// PyTorch's single-tensor update (its default on the CPU): `m = lerp(m, g, 1 - beta1)`,
 /// `v = beta2 * v + (1 - beta2) * g * g`, `p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)`,
-/// built from registry ops. `torch.optim.AdamW` (weight_decay=0.01) is the same class with
-/// `decoupled`: the decay is `p *= 1 - lr * weight_decay` before the update instead of
+/// through the registry ops PyTorch's update calls (lerp, addcmul, addcdiv). `torch.optim.AdamW`
+/// (weight_decay=0.01) is the same class with `decoupled`: the decay is `p *= 1 - lr * weight_decay` before the update instead of
 /// `g += weight_decay * p`, as torch/optim/adam.py's `decoupled_weight_decay` does.
 final class PyAdam: PyOptimizer {
     let lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, maximize: Bool
@@ -297,18 +297,18 @@ final class PyAdam: PyOptimizer {
                     g = try apply(Ops.scaledAdd, [g, p], Attrs(["alpha": .double(weightDecay)]))
                 }
             }
-            // PyTorch's kernels, in its order: exp_avg.lerp_(grad, 1 - beta1) (fused),
-            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2) ((value * grad) * grad),
-            // and param.addcdiv_(exp_avg, denom, value=-step_size) ((value * exp_avg) / denom).
+            // PyTorch's kernels, in its order: exp_avg.lerp_(grad, 1 - beta1),
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2),
+            // denom = (exp_avg_sq.sqrt() / bias_correction2 ** 0.5).add_(eps), and
+            // param.addcdiv_(exp_avg, denom, value=-step_size).
             m = try apply(Ops.lerp, [m, g, scalar(1 - beta1)])
-            v = try apply(add, [try apply(mul, [v, scalar(beta2)]), try apply(mul, [try apply(mul, [g, scalar(1 - beta2)]), g])])
+            v = try apply(Ops.addcmul, [try apply(mul, [v, scalar(beta2)]), g, g], Attrs(["value": .double(1 - beta2)]))
             state[key] = (step, m, v)
             let correction1 = 1 - Glibc.pow(beta1, Double(step))
             let correction2 = 1 - Glibc.pow(beta2, Double(step))
             // bias_correction2 ** 0.5, as Python computes it.
             let denominator = try apply(add, [try apply(div, [try apply(sqrt, [v]), scalar(Glibc.pow(correction2, 0.5))]), scalar(eps)])
-            let update = try apply(div, [try apply(mul, [m, scalar(-(lr / correction1))]), denominator])
-            try interpreter.inPlace(p, add, [update], Attrs())
+            try interpreter.inPlace(p, Ops.addcdiv, [m, denominator], Attrs(["value": .double(-(lr / correction1))]))
         }
     }
 }
