@@ -232,6 +232,21 @@ import Testing
         }
     }
 
+    /// Backward runs unwatched; a gradient that is not finite makes the request run again with
+    /// the recorder watching backward, from the same random state, so the value is that of the
+    /// first draws and the warning names the rule.
+    @Test func backwardAnomalyRerunDrawsTheSameRandomNumbers() throws {
+        let (_, plain) = try CLI.json(["eval", "randn(8)", "--seed", "5", "--json"])
+        let (result, graded) = try CLI.json(["grad", "sum(sqrt(relu(randn(8)) * x))", "x=1", "--seed", "5", "--json"])
+        #expect(result.exitCode == 0)
+        let draws = try #require(plain["value"] as? [Double])
+        let expected = draws.map { Foundation.sqrt(Swift.max($0, 0)) }.reduce(0, +)
+        let value = try #require(graded["value"] as? Double)
+        #expect(Swift.abs(value - expected) <= 1e-6 * expected)
+        let messages = (graded["warnings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("first appeared in the gradient computed by SqrtBackward0") }, "\(messages)")
+    }
+
     @Test func helpAndVersion() throws {
         let help = try CLI.run(["--help"])
         #expect(help.exitCode == 0)

@@ -241,6 +241,10 @@ extension Ops {
         "threshold": "grad_self = grad where self > threshold, 0 elsewhere",
         "lerp": "grad_self = grad * (1 - weight); grad_end = grad * weight; grad_weight = grad * (end - self)",
 
+        // PointwiseCombinations.swift
+        "addcmul": "grad_self = grad; grad_tensor1 = grad * tensor2 * value; grad_tensor2 = grad * tensor1 * value",
+        "addcdiv": "grad_self = grad; grad_tensor1 = grad * value / tensor2; grad_tensor2 = -grad * value * tensor1 / tensor2^2",
+
         // Gamma.swift
         "lgamma": "grad_self = grad * digamma(self)",
         "digamma": "grad_self = grad * polygamma(1, self)",

@@ -47,29 +47,23 @@ extension Request {
         "reaches the output only as an argument that is not differentiated (such as a loss weight or class indices)"
 
     private func runGrad() throws -> Report {
-        let graph = try build(recordGraph: true)
-        var report = report(of: graph)
-        let retained = try retainedBindings(graph)
-        for (_, variable) in retained { variable.retainGrad() }
-        let output = graph.output
-        if output.requiresGrad {
-            let seed = try gradOutputValue()
-            if seed == nil && output.value.count != 1 {
-                throw GradcliError.value("grad can be implicitly created only for scalar outputs",
-                                     hint: "the output has shape \(describe(shape: output.shape)); pass --grad-output with that shape for a vector-Jacobian product, or use `gradcli jacobian`")
-            }
-            do {
-                try GradMode.with(enabled: true) { try graph.anomaly.watch { try output.backward(gradient: seed) } }
-            } catch let error as OpError {
-                throw GradcliError.from(error).with(hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
-            }
+        // Backward runs without looking for NaN or infinity in each rule's result; only when a
+        // gradient it leaves holds one does the request run again, from the same random state,
+        // with the recorder watching, to name the rule where the value first appeared.
+        let generator = TorchGenerator.current, randomState = generator.snapshot()
+        var (graph, retained) = try backpropagate(watching: false)
+        let gradients = graph.differentiated.map(\.variable) + retained.map(\.1)
+        if !gradients.allSatisfy({ $0.grad?.value.isFinite ?? true }) {
+            generator.restore(randomState)
+            (graph, retained) = try backpropagate(watching: true)
         }
+        var report = report(of: graph)
         for (name, leaf) in graph.differentiated {
             if let g = leaf.grad {
                 report.grads.append((name, g.value))
             } else {
                 report.grads.append((name, Tensor.zeros(leaf.shape)))
-                report.warnings.append(dependsOn(output, leaf) ? notDifferentiatedWarning(name) : unusedWarning(name))
+                report.warnings.append(dependsOn(graph.output, leaf) ? notDifferentiatedWarning(name) : unusedWarning(name))
             }
         }
         for (name, variable) in retained {
@@ -82,6 +76,29 @@ extension Request {
                 range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
         }
         return report
+    }
+
+    /// Builds the graph and runs backward from its output, with the anomaly recorder watching
+    /// backward when `watching`; returns the graph and the bindings whose gradients it retains.
+    private func backpropagate(watching: Bool) throws -> (BuiltGraph, [(String, Variable)]) {
+        let graph = try build(recordGraph: true)
+        let retained = try retainedBindings(graph)
+        for (_, variable) in retained { variable.retainGrad() }
+        let output = graph.output
+        guard output.requiresGrad else { return (graph, retained) }
+        let seed = try gradOutputValue()
+        if seed == nil && output.value.count != 1 {
+            throw GradcliError.value("grad can be implicitly created only for scalar outputs",
+                                 hint: "the output has shape \(describe(shape: output.shape)); pass --grad-output with that shape for a vector-Jacobian product, or use `gradcli jacobian`")
+        }
+        do {
+            try GradMode.with(enabled: true) {
+                if watching { try graph.anomaly.watch { try output.backward(gradient: seed) } } else { try output.backward(gradient: seed) }
+            }
+        } catch let error as OpError {
+            throw GradcliError.from(error).with(hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
+        }
+        return (graph, retained)
     }
 
     /// The bindings named by `--retain-grad`, checked to exist.
