@@ -59,3 +59,8 @@ for step in range(150):
         opt.step()
 print([round(v, 5) for v in p[:6].tolist()], [round(v, 5) for v in q[-6:].tolist()])
 print(round(p.sum().item(), 4), round(q.sum().item(), 4), round(loss.item(), 4))
+
+# var and std in float64: Welford's update over dimensions, two passes over everything
+v = torch.randn(5, 40, dtype=torch.float64) * 3 + 1
+print(torch.var(v, dim=1).tolist(), torch.std(v, dim=0)[:4].tolist())
+print(torch.var(v).item(), torch.std(v, unbiased=False).item(), torch.var_mean(v, dim=0)[1][:3].tolist())

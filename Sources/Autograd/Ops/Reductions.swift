@@ -312,28 +312,22 @@ extension Ops {
                                  Param("correction", .double, default: .double(1))]
 
     /// Sum of squared deviations from the mean over `dims` (kept), divided by `divisor`;
-    /// its square root with `takeSqrt`. float32 follows PyTorch's kernels (`float32Variance`);
-    /// `forMean` picks the one `var_mean` uses.
+    /// its square root with `takeSqrt`. float32 and float64 follow PyTorch's kernels
+    /// (`torchVariance`); `forMean` picks the one `var_mean` uses.
     static func variance(_ x: Tensor, _ attrs: Attrs, takeSqrt: Bool = false, forMean: Bool = false) throws -> Tensor {
         let dims = try reductionDims(attrs, rank: x.rank)
         let n = Double(groupSize(x.shape, dims))
         let divisor = try varianceDivisor(attrs, x.shape, dims)
-        if x.dtype.isFloat32 {
-            return x.float32Variance(dims: dims, keepdim: attrs.bool("keepdim"), correction: n - divisor,
-                                     takeSqrt: takeSqrt, forMean: forMean)
-        }
-        let mean = x.reduced(dims: dims, keepdim: true, initial: 0, +).map { $0 / n }
-        let variance = try Tensor.zip(x, mean) { ($0 - $1) * ($0 - $1) }
-            .reduced(dims: dims, keepdim: attrs.bool("keepdim"), initial: 0, +).map { $0 / divisor }
-        return takeSqrt ? variance.map { $0.squareRoot() } : variance
+        // The dtype rule admits floating tensors only, as PyTorch's kernel does.
+        return x.torchVariance(dims: dims, keepdim: attrs.bool("keepdim"), correction: n - divisor,
+                               takeSqrt: takeSqrt, forMean: forMean)
     }
 
-    /// The forward of `var_mean`'s and `std_mean`'s mean: Welford's mean for float32, as
-    /// PyTorch's kernel returns it with the variance; the mean otherwise.
+    /// The forward of `var_mean`'s and `std_mean`'s mean: Welford's mean, as PyTorch's kernel
+    /// returns it with the variance.
     public static func varianceMean(_ args: ForwardArgs) throws -> Tensor {
         let x = args[0]
-        guard x.dtype.isFloat32 else { return try mean.forward(args) }
-        return x.float32WelfordMean(dims: try reductionDims(args.attrs, rank: x.rank), keepdim: args.attrs.bool("keepdim"))
+        return x.welfordMean(dims: try reductionDims(args.attrs, rank: x.rank), keepdim: args.attrs.bool("keepdim"))
     }
 
     /// The forward of `var` (`std` with `takeSqrt`), or the spread `var_mean` returns with `forMean`.
