@@ -68,8 +68,7 @@ extension Ops {
     /// `tanh(input)`.
     public static let tanh = unary("tanh", gradFn: "TanhBackward0", summary: "hyperbolic tangent",
                                    gk_sleef_tanh) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL tanh
-        let t = try ctx.result()
-        return try g * (1 - t * t)
+        try apply(tanhBackward, [g, try ctx.result()])
     }
 
     /// `asinh(input)`, the inverse hyperbolic sine.
