@@ -64,3 +64,11 @@ print(round(p.sum().item(), 4), round(q.sum().item(), 4), round(loss.item(), 4))
 v = torch.randn(5, 40, dtype=torch.float64) * 3 + 1
 print(torch.var(v, dim=1).tolist(), torch.std(v, dim=0)[:4].tolist())
 print(torch.var(v).item(), torch.std(v, unbiased=False).item(), torch.var_mean(v, dim=0)[1][:3].tolist())
+
+# their gradients in FunctionsManual.cpp's order: (2 / dof) * grad * (self - mean)
+for dtype in (torch.float64, torch.float32):
+    x = (torch.randn(4, 9, dtype=dtype) * 2).requires_grad_(True)
+    torch.std(x).backward(); a = x.grad.clone(); x.grad = None
+    torch.std(x, dim=1).backward(torch.linspace(-1, 2, 4, dtype=dtype)); b = x.grad.clone(); x.grad = None
+    torch.var(x, dim=0, keepdim=True).backward(torch.linspace(-1, 2, 9, dtype=dtype).reshape(1, 9)); c = x.grad.clone()
+    print(a[0].tolist(), b[1].tolist(), c[2].tolist())

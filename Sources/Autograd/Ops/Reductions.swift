@@ -340,7 +340,8 @@ extension Ops {
         let x = ctx[0]
         let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
         let divisor = try varianceDivisor(ctx.attrs, x.shape, dims)
-        return try gk * (x - x.mean(dim: dims, keepdim: true)) * Variable(2 / divisor)
+        // FunctionsManual.cpp's var_backward, in its order: (2 / dof) * grad * (self - mean).
+        return try Variable(2 / divisor) * gk * (x - x.mean(dim: dims, keepdim: true))
     }
 
     /// `var(input, dim=None, unbiased=None, keepdim=False, correction=1)`.
