@@ -315,17 +315,19 @@ private struct PassGraph {
                 edges.append(Edge(slot: target, requiresGrad: edge.requiresGrad))
             }
         }
-        var ready: [Int] = []
-        ready.reserveCapacity(Swift.min(slots.count, 16))
+        // Of the nodes whose gradients are complete, the one made last runs first, as in
+        // PyTorch's engine (its ready queue is ordered by sequence number): a gradient that
+        // several nodes feed then adds their parts in PyTorch's order.
+        var ready = ReadyNodes()
         // The roots' nodes are the first slots, each once.
-        for s in 0..<rootCount where slots[s].dependencies == 0 { ready.append(s) }
+        for s in 0..<rootCount where slots[s].dependencies == 0 { ready.push(s, slots[s].node.sequenceNumber) }
         order.reserveCapacity(slots.count)
-        while let s = ready.popLast() {
+        while let s = ready.pop() {
             order.append(s)
             for e in edgeRange(of: s) where edges[e].slot >= 0 {
                 let target = edges[e].slot
                 slots[target].dependencies -= 1
-                if slots[target].dependencies == 0 { ready.append(target) }
+                if slots[target].dependencies == 0 { ready.push(target, slots[target].node.sequenceNumber) }
             }
         }
     }
@@ -342,5 +344,39 @@ private struct PassGraph {
     /// The positions in `edges` of the edges of the node at `slot`.
     func edgeRange(of slot: Int) -> Range<Int> {
         slots[slot].firstEdge ..< (slot + 1 < slots.count ? slots[slot + 1].firstEdge : edges.count)
+    }
+}
+
+/// The slots ready to run, the one with the largest sequence number first (a binary max-heap).
+private struct ReadyNodes {
+    private var heap: [(slot: Int, sequence: Int)] = []
+
+    mutating func push(_ slot: Int, _ sequence: Int) {
+        heap.append((slot, sequence))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[parent].sequence < heap[child].sequence else { break }
+            heap.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> Int? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last.slot }
+        let top = heap[0].slot
+        heap[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var largest = parent
+            if left < heap.count && heap[left].sequence > heap[largest].sequence { largest = left }
+            if right < heap.count && heap[right].sequence > heap[largest].sequence { largest = right }
+            if largest == parent { break }
+            heap.swapAt(parent, largest)
+            parent = largest
+        }
+        return top
     }
 }

@@ -15,6 +15,7 @@ final class ThreadState {
         var defaultDType = DType.float64
         var modifications = 0
         var backwardPasses = 0
+        var nodesMade = 0
     }
     private let settings: UnsafeMutablePointer<Settings> = {
         let pointer = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
@@ -44,6 +45,12 @@ final class ThreadState {
     var modifications: Int {
         get { settings.pointee.modifications }
         set { settings.pointee.modifications = newValue }
+    }
+    /// The next backward node's sequence number: nodes made later on this thread get larger ones,
+    /// as PyTorch's `sequence_nr`, which orders the nodes its engine runs.
+    func nextSequenceNumber() -> Int {
+        settings.pointee.nodesMade += 1
+        return settings.pointee.nodesMade
     }
     /// A number no earlier backward pass on this thread used, to mark the nodes a pass finds.
     func newBackwardPassMark() -> Int {

@@ -257,6 +257,8 @@ public final class GradFn {
     // code: the pass that `discoveryMark` names found this node at `discoverySlot`.
     var discoveryMark = 0
     var discoverySlot = 0
+    /// When the node was made, relative to the thread's other nodes (PyTorch's `sequence_nr`).
+    let sequenceNumber: Int
 
     init(spec: OpSpec, inputs: [Variable], attrs: Attrs, result: Tensor) {
         self.nameFromInputs = spec.gradFnNameForInputs?(inputs, attrs)
@@ -266,7 +268,9 @@ public final class GradFn {
         var requiring: UInt64 = 0
         for (i, input) in inputs.prefix(64).enumerated() where input.requiresGrad { requiring |= 1 << UInt64(i) }
         self.inputsRequiringGrad = requiring
-        self.madeAfterModifications = ThreadState.current.modifications
+        let state = ThreadState.current
+        self.madeAfterModifications = state.modifications
+        self.sequenceNumber = state.nextSequenceNumber()
         self.attrs = attrs
         self.savedResult = result
         self.resultShape = result.shape
