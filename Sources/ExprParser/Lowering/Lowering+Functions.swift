@@ -291,12 +291,16 @@ extension Lowering {
             return .tensor(try run(Lowering.renamed(try op("norm"), gradFn: "NormBackward1"), [difference],
                                    ["p": attrs["p"], "dim": .int(-1), "keepdim": attrs["keepdim"]]))
         case "kl_div":
+            // Loss.cpp's kl_div; PyTorch's build computes the right operand first, so its node
+            // is the older one and backward reaches it last (the gradients add in that order).
             let target = inputs[1]
             let pointwise: Variable
             if attrs.bool("log_target") {
-                pointwise = try run(op("mul"), [try run(op("exp"), [target], [:]), try run(op("sub"), [target, x], [:])], [:])
+                let difference = try run(op("sub"), [target, x], [:])
+                pointwise = try run(op("mul"), [try run(op("exp"), [target], [:]), difference], [:])
             } else {
-                pointwise = try run(op("sub"), [try run(op("xlogy"), [target, target], [:]), try run(op("mul"), [target, x], [:])], [:])
+                let product = try run(op("mul"), [target, x], [:])
+                pointwise = try run(op("sub"), [try run(op("xlogy"), [target, target], [:]), product], [:])
             }
             switch attrs.string("reduction") ?? "mean" {
             case "none": return .tensor(pointwise)
