@@ -86,44 +86,45 @@ extension Ops {
             guard x.shape == t.shape else {
                 throw OpError.shape("Target size (\(describe(shape: t.shape))) must be the same as input size (\(describe(shape: x.shape)))")
             }
-            if args.dtype.isFloat32 { return try float32BCEWithLogits(args, x, t) }
-            // max(x, 0) - x * t + log(1 + exp(-|x|)) never overflows.
-            var losses = try Tensor.zip(x, t) { z, y in Swift.max(z, 0) - z * y + Glibc.log1p(Glibc.exp(-Swift.abs(z))) }
-            if let pw = try broadcastWeight(args.optional("pos_weight"), "pos_weight", to: x.shape) {
-                // The positive term -t * log(sigmoid(x)) = t * softplus(-x) grows by (pos_weight - 1) times.
-                let extra = try Tensor.zip(t, pw) { y, p in (p - 1) * y }
-                let softplusNeg = x.map { z in Glibc.log1p(Glibc.exp(-Swift.abs(z))) + Swift.max(-z, 0) }
-                losses = try Tensor.zip(losses, Tensor.zip(extra, softplusNeg, *), +)
-            }
-            if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) { losses = try Tensor.zip(losses, w, *) }
-            return try reduce(losses, args.attrs)
+            return try composedBCEWithLogits(args, x, t)
         },
         derivative: .vjp { ctx, g in
+            // FunctionsManual.cpp's binary_cross_entropy_with_logits_backward and _target_backward,
+            // in their order: the elementwise factor, times grad, times weight, divided by the count
+            // for a mean. weight and pos_weight get no gradient, so they enter as constants.
             let x = ctx[0], t = ctx[1]
-            // weight and pos_weight get no gradient, so they enter as constants.
-            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight")?.detached())
-            guard let pw = ctx.optional("pos_weight")?.detached() else { return [try gl * (x.sigmoid() - t), try -gl * x, nil, nil] }
-            // d/dx = (1 + (pw - 1) t) sigmoid(x) - pw t; d/dt = -x - (pw - 1) logsigmoid(x).
-            let gx = try gl * ((1 + (pw - 1) * t) * x.sigmoid() - pw * t)
-            let gt = try -gl * (x + (pw - 1) * x.logsigmoid())
+            let weight = ctx.optional("weight")?.detached(), posWeight = ctx.optional("pos_weight")?.detached()
+            let mean = try reductionName(ctx.attrs) == "mean"
+            func scaled(_ factor: Variable) throws -> Variable {
+                var r = try weighted(factor * g, weight)
+                if mean { r = try r / Variable(Double(Tensor.count(of: x.shape))) }
+                return r
+            }
+            guard let pw = posWeight else { return [try scaled(x.sigmoid() - t), try scaled(-x), nil, nil] }
+            let pt = try pw * t
+            let gx = try scaled((pt + 1 - t) * x.sigmoid() - pt)
+            let gt = try scaled((-x).logsigmoid() - x.logsigmoid() * pw)
             return [gx, gt, nil, nil]
         })
 }
 
 extension Ops {
-    /// float32 binary_cross_entropy_with_logits as PyTorch composes it, each step rounded to float:
-    /// (1 - target) * input - logsigmoid(input) * ((pos_weight - 1) * target + 1), times weight.
-    static func float32BCEWithLogits(_ args: ForwardArgs, _ x: Tensor, _ t: Tensor) throws -> Tensor {
-        func f(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) throws -> Tensor {
-            try Tensor.zip(a, b) { Double(op(Float($0), Float($1))) }
+    /// binary_cross_entropy_with_logits as PyTorch's Loss.cpp composes it, each step rounded to the
+    /// dtype: (1 - target) * input - logsigmoid(input) * ((pos_weight - 1) * target + 1), times weight.
+    static func composedBCEWithLogits(_ args: ForwardArgs, _ x: Tensor, _ t: Tensor) throws -> Tensor {
+        // One rounding per step (in double, exact before the rounding to float for one + - *).
+        let round: (Double) -> Double = args.dtype.isFloat32 ? { Double(Float($0)) } : { $0 }
+        func f(_ a: Tensor, _ b: Tensor, _ op: @escaping (Double, Double) -> Double) throws -> Tensor {
+            try Tensor.zip(a, b) { round(op(round($0), round($1))) }
         }
-        var logSigmoid = TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID)
+        func plus(_ a: Tensor, _ c: Double, _ sign: Double) -> Tensor { a.map { round(c + sign * round($0)) } }
+        var logSigmoid = args.dtype.isFloat32 ? TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) : TorchFloat64Math.activation(x, GK_F64_LOGSIGMOID)
         if let pw = try broadcastWeight(args.optional("pos_weight"), "pos_weight", to: x.shape) {
-            logSigmoid = try f(logSigmoid, f(f(pw, t) { ($0 - 1) * $1 }, t) { a, _ in a + 1 }, *)
+            logSigmoid = try f(logSigmoid, plus(f(plus(pw, -1, 1), t, *), 1, 1), *)
         }
-        var losses = try f(f(t, x) { (1 - $0) * $1 }, logSigmoid, -)
+        var losses = try f(f(plus(t, 1, -1), x, *), logSigmoid, -)
         if let w = try broadcastWeight(args.optional("weight"), "weight", to: x.shape) { losses = try f(losses, w, *) }
-        return try reduce(losses, args.attrs, dtype: .float32)
+        return try reduce(losses, args.attrs, dtype: args.dtype)
     }
 }
 

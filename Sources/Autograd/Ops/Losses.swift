@@ -27,13 +27,9 @@ extension Ops {
     static func reduce(_ losses: Tensor, _ attrs: Attrs, dtype: DType = .float64) throws -> Tensor {
         let name = try reductionName(attrs)
         if name == "none" { return losses }
-        let total: Double
-        if dtype == .float32 {
-            let flat = Tensor(shape: [losses.count], data: losses.data).converted(to: .float32)
-            total = flat.float32Sum(dims: [0], keepdim: false).data[0]
-        } else {
-            total = losses.data.reduce(0, +)
-        }
+        // `loss.sum()` or `loss.mean()` in PyTorch's order for the loss's dtype.
+        let flat = Tensor(shape: [losses.count], data: losses.data).converted(to: dtype)
+        let total = flat.summed(dims: [0], keepdim: false).data[0]
         return Tensor(name == "sum" ? total : total / Double(losses.count))
     }
 
