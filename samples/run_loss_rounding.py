@@ -29,3 +29,17 @@ for dtype in (torch.float64, torch.float32):
     x.grad = None
     F.binary_cross_entropy_with_logits(x, y).backward()
     print(x.grad.tolist())
+
+# binary_cross_entropy's gradients: grad * (input - target) / max((1 - input) * input, 1e-12) and
+# -logit(input) * grad, then times weight, then divided by the count (float32's target gradient
+# takes MKL's log in PyTorch, so only float64's is printed)
+for dtype in (torch.float64, torch.float32):
+    p = torch.tensor([0.0, 1.0, 0.3, 0.999, 1e-9, 0.5], dtype=dtype, requires_grad=True)
+    t = torch.tensor([1.0, 0.0, 0.25, 0.5, 0.0, 1.0], dtype=dtype, requires_grad=True)
+    F.binary_cross_entropy(p, t).backward()
+    q = (torch.rand(37, dtype=dtype) * 0.98 + 0.01).requires_grad_(True)
+    y = torch.rand(37, dtype=dtype).requires_grad_(True)
+    F.binary_cross_entropy(q, y, weight=torch.rand(37, dtype=dtype), reduction='sum').backward()
+    print(p.grad.tolist(), q.grad.tolist())
+    if dtype == torch.float64:
+        print(t.grad.tolist(), y.grad.tolist())

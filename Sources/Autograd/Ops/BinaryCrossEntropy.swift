@@ -57,13 +57,20 @@ extension Ops {
             return try reduce(losses, args.attrs)
         },
         derivative: .vjp { ctx, g in
-            let x = ctx[0], t = ctx[1]
-            // The weight gets no gradient, so it enters as a constant (else Hessians would be lopsided).
-            let gl = try weighted(spread(g, ctx.attrs, shape: x.shape), ctx.optional("weight")?.detached())
+            // Loss.cpp's binary_cross_entropy_backward and FunctionsManual.cpp's _target_backward,
+            // in their order: the elementwise gradient, times weight, divided by the count for a
+            // mean. The weight gets no gradient, so it enters as a constant (else Hessians would
+            // be lopsided).
+            let x = ctx[0], t = ctx[1], weight = ctx.optional("weight")?.detached()
+            let mean = try reductionName(ctx.attrs) == "mean"
+            func scaled(_ gradient: Variable) throws -> Variable {
+                let r = try weighted(gradient, weight)
+                return mean ? try r / Variable(Double(Tensor.count(of: x.shape))) : r
+            }
             // PyTorch's floor on the denominator is the float32 constant 1e-12.
-            let gx = try gl * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12)))
-            // PyTorch leaves the target's logs unclamped.
-            let gt = try gl * ((-x).log1p() - x.log())
+            let gx = try scaled(g * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12))))
+            // -logit(input) * grad: PyTorch leaves the target's logs unclamped.
+            let gt = try scaled(-apply(logit, [x]) * g)
             return [gx, gt, nil]
         })
 
