@@ -52,7 +52,7 @@ extension Tensor {
 
     /// The output shape of a reduction over `dims`, and for each output (row-major) the flat
     /// indices of its elements in memory order.
-    private func reductionGroups(dims: [Int], keepdim: Bool) -> (shape: [Int], groups: [[Int]]) {
+    func reductionGroups(dims: [Int], keepdim: Bool) -> (shape: [Int], groups: [[Int]]) {
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)

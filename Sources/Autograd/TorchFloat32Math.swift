@@ -28,6 +28,12 @@ public enum TorchFloat32Math {
     /// `a + b * c` of their elementwise loops into one multiply-add (its default build does not).
     public static var fusesMultiplyAdd: Bool { chunk > 0 }
 
+    /// The lanes of PyTorch's `Vectorized<T>` for `dtype`: 64 bytes on AVX-512, 32 otherwise
+    /// (its default build too).
+    static func lanes(_ dtype: DType) -> Int {
+        (chunk == 32 ? 64 : 32) / (dtype.isFloat32 ? 4 : 8)
+    }
+
     /// `c + a * b`, rounded once where PyTorch's build fuses it.
     static func multiplyAdd<T: BinaryFloatingPoint>(_ a: T, _ b: T, _ c: T) -> T {
         fusesMultiplyAdd ? c.addingProduct(a, b) : c + a * b

@@ -7,19 +7,13 @@
 // arange is split across threads, each part with its own blocks, so its last bits may differ.
 
 enum RangeKernels {
-    /// The lanes of PyTorch's `Vectorized<T>`: 64 bytes on AVX-512, 32 otherwise (its default
-    /// build too).
-    static func lanes(_ dtype: DType) -> Int {
-        (TorchFloat32Math.chunk == 32 ? 64 : 32) / (dtype.isFloat32 ? 4 : 8)
-    }
-
     /// `count` values `start + i * step` of `dtype`. Integers are exact; floating dtypes follow
     /// `cpu_serial_kernel_vec`: pairs of vectors, each `Vectorized::arange(T(start + step * i),
     /// step)` (the lanes `base + k * step` in double, rounded to T), then the elements after the
     /// last pair one by one, `T(start + step * i)`.
     static func arange(start: Double, step: Double, count: Int, dtype: DType) -> [Double] {
         guard dtype.isFloatingPoint else { return (0..<count).map { start + Double($0) * step } }
-        let lanes = lanes(dtype), pairedEnd = count - count % (2 * lanes)
+        let lanes = TorchFloat32Math.lanes(dtype), pairedEnd = count - count % (2 * lanes)
         let round: (Double) -> Double = dtype.isFloat32 ? { Double(Float($0)) } : { $0 }
         var values = [Double](repeating: 0, count: count)
         var i = 0

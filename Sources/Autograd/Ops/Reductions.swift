@@ -262,41 +262,42 @@ extension Ops {
                     throw OpError.value("linalg.vector_norm cannot compute the \(order) norm on the dimension \(empty)because this dimension is empty and the operation does not have an identity")
                 }
             }
-            // NaN propagates through the largest and smallest |x|, as in PyTorch.
-            if p == .infinity { return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: 0) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) } }
-            if p == -.infinity {
-                return x.map(Swift.abs).reduced(dims: dims, keepdim: keep, initial: .infinity) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
-            }
-            // p = 0 counts the nonzero components.
-            if p == 0 { return x.map { $0 != 0 ? 1 : 0 }.reduced(dims: dims, keepdim: keep, initial: 0, +) }
-            if p == 2 { return x.map { $0 * $0 }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { $0.squareRoot() } }
-            return x.map { Glibc.pow(Swift.abs($0), p) }.reduced(dims: dims, keepdim: keep, initial: 0, +).map { Glibc.pow($0, 1 / p) }
+            // The dtype rule admits floating tensors only, as PyTorch's kernel does.
+            return x.torchNorm(p: p, dims: dims, keepdim: keep)
         },
         derivative: .vjp { ctx, g in
             let x = ctx[0], p = try ctx.attrs.double("p")
             let dims = try reductionDims(ctx.attrs, rank: x.shape.count)
             let result = try ctx.result().reshaped(to: keptShape(x.shape, dims: dims))
             let gk = try keptGradient(g, ctx)
-            let sign = Variable(x.value.map(signum))
+            let sign = Variable(x.value.map(signum).converted(to: x.dtype))  // in the input's dtype, as self.sgn()
             // The 0-"norm" counts nonzeros: PyTorch's backward gives no gradient at all (None).
             if p == 0 { return [nil] }
+            // FunctionsManual.cpp's norm_backward, branch by branch and in its order.
             if p.isInfinite {
                 let absX = try sign * x
                 let mask = try (absX == result) * (result != 0)
-                return [try gk * sign * mask / mask.sum(dim: dims, keepdim: true).where(lessThan: 1, 1)]
+                return [try sign * ((gk / mask.sum(dim: dims, keepdim: true).where(lessThan: 1, 1)) * mask)]
             }
-            // Where the norm is 0 the gradient is 0; the safe denominator keeps NaN out of
-            // higher derivatives.
+            if p == 1 { return [try sign * gk] }
+            // Where the norm is 0 the gradient is 0 (PyTorch masks it); the safe denominator
+            // keeps NaN out of higher derivatives.
             let zero = try result == 0
             let safe = try Variable.where(zero, 1, result)
-            let scaled: Variable
-            if p == 2 { scaled = try x / safe } else if p == 1 { scaled = sign } else {
-                // Zero components get 0 (PyTorch masks them): the base is 1 there, so p < 1
-                // gives no 0^(p-1) = inf to multiply by sign 0.
-                let magnitude = try Variable.where(x == 0, 1, sign * x)
-                scaled = try sign * (magnitude / safe).pow(Variable(p - 1))
+            if p == 2 { return [try gk * Variable.where(zero, 0, x / safe)] }
+            func power(_ v: Variable, _ e: Double) throws -> Variable { try v.pow(Variable(wrappedNumber: e, dtype: .float64)) }
+            // Zero components: the base is 1 there and the factor masked to 0, so p < 1 gives no
+            // 0^(p-1) = inf to multiply by sign 0.
+            let isZero = try x == 0
+            let magnitude = try Variable.where(isZero, 1, sign * x)
+            if p < 1 {
+                let selfScaled = try Variable.where(isZero, 0, sign * power(magnitude, p - 1))
+                // norm^(1 - p) is 0 at a zero norm, so PyTorch masks nothing here (signed zeros stay).
+                return [try selfScaled * gk * power(result, 1 - p)]
             }
-            return [try Variable.where(zero, 0, gk * scaled)]
+            let selfScaled = try p < 2 ? sign * power(magnitude, p - 1) : x * power(magnitude, p - 2)
+            let scale = try Variable.where(zero, 0, gk / power(safe, p - 1))
+            return [try selfScaled * scale]
         })
 
     /// The divisor `N - correction` of `var`/`std` for `attrs` (`unbiased` overrides `correction`).
