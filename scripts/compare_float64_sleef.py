@@ -4,7 +4,8 @@
 Run with the PyTorch 2.13 CPU interpreter, after `swift build -c release --product gradcli`:
     /work/.venv-torch/bin/python scripts/compare_float64_sleef.py [--count 100000] [--binary PATH]
         [--capability avx512|avx2|default] [--ops pow,atan2,...]
-It draws seeded random inputs for each op (pow, atan2, hypot, logaddexp, logaddexp2, gelu), in
+It draws seeded random inputs for each op (pow, atan2, hypot, logaddexp, logaddexp2, gelu in both
+approximations), in
 rows of 997 elements (each row a tensor, so every row has PyTorch's vectorised chunks and a
 scalar tail), runs one program through `gradcli run` and through PyTorch under the same
 ATEN_CPU_CAPABILITY, and counts the printed values that differ (printing is shortest round-trip,
@@ -57,6 +58,7 @@ OPS = {  # name -> (PyTorch expression of A (and B), input generator)
     "logaddexp": ("torch.logaddexp(A, B)", logaddexp_inputs),
     "logaddexp2": ("torch.logaddexp2(A, B)", logaddexp_inputs),
     "gelu": ("torch.nn.functional.gelu(A)", gelu_inputs),
+    "gelu_tanh": ("torch.nn.functional.gelu(A, approximate='tanh')", gelu_inputs),
 }
 
 

@@ -135,6 +135,9 @@ def binary_program():
     lines.append("W = torch.tensor([" + ", ".join(lit(rnd.uniform(-2, 2)) for _ in grads) + "], dtype=torch.float64)")
     lines.append("(torch.nn.functional.gelu(X) * W).sum().backward()")
     lines.append("print(X.grad.tolist())")
+    lines.append("X.grad = None")
+    lines.append("(torch.nn.functional.gelu(X, approximate='tanh') * W).sum().backward()")
+    lines.append("print(X.grad.tolist())")
     return "\n".join(lines) + "\n"
 
 

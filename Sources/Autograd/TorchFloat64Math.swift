@@ -6,7 +6,7 @@ import Glibc
 ///
 /// `cpu_kernel_vec` ops (`sinh cosh atanh exp2 sigmoid silu`, `pow atan2 hypot logaddexp logaddexp2`,
 /// and the activations `elu selu celu softplus mish gelu` built on Sleef's expm1, exp, log1p, tanh
-/// and erf, with gelu's backward for approximate='none') take Sleef on whole chunks of
+/// and erf, with gelu's backward) take Sleef on whole chunks of
 /// 2 * Vectorized<double>::size() elements from the start (8 with AVX2, 16 with AVX-512; see
 /// `TorchFloat32Math.chunks`, which halves the float32 chunk) and the C library on the rest.
 /// PyTorch's `vml` ops that have no MKL version (`expm1 log1p lgamma`) map Sleef over every
@@ -66,10 +66,12 @@ public enum TorchFloat64Math {
     /// `gelu(x)` (approximate='none') of a float64 tensor, PyTorch's bits.
     static func gelu(_ x: Tensor) -> Tensor { apply(x) { gk_gelu_f64($0, $1, $2, $3) } }
 
-    /// gelu's backward (approximate='none') for the incoming gradient `dy` (broadcast to x's
-    /// shape), PyTorch's gelu_backward kernel to the bit.
-    static func geluBackward(_ dy: Tensor, _ x: Tensor) throws -> Tensor {
-        try TorchFloat32Math.broadcasting(dy, x, dtype: .float64) { n, pdy, px, out, _ in gk_gelu_backward_f64(n, pdy, px, out, chunk) }
+    /// gelu's backward for the incoming gradient `dy` (broadcast with x), PyTorch's gelu_backward
+    /// kernel to the bit, for approximate='tanh' when `tanh`, else 'none'.
+    static func geluBackward(_ dy: Tensor, _ x: Tensor, tanh: Bool) throws -> Tensor {
+        try TorchFloat32Math.broadcasting(dy, x, dtype: .float64) { n, pdy, px, out, _ in
+            gk_gelu_backward_f64(n, pdy, px, out, chunk, tanh ? 1 : 0)
+        }
     }
 
     /// `softplus(x, beta, threshold)` of a float64 tensor.

@@ -155,8 +155,8 @@ void gk_gelu_f64(long n, const double *x, double *out, long chunk) {
     (use_fma() ? gk_gelu_f64_fma : gk_gelu_f64_portable)(n, x, out, chunk);
 }
 
-void gk_gelu_backward_f64_portable(long n, const double *dy, const double *x, double *out, long chunk);
-void gk_gelu_backward_f64_fma(long n, const double *dy, const double *x, double *out, long chunk);
-void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk) {
-    (use_fma() ? gk_gelu_backward_f64_fma : gk_gelu_backward_f64_portable)(n, dy, x, out, chunk);
+void gk_gelu_backward_f64_portable(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
+void gk_gelu_backward_f64_fma(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
+void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx) {
+    (use_fma() ? gk_gelu_backward_f64_fma : gk_gelu_backward_f64_portable)(n, dy, x, out, chunk, tanh_approx);
 }

@@ -14,6 +14,7 @@
 
 // From sleef_float64.c, the same variant.
 double VARIANT(gk_sleef_exp)(double d);
+double VARIANT(gk_sleef_tanh)(double d);
 double VARIANT(gk_sleef_exp2)(double d);
 double VARIANT(gk_sleef_log1p)(double d);
 
@@ -215,11 +216,29 @@ void VARIANT(gk_gelu_f64)(long n, const double *x, double *out, long chunk) {
     for (long i = end; i < n; i++) out[i] = x[i] * 0.5 * (1 + erf(x[i] * M_SQRT1_2));
 }
 
-void VARIANT(gk_gelu_backward_f64)(long n, const double *dy, const double *x, double *out, long chunk) {
+/// One element of gelu_backward(approximate='tanh'): kBeta = sqrt(2 / pi), kKappa = 0.044715;
+/// PyTorch's AVX2 and AVX-512 builds fuse x + kKappa * x^3, 1 - t * t and 1 + 3 kKappa x^2, in
+/// the vector code and the scalar tail alike, but not the final sum; its default build fuses none.
+static inline double gelu_tanh_backward(double dy, double v, double (*tanh_fn)(double), int fused) {
+    const double beta = M_SQRT2 * M_2_SQRTPI * 0.5, kappa = 0.044715, kappa3 = 3 * kappa;
+    const double x_sq = v * v, x_cube = v * v * v;
+    const double t = tanh_fn(beta * (fused ? fma(kappa, x_cube, v) : v + kappa * x_cube));
+    const double left = 0.5 * v, left_derivative = 0.5 * (1 + t);
+    const double tanh_derivative = fused ? fma(-t, t, 1) : 1 - t * t;
+    const double inner_derivative = beta * (fused ? fma(kappa3, x_sq, 1) : 1 + kappa3 * x_sq);
+    return dy * (left_derivative + left * tanh_derivative * inner_derivative);
+}
+
+void VARIANT(gk_gelu_backward_f64)(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx) {
+    const long end = vector_end(n, chunk);
+    if (tanh_approx) {
+        for (long i = 0; i < end; i++) out[i] = gelu_tanh_backward(dy[i], x[i], VARIANT(gk_sleef_tanh), 1);
+        for (long i = end; i < n; i++) out[i] = gelu_tanh_backward(dy[i], x[i], tanh, chunk > 0);
+        return;
+    }
     // dy * (cdf + x * pdf), cdf = 0.5 * (1 + erf(x * M_SQRT1_2)), pdf = kBeta * exp(x * x * -0.5);
     // PyTorch's AVX2 and AVX-512 builds fuse cdf + x * pdf in the vector code, not in the scalar tail.
     const double beta = M_2_SQRTPI * M_SQRT1_2 * 0.5;
-    const long end = vector_end(n, chunk);
     for (long i = 0; i < end; i++) {
         const double v = x[i], cdf = 0.5 * (1 + sleef_erf(v * M_SQRT1_2)), pdf = beta * VARIANT(gk_sleef_exp)(v * v * -0.5);
         out[i] = dy[i] * fma(v, pdf, cdf);

@@ -116,14 +116,14 @@ extension Ops {
             try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : TorchFloat64Math.gelu(x)
         }, geluFunction) { ctx, g in
         let x = ctx[0]
+        // A float64 gradient not itself differentiated: PyTorch's gelu_backward kernel, to the bit.
+        if !ctx.createGraph && x.dtype.isFloat64 && g.dtype.isFloat64 {
+            return Variable(try TorchFloat64Math.geluBackward(g.value, x.value, tanh: try geluUsesTanh(ctx.attrs)))
+        }
         if try geluUsesTanh(ctx.attrs) {
             let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
             let dInner = try Variable(geluK) * (1 + 0.134145 * x * x)
             return try g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner)
-        }
-        // A float64 gradient not itself differentiated: PyTorch's gelu_backward kernel, to the bit.
-        if !ctx.createGraph && x.dtype.isFloat64 && g.dtype.isFloat64 {
-            return Variable(try TorchFloat64Math.geluBackward(g.value, x.value))
         }
         let cdf = try 0.5 * (1 + (x * Variable(0.5.squareRoot())).erf())
         let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())

@@ -61,9 +61,10 @@ void gk_pow_scalar_f64(long n, const double *x, double *out, long chunk, double 
 /// gelu(x) (approximate='none'): x * 0.5 * (1 + erf(x / sqrt 2)), Sleef's erf on whole chunks.
 void gk_gelu_f64(long n, const double *x, double *out, long chunk);
 
-/// gelu's backward (approximate='none'): dy * (cdf + x * pdf) as PyTorch's GeluBackwardKernelImpl,
-/// Sleef's erf and exp on whole chunks (with cdf + x * pdf fused), the C library's on the rest.
-void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk);
+/// gelu's backward as PyTorch's GeluBackwardKernelImpl: for approximate='none' (tanh_approx 0)
+/// dy * (cdf + x * pdf), Sleef's erf and exp on whole chunks (cdf + x * pdf fused), the C
+/// library's on the rest; for 'tanh' its formula on Sleef's tanh, likewise.
+void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
 
 #ifdef __cplusplus
 }
