@@ -104,8 +104,15 @@ public enum TorchFloat32Math {
     /// `x ** p` for a Python-number exponent other than PyTorch's special cases.
     public static func pow(_ x: Tensor, exponent p: Double) -> Tensor { apply(x) { gk_pow_scalar_f32($0, $1, $2, $3, p) } }
 
-    /// `pow` or `atan2` of two float32 tensors with broadcasting, PyTorch's bits.
+    /// `pow`, `atan2`, `logaddexp` or `logaddexp2` of two float32 tensors with broadcasting, PyTorch's bits.
     public static func binary(_ a: Tensor, _ b: Tensor, _ op: gk_f32_binary_op) throws -> Tensor {
+        try broadcasting(a, b, dtype: .float32) { gk_binary_f32(op, $0, $1, $2, $3, chunk, $4) }
+    }
+
+    /// `kernel(n, a, b, out, row)` over `a` and `b` broadcast together, `row` the length of
+    /// PyTorch's innermost loop (`innerLoopLength`); the result has `dtype`.
+    static func broadcasting(_ a: Tensor, _ b: Tensor, dtype: DType,
+                             _ kernel: (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void) throws -> Tensor {
         let shape = try Tensor.broadcastShapeOrThrow(a.shape, b.shape)
         let x = try a.expanded(to: shape), y = try b.expanded(to: shape)
         let row = innerLoopLength(shape, [a.shape, b.shape])
@@ -113,12 +120,12 @@ public enum TorchFloat32Math {
         let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             x.data.withUnsafeBufferPointer { px in
                 y.data.withUnsafeBufferPointer { py in
-                    if n > 0 { gk_binary_f32(op, n, px.baseAddress!, py.baseAddress!, buffer.baseAddress!, chunk, row) }
+                    if n > 0 { kernel(n, px.baseAddress!, py.baseAddress!, buffer.baseAddress!, row) }
                 }
             }
             initialized = n
         }
-        return Tensor(shape: shape, data: out, dtype: .float32)
+        return Tensor(shape: shape, data: out, dtype: dtype)
     }
 
     /// The length of PyTorch's innermost loop over `shape` for contiguous operands of `operands`'

@@ -4,8 +4,9 @@ import Glibc
 /// PyTorch's float64 math where its CPU kernels are reproducible bit for bit (see
 /// CKernels/torch_float64.h): ops whose vectorised body calls Sleef's double functions.
 ///
-/// `cpu_kernel_vec` ops (`sinh cosh atanh exp2 sigmoid silu`, and the activations `elu selu celu
-/// softplus mish gelu(approximate='tanh')` built on Sleef's expm1, exp, log1p and tanh) take Sleef on whole chunks of
+/// `cpu_kernel_vec` ops (`sinh cosh atanh exp2 sigmoid silu`, `pow atan2 hypot logaddexp logaddexp2`,
+/// and the activations `elu selu celu softplus mish gelu` built on Sleef's expm1, exp, log1p, tanh
+/// and erf, with gelu's backward) take Sleef on whole chunks of
 /// 2 * Vectorized<double>::size() elements from the start (8 with AVX2, 16 with AVX-512; see
 /// `TorchFloat32Math.chunks`, which halves the float32 chunk) and the C library on the rest.
 /// PyTorch's `vml` ops that have no MKL version (`expm1 log1p lgamma`) map Sleef over every
@@ -51,6 +52,26 @@ public enum TorchFloat64Math {
     /// doubles (celu's is 1 / alpha).
     static func elu(_ x: Tensor, alpha: Double, scale: Double = 1, inputScale: Double = 1) -> Tensor {
         apply(x) { gk_elu_f64($0, $1, $2, $3, alpha * scale, scale, inputScale) }
+    }
+
+    /// `pow`, `atan2`, `hypot`, `logaddexp` or `logaddexp2` of two float64 tensors with
+    /// broadcasting, PyTorch's bits (each of PyTorch's innermost rows with its own tail).
+    static func binary(_ a: Tensor, _ b: Tensor, _ op: gk_f64_binary_op) throws -> Tensor {
+        try TorchFloat32Math.broadcasting(a, b, dtype: .float64) { gk_binary_f64(op, $0, $1, $2, $3, chunk, $4) }
+    }
+
+    /// `x ** p` for a Python-number exponent other than PyTorch's special cases.
+    static func pow(_ x: Tensor, exponent p: Double) -> Tensor { apply(x) { gk_pow_scalar_f64($0, $1, $2, $3, p) } }
+
+    /// `gelu(x)` (approximate='none') of a float64 tensor, PyTorch's bits.
+    static func gelu(_ x: Tensor) -> Tensor { apply(x) { gk_gelu_f64($0, $1, $2, $3) } }
+
+    /// gelu's backward for the incoming gradient `dy` (broadcast with x), PyTorch's gelu_backward
+    /// kernel to the bit, for approximate='tanh' when `tanh`, else 'none'.
+    static func geluBackward(_ dy: Tensor, _ x: Tensor, tanh: Bool) throws -> Tensor {
+        try TorchFloat32Math.broadcasting(dy, x, dtype: .float64) { n, pdy, px, out, _ in
+            gk_gelu_backward_f64(n, pdy, px, out, chunk, tanh ? 1 : 0)
+        }
     }
 
     /// `softplus(x, beta, threshold)` of a float64 tensor.

@@ -1,6 +1,6 @@
 // The entry points of torch_float32.h and torch_float64.h that the Sleef ports define
-// (sleef_float32.c, torch_float32.c, sleef_float64.c): each runs the build for AVX2 and FMA
-// (the *_fma.c files) when the kernels run at the AVX2 level or above (dispatch.c;
+// (sleef_float32.c, torch_float32.c, sleef_float64.c, sleef_float64_binary.c): each runs the
+// build for AVX2 and FMA (the *_fma.c files) when the kernels run at the AVX2 level or above (dispatch.c;
 // `GRADCLI_CPU=baseline` lowers it), the portable build otherwise. Both give the same bits.
 #include "CKernels.h"
 #include "torch_float32.h"
@@ -135,4 +135,28 @@ void gk_softplus_f64_portable(long n, const double *x, double *out, long chunk, 
 void gk_softplus_f64_fma(long n, const double *x, double *out, long chunk, double beta, double threshold);
 void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold) {
     (use_fma() ? gk_softplus_f64_fma : gk_softplus_f64_portable)(n, x, out, chunk, beta, threshold);
+}
+
+void gk_binary_f64_portable(gk_f64_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
+void gk_binary_f64_fma(gk_f64_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
+void gk_binary_f64(gk_f64_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row) {
+    (use_fma() ? gk_binary_f64_fma : gk_binary_f64_portable)(op, n, a, b, out, chunk, row);
+}
+
+void gk_pow_scalar_f64_portable(long n, const double *x, double *out, long chunk, double exponent);
+void gk_pow_scalar_f64_fma(long n, const double *x, double *out, long chunk, double exponent);
+void gk_pow_scalar_f64(long n, const double *x, double *out, long chunk, double exponent) {
+    (use_fma() ? gk_pow_scalar_f64_fma : gk_pow_scalar_f64_portable)(n, x, out, chunk, exponent);
+}
+
+void gk_gelu_f64_portable(long n, const double *x, double *out, long chunk);
+void gk_gelu_f64_fma(long n, const double *x, double *out, long chunk);
+void gk_gelu_f64(long n, const double *x, double *out, long chunk) {
+    (use_fma() ? gk_gelu_f64_fma : gk_gelu_f64_portable)(n, x, out, chunk);
+}
+
+void gk_gelu_backward_f64_portable(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
+void gk_gelu_backward_f64_fma(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
+void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx) {
+    (use_fma() ? gk_gelu_backward_f64_fma : gk_gelu_backward_f64_portable)(n, dy, x, out, chunk, tanh_approx);
 }

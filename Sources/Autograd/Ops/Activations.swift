@@ -112,10 +112,14 @@ extension Ops {
             return x.map(try geluFunction(attrs))
         },
         float64: { x, attrs in
-            // PyTorch's own kernel; its erf one (Sleef's erf on whole chunks) is not reproduced.
-            try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : x.map(try geluFunction(attrs))
+            // PyTorch's own kernel: Sleef's tanh or erf on whole chunks.
+            try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : TorchFloat64Math.gelu(x)
         }, geluFunction) { ctx, g in
         let x = ctx[0]
+        // A float64 gradient not itself differentiated: PyTorch's gelu_backward kernel, to the bit.
+        if !ctx.createGraph && x.dtype.isFloat64 && g.dtype.isFloat64 {
+            return Variable(try TorchFloat64Math.geluBackward(g.value, x.value, tanh: try geluUsesTanh(ctx.attrs)))
+        }
         if try geluUsesTanh(ctx.attrs) {
             let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
             let dInner = try Variable(geluK) * (1 + 0.134145 * x * x)

@@ -175,13 +175,15 @@ extension Ops {
 
     /// `pow` with a Python-number exponent runs PyTorch's CPU kernel for it: x*x for 2, x*x*x
     /// for 3, 1/(x*x) for -2, sqrt for 0.5, 1/sqrt for -0.5, 1/x for -1 (so `x ** 3` is
-    /// PyTorch's number to the last bit, and `(-0.0) ** 0.5` is -0.0), std::pow otherwise (in
-    /// float32 Sleef's powf on whole vector chunks and the double std::pow on the rest).
+    /// PyTorch's number to the last bit, and `(-0.0) ** 0.5` is -0.0), std::pow otherwise (Sleef's
+    /// pow on whole vector chunks and std::pow on the rest: in float32 Sleef's powf and the double
+    /// std::pow).
     static func powForward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
         let exponent = args.variables[1]
         guard exponent.isWrappedNumber, args.dtype.isFloatingPoint, let p = exponent.value.scalar else {
-            // Two tensors (a Python-number base among them): Sleef's powf on whole chunks.
+            // Two tensors (a Python-number base among them): Sleef's pow on whole chunks.
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_POW) }
+            if args.dtype.isFloat64 { return try TorchFloat64Math.binary(args[0], args[1], GK_F64_POW) }
             return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.pow)
         }
         // In float32 each step rounds to float32, as PyTorch's float kernel does.
@@ -201,8 +203,9 @@ extension Ops {
         case 0.5: return each { x in x.squareRoot() }
         case -0.5: return each { x in 1 / r(x.squareRoot()) }
         case -1: return each { x in 1 / x }
-        // PyTorch fills 1 for exponent 0 and copies for 1; other float32 exponents run Sleef's powf.
+        // PyTorch fills 1 for exponent 0 and copies for 1; other exponents run Sleef's pow.
         case _ where single && p != 0 && p != 1: return TorchFloat32Math.pow(args[0], exponent: p)
+        case _ where x.dtype.isFloat64 && p != 0 && p != 1: return TorchFloat64Math.pow(args[0], exponent: p)
         default: return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.pow)
         }
     }

@@ -19,9 +19,10 @@ extension Ops {
         return [try g * x * recip, try -g * y * recip]
     }.withDType(.floating)
 
-    /// atan2's forward: PyTorch's float32 kernel (Sleef's atan2f on whole chunks) for float32.
+    /// atan2's forward: PyTorch's kernel (Sleef's atan2 on whole chunks) for float32 and float64.
     static func atan2Forward(_ args: ForwardArgs, _ kernel: ElementwiseKernel?) throws -> Tensor {
         if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_ATAN2) }
+        if args.dtype.isFloat64 { return try TorchFloat64Math.binary(args[0], args[1], GK_F64_ATAN2) }
         return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.atan2)
     }
 

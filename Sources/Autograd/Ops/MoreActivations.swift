@@ -211,10 +211,12 @@ extension Ops {
         "logaddexp", gradFn: "LogaddexpBackward0", summary: "log(exp(input) + exp(other)), computed stably",
         logaddexpOf, forward: { args, kernel in
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP) }
+            if args.dtype.isFloat64 { return try TorchFloat64Math.binary(args[0], args[1], GK_F64_LOGADDEXP) }
             return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, logaddexpOf)
         }) { ctx, g in
-        let d = try ctx[0] - ctx[1]
-        return [try g * d.sigmoid(), try g * (-d).sigmoid()]
+        // derivatives.yaml: grad / (1 + exp(other - self)), grad / (1 + exp(self - other)).
+        let a = ctx[0], b = ctx[1]
+        return [try g / (Variable(1) + (b - a).exp()), try g / (Variable(1) + (a - b).exp())]
     }.withDType(.floatingOnly { "\"logaddexp_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
 
     /// log(exp(a) + exp(b)) of two numbers, stably; a itself where a == b is infinite.
@@ -226,7 +228,11 @@ extension Ops {
     /// `hypot(input, other)`: sqrt(input^2 + other^2).
     public static let hypot: OpSpec = binary(
         "hypot", gradFn: "HypotBackward0", summary: "sqrt(input^2 + other^2), without overflow",
-        kinks: "at (0, 0) the gradient is NaN, as in PyTorch", range: 0.5...2, Glibc.hypot) { ctx, g in
+        kinks: "at (0, 0) the gradient is NaN, as in PyTorch", range: 0.5...2, Glibc.hypot, forward: { args, kernel in
+            // PyTorch's float64 kernel: Sleef's hypot (u05) on whole chunks.
+            if args.dtype.isFloat64 { return try TorchFloat64Math.binary(args[0], args[1], GK_F64_HYPOT) }
+            return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, Glibc.hypot)
+        }) { ctx, g in
         let r = try ctx.result()
         return [try g * ctx[0] / r, try g * ctx[1] / r]
     }.withDType(.floatingOnly { "\"hypot_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers

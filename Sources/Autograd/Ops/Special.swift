@@ -121,15 +121,19 @@ extension Ops {
         "logaddexp2", gradFn: "Logaddexp2Backward0", summary: "log2(2^input + 2^other), computed stably",
         logaddexp2Of, forward: { args, kernel in
             if args.dtype.isFloat32 { return try TorchFloat32Math.binary(args[0], args[1], GK_F32_LOGADDEXP2) }
+            if args.dtype.isFloat64 { return try TorchFloat64Math.binary(args[0], args[1], GK_F64_LOGADDEXP2) }
             return try Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, logaddexp2Of)
         }) { ctx, g in
-        let d = try ctx[0] - ctx[1]
-        return [try g / (Variable(1) + (-d).exp2()), try g / (Variable(1) + d.exp2())]
+        // derivatives.yaml: grad / (1 + pow(2, other - self)), grad / (1 + pow(2, self - other)),
+        // pow(Scalar, Tensor) running the pow kernel (Sleef's pow on whole chunks).
+        let a = ctx[0], b = ctx[1], two = Variable(wrappedNumber: 2, dtype: .float64)
+        return [try g / (Variable(1) + two.pow(b - a)), try g / (Variable(1) + two.pow(a - b))]
     }
 
-    /// log2(2^a + 2^b) of two numbers, stably; a itself where a == b is infinite.
+    /// log2(2^a + 2^b) of two numbers, stably; a itself where a == b is infinite: PyTorch's
+    /// scalar formula, max + log1p(2^-|a - b|) * (1 / ln 2).
     static func logaddexp2Of(_ a: Double, _ b: Double) -> Double {
         let m = Swift.max(a, b)
-        return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp2(-Swift.abs(a - b))) / Glibc.log(2)
+        return m.isInfinite && a == b ? m : m + Glibc.log1p(Glibc.exp2(-Swift.abs(a - b))) * (1 / Glibc.M_LN2)
     }
 }

@@ -167,7 +167,7 @@ extension Ops {
         "clamp_min": "grad_self = grad * (self >= min)",
         "clamp_max": "grad_self = grad * (self <= max)",
         "logit": "grad_self = grad / (self * (1 - self)); NaN outside [0, 1] (with eps: 0 outside [eps, 1 - eps])",
-        "logaddexp": "grad_self = grad * sigmoid(self - other), grad_other = grad * sigmoid(other - self)",
+        "logaddexp": "grad_self = grad / (1 + exp(other - self)), grad_other = grad / (1 + exp(self - other))",
         "hypot": "grad_self = grad * self / result, grad_other = grad * other / result",
         "xlogy": "grad_self = xlogy(grad, other), 0 where self = 0 and other <= 0; grad_other = grad * self / other",
 

@@ -46,6 +46,26 @@ void gk_elu_f64(long n, const double *x, double *out, long chunk, double negcoef
 /// softplus: x where x * beta > threshold, else log1p(exp(x * beta)) / beta.
 void gk_softplus_f64(long n, const double *x, double *out, long chunk, double beta, double threshold);
 
+typedef enum { GK_F64_POW, GK_F64_ATAN2, GK_F64_HYPOT, GK_F64_LOGADDEXP, GK_F64_LOGADDEXP2 } gk_f64_binary_op;
+
+/// out[i] = op(a[i], b[i]) over operands already broadcast to out's n elements, in rows of `row`
+/// elements (PyTorch's innermost loop after merging dimensions; 0: one row), each row with its
+/// own tail: Sleef's pow, atan2 (atan2(a, b)) or hypot on whole chunks, the C library's on the
+/// rest; logaddexp and logaddexp2 are PyTorch's formulas on Sleef's exp, exp2 and log1p
+/// (sleef_float64_binary.c).
+void gk_binary_f64(gk_f64_binary_op op, long n, const double *a, const double *b, double *out, long chunk, long row);
+
+/// x[i] ** exponent for a Python-number exponent: Sleef's pow on whole chunks, pow on the rest.
+void gk_pow_scalar_f64(long n, const double *x, double *out, long chunk, double exponent);
+
+/// gelu(x) (approximate='none'): x * 0.5 * (1 + erf(x / sqrt 2)), Sleef's erf on whole chunks.
+void gk_gelu_f64(long n, const double *x, double *out, long chunk);
+
+/// gelu's backward as PyTorch's GeluBackwardKernelImpl: for approximate='none' (tanh_approx 0)
+/// dy * (cdf + x * pdf), Sleef's erf and exp on whole chunks (cdf + x * pdf fused), the C
+/// library's on the rest; for 'tanh' its formula on Sleef's tanh, likewise.
+void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
+
 #ifdef __cplusplus
 }
 #endif
