@@ -18,6 +18,10 @@ void *gk_thread_slot(void);
 /// Sets the calling thread's slot. The owner frees what it points to (a pthread key's destructor).
 void gk_set_thread_slot(void *pointer);
 
+/// Has the kernel send `signal` to the calling process when its parent dies (Linux's
+/// PR_SET_PDEATHSIG); 0 on success, -1 where that is not available.
+int gk_die_with_parent(int signal);
+
 /// The instruction-set levels a kernel table exists for.
 typedef enum {
     GK_LEVEL_BASELINE = 0, ///< portable C: SSE2 on x86-64, NEON on aarch64

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// Runs batch requests on worker processes. Processes rather than threads: every op touches
@@ -259,13 +260,7 @@ enum BatchSignals {
     static func becomeWorker() {
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        // prctl is variadic, which Swift cannot call directly; its four optional arguments
-        // are passed as fixed ones, as the C calling convention allows on Linux.
-        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-        if let symbol = dlsym(nil, "prctl") {
-            let prctl = unsafeBitCast(symbol, to: Prctl.self)
-            _ = prctl(1 /* PR_SET_PDEATHSIG */, UInt(SIGKILL), 0, 0, 0)
-        }
+        _ = gk_die_with_parent(SIGKILL)
         // The parent may have died before that took effect.
         if getppid() == 1 { _exit(0) }
     }
