@@ -21,6 +21,9 @@ void gk_set_thread_slot(void *pointer);
 /// Has the kernel send `signal` to the calling process when its parent dies (Linux's
 /// PR_SET_PDEATHSIG); 0 on success, -1 where that is not available.
 int gk_die_with_parent(int signal);
+/// Keeps freed memory in glibc's heap: blocks up to 32 MiB come from the heap rather than a
+/// fresh mmap, and the heap is trimmed only above 1 GiB (a no-op without glibc).
+void gk_keep_freed_memory_in_heap(void);
 
 /// The instruction-set levels a kernel table exists for.
 typedef enum {
