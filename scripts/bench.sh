@@ -56,9 +56,9 @@ GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
 if wants 1 || wants 2 || wants 5 || wants 6 || wants 7 || wants 8 || wants 9 || wants 10; then
     if [ -n "$BUILD" ]; then
-        note "release build (static Swift stdlib)"
-        if swift build -c release --static-swift-stdlib --product gradcli >"$OUT/build.log" 2>&1; then
-            record build "release, --static-swift-stdlib"
+        note "release build (static executable, as make install builds it)"
+        if swift build -c release -Xswiftc -static-executable --product gradcli >"$OUT/build.log" 2>&1; then
+            record build "release, -Xswiftc -static-executable"
         else
             tail -5 "$OUT/build.log" >&2
             note "static build failed; falling back to the dynamic build"

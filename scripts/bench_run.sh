@@ -29,10 +29,9 @@ PROGRAMS="${PYTORCH_PROGRAMS:-/work/shared/pytorch-programs}"
 GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""
 if [ -n "$BUILD" ]; then
-    # The build `make install` makes: the Swift runtime linked in, so start-up resolves no
-    # runtime symbols.
-    echo "bench_run: release build (static Swift stdlib)" >&2
-    swift build -c release --static-swift-stdlib --product gradcli >/dev/null
+    # The build `make install` makes: one static executable, so start-up resolves no symbols.
+    echo "bench_run: release build (static executable)" >&2
+    swift build -c release -Xswiftc -static-executable --product gradcli >/dev/null
 fi
 [ -x "$GRADCLI" ] || { echo "bench_run: no $GRADCLI" >&2; exit 1; }
 OUT="${TMPDIR:-/tmp}/gradcli-bench-run.$$"
