@@ -152,8 +152,12 @@ extension Ops {
                                         float64: { x, _ in TorchFloat64Math.unary(x, GK_F64_SILU) },
                                         { _ in { x in x * logistic(x) } }) { ctx, g in
         let x = ctx[0]
+        // derivatives.yaml: silu_backward's kernel without grad mode, else its composed form.
+        guard GradMode.isEnabled else {
+            return Variable(try TorchFloat32Math.backward(BackwardKernel.Silu(), g.value, x.value, dtype: x.dtype))
+        }
         let s = try x.sigmoid()
-        return try g * s * (1 + x * (1 - s))
+        return try g * s * (1 + x * (1 - s))  // infinitely_differentiable_silu_backward
     }.withDType(.floatingKernel("silu_cpu"))
 
     /// `softplus(input, beta=1, threshold=20)`: log(1 + exp(beta * input)) / beta,

@@ -83,8 +83,13 @@ extension Ops {
         float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_MISH) },
         { _ in { x in x * Glibc.tanh(x > 20 ? x : Glibc.log1p(Glibc.exp(x))) } }) { ctx, g in
         let x = ctx[0]
-        let t = try x.softplus().tanh()
-        return try g * (t + x * (1 - t * t) * x.sigmoid())
+        // derivatives.yaml: mish_backward's kernel without grad mode, else its composed form.
+        guard GradMode.isEnabled else {
+            return Variable(try TorchFloat32Math.backward(BackwardKernel.Mish(), g.value, x.value, dtype: x.dtype))
+        }
+        // infinitely_differentiable_mish_backward, softplus as exp().log1p()
+        let s = try x.sigmoid(), t = try x.exp().log1p().tanh()
+        return try g * (t + x * s * (1 - t * t))
     }.withDType(.floatingKernel("mish_cpu"))
 
     /// `hardswish(input)`: input * relu6(input + 3) / 6.
