@@ -91,12 +91,7 @@ extension Ops {
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
         }) { ctx, g in
-        let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        // exp sees only the negative elements (0 elsewhere), so elu'(+inf) is 1, not inf * 0 = NaN;
-        // the strict mask makes the second derivative 0 at 0, as PyTorch's.
-        let negativePart = try Variable.where(x < 0, x, 0)
-        // The negative branch is taken where input <= 0, as PyTorch's elu_backward: NaN gets 1.
-        return try g * Variable.where(x <= 0, Variable(alpha) * negativePart.exp(), 1)
+        try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: try ctx.attrs.double("alpha")))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `gelu(input, approximate='none')`: input * Phi(input), or its tanh approximation.

@@ -1,12 +1,19 @@
+import CKernels
+import Glibc
+
 // PyTorch's backward functions that have CPU kernels of their own, so that a gradient rounds
 // exactly as PyTorch's does. Not in the registry: they appear as the nodes of a gradient's own
-// graph (`create_graph=True`), named as PyTorch names them.
+// graph (`create_graph=True`), named as PyTorch names them, each with derivatives.yaml's rule.
+// The kernels themselves are in TorchBackwardMath.swift.
+
 
 extension Ops {
+    static let gradOutput = Param("grad_output", .tensor)
+
     /// `tanh_backward(grad_output, output)`: grad_output * (1 - output^2), with `1 - output^2`
     /// one fused multiply-add where PyTorch's AVX2 and AVX-512 builds contract it.
     static let tanhBackward: OpSpec = OpSpec(
-        "tanh_backward", params: [Param("grad_output", .tensor), Param("output", .tensor)],
+        "tanh_backward", params: [gradOutput, Param("output", .tensor)],
         gradFn: "TanhBackwardBackward0", summary: "the gradient of tanh",
         forward: { args in
             if args.dtype.isFloat32 {
@@ -23,4 +30,47 @@ extension Ops {
             return [gradOutput.requiresGrad ? try apply(tanhBackward, [g, output]) : nil,
                     output.requiresGrad ? try g * (Variable(-2) * output * gradOutput) : nil]
         }).withDType(.promote)
+
+    /// A backward function of (grad_output, self) and attributes, computed by `kernel(attrs, dtype)`.
+    static func backwardFunction<K: PointwiseBackward>(
+        _ name: String, params: [Param] = [], gradFn: String, summary: String,
+        kernel: @escaping (Attrs, DType) throws -> K, derivative: Derivative
+    ) -> OpSpec {
+        OpSpec(name, params: [gradOutput, Param("self", .tensor)] + params, gradFn: gradFn, summary: summary,
+               forward: { args in try TorchFloat32Math.backward(try kernel(args.attrs, args.dtype), args[0], args[1], dtype: args.dtype) },
+               derivative: derivative).withDType(.promote)
+    }
+
+    /// A 0/1 constant of `like`'s dtype, 1 where `test` holds for an element of `v`
+    /// (PyTorch's `(...).type_as(grad)`).
+    static func mask(_ v: Variable, like: Variable, _ test: (Double) -> Bool) -> Variable {
+        Variable(Tensor(shape: v.shape, data: v.value.data.map { test($0) ? 1 : 0 }, dtype: like.dtype))
+    }
+
+    /// `elu_backward(grad_output, alpha, scale, input_scale, is_result=False, self)`, the
+    /// gradient of elu, selu and celu. PyTorch takes each number as the dtype first (float32:
+    /// negcoef = float(alpha) * float(scale)).
+    static let eluBackward: OpSpec = backwardFunction(
+        "elu_backward", params: [Param("alpha", .double), Param("scale", .double), Param("input_scale", .double)],
+        gradFn: "EluBackwardBackward0", summary: "the gradient of elu",
+        kernel: { attrs, dtype in
+            let alpha = try attrs.double("alpha"), scale = try attrs.double("scale"), inputScale = try attrs.double("input_scale")
+            guard dtype.isFloat32 else { return BackwardKernel.Elu(negcoef: alpha * scale, poscoef: scale, negiptcoef: inputScale) }
+            return BackwardKernel.Elu(negcoef: Double(Float(alpha) * Float(scale)), poscoef: Double(Float(scale)),
+                                      negiptcoef: Double(Float(inputScale)))
+        },
+        // derivatives.yaml: grad_output: elu_backward(grad, ...); self: elu_double_backward, which is
+        // elu_backward(grad * grad_output * input_scale, ..., self) * (self < 0).
+        derivative: .vjp { ctx, g in
+            let gradOutput = ctx[0], x = ctx[1], inputScale = try ctx.attrs.double("input_scale")
+            return [gradOutput.requiresGrad ? try apply(eluBackward, [g, x], ctx.attrs) : nil,
+                    x.requiresGrad ? try apply(eluBackward, [g * gradOutput * Variable(inputScale), x], ctx.attrs)
+                        * mask(x, like: g) { $0 < 0 } : nil]
+        })
+
+    /// The attributes of `elu_backward` for elu, selu (alpha and scale its constants) and celu
+    /// (input_scale 1 / alpha, with alpha taken as a float first: derivatives.yaml's `1.0/alpha.toFloat()`).
+    static func eluBackwardAttrs(alpha: Double, scale: Double = 1, inputScale: Double = 1) -> Attrs {
+        ["alpha": .double(alpha), "scale": .double(scale), "input_scale": .double(inputScale)]
+    }
 }

@@ -48,10 +48,7 @@ extension Ops {
         float32: { x, _ in TorchFloat32Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         float64: { x, _ in TorchFloat64Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
-        let x = ctx[0]
-        let negativePart = try Variable.where(x < 0, x, 0)
-        // The negative branch where input <= 0, as PyTorch's elu_backward: NaN gets scale.
-        return try g * Variable(seluScale) * Variable.where(x <= 0, Variable(seluAlpha) * negativePart.exp(), 1)
+        try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: seluAlpha, scale: seluScale))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
@@ -71,9 +68,8 @@ extension Ops {
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
         }) { ctx, g in
-        let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        let negativePart = try Variable.where(x < 0, x, 0)
-        return try g * Variable.where(x > 0, 1, (negativePart / Variable(alpha)).exp())
+        let alpha = try ctx.attrs.double("alpha")
+        return try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: alpha, inputScale: 1 / Double(Float(alpha))))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `mish(input)`: input * tanh(softplus(input)).
