@@ -47,7 +47,7 @@ extension Ops {
                                               float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
                                               float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
-        try g * (-ctx[0]).sigmoid()
+        try apply(logSigmoidBackward, [g, ctx[0]])
     }.withDType(.floatingKernel("log_sigmoid_cpu"))
 
     /// `relu(input)`, max(input, 0).
@@ -175,10 +175,8 @@ extension Ops {
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")
             return { x in x * beta > threshold ? x : Glibc.log1p(Glibc.exp(x * beta)) / beta }
         }) { ctx, g in
-        let x = ctx[0]
-        let beta = try ctx.attrs.double("beta"), threshold = try ctx.attrs.double("threshold")
-        let linear = mask(x) { $0 * beta > threshold }, curved = mask(x) { !($0 * beta > threshold) }
-        return try g * (linear + curved * (Variable(beta) * x).sigmoid())
+        try apply(softplusBackward, [g, ctx[0]], ["beta": .double(try ctx.attrs.double("beta")),
+                                                   "threshold": .double(try ctx.attrs.double("threshold"))])
     }.withDType(.floatingKernel("softplus_cpu"))
 }
 

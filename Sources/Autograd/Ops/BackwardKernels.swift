@@ -73,4 +73,48 @@ extension Ops {
     static func eluBackwardAttrs(alpha: Double, scale: Double = 1, inputScale: Double = 1) -> Attrs {
         ["alpha": .double(alpha), "scale": .double(scale), "input_scale": .double(inputScale)]
     }
+
+    /// `softplus_backward(grad_output, self, beta, threshold)`.
+    static let softplusBackward: OpSpec = backwardFunction(
+        "softplus_backward", params: [Param("beta", .double), Param("threshold", .double)],
+        gradFn: "SoftplusBackwardBackward0", summary: "the gradient of softplus",
+        kernel: { attrs, _ in BackwardKernel.Softplus(beta: try attrs.double("beta"), threshold: try attrs.double("threshold")) },
+        // derivatives.yaml: self: softplus_double_backward(grad * grad_output, self, beta, threshold),
+        // sigmoid_backward(g, (self * beta).sigmoid()) * (self * beta < threshold) * beta.
+        derivative: .vjp { ctx, g in
+            let gradOutput = ctx[0], x = ctx[1]
+            let beta = try ctx.attrs.double("beta"), threshold = try ctx.attrs.double("threshold")
+            guard x.requiresGrad else { return [gradOutput.requiresGrad ? try apply(softplusBackward, [g, x], ctx.attrs) : nil, nil] }
+            let z = try x * Variable(beta), s = try z.sigmoid()
+            let limit = x.dtype.isFloat32 ? Double(Float(threshold)) : threshold  // compared in the dtype
+            let below = mask(z, like: g) { $0 < limit }
+            return [gradOutput.requiresGrad ? try apply(softplusBackward, [g, x], ctx.attrs) : nil,
+                    try (g * gradOutput) * (1 - s) * s * below * Variable(beta)]
+        })
+
+    /// `log_sigmoid_backward(grad_output, self, buffer)`, the buffer exp(-|self|) recomputed
+    /// with the forward's functions.
+    static let logSigmoidBackward: OpSpec = backwardFunction(
+        "log_sigmoid_backward", gradFn: "LogSigmoidBackwardBackward0", summary: "the gradient of logsigmoid",
+        kernel: { _, _ in BackwardKernel.LogSigmoid() },
+        // derivatives.yaml: self: log_sigmoid_double_backward(grad * grad_output, self), g * (z - 1) * z.
+        derivative: .vjp { ctx, g in
+            let gradOutput = ctx[0], x = ctx[1]
+            let dx: Variable? = x.requiresGrad ? try {
+                let z = try x.sigmoid()
+                return try g * gradOutput * (z - 1) * z
+            }() : nil
+            return [gradOutput.requiresGrad ? try apply(logSigmoidBackward, [g, x]) : nil, dx]
+        })
+
+    /// `hardswish_backward(grad_output, self)`.
+    static let hardswishBackward: OpSpec = backwardFunction(
+        "hardswish_backward", gradFn: "HardswishBackwardBackward0", summary: "the gradient of hardswish",
+        kernel: { _, _ in BackwardKernel.Hardswish() },
+        // derivatives.yaml: self: where(-3 < self < 3, grad * grad_output / 3, 0).
+        derivative: .vjp { ctx, g in
+            let gradOutput = ctx[0], x = ctx[1]
+            return [gradOutput.requiresGrad ? try apply(hardswishBackward, [g, x]) : nil,
+                    x.requiresGrad ? try Variable.where(mask(x) { $0 > -3 && $0 < 3 }, g * gradOutput / 3, 0) : nil]
+        })
 }

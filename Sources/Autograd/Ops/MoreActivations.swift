@@ -94,11 +94,7 @@ extension Ops {
         kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
         float32: { x, _ in TorchFloat32Math.scalar(x) { v in v * TorchFloat32Math.clamp(v + 3, 0, 6) / 6 } },
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
-        let x = ctx[0]
-        // PyTorch's hardswish_backward: 0 where input <= -3, the middle slope where input < 3,
-        // else 1 (so NaN and +inf get 1); `where` keeps inf out of the middle piece.
-        let middle = mask(x) { $0 > -3 && $0 < 3 }, rest = mask(x) { !($0 <= -3) && !($0 < 3) }
-        return try g * (Variable.where(middle, x / 3 + 0.5, 0) + rest)
+        try apply(hardswishBackward, [g, ctx[0]])
     }.withDType(.floatingKernel("hardswish_cpu"))
 
     /// `hardsigmoid(input)`: relu6(input + 3) / 6.
