@@ -110,15 +110,7 @@ extension Ops {
             // PyTorch's own kernel; its erf one (Sleef's erf on whole chunks) is not reproduced.
             try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : x.map(try geluFunction(attrs))
         }, geluFunction) { ctx, g in
-        let x = ctx[0]
-        if try geluUsesTanh(ctx.attrs) {
-            let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
-            let dInner = try Variable(geluK) * (1 + 0.134145 * x * x)
-            return try g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner)
-        }
-        let cdf = try 0.5 * (1 + (x * Variable(0.5.squareRoot())).erf())
-        let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())
-        return try g * (cdf + x * pdf)
+        try apply(geluBackward, [g, ctx[0]], ["approximate": .string(ctx.attrs.string("approximate") ?? "none")])
     }.withDType(.floatingKernel("GeluKernelImpl"))
 
     /// gelu's function of one element for `approximate`.

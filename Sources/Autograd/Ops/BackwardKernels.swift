@@ -117,4 +117,52 @@ extension Ops {
             return [gradOutput.requiresGrad ? try apply(hardswishBackward, [g, x]) : nil,
                     x.requiresGrad ? try Variable.where(mask(x) { $0 > -3 && $0 < 3 }, g * gradOutput / 3, 0) : nil]
         })
+
+    /// `gelu_backward(grad_output, self, approximate)`. For float32 and more than one element
+    /// PyTorch calls oneDNN's eltwise backward (approximate='none'), reproduced where its
+    /// forward is (`TorchFloat32Math.geluIsReproducible`); otherwise its own kernel.
+    static let geluBackward: OpSpec = OpSpec(
+        "gelu_backward", params: [gradOutput, Param("self", .tensor), Param("approximate", .string(choices: ["none", "tanh"]))],
+        gradFn: "GeluBackwardBackward0", summary: "the gradient of gelu",
+        forward: { args in
+            let tanh = try geluUsesTanh(args.attrs)
+            if !tanh, args.dtype.isFloat32, args[1].count > 1, TorchFloat32Math.geluIsReproducible {
+                let shape = try Tensor.broadcastShapeOrThrow(args[0].shape, args[1].shape)
+                let g = try args[0].expanded(to: shape), x = try args[1].expanded(to: shape)
+                var out = Tensor(shape: shape, data: [Double](repeating: 0, count: g.count), dtype: .float32)
+                out.data.withUnsafeMutableBufferPointer { o in
+                    if let base = o.baseAddress { gk_gelu_backward_f32(g.count, g.data, x.data, base) }
+                }
+                return out
+            }
+            return tanh ? try TorchFloat32Math.backward(BackwardKernel.GeluTanh(), args[0], args[1], dtype: args.dtype)
+                        : try TorchFloat32Math.backward(BackwardKernel.Gelu(), args[0], args[1], dtype: args.dtype)
+        },
+        // derivatives.yaml: grad_output: gelu_backward(grad, self); self: gelu_double_backward(grad, grad_output, self).
+        derivative: .vjp { ctx, g in
+            let gradOutput = ctx[0], x = ctx[1]
+            return [gradOutput.requiresGrad ? try apply(geluBackward, [g, x], ctx.attrs) : nil,
+                    x.requiresGrad ? try g * gradOutput * geluSecondDerivative(x, tanh: try geluUsesTanh(ctx.attrs)) : nil]
+        }).withDType(.promote)
+
+    /// gelu''(x) as FunctionsManual.cpp's gelu_double_backward composes it.
+    static func geluSecondDerivative(_ x: Variable, tanh: Bool) throws -> Variable {
+        guard tanh else {
+            let beta = M_2_SQRTPI * M_SQRT1_2 * 0.5
+            let square = try x * x
+            let pdf = try Variable(beta) * (Variable(-0.5) * square).exp()
+            return try 2 * pdf - square * pdf
+        }
+        let beta = M_SQRT2 * M_2_SQRTPI * 0.5, kappa = 0.044715
+        let inner = try Variable(beta) * (x + Variable(kappa) * x.pow(Variable(wrappedNumber: 3, dtype: .int64)))
+        let t = try inner.tanh(), sech = try 1 / inner.cosh()
+        let f = try 0.5 * x, g = try 1 - t * t
+        let h = try Variable(beta) * (1 + Variable(3 * kappa) * x * x)
+        let fPrimeGH = try 0.5 * g * h
+        let gPrime = try (2 * sech) * (-sech * t) * h
+        let gPrimeFH = try f * h * gPrime
+        let hPrime = try Variable(6 * kappa) * x * Variable(beta)
+        let hPrimeFG = try f * g * hPrime
+        return try 2 * fPrimeGH + gPrimeFH + hPrimeFG
+    }
 }
