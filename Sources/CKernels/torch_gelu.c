@@ -2,6 +2,9 @@
 // eltwise gelu_erf, whose AVX-512 JIT code evaluates erf(x / sqrt 2) as one of 24 degree-5
 // minimax polynomials of |x|, picked by the exponent and two mantissa bits of |x| (oneDNN's
 // gelu_erf_minimax table, copied bit for bit); one element takes PyTorch's own scalar formula.
+// Its gradient (gelu_backward) goes to oneDNN's eltwise backward too, which computes
+// gelu'(x) = 0.5 + 0.5 erf(x / sqrt 2) + x / sqrt(2 pi) exp(-x^2 / 2) with Abramowitz and
+// Stegun's erf and oneDNN's own exp polynomial.
 #include "torch_float32.h"
 #include <math.h>
 #include <stdint.h>
@@ -54,4 +57,39 @@ void gk_gelu_f32(long n, const double *x, double *out) {
         return;
     }
     for (long i = 0; i < n; i++) out[i] = gelu_minimax((float)x[i]);
+}
+
+/// One lane of oneDNN's exp_compute_vector_fwd: 2^n p(r) with x = n ln 2 + r, p of degree 5.
+static float onednn_exp(float x) {
+    static const uint32_t pol[5] = {0x3f7ffffb, 0x3efffee3, 0x3e2aad40, 0x3d2b9d0d, 0x3c07cfce};
+    const float lo = from_bits(0xc2aeac50), hi = from_bits(0x42b17218);  // ln FLT_MIN, ln FLT_MAX
+    const int underflows = x < lo;
+    // vminps/vmaxps give their second operand when the first is NaN.
+    float r = x < hi ? x : hi;
+    r = r > lo ? r : lo;
+    const float n = floorf(r * from_bits(0x3fb8aa3b) + 0.5f);  // r log2(e) + 0.5, two roundings
+    r = fmaf(-n, from_bits(0x3f317218), r);
+    const uint32_t scale = (uint32_t)((int32_t)(n - 1.0f) + 127) << 23;  // 2^(n - 1)
+    float p = from_bits(pol[4]);
+    for (int i = 3; i >= 0; i--) p = fmaf(p, r, from_bits(pol[i]));
+    p = fmaf(p, r, 1.0f);
+    return p * (underflows ? 0.0f : from_bits(scale)) * 2.0f;
+}
+
+/// One lane of oneDNN's gelu_erf_compute_vector_bwd.
+static float gelu_erf_derivative(float s) {
+    static const uint32_t pol[5] = {0x3e827906, 0xbe91a98e, 0x3fb5f0e3, 0xbfba00e3, 0x3f87dc22};
+    const float r = s * from_bits(0x3f3504f3);  // s / sqrt 2
+    const float q = onednn_exp(-(r * r));
+    const float t = r * from_bits(0x3f106eba) * q;  // r / sqrt(pi) * q
+    const float w = 1.0f / fmaf(from_bits(0x3ea7ba05), from_bits(bits(r) & 0x7fffffffu), 1.0f);
+    float p = from_bits(pol[4]);
+    for (int i = 3; i >= 0; i--) p = fmaf(p, w, from_bits(pol[i]));
+    float erf = fmaf(-q * w, p, 1.0f);
+    erf = from_bits(bits(erf) ^ (bits(r) & 0x80000000u));
+    return fmaf(erf, 0.5f, t + 0.5f);
+}
+
+void gk_gelu_backward_f32(long n, const double *grad, const double *x, double *out) {
+    for (long i = 0; i < n; i++) out[i] = (float)grad[i] * gelu_erf_derivative((float)x[i]);
 }

@@ -47,7 +47,7 @@ extension Ops {
                                               float32: { x, _ in TorchFloat32Math.unary(x, GK_F32_LOGSIGMOID) },
                                               float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_LOGSIGMOID) },
                                               { _ in { x in Swift.min(x, 0) - Glibc.log1p(Glibc.exp(-Swift.abs(x))) } }) { ctx, g in
-        try g * (-ctx[0]).sigmoid()
+        try apply(logSigmoidBackward, [g, ctx[0]])
     }.withDType(.floatingKernel("log_sigmoid_cpu"))
 
     /// `relu(input)`, max(input, 0).
@@ -91,12 +91,7 @@ extension Ops {
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x) }
         }) { ctx, g in
-        let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        // exp sees only the negative elements (0 elsewhere), so elu'(+inf) is 1, not inf * 0 = NaN;
-        // the strict mask makes the second derivative 0 at 0, as PyTorch's.
-        let negativePart = try Variable.where(x < 0, x, 0)
-        // The negative branch is taken where input <= 0, as PyTorch's elu_backward: NaN gets 1.
-        return try g * Variable.where(x <= 0, Variable(alpha) * negativePart.exp(), 1)
+        try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: try ctx.attrs.double("alpha")))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `gelu(input, approximate='none')`: input * Phi(input), or its tanh approximation.
@@ -115,19 +110,7 @@ extension Ops {
             // PyTorch's own kernel: Sleef's tanh or erf on whole chunks.
             try geluUsesTanh(attrs) ? TorchFloat64Math.activation(x, GK_F64_GELU_TANH) : TorchFloat64Math.gelu(x)
         }, geluFunction) { ctx, g in
-        let x = ctx[0]
-        // A float64 gradient not itself differentiated: PyTorch's gelu_backward kernel, to the bit.
-        if !ctx.createGraph && x.dtype.isFloat64 && g.dtype.isFloat64 {
-            return Variable(try TorchFloat64Math.geluBackward(g.value, x.value, tanh: try geluUsesTanh(ctx.attrs)))
-        }
-        if try geluUsesTanh(ctx.attrs) {
-            let t = try (Variable(geluK) * (x + 0.044715 * x * x * x)).tanh()
-            let dInner = try Variable(geluK) * (1 + 0.134145 * x * x)
-            return try g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner)
-        }
-        let cdf = try 0.5 * (1 + (x * Variable(0.5.squareRoot())).erf())
-        let pdf = try (-0.5 * x * x).exp() * Variable(1 / (2 * Double.pi).squareRoot())
-        return try g * (cdf + x * pdf)
+        try apply(geluBackward, [g, ctx[0]], ["approximate": .string(ctx.attrs.string("approximate") ?? "none")])
     }.withDType(.floatingKernel("GeluKernelImpl"))
 
     /// gelu's function of one element for `approximate`.
@@ -156,8 +139,12 @@ extension Ops {
                                         float64: { x, _ in TorchFloat64Math.unary(x, GK_F64_SILU) },
                                         { _ in { x in x * logistic(x) } }) { ctx, g in
         let x = ctx[0]
+        // derivatives.yaml: silu_backward's kernel without grad mode, else its composed form.
+        guard GradMode.isEnabled else {
+            return Variable(try TorchFloat32Math.backward(BackwardKernel.Silu(), g.value, x.value, dtype: x.dtype))
+        }
         let s = try x.sigmoid()
-        return try g * s * (1 + x * (1 - s))
+        return try g * s * (1 + x * (1 - s))  // infinitely_differentiable_silu_backward
     }.withDType(.floatingKernel("silu_cpu"))
 
     /// `softplus(input, beta=1, threshold=20)`: log(1 + exp(beta * input)) / beta,
@@ -180,10 +167,8 @@ extension Ops {
             let beta = try attrs.double("beta"), threshold = try attrs.double("threshold")
             return { x in x * beta > threshold ? x : Glibc.log1p(Glibc.exp(x * beta)) / beta }
         }) { ctx, g in
-        let x = ctx[0]
-        let beta = try ctx.attrs.double("beta"), threshold = try ctx.attrs.double("threshold")
-        let linear = mask(x) { $0 * beta > threshold }, curved = mask(x) { !($0 * beta > threshold) }
-        return try g * (linear + curved * (Variable(beta) * x).sigmoid())
+        try apply(softplusBackward, [g, ctx[0]], ["beta": .double(try ctx.attrs.double("beta")),
+                                                   "threshold": .double(try ctx.attrs.double("threshold"))])
     }.withDType(.floatingKernel("softplus_cpu"))
 }
 

@@ -86,7 +86,7 @@ extension Ops {
     public static let log10 = unary("log10", gradFn: "Log10Backward0", summary: "base-10 logarithm",
                                     kinks: "log10(0) = -inf with gradient inf; negative input gives NaN",
                                     range: 0.5...3, gk_log10_dd) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL log10
-        try g / (ctx[0] * Variable(M_LN10))
+        try g / (ctx[0] * Variable(2.3025850929940456))  // derivatives.yaml's literal, 1 ulp below M_LN10
     }
 
     /// `log1p(input)`, log(1 + input), accurate near 0.
@@ -168,7 +168,7 @@ extension Ops {
     /// `erf(input)`, the error function.
     public static let erf = unary("erf", gradFn: "ErfBackward0", summary: "the error function", Glibc.erf) { ctx, g in
         let x = ctx[0]
-        return try g * Variable(2 / Double.pi.squareRoot()) * (-(x * x)).exp()
+        return try Variable(2 / Double.pi.squareRoot()) * (-(x * x)).exp() * g  // derivatives.yaml's order
     }
 }
 

@@ -48,10 +48,7 @@ extension Ops {
         float32: { x, _ in TorchFloat32Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         float64: { x, _ in TorchFloat64Math.elu(x, alpha: seluAlpha, scale: seluScale) },
         { _ in { x in seluScale * (x > 0 ? x : seluAlpha * Glibc.expm1(x)) } }) { ctx, g in
-        let x = ctx[0]
-        let negativePart = try Variable.where(x < 0, x, 0)
-        // The negative branch where input <= 0, as PyTorch's elu_backward: NaN gets scale.
-        return try g * Variable(seluScale) * Variable.where(x <= 0, Variable(seluAlpha) * negativePart.exp(), 1)
+        try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: seluAlpha, scale: seluScale))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `celu(input, alpha=1)`: max(0, input) + min(0, alpha * (exp(input / alpha) - 1)).
@@ -71,9 +68,8 @@ extension Ops {
             let alpha = try attrs.double("alpha")
             return { x in x > 0 ? x : alpha * Glibc.expm1(x / alpha) }
         }) { ctx, g in
-        let x = ctx[0], alpha = try ctx.attrs.double("alpha")
-        let negativePart = try Variable.where(x < 0, x, 0)
-        return try g * Variable.where(x > 0, 1, (negativePart / Variable(alpha)).exp())
+        let alpha = try ctx.attrs.double("alpha")
+        return try apply(eluBackward, [g, ctx[0]], eluBackwardAttrs(alpha: alpha, inputScale: 1 / Double(Float(alpha))))
     }.withDType(.floatingKernel("elu_cpu"))
 
     /// `mish(input)`: input * tanh(softplus(input)).
@@ -83,8 +79,13 @@ extension Ops {
         float64: { x, _ in TorchFloat64Math.activation(x, GK_F64_MISH) },
         { _ in { x in x * Glibc.tanh(x > 20 ? x : Glibc.log1p(Glibc.exp(x))) } }) { ctx, g in
         let x = ctx[0]
-        let t = try x.softplus().tanh()
-        return try g * (t + x * (1 - t * t) * x.sigmoid())
+        // derivatives.yaml: mish_backward's kernel without grad mode, else its composed form.
+        guard GradMode.isEnabled else {
+            return Variable(try TorchFloat32Math.backward(BackwardKernel.Mish(), g.value, x.value, dtype: x.dtype))
+        }
+        // infinitely_differentiable_mish_backward, softplus as exp().log1p()
+        let s = try x.sigmoid(), t = try x.exp().log1p().tanh()
+        return try g * (t + x * s * (1 - t * t))
     }.withDType(.floatingKernel("mish_cpu"))
 
     /// `hardswish(input)`: input * relu6(input + 3) / 6.
@@ -93,11 +94,7 @@ extension Ops {
         kinks: "at -3 the gradient is 0 and at 3 it is 1 (PyTorch's: the outer pieces' slopes)", samples: sidesOf([-3, 3]),
         float32: { x, _ in TorchFloat32Math.scalar(x) { v in v * TorchFloat32Math.clamp(v + 3, 0, 6) / 6 } },
         { _ in { x in x * Swift.min(Swift.max(x + 3, 0), 6) / 6 } }) { ctx, g in
-        let x = ctx[0]
-        // PyTorch's hardswish_backward: 0 where input <= -3, the middle slope where input < 3,
-        // else 1 (so NaN and +inf get 1); `where` keeps inf out of the middle piece.
-        let middle = mask(x) { $0 > -3 && $0 < 3 }, rest = mask(x) { !($0 <= -3) && !($0 < 3) }
-        return try g * (Variable.where(middle, x / 3 + 0.5, 0) + rest)
+        try apply(hardswishBackward, [g, ctx[0]])
     }.withDType(.floatingKernel("hardswish_cpu"))
 
     /// `hardsigmoid(input)`: relu6(input + 3) / 6.

@@ -73,6 +73,10 @@ int gk_onednn_has_avx512_core(void);
 /// n > 1, PyTorch's scalar formula with the C library's erff for one element (torch_gelu.c).
 void gk_gelu_f32(long n, const double *x, double *out);
 
+/// gelu's gradient in float32 as oneDNN's eltwise backward computes it (PyTorch's gelu_backward
+/// for more than one element): grad[i] * gelu'(x[i]) (torch_gelu.c).
+void gk_gelu_backward_f32(long n, const double *grad, const double *x, double *out);
+
 /// digamma in float32: PyTorch's calc_digamma(float) (torch_special_f32.c).
 void gk_digamma_f32(long n, const double *x, double *out);
 
