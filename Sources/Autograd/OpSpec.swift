@@ -44,6 +44,9 @@ public struct Attrs: Equatable, ExpressibleByDictionaryLiteral {
     /// True when `name` was given, even as `.none`.
     public func contains(_ name: String) -> Bool { entries.contains { $0.name == name } }
 
+    /// True when nothing was given.
+    var isEmpty: Bool { entries.isEmpty }
+
     /// The value of `name`, or `.none` when absent.
     public subscript(name: String) -> AttrValue {
         get { entries.first { $0.name == name }?.value ?? .none }
@@ -341,10 +344,7 @@ public final class OpSpec {
         self.tensorParams = params.filter(\.isTensor)
         self.takesRequiresGrad = OpSpec.hasRequiresGrad(params)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
-        self.attributeDefaults = params.compactMap { p in
-            guard !p.isTensor, let value = p.defaultValue else { return nil }
-            return (p.name, value)
-        }
+        (attributeDefaults, allDefaults) = OpSpec.defaults(of: params)
     }
 
     /// The `grad_fn` name of a call with these attributes.
@@ -366,6 +366,19 @@ public final class OpSpec {
     public let optionalTensorNames: [String]
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
     private let attributeDefaults: [(name: String, value: AttrValue)]
+    /// All of them as attributes: a call that gives none (`x.mean()`) takes these as they are.
+    private let allDefaults: Attrs
+
+    @inline(never)
+    static func defaults(of params: [Param]) -> ([(name: String, value: AttrValue)], Attrs) {
+        let list: [(name: String, value: AttrValue)] = params.compactMap { p in
+            guard !p.isTensor, let value = p.defaultValue else { return nil }
+            return (p.name, value)
+        }
+        var all = Attrs()
+        for (name, value) in list { all[name] = value }
+        return (list, all)
+    }
 
     /// True when the op has a gradient rule. Stored: `apply` asks on every call, and reading
     /// `derivative` would retain its closure each time.
@@ -466,6 +479,7 @@ public final class OpSpec {
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {
         if attributeDefaults.isEmpty { return attrs }
+        if attrs.isEmpty { return allDefaults }
         var filled = attrs
         for (name, value) in attributeDefaults where !filled.contains(name) { filled[name] = value }
         return filled
