@@ -66,7 +66,10 @@ enum Engine {
             guard output.value.count == 1 else {
                 throw OpError.autograd("grad can be implicitly created only for scalar outputs")
             }
-            return Variable(Tensor(repeating: 1, shape: output.shape).converted(to: output.dtype))
+            // 1 in the output's dtype (a floating one, which holds 1 exactly).
+            var one = Tensor(repeating: 1, shape: output.shape)
+            one.dtype = output.dtype
+            return Variable(one)
         }
         try checkGradOutput(given, for: output, index: index)
         return given
