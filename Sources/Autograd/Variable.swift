@@ -175,19 +175,24 @@ public final class Variable {
 
     /// Tears a long chain down without recursion. Releasing a graph of 10^6 nodes
     /// through nested `deinit`s would overflow the stack, so nodes whose last
-    /// reference is this one are unlinked into a work list instead.
+    /// reference is this one are unlinked and freed here one after another: the walk follows
+    /// one input's node and keeps the other inputs' nodes in a list, which a chain never needs.
     deinit {
         storedStorageShare?.memberEnded(ObjectIdentifier(self))
         guard var node = gradFn else { return }
         gradFn = nil
         guard isKnownUniquelyReferenced(&node) else { return }
-        var pending = node.takeInputs()
-        while var next = pending.popLast() {
-            guard isKnownUniquelyReferenced(&next), var fn = next.gradFn else { continue }
-            next.gradFn = nil
-            guard isKnownUniquelyReferenced(&fn) else { continue }
-            // A chain empties the list at each step: taking the inputs' array copies nothing.
-            if pending.isEmpty { pending = fn.takeInputs() } else { pending.append(contentsOf: fn.takeInputs()) }
+        var next: GradFn? = node
+        var branches: [GradFn] = []
+        while let fn = next ?? branches.popLast() {
+            next = nil
+            var inputs = fn.takeInputs()
+            while var input = inputs.popLast() {
+                guard isKnownUniquelyReferenced(&input), var inner = input.gradFn else { continue }
+                input.gradFn = nil
+                guard isKnownUniquelyReferenced(&inner) else { continue }
+                if next == nil { next = inner } else { branches.append(inner) }
+            }
         }
     }
 }
@@ -312,13 +317,20 @@ public final class GradFn {
 /// (`weight=None`) left out are simply missing: the inputs after the required ones fill
 /// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
-    for input in inputs where input.viewBase != nil { try input.checkViewIsCurrent() }
+    // One pass over the inputs for what the call asks of them all.
+    var largest = 0
+    var anyRequiresGrad = false, allFloat32 = true
+    for input in inputs {
+        if input.viewBase != nil { try input.checkViewIsCurrent() }
+        let value = input.storedValue
+        if value.count > largest { largest = value.count }
+        if !value.dtype.isFloat32 { allFloat32 = false }
+        if input.storedRequiresGrad { anyRequiresGrad = true }
+    }
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
     // Most results are at most as large as the largest input; ops that make larger ones also
     // reserve their size in `Tensor.checkedCount`.
-    var largest = 0
-    for input in inputs where input.value.count > largest { largest = input.value.count }
     try MemoryBudget.reserve(elements: largest)
     // An op costs at least one operation per element of its largest input (more for
     // products, which spend in their kernels' layout; larger results in `checkedCount`).
@@ -327,7 +339,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
     var value: Tensor
-    if compute.isFloat32 && spec.castsInputs && inputs.contains(where: { !$0.dtype.isFloat32 }) {
+    if compute.isFloat32 && spec.castsInputs && !allFloat32 {
         let rounded = inputs.map { $0.dtype.isFloat32 ? $0.value : $0.value.converted(to: .float32) }
         value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute, float32Values: rounded))
     } else {
@@ -344,7 +356,7 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     }
     let state = ThreadState.current
     let output: Variable
-    if state.gradEnabled, spec.isDifferentiable, result.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }) {
+    if anyRequiresGrad, state.gradEnabled, spec.isDifferentiable, result.isFloatingPoint {
         output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
     } else {
         output = Variable(value)
