@@ -12,7 +12,7 @@ extension Variable {
     ///   - createGraph: Record the backward pass itself, so the gradients can be differentiated
     ///     again (higher-order derivatives). Implies `retainGraph`.
     public func backward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws {
-        _ = try Engine.run(outputs: [self], gradOutputs: [gradient], inputs: nil,
+        _ = try Engine.run(roots: [(self, try Engine.rootGradient(self, gradient, index: 0))], inputs: nil,
                            retainGraph: retainGraph || createGraph, createGraph: createGraph, allowUnused: true)
     }
 }
@@ -28,8 +28,13 @@ extension Variable {
 ///   - allowUnused: Return nil for an input the outputs do not depend on instead of throwing.
 public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable?]? = nil,
                  retainGraph: Bool? = nil, createGraph: Bool = false, allowUnused: Bool = false) throws -> [Variable?] {
-    try Engine.run(outputs: outputs, gradOutputs: gradOutputs ?? outputs.map { _ in nil }, inputs: inputs,
-                   retainGraph: retainGraph ?? createGraph, createGraph: createGraph, allowUnused: allowUnused)
+    var roots: [(Variable, Variable)] = []
+    roots.reserveCapacity(outputs.count)
+    for (i, output) in outputs.enumerated() {
+        roots.append((output, try Engine.rootGradient(output, gradOutputs?[i] ?? nil, index: i)))
+    }
+    return try Engine.run(roots: roots, inputs: inputs, retainGraph: retainGraph ?? createGraph,
+                          createGraph: createGraph, allowUnused: allowUnused)
 }
 
 /// Adds `g` to `variable.grad` as a backward pass does (see `Engine.accumulate(into:_:createGraph:)`):
@@ -43,17 +48,17 @@ enum Engine {
     /// sent to each input (nil where none). Nil by default; set only by `traceBackward`.
     static var observer: ((GradFn, Variable, [Variable?]) -> Void)?
 
-    /// Runs backward from `outputs`. With `inputs` nil, gradients accumulate into leaf `grad`
-    /// fields; otherwise the gradients of `inputs` are returned and no `grad` is touched.
-    static func run(outputs: [Variable], gradOutputs: [Variable?], inputs: [Variable]?,
+    /// Runs backward from each root output with its seed gradient (see `rootGradient`). With
+    /// `inputs` nil, gradients accumulate into leaf `grad` fields; otherwise the gradients of
+    /// `inputs` are returned and no `grad` is touched.
+    static func run(roots: [(Variable, Variable)], inputs: [Variable]?,
                     retainGraph: Bool, createGraph: Bool, allowUnused: Bool) throws -> [Variable?] {
-        let roots = try zip(outputs.indices, outputs).map { i, output in
-            (output, try rootGradient(output, gradOutputs[i], index: i))
-        }
-        return try GradMode.with(enabled: createGraph) {
+        try GradMode.with(enabled: createGraph) {
             var pass = Pass(inputs: inputs, createGraph: createGraph)
             try pass.run(roots: roots, retainGraph: retainGraph)
-            return try pass.results(allowUnused: allowUnused)
+            let results = try pass.results(allowUnused: allowUnused)
+            pass.graph.recycle()
+            return results
         }
     }
 
@@ -192,7 +197,7 @@ private struct Pass {
     }
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
-        graph = try PassGraph(roots: roots.map { $0.0.gradFn })
+        graph = try PassGraph(roots: roots)
         if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: graph.slots.map(\.node), roots: roots.map(\.0)) }
         for (k, (output, seed)) in roots.enumerated() { try deliver(seed, to: output, slot: graph.rootSlots[k]) }
         let anomaly = ThreadState.current.anomaly
@@ -262,7 +267,7 @@ private struct Pass {
 /// that feeds it a gradient. It belongs to the pass, not to the nodes, so a pass that a hook
 /// starts inside another (through nodes both use) leaves the outer pass's state intact. The
 /// nodes carry a mark only while the graph is gathered, which runs no user code.
-private struct PassGraph {
+struct PassGraph {
     /// An edge of a node: the slot of the node it leads to (-1 for a leaf or an input without
     /// one) and whether its input required grad when the node was made.
     struct Edge {
@@ -289,18 +294,29 @@ private struct PassGraph {
     private(set) var rootSlots: [Int] = []
     /// Slots in topological order (Kahn's algorithm).
     private(set) var order: [Int] = []
+    /// Kahn's work list, while ordering.
+    private var ready: [Int] = []
 
     /// No graph: a pass before it runs.
     init() {}
 
-    /// Gathers the graph iteratively (a chain of 10^6 nodes needs no deeper stack than one of 2).
-    init(roots: [GradFn?]) throws {
-        let mark = ThreadState.current.newBackwardPassMark()
-        // Room for a small graph up front: growing arrays from empty reallocates each several
-        // times, a large share of a small backward.
-        slots.reserveCapacity(16)
-        edges.reserveCapacity(32)
-        rootSlots = roots.map { $0.map { find($0, mark: mark) } ?? -1 }
+    /// Gathers the graph of `roots`' nodes iteratively (a chain of 10^6 nodes needs no deeper
+    /// stack than one of 2), in the arrays of the thread's previous pass when it left them.
+    init(roots: [(output: Variable, seed: Variable)]) throws {
+        let state = ThreadState.current
+        if let spare = state.spareGraph {
+            self = spare
+            state.spareGraph = nil
+        } else {
+            // Room for a small graph up front: growing arrays from empty reallocates each
+            // several times, a large share of a small backward.
+            slots.reserveCapacity(16)
+            edges.reserveCapacity(32)
+            ready.reserveCapacity(16)
+            order.reserveCapacity(16)
+        }
+        let mark = state.newBackwardPassMark()
+        for root in roots { rootSlots.append(root.output.gradFn.map { find($0, mark: mark) } ?? -1) }
         let rootCount = slots.count
         // Slots from `expanded` on are still to be expanded, so the list is the work list too.
         var expanded = 0
@@ -318,8 +334,6 @@ private struct PassGraph {
                 edges.append(Edge(slot: target, requiresGrad: edge.requiresGrad))
             }
         }
-        var ready: [Int] = []
-        ready.reserveCapacity(Swift.min(slots.count, 16))
         // The roots' nodes are the first slots, each once.
         for s in 0..<rootCount where slots[s].dependencies == 0 { ready.append(s) }
         order.reserveCapacity(slots.count)
@@ -331,6 +345,18 @@ private struct PassGraph {
                 if slots[target].dependencies == 0 { ready.append(target) }
             }
         }
+    }
+
+    /// Leaves this finished pass's arrays, emptied, to the thread's next pass, unless they grew
+    /// beyond a small graph's (then they are freed).
+    mutating func recycle() {
+        guard slots.capacity <= 64 && edges.capacity <= 128 && order.capacity <= 64 && rootSlots.capacity <= 16 else { return }
+        slots.removeAll(keepingCapacity: true)
+        edges.removeAll(keepingCapacity: true)
+        rootSlots.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
+        ThreadState.current.spareGraph = self
+        self = PassGraph()
     }
 
     /// The slot of `node`, which gets the next one the first time this pass finds it.

@@ -16,6 +16,7 @@ struct ThreadState {
         var defaultDType = DType.float64
         var modifications = 0
         var backwardPasses = 0
+        var spareGraph: PassGraph?
         let generator = TorchGenerator()
     }
     private let settings: UnsafeMutablePointer<Settings>
@@ -44,6 +45,11 @@ struct ThreadState {
         return settings.pointee.backwardPasses
     }
     var generator: TorchGenerator { settings.pointee.generator }
+    /// The emptied arrays of this thread's last small backward pass, for its next (see `PassGraph.recycle`).
+    var spareGraph: PassGraph? {
+        get { settings.pointee.spareGraph }
+        nonmutating set { settings.pointee.spareGraph = newValue }
+    }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
