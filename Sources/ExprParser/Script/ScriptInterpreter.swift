@@ -90,6 +90,8 @@ final class Interpreter {
     /// What each name means as a tensor's attribute, found once: by name, and by the name's
     /// number for the program's attribute expressions (see `tensorMember`).
     var tensorMembers: [String: TensorMember] = [:], tensorMembersByNumber: [TensorMember?] = []
+    /// The wrapped tensors of the Python numbers operators used lately (see `operand`).
+    var wrappedNumbers = WrappedNumbers()
     /// For each op called so far, how many positional tensors a call may pass straight to it
     /// (-1 when none may; see `plainArity`).
     var plainArities: [ObjectIdentifier: Int] = [:]
@@ -353,7 +355,7 @@ final class Interpreter {
     /// `a op= b`: in place on tensors (PyTorch's `add_`...) and lists, rebinding otherwise.
     private func inPlaceBinary(_ op: PyBinaryOp, _ current: PyValue, _ value: PyValue) throws -> PyValue {
         if case .tensor(let t) = current, let spec = PyValueOps.tensorOp(op) {
-            try inPlace(t, spec, [try tensor(from: value)], Attrs())
+            try inPlace(t, spec, [try operand(value)], Attrs())
             return current
         }
         if case .list(let list) = current, op == .add {
