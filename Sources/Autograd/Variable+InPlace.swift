@@ -19,6 +19,24 @@ extension Variable {
         guard newValue.shape == value.shape else {
             throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: newValue.shape))")
         }
+        store(newValue)
+    }
+
+    /// `replaceValue` with every element set to `x` as given (`fill_`, `zero_`), written into the
+    /// value's own storage when nothing else holds it, so `grad.zero_()` in a loop allocates nothing.
+    public func replaceValue(filling x: Double) throws {
+        try checkWritable()
+        // Taken out of the variable while written (see `addInPlace`).
+        var filled = value
+        value = Variable.emptyValue
+        filled.data.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = x }
+        }
+        store(filled)
+    }
+
+    /// Makes `newValue`, of this shape, the value, as `replaceValue` does.
+    private func store(_ newValue: Tensor) {
         value = newValue
         writes += 1
         // The node that made this value saved it as its result: PyTorch's saved output is this

@@ -373,9 +373,7 @@ extension Interpreter {
             if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(wrappedNumber: value, dtype: .float64)], Attrs()) }
             return
         }
-        var filled = Tensor(repeating: value, shape: t.shape)
-        filled.dtype = t.value.dtype
-        try overwrite(t, with: filled, modifies: true)
+        try overwrite(t, modifies: true) { try t.replaceValue(filling: value) }
     }
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
