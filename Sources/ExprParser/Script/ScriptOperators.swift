@@ -144,7 +144,14 @@ extension Interpreter {
         case .float(let d): (bits, dtype) = (d.bitPattern, .float64)
         default: return try tensor(from: v)
         }
-        return try wrappedNumbers.variable(bits: bits, dtype: dtype) { try tensor(from: v) }
+        if let known = wrappedNumbers.variable(bits: bits, dtype: dtype) { return known }
+        let made = try tensor(from: v)
+        // Taken out, changed and put back (see `tensorMember`).
+        var table = wrappedNumbers
+        wrappedNumbers = WrappedNumbers()
+        table.add(made, bits: bits, dtype: dtype)
+        wrappedNumbers = table
+        return made
     }
 
     // MARK: operators
@@ -429,15 +436,19 @@ struct WrappedNumbers {
     private var nextReplaced = 0
     private static let capacity = 8
 
-    mutating func variable(bits: UInt64, dtype: DType, _ make: () throws -> Variable) rethrows -> Variable {
+    /// The wrapped tensor kept for these bits and dtype, if any.
+    func variable(bits: UInt64, dtype: DType) -> Variable? {
         for entry in entries where entry.bits == bits && entry.dtype == dtype { return entry.variable }
-        let variable = try make()
+        return nil
+    }
+
+    /// Keeps `variable` for these bits and dtype, in place of the oldest entry when full.
+    mutating func add(_ variable: Variable, bits: UInt64, dtype: DType) {
         if entries.count < WrappedNumbers.capacity {
             entries.append((bits, dtype, variable))
         } else {
             entries[nextReplaced] = (bits, dtype, variable)
             nextReplaced = (nextReplaced + 1) % WrappedNumbers.capacity
         }
-        return variable
     }
 }

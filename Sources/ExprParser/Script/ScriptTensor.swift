@@ -259,7 +259,10 @@ extension Interpreter {
             isExtra: Interpreter.extraMethodNames.contains(name), isOwn: Interpreter.ownMethodNames.contains(name),
             inPlaceOp: name.hasSuffix("_") && !name.hasSuffix("__") ? Registry.lookup(String(name.dropLast())) : nil,
             op: Lowering.function(named: name))
-        tensorMembers[name] = member
+        var table = tensorMembers  // taken out and put back (see below)
+        tensorMembers = [:]
+        table[name] = member
+        tensorMembers = table
         return member
     }
 
@@ -267,10 +270,13 @@ extension Interpreter {
     func tensorMember(_ name: PyName) -> TensorMember {
         if name.number < tensorMembersByNumber.count, let member = tensorMembersByNumber[name.number] { return member }
         let member = tensorMember(name.text)
-        if name.number >= tensorMembersByNumber.count {
-            tensorMembersByNumber.append(contentsOf: repeatElement(nil, count: name.number + 1 - tensorMembersByNumber.count))
-        }
-        tensorMembersByNumber[name.number] = member
+        // Taken out, changed and put back, as `Scope` changes its slots: a change in place of a
+        // class's property would make every read of it checked for exclusivity at run time.
+        var table = tensorMembersByNumber
+        tensorMembersByNumber = []
+        if name.number >= table.count { table.append(contentsOf: repeatElement(nil, count: name.number + 1 - table.count)) }
+        table[name.number] = member
+        tensorMembersByNumber = table
         return member
     }
 
