@@ -302,7 +302,7 @@ struct PassGraph {
 
     /// Gathers the graph of `roots`' nodes iteratively (a chain of 10^6 nodes needs no deeper
     /// stack than one of 2), in the arrays of the thread's previous pass when it left them.
-    init(roots: [(output: Variable, seed: Variable)]) throws {
+    init(roots: [(Variable, Variable)]) throws {
         let state = ThreadState.current
         if let spare = state.spareGraph {
             self = spare
@@ -316,7 +316,7 @@ struct PassGraph {
             order.reserveCapacity(16)
         }
         let mark = state.newBackwardPassMark()
-        for root in roots { rootSlots.append(root.output.gradFn.map { find($0, mark: mark) } ?? -1) }
+        for (output, _) in roots { rootSlots.append(output.gradFn.map { find($0, mark: mark) } ?? -1) }
         let rootCount = slots.count
         // Slots from `expanded` on are still to be expanded, so the list is the work list too.
         var expanded = 0
