@@ -31,8 +31,11 @@ public struct Attrs: Equatable, ExpressibleByDictionaryLiteral {
     /// has a handful of attributes, so a linear search costs less than hashing the names.
     private(set) var entries: [Entry] = []
 
+    /// No attributes (every op call that passes none: the default argument of `apply`).
+    public init() {}
+
     /// Creates attributes from name-value pairs (a later pair replaces an earlier one).
-    public init(_ values: KeyValuePairs<String, AttrValue> = [:]) {
+    public init(_ values: KeyValuePairs<String, AttrValue>) {
         for (name, value) in values { self[name] = value }
     }
 
@@ -407,7 +410,7 @@ public final class OpSpec {
         case .withPayload:
             break
         }
-        switch dtypeRule {
+        switch storedDTypeRule {
         case .floatingOnly(let message):
             let t = DType.resultType(inputs)
             guard t.isFloatingPoint else { throw OpError.value(message(t.pytorchTypeName)) }

@@ -376,7 +376,12 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
 private func roundInPlace(_ value: inout Tensor, to dtype: DType) {
     value.dtype = dtype
     value.data.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = dtype.convert(p[i]) }
+        // float32, the usual case, with its conversion inlined in the loop.
+        if dtype.isFloat32 {
+            for i in p.indices { p[i] = Double(Float(p[i])) }
+        } else {
+            for i in p.indices { p[i] = dtype.convert(p[i]) }
+        }
     }
 }
 
