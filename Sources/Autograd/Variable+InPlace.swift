@@ -67,8 +67,7 @@ extension Variable {
     @discardableResult
     public func applyInPlace(_ spec: OpSpec, _ others: [Variable], _ attrs: Attrs = Attrs()) throws -> Tensor {
         guard GradMode.isEnabled, requiresGrad || others.contains(where: \.requiresGrad) else {
-            let result = try withNoGrad { try apply(spec, Variable.list(self, others), attrs) }
-            try replaceValue(result.value)
+            try replaceValue(try withNoGrad { try applyValue(spec, Variable.list(self, others), attrs) })
             markModified()
             return value
         }

@@ -317,6 +317,42 @@ public final class GradFn {
 /// (`weight=None`) left out are simply missing: the inputs after the required ones fill
 /// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
+    let call = try evaluate(spec, inputs, attrs)
+    let output: Variable
+    if call.inputsRequireGrad, ThreadState.current.gradEnabled, spec.isDifferentiable, call.resultIsFloating {
+        output = Variable(value: call.value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: call.attrs, result: call.value))
+    } else {
+        output = Variable(call.value)
+    }
+    try finish(output, of: spec, inputs, call.attrs)
+    return output
+}
+
+/// The value `apply` would give the result under `no_grad`, for an update that keeps only the
+/// value (`x -= y` under `no_grad`): the result is made a variable only when a check needs one.
+func applyValue(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Tensor {
+    let call = try evaluate(spec, inputs, attrs)
+    if spec.takesRequiresGrad || spec.isView || ThreadState.current.anomaly != nil {
+        try finish(Variable(call.value), of: spec, inputs, call.attrs)
+    }
+    return call.value
+}
+
+/// One call of an op, computed but not recorded (see `evaluate`).
+private struct EvaluatedCall {
+    /// The attributes with the op's defaults filled in.
+    let attrs: Attrs
+    /// The result, held as its dtype holds it.
+    let value: Tensor
+    /// True when some input requires grad.
+    let inputsRequireGrad: Bool
+    /// True when the result dtype the op's rule chose is floating (it may be recorded).
+    let resultIsFloating: Bool
+}
+
+/// Runs `spec`'s forward on `inputs`: checks, budgets, dtypes, the forward and the rounding to
+/// the result dtype.
+private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> EvaluatedCall {
     // One pass over the inputs for what the call asks of them all.
     var largest = 0
     var anyRequiresGrad = false, allFloat32 = true
@@ -354,21 +390,18 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     } else if !value.dtype.isFloat64 {
         value.dtype = .float64
     }
-    let state = ThreadState.current
-    let output: Variable
-    if anyRequiresGrad, state.gradEnabled, spec.isDifferentiable, result.isFloatingPoint {
-        output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
-    } else {
-        output = Variable(value)
-    }
+    return EvaluatedCall(attrs: filled, value: value, inputsRequireGrad: anyRequiresGrad, resultIsFloating: result.isFloatingPoint)
+}
+
+/// What `apply` does with a call's result variable once made.
+private func finish(_ output: Variable, of spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws {
     // `requires_grad=True` on a factory: a new leaf, PyTorch's error for a non-floating dtype.
-    if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
-    if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
+    if spec.takesRequiresGrad && attrs.bool("requires_grad") { try output.setRequiresGrad(true) }
+    if let anomaly = ThreadState.current.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     if spec.isView, let input = inputs.first {
         let base = input.viewBase?.base ?? input
         output.viewBase = (base, base.writes)
     }
-    return output
 }
 
 /// The forward's doubles (whatever it labelled them) held as `dtype` holds them, as
