@@ -203,6 +203,10 @@ extension Tensor {
 
     /// The sum over `dims` (sorted, normalised) in `S`, in PyTorch's order (see above).
     func torchSum<S: SumScalar>(_: S.Type, dims: [Int], keepdim: Bool) -> Tensor {
+        // Over every dimension (a full `sum()` or `mean()`): the total alone, no shape bookkeeping.
+        if dims.count == rank && count > 1, dtype == S.dtype, let total = floatingTotal() {
+            return Tensor(shape: keepdim ? [Int](filling: 1, count: rank) : [], data: [total], dtype: S.dtype)
+        }
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
