@@ -185,7 +185,8 @@ private struct Pass {
     /// into the node's pending sum, a captured result, or the leaf's `grad`.
     mutating func deliver(_ g: Variable, to variable: Variable, slot: Int) throws {
         if slot >= 0 {
-            graph.slots[slot].pending = try Engine.accumulate(graph.slots[slot].pending, g, createGraph: createGraph)
+            let pending = graph.slots[slot].pending.take()
+            graph.slots[slot].pending = try Engine.accumulate(pending, g, createGraph: createGraph)
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
@@ -203,9 +204,9 @@ private struct Pass {
         let anomaly = ThreadState.current.anomaly
         let modifications = ThreadState.current.modifications
         let hooksRegistered = HookList.anyRegistered
+        let observer = Engine.observer
         for slot in graph.order {
-            guard var g = graph.slots[slot].pending else { continue }
-            graph.slots[slot].pending = nil
+            guard var g = graph.slots[slot].pending.take() else { continue }
             let fn = graph.slots[slot].node
             if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
@@ -219,12 +220,13 @@ private struct Pass {
             if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
-            let observer = Engine.observer
-            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: fn.inputs.count)
+            let inputs = fn.inputs
+            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: inputs.count)
             let firstEdge = graph.slots[slot].firstEdge
-            for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() {
+            for i in 0..<Swift.min(inputs.count, grads.count) {
                 let edge = graph.edges[firstEdge + i]
-                guard edge.requiresGrad, let grad else { continue }
+                guard edge.requiresGrad, let grad = grads[i] else { continue }
+                let input = inputs[i]
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
                 let inputDType = input.dtype
