@@ -206,7 +206,7 @@ public struct ForwardArgs {
     let variables: [Variable]
     /// The inputs' values rounded to float32, when the op computes in float32 and some input
     /// is not float32 (nil otherwise). A float32 result is then rounded once more by `apply`.
-    private let float32Values: [Tensor]?
+    private let float32Values: Float32Inputs?
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
     let spec: OpSpec
@@ -214,7 +214,7 @@ public struct ForwardArgs {
     /// (integer `//`, float32 reductions) reads it here.
     public let dtype: DType
 
-    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, float32Values: [Tensor]? = nil) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, float32Values: Float32Inputs? = nil) {
         self.variables = variables
         self.float32Values = float32Values
         self.attrs = attrs
@@ -228,10 +228,36 @@ public struct ForwardArgs {
     }
 
     /// The values of the tensor inputs.
-    public var inputs: [Tensor] { float32Values ?? variables.map(\.value) }
+    public var inputs: [Tensor] {
+        guard let float32Values else { return variables.map(\.value) }
+        return variables.indices.map { float32Values[$0] }
+    }
 
     /// The value of input `i`.
     public subscript(i: Int) -> Tensor { float32Values?[i] ?? variables[i].value }
+}
+
+/// An op's input values rounded to float32 (see `ForwardArgs`): the first two held inline, so
+/// the usual binary op with a Python number (`lr * w.grad`) makes no list of them.
+struct Float32Inputs {
+    private let first: Tensor
+    private let second: Tensor?
+    private let rest: [Tensor]
+
+    init(_ inputs: [Variable]) {
+        func rounded(_ v: Variable) -> Tensor { v.dtype.isFloat32 ? v.value : v.value.converted(to: .float32) }
+        first = rounded(inputs[0])
+        second = inputs.count > 1 ? rounded(inputs[1]) : nil
+        rest = inputs.count > 2 ? inputs.dropFirst(2).map(rounded) : []
+    }
+
+    subscript(i: Int) -> Tensor {
+        switch i {
+        case 0: return first
+        case 1 where second != nil: return second!
+        default: return rest[i - 2]
+        }
+    }
 }
 
 /// What a vector-Jacobian product receives besides the incoming gradient.

@@ -376,8 +376,8 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
     var value: Tensor
     if compute.isFloat32 && spec.castsInputs && !allFloat32 {
-        let rounded = inputs.map { $0.dtype.isFloat32 ? $0.value : $0.value.converted(to: .float32) }
-        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute, float32Values: rounded))
+        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute,
+                                             float32Values: Float32Inputs(inputs)))
     } else {
         value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute))
     }
