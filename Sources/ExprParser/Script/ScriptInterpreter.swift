@@ -90,6 +90,9 @@ final class Interpreter {
     /// What each name means as a tensor's attribute, found once: by name, and by the name's
     /// number for the program's attribute expressions (see `tensorMember`).
     var tensorMembers: [String: TensorMember] = [:], tensorMembersByNumber: [TensorMember?] = []
+    /// The module members read by the program's attribute expressions, by the name's number,
+    /// with the module's `version` when read (see `attribute(of:_:line:)`).
+    var moduleMembers: [(module: PyModule, version: Int, value: PyValue)?] = []
     /// The wrapped tensors of the Python numbers operators used lately (see `operand`).
     var wrappedNumbers = WrappedNumbers()
     /// For each op called so far, how many positional tensors a call may pass straight to it
@@ -241,7 +244,11 @@ final class Interpreter {
         case .delete(let targets):
             for target in targets { try delete(target, in: scope) }
         case .global(let names):
-            scope.globals.formUnion(names.map(self.names.number))
+            // Taken out, changed and put back (see `Scope`'s subscript): every `store` reads it.
+            var declared = scope.globals
+            scope.globals = []
+            declared.formUnion(names.map(self.names.number))
+            scope.globals = declared
         }
         return .normal
     }
@@ -441,7 +448,7 @@ final class Interpreter {
             }
             return .list(PyList(items))
         case .attribute(let objectExpr, let name):
-            return try getAttribute(try evaluate(objectExpr, in: scope), name.text, line: e.line)
+            return try attribute(of: try evaluate(objectExpr, in: scope), name, line: e.line)
         case .item(let containerExpr, let indices, let isTuple):
             return try getItem(try evaluate(containerExpr, in: scope), try evaluateIndices(indices, in: scope), isTuple: isTuple)
         case .call(let calleeExpr, let arguments):
@@ -457,7 +464,7 @@ final class Interpreter {
                         callee = .none
                     }
                 } else {
-                    callee = try getAttribute(object, name.text, line: calleeExpr.line)
+                    callee = try attribute(of: object, name, line: calleeExpr.line)
                 }
             } else {
                 callee = try evaluate(calleeExpr, in: scope)
