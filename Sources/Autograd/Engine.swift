@@ -327,7 +327,7 @@ struct PassGraph {
             slots[expanded].firstEdge = edges.count
             expanded += 1
             if fn.released {
-                throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+                throw GradFn.releasedError
             }
             for i in fn.inputs.indices {
                 let edge = fn.edge(i)

@@ -285,7 +285,8 @@ public struct VJPContext {
     /// recomputed from the inputs (and so differentiable) under `createGraph`.
     public func result() throws -> Variable {
         try node.checkSavedResult()
-        return createGraph ? try apply(spec, inputs, attrs) : Variable(node.savedResult)
+        guard let saved = node.savedResult else { throw GradFn.releasedError }
+        return createGraph ? try apply(spec, inputs, attrs) : Variable(saved)
     }
 }
 

@@ -243,7 +243,8 @@ public final class GradFn {
         get { storedInputs }
         set { storedInputs = newValue }
     }
-    var savedResult: Tensor
+    /// The op's output as it was made (nil once a pass has released the node).
+    var savedResult: Tensor?
     /// The inputs' versions when the node was made, and its output's latest one.
     let savedVersions: SavedVersions
     /// The thread's count of in-place updates when the node was made.
@@ -303,11 +304,11 @@ public final class GradFn {
     /// Drops what only a backward pass needs, once it has run.
     func release() {
         released = true
-        savedResult = GradFn.releasedResult
+        savedResult = nil
     }
 
-    /// What a released node keeps instead of its result: an empty tensor, which allocates nothing.
-    private static let releasedResult = Tensor(shape: [0], data: [])
+    /// PyTorch's error for a pass through a released node.
+    static let releasedError = OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
 }
 
 /// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is
