@@ -39,7 +39,10 @@ extension Variable {
     /// into leaf `grad`), and records each node's incoming gradient and each edge's gradient.
     public func traceBackward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws -> BackwardTrace {
         let forward = forwardNodes()
-        let values = forward.map(\.savedResult)
+        let values = try forward.map { fn in
+            guard let value = fn.savedResult else { throw GradFn.releasedError }
+            return value
+        }
         var totals: [ObjectIdentifier: Tensor] = [:]
         var steps: [TraceBackwardStep] = []
         var failure: Error?

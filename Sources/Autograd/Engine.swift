@@ -12,7 +12,7 @@ extension Variable {
     ///   - createGraph: Record the backward pass itself, so the gradients can be differentiated
     ///     again (higher-order derivatives). Implies `retainGraph`.
     public func backward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws {
-        _ = try Engine.run(outputs: [self], gradOutputs: [gradient], inputs: nil,
+        _ = try Engine.run(roots: [(self, try Engine.rootGradient(self, gradient, index: 0))], inputs: nil,
                            retainGraph: retainGraph || createGraph, createGraph: createGraph, allowUnused: true)
     }
 }
@@ -28,8 +28,13 @@ extension Variable {
 ///   - allowUnused: Return nil for an input the outputs do not depend on instead of throwing.
 public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable?]? = nil,
                  retainGraph: Bool? = nil, createGraph: Bool = false, allowUnused: Bool = false) throws -> [Variable?] {
-    try Engine.run(outputs: outputs, gradOutputs: gradOutputs ?? outputs.map { _ in nil }, inputs: inputs,
-                   retainGraph: retainGraph ?? createGraph, createGraph: createGraph, allowUnused: allowUnused)
+    var roots: [(Variable, Variable)] = []
+    roots.reserveCapacity(outputs.count)
+    for (i, output) in outputs.enumerated() {
+        roots.append((output, try Engine.rootGradient(output, gradOutputs?[i] ?? nil, index: i)))
+    }
+    return try Engine.run(roots: roots, inputs: inputs, retainGraph: retainGraph ?? createGraph,
+                          createGraph: createGraph, allowUnused: allowUnused)
 }
 
 /// Adds `g` to `variable.grad` as a backward pass does (see `Engine.accumulate(into:_:createGraph:)`):
@@ -43,17 +48,17 @@ enum Engine {
     /// sent to each input (nil where none). Nil by default; set only by `traceBackward`.
     static var observer: ((GradFn, Variable, [Variable?]) -> Void)?
 
-    /// Runs backward from `outputs`. With `inputs` nil, gradients accumulate into leaf `grad`
-    /// fields; otherwise the gradients of `inputs` are returned and no `grad` is touched.
-    static func run(outputs: [Variable], gradOutputs: [Variable?], inputs: [Variable]?,
+    /// Runs backward from each root output with its seed gradient (see `rootGradient`). With
+    /// `inputs` nil, gradients accumulate into leaf `grad` fields; otherwise the gradients of
+    /// `inputs` are returned and no `grad` is touched.
+    static func run(roots: [(Variable, Variable)], inputs: [Variable]?,
                     retainGraph: Bool, createGraph: Bool, allowUnused: Bool) throws -> [Variable?] {
-        let roots = try zip(outputs.indices, outputs).map { i, output in
-            (output, try rootGradient(output, gradOutputs[i], index: i))
-        }
-        return try GradMode.with(enabled: createGraph) {
+        try GradMode.with(enabled: createGraph) {
             var pass = Pass(inputs: inputs, createGraph: createGraph)
             try pass.run(roots: roots, retainGraph: retainGraph)
-            return try pass.results(allowUnused: allowUnused)
+            let results = try pass.results(allowUnused: allowUnused)
+            pass.graph.recycle()
+            return results
         }
     }
 
@@ -66,7 +71,10 @@ enum Engine {
             guard output.value.count == 1 else {
                 throw OpError.autograd("grad can be implicitly created only for scalar outputs")
             }
-            return Variable(Tensor(repeating: 1, shape: output.shape).converted(to: output.dtype))
+            // 1 in the output's dtype (a floating one, which holds 1 exactly).
+            var one = Tensor(repeating: 1, shape: output.shape)
+            one.dtype = output.dtype
+            return Variable(one)
         }
         try checkGradOutput(given, for: output, index: index)
         return given
@@ -177,7 +185,8 @@ private struct Pass {
     /// into the node's pending sum, a captured result, or the leaf's `grad`.
     mutating func deliver(_ g: Variable, to variable: Variable, slot: Int) throws {
         if slot >= 0 {
-            graph.slots[slot].pending = try Engine.accumulate(graph.slots[slot].pending, g, createGraph: createGraph)
+            let pending = graph.slots[slot].pending.take()
+            graph.slots[slot].pending = try Engine.accumulate(pending, g, createGraph: createGraph)
         } else if inputs != nil {
             let id = ObjectIdentifier(variable)
             if targets.contains(id) { captured[id] = try Engine.accumulate(captured[id], g, createGraph: createGraph) }
@@ -189,15 +198,15 @@ private struct Pass {
     }
 
     mutating func run(roots: [(Variable, Variable)], retainGraph: Bool) throws {
-        graph = try PassGraph(roots: roots.map { $0.0.gradFn })
+        graph = try PassGraph(roots: roots)
         if HookList.anyRegistered && inputs == nil { leafHooks = LeafHookBuffers(order: graph.slots.map(\.node), roots: roots.map(\.0)) }
         for (k, (output, seed)) in roots.enumerated() { try deliver(seed, to: output, slot: graph.rootSlots[k]) }
         let anomaly = ThreadState.current.anomaly
         let modifications = ThreadState.current.modifications
         let hooksRegistered = HookList.anyRegistered
+        let observer = Engine.observer
         for slot in graph.order {
-            guard var g = graph.slots[slot].pending else { continue }
-            graph.slots[slot].pending = nil
+            guard var g = graph.slots[slot].pending.take() else { continue }
             let fn = graph.slots[slot].node
             if hooksRegistered && !fn.hooks.isEmpty { g = try fn.hooks.run(g) }
             if let out = fn.retainedOutput, inputs == nil {
@@ -211,12 +220,13 @@ private struct Pass {
             if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads = try rule(context, g)
-            let observer = Engine.observer
-            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: fn.inputs.count)
+            let inputs = fn.inputs
+            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: inputs.count)
             let firstEdge = graph.slots[slot].firstEdge
-            for (i, (input, grad)) in zip(fn.inputs, grads).enumerated() {
+            for i in 0..<Swift.min(inputs.count, grads.count) {
                 let edge = graph.edges[firstEdge + i]
-                guard edge.requiresGrad, let grad else { continue }
+                guard edge.requiresGrad, let grad = grads[i] else { continue }
+                let input = inputs[i]
                 var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
                 // A gradient has its input's dtype, as PyTorch's engine casts it.
                 let inputDType = input.dtype
@@ -259,7 +269,7 @@ private struct Pass {
 /// that feeds it a gradient. It belongs to the pass, not to the nodes, so a pass that a hook
 /// starts inside another (through nodes both use) leaves the outer pass's state intact. The
 /// nodes carry a mark only while the graph is gathered, which runs no user code.
-private struct PassGraph {
+struct PassGraph {
     /// An edge of a node: the slot of the node it leads to (-1 for a leaf or an input without
     /// one) and whether its input required grad when the node was made.
     struct Edge {
@@ -286,18 +296,29 @@ private struct PassGraph {
     private(set) var rootSlots: [Int] = []
     /// Slots in topological order (Kahn's algorithm).
     private(set) var order: [Int] = []
+    /// Kahn's work list, while ordering (empty between passes).
+    private var ready = ReadyNodes()
 
     /// No graph: a pass before it runs.
     init() {}
 
-    /// Gathers the graph iteratively (a chain of 10^6 nodes needs no deeper stack than one of 2).
-    init(roots: [GradFn?]) throws {
-        let mark = ThreadState.current.newBackwardPassMark()
-        // Room for a small graph up front: growing arrays from empty reallocates each several
-        // times, a large share of a small backward.
-        slots.reserveCapacity(16)
-        edges.reserveCapacity(32)
-        rootSlots = roots.map { $0.map { find($0, mark: mark) } ?? -1 }
+    /// Gathers the graph of `roots`' nodes iteratively (a chain of 10^6 nodes needs no deeper
+    /// stack than one of 2), in the arrays of the thread's previous pass when it left them.
+    init(roots: [(Variable, Variable)]) throws {
+        let state = ThreadState.current
+        if let spare = state.spareGraph {
+            self = spare
+            state.spareGraph = nil
+        } else {
+            // Room for a small graph up front: growing arrays from empty reallocates each
+            // several times, a large share of a small backward.
+            slots.reserveCapacity(16)
+            edges.reserveCapacity(32)
+            ready.reserveCapacity(16)
+            order.reserveCapacity(16)
+        }
+        let mark = state.newBackwardPassMark()
+        for (output, _) in roots { rootSlots.append(output.gradFn.map { find($0, mark: mark) } ?? -1) }
         let rootCount = slots.count
         // Slots from `expanded` on are still to be expanded, so the list is the work list too.
         var expanded = 0
@@ -306,7 +327,7 @@ private struct PassGraph {
             slots[expanded].firstEdge = edges.count
             expanded += 1
             if fn.released {
-                throw OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+                throw GradFn.releasedError
             }
             for i in fn.inputs.indices {
                 let edge = fn.edge(i)
@@ -318,7 +339,6 @@ private struct PassGraph {
         // Of the nodes whose gradients are complete, the one made last runs first, as in
         // PyTorch's engine (its ready queue is ordered by sequence number): a gradient that
         // several nodes feed then adds their parts in PyTorch's order.
-        var ready = ReadyNodes()
         // The roots' nodes are the first slots, each once.
         for s in 0..<rootCount where slots[s].dependencies == 0 { ready.push(s, slots[s].node.sequenceNumber) }
         order.reserveCapacity(slots.count)
@@ -330,6 +350,18 @@ private struct PassGraph {
                 if slots[target].dependencies == 0 { ready.push(target, slots[target].node.sequenceNumber) }
             }
         }
+    }
+
+    /// Leaves this finished pass's arrays, emptied, to the thread's next pass, unless they grew
+    /// beyond a small graph's (then they are freed).
+    mutating func recycle() {
+        guard slots.capacity <= 64 && edges.capacity <= 128 && order.capacity <= 64 && rootSlots.capacity <= 16 else { return }
+        slots.removeAll(keepingCapacity: true)
+        edges.removeAll(keepingCapacity: true)
+        rootSlots.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
+        ThreadState.current.spareGraph = self
+        self = PassGraph()
     }
 
     /// The slot of `node`, which gets the next one the first time this pass finds it.
@@ -350,6 +382,8 @@ private struct PassGraph {
 /// The slots ready to run, the one with the largest sequence number first (a binary max-heap).
 private struct ReadyNodes {
     private var heap: [(slot: Int, sequence: Int)] = []
+
+    mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(n) }
 
     mutating func push(_ slot: Int, _ sequence: Int) {
         heap.append((slot, sequence))

@@ -31,8 +31,11 @@ public struct Attrs: Equatable, ExpressibleByDictionaryLiteral {
     /// has a handful of attributes, so a linear search costs less than hashing the names.
     private(set) var entries: [Entry] = []
 
+    /// No attributes (every op call that passes none: the default argument of `apply`).
+    public init() {}
+
     /// Creates attributes from name-value pairs (a later pair replaces an earlier one).
-    public init(_ values: KeyValuePairs<String, AttrValue> = [:]) {
+    public init(_ values: KeyValuePairs<String, AttrValue>) {
         for (name, value) in values { self[name] = value }
     }
 
@@ -43,6 +46,9 @@ public struct Attrs: Equatable, ExpressibleByDictionaryLiteral {
 
     /// True when `name` was given, even as `.none`.
     public func contains(_ name: String) -> Bool { entries.contains { $0.name == name } }
+
+    /// True when nothing was given.
+    var isEmpty: Bool { entries.isEmpty }
 
     /// The value of `name`, or `.none` when absent.
     public subscript(name: String) -> AttrValue {
@@ -200,7 +206,7 @@ public struct ForwardArgs {
     let variables: [Variable]
     /// The inputs' values rounded to float32, when the op computes in float32 and some input
     /// is not float32 (nil otherwise). A float32 result is then rounded once more by `apply`.
-    private let float32Values: [Tensor]?
+    private let float32Values: Float32Inputs?
     /// The non-tensor arguments, with defaults filled in.
     public let attrs: Attrs
     let spec: OpSpec
@@ -208,7 +214,7 @@ public struct ForwardArgs {
     /// (integer `//`, float32 reductions) reads it here.
     public let dtype: DType
 
-    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, float32Values: [Tensor]? = nil) {
+    init(variables: [Variable], attrs: Attrs, spec: OpSpec, dtype: DType = .float64, float32Values: Float32Inputs? = nil) {
         self.variables = variables
         self.float32Values = float32Values
         self.attrs = attrs
@@ -222,10 +228,36 @@ public struct ForwardArgs {
     }
 
     /// The values of the tensor inputs.
-    public var inputs: [Tensor] { float32Values ?? variables.map(\.value) }
+    public var inputs: [Tensor] {
+        guard let float32Values else { return variables.map(\.value) }
+        return variables.indices.map { float32Values[$0] }
+    }
 
     /// The value of input `i`.
     public subscript(i: Int) -> Tensor { float32Values?[i] ?? variables[i].value }
+}
+
+/// An op's input values rounded to float32 (see `ForwardArgs`): the first two held inline, so
+/// the usual binary op with a Python number (`lr * w.grad`) makes no list of them.
+struct Float32Inputs {
+    private let first: Tensor
+    private let second: Tensor?
+    private let rest: [Tensor]
+
+    init(_ inputs: [Variable]) {
+        func rounded(_ v: Variable) -> Tensor { v.dtype.isFloat32 ? v.value : v.value.converted(to: .float32) }
+        first = rounded(inputs[0])
+        second = inputs.count > 1 ? rounded(inputs[1]) : nil
+        rest = inputs.count > 2 ? inputs.dropFirst(2).map(rounded) : []
+    }
+
+    subscript(i: Int) -> Tensor {
+        switch i {
+        case 0: return first
+        case 1 where second != nil: return second!
+        default: return rest[i - 2]
+        }
+    }
 }
 
 /// What a vector-Jacobian product receives besides the incoming gradient.
@@ -253,7 +285,8 @@ public struct VJPContext {
     /// recomputed from the inputs (and so differentiable) under `createGraph`.
     public func result() throws -> Variable {
         try node.checkSavedResult()
-        return createGraph ? try apply(spec, inputs, attrs) : Variable(node.savedResult)
+        guard let saved = node.savedResult else { throw GradFn.releasedError }
+        return createGraph ? try apply(spec, inputs, attrs) : Variable(saved)
     }
 }
 
@@ -341,10 +374,7 @@ public final class OpSpec {
         self.tensorParams = params.filter(\.isTensor)
         self.takesRequiresGrad = OpSpec.hasRequiresGrad(params)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
-        self.attributeDefaults = params.compactMap { p in
-            guard !p.isTensor, let value = p.defaultValue else { return nil }
-            return (p.name, value)
-        }
+        (attributeDefaults, allDefaults) = OpSpec.defaults(of: params)
     }
 
     /// The `grad_fn` name of a call with these attributes.
@@ -366,6 +396,19 @@ public final class OpSpec {
     public let optionalTensorNames: [String]
     /// The defaults of the non-tensor parameters, filled in once per call by `withDefaults`.
     private let attributeDefaults: [(name: String, value: AttrValue)]
+    /// All of them as attributes: a call that gives none (`x.mean()`) takes these as they are.
+    private let allDefaults: Attrs
+
+    @inline(never)
+    static func defaults(of params: [Param]) -> ([(name: String, value: AttrValue)], Attrs) {
+        let list: [(name: String, value: AttrValue)] = params.compactMap { p in
+            guard !p.isTensor, let value = p.defaultValue else { return nil }
+            return (p.name, value)
+        }
+        var all = Attrs()
+        for (name, value) in list { all[name] = value }
+        return (list, all)
+    }
 
     /// True when the op has a gradient rule. Stored: `apply` asks on every call, and reading
     /// `derivative` would retain its closure each time.
@@ -394,7 +437,7 @@ public final class OpSpec {
         case .withPayload:
             break
         }
-        switch dtypeRule {
+        switch storedDTypeRule {
         case .floatingOnly(let message):
             let t = DType.resultType(inputs)
             guard t.isFloatingPoint else { throw OpError.value(message(t.pytorchTypeName)) }
@@ -466,6 +509,7 @@ public final class OpSpec {
     /// `attrs` with every parameter the caller left out set to its default.
     func withDefaults(_ attrs: Attrs) -> Attrs {
         if attributeDefaults.isEmpty { return attrs }
+        if attrs.isEmpty { return allDefaults }
         var filled = attrs
         for (name, value) in attributeDefaults where !filled.contains(name) { filled[name] = value }
         return filled

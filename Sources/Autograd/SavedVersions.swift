@@ -54,7 +54,7 @@ extension GradFn {
     func checkSavedResult() throws {
         guard outputVersion != 0 else { return }
         throw OpError.autograd(GradFn.modifiedMessage(
-            shape: resultShape, dtype: savedResult.dtype, producer: self, current: outputVersion, expected: 0))
+            shape: resultShape, dtype: savedResult?.dtype ?? .float64, producer: self, current: outputVersion, expected: 0))
     }
 
     private func savesInput(_ i: Int) -> Bool {

@@ -123,8 +123,8 @@ enum TorchSum {
     /// cascade; above, one per thread's part (`two_pass_reduction`), each added to a zero in a
     /// buffer of one entry per thread, then the buffer's total.
     static func total<S: SumScalar>(_ p: UnsafeBufferPointer<S>) -> S {
+        guard TorchThreads.splits(p.count) else { return 0 + inner(p, 0, p.count) }
         let parts = TorchThreads.parts(of: p.count)
-        guard parts.count > 1 else { return 0 + inner(p, 0, p.count) }
         var buffer = [S](repeating: 0, count: Swift.max(TorchThreads.count, parts.count))
         for (t, part) in parts.enumerated() { buffer[t] = 0 + inner(p, part.lowerBound, part.count) }
         return buffer.withUnsafeBufferPointer { 0 + inner($0, 0, $0.count) }
@@ -203,6 +203,10 @@ extension Tensor {
 
     /// The sum over `dims` (sorted, normalised) in `S`, in PyTorch's order (see above).
     func torchSum<S: SumScalar>(_: S.Type, dims: [Int], keepdim: Bool) -> Tensor {
+        // Over every dimension (a full `sum()` or `mean()`): the total alone, no shape bookkeeping.
+        if dims.count == rank && count > 1, dtype == S.dtype, let total = floatingTotal() {
+            return Tensor(shape: keepdim ? [Int](filling: 1, count: rank) : [], data: [total], dtype: S.dtype)
+        }
         var kept = shape
         for d in dims { kept[d] = 1 }
         let outShape = keepdim ? kept : shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)

@@ -5,10 +5,11 @@ import Glibc
 ///
 /// Like PyTorch's, these are thread-local, so requests evaluated on different
 /// threads (`gradcli batch --jobs N`) never see each other's settings.
-final class ThreadState {
-    /// The mutable settings. Every op reads them, and a stored `var` of a class costs a dynamic
-    /// exclusivity check per access; memory behind a `let` pointer costs a load. Only the owning
-    /// thread touches it.
+///
+/// A handle to the calling thread's settings: a pointer, so reading one (every op reads grad
+/// mode) costs a load, with no reference to count. Only the owning thread touches them; the
+/// pthread key frees them when the thread ends.
+struct ThreadState {
     private struct Settings {
         var gradEnabled = true
         var anomaly: AnomalyRecorder?
@@ -16,35 +17,28 @@ final class ThreadState {
         var modifications = 0
         var backwardPasses = 0
         var nodesMade = 0
+        var spareGraph: PassGraph?
+        let generator = TorchGenerator()
     }
-    private let settings: UnsafeMutablePointer<Settings> = {
-        let pointer = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
-        pointer.initialize(to: Settings())
-        return pointer
-    }()
-
-    deinit {
-        settings.deinitialize(count: 1)
-        settings.deallocate()
-    }
+    private let settings: UnsafeMutablePointer<Settings>
 
     var gradEnabled: Bool {
         get { settings.pointee.gradEnabled }
-        set { settings.pointee.gradEnabled = newValue }
+        nonmutating set { settings.pointee.gradEnabled = newValue }
     }
     var anomaly: AnomalyRecorder? {
         get { settings.pointee.anomaly }
-        set { settings.pointee.anomaly = newValue }
+        nonmutating set { settings.pointee.anomaly = newValue }
     }
     var defaultDType: DType {
         get { settings.pointee.defaultDType }
-        set { settings.pointee.defaultDType = newValue }
+        nonmutating set { settings.pointee.defaultDType = newValue }
     }
     /// How many in-place updates this thread made: nodes made after the latest saved nothing
     /// modified since, so backward skips their version checks.
     var modifications: Int {
         get { settings.pointee.modifications }
-        set { settings.pointee.modifications = newValue }
+        nonmutating set { settings.pointee.modifications = newValue }
     }
     /// The next backward node's sequence number: nodes made later on this thread get larger ones,
     /// as PyTorch's `sequence_nr`, which orders the nodes its engine runs.
@@ -57,13 +51,20 @@ final class ThreadState {
         settings.pointee.backwardPasses += 1
         return settings.pointee.backwardPasses
     }
-    let generator = TorchGenerator()
+    var generator: TorchGenerator { settings.pointee.generator }
+    /// The emptied arrays of this thread's last small backward pass, for its next (see `PassGraph.recycle`).
+    var spareGraph: PassGraph? {
+        get { settings.pointee.spareGraph }
+        nonmutating set { settings.pointee.spareGraph = newValue }
+    }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { pointer in
             guard let pointer else { return }
-            Unmanaged<ThreadState>.fromOpaque(pointer).release()
+            let settings = pointer.assumingMemoryBound(to: Settings.self)
+            settings.deinitialize(count: 1)
+            settings.deallocate()
         }
         return key
     }()
@@ -72,13 +73,13 @@ final class ThreadState {
     /// op; the pthread key only frees the state when its thread ends.
     static var current: ThreadState {
         if let pointer = gk_thread_slot() {
-            return Unmanaged<ThreadState>.fromOpaque(pointer).takeUnretainedValue()
+            return ThreadState(settings: pointer.assumingMemoryBound(to: Settings.self))
         }
-        let state = ThreadState()
-        let pointer = Unmanaged.passRetained(state).toOpaque()
-        pthread_setspecific(key, pointer)
-        gk_set_thread_slot(pointer)
-        return state
+        let settings = UnsafeMutablePointer<Settings>.allocate(capacity: 1)
+        settings.initialize(to: Settings())
+        pthread_setspecific(key, settings)
+        gk_set_thread_slot(settings)
+        return ThreadState(settings: settings)
     }
 }
 

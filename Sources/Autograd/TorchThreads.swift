@@ -19,10 +19,14 @@ public enum TorchThreads {
         return threads
     }()
 
+    /// True when `parts(of: n)` gives more than one part: more than a grain, more than one thread.
+    @inline(__always)
+    public static func splits(_ n: Int) -> Bool { n > grain && count > 1 }
+
     /// The parts `at::parallel_for(0, n, grain)` gives its threads: at most one per grain, of
     /// `ceil(n / parts)` elements each (the last one shorter).
     public static func parts(of n: Int) -> [Range<Int>] {
-        guard n > grain, count > 1 else { return [0..<n] }
+        guard splits(n) else { return [0..<n] }
         let parts = Swift.min(count, (n + grain - 1) / grain)
         let size = (n + parts - 1) / parts
         return stride(from: 0, to: n, by: size).map { $0..<Swift.min(n, $0 + size) }

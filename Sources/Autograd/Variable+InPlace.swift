@@ -19,11 +19,29 @@ extension Variable {
         guard newValue.shape == value.shape else {
             throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: newValue.shape))")
         }
+        store(newValue)
+    }
+
+    /// `replaceValue` with every element set to `x` as given (`fill_`, `zero_`), written into the
+    /// value's own storage when nothing else holds it, so `grad.zero_()` in a loop allocates nothing.
+    public func replaceValue(filling x: Double) throws {
+        try checkWritable()
+        // Swapped out of the variable while written (see `addInPlace`).
+        var filled = Variable.emptyValue
+        swap(&filled, &storedValue)
+        filled.data.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = x }
+        }
+        store(filled)
+    }
+
+    /// Makes `newValue`, of this shape, the value, as `replaceValue` does.
+    private func store(_ newValue: Tensor) {
         value = newValue
         writes += 1
         // The node that made this value saved it as its result: PyTorch's saved output is this
         // storage, so a write that bypasses the version counter (`.data`) reaches its gradient.
-        if let fn = gradFn, !fn.released, fn.savedResult.shape == newValue.shape, fn.savedResult.dtype == newValue.dtype {
+        if let fn = gradFn, let saved = fn.savedResult, saved.shape == newValue.shape, saved.dtype == newValue.dtype {
             fn.savedResult = newValue
         }
     }
@@ -49,8 +67,7 @@ extension Variable {
     @discardableResult
     public func applyInPlace(_ spec: OpSpec, _ others: [Variable], _ attrs: Attrs = Attrs()) throws -> Tensor {
         guard GradMode.isEnabled, requiresGrad || others.contains(where: \.requiresGrad) else {
-            let result = try withNoGrad { try apply(spec, Variable.list(self, others), attrs) }
-            try replaceValue(result.value)
+            try replaceValue(try withNoGrad { try applyValue(spec, Variable.list(self, others), attrs) })
             markModified()
             return value
         }
@@ -87,17 +104,17 @@ extension Variable {
             throw OpError.shape("output with shape \(describe(shape: value.shape)) doesn't match the broadcast shape \(describe(shape: Tensor.broadcastShape(value.shape, addend.shape) ?? addend.shape))")
         }
         // The sum is written into the value's own storage (copied first only when an alias holds
-        // it too), taken out of the variable meanwhile: an access to the stored property that
+        // it too), swapped out of the variable meanwhile: an access to the stored property that
         // spans a closure would make every access to it checked at run time.
-        var sum = value
-        value = Variable.emptyValue
+        var sum = Variable.emptyValue
+        swap(&sum, &storedValue)
         let dtype = sum.dtype
         sum.data.withUnsafeMutableBufferPointer { out in
             addend.data.withUnsafeBufferPointer { x in
                 for i in out.indices { out[i] = dtype.convert(out[i] + x[i]) }
             }
         }
-        value = sum
+        swap(&sum, &storedValue)
         writes += 1
         markModified()
         try storageShare?.valueChanged(of: self, modified: true)

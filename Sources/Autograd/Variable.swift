@@ -175,19 +175,24 @@ public final class Variable {
 
     /// Tears a long chain down without recursion. Releasing a graph of 10^6 nodes
     /// through nested `deinit`s would overflow the stack, so nodes whose last
-    /// reference is this one are unlinked into a work list instead.
+    /// reference is this one are unlinked and freed here one after another: the walk follows
+    /// one input's node and keeps the other inputs' nodes in a list, which a chain never needs.
     deinit {
         storedStorageShare?.memberEnded(ObjectIdentifier(self))
         guard var node = gradFn else { return }
         gradFn = nil
         guard isKnownUniquelyReferenced(&node) else { return }
-        var pending = node.takeInputs()
-        while var next = pending.popLast() {
-            guard isKnownUniquelyReferenced(&next), var fn = next.gradFn else { continue }
-            next.gradFn = nil
-            guard isKnownUniquelyReferenced(&fn) else { continue }
-            // A chain empties the list at each step: taking the inputs' array copies nothing.
-            if pending.isEmpty { pending = fn.takeInputs() } else { pending.append(contentsOf: fn.takeInputs()) }
+        var next: GradFn? = node
+        var branches: [GradFn] = []
+        while let fn = next ?? branches.popLast() {
+            next = nil
+            var inputs = fn.takeInputs()
+            while var input = inputs.popLast() {
+                guard isKnownUniquelyReferenced(&input), var inner = input.gradFn else { continue }
+                input.gradFn = nil
+                guard isKnownUniquelyReferenced(&inner) else { continue }
+                if next == nil { next = inner } else { branches.append(inner) }
+            }
         }
     }
 }
@@ -238,7 +243,8 @@ public final class GradFn {
         get { storedInputs }
         set { storedInputs = newValue }
     }
-    var savedResult: Tensor
+    /// The op's output as it was made (nil once a pass has released the node).
+    var savedResult: Tensor?
     /// The inputs' versions when the node was made, and its output's latest one.
     let savedVersions: SavedVersions
     /// The thread's count of in-place updates when the node was made.
@@ -302,11 +308,11 @@ public final class GradFn {
     /// Drops what only a backward pass needs, once it has run.
     func release() {
         released = true
-        savedResult = GradFn.releasedResult
+        savedResult = nil
     }
 
-    /// What a released node keeps instead of its result: an empty tensor, which allocates nothing.
-    private static let releasedResult = Tensor(shape: [0], data: [])
+    /// PyTorch's error for a pass through a released node.
+    static let releasedError = OpError.autograd("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
 }
 
 /// Runs `spec` on `inputs` and records a backward node when grad mode is on, the op is
@@ -316,13 +322,56 @@ public final class GradFn {
 /// (`weight=None`) left out are simply missing: the inputs after the required ones fill
 /// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
-    for input in inputs where input.viewBase != nil { try input.checkViewIsCurrent() }
+    let call = try evaluate(spec, inputs, attrs)
+    let output: Variable
+    if call.inputsRequireGrad, ThreadState.current.gradEnabled, spec.isDifferentiable, call.resultIsFloating {
+        output = Variable(value: call.value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: call.attrs, result: call.value))
+    } else {
+        output = Variable(call.value)
+    }
+    try finish(output, of: spec, inputs, call.attrs)
+    return output
+}
+
+/// The value `apply` would give the result under `no_grad`, for an update that keeps only the
+/// value (`x -= y` under `no_grad`): the result is made a variable only when a check needs one.
+func applyValue(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Tensor {
+    let call = try evaluate(spec, inputs, attrs)
+    if spec.takesRequiresGrad || spec.isView || ThreadState.current.anomaly != nil {
+        try finish(Variable(call.value), of: spec, inputs, call.attrs)
+    }
+    return call.value
+}
+
+/// One call of an op, computed but not recorded (see `evaluate`).
+private struct EvaluatedCall {
+    /// The attributes with the op's defaults filled in.
+    let attrs: Attrs
+    /// The result, held as its dtype holds it.
+    let value: Tensor
+    /// True when some input requires grad.
+    let inputsRequireGrad: Bool
+    /// True when the result dtype the op's rule chose is floating (it may be recorded).
+    let resultIsFloating: Bool
+}
+
+/// Runs `spec`'s forward on `inputs`: checks, budgets, dtypes, the forward and the rounding to
+/// the result dtype.
+private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> EvaluatedCall {
+    // One pass over the inputs for what the call asks of them all.
+    var largest = 0
+    var anyRequiresGrad = false, allFloat32 = true
+    for input in inputs {
+        if input.viewBase != nil { try input.checkViewIsCurrent() }
+        let value = input.storedValue
+        if value.count > largest { largest = value.count }
+        if !value.dtype.isFloat32 { allFloat32 = false }
+        if input.storedRequiresGrad { anyRequiresGrad = true }
+    }
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
     // Most results are at most as large as the largest input; ops that make larger ones also
     // reserve their size in `Tensor.checkedCount`.
-    var largest = 0
-    for input in inputs where input.value.count > largest { largest = input.value.count }
     try MemoryBudget.reserve(elements: largest)
     // An op costs at least one operation per element of its largest input (more for
     // products, which spend in their kernels' layout; larger results in `checkedCount`).
@@ -331,9 +380,9 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
     var value: Tensor
-    if compute.isFloat32 && spec.castsInputs && inputs.contains(where: { !$0.dtype.isFloat32 }) {
-        let rounded = inputs.map { $0.dtype.isFloat32 ? $0.value : $0.value.converted(to: .float32) }
-        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute, float32Values: rounded))
+    if compute.isFloat32 && spec.castsInputs && !allFloat32 {
+        value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute,
+                                             float32Values: Float32Inputs(inputs)))
     } else {
         value = try spec.forward(ForwardArgs(variables: inputs, attrs: filled, spec: spec, dtype: compute))
     }
@@ -346,21 +395,18 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     } else if !value.dtype.isFloat64 {
         value.dtype = .float64
     }
-    let state = ThreadState.current
-    let output: Variable
-    if state.gradEnabled, spec.isDifferentiable, result.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }) {
-        output = Variable(value: value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: filled, result: value))
-    } else {
-        output = Variable(value)
-    }
+    return EvaluatedCall(attrs: filled, value: value, inputsRequireGrad: anyRequiresGrad, resultIsFloating: result.isFloatingPoint)
+}
+
+/// What `apply` does with a call's result variable once made.
+private func finish(_ output: Variable, of spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws {
     // `requires_grad=True` on a factory: a new leaf, PyTorch's error for a non-floating dtype.
-    if spec.takesRequiresGrad && filled.bool("requires_grad") { try output.setRequiresGrad(true) }
-    if let anomaly = state.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
+    if spec.takesRequiresGrad && attrs.bool("requires_grad") { try output.setRequiresGrad(true) }
+    if let anomaly = ThreadState.current.anomaly { anomaly.noteForward(spec: spec, inputs: inputs, output: output) }
     if spec.isView, let input = inputs.first {
         let base = input.viewBase?.base ?? input
         output.viewBase = (base, base.writes)
     }
-    return output
 }
 
 /// The forward's doubles (whatever it labelled them) held as `dtype` holds them, as
@@ -368,7 +414,12 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
 private func roundInPlace(_ value: inout Tensor, to dtype: DType) {
     value.dtype = dtype
     value.data.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = dtype.convert(p[i]) }
+        // float32, the usual case, with its conversion inlined in the loop.
+        if dtype.isFloat32 {
+            for i in p.indices { p[i] = Double(Float(p[i])) }
+        } else {
+            for i in p.indices { p[i] = dtype.convert(p[i]) }
+        }
     }
 }
 

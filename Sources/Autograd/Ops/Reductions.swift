@@ -62,8 +62,13 @@ extension Ops {
             let x = args[0]
             let dims = try reductionDims(args.attrs, rank: x.rank)
             let n = Double(dims.reduce(1) { $0 * x.shape[$1] })
-            // PyTorch's mean is the sum divided by n (in float32 for float32: `apply` rounds).
-            return x.summed(dims: dims, keepdim: args.attrs.bool("keepdim")).map { $0 / n }
+            // PyTorch's mean is the sum divided by n (in float32 for float32: `apply` rounds),
+            // divided in the sum's own storage.
+            var mean = x.summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
+            mean.data.withUnsafeMutableBufferPointer { p in
+                for i in p.indices { p[i] /= n }
+            }
+            return mean
         },
         derivative: .vjp { ctx, g in
             let shape = ctx[0].shape

@@ -77,7 +77,9 @@ final class PyExpr {
         case list([PyExpr])
         case dict([(PyExpr, PyExpr)])
         case listComprehension(element: PyExpr, target: PyExpr, iterable: PyExpr, conditions: [PyExpr])
-        case attribute(PyExpr, String)
+        /// `object.name`; the name is numbered like a variable's, so what it means on a tensor is
+        /// found once per name (see `Interpreter.tensorMember`).
+        case attribute(PyExpr, PyName)
         case item(PyExpr, [PyIndex], isTuple: Bool)
         case call(PyExpr, [PyArgument])
         case unary(String, PyExpr)

@@ -111,8 +111,13 @@ extension Interpreter {
     /// `modifies` (`fill_`; not `x.data = v`); under grad mode a leaf that requires grad is
     /// refused, as PyTorch refuses it.
     func overwrite(_ t: Variable, with value: Tensor, modifies: Bool) throws {
+        try overwrite(t, modifies: modifies) { try t.replaceValue(value) }
+    }
+
+    /// `overwrite` with the value `replace` writes into `t` (`fill_` writes into its storage).
+    func overwrite(_ t: Variable, modifies: Bool, _ replace: () throws -> Void) throws {
         if GradMode.isEnabled && t.isLeaf && t.requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
-        try t.replaceValue(value)
+        try replace()
         if modifies { t.markModified() }
         try share(t, modified: modifies)
     }

@@ -51,7 +51,7 @@ extension Interpreter {
         if keywords.isEmpty, selfParam == nil, plainArity(spec) == positional.count,
            positional.allSatisfy(Interpreter.isTensorOrNumber) {
             do {
-                return .tensor(try apply(spec, try positional.map(tensor(from:))))
+                return .tensor(try apply(spec, try positional.map(operand)))
             } catch let error as OpError {
                 throw PyException.torch(error.message)  // as the dispatcher's error is
             }

@@ -84,9 +84,17 @@ final class Interpreter {
     var warnedLines: Set<Int> = []
     /// The other UserWarnings shown, by line and message (Python shows each once per place).
     var warnedMessages: Set<String> = []
-    /// The ops tensor methods name, found once per name (`x.sub_(y)` is `sub`, `x.mean()` is
-    /// `mean`): the lookups search static tables, so their answers never change.
-    var inPlaceMethodOps: [String: OpSpec] = [:], methodOps: [String: OpSpec] = [:]
+    /// The ops in-place shape methods name, found once per name and form (see `inPlaceShapeOp`):
+    /// the lookups search static tables, so their answers never change.
+    var inPlaceShapeOps: [String: OpSpec] = [:]
+    /// What each name means as a tensor's attribute, found once: by name, and by the name's
+    /// number for the program's attribute expressions (see `tensorMember`).
+    var tensorMembers: [String: TensorMember] = [:], tensorMembersByNumber: [TensorMember?] = []
+    /// The module members read by the program's attribute expressions, by the name's number,
+    /// with the module's `version` when read (see `attribute(of:_:line:)`).
+    var moduleMembers: [(module: PyModule, version: Int, value: PyValue)?] = []
+    /// The wrapped tensors of the Python numbers operators used lately (see `operand`).
+    var wrappedNumbers = WrappedNumbers()
     /// For each op called so far, how many positional tensors a call may pass straight to it
     /// (-1 when none may; see `plainArity`).
     var plainArities: [ObjectIdentifier: Int] = [:]
@@ -236,7 +244,11 @@ final class Interpreter {
         case .delete(let targets):
             for target in targets { try delete(target, in: scope) }
         case .global(let names):
-            scope.globals.formUnion(names.map(self.names.number))
+            // Taken out, changed and put back (see `Scope`'s subscript): every `store` reads it.
+            var declared = scope.globals
+            scope.globals = []
+            declared.formUnion(names.map(self.names.number))
+            scope.globals = declared
         }
         return .normal
     }
@@ -314,7 +326,7 @@ final class Interpreter {
             }
             for (item, t) in zip(items, targets) { try assign(item, to: t, in: scope) }
         case .attribute(let objectExpr, let name):
-            try setAttribute(try evaluate(objectExpr, in: scope), name, value)
+            try setAttribute(try evaluate(objectExpr, in: scope), name.text, value)
         case .item(let containerExpr, let indices, let isTuple):
             let container = try evaluate(containerExpr, in: scope)
             try setItem(container, try evaluateIndices(indices, in: scope), isTuple: isTuple, value)
@@ -332,7 +344,7 @@ final class Interpreter {
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             let value = try evaluate(valueExpr, in: scope)
-            try setAttribute(object, name, try inPlaceBinary(op, try getAttribute(object, name), value))
+            try setAttribute(object, name.text, try inPlaceBinary(op, try getAttribute(object, name.text), value))
         case .item(let containerExpr, let indices, let isTuple):
             let container = try evaluate(containerExpr, in: scope)
             let index = try evaluateIndices(indices, in: scope)
@@ -350,7 +362,7 @@ final class Interpreter {
     /// `a op= b`: in place on tensors (PyTorch's `add_`...) and lists, rebinding otherwise.
     private func inPlaceBinary(_ op: PyBinaryOp, _ current: PyValue, _ value: PyValue) throws -> PyValue {
         if case .tensor(let t) = current, let spec = PyValueOps.tensorOp(op) {
-            try inPlace(t, spec, [try tensor(from: value)], Attrs())
+            try inPlace(t, spec, [try operand(value)], Attrs())
             return current
         }
         if case .list(let list) = current, op == .add {
@@ -436,22 +448,23 @@ final class Interpreter {
             }
             return .list(PyList(items))
         case .attribute(let objectExpr, let name):
-            return try getAttribute(try evaluate(objectExpr, in: scope), name, line: e.line)
+            return try attribute(of: try evaluate(objectExpr, in: scope), name, line: e.line)
         case .item(let containerExpr, let indices, let isTuple):
             return try getItem(try evaluate(containerExpr, in: scope), try evaluateIndices(indices, in: scope), isTuple: isTuple)
         case .call(let calleeExpr, let arguments):
             // `t.method(...)` on a tensor calls the method without making a bound method first.
-            var method: (tensor: Variable, name: String)?
+            var method: (tensor: Variable, member: TensorMember, name: String)?
             let callee: PyValue
             if case .attribute(let objectExpr, let name) = calleeExpr.kind {
                 let object = try evaluate(objectExpr, in: scope)
                 if case .tensor(let t) = object {
-                    if let value = try tensorDataAttribute(t, name, line: calleeExpr.line) { callee = value } else {
-                        method = (t, name)
+                    let member = tensorMember(name)
+                    if member.isData, let value = try tensorDataAttribute(t, name.text, line: calleeExpr.line) { callee = value } else {
+                        method = (t, member, name.text)
                         callee = .none
                     }
                 } else {
-                    callee = try getAttribute(object, name, line: calleeExpr.line)
+                    callee = try attribute(of: object, name, line: calleeExpr.line)
                 }
             } else {
                 callee = try evaluate(calleeExpr, in: scope)
@@ -464,7 +477,7 @@ final class Interpreter {
                 else if let name = argument.keyword { keywords.append((name, value)) }
                 else { positional.append(value) }
             }
-            if let method { return try tensorMethod(method.tensor, method.name, positional, keywords) }
+            if let method { return try tensorMethod(method.tensor, method.member, method.name, positional, keywords) }
             return try call(callee, positional, keywords)
         case .unary(let op, let operandExpr):
             return try unary(op, try evaluate(operandExpr, in: scope))

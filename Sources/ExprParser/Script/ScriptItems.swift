@@ -63,6 +63,26 @@ extension Interpreter {
         }
     }
 
+    /// `object.name` for an attribute name of the program. A module's member is kept by the
+    /// name's number while the module is unchanged: `torch.no_grad` in a loop then costs no
+    /// lookup of the name in the module's table.
+    func attribute(of object: PyValue, _ name: PyName, line: Int) throws -> PyValue {
+        if case .object(let o) = object, name.number < moduleMembers.count, let known = moduleMembers[name.number],
+           known.module === o, known.version == known.module.version {
+            return known.value
+        }
+        let value = try getAttribute(object, name.text, line: line)
+        if case .object(let m as PyModule) = object {
+            // Taken out, changed and put back (see `tensorMember`).
+            var table = moduleMembers
+            moduleMembers = []
+            if name.number >= table.count { table.append(contentsOf: repeatElement(nil, count: name.number + 1 - table.count)) }
+            table[name.number] = (m, m.version, value)
+            moduleMembers = table
+        }
+        return value
+    }
+
     func getAttribute(_ object: PyValue, _ name: String, line: Int = 0) throws -> PyValue {
         switch object {
         case .tensor(let t): return try tensorAttribute(t, name, line: line)

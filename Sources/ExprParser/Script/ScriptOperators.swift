@@ -133,6 +133,27 @@ extension Interpreter {
         throw PyException("TypeError", "expected Tensor as element 0 in argument 0, but got \(v.typeName)")
     }
 
+    /// `tensor(from:)` for an operand that goes straight into `apply` (an operator's, a plain
+    /// call's): `apply` never hands an input back nor changes it, so a Python number's wrapped
+    /// tensor is made once and serves each use of the same number (`lr * w.grad` in a loop).
+    func operand(_ v: PyValue) throws -> Variable {
+        let (bits, dtype): (UInt64, DType)
+        switch v {
+        case .tensor(let t): return t
+        case .int(let i): (bits, dtype) = (UInt64(bitPattern: Int64(i)), .int64)
+        case .float(let d): (bits, dtype) = (d.bitPattern, .float64)
+        default: return try tensor(from: v)
+        }
+        if let known = wrappedNumbers.variable(bits: bits, dtype: dtype) { return known }
+        let made = try tensor(from: v)
+        // Taken out, changed and put back (see `tensorMember`).
+        var table = wrappedNumbers
+        wrappedNumbers = WrappedNumbers()
+        table.add(made, bits: bits, dtype: dtype)
+        wrappedNumbers = table
+        return made
+    }
+
     // MARK: operators
 
     func unary(_ op: String, _ v: PyValue) throws -> PyValue {
@@ -209,11 +230,11 @@ extension Interpreter {
         guard let spec = PyValueOps.tensorOp(op) else {
             if op == .floorDiv || op == .mod {
                 let spec = Registry.lookup(op == .mod ? "remainder" : "floor_divide")
-                if let spec { return .tensor(try apply(spec, [try tensor(from: a), try tensor(from: b)])) }
+                if let spec { return .tensor(try apply(spec, [try operand(a), try operand(b)])) }
             }
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
-        guard let x = try? tensor(from: a), let y = try? tensor(from: b) else {
+        guard let x = try? operand(a), let y = try? operand(b) else {
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
         if case .tensor = a {} else {
@@ -304,10 +325,10 @@ extension Interpreter {
             return try compare(op, .float(n.dtype == .float32 ? Double(Float(x)) : x), .float(n.dtype == .float32 ? Double(Float(n.value)) : n.value))
         }
         if case .tensor = a, let name = PyValueOps.tensorCompareName[op] {
-            return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+            return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
         }
         if case .tensor = b, let name = PyValueOps.tensorCompareName[op] {
-            return .tensor(try apply(Registry.lookup(name)!, [try tensor(from: a), try tensor(from: b)]))
+            return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
         }
         if op == .equal { return .bool(try equal(a, b)) }
         if op == .notEqual { return .bool(try !equal(a, b)) }
@@ -405,4 +426,29 @@ final class PyIterator: PyObject {
         self.items = items
     }
     override var typeName: String { kind }
+}
+
+/// The wrapped tensors of the few Python numbers a program's operators used last, by value and
+/// dtype (a float's bits, an int's): a loop such as `w -= lr * w.grad` then makes one, not one
+/// per step. A handful of entries, searched in order and replaced in turn.
+struct WrappedNumbers {
+    private var entries: [(bits: UInt64, dtype: DType, variable: Variable)] = []
+    private var nextReplaced = 0
+    private static let capacity = 8
+
+    /// The wrapped tensor kept for these bits and dtype, if any.
+    func variable(bits: UInt64, dtype: DType) -> Variable? {
+        for entry in entries where entry.bits == bits && entry.dtype == dtype { return entry.variable }
+        return nil
+    }
+
+    /// Keeps `variable` for these bits and dtype, in place of the oldest entry when full.
+    mutating func add(_ variable: Variable, bits: UInt64, dtype: DType) {
+        if entries.count < WrappedNumbers.capacity {
+            entries.append((bits, dtype, variable))
+        } else {
+            entries[nextReplaced] = (bits, dtype, variable)
+            nextReplaced = (nextReplaced + 1) % WrappedNumbers.capacity
+        }
+    }
 }

@@ -501,7 +501,7 @@ public struct ScriptParser {
         var value = try atom()
         while true {
             if accept(".") {
-                value = node(.attribute(value, try identifier()), from: first)
+                value = node(.attribute(value, names.name(try identifier())), from: first)
             } else if accept("(") {
                 try deeper()
                 let arguments = try callArguments()

@@ -4,6 +4,19 @@ import Autograd
 // in-place `op_` forms, `backward`, `item`...), indexing and item assignment. The storage shared
 // by `.data`/`detach()` aliases is in ScriptAliases.swift.
 
+/// What a name means as an attribute of a tensor: which of the interpreter's tables may answer
+/// it, in the order they are asked (`tensorDataAttribute`, `extraTensorMethod`,
+/// `ownTensorMethod`, then an in-place op such as `sub_`, then a registry op such as `mean`).
+struct TensorMember {
+    let isData: Bool
+    let isExtra: Bool
+    let isOwn: Bool
+    /// The op of an in-place method (`sub_` is `sub`).
+    let inPlaceOp: OpSpec?
+    /// The function a method calls (`x.mean()` is `mean`).
+    let op: OpSpec?
+}
+
 extension Interpreter {
     // MARK: indexing
 
@@ -220,17 +233,51 @@ extension Interpreter {
     // MARK: methods
 
     func tensorMethod(_ t: Variable, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
-        if Interpreter.extraMethodNames.contains(name), let value = try extraTensorMethod(t, name, args, kw) { return value }
-        if Interpreter.ownMethodNames.contains(name), let value = try ownTensorMethod(t, name, args, kw) { return value }
-        if name.hasSuffix("_"), !name.hasSuffix("__"), let spec = inPlaceMethodOp(name) {
+        try tensorMethod(t, tensorMember(name), name, args, kw)
+    }
+
+    /// Method `name` of `t`, which means `member`.
+    func tensorMethod(_ t: Variable, _ member: TensorMember, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        if member.isExtra, let value = try extraTensorMethod(t, name, args, kw) { return value }
+        if member.isOwn, let value = try ownTensorMethod(t, name, args, kw) { return value }
+        if let spec = member.inPlaceOp {
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
             try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
             return .tensor(t)
         }
-        if let spec = methodOp(name) {
+        if let spec = member.op {
             return try callMethod(spec, name, t, args, kw)
         }
         throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'")
+    }
+
+    /// What `name` means as an attribute of a tensor, found once per name.
+    func tensorMember(_ name: String) -> TensorMember {
+        if let member = tensorMembers[name] { return member }
+        let member = TensorMember(
+            isData: name == "grad" || Interpreter.dataAttributeNames.contains(name),
+            isExtra: Interpreter.extraMethodNames.contains(name), isOwn: Interpreter.ownMethodNames.contains(name),
+            inPlaceOp: name.hasSuffix("_") && !name.hasSuffix("__") ? Registry.lookup(String(name.dropLast())) : nil,
+            op: Lowering.function(named: name))
+        var table = tensorMembers  // taken out and put back (see below)
+        tensorMembers = [:]
+        table[name] = member
+        tensorMembers = table
+        return member
+    }
+
+    /// The same, for a name of the program: found by its number.
+    func tensorMember(_ name: PyName) -> TensorMember {
+        if name.number < tensorMembersByNumber.count, let member = tensorMembersByNumber[name.number] { return member }
+        let member = tensorMember(name.text)
+        // Taken out, changed and put back, as `Scope` changes its slots: a change in place of a
+        // class's property would make every read of it checked for exclusivity at run time.
+        var table = tensorMembersByNumber
+        tensorMembersByNumber = []
+        if name.number >= table.count { table.append(contentsOf: repeatElement(nil, count: name.number + 1 - table.count)) }
+        table[name.number] = member
+        tensorMembersByNumber = table
+        return member
     }
 
     /// The methods that are not registry ops (`backward`, `zero_`, `item`...); nil for a name
@@ -324,22 +371,6 @@ extension Interpreter {
         }
     }
 
-    /// The registry op of in-place method `name` (`sub_` is `sub`), found once per name.
-    private func inPlaceMethodOp(_ name: String) -> OpSpec? {
-        if let spec = inPlaceMethodOps[name] { return spec }
-        let spec = Registry.lookup(String(name.dropLast()))
-        if let spec { inPlaceMethodOps[name] = spec }
-        return spec
-    }
-
-    /// The function tensor method `name` calls (`x.mean()` is `mean`), found once per name.
-    private func methodOp(_ name: String) -> OpSpec? {
-        if let spec = methodOps[name] { return spec }
-        let spec = Lowering.function(named: name)
-        if let spec { methodOps[name] = spec }
-        return spec
-    }
-
     /// `zero_()` / `fill_(v)`: a plain overwrite unless the tensor is part of a graph under grad
     /// mode, where it is recorded as `t * 0 + v` (PyTorch records a FillBackward/ZeroBackward node).
     private func fillInPlace(_ t: Variable, _ value: Double) throws {
@@ -348,9 +379,7 @@ extension Interpreter {
             if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(wrappedNumber: value, dtype: .float64)], Attrs()) }
             return
         }
-        var filled = Tensor(repeating: value, shape: t.shape)
-        filled.dtype = t.value.dtype
-        try overwrite(t, with: filled, modifies: true)
+        try overwrite(t, modifies: true) { try t.replaceValue(filling: value) }
     }
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
@@ -381,7 +410,7 @@ extension Interpreter {
         var retain = create
         if let r = retainGraph, case .none = r {} else if let r = retainGraph { retain = try truthy(r) }
         // `torch.autograd.backward(tensors, grad_tensors=[...])`: one gradient per output.
-        var seeds = [Variable?](filling: seed, count: outputs.count)
+        var seeds: [Variable?]?
         if seed == nil, let gradient, !isNone(gradient) {
             let list = try tensorList(gradient)
             guard list.count == outputs.count else {
@@ -390,7 +419,8 @@ extension Interpreter {
             seeds = list
         }
         guard let inputs, !isNone(inputs) else {
-            for (root, seed) in zip(outputs, seeds) {
+            for (i, root) in outputs.enumerated() {
+                let seed = seeds?[i] ?? seed
                 guard let tracer = backwardTracer, root.gradFn != nil else {
                     try root.backward(gradient: seed, retainGraph: retain, createGraph: create)
                     continue
@@ -404,7 +434,8 @@ extension Interpreter {
         }
         let targets = try tensorList(inputs)
         guard !targets.isEmpty else { throw PyException("RuntimeError", "`inputs` argument to `backward()` cannot be empty.") }
-        let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: seeds, retainGraph: retain, createGraph: create, allowUnused: true)
+        let grads = try grad(outputs: outputs, inputs: targets, gradOutputs: seeds ?? Array(repeating: seed, count: outputs.count),
+                             retainGraph: retain, createGraph: create, allowUnused: true)
         for (input, g) in zip(targets, grads) {
             guard let g else { continue }
             try accumulateGrad(g, into: input, createGraph: create)

@@ -285,14 +285,17 @@ extension Interpreter {
 /// `with` block and restore it after.
 final class PyGradMode: PyContextManager {
     let enabled: Bool
-    private var saved: [Bool] = []
+    /// The modes to restore, innermost last: the outermost here, any deeper one (the same object
+    /// entered again inside its own block) in `savedInner`, so a `with` block allocates no list.
+    private var savedOuter: Bool?
+    private var savedInner: [Bool] = []
     init(_ enabled: Bool) { self.enabled = enabled }
     override var typeName: String { enabled ? "enable_grad" : "no_grad" }
     override var repr: String { "<torch.autograd.grad_mode.\(typeName) object at \(address(of: self))>" }
 
     /// `set_grad_enabled(b)` takes effect when called, also outside `with`.
     func applyNow() {
-        saved.append(GradMode.isEnabled)
+        save(GradMode.isEnabled)
         setGradEnabled(enabled)
         appliedOnCall = true
     }
@@ -300,13 +303,22 @@ final class PyGradMode: PyContextManager {
 
     override func enter() throws -> PyValue {
         if appliedOnCall { appliedOnCall = false; return .none }
-        saved.append(GradMode.isEnabled)
+        save(GradMode.isEnabled)
         setGradEnabled(enabled)
         return .none
     }
 
     override func exit() {
-        if let previous = saved.popLast() { setGradEnabled(previous) }
+        if let previous = savedInner.popLast() {
+            setGradEnabled(previous)
+        } else if let previous = savedOuter {
+            savedOuter = nil
+            setGradEnabled(previous)
+        }
+    }
+
+    private func save(_ mode: Bool) {
+        if savedOuter == nil { savedOuter = mode } else { savedInner.append(mode) }
     }
 }
 

@@ -169,12 +169,12 @@ extension Interpreter {
             default: node = "SqueezeBackward4"
             }
         }
-        let key = op + "/" + node  // cached with the in-place methods' ops, under names no method has
-        if let spec = inPlaceMethodOps[key] { return (spec, node) }
+        let key = op + "/" + node
+        if let spec = inPlaceShapeOps[key] { return (spec, node) }
         guard let base = Registry.lookup(op) else { throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'") }
         let spec = OpSpec(base.name, params: base.params, gradFn: node, summary: base.summary,
                           kinks: base.kinks, dtype: base.dtypeRule, forward: base.forward, derivative: base.derivative)
-        inPlaceMethodOps[key] = spec
+        inPlaceShapeOps[key] = spec
         return (spec, node)
     }
 

@@ -128,7 +128,10 @@ class PyObject {
 /// A namespace such as the module `torch`, `torch.nn` or `torch.nn.functional`.
 final class PyModule: PyObject {
     let name: String
-    var members: [String: PyValue]
+    var members: [String: PyValue] { didSet { version &+= 1 } }
+    /// Counts the changes of `members`, so that a member read once can be reused until the next
+    /// change (see `Interpreter.attribute(of:_:line:)`).
+    private(set) var version = 0
     /// Looks up members not in `members` (the op registry for `torch` and `F`).
     let fallback: ((String) -> PyValue?)?
 
