@@ -23,3 +23,9 @@ for dtype in (torch.float64, torch.float32):
     for n in (5, 37, 1003):
         v = torch.randn(n, dtype=dtype) * 3
         print(n, v.norm().item(), torch.linalg.vector_norm(v.reshape(1, n), dim=1).item(), v.norm(p=1).item(), v.norm(p=3).item())
+
+# dimensions of size 1 do not count: a column's norm over its rows is a last-dimension one
+for dtype in (torch.float32, torch.float64):
+    x = torch.randn(37, 1, dtype=dtype) * 3
+    y = torch.randn(3, 29, 1, dtype=dtype)
+    print(torch.norm(x, dim=0).tolist(), torch.norm(y, dim=1).tolist(), torch.norm(y, dim=(1, 2)).tolist())

@@ -28,7 +28,8 @@ extension Tensor {
         let values = data.map { T($0) }
         // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
         let reduced = dims.filter { shape[$0] != 1 }
-        let trailing = !reduced.isEmpty && reduced == Array((rank - reduced.count)..<rank)
+        let sized = (0..<rank).filter { shape[$0] != 1 }
+        let trailing = !reduced.isEmpty && reduced == Array(sized.suffix(reduced.count))
         if p == 2 && (trailing || reduced.isEmpty) && count > 0 {
             let rowLength = reduced.reduce(1) { $0 * shape[$1] }
             var kept = shape
