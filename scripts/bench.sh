@@ -50,7 +50,7 @@ record date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 record machine "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sm)"
 record load_before "$(load) (1/5/15-min load average)"
 
-# Release build, with the Swift runtime linked statically as shipped; the dynamic build is
+# Release build, one static executable as shipped; the dynamic build is
 # the fallback when static linking fails.
 GRADCLI="${BENCH_GRADCLI:-.build/release/gradcli}"
 [ -z "${BENCH_GRADCLI:-}" ] || BUILD=""

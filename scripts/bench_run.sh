@@ -76,7 +76,8 @@ per_iteration() {
 }
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-if ldd "$GRADCLI" | grep -q libswiftCore; then LINKED="dynamic Swift stdlib"; else LINKED="static Swift stdlib, as make install builds"; fi
+if ! ldd "$GRADCLI" >/dev/null 2>&1; then LINKED="static executable, as make install builds"
+elif ldd "$GRADCLI" | grep -q libswiftCore; then LINKED="dynamic Swift stdlib"; else LINKED="static Swift stdlib"; fi
 echo "binary: $GRADCLI ($LINKED)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); median of $RUNS runs"
 # PyTorch's start-up (`import torch`) is timed alone too, so its loop can be read beyond it.
