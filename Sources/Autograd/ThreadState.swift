@@ -17,6 +17,7 @@ struct ThreadState {
         var modifications = 0
         var backwardPasses = 0
         var spareGraph: PassGraph?
+        var spareInputs: [Variable] = []
         let generator = TorchGenerator()
     }
     private let settings: UnsafeMutablePointer<Settings>
@@ -45,6 +46,22 @@ struct ThreadState {
         return settings.pointee.backwardPasses
     }
     var generator: TorchGenerator { settings.pointee.generator }
+    /// Calls `body` with `a` (and `b`) as an input list made in this thread's spare list: for an
+    /// op call whose inputs no node will keep, so that the list is allocated once per thread
+    /// rather than once per call. (A list something did keep is copied before it is reused.)
+    func withInputs<R>(_ a: Variable, _ b: Variable?, _ body: ([Variable]) throws -> R) rethrows -> R {
+        var list = settings.pointee.spareInputs
+        settings.pointee.spareInputs = []
+        list.append(a)
+        if let b { list.append(b) }
+        defer {
+            // Emptied keeping its storage (popLast: removeAll's general path costs more here).
+            while list.popLast() != nil {}
+            settings.pointee.spareInputs = list
+        }
+        return try body(list)
+    }
+
     /// The emptied arrays of this thread's last small backward pass, for its next (see `PassGraph.recycle`).
     var spareGraph: PassGraph? {
         get { settings.pointee.spareGraph }

@@ -329,6 +329,14 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     return output
 }
 
+/// `apply(spec, [a, b], attrs)`: when no node will be recorded (grad mode off, or neither input
+/// requires grad), the input list is the thread's spare one, so the call allocates no array.
+public func apply(_ spec: OpSpec, _ a: Variable, _ b: Variable, _ attrs: Attrs = Attrs()) throws -> Variable {
+    let state = ThreadState.current
+    if state.gradEnabled && (a.storedRequiresGrad || b.storedRequiresGrad) { return try apply(spec, [a, b], attrs) }
+    return try state.withInputs(a, b) { try apply(spec, $0, attrs) }
+}
+
 /// The value `apply` would give the result under `no_grad`, for an update that keeps only the
 /// value (`x -= y` under `no_grad`): the result is made a variable only when a check needs one.
 func applyValue(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> Tensor {
