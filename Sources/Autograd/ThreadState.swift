@@ -18,6 +18,7 @@ struct ThreadState {
         var backwardPasses = 0
         var spareGraph: PassGraph?
         var spareInputs: [Variable] = []
+        var lastRounded: (wrapped: Variable, value: Tensor)?
         let generator = TorchGenerator()
     }
     private let settings: UnsafeMutablePointer<Settings>
@@ -60,6 +61,16 @@ struct ThreadState {
             settings.pointee.spareInputs = list
         }
         return try body(list)
+    }
+
+    /// The value of wrapped number `wrapped` rounded to float32, kept for the last one rounded
+    /// on this thread: a wrapped number never changes, and a Python float an operator uses in a
+    /// loop (`lr * w.grad`) is the same one each time (see the interpreter's `operand`).
+    func float32Value(ofWrapped wrapped: Variable) -> Tensor {
+        if let last = settings.pointee.lastRounded, last.wrapped === wrapped { return last.value }
+        let value = wrapped.value.converted(to: .float32)
+        settings.pointee.lastRounded = (wrapped, value)
+        return value
     }
 
     /// The emptied arrays of this thread's last small backward pass, for its next (see `PassGraph.recycle`).
