@@ -510,6 +510,7 @@ public final class OpSpec {
     private(set) var castsInputs: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
+    @inline(__always)
     func withDefaults(_ attrs: Attrs) -> Attrs {
         if attributeDefaults.isEmpty { return attrs }
         if attrs.isEmpty { return allDefaults }

@@ -283,6 +283,7 @@ public final class GradFn {
 
     /// Where the gradient of input `i` goes: the node the input had when this node was made
     /// (nil for a leaf), and whether it required grad then.
+    @inline(__always)
     public func edge(_ i: Int) -> (node: GradFn?, requiresGrad: Bool) {
         let input = inputs[i]
         let requiredGrad = i >= 64 ? input.requiresGrad : inputsRequiringGrad & (1 << UInt64(i)) != 0
