@@ -270,7 +270,7 @@ public final class GradFn {
         self.storedInputs = inputs
         self.savedVersions = SavedVersions(inputs)
         var requiring: UInt64 = 0
-        for (i, input) in inputs.prefix(64).enumerated() where input.requiresGrad { requiring |= 1 << UInt64(i) }
+        for i in 0..<Swift.min(inputs.count, 64) where inputs[i].storedRequiresGrad { requiring |= 1 << UInt64(i) }
         self.inputsRequiringGrad = requiring
         self.madeAfterModifications = ThreadState.current.modifications
         self.attrs = attrs
