@@ -245,7 +245,10 @@ struct Float32Inputs {
     private let rest: [Tensor]
 
     init(_ inputs: [Variable]) {
-        func rounded(_ v: Variable) -> Tensor { v.dtype.isFloat32 ? v.value : v.value.converted(to: .float32) }
+        func rounded(_ v: Variable) -> Tensor {
+            if v.dtype.isFloat32 { return v.value }
+            return v.isWrappedNumber ? ThreadState.current.float32Value(ofWrapped: v) : v.value.converted(to: .float32)
+        }
         first = rounded(inputs[0])
         second = inputs.count > 1 ? rounded(inputs[1]) : nil
         rest = inputs.count > 2 ? inputs.dropFirst(2).map(rounded) : []
@@ -507,6 +510,7 @@ public final class OpSpec {
     private(set) var castsInputs: Bool
 
     /// `attrs` with every parameter the caller left out set to its default.
+    @inline(__always)
     func withDefaults(_ attrs: Attrs) -> Attrs {
         if attributeDefaults.isEmpty { return attrs }
         if attrs.isEmpty { return allDefaults }

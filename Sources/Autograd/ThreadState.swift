@@ -18,6 +18,8 @@ struct ThreadState {
         var backwardPasses = 0
         var nodesMade = 0
         var spareGraph: PassGraph?
+        var spareInputs: [Variable] = []
+        var lastRounded: (wrapped: Variable, value: Tensor)?
         let generator = TorchGenerator()
     }
     private let settings: UnsafeMutablePointer<Settings>
@@ -52,6 +54,32 @@ struct ThreadState {
         return settings.pointee.backwardPasses
     }
     var generator: TorchGenerator { settings.pointee.generator }
+    /// Calls `body` with `a` (and `b`) as an input list made in this thread's spare list: for an
+    /// op call whose inputs no node will keep, so that the list is allocated once per thread
+    /// rather than once per call. (A list something did keep is copied before it is reused.)
+    func withInputs<R>(_ a: Variable, _ b: Variable?, _ body: ([Variable]) throws -> R) rethrows -> R {
+        var list = settings.pointee.spareInputs
+        settings.pointee.spareInputs = []
+        list.append(a)
+        if let b { list.append(b) }
+        defer {
+            // Emptied keeping its storage (popLast: removeAll's general path costs more here).
+            while list.popLast() != nil {}
+            settings.pointee.spareInputs = list
+        }
+        return try body(list)
+    }
+
+    /// The value of wrapped number `wrapped` rounded to float32, kept for the last one rounded
+    /// on this thread: a wrapped number never changes, and a Python float an operator uses in a
+    /// loop (`lr * w.grad`) is the same one each time (see the interpreter's `operand`).
+    func float32Value(ofWrapped wrapped: Variable) -> Tensor {
+        if let last = settings.pointee.lastRounded, last.wrapped === wrapped { return last.value }
+        let value = wrapped.value.converted(to: .float32)
+        settings.pointee.lastRounded = (wrapped, value)
+        return value
+    }
+
     /// The emptied arrays of this thread's last small backward pass, for its next (see `PassGraph.recycle`).
     var spareGraph: PassGraph? {
         get { settings.pointee.spareGraph }

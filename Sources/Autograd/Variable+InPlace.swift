@@ -67,7 +67,12 @@ extension Variable {
     @discardableResult
     public func applyInPlace(_ spec: OpSpec, _ others: [Variable], _ attrs: Attrs = Attrs()) throws -> Tensor {
         guard GradMode.isEnabled, requiresGrad || others.contains(where: \.requiresGrad) else {
-            try replaceValue(try withNoGrad { try applyValue(spec, Variable.list(self, others), attrs) })
+            // No node is recorded: one other operand takes the thread's spare input list.
+            let value = try withNoGrad {
+                others.count == 1 ? try ThreadState.current.withInputs(self, others[0]) { try applyValue(spec, $0, attrs) }
+                    : try applyValue(spec, Variable.list(self, others), attrs)
+            }
+            try replaceValue(value)
             markModified()
             return value
         }

@@ -272,7 +272,7 @@ public final class GradFn {
         self.storedInputs = inputs
         self.savedVersions = SavedVersions(inputs)
         var requiring: UInt64 = 0
-        for (i, input) in inputs.prefix(64).enumerated() where input.requiresGrad { requiring |= 1 << UInt64(i) }
+        for i in 0..<Swift.min(inputs.count, 64) where inputs[i].storedRequiresGrad { requiring |= 1 << UInt64(i) }
         self.inputsRequiringGrad = requiring
         let state = ThreadState.current
         self.madeAfterModifications = state.modifications
@@ -287,6 +287,7 @@ public final class GradFn {
 
     /// Where the gradient of input `i` goes: the node the input had when this node was made
     /// (nil for a leaf), and whether it required grad then.
+    @inline(__always)
     public func edge(_ i: Int) -> (node: GradFn?, requiresGrad: Bool) {
         let input = inputs[i]
         let requiredGrad = i >= 64 ? input.requiresGrad : inputsRequiringGrad & (1 << UInt64(i)) != 0
@@ -331,6 +332,14 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
     }
     try finish(output, of: spec, inputs, call.attrs)
     return output
+}
+
+/// `apply(spec, [a, b], attrs)`: when no node will be recorded (grad mode off, or neither input
+/// requires grad), the input list is the thread's spare one, so the call allocates no array.
+public func apply(_ spec: OpSpec, _ a: Variable, _ b: Variable, _ attrs: Attrs = Attrs()) throws -> Variable {
+    let state = ThreadState.current
+    if state.gradEnabled && (a.storedRequiresGrad || b.storedRequiresGrad) { return try apply(spec, [a, b], attrs) }
+    return try state.withInputs(a, b) { try apply(spec, $0, attrs) }
 }
 
 /// The value `apply` would give the result under `no_grad`, for an update that keeps only the

@@ -132,9 +132,12 @@ extension Ops {
         return dim < 0 ? dim + size : dim
     }
 
+    /// `0..<rank` for the usual ranks, made once: every full reduction (`x.mean()`) asks.
+    private static let allDims: [[Int]] = (0...8).map { Array(0..<$0) }
+
     /// The reduced dimensions named by `attrs["dim"]`, normalised; all dimensions when absent.
     static func reductionDims(_ attrs: Attrs, rank: Int) throws -> [Int] {
-        guard let dims = attrs.optionalInts("dim") else { return Array(0..<rank) }
+        guard let dims = attrs.optionalInts("dim") else { return rank < allDims.count ? allDims[rank] : Array(0..<rank) }
         let normalized = try dims.map { try normalize(dim: $0, rank: rank) }
         return rank == 0 ? [] : Array(Set(normalized)).sorted()
     }

@@ -243,7 +243,7 @@ extension Interpreter {
             if op == .sub { return .tensor(try apply(Lowering.renamed(spec, gradFn: "RsubBackward1"), [x, y])) }
             if op == .div { return .tensor(try apply(PyValueOps.tensorOp(.mul)!, [try apply(Ops.reciprocal, [y]), x])) }
         }
-        return .tensor(try apply(spec, [x, y]))
+        return .tensor(try apply(spec, x, y))
     }
 
     private func intBinary(_ op: PyBinaryOp, _ x: Int, _ y: Int) throws -> PyValue {
