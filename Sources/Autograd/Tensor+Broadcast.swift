@@ -115,7 +115,7 @@ extension Tensor {
                     }
                 }
             }
-            return Tensor(shape: a.shape, data: out)
+            return Tensor(kernelShape: a.shape, data: out)
         }
         if b.count == 1 && b.rank <= a.rank {
             let s = b.data[0]
@@ -165,7 +165,7 @@ extension Tensor {
                     }
                 }
             }
-            return Tensor(shape: shape, data: out)
+            return Tensor(kernelShape: shape, data: out)
         }
         if a.shape == b.shape {
             return filled(a.shape, a.count) { pa, pb, out in gk_binary(op, a.count, pa, pb, out) }

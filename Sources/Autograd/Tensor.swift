@@ -33,6 +33,17 @@ public struct Tensor: Equatable {
         self.dtype = .float64
     }
 
+    /// A float64-labelled tensor whose storage a kernel made for `shape`, a shape taken from its
+    /// inputs: the checks of `init(shape:data:)` would repeat what the kernel's loop guarantees
+    /// (debug builds still assert them).
+    @inline(__always)
+    init(kernelShape shape: [Int], data: [Double]) {
+        assert(Tensor.count(of: shape) == data.count, "shape \(shape) needs \(Tensor.count(of: shape)) elements, got \(data.count)")
+        self.shape = shape
+        self.data = data
+        self.dtype = .float64
+    }
+
     /// A 0-d tensor holding `value`.
     public init(_ value: Double) {
         self.shape = []
@@ -151,7 +162,7 @@ public struct Tensor: Equatable {
         let out = Tensor.storage(count: n) { buf in
             data.withUnsafeBufferPointer { p in for i in 0..<n { buf[i] = f(p[i]) } }
         }
-        return Tensor(shape: shape, data: out)
+        return Tensor(kernelShape: shape, data: out)
     }
 
     /// The multi-index of the element at row-major `offset`.
