@@ -72,3 +72,10 @@ for dtype in (torch.float64, torch.float32):
     torch.std(x, dim=1).backward(torch.linspace(-1, 2, 4, dtype=dtype)); b = x.grad.clone(); x.grad = None
     torch.var(x, dim=0, keepdim=True).backward(torch.linspace(-1, 2, 9, dtype=dtype).reshape(1, 9)); c = x.grad.clone()
     print(a[0].tolist(), b[1].tolist(), c[2].tolist())
+
+# fill_ casts its number to the tensor's dtype, as PyTorch does
+f = torch.zeros(3)
+f.fill_(0.1)
+i = torch.zeros(2, dtype=torch.long)
+i.fill_(2.7)
+print(f.tolist(), i.tolist(), torch.zeros(2, dtype=torch.bool).fill_(0.5).tolist())

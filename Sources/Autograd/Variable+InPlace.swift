@@ -22,15 +22,17 @@ extension Variable {
         store(newValue)
     }
 
-    /// `replaceValue` with every element set to `x` as given (`fill_`, `zero_`), written into the
-    /// value's own storage when nothing else holds it, so `grad.zero_()` in a loop allocates nothing.
+    /// `replaceValue` with every element set to `x` as the value's dtype holds it (`fill_`,
+    /// `zero_`: PyTorch casts the scalar), written into the value's own storage when nothing else
+    /// holds it, so `grad.zero_()` in a loop allocates nothing.
     public func replaceValue(filling x: Double) throws {
         try checkWritable()
         // Swapped out of the variable while written (see `addInPlace`).
         var filled = Variable.emptyValue
         swap(&filled, &storedValue)
+        let element = filled.dtype.convert(x)
         filled.data.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = x }
+            for i in p.indices { p[i] = element }
         }
         store(filled)
     }
