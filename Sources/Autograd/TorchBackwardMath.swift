@@ -24,7 +24,8 @@ extension ElementMath where T == Float {
 }
 
 extension ElementMath where T == Double {
-    // Vectorized<double>::erf is Sleef's erf, not ported yet: the C library's stands in.
+    // erf is not needed in float64: gelu_backward runs TorchFloat64Math.geluBackward there, with
+    // Sleef's double erf in C; the C library's fills the field.
     static var sleef: ElementMath {
         ElementMath(exp: gk_sleef_exp, log1p: gk_sleef_log1p, tanh: gk_sleef_tanh, erf: Glibc.erf, mapExp: gk_sleef_exp)
     }
