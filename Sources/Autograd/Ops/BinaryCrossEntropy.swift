@@ -18,10 +18,14 @@ extension Ops {
         return weight.shape == shape ? weight : try weight.expanded(to: shape)
     }
 
-    /// `g` times the optional weight `w`.
-    static func weighted(_ g: Variable, _ w: Variable?) throws -> Variable {
-        guard let w else { return g }
-        return try g * w
+    /// A binary cross-entropy's elementwise `gradient` finished in PyTorch's order: times the
+    /// weight, then divided by the count for a mean. The weight gets no gradient, so it enters as
+    /// a constant (else Hessians would be lopsided).
+    static func lossGradient(_ gradient: Variable, _ ctx: VJPContext) throws -> Variable {
+        var r = gradient
+        if let w = ctx.optional("weight")?.detached() { r = try r * w }
+        if try reductionName(ctx.attrs) == "mean" { r = try r / Variable(Double(Tensor.count(of: ctx[0].shape))) }
+        return r
     }
 
     /// `binary_cross_entropy(input, target, weight=None, reduction='mean')` on probabilities in [0, 1].
@@ -57,20 +61,12 @@ extension Ops {
             return try reduce(losses, args.attrs)
         },
         derivative: .vjp { ctx, g in
-            // Loss.cpp's binary_cross_entropy_backward and FunctionsManual.cpp's _target_backward,
-            // in their order: the elementwise gradient, times weight, divided by the count for a
-            // mean. The weight gets no gradient, so it enters as a constant (else Hessians would
-            // be lopsided).
-            let x = ctx[0], t = ctx[1], weight = ctx.optional("weight")?.detached()
-            let mean = try reductionName(ctx.attrs) == "mean"
-            func scaled(_ gradient: Variable) throws -> Variable {
-                let r = try weighted(gradient, weight)
-                return mean ? try r / Variable(Double(Tensor.count(of: x.shape))) : r
-            }
+            // Loss.cpp's binary_cross_entropy_backward and FunctionsManual.cpp's _target_backward.
+            let x = ctx[0], t = ctx[1]
             // PyTorch's floor on the denominator is the float32 constant 1e-12.
-            let gx = try scaled(g * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12))))
+            let gx = try lossGradient(g * (x - t) / ((1 - x) * x).clamp(min: Double(Float(1e-12))), ctx)
             // -logit(input) * grad: PyTorch leaves the target's logs unclamped.
-            let gt = try scaled(-apply(logit, [x]) * g)
+            let gt = try lossGradient(-apply(logit, [x]) * g, ctx)
             return [gx, gt, nil]
         })
 
@@ -96,21 +92,15 @@ extension Ops {
             return try composedBCEWithLogits(args, x, t)
         },
         derivative: .vjp { ctx, g in
-            // FunctionsManual.cpp's binary_cross_entropy_with_logits_backward and _target_backward,
-            // in their order: the elementwise factor, times grad, times weight, divided by the count
-            // for a mean. weight and pos_weight get no gradient, so they enter as constants.
+            // FunctionsManual.cpp's binary_cross_entropy_with_logits_backward and _target_backward:
+            // the elementwise factor times grad, then lossGradient (pos_weight, too, is a constant).
             let x = ctx[0], t = ctx[1]
-            let weight = ctx.optional("weight")?.detached(), posWeight = ctx.optional("pos_weight")?.detached()
-            let mean = try reductionName(ctx.attrs) == "mean"
-            func scaled(_ factor: Variable) throws -> Variable {
-                var r = try weighted(factor * g, weight)
-                if mean { r = try r / Variable(Double(Tensor.count(of: x.shape))) }
-                return r
+            guard let pw = ctx.optional("pos_weight")?.detached() else {
+                return [try lossGradient((x.sigmoid() - t) * g, ctx), try lossGradient(-x * g, ctx), nil, nil]
             }
-            guard let pw = posWeight else { return [try scaled(x.sigmoid() - t), try scaled(-x), nil, nil] }
             let pt = try pw * t
-            let gx = try scaled((pt + 1 - t) * x.sigmoid() - pt)
-            let gt = try scaled((-x).logsigmoid() - x.logsigmoid() * pw)
+            let gx = try lossGradient(((pt + 1 - t) * x.sigmoid() - pt) * g, ctx)
+            let gt = try lossGradient(((-x).logsigmoid() - x.logsigmoid() * pw) * g, ctx)
             return [gx, gt, nil, nil]
         })
 }
