@@ -12,13 +12,13 @@ the scalar tail) and grad = linspace(-1, 2, N + specials); with
 --create-graph the gradient is taken with create_graph=True (values must not change).
 """
 import argparse
-import contextlib
-import io
 import math
 import os
 import struct
-import subprocess
-import tempfile
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from program_runs import run_gradcli, run_torch  # noqa: E402
 
 CASES = [  # name, PyTorch expression of x
     ("silu", "F.silu(x)"),
@@ -53,25 +53,6 @@ def program(size, seed, create_graph, cases):
     return "\n".join(lines) + "\n"
 
 
-def run_torch(source):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, "prog.py", "exec"), {"__name__": "__main__"})
-    return out.getvalue()
-
-
-def run_gradcli(gradcli, source):
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(source)
-    try:
-        done = subprocess.run([gradcli, "run", f.name], capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            raise SystemExit(f"gradcli failed:\n{done.stderr}")
-        return done.stdout
-    finally:
-        os.unlink(f.name)
-
-
 def parse(text):
     nan, inf = math.nan, math.inf  # noqa: F841 (names tolist() may print)
     rows = {}
@@ -102,7 +83,7 @@ def main():
     args = parser.parse_args()
     cases = [c for c in CASES if not args.only or c[0] in args.only.split(",")]
     source = program(args.size, args.seed, args.create_graph, cases)
-    expected, got = parse(run_torch(source)), parse(run_gradcli(args.gradcli, source))
+    expected, got = parse(run_torch(source)), parse(run_gradcli(args.gradcli, source, timeout=600, check=True))
     total = 0
     for key, want in expected.items():
         have = got.get(key)

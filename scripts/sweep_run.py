@@ -5,10 +5,11 @@ as PyTorch prints them). Prints the cases whose outputs differ.
 
     /work/.venv-torch/bin/python scripts/sweep_run.py [GRADCLI]   (default .build/debug/gradcli)
 """
-import contextlib, io, os, subprocess, sys, tempfile
+import os, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from pasted_cases import CASES  # noqa: E402
+from program_runs import run_gradcli, run_torch  # noqa: E402
 
 gradcli = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/gradcli"
 
@@ -32,29 +33,11 @@ def program(case):
     return "\n".join(lines) + "\n"
 
 
-def run_torch(source):
-    """The program's stdout under PyTorch, run in this process (importing torch once)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, "prog.py", "exec"), {"__name__": "__main__"})
-    return out.getvalue()
-
-
-def run(command, source):
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(source)
-    try:
-        done = subprocess.run(command + [f.name], capture_output=True, text=True, timeout=60)
-        return done.stdout
-    finally:
-        os.unlink(f.name)
-
-
 differ = 0
 for case in CASES:
     source = program(case)
     expected = run_torch(source)
-    got = run([gradcli, "run"], source)
+    got = run_gradcli(gradcli, source)
     if got != expected:
         differ += 1
         print(f"--- {case['torch']}  {case.get('inputs', {})}")
