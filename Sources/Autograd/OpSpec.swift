@@ -509,6 +509,10 @@ public final class OpSpec {
     /// False for ops that choose their dtype themselves and read their inputs uncast.
     private(set) var castsInputs: Bool
 
+    /// The C kernel that is this entry's whole forward, for the attribute-free arithmetic
+    /// entries (`add`, `sub`, `mul`, `div`): see `kernelBinaryValue`.
+    var binaryKernel: ElementwiseKernel?
+
     /// `attrs` with every parameter the caller left out set to its default.
     @inline(__always)
     func withDefaults(_ attrs: Attrs) -> Attrs {

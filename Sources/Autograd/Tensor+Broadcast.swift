@@ -156,7 +156,7 @@ extension Tensor {
 
     /// The elementwise `op` of two float64 tensors with broadcasting, or nil when the shapes
     /// do not broadcast (the caller reports that).
-    private static func kernelZip(_ a: Tensor, _ b: Tensor, _ op: gk_binary_op) -> Tensor? {
+    static func kernelZip(_ a: Tensor, _ b: Tensor, _ op: gk_binary_op) -> Tensor? {
         func filled(_ shape: [Int], _ n: Int, _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> Tensor {
             let out = Tensor.storage(count: n) { buf in
                 if n > 0 {

@@ -339,6 +339,8 @@ public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()
 public func apply(_ spec: OpSpec, _ a: Variable, _ b: Variable, _ attrs: Attrs = Attrs()) throws -> Variable {
     let state = ThreadState.current
     if state.gradEnabled && (a.storedRequiresGrad || b.storedRequiresGrad) { return try apply(spec, [a, b], attrs) }
+    // Nothing else of `apply` concerns a kernel call (no view, no factory) unless anomaly mode watches it.
+    if attrs.isEmpty, state.anomaly == nil, let value = try kernelBinaryValue(spec, a, b) { return Variable(value) }
     return try state.withInputs(a, b) { try apply(spec, $0, attrs) }
 }
 
@@ -367,6 +369,10 @@ private struct EvaluatedCall {
 /// Runs `spec`'s forward on `inputs`: checks, budgets, dtypes, the forward and the rounding to
 /// the result dtype.
 private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) throws -> EvaluatedCall {
+    if inputs.count == 2, attrs.isEmpty, let value = try kernelBinaryValue(spec, inputs[0], inputs[1]) {
+        return EvaluatedCall(attrs: attrs, value: value, inputsRequireGrad: inputs[0].storedRequiresGrad || inputs[1].storedRequiresGrad,
+                             resultIsFloating: true)
+    }
     // One pass over the inputs for what the call asks of them all.
     var largest = 0
     var anyRequiresGrad = false, allFloat32 = true
@@ -420,7 +426,7 @@ private func finish(_ output: Variable, of spec: OpSpec, _ inputs: [Variable], _
 
 /// The forward's doubles (whatever it labelled them) held as `dtype` holds them, as
 /// `converted(to:)` makes them, rounded in place: the result is usually its storage's only owner.
-private func roundInPlace(_ value: inout Tensor, to dtype: DType) {
+func roundInPlace(_ value: inout Tensor, to dtype: DType) {
     value.dtype = dtype
     value.data.withUnsafeMutableBufferPointer { p in
         // float32, the usual case, with its conversion inlined in the loop.

@@ -121,6 +121,8 @@ extension Ops {
                    return try custom?(args, kernel) ?? Tensor.zip(args[0], args[1], kernel: kernel, computing: args.dtype, f)
                },
                derivative: .vjp(rule)).batchingItsVJP()
+            // The kernel is the whole forward only for the entries without attributes or a custom one.
+            .withBinaryKernel(params == nil && custom == nil ? kernel : nil)
     }
 
     /// Normalises a possibly negative dimension index against `rank`.
