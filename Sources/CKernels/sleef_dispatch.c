@@ -112,6 +112,17 @@ GK_UNARY_ENTRY(gk_sleef_log1p)
 GK_UNARY_ENTRY(gk_sleef_lgamma)
 GK_UNARY_ENTRY(gk_log10_dd)
 GK_UNARY_ENTRY(gk_sleef_tanh)
+GK_UNARY_ENTRY(gk_tanh_dd)
+
+void gk_tanh_f64_portable(long n, const double *x, double *out);
+void gk_tanh_f64_fma(long n, const double *x, double *out);
+void gk_tanh_f64(long n, const double *x, double *out) { (use_fma() ? gk_tanh_f64_fma : gk_tanh_f64_portable)(n, x, out); }
+
+void gk_tanh_backward_portable(long n, const double *g, const double *t, double *out, int fused, int single);
+void gk_tanh_backward_fma(long n, const double *g, const double *t, double *out, int fused, int single);
+void gk_tanh_backward(long n, const double *g, const double *t, double *out, int fused, int single) {
+    (use_fma() ? gk_tanh_backward_fma : gk_tanh_backward_portable)(n, g, t, out, fused, single);
+}
 
 void gk_unary_f64_portable(gk_f64_unary_op op, long n, const double *x, double *out, long chunk);
 void gk_unary_f64_fma(gk_f64_unary_op op, long n, const double *x, double *out, long chunk);

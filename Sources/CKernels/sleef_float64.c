@@ -35,7 +35,7 @@ double VARIANT(gk_sleef_exp)(double d) {
 }
 
 /// e^d as a double-double (Sleef's expk2).
-static dd expk2(dd d) {
+static inline __attribute__((always_inline)) dd expk2(dd d) {  // inlined: tanh's array loop vectorises
     const double u0 = (d.x + d.y) * R_LN2, dq = rint(u0);
     const int32_t q = cvt_rne(dq);
     dd s = ddadd2_d2_d(d, dq * -L2U);
@@ -288,15 +288,43 @@ double VARIANT(gk_log10_dd)(double d) {
     return s.x + s.y;
 }
 
-double VARIANT(gk_sleef_tanh)(double x) {
+/// Sleef's double-double tanh, 1 beyond |x| = `saturation`.
+static inline __attribute__((always_inline)) double tanh_dd(double x, double saturation) {
     double y = fabs(x);
     dd d = expk2(mkdd(y, 0));
     const dd e = ddrec_d2(d);
     d = dddiv(ddadd2_d2_d2(d, ddneg(e)), ddadd2_d2_d2(d, e));
     y = d.x + d.y;
-    if (fabs(x) > 18.714973875 || isnan(y)) y = 1.0;
+    if (fabs(x) > saturation || isnan(y)) y = 1.0;
     y = mulsign(y, x);
     return isnan(x) ? x : y;
+}
+
+double VARIANT(gk_sleef_tanh)(double x) { return tanh_dd(x, 18.714973875); }
+
+// PyTorch's float64 tanh op (MKL's): Sleef's evaluation rounded once, without Sleef's early
+// saturation, since the correctly rounded tanh reaches 1 only past |x| ~ 19.0615 (Sleef gives 1
+// from 18.715, where MKL still gives 1 - 2^-53).
+double VARIANT(gk_tanh_dd)(double x) { return tanh_dd(x, 19.5); }
+
+/// gk_tanh_dd over an array: one loop with the function inlined, which the AVX2+FMA variant's
+/// compiler vectorises (the same operations on each lane, so the same bits as one at a time).
+void VARIANT(gk_tanh_f64)(long n, const double *x, double *out) {
+    for (long i = 0; i < n; i++) out[i] = tanh_dd(x[i], 19.5);
+}
+
+/// tanh's backward, g * (1 - t * t) with the product fused where PyTorch's build fuses it
+/// (`fused`), in double or, for `single`, in float on float32 values held as doubles.
+void VARIANT(gk_tanh_backward)(long n, const double *g, const double *t, double *out, int fused, int single) {
+    if (single && fused) {
+        for (long i = 0; i < n; i++) out[i] = (float)g[i] * fmaf(-(float)t[i], (float)t[i], 1.0f);
+    } else if (single) {
+        for (long i = 0; i < n; i++) { const float square = (float)t[i] * (float)t[i]; out[i] = (float)g[i] * (1.0f - square); }
+    } else if (fused) {
+        for (long i = 0; i < n; i++) out[i] = g[i] * fma(-t[i], t[i], 1.0);
+    } else {
+        for (long i = 0; i < n; i++) { const double square = t[i] * t[i]; out[i] = g[i] * (1.0 - square); }
+    }
 }
 
 /// The elements PyTorch's vectorised loop covers: whole chunks from the start.

@@ -178,3 +178,29 @@ import Testing
         }
     }
 }
+
+/// The array kernels built from a one-element function (vectorised by the compiler where the CPU
+/// allows) give that function's bits on every element.
+@Suite struct ArrayKernelTests {
+    @Test(arguments: [0, 1, 3, 4, 5, 8, 17, 1001])
+    func tanhArrayIsTheScalarTanhOnEachElement(n: Int) {
+        let x = KernelLevelTests.values(n, seed: 3).map { $0 * 40 }
+        var out = [Double](repeating: 7, count: n)
+        gk_tanh_f64(n, x, &out)
+        #expect(KernelLevelTests.sameBits(out, x.map(gk_tanh_dd)))
+    }
+
+    @Test func tanhBackwardRoundsAsItsFormulaInEachMode() {
+        let g = KernelLevelTests.values(203, seed: 4), t = KernelLevelTests.values(203, seed: 5).map { Swift.max(-1, Swift.min(1, $0)) }
+        let gf = g.map { Double(Float($0)) }, tf = t.map { Double(Float($0)) }
+        var out = [Double](repeating: 7, count: g.count)
+        gk_tanh_backward(g.count, g, t, &out, 1, 0)
+        #expect(KernelLevelTests.sameBits(out, zip(g, t).map { $0 * (1.0).addingProduct(-$1, $1) }))
+        gk_tanh_backward(g.count, g, t, &out, 0, 0)
+        #expect(KernelLevelTests.sameBits(out, zip(g, t).map { $0 * (1.0 - $1 * $1) }))
+        gk_tanh_backward(gf.count, gf, tf, &out, 1, 1)
+        #expect(KernelLevelTests.sameBits(out, zip(gf, tf).map { Double(Float($0) * Float(1).addingProduct(-Float($1), Float($1))) }))
+        gk_tanh_backward(gf.count, gf, tf, &out, 0, 1)
+        #expect(KernelLevelTests.sameBits(out, zip(gf, tf).map { Double(Float($0) * (1 - Float($1) * Float($1))) }))
+    }
+}

@@ -37,6 +37,16 @@ import Testing
         for level in Self.levels { #expect(try run(program, level: level) == auto, "GRADCLI_CPU=\(level)") }
     }
 
+    /// tanh's vectorised loop (AVX2 and FMA) and its backward kernel, in float64 and float32,
+    /// across tanh's saturation at |x| ~ 18.7, against the portable code one element at a time.
+    @Test(arguments: ["float64", "float32"])
+    func tanhAndItsBackwardGiveTheSameBytesOnEveryLevel(dtype: String) throws {
+        let program = ["grad", "sum(tanh(x * 25) * y) + mean(tanh(x * 0.3))", Self.x, Self.y, "--dtype", dtype, "--json"]
+        let auto = try run(program, level: nil)
+        #expect(auto.contains("\"grad\""))
+        for level in Self.levels { #expect(try run(program, level: level) == auto, "GRADCLI_CPU=\(level)") }
+    }
+
     @Test(arguments: [
         ["grad", "sum(tanh(A @ B))", a, b, "--json"],
         ["eval", "A @ B[:, 3]", a, b, "--json"],

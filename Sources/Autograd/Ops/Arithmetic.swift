@@ -133,6 +133,7 @@ extension Ops {
 
     /// `-input`.
     public static let neg = unary("neg", aliases: ["negative"], gradFn: "NegBackward0", summary: "-input",
+                                  array: { n, x, out in for i in 0..<n { out[i] = -x[i] } },
                                   { -$0 }) { _, g in try -g }.withDType(.promoteRejectingBool(boolNegation))
 
     /// `input ^ exponent`, elementwise with broadcasting.

@@ -16,6 +16,20 @@ extension Ops {
         "tanh_backward", params: [gradOutput, Param("output", .tensor)],
         gradFn: "TanhBackwardBackward0", summary: "the gradient of tanh",
         forward: { args in
+            let (g, t) = (args[0], args[1])
+            if g.shape == t.shape, args.dtype.isFloatingPoint {
+                let n = g.count, fused: Int32 = TorchFloat32Math.fusesMultiplyAdd ? 1 : 0, single: Int32 = args.dtype.isFloat32 ? 1 : 0
+                let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+                    g.data.withUnsafeBufferPointer { pg in
+                        t.data.withUnsafeBufferPointer { pt in
+                            if n > 0 { gk_tanh_backward(n, pg.baseAddress!, pt.baseAddress!, buffer.baseAddress!, fused, single) }
+                        }
+                    }
+                    initialized = n
+                }
+                return Tensor(shape: g.shape, data: out, dtype: args.dtype)
+            }
+            // Broadcast operands (a gradient given by the program): the same formula element by element.
             if args.dtype.isFloat32 {
                 return try Tensor.zip(args[0], args[1]) { g, t in
                     let (g, t) = (Float(g), Float(t))

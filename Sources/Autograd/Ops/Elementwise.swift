@@ -99,7 +99,8 @@ extension Ops {
     /// `sqrt(input)`.
     public static let sqrt = unary("sqrt", gradFn: "SqrtBackward0", summary: "square root",
                                    kinks: "sqrt'(0) = +inf (the limit from the right); negative input gives NaN",
-                                   range: 0.5...3, Glibc.sqrt) { ctx, g in
+                                   range: 0.5...3, array: { n, x, out in for i in 0..<n { out[i] = x[i].squareRoot() } },
+                                   Glibc.sqrt) { ctx, g in
         try g / (2 * ctx.result())
     }
 

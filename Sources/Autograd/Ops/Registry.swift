@@ -80,6 +80,7 @@ extension Ops {
                       float32: ((Float) -> Float)? = nil, float32Kernel: gk_f32_unary_op? = nil,
                       float32Array: ((Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void)? = nil,
                       vectorized: ((Double, DType) -> Double)? = nil,
+                      array: ((Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void)? = nil,
                       _ f: @escaping (Double) -> Double,
                       vjp rule: @escaping (VJPContext, Variable) throws -> Variable) -> OpSpec {
         OpSpec(name, aliases: aliases, params: [input], gradFn: gradFn, summary: summary, kinks: kinks,
@@ -92,6 +93,8 @@ extension Ops {
                    if let float32Array, args.dtype.isFloat32 { return TorchFloat32Math.apply(args[0]) { n, x, out, _ in float32Array(n, x, out) } }
                    // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
                    if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
+                   // `f` over the whole array in one C call, vectorised where the CPU allows.
+                   if let array { return TorchFloat64Math.apply(args[0]) { n, x, out, _ in array(n, x, out) } }
                    return args[0].map(f)
                },
                derivative: .vjp { ctx, g in [try rule(ctx, g)] }).withDType(.floating).batchingItsVJP()

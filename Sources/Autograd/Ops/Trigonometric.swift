@@ -67,7 +67,7 @@ extension Ops {
 
     /// `tanh(input)`.
     public static let tanh = unary("tanh", gradFn: "TanhBackward0", summary: "hyperbolic tangent",
-                                   gk_sleef_tanh) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL tanh
+                                   array: { n, x, out in gk_tanh_f64(n, x, out) }, gk_tanh_dd) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL tanh
         try apply(tanhBackward, [g, try ctx.result()])
     }
 

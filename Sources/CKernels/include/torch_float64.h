@@ -26,6 +26,14 @@ double gk_sleef_lgamma(double x);
 /// rounded on almost every value, as MKL's results are (sleef_float64.c).
 double gk_log10_dd(double x);
 double gk_sleef_tanh(double x);
+/// PyTorch's float64 tanh op: gk_sleef_tanh's evaluation, 1 only where the correctly rounded
+/// result is (past |x| ~ 19.06, as MKL's; Sleef's own tanh saturates from 18.715).
+double gk_tanh_dd(double x);
+/// out[i] = gk_tanh_dd(x[i]), vectorised on CPUs with AVX2 and FMA (the same bits).
+void gk_tanh_f64(long n, const double *x, double *out);
+/// out[i] = g[i] * (1 - t[i] * t[i]), PyTorch's tanh_backward: the product fused into the
+/// subtraction when `fused`; in float arithmetic when `single` (float32 values held as doubles).
+void gk_tanh_backward(long n, const double *g, const double *t, double *out, int fused, int single);
 
 typedef enum { GK_F64_SIGMOID, GK_F64_SILU } gk_f64_unary_op;
 
