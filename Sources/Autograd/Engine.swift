@@ -122,7 +122,7 @@ extension Engine {
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
         guard let a else { return b }
         if createGraph { return try a + b }
-        let sum = try Tensor.zip(a.value, b.value, +)
+        let sum = try Tensor.zip(a.value, b.value, kernel: .add, computing: .float64, +)
         let dtype = DType.promote(a.dtype, b.dtype)
         return Variable(dtype.isFloat64 ? sum : sum.converted(to: dtype))
     }

@@ -52,7 +52,8 @@ extension Ops {
     }
 
     /// `exp(input)`.
-    public static let exp = unary("exp", gradFn: "ExpBackward0", summary: "e raised to input", Glibc.exp) { ctx, g in
+    public static let exp = unary("exp", gradFn: "ExpBackward0", summary: "e raised to input",
+                                  array: { n, x, out in for i in 0..<n { out[i] = Glibc.exp(x[i]) } }, Glibc.exp) { ctx, g in
         try g * ctx.result()
     }
 

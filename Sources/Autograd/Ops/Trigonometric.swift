@@ -8,12 +8,14 @@ extension Ops {
     static let trigonometric: [OpSpec] = [sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh]
 
     /// `sin(input)`.
-    public static let sin = unary("sin", gradFn: "SinBackward0", summary: "sine", Glibc.sin) { ctx, g in
+    public static let sin = unary("sin", gradFn: "SinBackward0", summary: "sine",
+                                  array: { n, x, out in for i in 0..<n { out[i] = Glibc.sin(x[i]) } }, Glibc.sin) { ctx, g in
         try g * ctx[0].cos()
     }
 
     /// `cos(input)`.
-    public static let cos = unary("cos", gradFn: "CosBackward0", summary: "cosine", Glibc.cos) { ctx, g in
+    public static let cos = unary("cos", gradFn: "CosBackward0", summary: "cosine",
+                                  array: { n, x, out in for i in 0..<n { out[i] = Glibc.cos(x[i]) } }, Glibc.cos) { ctx, g in
         try -g * ctx[0].sin()
     }
 
