@@ -173,10 +173,15 @@ struct Lowering {
                     callPlans.append(plan)
                 }
                 stack.append(frame)
-                // Pushed in source order, then reversed: the first child is popped first.
-                let firstChild = stack.count
+                // Pushed in source order, then reversed in place: the first child is popped first.
+                var low = stack.count
                 pushChildren(of: frame, onto: &stack)
-                stack[firstChild...].reverse()
+                var high = stack.count - 1
+                while low < high {
+                    stack.swapAt(low, high)
+                    low += 1
+                    high -= 1
+                }
             }
         }
         return takeResult(root)!
@@ -207,6 +212,11 @@ struct Lowering {
     mutating func compute(_ frame: Frame) throws -> Value? {
         let id = frame.node
         let node = tree[id]
+        switch node.kind {
+        case .unary(let op): return try unaryValue(op, id: id, node: node)
+        case .binary(let op): return try binaryValue(op, id: id, node: node)
+        default: break
+        }
         let children = Array(tree.children(of: id))
         switch node.kind {
         case .number(let value):
@@ -226,38 +236,8 @@ struct Lowering {
             return .tensor(try lookUp(name, at: node.range))
         case .omitted, .keyword:
             return nil
-        case .unary(let op):
-            let operand = try takeTensor(children[0])
-            guard op == .negate else { return .tensor(operand) }
-            // A negative literal (`x ** -0.5`) stays a Python number, as in PyTorch, where it
-            // picks the op's number overload and kernel.
-            if operand.isWrappedNumber, let number = operand.value.scalar {
-                return .tensor(tagged(Variable(wrappedNumber: -number, dtype: operand.value.dtype), node.range))
-            }
-            return .tensor(try applyOperator(Ops.neg, symbol: "-", [operand], node: node))
-        case .binary(let op):
-            if case .dtype(let a)? = results[children[0]], case .dtype(let b)? = results[children[1]],
-               op == .equal || op == .notEqual {
-                // `x.dtype == torch.float32`: a Python bool, as a bool tensor like `x.requires_grad`.
-                _ = (takeResult(children[0]), takeResult(children[1]))
-                return .tensor(tagged(Variable(Tensor(shape: [], data: [(a == b) == (op == .equal) ? 1 : 0], dtype: .bool)), node.range))
-            }
-            let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
-            if pythonListNodes.contains(id), let joined = try listOperator(op, children, lhs, rhs, node: node) { return .tensor(joined) }
-            // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
-            // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]) {
-                let spec = op.spec
-                do {
-                    // Computed as PyTorch computes them, so values and gradients agree to the last bit.
-                    if op == .divide { return .tensor(tagged(try apply(Ops.reciprocal, [rhs]) * lhs, node.range)) }
-                    let renamed = Lowering.renamed(spec, gradFn: "RsubBackward1")
-                    return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
-                } catch let error as OpError {
-                    throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)
-                }
-            }
-            return .tensor(try applyOperator(op.spec, symbol: op.symbol, [lhs, rhs], node: node, isComparison: op.isComparison))
+        case .unary, .binary:
+            preconditionFailure("operators are computed above")
         case .list:
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
@@ -289,13 +269,15 @@ struct Lowering {
 
     /// Removes and returns a node's result, so intermediate values are freed as they are used.
     mutating func takeResult(_ index: Int) -> Value? {
-        defer { results[index] = nil }
-        return results[index]
+        var value: Value? = nil
+        swap(&value, &results[index])
+        return value
     }
 
     mutating func takeTensor(_ index: Int) throws -> Variable {
         // Taken first: passing `takeResult(...)` to a method of `self` would copy `self`.
         let value = takeResult(index)
+        if case .tensor(let v)? = value { return v }
         return try tensor(of: value, at: tree[index].range)
     }
 
@@ -315,21 +297,5 @@ struct Lowering {
     func tagged(_ v: Variable, _ range: SourceRange) -> Variable {
         if tagsSources { v.tag = range }
         return v
-    }
-
-    /// Applies the registry op of an operator, pointing failures at the operator.
-    func applyOperator(_ spec: OpSpec, symbol: String, _ operands: [Variable], node: Node,
-                       isComparison: Bool = false) throws -> Variable {
-        do {
-            let result = try apply(spec, operands, Attrs())
-            // A comparison gives a boolean tensor (a mask for `x[x > 0]`), as in PyTorch.
-            if isComparison {
-                return tagged(Variable(Tensor(shape: result.shape, data: result.value.data, dtype: .bool)), node.range)
-            }
-            return tagged(result, node.range)
-        } catch let error as OpError {
-            throw Diagnostic.opFailed(error, operator: operands.count == 2 ? symbol : nil,
-                                      shapes: operands.map(\.shape), at: node.detail)
-        }
     }
 }

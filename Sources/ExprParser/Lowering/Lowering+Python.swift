@@ -72,10 +72,13 @@ extension Lowering {
     /// The flag an operator node stores once computed.
     func operatorFlag(_ n: Int) -> Bool {
         switch tree[n].kind {
-        case .unary: return tree.children(of: n).allSatisfy(isComputedPythonNumber)
-        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy(isComputedPythonNumber)
+        case .unary: break
+        case .binary(let op): if op.isComparison { return false }
         default: return false
         }
+        // A loop, not `allSatisfy(isComputedPythonNumber)`: that closure would copy `self`.
+        for child in tree.children(of: n) where !isComputedPythonNumber(child) { return false }
+        return true
     }
 
     /// The function a call means: namespaces resolved (`linalg.det` is `det`), and the

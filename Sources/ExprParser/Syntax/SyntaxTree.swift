@@ -153,4 +153,9 @@ struct SyntaxTree {
         let node = nodes[index]
         return childIndices[node.firstChild..<(node.firstChild + node.childCount)]
     }
+
+    /// Child `i` of node `index`, without making a slice: operators read theirs this way.
+    func child(_ index: Int, _ i: Int) -> Int {
+        childIndices[nodes[index].firstChild + i]
+    }
 }
