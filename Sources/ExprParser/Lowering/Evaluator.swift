@@ -77,8 +77,6 @@ enum Value {
 /// explicit stack, so no Swift recursion depends on the program.
 struct Lowering {
     let tree: SyntaxTree
-    /// The program's text, to tell int literals from float ones.
-    let source: [UInt8]
     var environment: [String: Variable] = [:]
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
@@ -113,7 +111,6 @@ struct Lowering {
 
     init(program: Program, inputs: [(name: String, value: Variable)]) {
         tree = program.tree
-        source = Array(program.source.utf8)
         results = [Value?](filling: nil, count: program.tree.nodes.count)
         pythonNumbers = [Bool](filling: false, count: program.tree.nodes.count)
         for (name, value) in inputs { environment[name] = value }
@@ -219,13 +216,14 @@ struct Lowering {
         }
         let children = Array(tree.children(of: id))
         switch node.kind {
-        case .number(let value):
-            // A Python number: an int literal (digits only) is int64, any other a float.
-            let digitsOnly = source[node.range.start..<node.range.end].allSatisfy { (48...57).contains($0) }
-            return .tensor(tagged(Variable(wrappedNumber: value, dtype: digitsOnly ? .int64 : .float64), node.range))
+        case .number(let literal):
+            // A Python number: an int literal is int64, any other a float.
+            let number = tree.number(of: literal)
+            return .tensor(tagged(Variable(wrappedNumber: number.value, dtype: number.isInteger ? .int64 : .float64), node.range))
         case .string(let text):
-            return .string(text)
-        case .name(let name):
+            return .string(tree[text])
+        case .name(let symbol):
+            let name = tree[symbol]
             if let special = pythonLiteral(name) { return special }
             // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
             if environment[name] == nil, let dtype = DType(name: name) { return .dtype(dtype) }
@@ -252,13 +250,14 @@ struct Lowering {
         case .call:
             return try callValue(callPlans.removeLast(), node: node)
         case .attribute(let name):
-            return try attribute(name, of: takeResult(children[0]), node: node, child: children[0])
+            return try attribute(tree[name], of: takeResult(children[0]), node: node, child: children[0])
         case .starred:
             return takeResult(children[0])  // the call that takes it unpacks it
         case .reversedDims:
             let operand = try takeTensor(children[0])
             return .tensor(try reverseDimensions(operand, node: node))
-        case .binding(let name):
+        case .binding(let symbol):
+            let name = tree[symbol]
             let value = try takeTensor(children[0])
             if isComputedPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
             if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }

@@ -45,14 +45,15 @@ extension Lowering {
         let node = tree[n]
         switch node.kind {
         case .number: return true
-        case .name(let name):
+        case .name(let symbol):
+            let name = tree[symbol]
             return environment[name] == nil ? Lowering.constants[name] != nil : numberBindings.contains(name)
-        case .attribute(let name): return name == "ndim"
-        case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(name)
+        case .attribute(let name): return tree[name] == "ndim"
+        case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(tree[name])
         case .index:
             guard let base = tree.children(of: n).first else { return false }
-            if case .attribute("shape") = tree[base].kind { return true }
-            if case .call("size") = tree[base].kind { return true }
+            if case .attribute(let name) = tree[base].kind, tree[name] == "shape" { return true }
+            if case .call(let name) = tree[base].kind, tree[name] == "size" { return true }
             return false
         default: return false
         }
@@ -94,7 +95,7 @@ extension Lowering {
         if name == "max" || name == "min" {
             let arguments = Array(tree.children(of: index))
             let positional = arguments.filter { if case .keyword = tree[$0].kind { return false } else { return true } }
-            let otherKeyword = arguments.contains { if case .keyword("other") = tree[$0].kind { return true } else { return false } }
+            let otherKeyword = arguments.contains { if case .keyword(let k) = tree[$0].kind { return tree[k] == "other" } else { return false } }
             if otherKeyword || (positional.count >= 2 && !isPythonNumber(positional[1])) {
                 return name == "max" ? "maximum" : "minimum"
             }
@@ -108,7 +109,7 @@ extension Lowering {
     /// path free of attributes: `add`/`sub` with `alpha=`, `div` with `rounding_mode=`.
     func variant(of name: String, call index: Int) -> OpSpec? {
         let keywords = tree.children(of: index).compactMap { child -> String? in
-            if case .keyword(let k) = tree[child].kind { return k } else { return nil }
+            if case .keyword(let k) = tree[child].kind { return tree[k] } else { return nil }
         }
         return Lowering.variant(of: name, keywords: keywords)
     }
