@@ -80,15 +80,14 @@ struct Lowering {
     var environment: [String: Variable] = [:]
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
-    var warnedNames: Set<String> = []
+    /// Per symbol of the tree, what its name means (see `NameState`).
+    var names: [NameState]
     /// Whether `x.T` of a tensor that is not 2-D has been warned about (once per program).
     var warnedTranspose = false
     var results: [Value?]
     /// The plans of the calls being evaluated, innermost last: a call is expanded after every
     /// call that encloses it and computed before them, so its plan is always on top.
     var callPlans: [CallPlan] = []
-    /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
-    var numberBindings: Set<String> = []
     var allowsTupleOutput = false
     /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
     var pythonNumbers: [Bool]
@@ -113,7 +112,8 @@ struct Lowering {
         tree = program.tree
         results = [Value?](filling: nil, count: program.tree.nodes.count)
         pythonNumbers = [Bool](filling: false, count: program.tree.nodes.count)
-        for (name, value) in inputs { environment[name] = value }
+        names = [NameState](repeating: NameState(), count: program.tree.symbols.count)
+        bindInputs(inputs)
     }
 
     mutating func run() throws -> Evaluation {
@@ -223,15 +223,7 @@ struct Lowering {
         case .string(let text):
             return .string(tree[text])
         case .name(let symbol):
-            let name = tree[symbol]
-            if let special = pythonLiteral(name) { return special }
-            // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
-            if environment[name] == nil, let dtype = DType(name: name) { return .dtype(dtype) }
-            if environment[name] == nil, DType.unsupportedNames.contains(name), name != "int" {
-                throw Diagnostic.opFailed(OpError.value("unsupported dtype torch.\(name): gradcli has float32, float64, int64 and bool"),
-                                          at: node.range)
-            }
-            return .tensor(try lookUp(name, at: node.range))
+            return try nameValue(symbol, node: node)
         case .omitted, .keyword:
             return nil
         case .unary, .binary:
@@ -257,11 +249,8 @@ struct Lowering {
             let operand = try takeTensor(children[0])
             return .tensor(try reverseDimensions(operand, node: node))
         case .binding(let symbol):
-            let name = tree[symbol]
             let value = try takeTensor(children[0])
-            if isComputedPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
-            if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
-            environment[name] = value
+            bind(symbol, value, isPythonNumber: isComputedPythonNumber(children[0]))
             return .tensor(value)
         }
     }

@@ -11,16 +11,6 @@ public enum Language {
 }
 
 extension Lowering {
-    /// `None` and `...` (unless an input has the name).
-    func pythonLiteral(_ name: String) -> Value? {
-        guard environment[name] == nil else { return nil }
-        switch name {
-        case "None": return Value.none
-        case "...": return .ellipsis
-        default: return nil
-        }
-    }
-
     /// True when node `n` is a Python number in PyTorch code rather than a tensor: a literal,
     /// arithmetic of numbers, a constant, `x.shape[i]`, `x.size(d)`, `x.dim()`, `x.ndim`,
     /// `x.numel()`, or a binding of one. Overloads such as `max(x, 1)` (a dim) versus
@@ -45,9 +35,7 @@ extension Lowering {
         let node = tree[n]
         switch node.kind {
         case .number: return true
-        case .name(let symbol):
-            let name = tree[symbol]
-            return environment[name] == nil ? Lowering.constants[name] != nil : numberBindings.contains(name)
+        case .name(let symbol): return isPythonNumberName(symbol)
         case .attribute(let name): return tree[name] == "ndim"
         case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(tree[name])
         case .index:
