@@ -162,6 +162,8 @@ struct Lowering {
                 case .unary, .binary: pythonNumbers[frame.node] = operatorFlag(frame.node)
                 default: break
                 }
+            } else if tree[frame.node].isOperatorTree {
+                try evaluateInOrder(frame)
             } else {
                 frame.expanded = true
                 if case .call = tree[frame.node].kind {
@@ -182,6 +184,22 @@ struct Lowering {
             }
         }
         return takeResult(root)!
+    }
+
+    /// Evaluates an operator tree (`Node.isOperatorTree`) by arena index, from its leftmost
+    /// leaf up to its root: the order the stack would visit it in, without a frame per node.
+    mutating func evaluateInOrder(_ root: Frame) throws {
+        var first = root.node
+        while tree[first].childCount > 0 { first = tree.child(first, 0) }
+        for n in first...root.node {
+            assert(tree[n].isOperatorTree, "an operator tree's nodes are contiguous")
+            let frame = Frame(node: n, noGrad: root.noGrad)
+            results[n] = try root.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
+            switch tree[n].kind {
+            case .unary, .binary: pythonNumbers[n] = operatorFlag(n)
+            default: break
+            }
+        }
     }
 
     /// Pushes the children to evaluate before `frame`, in source order, each with how to

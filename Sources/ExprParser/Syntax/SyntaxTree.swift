@@ -130,13 +130,18 @@ struct Node {
     let kind: NodeKind
     /// A method call `x.f(a)`: its first child is the receiver, PyTorch's `self`.
     let isMethodCall: Bool
+    /// The node and everything below it are operators, names and literals. Such a subtree
+    /// occupies the arena indices just below its root, in the post-order its evaluation follows.
+    let isOperatorTree: Bool
     private let first: UInt32, count: UInt32
     private let rangeStart: UInt32, rangeEnd: UInt32
     private let detailStart: UInt32, detailEnd: UInt32
 
-    init(kind: NodeKind, range: SourceRange, detail: SourceRange, firstChild: Int, childCount: Int, isMethodCall: Bool) {
+    init(kind: NodeKind, range: SourceRange, detail: SourceRange, firstChild: Int, childCount: Int, isMethodCall: Bool,
+         isOperatorTree: Bool) {
         self.kind = kind
         self.isMethodCall = isMethodCall
+        self.isOperatorTree = isOperatorTree
         first = UInt32(firstChild)
         count = UInt32(childCount)
         rangeStart = UInt32(range.start)
@@ -174,16 +179,26 @@ struct SyntaxTree {
     /// Adds a node whose children are `children` and returns its index.
     mutating func add(_ kind: NodeKind, range: SourceRange, detail: SourceRange? = nil, children: [Int] = [],
                       isMethodCall: Bool = false) -> Int {
-        nodes.append(Node(kind: kind, range: range, detail: detail ?? range,
-                          firstChild: childIndices.count, childCount: children.count, isMethodCall: isMethodCall))
-        for child in children { childIndices.append(UInt32(child)) }
+        var isOperatorTree: Bool
+        switch kind {
+        case .number, .name, .string, .unary, .binary: isOperatorTree = true
+        default: isOperatorTree = false
+        }
+        for child in children {
+            childIndices.append(UInt32(child))
+            isOperatorTree = isOperatorTree && nodes[child].isOperatorTree
+        }
+        nodes.append(Node(kind: kind, range: range, detail: detail ?? range, firstChild: childIndices.count - children.count,
+                          childCount: children.count, isMethodCall: isMethodCall, isOperatorTree: isOperatorTree))
         return nodes.count - 1
     }
 
     /// Adds an operator node with children `lhs` and `rhs`, without an array for them.
     mutating func add(_ kind: NodeKind, range: SourceRange, detail: SourceRange, _ lhs: Int, _ rhs: Int) -> Int {
+        let isOperatorTree: Bool
+        if case .binary = kind { isOperatorTree = nodes[lhs].isOperatorTree && nodes[rhs].isOperatorTree } else { isOperatorTree = false }
         nodes.append(Node(kind: kind, range: range, detail: detail, firstChild: childIndices.count, childCount: 2,
-                          isMethodCall: false))
+                          isMethodCall: false, isOperatorTree: isOperatorTree))
         childIndices.append(UInt32(lhs))
         childIndices.append(UInt32(rhs))
         return nodes.count - 1
