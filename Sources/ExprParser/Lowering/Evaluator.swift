@@ -56,17 +56,18 @@ public func evaluateConstant(_ source: String) throws -> Tensor {
     return value.dtype.isFloatingPoint ? value : value.converted(to: DefaultDType.current)
 }
 
-/// The value of a node during lowering.
+/// The value of a node during lowering. The cases with large payloads are indirect, so a
+/// value is one word and the per-node results of a long program stay small.
 enum Value {
     case tensor(Variable)
-    case string(String)
+    indirect case string(String)
     /// A dtype: `torch.float32`, `x.dtype`. As an argument it reads as the dtype's name.
     case dtype(DType)
     /// The elements of a list literal passed to a tensor-list parameter.
     case list([Variable])
     /// A tuple of tensors: what `max(x, dim)`, `sort`, `chunk`... return (`names` for a named
     /// tuple such as `(values, indices)`), or a shape (Python integers as 0-d tensors).
-    case tuple([Variable], names: [String], origin: String)
+    indirect case tuple([Variable], names: [String], origin: String)
     /// Python's `None`, as an index (`x[None]`) or an argument.
     case none
     /// Python's `...`, as an index (`x[..., 0]`).
