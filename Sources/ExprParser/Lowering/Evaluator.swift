@@ -228,25 +228,25 @@ struct Lowering {
     mutating func compute(_ frame: Frame) throws -> Value? {
         let id = frame.node
         let node = tree[id]
+        // Operators, names and literals first: most nodes of a long program, and they need no
+        // array of their children.
         switch node.kind {
         case .unary(let op): return try unaryValue(op, id: id, node: node)
         case .binary(let op): return try binaryValue(op, id: id, node: node)
-        default: break
-        }
-        let children = Array(tree.children(of: id))
-        switch node.kind {
+        case .name(let symbol): return try nameValue(symbol, node: node)
         case .number(let literal):
             // A Python number: an int literal is int64, any other a float.
             let number = tree.number(of: literal)
             return .tensor(tagged(Variable(wrappedNumber: number.value, dtype: number.isInteger ? .int64 : .float64), node.range))
-        case .string(let text):
-            return .string(tree[text])
-        case .name(let symbol):
-            return try nameValue(symbol, node: node)
+        case .string(let text): return .string(tree[text])
+        default: break
+        }
+        let children = Array(tree.children(of: id))
+        switch node.kind {
         case .omitted, .keyword:
             return nil
-        case .unary, .binary:
-            preconditionFailure("operators are computed above")
+        case .unary, .binary, .name, .number, .string:
+            preconditionFailure("computed above")
         case .list:
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
