@@ -18,6 +18,10 @@ struct SymbolTable {
     private var ends: [Int] = []
     /// Per slot, a symbol's index plus one, or 0 when empty; the count is a power of two.
     private var slots = [Int32](repeating: 0, count: 16)
+    /// The symbol last interned per (length, first byte, last byte), plus one: a program
+    /// repeats a few names, and a hit costs a comparison instead of a hash. A miss only
+    /// falls back to the table, so no spelling can make it slow.
+    private var recent = [Int32](repeating: 0, count: 64)
 
     var count: Int { spellings.count }
 
@@ -25,6 +29,16 @@ struct SymbolTable {
 
     /// The symbol spelled `utf8`, added if new.
     mutating func intern(_ utf8: ArraySlice<UInt8>) -> Symbol {
+        guard let first = utf8.first, let last = utf8.last else { return internHashed(utf8) }
+        let key = (Int(first) &* 7 ^ Int(last) &* 31 ^ utf8.count) & (recent.count - 1)
+        let cached = Int(recent[key]) - 1
+        if cached >= 0 && spelling(cached).elementsEqual(utf8) { return Symbol(index: Int32(cached)) }
+        let symbol = internHashed(utf8)
+        recent[key] = symbol.index + 1
+        return symbol
+    }
+
+    private mutating func internHashed(_ utf8: ArraySlice<UInt8>) -> Symbol {
         let hash = SymbolTable.hash(utf8)
         var slot = hash & (slots.count - 1)
         while slots[slot] != 0 {
