@@ -69,6 +69,25 @@ func value(_ source: String) throws -> Tensor {
         #expect(result.warnings.first?.range == SourceRange(start: 0, end: 1))
     }
 
+    @Test func aChainReportsItsFirstUnknownName() throws {
+        do {
+            _ = try value("x + nope + also_nope")
+            Issue.record("expected an error")
+        } catch let diagnostic as Diagnostic {
+            #expect(diagnostic.message == "unknown variable `nope`")
+            #expect(diagnostic.range == SourceRange(start: 4, end: 8))
+        }
+    }
+
+    @Test func operatorTreesInCallsAndIndicesKeepTheirGradMode() throws {
+        // By hand: sum(a*a + a) + a[2] = 2 + 6 + 12 + 3 = 23; d/da = 2a + 1, plus 1 at index 2.
+        let a = Variable(Tensor([1, 2, 3]), requiresGrad: true)
+        let out = try Evaluator(inputs: [("a", a)]).evaluate(Program.parse("sum(a * a + a) + a[1 + 1]")).output
+        #expect(out.value.data == [23])
+        try out.backward()
+        #expect(a.grad?.value.data == [3, 5, 8])
+    }
+
     @Test func bindingsAreReportedInOrderWithFinalValues() throws {
         let result = try Evaluator(inputs: []).evaluate(Program.parse("a = 1; b = 2; a = a + b; a"))
         #expect(result.bindings.map(\.name) == ["a", "b"])

@@ -92,6 +92,30 @@ func sexpr(_ source: String) -> String {
         #expect(add.map { slice($0.detail) } == "+")
     }
 
+    @Test func eachSpellingIsOneSymbol() throws {
+        // x, y and f, whatever the number of uses; the keyword `y` shares the name's symbol.
+        let program = try Program.parse("x + y * x - f(x, y=x)")
+        #expect(program.tree.symbols.count == 3)
+    }
+
+    @Test func theSymbolTableGrowsAndFindsEverySpelling() {
+        var table = SymbolTable()
+        let symbols = (0..<1000).map { table.intern("n\($0)") }
+        #expect(Set(symbols).count == 1000)
+        #expect((0..<1000).allSatisfy { table.lookup("n\($0)") == symbols[$0] && table[symbols[$0]] == "n\($0)" })
+        #expect(table.intern("n7") == symbols[7])
+        #expect(table.lookup("n") == nil)
+    }
+
+    @Test func operatorTreesAreMarked() throws {
+        // Operators over names and literals, evaluated by arena index; a call is not one.
+        let program = try Program.parse("f(x) + x * 2 - -y")
+        let tree = program.tree
+        let marked = tree.nodes.indices.filter { tree[$0].isOperatorTree }
+            .map { SExpression.print(tree, root: $0, source: program.source) }
+        #expect(marked == ["x", "x", "2", "(* x 2)", "y", "(- y)"])
+    }
+
     @Test(arguments: [
         ("1 +", "error: expected an expression, found end of input"),
         ("(1 + 2", "error: unclosed `(`"),

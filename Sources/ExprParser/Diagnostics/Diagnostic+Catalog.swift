@@ -90,6 +90,12 @@ extension Diagnostic {
                    hint: "split it into bindings, such as `t = ...; f(t)`")
     }
 
+    /// A source longer than `Program.maxSourceBytes`.
+    public static func programTooLong(limit: Int) -> Diagnostic {
+        Diagnostic(code: .limitError, message: "the program is larger than \(limit >> 30) GiB, the most gradcli parses",
+                   range: SourceRange(start: 0, end: 0))
+    }
+
     // MARK: Names
 
     /// A name that is neither an input, a binding nor a constant.

@@ -56,17 +56,18 @@ public func evaluateConstant(_ source: String) throws -> Tensor {
     return value.dtype.isFloatingPoint ? value : value.converted(to: DefaultDType.current)
 }
 
-/// The value of a node during lowering.
+/// The value of a node during lowering. The cases with large payloads are indirect, so a
+/// value is one word and the per-node results of a long program stay small.
 enum Value {
     case tensor(Variable)
-    case string(String)
+    indirect case string(String)
     /// A dtype: `torch.float32`, `x.dtype`. As an argument it reads as the dtype's name.
     case dtype(DType)
     /// The elements of a list literal passed to a tensor-list parameter.
     case list([Variable])
     /// A tuple of tensors: what `max(x, dim)`, `sort`, `chunk`... return (`names` for a named
     /// tuple such as `(values, indices)`), or a shape (Python integers as 0-d tensors).
-    case tuple([Variable], names: [String], origin: String)
+    indirect case tuple([Variable], names: [String], origin: String)
     /// Python's `None`, as an index (`x[None]`) or an argument.
     case none
     /// Python's `...`, as an index (`x[..., 0]`).
@@ -77,20 +78,17 @@ enum Value {
 /// explicit stack, so no Swift recursion depends on the program.
 struct Lowering {
     let tree: SyntaxTree
-    /// The program's text, to tell int literals from float ones.
-    let source: [UInt8]
     var environment: [String: Variable] = [:]
     var bindingOrder: [String] = []
     var warnings: [Diagnostic] = []
-    var warnedNames: Set<String> = []
+    /// Per symbol of the tree, what its name means (see `NameState`).
+    var names: [NameState]
     /// Whether `x.T` of a tensor that is not 2-D has been warned about (once per program).
     var warnedTranspose = false
     var results: [Value?]
     /// The plans of the calls being evaluated, innermost last: a call is expanded after every
     /// call that encloses it and computed before them, so its plan is always on top.
     var callPlans: [CallPlan] = []
-    /// Bindings whose value is a Python number (`d = 1`), which overloads tell from tensors.
-    var numberBindings: Set<String> = []
     var allowsTupleOutput = false
     /// Per node, once computed: whether it is a Python number (see `isPythonNumber`).
     var pythonNumbers: [Bool]
@@ -113,10 +111,10 @@ struct Lowering {
 
     init(program: Program, inputs: [(name: String, value: Variable)]) {
         tree = program.tree
-        source = Array(program.source.utf8)
         results = [Value?](filling: nil, count: program.tree.nodes.count)
         pythonNumbers = [Bool](filling: false, count: program.tree.nodes.count)
-        for (name, value) in inputs { environment[name] = value }
+        names = [NameState](repeating: NameState(), count: program.tree.symbols.count)
+        bindInputs(inputs)
     }
 
     mutating func run() throws -> Evaluation {
@@ -165,6 +163,8 @@ struct Lowering {
                 case .unary, .binary: pythonNumbers[frame.node] = operatorFlag(frame.node)
                 default: break
                 }
+            } else if tree[frame.node].isOperatorTree {
+                try evaluateInOrder(frame)
             } else {
                 frame.expanded = true
                 if case .call = tree[frame.node].kind {
@@ -173,13 +173,34 @@ struct Lowering {
                     callPlans.append(plan)
                 }
                 stack.append(frame)
-                // Pushed in source order, then reversed: the first child is popped first.
-                let firstChild = stack.count
+                // Pushed in source order, then reversed in place: the first child is popped first.
+                var low = stack.count
                 pushChildren(of: frame, onto: &stack)
-                stack[firstChild...].reverse()
+                var high = stack.count - 1
+                while low < high {
+                    stack.swapAt(low, high)
+                    low += 1
+                    high -= 1
+                }
             }
         }
         return takeResult(root)!
+    }
+
+    /// Evaluates an operator tree (`Node.isOperatorTree`) by arena index, from its leftmost
+    /// leaf up to its root: the order the stack would visit it in, without a frame per node.
+    mutating func evaluateInOrder(_ root: Frame) throws {
+        var first = root.node
+        while tree[first].childCount > 0 { first = tree.child(first, 0) }
+        for n in first...root.node {
+            assert(tree[n].isOperatorTree, "an operator tree's nodes are contiguous")
+            let frame = Frame(node: n, noGrad: root.noGrad)
+            results[n] = try root.noGrad ? withNoGrad { try compute(frame) } : compute(frame)
+            switch tree[n].kind {
+            case .unary, .binary: pythonNumbers[n] = operatorFlag(n)
+            default: break
+            }
+        }
     }
 
     /// Pushes the children to evaluate before `frame`, in source order, each with how to
@@ -207,57 +228,25 @@ struct Lowering {
     mutating func compute(_ frame: Frame) throws -> Value? {
         let id = frame.node
         let node = tree[id]
+        // Operators, names and literals first: most nodes of a long program, and they need no
+        // array of their children.
+        switch node.kind {
+        case .unary(let op): return try unaryValue(op, id: id, node: node)
+        case .binary(let op): return try binaryValue(op, id: id, node: node)
+        case .name(let symbol): return try nameValue(symbol, node: node)
+        case .number(let literal):
+            // A Python number: an int literal is int64, any other a float.
+            let number = tree.number(of: literal)
+            return .tensor(tagged(Variable(wrappedNumber: number.value, dtype: number.isInteger ? .int64 : .float64), node.range))
+        case .string(let text): return .string(tree[text])
+        default: break
+        }
         let children = Array(tree.children(of: id))
         switch node.kind {
-        case .number(let value):
-            // A Python number: an int literal (digits only) is int64, any other a float.
-            let digitsOnly = source[node.range.start..<node.range.end].allSatisfy { (48...57).contains($0) }
-            return .tensor(tagged(Variable(wrappedNumber: value, dtype: digitsOnly ? .int64 : .float64), node.range))
-        case .string(let text):
-            return .string(text)
-        case .name(let name):
-            if let special = pythonLiteral(name) { return special }
-            // `torch.float32` (read as `float32`) and the other dtype names are dtype arguments.
-            if environment[name] == nil, let dtype = DType(name: name) { return .dtype(dtype) }
-            if environment[name] == nil, DType.unsupportedNames.contains(name), name != "int" {
-                throw Diagnostic.opFailed(OpError.value("unsupported dtype torch.\(name): gradcli has float32, float64, int64 and bool"),
-                                          at: node.range)
-            }
-            return .tensor(try lookUp(name, at: node.range))
         case .omitted, .keyword:
             return nil
-        case .unary(let op):
-            let operand = try takeTensor(children[0])
-            guard op == .negate else { return .tensor(operand) }
-            // A negative literal (`x ** -0.5`) stays a Python number, as in PyTorch, where it
-            // picks the op's number overload and kernel.
-            if operand.isWrappedNumber, let number = operand.value.scalar {
-                return .tensor(tagged(Variable(wrappedNumber: -number, dtype: operand.value.dtype), node.range))
-            }
-            return .tensor(try applyOperator(Ops.neg, symbol: "-", [operand], node: node))
-        case .binary(let op):
-            if case .dtype(let a)? = results[children[0]], case .dtype(let b)? = results[children[1]],
-               op == .equal || op == .notEqual {
-                // `x.dtype == torch.float32`: a Python bool, as a bool tensor like `x.requires_grad`.
-                _ = (takeResult(children[0]), takeResult(children[1]))
-                return .tensor(tagged(Variable(Tensor(shape: [], data: [(a == b) == (op == .equal) ? 1 : 0], dtype: .bool)), node.range))
-            }
-            let lhs = try takeTensor(children[0]), rhs = try takeTensor(children[1])
-            if pythonListNodes.contains(id), let joined = try listOperator(op, children, lhs, rhs, node: node) { return .tensor(joined) }
-            // PyTorch: a number minus a tensor (`2.5 - y`) is rsub (RsubBackward1); a number over
-            // a tensor (`1 / x`) is reciprocal(x) * number (MulBackward0).
-            if op == .subtract || op == .divide, isComputedPythonNumber(children[0]), !isComputedPythonNumber(children[1]) {
-                let spec = op.spec
-                do {
-                    // Computed as PyTorch computes them, so values and gradients agree to the last bit.
-                    if op == .divide { return .tensor(tagged(try apply(Ops.reciprocal, [rhs]) * lhs, node.range)) }
-                    let renamed = Lowering.renamed(spec, gradFn: "RsubBackward1")
-                    return .tensor(tagged(try apply(renamed, [lhs, rhs], Attrs()), node.range))
-                } catch let error as OpError {
-                    throw Diagnostic.opFailed(error, operator: op.symbol, shapes: [lhs.shape, rhs.shape], at: node.detail)
-                }
-            }
-            return .tensor(try applyOperator(op.spec, symbol: op.symbol, [lhs, rhs], node: node, isComparison: op.isComparison))
+        case .unary, .binary, .name, .number, .string:
+            preconditionFailure("computed above")
         case .list:
             let elements = try children.map { try takeTensor($0) }
             return frame.asList ? .list(elements) : .tensor(try stack(elements, children: children, node: node))
@@ -272,30 +261,30 @@ struct Lowering {
         case .call:
             return try callValue(callPlans.removeLast(), node: node)
         case .attribute(let name):
-            return try attribute(name, of: takeResult(children[0]), node: node, child: children[0])
+            return try attribute(tree[name], of: takeResult(children[0]), node: node, child: children[0])
         case .starred:
             return takeResult(children[0])  // the call that takes it unpacks it
         case .reversedDims:
             let operand = try takeTensor(children[0])
             return .tensor(try reverseDimensions(operand, node: node))
-        case .binding(let name):
+        case .binding(let symbol):
             let value = try takeTensor(children[0])
-            if isComputedPythonNumber(children[0]) { numberBindings.insert(name) } else { numberBindings.remove(name) }
-            if environment[name] == nil || !bindingOrder.contains(name) { bindingOrder.append(name) }
-            environment[name] = value
+            bind(symbol, value, isPythonNumber: isComputedPythonNumber(children[0]))
             return .tensor(value)
         }
     }
 
     /// Removes and returns a node's result, so intermediate values are freed as they are used.
     mutating func takeResult(_ index: Int) -> Value? {
-        defer { results[index] = nil }
-        return results[index]
+        var value: Value? = nil
+        swap(&value, &results[index])
+        return value
     }
 
     mutating func takeTensor(_ index: Int) throws -> Variable {
         // Taken first: passing `takeResult(...)` to a method of `self` would copy `self`.
         let value = takeResult(index)
+        if case .tensor(let v)? = value { return v }
         return try tensor(of: value, at: tree[index].range)
     }
 
@@ -315,21 +304,5 @@ struct Lowering {
     func tagged(_ v: Variable, _ range: SourceRange) -> Variable {
         if tagsSources { v.tag = range }
         return v
-    }
-
-    /// Applies the registry op of an operator, pointing failures at the operator.
-    func applyOperator(_ spec: OpSpec, symbol: String, _ operands: [Variable], node: Node,
-                       isComparison: Bool = false) throws -> Variable {
-        do {
-            let result = try apply(spec, operands, Attrs())
-            // A comparison gives a boolean tensor (a mask for `x[x > 0]`), as in PyTorch.
-            if isComparison {
-                return tagged(Variable(Tensor(shape: result.shape, data: result.value.data, dtype: .bool)), node.range)
-            }
-            return tagged(result, node.range)
-        } catch let error as OpError {
-            throw Diagnostic.opFailed(error, operator: operands.count == 2 ? symbol : nil,
-                                      shapes: operands.map(\.shape), at: node.detail)
-        }
     }
 }

@@ -38,8 +38,8 @@ extension Lowering {
     /// in order, keywords by name, surplus trailing positionals into the last `.ints` parameter.
     func bindArguments(of index: Int) throws -> CallPlan {
         let node = tree[index]
-        guard case .call(let written) = node.kind else { preconditionFailure("bindArguments on a non-call") }
-        let name = try resolvedName(written, call: index)
+        guard case .call(let symbol) = node.kind else { preconditionFailure("bindArguments on a non-call") }
+        let name = try resolvedName(tree[symbol], call: index)
         guard let spec = variant(of: name, call: index) ?? Lowering.languageFunctions[name] ?? Registry.lookup(name) else {
             if environment[name] != nil { throw Diagnostic.variableCalled(name, at: node.detail) }
             throw Diagnostic.unknownFunction(name, suggestion: Suggestions.closest(to: name, among: Registry.allNames),
@@ -64,7 +64,8 @@ extension Lowering {
             }
         }
         for argument in arguments {
-            guard case .keyword(let written) = tree[argument].kind else { positional.append(argument); continue }
+            guard case .keyword(let symbol) = tree[argument].kind else { positional.append(argument); continue }
+            let written = tree[symbol]
             // `vector_norm(x, ord=1)` names norm's `p` as torch.linalg does.
             // `keepdims` is NumPy's spelling, which PyTorch accepts too.
             let keyword = name == "norm" && written == "ord" ? "p" : written == "keepdims" ? "keepdim" : written
@@ -78,7 +79,7 @@ extension Lowering {
         // `std(x, False)` is PyTorch's `std(input, unbiased)` overload: a bool second argument
         // is `unbiased`, not `dim`.
         if ["std", "var", "std_mean", "var_mean"].contains(name), positional.count == 2,
-           case .name(let flag) = tree[positional[1]].kind, ["True", "False", "true", "false"].contains(flag),
+           case .name(let symbol) = tree[positional[1]].kind, case let flag = tree[symbol], ["True", "False", "true", "false"].contains(flag),
            environment[flag] == nil, let p = params.firstIndex(where: { $0.name == "unbiased" }) {
             keywords.append((p, positional[1], positional[1]))
             positional.removeLast()
@@ -124,7 +125,8 @@ extension Lowering {
         // `None` (unless an input has that name) leaves a parameter that defaults to None
         // out, as pasted PyTorch code does: `clamp(x, None, 1)`, `cross_entropy(x, t, None)`.
         for (i, source) in sources.enumerated() {
-            guard case .node(let n)? = source, case .name("None") = tree[n].kind, environment["None"] == nil else { continue }
+            guard case .node(let n)? = source, case .name(let symbol) = tree[n].kind, tree[symbol] == "None",
+                  environment["None"] == nil else { continue }
             guard params[i].defaultValue == AttrValue.none else {
                 throw Diagnostic.wrongArgumentKind(params[i].name, function: name, expected: params[i].isTensor ? "a tensor" : "a value",
                                                    found: "None", at: tree[n].range)

@@ -1,32 +1,8 @@
 import Autograd
-import Glibc
 
-// Names, tensor literals and indexing.
+// Tensor literals and indexing.
 
 extension Lowering {
-    /// The language's constants; a variable of the same name wins, with a warning.
-    static let constants: [String: Double] = [
-        "pi": Double.pi, "e": M_E, "inf": Double.infinity, "nan": Double.nan, "true": 1, "false": 0, "True": 1, "False": 0,
-    ]
-
-    /// The value of a name: an input or binding, else a constant.
-    mutating func lookUp(_ name: String, at range: SourceRange) throws -> Variable {
-        if let value = environment[name] {
-            if Lowering.constants[name] != nil && warnedNames.insert(name).inserted {
-                warnings.append(.constantShadowed(name, at: range))
-            }
-            return value
-        }
-        if let constant = Lowering.constants[name] {
-            // Python's True and False are bools too: `torch.tensor([True, False])` is a bool tensor.
-            let dtype: DType = ["true", "false", "True", "False"].contains(name) ? .bool : .float64
-            return tagged(Variable(wrappedNumber: constant, dtype: dtype), range)
-        }
-        if Registry.lookup(name) != nil { throw Diagnostic.functionUsedAsValue(name, at: range) }
-        let candidates = environment.keys.sorted() + Lowering.constants.keys.sorted()
-        throw Diagnostic.unknownVariable(name, suggestion: Suggestions.closest(to: name, among: candidates), at: range)
-    }
-
     /// A tensor literal: its elements stacked along a new first dimension. Constant elements
     /// are copied directly; elements that require grad go through the `stack` op.
     func stack(_ elements: [Variable], children: [Int], node: Node) throws -> Variable {

@@ -11,16 +11,6 @@ public enum Language {
 }
 
 extension Lowering {
-    /// `None` and `...` (unless an input has the name).
-    func pythonLiteral(_ name: String) -> Value? {
-        guard environment[name] == nil else { return nil }
-        switch name {
-        case "None": return Value.none
-        case "...": return .ellipsis
-        default: return nil
-        }
-    }
-
     /// True when node `n` is a Python number in PyTorch code rather than a tensor: a literal,
     /// arithmetic of numbers, a constant, `x.shape[i]`, `x.size(d)`, `x.dim()`, `x.ndim`,
     /// `x.numel()`, or a binding of one. Overloads such as `max(x, 1)` (a dim) versus
@@ -45,14 +35,13 @@ extension Lowering {
         let node = tree[n]
         switch node.kind {
         case .number: return true
-        case .name(let name):
-            return environment[name] == nil ? Lowering.constants[name] != nil : numberBindings.contains(name)
-        case .attribute(let name): return name == "ndim"
-        case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(name)
+        case .name(let symbol): return isPythonNumberName(symbol)
+        case .attribute(let name): return tree[name] == "ndim"
+        case .call(let name): return node.isMethodCall && ["size", "dim", "ndimension", "numel", "nelement", "item"].contains(tree[name])
         case .index:
             guard let base = tree.children(of: n).first else { return false }
-            if case .attribute("shape") = tree[base].kind { return true }
-            if case .call("size") = tree[base].kind { return true }
+            if case .attribute(let name) = tree[base].kind, tree[name] == "shape" { return true }
+            if case .call(let name) = tree[base].kind, tree[name] == "size" { return true }
             return false
         default: return false
         }
@@ -72,10 +61,13 @@ extension Lowering {
     /// The flag an operator node stores once computed.
     func operatorFlag(_ n: Int) -> Bool {
         switch tree[n].kind {
-        case .unary: return tree.children(of: n).allSatisfy(isComputedPythonNumber)
-        case .binary(let op): return !op.isComparison && tree.children(of: n).allSatisfy(isComputedPythonNumber)
+        case .unary: break
+        case .binary(let op): if op.isComparison { return false }
         default: return false
         }
+        // A loop, not `allSatisfy(isComputedPythonNumber)`: that closure would copy `self`.
+        for child in tree.children(of: n) where !isComputedPythonNumber(child) { return false }
+        return true
     }
 
     /// The function a call means: namespaces resolved (`linalg.det` is `det`), and the
@@ -91,7 +83,7 @@ extension Lowering {
         if name == "max" || name == "min" {
             let arguments = Array(tree.children(of: index))
             let positional = arguments.filter { if case .keyword = tree[$0].kind { return false } else { return true } }
-            let otherKeyword = arguments.contains { if case .keyword("other") = tree[$0].kind { return true } else { return false } }
+            let otherKeyword = arguments.contains { if case .keyword(let k) = tree[$0].kind { return tree[k] == "other" } else { return false } }
             if otherKeyword || (positional.count >= 2 && !isPythonNumber(positional[1])) {
                 return name == "max" ? "maximum" : "minimum"
             }
@@ -105,7 +97,7 @@ extension Lowering {
     /// path free of attributes: `add`/`sub` with `alpha=`, `div` with `rounding_mode=`.
     func variant(of name: String, call index: Int) -> OpSpec? {
         let keywords = tree.children(of: index).compactMap { child -> String? in
-            if case .keyword(let k) = tree[child].kind { return k } else { return nil }
+            if case .keyword(let k) = tree[child].kind { return tree[k] } else { return nil }
         }
         return Lowering.variant(of: name, keywords: keywords)
     }

@@ -10,12 +10,12 @@ extension Parser {
         let method = try readMethod(base)
         guard method.isCall else { return method.node }
         let arguments = try parseArguments(receiver: base)
-        return call(method.name, arguments, start: start, nameRange: method.range, isMethod: true)
+        return call(method.name!, arguments, start: start, nameRange: method.range, isMethod: true)
     }
 
     /// After `.`: the method name, or the finished node for `x.T`.
     struct Method {
-        var name = ""
+        var name: Symbol?
         var range = SourceRange(start: 0, end: 0)
         var isCall = false
         var node = 0
@@ -33,11 +33,11 @@ extension Parser {
             throw Diagnostic.expected("a method name after `.`", found: describe(current), at: current.range)
         }
         let nameToken = current
-        let name = text(nameToken.range)
+        let name = symbol(nameToken.range)
         advance()
         if current.kind == .leftParen { return Method(name: name, range: nameToken.range, isCall: true) }
         let start = tree[base].range.start
-        let node = tree.add(name == "T" ? .reversedDims : .attribute(name), range: SourceRange(start: start, end: lastEnd),
+        let node = tree.add(tree[name] == "T" ? .reversedDims : .attribute(name), range: SourceRange(start: start, end: lastEnd),
                             detail: nameToken.range, children: [base])
         return Method(node: node)
     }
@@ -92,7 +92,7 @@ extension Parser {
             if !keywords.isEmpty { throw Diagnostic.positionalAfterKeyword(at: range) }
             return value
         }
-        return tree.add(.keyword(text(keyword.range)), range: SourceRange(start: keyword.range.start, end: lastEnd),
+        return tree.add(.keyword(symbol(keyword.range)), range: SourceRange(start: keyword.range.start, end: lastEnd),
                         detail: keyword.range, children: [value])
     }
 

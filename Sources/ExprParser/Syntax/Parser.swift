@@ -25,11 +25,14 @@ struct Parser {
     init(source: String) {
         bytes = Array(source.utf8)
         tokens = Lexer.tokenize(bytes)
+        tree.reserve(tokens.count)
     }
 
     var current: Token { tokens[index] }
     func peekKind(_ ahead: Int) -> TokenKind { tokens[Swift.min(index + ahead, tokens.count - 1)].kind }
     func text(_ range: SourceRange) -> String { String(decoding: bytes[range.start..<range.end], as: UTF8.self) }
+    /// The symbol spelled by the source in `range`.
+    mutating func symbol(_ range: SourceRange) -> Symbol { tree.symbols.intern(bytes[range.start..<range.end]) }
 
     /// Moves past the current token (and past newlines, inside brackets).
     mutating func advance() {
@@ -107,7 +110,7 @@ struct Parser {
             advance()
             advance()
             let value = try parseExpression(0)
-            return tree.add(.binding(text(name.range)), range: SourceRange(start: name.range.start, end: lastEnd),
+            return tree.add(.binding(symbol(name.range)), range: SourceRange(start: name.range.start, end: lastEnd),
                             detail: name.range, children: [value])
         }
         let expression = try parseExpression(0)
@@ -160,8 +163,7 @@ struct Parser {
 
     @inline(never)
     mutating func binary(_ step: InfixStep, _ lhs: Int, _ rhs: Int, start: Int) -> Int {
-        tree.add(.binary(step.op), range: SourceRange(start: start, end: lastEnd), detail: step.operatorRange,
-                 children: [lhs, rhs])
+        tree.add(.binary(step.op), range: SourceRange(start: start, end: lastEnd), detail: step.operatorRange, lhs, rhs)
     }
 
     /// Counts one more level of nesting, failing past `Program.maxNestingDepth`.
@@ -204,14 +206,16 @@ struct Parser {
             let literal = text(token.range)
             // The lexer only accepts digit strings Double can read, so this never falls back.
             let value = Double(literal) ?? .nan
-            if literal.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let message = Parser.inexactInteger(literal, value) {
+            // An int literal (digits only) is a Python int: int64 unless it cannot be one.
+            let isInteger = literal.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+            if isInteger, let message = Parser.inexactInteger(literal, value) {
                 throw Diagnostic.opFailed(.value(message), at: token.range)
             }
-            return tree.add(.number(value), range: token.range)
+            return tree.addNumber(NumberLiteral(value: value, isInteger: isInteger), range: token.range)
         case .string:
             advance()
             let inner = SourceRange(start: token.range.start + 1, end: token.range.end - 1)
-            return tree.add(.string(text(inner)), range: token.range)
+            return tree.add(.string(symbol(inner)), range: token.range)
         case .error:
             throw lexError(token)
         default:
@@ -244,7 +248,7 @@ struct Parser {
     }
 
     @inline(never)
-    mutating func call(_ name: String, _ arguments: [Int], start: Int, nameRange: SourceRange, isMethod: Bool = false) -> Int {
+    mutating func call(_ name: Symbol, _ arguments: [Int], start: Int, nameRange: SourceRange, isMethod: Bool = false) -> Int {
         tree.add(.call(name), range: SourceRange(start: start, end: lastEnd), detail: nameRange, children: arguments,
                  isMethodCall: isMethod)
     }
@@ -253,12 +257,13 @@ struct Parser {
     /// last only before a call, so a variable `F` still works). Other namespaces stay in the
     /// name, dotted (`torch.linalg.norm` is `linalg.norm`), for the lowering to resolve.
     @inline(never)
-    mutating func readName() -> String {
-        let name = text(current.range)
+    mutating func readName() -> Symbol {
+        let range = current.range
         advance()
-        guard current.kind == .dot && peekKind(1) == .identifier else { return name }
+        guard current.kind == .dot && peekKind(1) == .identifier else { return symbol(range) }
+        let name = text(range)
         let isTorch = name == "torch"
-        guard isTorch || (name == "F" && peekKind(2) == .leftParen) else { return name }
+        guard isTorch || (name == "F" && peekKind(2) == .leftParen) else { return symbol(range) }
         var path: [String] = []
         while current.kind == .dot && peekKind(1) == .identifier {
             advance()
@@ -266,7 +271,7 @@ struct Parser {
             advance()
         }
         if isTorch && path.count > 2 && path[0] == "nn" && path[1] == "functional" { path.removeFirst(2) }
-        return path.joined(separator: ".")
+        return tree.symbols.intern(path.joined(separator: "."))
     }
 
     /// `(e)`, or a tuple `(a, b)`, which is a list.

@@ -11,12 +11,17 @@ public struct Program {
     /// build (about 3 KiB per level there, far less in release).
     public static let maxNestingDepth = 100
 
+    /// The longest source, in UTF-8 bytes: 4 GiB less one byte, so that every offset fits the
+    /// 32 bits of `Token` and `Node` (gradcli reads files of at most 1 GiB).
+    public static let maxSourceBytes = Int(UInt32.max)
+
     /// The program text.
     public let source: String
     let tree: SyntaxTree
 
     /// Parses `source`, throwing the first `Diagnostic` found.
     public static func parse(_ source: String) throws -> Program {
+        guard source.utf8.count <= maxSourceBytes else { throw Diagnostic.programTooLong(limit: maxSourceBytes + 1) }
         var parser = Parser(source: source)
         return Program(source: source, tree: try parser.parseProgram())
     }

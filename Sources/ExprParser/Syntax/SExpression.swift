@@ -17,7 +17,7 @@ enum SExpression {
                 out += s
             case .node(let index):
                 let node = tree[index]
-                let (open, close) = delimiters(node, bytes: bytes)
+                let (open, close) = delimiters(node, in: tree, bytes: bytes)
                 let children = tree.children(of: index)
                 work.append(.text(close))
                 for (i, child) in children.enumerated().reversed() {
@@ -31,23 +31,23 @@ enum SExpression {
     }
 
     /// The text before and after a node's space-separated children.
-    private static func delimiters(_ node: Node, bytes: [UInt8]) -> (String, String) {
+    private static func delimiters(_ node: Node, in tree: SyntaxTree, bytes: [UInt8]) -> (String, String) {
         switch node.kind {
         case .number:
             return (String(decoding: bytes[node.range.start..<node.range.end], as: UTF8.self), "")
-        case .name(let name): return (name, "")
-        case .string(let s): return ("'\(s)'", "")
+        case .name(let name): return (tree[name], "")
+        case .string(let s): return ("'\(tree[s])'", "")
         case .omitted: return ("_", "")
         case .unary(let op): return ("(\(op.symbol) ", ")")
         case .binary(let op): return ("(\(op.symbol) ", ")")
-        case .call(let name): return node.childCount == 0 ? ("(\(name)", ")") : ("(\(name) ", ")")
-        case .keyword(let name): return ("\(name)=", "")
+        case .call(let name): return node.childCount == 0 ? ("(\(tree[name])", ")") : ("(\(tree[name]) ", ")")
+        case .keyword(let name): return ("\(tree[name])=", "")
         case .list: return node.childCount == 0 ? ("(list", ")") : ("(list ", ")")
         case .index: return ("(index ", ")")
         case .slice: return ("(slice ", ")")
-        case .binding(let name): return ("(= \(name) ", ")")
+        case .binding(let name): return ("(= \(tree[name]) ", ")")
         case .reversedDims: return ("(.T ", ")")
-        case .attribute(let name): return ("(.\(name) ", ")")
+        case .attribute(let name): return ("(.\(tree[name]) ", ")")
         case .starred: return ("(* ", ")")
         }
     }

@@ -19,12 +19,22 @@ enum LexProblem: Equatable {
     case invalidNumber
 }
 
-/// One token: its kind and where it is. Its text is `source[range]`.
+/// One token: its kind and where it is. Its text is `source[range]`. Offsets are 32-bit, as
+/// in `Node`: a token is 12 bytes, and a long program has about one per byte.
 struct Token {
     let kind: TokenKind
-    let range: SourceRange
     /// Set for `.error` tokens only.
-    var problem: LexProblem? = nil
+    let problem: LexProblem?
+    private let start: UInt32, end: UInt32
+
+    init(kind: TokenKind, range: SourceRange, problem: LexProblem? = nil) {
+        self.kind = kind
+        self.problem = problem
+        start = UInt32(range.start)
+        end = UInt32(range.end)
+    }
+
+    var range: SourceRange { SourceRange(start: Int(start), end: Int(end)) }
 }
 
 extension TokenKind {
