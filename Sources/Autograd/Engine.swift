@@ -119,6 +119,7 @@ extension Engine {
     }
 
     /// Adds `b` to an optional running sum `a`, recording the addition only under createGraph.
+    /// The sum is a new variable (or `b` itself when there is no `a`).
     static func accumulate(_ a: Variable?, _ b: Variable, createGraph: Bool) throws -> Variable {
         guard let a else { return b }
         if createGraph { return try a + b }
@@ -132,7 +133,7 @@ extension Engine {
 /// input buffer sums them before its AccumulateGrad node adds the total to `grad` once: a float32
 /// `grad` then rounds as PyTorch's does, and a first gradient under createGraph is one copy.
 struct LeafSums {
-    private(set) var entries: [(leaf: Variable, sum: Variable)] = []
+    private(set) var entries: [(leaf: Variable, sum: Variable, owned: Bool)] = []
     /// Where each leaf's entry is, once there are too many entries to search.
     private var index: [ObjectIdentifier: Int] = [:]
     private static let searched = 8
@@ -141,17 +142,45 @@ struct LeafSums {
         let id = ObjectIdentifier(leaf)
         let found = entries.count <= LeafSums.searched ? entries.firstIndex { $0.leaf === leaf } : index[id]
         if let i = found {
-            entries[i].sum = try Engine.accumulate(entries[i].sum, g, createGraph: createGraph)
+            if entries[i].owned, g.dtype == entries[i].sum.dtype, g.shape == entries[i].sum.shape {
+                // A sum this pass made, which nothing else holds: the next part is added in place
+                // (a leaf used 10^6 times takes no new tensor per use).
+                entries[i].sum.accumulateInPlace(g.value)
+            } else {
+                entries[i].sum = try Engine.accumulate(entries[i].sum, g, createGraph: createGraph)
+                entries[i].owned = !createGraph
+            }
             return
         }
         // Room for a few leaves at once: growing from empty reallocates at each of the first leaves.
         if entries.isEmpty { entries.reserveCapacity(LeafSums.searched) }
-        entries.append((leaf, g))
+        entries.append((leaf, g, false))
         if entries.count == LeafSums.searched + 1 {
             for (i, entry) in entries.enumerated() { index[ObjectIdentifier(entry.leaf)] = i }
         } else if entries.count > LeafSums.searched + 1 {
             index[id] = entries.count - 1
         }
+    }
+}
+
+extension Variable {
+    /// Adds `addend` (of this shape and dtype) into this gradient sum, which only the engine
+    /// holds, rounding each element to the dtype as `Engine.accumulate` does.
+    fileprivate func accumulateInPlace(_ addend: Tensor) {
+        // Swapped out meanwhile, as `addInPlace` does (static exclusivity checks).
+        var sum = Tensor(shape: [0], data: [])
+        swap(&sum, &storedValue)
+        let dtype = sum.dtype
+        sum.data.withUnsafeMutableBufferPointer { out in
+            addend.data.withUnsafeBufferPointer { x in
+                if dtype.isFloat64 {
+                    for i in out.indices { out[i] += x[i] }
+                } else {
+                    for i in out.indices { out[i] = dtype.convert(out[i] + x[i]) }
+                }
+            }
+        }
+        swap(&sum, &storedValue)
     }
 }
 
@@ -243,7 +272,7 @@ private struct Pass {
                 try Engine.accumulate(into: leaf, total, createGraph: createGraph)
             }
         }
-        for (leaf, total) in leafSums.entries {
+        for (leaf, total, _) in leafSums.entries {
             try Engine.accumulate(into: leaf, total, createGraph: createGraph)
         }
     }
