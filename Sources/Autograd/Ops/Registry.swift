@@ -93,7 +93,7 @@ extension Ops {
                    if let float32Array, args.dtype.isFloat32 { return TorchFloat32Math.apply(args[0]) { n, x, out, _ in float32Array(n, x, out) } }
                    // PyTorch's vectorised kernel where it differs from `f` (sinh's overflow).
                    if let vectorized { return TorchFloat32Math.chunks(args[0], vector: { vectorized($0, args.dtype) }, scalar: f) }
-                   // `f` over the whole array in one C call, vectorised where the CPU allows.
+                   // `f` over the whole array in one loop, without a closure call per element.
                    if let array { return TorchFloat64Math.apply(args[0]) { n, x, out, _ in array(n, x, out) } }
                    return args[0].map(f)
                },
