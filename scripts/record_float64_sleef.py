@@ -4,8 +4,9 @@
 Run with the PyTorch 2.13 CPU interpreter, on an AVX-512 machine for all three capabilities:
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py > Tests/GradcliTests/Float64SleefExpected.swift
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py binary > Tests/GradcliTests/Float64SleefBinaryExpected.swift
+    /work/.venv-torch/bin/python scripts/record_float64_sleef.py softmax > Tests/GradcliTests/Float64SoftmaxExpected.swift
 The first part covers the unary ops and activations (and log10), the second pow, atan2, hypot,
-logaddexp, logaddexp2 and gelu with their gradients. Each builds one `gradcli run` program
+logaddexp, logaddexp2 and gelu with their gradients, the third softmax and softmin. Each builds one `gradcli run` program
 (literal float64 inputs, seeded), runs it under each ATEN_CPU_CAPABILITY this machine has
 (avx512, avx2, default) in fresh interpreters, and writes the outputs verbatim.
 """
@@ -141,14 +142,40 @@ def binary_program():
     return "\n".join(lines) + "\n"
 
 
+def softmax_program():
+    """float64 softmax and softmin along the last dimension (PyTorch's kernel gradcli reproduces), at
+    sizes around the vector widths (4 and 8 doubles), with infinities, NaN and large values in some rows."""
+    rnd = random.Random(20261204)
+    lines = ["import torch", "import torch.nn.functional as F"]
+
+    def tensor(shape, special=False):
+        n = math.prod(shape)
+        values = [rnd.choice([rnd.gauss(0, 1), rnd.uniform(-30, 30), rnd.uniform(-3, 3)]) for _ in range(n)]
+        if special:
+            for i, v in zip(range(0, n, 5), [float("inf"), -float("inf"), float("nan"), 700.0, -745.0, 1e-300]):
+                values[i] = v
+        return "torch.tensor([" + ", ".join(lit(v) for v in values) + f"], dtype=torch.float64).reshape({list(shape)})"
+
+    for n in [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33]:
+        lines.append(f"X = {tensor((n,))}")
+        lines.append("print(F.softmax(X, dim=0).tolist(), F.softmin(X, dim=0).tolist())")
+    for shape, dims in [((5, 37), (1, -1)), ((4, 9, 6), (2,)), ((3, 4, 10), (-1,)), ((2, 17, 3), (2,))]:
+        for special in (False, True):
+            lines.append(f"X = {tensor(shape, special)}")
+            for d in dims:
+                lines.append(f"print(F.softmax(X, dim={d}).tolist())")
+    lines.append("print(F.softmax(torch.tensor(2.5, dtype=torch.float64), dim=0).item())")
+    return "\n".join(lines) + "\n"
+
+
 def swift_literal(text):
     return '"""\n' + text.replace("\\", "\\\\") + '"""'
 
 
 def main():
-    binary = sys.argv[1:] == ["binary"]
-    prog = binary_program() if binary else program()
-    name = "Float64SleefBinaryExpected" if binary else "Float64SleefExpected"
+    part = sys.argv[1] if len(sys.argv) > 1 else ""
+    prog = {"binary": binary_program, "softmax": softmax_program}.get(part, program)()
+    name = {"binary": "Float64SleefBinaryExpected", "softmax": "Float64SoftmaxExpected"}.get(part, "Float64SleefExpected")
     outputs = {}
     for cap in ("avx512", "avx2", "default"):
         env = dict(os.environ, ATEN_CPU_CAPABILITY=cap)

@@ -74,6 +74,11 @@ void gk_gelu_f64(long n, const double *x, double *out, long chunk);
 /// library's on the rest; for 'tanh' its formula on Sleef's tanh, likewise.
 void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
 
+/// softmax along the last dimension of `rows` rows of `dim` doubles, as PyTorch's float64 kernel
+/// computes it, with vectors of `vec` doubles and Sleef's exp in the vector code when `sleef`
+/// (torch_softmax_f64.c).
+void gk_softmax_lastdim_f64(long rows, long dim, const double *x, double *out, long vec, int sleef);
+
 #ifdef __cplusplus
 }
 #endif
