@@ -6,7 +6,7 @@ Run with the PyTorch 2.13 CPU interpreter, on an AVX-512 machine for all three c
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py binary > Tests/GradcliTests/Float64SleefBinaryExpected.swift
     /work/.venv-torch/bin/python scripts/record_float64_sleef.py softmax > Tests/GradcliTests/Float64SoftmaxExpected.swift
 The first part covers the unary ops and activations (and log10), the second pow, atan2, hypot,
-logaddexp, logaddexp2 and gelu with their gradients, the third softmax and softmin. Each builds one `gradcli run` program
+logaddexp, logaddexp2 and gelu with their gradients, the third softmax, softmin and log_softmax. Each builds one `gradcli run` program
 (literal float64 inputs, seeded), runs it under each ATEN_CPU_CAPABILITY this machine has
 (avx512, avx2, default) in fresh interpreters, and writes the outputs verbatim.
 """
@@ -143,7 +143,7 @@ def binary_program():
 
 
 def softmax_program():
-    """float64 softmax and softmin along the last dimension (PyTorch's kernel gradcli reproduces), at
+    """float64 softmax, softmin and log_softmax along the last dimension (PyTorch's kernels), at
     sizes around the vector widths (4 and 8 doubles), with infinities, NaN and large values in some rows."""
     rnd = random.Random(20261204)
     lines = ["import torch", "import torch.nn.functional as F"]
@@ -159,12 +159,15 @@ def softmax_program():
     for n in [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33]:
         lines.append(f"X = {tensor((n,))}")
         lines.append("print(F.softmax(X, dim=0).tolist(), F.softmin(X, dim=0).tolist())")
+        lines.append("print(F.log_softmax(X, dim=0).tolist())")
     for shape, dims in [((5, 37), (1, -1)), ((4, 9, 6), (2,)), ((3, 4, 10), (-1,)), ((2, 17, 3), (2,))]:
         for special in (False, True):
             lines.append(f"X = {tensor(shape, special)}")
             for d in dims:
                 lines.append(f"print(F.softmax(X, dim={d}).tolist())")
+                lines.append(f"print(F.log_softmax(X, dim={d}).tolist())")
     lines.append("print(F.softmax(torch.tensor(2.5, dtype=torch.float64), dim=0).item())")
+    lines.append("print(F.log_softmax(torch.tensor(2.5, dtype=torch.float64), dim=0).item())")
     return "\n".join(lines) + "\n"
 
 

@@ -30,16 +30,16 @@ public enum TorchFloat64Math {
     /// `lgamma` of one float64 element as PyTorch computes it here.
     public static let lgamma = everyElement(gk_sleef_lgamma, { Glibc.lgamma($0) })
 
-    /// `softmax` of a float64 tensor along its last dimension, PyTorch's bits: its kernel with
-    /// Vectorized<double>'s width (8 lanes with AVX-512, 4 otherwise) and Sleef's exp in the vector
-    /// code (see torch_softmax_f64.c).
-    static func softmaxLastDim(_ x: Tensor) -> Tensor {
+    /// `softmax` (or `log_softmax`) of a float64 tensor along its last dimension, PyTorch's bits:
+    /// its kernel with Vectorized<double>'s width (8 lanes with AVX-512, 4 otherwise) and Sleef's exp
+    /// and log in the vector code (see torch_softmax_f64.c).
+    static func softmaxLastDim(_ x: Tensor, log: Bool) -> Tensor {
         let dim = x.shape.last ?? 1, n = x.count
         let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             x.data.withUnsafeBufferPointer { p in
                 if n > 0 {
                     gk_softmax_lastdim_f64(n / dim, dim, p.baseAddress!, buffer.baseAddress!,
-                                           TorchFloat32Math.chunk == 32 ? 8 : 4, chunk > 0 ? 1 : 0)
+                                           TorchFloat32Math.chunk == 32 ? 8 : 4, chunk > 0 ? 1 : 0, log ? 1 : 0)
                 }
             }
             initialized = n

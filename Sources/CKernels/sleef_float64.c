@@ -153,6 +153,8 @@ static double log_u1(double d) {
     return r;
 }
 
+double VARIANT(gk_sleef_log)(double d) { return log_u1(d); }
+
 double VARIANT(gk_sleef_log1p)(double d) {
     // Beyond Sleef's LOG1P_BOUND (1e307) the core approximation overflows; Sleef takes log(d) there.
     if (d > 1e307) return log_u1(d);

@@ -2,8 +2,8 @@
 // LogSoftmaxKernelImpl.h), lane by lane, for one element type: included by torch_softmax_f32.c
 // and torch_softmax_f64.c after they define REAL (float or double), SOFTMAX(name) (the type's
 // names), SLEEF_EXP and LIBM_EXP (the vector code's exp and the scalar tails'), and, for
-// log_softmax and the kernel for other dimensions (float32's), SLEEF_LOG and LIBM_LOG. No include
-// guard: each file includes it once.
+// log_softmax and the kernels for other dimensions, SLEEF_LOG and LIBM_LOG. No include guard: each
+// file includes it once.
 
 enum { MAX_VEC = 16 };
 
@@ -75,7 +75,7 @@ static inline void SOFTMAX(lastdim)(lanes l, long rows, long dim, const REAL *x,
     }
 }
 
-#ifdef SLEEF_LOG  // (float32 only: float64's other-dimension kernel is not reproduced)
+#ifdef SLEEF_LOG
 /// _vec_softmax along a dimension that is not the last: `vec` inner positions at a time from
 /// the start of each inner row, the rest one by one with std::max and the C library's exp.
 static inline void SOFTMAX(softmax_inner)(lanes l, long outer, long dim, long inner, const REAL *x, REAL *out) {

@@ -10,9 +10,9 @@ import Testing
 /// pow, atan2, hypot, exp, exp2, log1p and erf): every pair of special values (zeros, infinities,
 /// NaN, subnormals, negative bases with integer exponents, atan2's quadrants), random values, sizes
 /// around the chunks (7 to 17, 37), broadcast rows of 37, Python-number exponents and bases, and
-/// the gradients of each op (gelu's through PyTorch's gelu_backward kernel); and softmax along the
-/// last dimension. Expected output recorded from PyTorch 2.13 under each capability on an AVX-512
-/// machine by
+/// the gradients of each op (gelu's through PyTorch's gelu_backward kernel); and softmax and
+/// log_softmax along the last dimension. Expected output recorded from PyTorch 2.13 under each
+/// capability on an AVX-512 machine by
 ///   /work/.venv-torch/bin/python scripts/record_float64_sleef.py [binary|softmax]  (Float64*Expected.swift)
 @Suite struct Float64SleefTests {
     /// Under each PyTorch capability, with gradcli's kernels at their best level and forced to
@@ -28,10 +28,10 @@ import Testing
         try Self.check(Float64SleefBinaryExpected.program, Float64SleefBinaryExpected.expected, kernels: kernels)
     }
 
-    /// softmax and softmin along the last dimension: PyTorch's kernel, lanes of 8 or 4 doubles with
-    /// Sleef's exp, each lane's sum folded lane after lane (Float64SoftmaxExpected.swift).
+    /// softmax, softmin and log_softmax along the last dimension: PyTorch's kernels, lanes of 8 or 4
+    /// doubles with Sleef's exp and log, each lane's sum folded lane after lane (Float64SoftmaxExpected.swift).
     @Test(arguments: ["", "baseline"])
-    func float64SoftmaxAlongTheLastDimensionMatchesPyTorchBits(kernels: String) throws {
+    func float64SoftmaxAndLogSoftmaxAlongTheLastDimensionMatchPyTorchBits(kernels: String) throws {
         try Self.check(Float64SoftmaxExpected.program, Float64SoftmaxExpected.expected, kernels: kernels)
     }
 

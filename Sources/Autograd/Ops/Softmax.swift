@@ -66,7 +66,7 @@ extension Ops {
         forward: { args in
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
             if x.dtype.isFloat32 { return TorchFloat32Math.softmax(x, dim: dims.first, log: false) }
-            if x.dtype.isFloat64, (dims.first ?? 0) == Swift.max(x.rank - 1, 0) { return TorchFloat64Math.softmaxLastDim(x) }
+            if x.dtype.isFloat64, (dims.first ?? 0) == Swift.max(x.rank - 1, 0) { return TorchFloat64Math.softmaxLastDim(x, log: false) }
             let e = try Tensor.zip(x, laneMax(x, dims: dims)) { Glibc.exp($0 - $1) }
             return try Tensor.zip(e, e.reduced(dims: dims, keepdim: true, initial: 0, +), /)
         },
@@ -87,6 +87,7 @@ extension Ops {
             // PyTorch's kernel: (x - max) - log(sum(exp(x - max))), NaN along a lane holding +inf.
             let x = args[0], dims = try softmaxDims(args.attrs, rank: args[0].rank)
             if x.dtype.isFloat32 { return TorchFloat32Math.softmax(x, dim: dims.first, log: true) }
+            if x.dtype.isFloat64, (dims.first ?? 0) == Swift.max(x.rank - 1, 0) { return TorchFloat64Math.softmaxLastDim(x, log: true) }
             let shifted = try Tensor.zip(x, laneMax(x, dims: dims), -)
             let logSum = shifted.map(Glibc.exp).reduced(dims: dims, keepdim: true, initial: 0, +).map(Glibc.log)
             return try Tensor.zip(shifted, logSum, -)

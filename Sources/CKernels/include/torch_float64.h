@@ -18,6 +18,7 @@ double gk_sleef_expm1(double x);
 double gk_sleef_sinh(double x);
 double gk_sleef_cosh(double x);
 double gk_sleef_atanh(double x);
+double gk_sleef_log(double x);
 double gk_sleef_log1p(double x);
 double gk_sleef_lgamma(double x);
 
@@ -74,10 +75,10 @@ void gk_gelu_f64(long n, const double *x, double *out, long chunk);
 /// library's on the rest; for 'tanh' its formula on Sleef's tanh, likewise.
 void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out, long chunk, int tanh_approx);
 
-/// softmax along the last dimension of `rows` rows of `dim` doubles, as PyTorch's float64 kernel
-/// computes it, with vectors of `vec` doubles and Sleef's exp in the vector code when `sleef`
-/// (torch_softmax_f64.c).
-void gk_softmax_lastdim_f64(long rows, long dim, const double *x, double *out, long vec, int sleef);
+/// softmax (or log_softmax) along the last dimension of `rows` rows of `dim` doubles, as PyTorch's
+/// float64 kernels compute them, with vectors of `vec` doubles and Sleef's exp and log in the
+/// vector code when `sleef` (torch_softmax_f64.c).
+void gk_softmax_lastdim_f64(long rows, long dim, const double *x, double *out, long vec, int sleef, int log_softmax);
 
 #ifdef __cplusplus
 }
