@@ -143,8 +143,9 @@ def binary_program():
 
 
 def softmax_program():
-    """float64 softmax, softmin and log_softmax along the last dimension (PyTorch's kernels), at
-    sizes around the vector widths (4 and 8 doubles), with infinities, NaN and large values in some rows."""
+    """float64 softmax, softmin and log_softmax along the last dimension (PyTorch's kernels) and the
+    gradients of softmax and log_softmax, at sizes around the vector widths (4 and 8 doubles), with
+    infinities, NaN and large values in some rows."""
     rnd = random.Random(20261204)
     lines = ["import torch", "import torch.nn.functional as F"]
 
@@ -166,6 +167,14 @@ def softmax_program():
             for d in dims:
                 lines.append(f"print(F.softmax(X, dim={d}).tolist())")
                 lines.append(f"print(F.log_softmax(X, dim={d}).tolist())")
+    # Gradients through the backward kernels: (op * W).sum() with W of the output's shape.
+    for shape in [(1,), (3,), (4,), (8,), (9,), (17,), (5, 37), (4, 9, 6)]:
+        lines.append(f"X = {tensor(shape)}.requires_grad_()")
+        lines.append(f"W = {tensor(shape)}")
+        for op in ["F.softmax", "F.log_softmax"]:
+            lines.append(f"({op}(X, dim=-1) * W).sum().backward()")
+            lines.append("print(X.grad.tolist())")
+            lines.append("X.grad = None")
     lines.append("print(F.softmax(torch.tensor(2.5, dtype=torch.float64), dim=0).item())")
     lines.append("print(F.log_softmax(torch.tensor(2.5, dtype=torch.float64), dim=0).item())")
     return "\n".join(lines) + "\n"

@@ -47,6 +47,25 @@ public enum TorchFloat64Math {
         return Tensor(shape: x.shape, data: out, dtype: .float64)
     }
 
+    /// The gradient of `softmax` (or `log_softmax`) along the last dimension from its float64 output
+    /// `y` and the incoming gradient `g` (of `y`'s shape), as PyTorch's backward kernel computes it.
+    static func softmaxBackwardLastDim(_ g: Tensor, _ y: Tensor, log: Bool) -> Tensor {
+        let dim = y.shape.last ?? 1, n = y.count
+        let out = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            g.data.withUnsafeBufferPointer { pg in
+                y.data.withUnsafeBufferPointer { py in
+                    if n > 0 {
+                        gk_softmax_backward_lastdim_f64(n / dim, dim, pg.baseAddress!, py.baseAddress!, buffer.baseAddress!,
+                                                        TorchFloat32Math.chunk == 32 ? 8 : 4, chunk > 0 ? 1 : 0, log ? 1 : 0,
+                                                        TorchFloat32Math.fusesMultiplyAdd ? 1 : 0)
+                    }
+                }
+            }
+            initialized = n
+        }
+        return Tensor(shape: y.shape, data: out, dtype: .float64)
+    }
+
     /// `kernel(n, x, out, chunk)` over a float64 tensor's elements.
     static func apply(_ x: Tensor, _ kernel: (Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void) -> Tensor {
         let n = x.count

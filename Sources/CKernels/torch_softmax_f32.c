@@ -10,6 +10,7 @@
 
 #define REAL float
 #define SOFTMAX(name) name##_f32
+#define FMA fmaf
 #define SLEEF_EXP gk_sleef_expf
 #define LIBM_EXP expf
 #define SLEEF_LOG gk_sleef_logf

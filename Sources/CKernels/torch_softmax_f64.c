@@ -10,6 +10,7 @@
 
 #define REAL double
 #define SOFTMAX(name) name##_f64
+#define FMA fma
 #define SLEEF_EXP gk_sleef_exp
 #define LIBM_EXP exp
 #define SLEEF_LOG gk_sleef_log
@@ -20,4 +21,11 @@ void gk_softmax_lastdim_f64(long rows, long dim, const double *x, double *out, l
     if (rows * dim <= 0) return;
     const lanes l = {vec > MAX_VEC ? MAX_VEC : vec, sleef, 0};
     lastdim_f64(l, rows, dim, x, out, 0, log_softmax);
+}
+
+void gk_softmax_backward_lastdim_f64(long rows, long dim, const double *g, const double *y, double *out, long vec, int sleef,
+                                     int log_softmax, int fused) {
+    if (rows * dim <= 0) return;
+    const lanes l = {vec > MAX_VEC ? MAX_VEC : vec, sleef, 0};
+    backward_lastdim_f64(l, rows, dim, g, y, out, log_softmax, fused);
 }

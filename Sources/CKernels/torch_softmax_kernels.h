@@ -1,7 +1,8 @@
 // The body of PyTorch's softmax and log_softmax CPU kernels (SoftMaxKernel.cpp and
 // LogSoftmaxKernelImpl.h), lane by lane, for one element type: included by torch_softmax_f32.c
 // and torch_softmax_f64.c after they define REAL (float or double), SOFTMAX(name) (the type's
-// names), SLEEF_EXP and LIBM_EXP (the vector code's exp and the scalar tails'), and, for
+// names), FMA (its fused multiply-add), SLEEF_EXP and LIBM_EXP (the vector code's exp and the
+// scalar tails'), and, for
 // log_softmax and the kernels for other dimensions, SLEEF_LOG and LIBM_LOG. No include guard: each
 // file includes it once.
 
@@ -51,6 +52,44 @@ static inline REAL SOFTMAX(reduce)(lanes l, const REAL *v, long n, REAL (*op)(RE
         for (long j = 0; j < l.vec; j++) acc[j] = op(acc[j], v[d + j]);
     for (long j = 0; d + j < n; j++) acc[j] = op(acc[j], v[d + j]);
     return SOFTMAX(fold)(l, acc, op);
+}
+
+/// Σ a[i]·b[i] reduced as vec::map2_reduce_all reduces it (see `reduce`): each product rounded,
+/// then added to its lane.
+static inline REAL SOFTMAX(dot)(lanes l, const REAL *a, const REAL *b, long n) {
+    if (n < l.vec) {
+        REAL r = a[0] * b[0];
+        for (long i = 1; i < n; i++) r = r + a[i] * b[i];
+        return r;
+    }
+    REAL acc[MAX_VEC];
+    for (long j = 0; j < l.vec; j++) acc[j] = a[j] * b[j];
+    long d = l.vec;
+    for (; d + l.vec <= n; d += l.vec)
+        for (long j = 0; j < l.vec; j++) acc[j] = acc[j] + a[d + j] * b[d + j];
+    for (long j = 0; d + j < n; j++) acc[j] = acc[j] + a[d + j] * b[d + j];
+    return SOFTMAX(fold)(l, acc, SOFTMAX(vadd));
+}
+
+/// _vec_host_softmax_backward_lastdim over rows of `dim` values: with y the output and g the
+/// incoming gradient, (g - Σ g·y) * y for softmax, g - exp(y) * Σ g for log_softmax (that product
+/// fused into the subtraction when `fused`, as PyTorch's AVX2 and AVX-512 builds contract it).
+static inline void SOFTMAX(backward_lastdim)(lanes l, long rows, long dim, const REAL *g, const REAL *y, REAL *out,
+                                             int log_softmax, int fused) {
+    for (long r = 0; r < rows; r++) {
+        const REAL *gr = g + r * dim, *yr = y + r * dim;
+        REAL *o = out + r * dim;
+        if (log_softmax) {
+            const REAL sum = SOFTMAX(reduce)(l, gr, dim, SOFTMAX(vadd));
+            for (long i = 0; i < dim; i++) {
+                const REAL e = SOFTMAX(vexp)(l, yr[i]);
+                o[i] = fused ? FMA(-e, sum, gr[i]) : gr[i] - e * sum;
+            }
+        } else {
+            const REAL sum = SOFTMAX(dot)(l, gr, yr, dim);
+            for (long i = 0; i < dim; i++) o[i] = (gr[i] - sum) * yr[i];
+        }
+    }
 }
 
 /// Softmax along the last dimension of rows of `dim` values.

@@ -28,8 +28,9 @@ import Testing
         try Self.check(Float64SleefBinaryExpected.program, Float64SleefBinaryExpected.expected, kernels: kernels)
     }
 
-    /// softmax, softmin and log_softmax along the last dimension: PyTorch's kernels, lanes of 8 or 4
-    /// doubles with Sleef's exp and log, each lane's sum folded lane after lane (Float64SoftmaxExpected.swift).
+    /// softmax, softmin and log_softmax along the last dimension, and the gradients of softmax and
+    /// log_softmax: PyTorch's kernels, lanes of 8 or 4 doubles with Sleef's exp and log, each lane's
+    /// sum folded lane after lane (Float64SoftmaxExpected.swift).
     @Test(arguments: ["", "baseline"])
     func float64SoftmaxAndLogSoftmaxAlongTheLastDimensionMatchPyTorchBits(kernels: String) throws {
         try Self.check(Float64SoftmaxExpected.program, Float64SoftmaxExpected.expected, kernels: kernels)

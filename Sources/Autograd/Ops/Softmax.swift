@@ -53,6 +53,14 @@ extension Ops {
         }
     }
 
+    /// PyTorch's float64 backward kernel along the last dimension, for a backward pass that records
+    /// nothing (nil otherwise: the composed formula, which is differentiable).
+    static func lastDimBackward(_ ctx: VJPContext, _ g: Variable, _ y: Variable, dims: [Int], log: Bool) -> Variable? {
+        guard !ctx.createGraph, y.dtype.isFloat64, g.dtype.isFloat64, g.shape == y.shape,
+              (dims.first ?? 0) == Swift.max(y.shape.count - 1, 0) else { return nil }
+        return Variable(TorchFloat64Math.softmaxBackwardLastDim(g.value, y.value, log: log))
+    }
+
     static let softmaxSamples = [OpSample([[3, 4]], attrs: Attrs(["dim": .int(1)])),
                                  OpSample([[3, 4]], attrs: Attrs(["dim": .int(0)])),
                                  OpSample([[4]])]
@@ -73,6 +81,7 @@ extension Ops {
         derivative: .vjp { ctx, g in
             let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)
             let y = try ctx.result()
+            if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: false) { return [kernel] }
             // PyTorch's _softmax_backward_data: output * (grad - sum(grad * output)), in its order.
             return [try y * (g - (g * y).sum(dim: dims, keepdim: true))]
         })
@@ -94,7 +103,9 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             let dims = try softmaxDims(ctx.attrs, rank: ctx[0].shape.count)
-            return [try g - ctx.result().exp() * g.sum(dim: dims, keepdim: true)]
+            let y = try ctx.result()
+            if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: true) { return [kernel] }
+            return [try g - y.exp() * g.sum(dim: dims, keepdim: true)]
         })
 
     /// `logsumexp(input, dim=None, keepdim=False)`: log(sum(exp(input))) over `dim`

@@ -79,6 +79,11 @@ void gk_gelu_backward_f64(long n, const double *dy, const double *x, double *out
 /// float64 kernels compute them, with vectors of `vec` doubles and Sleef's exp and log in the
 /// vector code when `sleef` (torch_softmax_f64.c).
 void gk_softmax_lastdim_f64(long rows, long dim, const double *x, double *out, long vec, int sleef, int log_softmax);
+/// The gradient of softmax (or log_softmax) along the last dimension from its output `y` and the
+/// incoming gradient `g`, as PyTorch's float64 backward kernel computes it (`fused`: its AVX2 and
+/// AVX-512 builds' multiply-adds).
+void gk_softmax_backward_lastdim_f64(long rows, long dim, const double *g, const double *y, double *out, long vec, int sleef,
+                                     int log_softmax, int fused);
 
 #ifdef __cplusplus
 }
