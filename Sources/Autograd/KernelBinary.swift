@@ -20,7 +20,7 @@ extension OpSpec {
 /// or nil (the general path then computes it and reports any error). Spends the budgets as the
 /// general path does.
 func kernelBinaryValue(_ spec: OpSpec, _ a: Variable, _ b: Variable) throws -> Tensor? {
-    guard let kernel = spec.binaryKernel, a.viewBase == nil, b.viewBase == nil else { return nil }
+    guard let kernel = spec.binaryKernel, !a.isView, !b.isView else { return nil }
     var x = a.storedValue, y = b.storedValue
     let dtype: DType
     switch (a.isWrappedNumber, b.isWrappedNumber) {

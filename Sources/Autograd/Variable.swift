@@ -76,29 +76,53 @@ public final class Variable {
         get { storedVersion }
         set { storedVersion = newValue }
     }
+    /// What few variables use (in-place history, views, hooks, shared storage), made on first
+    /// write: an op's result, the common variable, carries one empty reference instead.
+    var extras: VariableExtras?
     /// The node that saved this variable's value as its result, once an in-place update has
     /// replaced this variable's `gradFn` (it is `gradFn` until then).
-    var resultOf: GradFn?
+    var resultOf: GradFn? {
+        get { extras?.resultOf }
+        set { madeExtras().resultOf = newValue }
+    }
     /// Hooks on this leaf's gradient (a non-leaf's are on its node), see `GradientHooks.swift`.
-    var hooks = HookList()
+    var hooks: HookList {
+        get { extras?.hooks ?? HookList() }
+        set { madeExtras().hooks = newValue }
+    }
     /// The tensors sharing this one's storage, as the front end that made them records them
     /// (`gradcli run`'s `.data` and `detach()`); nil for a tensor that shares with none.
     public var storageShare: StorageShare? {
-        get { storedStorageShare }
-        set { storedStorageShare = newValue }
+        get { extras?.storageShare }
+        set { madeExtras().storageShare = newValue }
     }
-    var storedStorageShare: StorageShare?
     /// The node and grad flag of each earlier version this variable had before an in-place op
     /// recorded a new node for it (nil until one did): nodes recorded before the update take
     /// their gradient path from the version they saw, as PyTorch's edges are fixed when made.
-    var earlierVersions: [EarlierVersion]?
+    var earlierVersions: [EarlierVersion]? {
+        get { extras?.earlierVersions }
+        set { madeExtras().earlierVersions = newValue }
+    }
     /// For the result of a view op (see `OpSpec.isView`): the tensor it views (the first one
     /// that is not itself a view) and that tensor's count of writes when the view was made.
-    var viewBase: (base: Variable, writes: Int)?
+    var viewBase: (base: Variable, writes: Int)? {
+        get { extras?.viewBase }
+        set { madeExtras().viewBase = newValue }
+    }
     /// True for the result of a view op (see `viewBase`).
-    public var isView: Bool { viewBase != nil }
+    public var isView: Bool { extras?.viewBase != nil }
     /// How many times the value was written in place (by any path, `.data` aliases included).
-    var writes = 0
+    var writes: Int {
+        get { extras?.writes ?? 0 }
+        set { madeExtras().writes = newValue }
+    }
+
+    private func madeExtras() -> VariableExtras {
+        if let extras { return extras }
+        let made = VariableExtras()
+        extras = made
+        return made
+    }
 
     /// Creates a leaf holding `value`.
     ///
@@ -178,7 +202,7 @@ public final class Variable {
     /// reference is this one are unlinked and freed here one after another: the walk follows
     /// one input's node and keeps the other inputs' nodes in a list, which a chain never needs.
     deinit {
-        storedStorageShare?.memberEnded(ObjectIdentifier(self))
+        extras?.storageShare?.memberEnded(ObjectIdentifier(self))
         guard var node = gradFn else { return }
         gradFn = nil
         guard isKnownUniquelyReferenced(&node) else { return }
@@ -195,6 +219,23 @@ public final class Variable {
             }
         }
     }
+}
+
+/// The fields of `GradFn` that only hooks, `retain_grad()` and in-place updates use.
+final class GradFnExtras {
+    var hooks = HookList()
+    weak var retainedOutput: Variable?
+    var outputVersion = 0
+}
+
+/// The fields of `Variable` that only in-place updates, views, hooks and shared storage use.
+final class VariableExtras {
+    var resultOf: GradFn?
+    var hooks = HookList()
+    var storageShare: StorageShare?
+    var earlierVersions: [EarlierVersion]?
+    var viewBase: (base: Variable, writes: Int)?
+    var writes = 0
 }
 
 /// A variable's node and grad flag up to `lastVersion`, before an in-place op replaced them.
@@ -251,13 +292,32 @@ public final class GradFn {
     let madeAfterModifications: Int
     /// Bit i: input i required grad when the node was made (inputs beyond 64 are read as they are now).
     let inputsRequiringGrad: UInt64
-    var outputVersion = 0
+    var outputVersion: Int {
+        get { extras?.outputVersion ?? 0 }
+        set { madeExtras().outputVersion = newValue }
+    }
     /// Hooks on the gradient of the node's output, run before the node.
-    var hooks = HookList()
+    var hooks: HookList {
+        get { extras?.hooks ?? HookList() }
+        set { madeExtras().hooks = newValue }
+    }
     /// Set after a backward pass without `retainGraph`; a second pass is then an error.
     var released = false
     /// The output variable, when it asked to retain its gradient.
-    weak var retainedOutput: Variable?
+    var retainedOutput: Variable? {
+        get { extras?.retainedOutput }
+        set { madeExtras().retainedOutput = newValue }
+    }
+    /// What few nodes use (hooks, a retained gradient, an in-place update of the output), made on
+    /// first write, so that the common node stays small.
+    private var extras: GradFnExtras?
+
+    private func madeExtras() -> GradFnExtras {
+        if let extras { return extras }
+        let made = GradFnExtras()
+        extras = made
+        return made
+    }
 
     // Written only while a backward pass gathers its graph (see `PassGraph`), which runs no user
     // code: the pass that `discoveryMark` names found this node at `discoverySlot`.
@@ -377,7 +437,7 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
     var largest = 0
     var anyRequiresGrad = false, allFloat32 = true
     for input in inputs {
-        if input.viewBase != nil { try input.checkViewIsCurrent() }
+        if input.isView { try input.checkViewIsCurrent() }
         let value = input.storedValue
         if value.count > largest { largest = value.count }
         if !value.dtype.isFloat32 { allFloat32 = false }
