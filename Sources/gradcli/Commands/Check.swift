@@ -164,7 +164,7 @@ extension Request {
         if let eps { options.eps = eps }
         if let rtol { options.rtol = rtol }
         if let atol { options.atol = atol }
-        let program = graph.program
+        let program = try parsedProgram()
         let seed = try gradOutputValue()
         if let seed {
             do { try checkGradOutput(seed, for: graph.output) } catch let error as OpError {

@@ -69,7 +69,6 @@ struct Warning {
 
 /// The graph a request built: the program's output and the leaves made from its inputs.
 struct BuiltGraph {
-    let program: Program
     let output: Variable
     let leaves: [(name: String, variable: Variable)]
     let bindings: [(name: String, value: Variable)]
@@ -86,9 +85,9 @@ struct BuiltGraph {
 
 extension Request {
     /// Parses the program, turns inputs into leaves and evaluates it once.
+    /// The syntax tree is not kept: a long program's tree is freed before its backward pass.
     func build(recordGraph: Bool) throws -> BuiltGraph {
-        let source = self.source
-        let program = try GradcliError.mapping(source: source) { try programCache?.program(for: source) ?? Program.parse(source) }
+        let program = try parsedProgram()
         let names = inputs.map(\.name)
         for name in wrt ?? [] where !names.contains(name) {
             throw GradcliError.usage("--wrt names `\(name)`, which is not an input",
@@ -121,8 +120,14 @@ extension Request {
             warnings.append(Warning(message: "\(origin.isNaN ? "NaN" : "an infinity") first appeared in the value of `\(origin.op)`",
                                     range: origin.tag.map { SourceRange(start: $0.start, end: $0.end) }))
         }
-        return BuiltGraph(program: program, output: evaluation.output, leaves: leaves, bindings: evaluation.bindings,
+        return BuiltGraph(output: evaluation.output, leaves: leaves, bindings: evaluation.bindings,
                           anomaly: anomaly, warnings: warnings, tuple: evaluation.tupleOutput, dtype: evaluation.dtypeOutput)
+    }
+
+    /// The program, parsed (once per batch, when the batch's cache has it).
+    func parsedProgram() throws -> Program {
+        let source = self.source
+        return try GradcliError.mapping(source: source) { try programCache?.program(for: source) ?? Program.parse(source) }
     }
 
     /// The gradient vector for backward: `--grad-output` evaluated with the inputs as constants.
