@@ -161,17 +161,16 @@ if wants 3 || wants 4; then
     RUNS="$([ -n "$QUICK" ] && echo 5 || echo 11)"
     # The same harness again with glibc malloc keeping freed memory (no trim, no mmap for big
     # blocks): shows how much of the time is the kernel zero-filling fresh pages.
-    TUNED="glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=1073741824"
     if wants 3; then
         note "3: elementwise chain"
         "$OUT/bench_core" chain --runs "$RUNS" >> "$RESULTS"
-        GLIBC_TUNABLES="$TUNED" "$OUT/bench_core" chain --runs "$RUNS" | sed 's/^/tuned_/' >> "$RESULTS"
+        "$OUT/bench_core" chain --runs "$RUNS" --cli-heap | sed 's/^/tuned_/' >> "$RESULTS"
         torch_item chain
     fi
     if wants 4; then
         note "4: mean(tanh(A @ B))"
         "$OUT/bench_core" matmul --runs "$RUNS" >> "$RESULTS"
-        GLIBC_TUNABLES="$TUNED" "$OUT/bench_core" matmul --runs "$RUNS" | sed 's/^/tuned_/' >> "$RESULTS"
+        "$OUT/bench_core" matmul --runs "$RUNS" --cli-heap | sed 's/^/tuned_/' >> "$RESULTS"
         torch_item matmul
     fi
 fi

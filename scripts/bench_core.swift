@@ -1,6 +1,9 @@
 // Benchmark harness for scripts/bench.sh (items 3 and 4): compiled into one module with
 // Autograd's sources, so it can reach the internal GEMM. Prints `key=value` lines, times in
 // milliseconds as medians. Usage: bench_core [chain|matmul|all] [--runs N] [--n N] [--size N]
+// [--cli-heap]; --cli-heap makes the heap settings the gradcli command makes at start-up (the
+// library alone leaves malloc as it is).
+import CKernels
 import Glibc
 
 func now() -> Double {
@@ -26,6 +29,7 @@ func option(_ name: String, _ fallback: Int) -> Int {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let n = Int(arguments[i + 1]) else { return fallback }
     return n
 }
+if arguments.contains("--cli-heap") { gk_keep_freed_memory_in_heap() }
 let which = arguments.first.flatMap { $0.hasPrefix("--") ? nil : $0 } ?? "all"
 let runs = option("--runs", 11)
 var generator = RandomGenerator(seed: 1)

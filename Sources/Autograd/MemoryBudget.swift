@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// A per-process memory budget, checked before tensor storage (and other large results) is
@@ -71,6 +72,7 @@ public enum MemoryBudget {
     /// naming the budget. Call it before allocating.
     @inline(__always)
     public static func reserve(bytes: Int) throws {
+        if bytes >= hugePageHintBytes { gk_advise_heap_growth() }
         let (sum, overflow) = estimate.addingReportingOverflow(bytes)
         if !overflow && sum <= limit {
             estimate = sum
@@ -78,6 +80,10 @@ public enum MemoryBudget {
         }
         try reserveSlowly(bytes)
     }
+
+    /// From this size on, a reservation first lets the heap's new growth use huge pages
+    /// (`gk_advise_heap_growth`): one system call at most, small beside writing a megabyte.
+    static let hugePageHintBytes = 1 << 20
 
     /// Reserves room for `count` float64 elements.
     @inline(__always)

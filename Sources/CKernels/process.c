@@ -18,10 +18,36 @@ int gk_die_with_parent(int signal) {
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/// How far the heap has been advised to use huge pages; 0 until the first call records the
+/// heap's end (what lies below it is small objects, already touched).
+static _Atomic uintptr_t heap_advised_end;
 
 void gk_keep_freed_memory_in_heap(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_TOP_PAD, 64 << 20);
+#endif
+    gk_advise_heap_growth();
+}
+
+void gk_advise_heap_growth(void) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t end = (uintptr_t)sbrk(0) & ~(huge - 1);
+    uintptr_t advised = atomic_load_explicit(&heap_advised_end, memory_order_relaxed);
+    if (advised == 0) {
+        atomic_store_explicit(&heap_advised_end, end, memory_order_relaxed);
+        return;
+    }
+    if (end <= advised) return;
+    atomic_store_explicit(&heap_advised_end, end, memory_order_relaxed);
+    // Fails harmlessly (EINVAL) where transparent huge pages are off or not built in.
+    (void)madvise((void *)advised, end - advised, MADV_HUGEPAGE);
 #endif
 }
