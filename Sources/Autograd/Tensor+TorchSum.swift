@@ -51,37 +51,59 @@ enum TorchSum {
         x <= 2 ? 1 : (Int.bitWidth - (x - 1).leadingZeroBitCount)
     }
 
-    /// `multi_row_sum`: `nrows` sums at once over `size` steps, with cascade levels.
-    static func multiRowSum<T: SumLanes>(_ nrows: Int, _ size: Int, _ load: (Int, Int) -> T) -> [T] {
-        let levels = 4
-        let levelPower = Swift.max(4, ceilLog2(size) / levels)
+    /// Four running sums, one per row of `multi_row_sum` (PyTorch's callers all pass 4 rows).
+    struct Rows<T: SumLanes> {
+        var r0 = T.zero, r1 = T.zero, r2 = T.zero, r3 = T.zero
+
+        @inline(__always)
+        static func + (a: Rows, b: Rows) -> Rows {
+            Rows(r0: a.r0 + b.r0, r1: a.r1 + b.r1, r2: a.r2 + b.r2, r3: a.r3 + b.r3)
+        }
+
+        @inline(__always)
+        subscript(k: Int) -> T {
+            switch k {
+            case 0: return r0
+            case 1: return r1
+            case 2: return r2
+            default: precondition(k == 3); return r3
+            }
+        }
+    }
+
+    /// `multi_row_sum` with 4 rows: 4 sums at once over `size` steps, with cascade levels. The
+    /// levels live in registers and `load` is inlined: one call per element was most of a
+    /// column sum's time.
+    @inline(__always)
+    static func multiRowSum<T: SumLanes>(_ size: Int, _ load: (Int, Int) -> T) -> Rows<T> {
+        let levelPower = Swift.max(4, ceilLog2(size) / 4)
         let levelStep = 1 << levelPower
         let levelMask = levelStep - 1
-        // Level j of row k at acc[j * nrows + k]: one allocation for all levels.
-        var acc = [T](filling: .zero, count: levels * nrows)
+        @inline(__always) func loads(_ i: Int) -> Rows<T> {
+            Rows(r0: load(i, 0), r1: load(i, 1), r2: load(i, 2), r3: load(i, 3))
+        }
+        var level0 = Rows<T>(), level1 = Rows<T>(), level2 = Rows<T>(), level3 = Rows<T>()
         var i = 0
         while i + levelStep <= size {
             for _ in 0..<levelStep {
-                for k in 0..<nrows { acc[k] = acc[k] + load(i, k) }
+                level0 = level0 + loads(i)
                 i += 1
             }
-            for j in 1..<levels {
-                for k in 0..<nrows {
-                    acc[j * nrows + k] = acc[j * nrows + k] + acc[(j - 1) * nrows + k]
-                    acc[(j - 1) * nrows + k] = .zero
-                }
-                if i & (levelMask << (j * levelPower)) != 0 { break }
-            }
+            // Each full chunk moves up a level, as far as `i` is a multiple of that level's span.
+            level1 = level1 + level0
+            level0 = Rows()
+            if i & (levelMask << levelPower) != 0 { continue }
+            level2 = level2 + level1
+            level1 = Rows()
+            if i & (levelMask << (2 * levelPower)) != 0 { continue }
+            level3 = level3 + level2
+            level2 = Rows()
         }
         while i < size {
-            for k in 0..<nrows { acc[k] = acc[k] + load(i, k) }
+            level0 = level0 + loads(i)
             i += 1
         }
-        for j in 1..<levels {
-            for k in 0..<nrows { acc[k] = acc[k] + acc[j * nrows + k] }
-        }
-        acc.removeLast(acc.count - nrows)
-        return acc
+        return ((level0 + level1) + level2) + level3
     }
 
     /// `row_sum`: one sum, as 4 interleaved partial sums, the leftover, then the partials.
@@ -101,10 +123,10 @@ enum TorchSum {
             for i in (sizeIlp * ilp)..<size { p0 = p0 + load(i) }
             return ((p0 + p1) + p2) + p3
         }
-        var partial = multiRowSum(ilp, sizeIlp) { i, k in load(i * ilp + k) }
-        for i in (sizeIlp * ilp)..<size { partial[0] = partial[0] + load(i) }
-        for k in 1..<ilp { partial[0] = partial[0] + partial[k] }
-        return partial[0]
+        let partial = multiRowSum(sizeIlp) { i, k in load(i * ilp + k) }
+        var total = partial.r0
+        for i in (sizeIlp * ilp)..<size { total = total + load(i) }
+        return ((total + partial.r1) + partial.r2) + partial.r3
     }
 
     /// The sum of `n` contiguous values from `start` (`vectorized_inner_sum` / `scalar_inner_sum`).
@@ -138,7 +160,7 @@ enum TorchSum {
         var j = 0
         if m >= lanes {
             while j + 4 * lanes <= m {
-                let sums = multiRowSum(4, n) { i, k in vector(p, start + i * m + j + k * lanes) }
+                let sums = multiRowSum(n) { i, k in vector(p, start + i * m + j + k * lanes) }
                 for k in 0..<4 { for l in 0..<lanes { out[outStart + j + k * lanes + l] = 0 + sums[k][l] } }
                 j += 4 * lanes
             }
@@ -149,7 +171,7 @@ enum TorchSum {
             }
         } else {
             while j + 3 < m {
-                let sums = multiRowSum(4, n) { i, k in p[start + i * m + j + k] }
+                let sums = multiRowSum(n) { i, k in p[start + i * m + j + k] }
                 for k in 0..<4 { out[outStart + j + k] = 0 + sums[k] }
                 j += 4
             }
@@ -162,9 +184,8 @@ enum TorchSum {
 
     @inline(__always)
     static func vector<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ at: Int) -> S.Lanes {
-        var v = S.Lanes()
-        for l in 0..<S.Lanes.scalarCount { v[l] = p[at + l] }
-        return v
+        precondition(at >= 0 && at <= p.count - S.Lanes.scalarCount, "a sum's vector load out of bounds")
+        return UnsafeRawPointer(p.baseAddress! + at).loadUnaligned(as: S.Lanes.self)
     }
 }
 
