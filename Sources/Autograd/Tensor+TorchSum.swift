@@ -43,7 +43,45 @@ extension Double: SumScalar {
 extension SIMD8: SumLanes where Scalar == Float {}
 extension SIMD4: SumLanes where Scalar == Double {}
 
-/// PyTorch's sum loops, on a buffer of one dtype's values.
+/// Where a sum's values come from: a buffer, or an elementwise product or negation of buffers
+/// computed as it is read, each value rounded as the separate op rounds it. A gradient folded
+/// onto a broadcast input (`g * other` or `-g`, then summed) is then summed without being
+/// stored: one pass over memory instead of three, and no large allocation.
+protocol SumSource {
+    associatedtype Scalar: SumScalar
+    var count: Int { get }
+    subscript(i: Int) -> Scalar { get }
+    /// The `Scalar.Lanes.scalarCount` values from `i`.
+    func lanes(at i: Int) -> Scalar.Lanes
+}
+
+extension UnsafeBufferPointer: SumSource where Element: SumScalar {
+    @inline(__always)
+    func lanes(at i: Int) -> Element.Lanes { TorchSum.vector(self, i) }
+}
+
+/// `a * b`, elementwise (same shape).
+struct ProductSource<Scalar: SumScalar>: SumSource {
+    let a: UnsafeBufferPointer<Scalar>, b: UnsafeBufferPointer<Scalar>
+    init(_ a: UnsafeBufferPointer<Scalar>, _ b: UnsafeBufferPointer<Scalar>) {
+        precondition(a.count == b.count)
+        self.a = a
+        self.b = b
+    }
+    var count: Int { a.count }
+    @inline(__always) subscript(i: Int) -> Scalar { a[i] * b[i] }
+    @inline(__always) func lanes(at i: Int) -> Scalar.Lanes { a.lanes(at: i) * b.lanes(at: i) }
+}
+
+/// `-a`, elementwise.
+struct NegatedSource<Scalar: SumScalar>: SumSource {
+    let a: UnsafeBufferPointer<Scalar>
+    var count: Int { a.count }
+    @inline(__always) subscript(i: Int) -> Scalar { -a[i] }
+    @inline(__always) func lanes(at i: Int) -> Scalar.Lanes { -a.lanes(at: i) }
+}
+
+/// PyTorch's sum loops, on a buffer of one dtype's values (or values computed from buffers).
 enum TorchSum {
 
     /// `utils::CeilLog2`.
@@ -107,6 +145,7 @@ enum TorchSum {
     }
 
     /// `row_sum`: one sum, as 4 interleaved partial sums, the leftover, then the partials.
+    @inline(__always)
     static func rowSum<T: SumLanes>(_ size: Int, _ load: (Int) -> T) -> T {
         let ilp = 4
         let sizeIlp = size / ilp
@@ -130,12 +169,12 @@ enum TorchSum {
     }
 
     /// The sum of `n` contiguous values from `start` (`vectorized_inner_sum` / `scalar_inner_sum`).
-    static func inner<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ start: Int, _ n: Int) -> S {
-        let lanes = S.Lanes.scalarCount
+    static func inner<P: SumSource>(_ p: P, _ start: Int, _ n: Int) -> P.Scalar {
+        let lanes = P.Scalar.Lanes.scalarCount
         guard n >= lanes else { return rowSum(n) { p[start + $0] } }
         let vectors = n / lanes
-        let vec = rowSum(vectors) { i in vector(p, start + i * lanes) }
-        var total: S = 0
+        let vec = rowSum(vectors) { i in p.lanes(at: start + i * lanes) }
+        var total: P.Scalar = 0
         for k in (vectors * lanes)..<n { total += p[start + k] }
         for k in 0..<lanes { total += vec[k] }
         return total
@@ -144,28 +183,28 @@ enum TorchSum {
     /// The total of `p` as PyTorch's full reduction adds it: below the parallel grain one
     /// cascade; above, one per thread's part (`two_pass_reduction`), each added to a zero in a
     /// buffer of one entry per thread, then the buffer's total.
-    static func total<S: SumScalar>(_ p: UnsafeBufferPointer<S>) -> S {
+    static func total<P: SumSource>(_ p: P) -> P.Scalar {
         guard TorchThreads.splits(p.count) else { return 0 + inner(p, 0, p.count) }
         let parts = TorchThreads.parts(of: p.count)
-        var buffer = [S](repeating: 0, count: Swift.max(TorchThreads.count, parts.count))
+        var buffer = [P.Scalar](repeating: 0, count: Swift.max(TorchThreads.count, parts.count))
         for (t, part) in parts.enumerated() { buffer[t] = 0 + inner(p, part.lowerBound, part.count) }
         return buffer.withUnsafeBufferPointer { 0 + inner($0, 0, $0.count) }
     }
 
     /// The column sums of an `n` x `m` row-major block at `start`, into `out[outStart...]`
     /// (`vectorized_outer_sum` for m of a vector or more, else `scalar_outer_sum`).
-    static func outer<S: SumScalar>(_ p: UnsafeBufferPointer<S>, _ start: Int, _ n: Int, _ m: Int,
-                                    into out: inout [S], at outStart: Int) {
-        let lanes = S.Lanes.scalarCount
+    static func outer<P: SumSource>(_ p: P, _ start: Int, _ n: Int, _ m: Int,
+                                    into out: inout [P.Scalar], at outStart: Int) {
+        let lanes = P.Scalar.Lanes.scalarCount
         var j = 0
         if m >= lanes {
             while j + 4 * lanes <= m {
-                let sums = multiRowSum(n) { i, k in vector(p, start + i * m + j + k * lanes) }
+                let sums = multiRowSum(n) { i, k in p.lanes(at: start + i * m + j + k * lanes) }
                 for k in 0..<4 { for l in 0..<lanes { out[outStart + j + k * lanes + l] = 0 + sums[k][l] } }
                 j += 4 * lanes
             }
             while j + lanes <= m {
-                let sums = rowSum(n) { i in vector(p, start + i * m + j) }
+                let sums = rowSum(n) { i in p.lanes(at: start + i * m + j) }
                 for l in 0..<lanes { out[outStart + j + l] = 0 + sums[l] }
                 j += lanes
             }
@@ -235,37 +274,73 @@ extension Tensor {
             return Tensor(shape: outShape, data: [total], dtype: S.dtype)
         }
         let values = S.values(data)
-        // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
-        let reduced = dims.filter { shape[$0] != 1 }
-        let outCount = Tensor.count(of: kept)
-        var out = [S](repeating: 0, count: outCount)
-        let n = reduced.reduce(1) { $0 * shape[$1] }
-        if count > 0 && !reduced.isEmpty {
-            let first = reduced.first!, last = reduced.last!
-            let isBlock = (first...last).allSatisfy { reduced.contains($0) || shape[$0] == 1 }
-            let m = Tensor.count(of: Array(shape[(last + 1)...]))
-            values.withUnsafeBufferPointer { p in
-                if isBlock && m == 1 {
-                    for o in 0..<outCount { out[o] = 0 + TorchSum.inner(p, o * n, n) }
-                } else if isBlock {
-                    for o in 0..<(outCount / m) { TorchSum.outer(p, o * n * m, n, m, into: &out, at: o * m) }
-                } else {
-                    sequentialSum(p, dims: reduced, kept: kept, into: &out)
-                }
-            }
-        } else if reduced.isEmpty {
-            out = values
-        }
+        let out = values.withUnsafeBufferPointer { p in Tensor.torchSum(p, shape: shape, kept: kept) }
         return Tensor(shape: outShape, data: S.storage(out), dtype: S.dtype)
     }
 
+    /// The sums of the values `p` gives for a tensor of `shape`, over the dimensions that are 1
+    /// in `kept`, in PyTorch's order; one per element of `kept`.
+    static func torchSum<P: SumSource>(_ p: P, shape: [Int], kept: [Int]) -> [P.Scalar] {
+        let count = p.count
+        let outCount = Tensor.count(of: kept)
+        // Dimensions of size 1 do not change the order (PyTorch's iterator drops them).
+        let reduced = shape.indices.filter { kept[$0] == 1 && shape[$0] != 1 }
+        guard count > 0 else { return [P.Scalar](repeating: 0, count: outCount) }
+        guard let first = reduced.first, let last = reduced.last else { return (0..<count).map { p[$0] } }
+        var out = [P.Scalar](repeating: 0, count: outCount)
+        let n = reduced.reduce(1) { $0 * shape[$1] }
+        let isBlock = (first...last).allSatisfy { reduced.contains($0) || shape[$0] == 1 }
+        let m = Tensor.count(of: Array(shape[(last + 1)...]))
+        if isBlock && m == 1 {
+            for o in 0..<outCount { out[o] = 0 + TorchSum.inner(p, o * n, n) }
+        } else if isBlock {
+            for o in 0..<(outCount / m) { TorchSum.outer(p, o * n * m, n, m, into: &out, at: o * m) }
+        } else {
+            sequentialSum(p, shape: shape, kept: kept, into: &out)
+        }
+        return out
+    }
+
+    /// `(a * b).summed(toShape: target)` for two float64 tensors of one shape, the products
+    /// summed as they are made (see `SumSource`); nil for other dtypes or shapes.
+    static func summedProduct(_ a: Tensor, _ b: Tensor, toShape target: [Int]) -> Tensor? {
+        guard a.shape == b.shape, a.dtype.isFloat64, b.dtype.isFloat64, let kept = a.keptShape(summingTo: target) else { return nil }
+        let sums = a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in folded(ProductSource(pa, pb), shape: a.shape, kept: kept) }
+        }
+        return Tensor(shape: target, data: sums, dtype: a.dtype)
+    }
+
+    /// `(-a).summed(toShape: target)` for a float64 tensor (see `summedProduct`).
+    static func summedNegation(_ a: Tensor, toShape target: [Int]) -> Tensor? {
+        guard a.dtype.isFloat64, let kept = a.keptShape(summingTo: target) else { return nil }
+        let sums = a.data.withUnsafeBufferPointer { folded(NegatedSource(a: $0), shape: a.shape, kept: kept) }
+        return Tensor(shape: target, data: sums, dtype: a.dtype)
+    }
+
+    /// The sums `summed(toShape:)` makes of a float64 tensor, of values from `p`: onto one
+    /// element, the total of a full reduction (split as PyTorch's threads split it).
+    private static func folded<P: SumSource>(_ p: P, shape: [Int], kept: [Int]) -> [P.Scalar] {
+        p.count > 1 && Tensor.count(of: kept) == 1 ? [TorchSum.total(p)] : torchSum(p, shape: shape, kept: kept)
+    }
+
+    /// This shape with 1 where `summed(toShape: target)` sums (the leading dimensions `target`
+    /// lacks and those it has as 1); nil unless `target` broadcasts to this shape and differs.
+    private func keptShape(summingTo target: [Int]) -> [Int]? {
+        guard target != shape, target.count <= rank, Tensor.broadcastShape(target, shape) == shape else { return nil }
+        let lead = rank - target.count
+        var kept = shape
+        for d in 0..<rank where d < lead || target[d - lead] == 1 { kept[d] = 1 }
+        return kept
+    }
+
     /// Each output's elements added in row-major order.
-    private func sequentialSum<S: SumScalar>(_ p: UnsafeBufferPointer<S>, dims: [Int], kept: [Int], into out: inout [S]) {
+    private static func sequentialSum<P: SumSource>(_ p: P, shape: [Int], kept: [Int], into out: inout [P.Scalar]) {
         let outStrides = Tensor.broadcastStrides(from: kept, to: shape)
         let own = Tensor.strides(of: shape)
-        for i in 0..<count {
+        for i in 0..<p.count {
             var o = 0
-            for d in 0..<rank { o += (i / own[d]) % shape[d] * outStrides[d] }
+            for d in 0..<shape.count { o += (i / own[d]) % shape[d] * outStrides[d] }
             out[o] += p[i]
         }
     }

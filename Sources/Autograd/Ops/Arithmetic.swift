@@ -63,7 +63,9 @@ extension Ops {
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
-                                   -, int64: .subtract) { ctx, g in [g, ctx[1].requiresGrad ? try -g : nil] }.withDType(subtractionDType)
+                                   -, int64: .subtract) { ctx, g in
+        [g, ctx[1].requiresGrad ? try negation(g, foldedOnto: ctx[1], createGraph: ctx.createGraph) : nil]
+    }.withDType(subtractionDType)
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -87,7 +89,38 @@ extension Ops {
                                    summary: "input * other, elementwise with broadcasting",
                                    *, int64: .multiply) { ctx, g in
         // Only the gradients an input requires, as PyTorch's grad_input_mask computes them.
-        [ctx[0].requiresGrad ? try g * ctx[1] : nil, ctx[1].requiresGrad ? try g * ctx[0] : nil]
+        [ctx[0].requiresGrad ? try product(g, ctx[1], foldedOnto: ctx[0], createGraph: ctx.createGraph) : nil,
+         ctx[1].requiresGrad ? try product(g, ctx[0], foldedOnto: ctx[1], createGraph: ctx.createGraph) : nil]
+    }
+
+    /// `g * other`, the gradient of a product's `input`. Where broadcasting made `input` smaller
+    /// than `g` (so the engine would sum the product down to its shape) and nothing records the
+    /// backward, float64 products are summed as they are made, to the same bits, without
+    /// storing them (see `SumSource`).
+    static func product(_ g: Variable, _ other: Variable, foldedOnto input: Variable, createGraph: Bool) throws -> Variable {
+        let folded = try foldedGradient(g, onto: input, createGraph: createGraph) {
+            Tensor.summedProduct(g.value, other.value, toShape: input.shape)
+        }
+        return try folded ?? g * other
+    }
+
+    /// `-g`, the gradient of a difference's `other`, summed as it is made as `product` sums.
+    static func negation(_ g: Variable, foldedOnto input: Variable, createGraph: Bool) throws -> Variable {
+        let folded = try foldedGradient(g, onto: input, createGraph: createGraph) {
+            Tensor.summedNegation(g.value, toShape: input.shape)
+        }
+        return try folded ?? -g
+    }
+
+    /// `sum()`, a gradient already summed to `input`'s float64 shape, when it applies and is
+    /// finite; nil leaves the gradient to the op and the engine (where anomaly mode sees a
+    /// non-finite sum).
+    private static func foldedGradient(_ g: Variable, onto input: Variable, createGraph: Bool,
+                                       _ sum: () -> Tensor?) throws -> Variable? {
+        guard !createGraph, input.shape != g.shape, input.dtype.isFloat64, g.dtype.isFloat64 else { return nil }
+        try WorkBudget.spend(2 * g.value.count + 1)
+        guard let folded = sum(), folded.isFinite else { return nil }
+        return Variable(folded)
     }
 
     /// `input / other`.
