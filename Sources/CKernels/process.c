@@ -47,7 +47,8 @@ void gk_advise_heap_growth(void) {
     }
     if (end <= advised) return;
     atomic_store_explicit(&heap_advised_end, end, memory_order_relaxed);
-    // Fails harmlessly (EINVAL) where transparent huge pages are off or not built in.
+    // Changes nothing where transparent huge pages are off (fails with EINVAL where the kernel
+    // has none).
     (void)madvise((void *)advised, end - advised, MADV_HUGEPAGE);
 #endif
 }
