@@ -173,11 +173,33 @@ enum TorchSum {
         let lanes = P.Scalar.Lanes.scalarCount
         guard n >= lanes else { return rowSum(n) { p[start + $0] } }
         let vectors = n / lanes
-        let vec = rowSum(vectors) { i in p.lanes(at: start + i * lanes) }
+        let vec = vectors < 64 ? shortVectorSum(p, start, vectors) : rowSum(vectors) { i in p.lanes(at: start + i * lanes) }
         var total: P.Scalar = 0
         for k in (vectors * lanes)..<n { total += p[start + k] }
         for k in 0..<lanes { total += vec[k] }
         return total
+    }
+
+    /// `rowSum` of fewer than 64 vectors from `start` (below one cascade step: four running
+    /// sums), written out: a sum over a short last dimension, one per output, spent most of its
+    /// time calling the load closure.
+    @inline(__always)
+    static func shortVectorSum<P: SumSource>(_ p: P, _ start: Int, _ vectors: Int) -> P.Scalar.Lanes {
+        let lanes = P.Scalar.Lanes.scalarCount
+        var p0 = P.Scalar.Lanes.zero, p1 = P.Scalar.Lanes.zero, p2 = P.Scalar.Lanes.zero, p3 = P.Scalar.Lanes.zero
+        var at = start
+        for _ in 0..<(vectors / 4) {
+            p0 = p0 + p.lanes(at: at)
+            p1 = p1 + p.lanes(at: at + lanes)
+            p2 = p2 + p.lanes(at: at + 2 * lanes)
+            p3 = p3 + p.lanes(at: at + 3 * lanes)
+            at += 4 * lanes
+        }
+        for _ in 0..<(vectors % 4) {
+            p0 = p0 + p.lanes(at: at)
+            at += lanes
+        }
+        return ((p0 + p1) + p2) + p3
     }
 
     /// The total of `p` as PyTorch's full reduction adds it: below the parallel grain one
