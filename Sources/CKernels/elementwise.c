@@ -10,6 +10,8 @@
 /// Eight doubles as one value: the compiler lowers it to four SSE2, two AVX or one AVX-512
 /// register, with the same lanewise arithmetic in each case.
 typedef double gk_v8 __attribute__((vector_size(64)));
+/// Four doubles: two SSE2 registers or one AVX register.
+typedef double gk_v4 __attribute__((vector_size(32)));
 
 #define GK_BINARY_LOOP()                                                                       \
     switch (op) {                                                                                  \
@@ -48,6 +50,35 @@ GK_INLINE void binary_scalar_left_body(gk_binary_op op, long n, double s, const 
 /// step of 0). Broadcasting of short rows (`x[:, None, :] - mu[None]`) in one call.
 GK_INLINE void binary_rows_body(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
                                 const double *b, long b_row, long b_col, double *out) {
+    if (a_col && b_col) {
+        // Both operands advance (the common broadcast): the op chosen once, not per row, and
+        // each row as 4-wide vectors then single elements, so that a short row (10 elements,
+        // say) costs a few instructions rather than the setup of a general vector loop.
+#define GK_ROWS_LOOP(OP)                                                                           \
+        for (long r = 0; r < rows; r++) {                                                          \
+            const double *ar = a + r * a_row, *br = b + r * b_row;                                 \
+            double *o = out + r * cols;                                                            \
+            long c = 0;                                                                            \
+            _Pragma("clang loop unroll(disable)")                                                 \
+            for (; c + 4 <= cols; c += 4) {                                                        \
+                gk_v4 l, rr;                                                                       \
+                memcpy(&l, ar + c, sizeof l);                                                      \
+                memcpy(&rr, br + c, sizeof rr);                                                    \
+                const gk_v4 v = l OP rr;                                                           \
+                memcpy(o + c, &v, sizeof v);                                                       \
+            }                                                                                      \
+            _Pragma("clang loop vectorize(disable) unroll(disable)")                              \
+            for (; c < cols; c++) o[c] = ar[c] OP br[c];                                           \
+        }
+        switch (op) {
+        case GK_ADD: GK_ROWS_LOOP(+) break;
+        case GK_SUB: GK_ROWS_LOOP(-) break;
+        case GK_MUL: GK_ROWS_LOOP(*) break;
+        case GK_DIV: GK_ROWS_LOOP(/) break;
+        }
+#undef GK_ROWS_LOOP
+        return;
+    }
     for (long r = 0; r < rows; r++) {
         const double *ar = a + r * a_row, *br = b + r * b_row;
         double *o = out + r * cols;

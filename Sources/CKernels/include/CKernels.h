@@ -62,7 +62,8 @@ void gk_binary_scalar_right(gk_binary_op op, long n, const double *a, double s, 
 void gk_binary_scalar_left(gk_binary_op op, long n, double s, const double *b, double *out);
 
 /// rows x cols results of `op`, row-major in out: row r of a starts at a + r * a_row, and within
-/// a row a advances by a_col, which is 1 or 0 (its first element repeated); b likewise.
+/// a row a advances by a_col, which is 1 or 0 (its first element repeated); b likewise. out
+/// overlaps neither operand.
 void gk_binary_rows(gk_binary_op op, long rows, long cols, const double *a, long a_row, long a_col,
                     const double *b, long b_row, long b_col, double *out);
 /// The sum of x[0..<n]. Below 32 elements it adds in order from 0.0; above, in 16 interleaved
