@@ -1,8 +1,8 @@
 import Glibc
 
 /// Reads JSON Lines from a file or stdin in pieces as they arrive, and hands out the complete
-/// lines of each piece. A piece is whatever one `read` returns (up to 16 MiB from a file, 1 MiB
-/// from a pipe), so a file comes in large pieces that keep the workers busy, while a pipe fed
+/// lines of each piece. A piece is whatever one `read` returns (up to 16 MiB from a file, less
+/// for a smaller file, 1 MiB from a pipe), so a file comes in large pieces that keep the workers busy, while a pipe fed
 /// one request at a time gets each request handled as soon as its line is complete.
 final class LineReader {
     private let fd: Int32
@@ -31,7 +31,9 @@ final class LineReader {
             throw GradcliError.io("cannot read \(path == "-" ? "standard input" : "'\(path)'"): it is a directory")
         }
         size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-        buffer = [UInt8](repeating: 0, count: size == nil ? 1 << 20 : 16 << 20)
+        // A small file needs no 16 MiB buffer (zeroing one cost more than a short batch's
+        // requests); a file that grows while it is read just takes more reads.
+        buffer = [UInt8](repeating: 0, count: size.map { Swift.min(16 << 20, Swift.max(1 << 16, $0 + 1)) } ?? 1 << 20)
     }
 
     deinit { if fd > 0 { close(fd) } }
