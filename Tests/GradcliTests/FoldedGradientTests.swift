@@ -46,6 +46,18 @@ import Testing
         #expect(lines == [commonLines[0], commonLines[1], "[[[16594.064451764483]]] -88.50262988752252", commonLines[2], ""])
     }
 
+    /// A batched Jacobian runs the same VJPs on a batch of rows, which the batched engine folds
+    /// itself: summing there would add the rows together. d/dw of (x - w) * c is -c (by hand),
+    /// here [-1, 1], whose rows summed would be 0.
+    @Test func batchedJacobianRowsAreNotFoldedTogether() throws {
+        for (c, dw) in [("[1, -1]", "[-1.0,1.0]"), ("[1, 2]", "[-1.0,-2.0]")] {
+            let r = try CLI.run(["jacobian", "(x - w) * \(c)", "x=1,2", "w=0.5", "--json"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            #expect(r.stdout.contains(#""w":\#(dw)"#), "\(r.stdout)")
+            #expect(r.stdout.contains("all rows batched through one backward pass"), "\(r.stdout)")
+        }
+    }
+
     @Test(.enabled(if: TorchThreads.count >= 2, "PyTorch uses as many threads as physical cores"))
     func foldedGradientsMatchPyTorchOnTwoThreads() throws {
         let lines = try run(threads: 2)

@@ -64,7 +64,7 @@ extension Ops {
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
                                    -, int64: .subtract) { ctx, g in
-        [g, ctx[1].requiresGrad ? try negation(g, foldedOnto: ctx[1], createGraph: ctx.createGraph) : nil]
+        [g, ctx[1].requiresGrad ? try negation(g, foldedOnto: ctx[1], ctx) : nil]
     }.withDType(subtractionDType)
 
     static let alpha = Param("alpha", .double, default: .double(1))
@@ -89,38 +89,45 @@ extension Ops {
                                    summary: "input * other, elementwise with broadcasting",
                                    *, int64: .multiply) { ctx, g in
         // Only the gradients an input requires, as PyTorch's grad_input_mask computes them.
-        [ctx[0].requiresGrad ? try product(g, ctx[1], foldedOnto: ctx[0], createGraph: ctx.createGraph) : nil,
-         ctx[1].requiresGrad ? try product(g, ctx[0], foldedOnto: ctx[1], createGraph: ctx.createGraph) : nil]
+        [ctx[0].requiresGrad ? try product(g, ctx[1], foldedOnto: ctx[0], ctx) : nil,
+         ctx[1].requiresGrad ? try product(g, ctx[0], foldedOnto: ctx[1], ctx) : nil]
     }
 
     /// `g * other`, the gradient of a product's `input`. Where broadcasting made `input` smaller
     /// than `g` (so the engine would sum the product down to its shape) and nothing records the
     /// backward, float64 products are summed as they are made, to the same bits, without
     /// storing them (see `SumSource`).
-    static func product(_ g: Variable, _ other: Variable, foldedOnto input: Variable, createGraph: Bool) throws -> Variable {
-        let folded = try foldedGradient(g, onto: input, createGraph: createGraph) {
-            Tensor.summedProduct(g.value, other.value, toShape: input.shape)
+    static func product(_ g: Variable, _ other: Variable, foldedOnto input: Variable, _ ctx: VJPContext) throws -> Variable {
+        if folds(g, onto: input, ctx), other.shape == g.shape, other.dtype.isFloat64,
+           let folded = try foldedGradient(g, { Tensor.summedProduct(g.value, other.value, toShape: input.shape) }) {
+            return folded
         }
-        return try folded ?? g * other
+        return try g * other
     }
 
     /// `-g`, the gradient of a difference's `other`, summed as it is made as `product` sums.
-    static func negation(_ g: Variable, foldedOnto input: Variable, createGraph: Bool) throws -> Variable {
-        let folded = try foldedGradient(g, onto: input, createGraph: createGraph) {
-            Tensor.summedNegation(g.value, toShape: input.shape)
+    static func negation(_ g: Variable, foldedOnto input: Variable, _ ctx: VJPContext) throws -> Variable {
+        if folds(g, onto: input, ctx), let folded = try foldedGradient(g, { Tensor.summedNegation(g.value, toShape: input.shape) }) {
+            return folded
         }
-        return try folded ?? -g
+        return try -g
     }
 
-    /// `sum()`, a gradient already summed to `input`'s float64 shape, when it applies and is
-    /// finite; nil leaves the gradient to the op and the engine (where anomaly mode sees a
-    /// non-finite sum).
-    private static func foldedGradient(_ g: Variable, onto input: Variable, createGraph: Bool,
-                                       _ sum: () -> Tensor?) throws -> Variable? {
-        guard !createGraph, input.shape != g.shape, input.dtype.isFloat64, g.dtype.isFloat64 else { return nil }
-        try WorkBudget.spend(2 * g.value.count + 1)
-        guard let folded = sum(), folded.isFinite else { return nil }
-        return Variable(folded)
+    /// Whether `g`, the gradient of `ctx`'s node, is summed to `input`'s shape as it is made:
+    /// float64, nothing recording the backward, and `g` of the node's result shape (not a
+    /// batched pass's rows, which the batched engine folds itself) larger than the input.
+    private static func folds(_ g: Variable, onto input: Variable, _ ctx: VJPContext) -> Bool {
+        !ctx.createGraph && g.shape == ctx.node.resultShape && input.shape != g.shape
+            && input.dtype.isFloat64 && g.dtype.isFloat64
+    }
+
+    /// `sum()`, a gradient already summed to an input's shape, when it is finite (charged as
+    /// the op it replaces); nil leaves the gradient to the op and the engine, where anomaly mode
+    /// sees a non-finite sum.
+    private static func foldedGradient(_ g: Variable, _ sum: () -> Tensor?) throws -> Variable? {
+        guard let folded = sum() else { return nil }
+        try WorkBudget.spend(g.value.count + 1)
+        return folded.isFinite ? Variable(folded) : nil
     }
 
     /// `input / other`.
