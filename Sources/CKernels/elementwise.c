@@ -82,8 +82,7 @@ GK_INLINE void binary_rows_body(gk_binary_op op, long rows, long cols, const dou
     for (long r = 0; r < rows; r++) {
         const double *ar = a + r * a_row, *br = b + r * b_row;
         double *o = out + r * cols;
-        if (a_col && b_col) binary_body(op, cols, ar, br, o);
-        else if (a_col) binary_scalar_right_body(op, cols, ar, br[0], o);
+        if (a_col) binary_scalar_right_body(op, cols, ar, br[0], o);
         else if (b_col) binary_scalar_left_body(op, cols, ar[0], br, o);
         else {
             binary_body(op, cols > 0 ? 1 : 0, ar, br, o);

@@ -24,7 +24,8 @@ int gk_die_with_parent(int signal) {
 #include <unistd.h>
 
 /// How far the heap has been advised to use huge pages; 0 until the first call records the
-/// heap's end (what lies below it is small objects, already touched).
+/// heap's end (what lies below it is small objects, already touched). A relaxed load and store:
+/// two threads racing here at worst advise a range twice.
 static _Atomic uintptr_t heap_advised_end;
 
 void gk_keep_freed_memory_in_heap(void) {
@@ -39,12 +40,14 @@ void gk_keep_freed_memory_in_heap(void) {
 void gk_advise_heap_growth(void) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t end = (uintptr_t)sbrk(0) & ~(huge - 1);
+    const uintptr_t brk_end = (uintptr_t)sbrk(0);
     uintptr_t advised = atomic_load_explicit(&heap_advised_end, memory_order_relaxed);
     if (advised == 0) {
-        atomic_store_explicit(&heap_advised_end, end, memory_order_relaxed);
+        // From the first whole huge page above the heap as it is now (nothing below the heap).
+        atomic_store_explicit(&heap_advised_end, (brk_end + huge - 1) & ~(huge - 1), memory_order_relaxed);
         return;
     }
+    uintptr_t end = brk_end & ~(huge - 1);
     if (end <= advised) return;
     atomic_store_explicit(&heap_advised_end, end, memory_order_relaxed);
     // Changes nothing where transparent huge pages are off (fails with EINVAL where the kernel

@@ -104,4 +104,18 @@ import Testing
             #expect(result.stderr.contains(message), "\(expr): \(result.stderr)")
         }
     }
+
+    /// An index tensor's count multiplies the result's size: a result past the element limit is
+    /// a limit error naming its shape (found by fuzzing, where it was a failed 35 GB allocation).
+    @Test func indexingPastTheElementLimitIsALimitError() throws {
+        let cases = [
+            ("x[zeros(200000, dtype=int64)]", "x=zeros(2,1000)", "[200000, 1000]"),
+            ("x[zeros(7,3,3,463,6, dtype=int64)][zeros(7,3,3,463,6, dtype=int64)]", "x=[1, 2, 3]", "[7, 3, 3, 463, 6, 3, 3, 463, 6]"),
+        ]
+        for (expr, input, shape) in cases {
+            let result = try CLI.run(["eval", expr, input])
+            #expect(result.exitCode == 65, "\(expr): \(result.stderr)")
+            #expect(result.stderr.contains("a tensor of shape \(shape) is larger than the limit"), "\(expr): \(result.stderr)")
+        }
+    }
 }

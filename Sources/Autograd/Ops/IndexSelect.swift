@@ -9,18 +9,21 @@ extension Tensor {
     }
 
     /// The sub-tensors at `positions` along `dim`, in that order (`dim` gets their count).
-    func taking(dim: Int, positions: [Int]) -> Tensor {
+    /// Throws a limit error when the result is beyond the element limit or the memory budget
+    /// (an index tensor's count multiplies the result's size).
+    func taking(dim: Int, positions: [Int]) throws -> Tensor {
+        var outShape = shape
+        outShape[dim] = positions.count
+        let count = try Tensor.checkedCount(of: outShape)
         let (outer, size, inner) = lanes(dim)
         var out = [Double]()
-        out.reserveCapacity(outer * positions.count * inner)
+        out.reserveCapacity(count)
         for o in 0..<outer {
             for p in positions {
                 let base = (o * size + p) * inner
                 out.append(contentsOf: data[base..<(base + inner)])
             }
         }
-        var outShape = shape
-        outShape[dim] = positions.count
         return Tensor(shape: outShape, data: out, dtype: dtype)
     }
 
@@ -93,7 +96,7 @@ extension Ops {
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             guard index.rank <= 1 else { throw OpError.value("index_select(): Index is supposed to be a vector") }
             guard x.rank > 0 else { return x }
-            return x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
+            return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
         },
         derivative: .vjp { ctx, g in
             let zeros = Variable(Tensor.zeros(ctx[0].shape))
@@ -216,7 +219,8 @@ extension Ops {
         forward: { args in
             let x = args[0]
             let (view, positions, result) = try advancedIndex(x.shape, args[1], dim: try args.attrs.int("dim"))
-            return x.reshaped(view).taking(dim: try args.attrs.int("dim"), positions: positions).reshaped(result)
+            _ = try Tensor.checkedCount(of: result, reserving: false)  // names the result's shape, not the view's
+            return try x.reshaped(view).taking(dim: try args.attrs.int("dim"), positions: positions).reshaped(result)
         },
         derivative: .vjp { ctx, g in
             var attrs = ctx.attrs

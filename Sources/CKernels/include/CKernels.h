@@ -28,7 +28,8 @@ void gk_keep_freed_memory_in_heap(void);
 /// Advises the heap grown since the last call (in whole 2 MiB pages) to use transparent huge
 /// pages. A tensor is written right after it is allocated: on 4 KiB pages a 20 MB result costs
 /// 5,000 page faults, as long as the arithmetic; huge pages take 512 times fewer. Autograd calls
-/// it before each large allocation; where huge pages are off it changes nothing.
+/// it before each large allocation, so the growth earlier ones made, with its slack, is advised
+/// before later tensors are carved from it; where huge pages are off it changes nothing.
 void gk_advise_heap_growth(void);
 
 /// The instruction-set levels a kernel table exists for.
