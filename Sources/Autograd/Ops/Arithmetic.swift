@@ -98,8 +98,7 @@ extension Ops {
     /// backward, float64 products are summed as they are made, to the same bits, without
     /// storing them (see `SumSource`).
     static func product(_ g: Variable, _ other: Variable, foldedOnto input: Variable, _ ctx: VJPContext) throws -> Variable {
-        if folds(g, onto: input, ctx), other.shape == g.shape, other.dtype.isFloat64,
-           let folded = try foldedGradient(g, { Tensor.summedProduct(g.value, other.value, toShape: input.shape) }) {
+        if folds(g, onto: input, ctx), let folded = try foldedGradient(g, { Tensor.summedProduct(g.value, other.value, toShape: input.shape) }) {
             return folded
         }
         return try g * other
@@ -121,9 +120,10 @@ extension Ops {
             && input.dtype.isFloat64 && g.dtype.isFloat64
     }
 
-    /// `sum()`, a gradient already summed to an input's shape, when it is finite (charged as
-    /// the op it replaces); nil leaves the gradient to the op and the engine, where anomaly mode
-    /// sees a non-finite sum.
+    /// The gradient `sum` made, already summed to an input's shape, when it could make one
+    /// (`summedProduct` needs `other` of g's shape) and it is finite, charged as the op it
+    /// replaces; nil leaves the gradient to the op and the engine, where anomaly mode sees a
+    /// non-finite sum.
     private static func foldedGradient(_ g: Variable, _ sum: () -> Tensor?) throws -> Variable? {
         guard let folded = sum() else { return nil }
         try WorkBudget.spend(g.value.count + 1)

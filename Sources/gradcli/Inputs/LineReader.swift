@@ -2,8 +2,9 @@ import Glibc
 
 /// Reads JSON Lines from a file or stdin in pieces as they arrive, and hands out the complete
 /// lines of each piece. A piece is whatever one `read` returns (up to 16 MiB from a file, less
-/// for a smaller file, 1 MiB from a pipe), so a file comes in large pieces that keep the workers busy, while a pipe fed
-/// one request at a time gets each request handled as soon as its line is complete.
+/// for a smaller file, 1 MiB from a pipe), so a file comes in large pieces that keep the
+/// workers busy, while a pipe fed one request at a time gets each request handled as soon as
+/// its line is complete.
 final class LineReader {
     private let fd: Int32
     /// The bytes after the last newline seen: the start of a line still to come.
