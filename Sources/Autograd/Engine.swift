@@ -244,7 +244,10 @@ private struct Pass {
             if !targets.isEmpty && targets.contains(ObjectIdentifier(fn)) {
                 captured[ObjectIdentifier(fn)] = g
             }
-            guard case .vjp(let rule) = fn.spec.derivative else { continue }
+            guard case .vjp(let rule) = fn.spec.derivative else {
+                if case .notImplemented(let message) = fn.spec.derivative { throw OpError.autograd(message).placed(at: fn.tag) }
+                continue
+            }
             // Only an update since the node was made can have modified what it saved.
             if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)

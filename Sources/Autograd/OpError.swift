@@ -19,11 +19,21 @@ public struct OpError: Error, Equatable, CustomStringConvertible {
     public let kind: Kind
     /// A one-line message without a trailing period.
     public let message: String
+    /// Where in the program the op that failed came from, when the error arose in a backward
+    /// pass (forward errors are placed by the front end that made the call).
+    public private(set) var range: SourceRange?
 
     /// Creates an error of `kind` with `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
+    }
+
+    /// This error placed at `range` (unchanged when `range` is nil).
+    public func placed(at range: SourceRange?) -> OpError {
+        var placed = self
+        placed.range = range ?? self.range
+        return placed
     }
 
     /// A shape error.

@@ -302,6 +302,10 @@ public enum Derivative {
     /// The op is not differentiable (comparisons, factories, `detach`): its output
     /// never requires grad, and the reason says why.
     case notDifferentiable(String)
+    /// PyTorch has no formula for the op but records it (`floor_divide`): its output requires
+    /// grad, with a `NotImplemented` grad_fn, and a backward pass that reaches it throws this
+    /// message, PyTorch's.
+    case notImplemented(String)
 }
 
 /// One entry of the op registry: everything gradcli knows about an op.
@@ -373,7 +377,11 @@ public final class OpSpec {
         self.makeSamples = samples
         self.forward = forward
         self.derivative = derivative
-        if case .vjp = derivative { self.isDifferentiable = true } else { self.isDifferentiable = false }
+        switch derivative {
+        case .vjp: (isDifferentiable, recordsNode) = (true, true)
+        case .notImplemented: (isDifferentiable, recordsNode) = (false, true)
+        case .notDifferentiable: (isDifferentiable, recordsNode) = (false, false)
+        }
         self.tensorParams = params.filter(\.isTensor)
         self.takesRequiresGrad = OpSpec.hasRequiresGrad(params)
         self.optionalTensorNames = params.filter(\.isOptionalTensor).map(\.name)
@@ -416,6 +424,9 @@ public final class OpSpec {
     /// True when the op has a gradient rule. Stored: `apply` asks on every call, and reading
     /// `derivative` would retain its closure each time.
     public let isDifferentiable: Bool
+    /// True when a call on inputs that require grad records a node: a differentiable op, or
+    /// one whose node only refuses backward (see `Derivative.notImplemented`).
+    public let recordsNode: Bool
 
     /// The dtype this op computes in and the dtype of its result, for these inputs.
     func dtypes(_ inputs: [Variable], _ attrs: Attrs) throws -> (compute: DType, result: DType) {

@@ -385,7 +385,7 @@ public final class GradFn {
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
     let call = try evaluate(spec, inputs, attrs)
     let output: Variable
-    if call.inputsRequireGrad, ThreadState.current.gradEnabled, spec.isDifferentiable, call.resultIsFloating {
+    if call.inputsRequireGrad, ThreadState.current.gradEnabled, spec.recordsNode, call.resultIsFloating {
         output = Variable(value: call.value, gradFn: GradFn(spec: spec, inputs: inputs, attrs: call.attrs, result: call.value))
     } else {
         output = Variable(call.value)

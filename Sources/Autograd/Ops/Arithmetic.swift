@@ -26,13 +26,13 @@ extension Ops {
 
     /// `floor_divide(input, other)`: input / other rounded down; integers stay integers.
     public static let floorDivide = OpSpec(
-        "floor_divide", params: [input, other], gradFn: "",
+        "floor_divide", params: [input, other], gradFn: "NotImplemented",
         summary: "input / other rounded down (integers stay int64)",
         forward: { args in
             try rejectIntegerDivisionByZero(args)
             return try Tensor.zip(args[0], args[1], pythonFloorDivide)
         },
-        derivative: .notDifferentiable("the derivative for 'floor_divide' is not implemented (it is a step function)")).withDType(.noBoolKernel("div_floor_cpu"))
+        derivative: .notImplemented("derivative for aten::floor_divide is not implemented")).withDType(.noBoolKernel("div_floor_cpu"))
 
     /// `remainder(input, other)`: input - floor(input / other) * other, with the sign of other.
     public static let remainder = OpSpec(

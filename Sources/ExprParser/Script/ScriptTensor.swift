@@ -217,7 +217,7 @@ extension Interpreter {
         switch name {
         case "name":
             // The nodes PyTorch writes by hand in C++ answer with their namespace.
-            let qualified = ["CopySlices", "CopyBackwards"].contains(fn.name) ? "torch::autograd::" + fn.name : fn.name
+            let qualified = ["CopySlices", "CopyBackwards", "NotImplemented"].contains(fn.name) ? "torch::autograd::" + fn.name : fn.name
             return .native(NativeFunction(name) { _, _ in .str(qualified) })
         case "next_functions":
             return .tuple(fn.inputs.indices.map { i in

@@ -127,7 +127,7 @@ extension Request {
     /// Autograd's derivative with respect to `leaf`: the gradient (scalar output), the
     /// vector-Jacobian product (with --grad-output) or the full Jacobian.
     private func derivative(of output: Variable, wrt leaf: Variable) throws -> Tensor {
-        try GradcliError.mapping {
+        try GradcliError.mapping(source: source) {
             let v = try gradOutputValue()
             if v == nil && output.value.count != 1 { return try jacobian(of: output, wrt: [leaf])[0] }
             guard output.requiresGrad else { return Tensor.zeros(leaf.shape) }
@@ -201,7 +201,7 @@ extension Request {
         guard output.requiresGrad else { return [] }
         let leaves = graph.leaves.map(\.variable)
         let ones = Variable(Tensor(repeating: 1, shape: output.shape))
-        let grads = try GradcliError.mapping {
+        let grads = try GradcliError.mapping(source: source) {
             try grad(outputs: [output], inputs: leaves, gradOutputs: [ones], retainGraph: true, allowUnused: true)
         }
         return leaves.indices.filter { grads[$0] == nil && leaves[$0].requiresGrad && dependsOn(output, leaves[$0]) }

@@ -96,7 +96,7 @@ extension Request {
                 if watching { try graph.anomaly.watch { try output.backward(gradient: seed) } } else { try output.backward(gradient: seed) }
             }
         } catch let error as OpError {
-            throw GradcliError.from(error).with(hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
+            throw GradcliError.from(error, source: source).with(hint: error.kind == .shape ? "--grad-output must have the output's shape \(describe(shape: output.shape))" : nil)
         }
         return (graph, retained)
     }
@@ -128,7 +128,7 @@ extension Request {
         let graph = try build(recordGraph: true)
         var report = report(of: graph)
         let inputs = graph.differentiated
-        let (blocks, method) = try GradcliError.mapping { try Autograd.jacobianWithMethod(of: graph.output, wrt: inputs.map(\.variable)) }
+        let (blocks, method) = try GradcliError.mapping(source: source) { try Autograd.jacobianWithMethod(of: graph.output, wrt: inputs.map(\.variable)) }
         report.jacobianMethod = method
         for ((name, leaf), block) in zip(inputs, blocks) {
             report.jacobian.append((name, block))
@@ -146,7 +146,7 @@ extension Request {
         var report = report(of: graph)
         let inputs = graph.differentiated
         let blocks: [[Tensor]]
-        blocks = try GradcliError.mapping { try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) }
+        blocks = try GradcliError.mapping(source: source) { try Autograd.hessian(of: graph.output, wrt: inputs.map(\.variable)) }
         for (i, (name, leaf)) in inputs.enumerated() {
             report.hessian.append((name, zip(inputs, blocks[i]).map { ($0.name, $1) }))
             if !graph.output.requiresGrad || !dependsOn(graph.output, leaf) { report.warnings.append(unusedWarning(name)) }

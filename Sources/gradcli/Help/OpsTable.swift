@@ -28,7 +28,7 @@ enum OpsTable {
                 "`\(spec.name)`",
                 spec.aliases.map { "`\($0)`" }.joined(separator: ", "),
                 gradFnCell(spec),
-                differentiable ? "yes" : "no",
+                differentiable ? "yes" : spec.recordsNode ? "no: an error, as in PyTorch" : "no",
                 differentiable ? "yes" : "no",
                 differentiable ? "yes" : "no",
                 dtypes(spec),
@@ -41,7 +41,7 @@ enum OpsTable {
     }
 
     private static func gradFnCell(_ spec: OpSpec) -> String {
-        guard spec.isDifferentiable else { return "" }
+        guard spec.recordsNode else { return "" }
         var cell = spec.gradFnName
         if let withDim = spec.gradFnNameWithDim { cell += ", \(withDim) with `dim`" }
         if spec.gradFnNameForInputs != nil { cell += " (the name follows the inputs, as PyTorch's dispatch)" }

@@ -70,6 +70,9 @@ extension GradcliError {
         case let e as GradcliError:
             return e
         case let e as OpError:
+            if let range = e.range, source != nil {
+                return from(Diagnostic.opFailed(e, at: range), source: source, context: context)
+            }
             switch e.kind {
             case .shape: return GradcliError(.shape, e.message)
             case .limit: return GradcliError(.limit, e.message)
