@@ -251,7 +251,8 @@ private struct Pass {
             // Only an update since the node was made can have modified what it saved.
             if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
             let context = VJPContext(node: fn, createGraph: createGraph)
-            let grads = try rule(context, g)
+            let grads: [Variable?]
+            do { grads = try rule(context, g) } catch let error as OpError { throw error.placed(at: fn.tag) }
             let inputs = fn.inputs
             var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: inputs.count)
             let firstEdge = graph.slots[slot].firstEdge

@@ -29,10 +29,10 @@ public struct OpError: Error, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// This error placed at `range` (unchanged when `range` is nil).
+    /// This error placed at `range`, unless it already has a place (the innermost op's wins).
     public func placed(at range: SourceRange?) -> OpError {
         var placed = self
-        placed.range = range ?? self.range
+        placed.range = self.range ?? range
         return placed
     }
 

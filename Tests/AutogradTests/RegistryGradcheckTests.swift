@@ -82,10 +82,38 @@ private func explain(_ result: GradcheckResult, _ xs: [Tensor]) -> String {
         #expect(Registry.lookup("no_such_op") == nil)
     }
 
-    /// A new differentiable op cannot skip the check above by having no samples.
+    /// A new differentiable op cannot skip the check above by having no samples. The random
+    /// samplers (`normal`, `bernoulli`) are the exception: each evaluation draws anew, so finite
+    /// differences cannot measure them; their gradient is zero by PyTorch's definition, which
+    /// `samplersHaveZeroGradients` checks.
     @Test func everyDifferentiableEntryHasASample() {
-        let missing = (Registry.all + Registry.parts).filter { $0.isDifferentiable && $0.samples.isEmpty }.map(\.name)
+        let samplers = Ops.randomFactories.filter(\.isDifferentiable)
+        #expect(samplers.map(\.name) == ["normal", "bernoulli"])
+        let missing = (Registry.all + Registry.parts)
+            .filter { spec in spec.isDifferentiable && spec.samples.isEmpty && !samplers.contains { $0 === spec } }.map(\.name)
         #expect(missing.isEmpty, "differentiable ops without samples: \(missing)")
+    }
+
+    /// PyTorch's samplers record a node whose gradient is zero for each tensor they draw from
+    /// (NormalBackward1-3, BernoulliBackward0); `bernoulli` with `p=` records NotImplemented.
+    @Test func samplersHaveZeroGradients() throws {
+        let mean = Variable([0.5, -1], requiresGrad: true), std = Variable([1, 2], requiresGrad: true)
+        let one = Variable(wrappedNumber: 1, dtype: .float64)
+        for (inputs, name) in [([mean, one], "NormalBackward1"), ([one, std], "NormalBackward2"), ([mean, std], "NormalBackward3")] {
+            let draw = try apply(Ops.normal, inputs)
+            #expect(draw.gradFn?.name == name)
+            let grads = try grad(outputs: [draw.sum()], inputs: inputs.filter(\.requiresGrad))
+            #expect(grads.allSatisfy { $0?.value == Tensor.zeros([2]) }, "\(name)")
+        }
+        let p = Variable([0.25, 0.75], requiresGrad: true)
+        let draw = try apply(Ops.bernoulli, [p])
+        #expect(draw.gradFn?.name == "BernoulliBackward0")
+        #expect(try grad(outputs: [draw.sum()], inputs: [p])[0]?.value == Tensor.zeros([2]))
+        let withP = try apply(Ops.bernoulli, [p], Attrs(["p": .double(0.5)]))
+        #expect(withP.gradFn?.name == "NotImplemented")
+        #expect(throws: OpError.autograd("derivative for aten::bernoulli is not implemented")) {
+            try withP.sum().backward()
+        }
     }
 
     /// Each sample fits its op: the forward pass runs on it and some input is perturbed.

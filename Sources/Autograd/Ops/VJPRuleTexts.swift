@@ -250,6 +250,10 @@ extension Ops {
         "digamma": "grad_self = grad * polygamma(1, self)",
         "polygamma": "grad_self = grad * polygamma(n + 1, self)",
 
+        // RandomFactories.swift (the samplers of given tensors; the factories make constants)
+        "normal": "grad_mean = 0, grad_std = 0 (a sample's derivative, as PyTorch defines it)",
+        "bernoulli": "grad_self = 0 (a sample's derivative, as PyTorch defines it); with p given, PyTorch's error: no derivative",
+
         // The later outputs of the decompositions (Registry.parts), each with its share of PyTorch's backward
         "eigh_eigenvectors": "grad_self = V (F * (V^T grad)) V^T, symmetrised; F_ij = 1 / (L_j - L_i) off the diagonal (refused at a repeated eigenvalue)",
         "svd_U": "grad_self = the U share of PyTorch's svd_backward, with F_ij = 1 / (s_j^2 - s_i^2) (refused at a repeated singular value)",

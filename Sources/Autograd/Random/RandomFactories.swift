@@ -6,11 +6,21 @@
 extension Ops {
     static let randomFactories: [OpSpec] = [rand, randn, randLike, randnLike, randint, randperm, normal, bernoulli]
 
-    /// A random factory entry: its forward chooses the dtype (see `floatingDType`).
-    static func randomFactory(_ name: String, params: [Param], summary: String,
+    /// A random factory entry: its forward chooses the dtype (see `floatingDType`). A factory
+    /// makes a constant; the samplers of given tensors (`normal`, `bernoulli`) take the
+    /// derivative PyTorch gives them, with their node names.
+    static func randomFactory(_ name: String, params: [Param], summary: String, gradFn: String = "",
+                              gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
+                              derivative: Derivative = .notDifferentiable("a factory makes a new constant; its output does not require grad"),
                               _ make: @escaping (ForwardArgs) throws -> Tensor) -> OpSpec {
-        OpSpec(name, params: params, gradFn: "", summary: summary, dtype: .chosenByForward, forward: make,
-               derivative: .notDifferentiable("a factory makes a new constant; its output does not require grad"))
+        OpSpec(name, params: params, gradFn: gradFn, gradFnForInputs: gradFnForInputs, summary: summary,
+               dtype: .chosenByForward, forward: make, derivative: derivative)
+    }
+
+    /// PyTorch's derivative of a sample with respect to the tensors it was drawn from: zero
+    /// (`mean: zeros_like(grad)` and the like in derivatives.yaml).
+    static func zeroSampleGradients(_ ctx: VJPContext) -> [Variable?] {
+        ctx.inputs.map { Variable(Tensor.zeros($0.shape)) }
     }
 
     /// The floating dtype a random factory fills: dtype= when given, else `fallback`, refused
@@ -57,7 +67,17 @@ extension Ops {
     public static let normal = randomFactory(
         "normal", params: [Param("mean", .tensor), Param("std", .tensor, default: .double(1)),
                            Param("size", .ints, default: AttrValue.none), .dtype],
-        summary: "normal random samples of the given mean and std (numbers, or tensors for per-element ones), torch's stream"
+        summary: "normal random samples of the given mean and std (numbers, or tensors for per-element ones), torch's stream",
+        gradFn: "NormalBackward1, NormalBackward2 or NormalBackward3",
+        // PyTorch's overloads: (Tensor mean, float std), (float mean, Tensor std), (Tensor, Tensor).
+        gradFnForInputs: { inputs, _ in
+            switch (inputs[0].isWrappedNumber, inputs[1].isWrappedNumber) {
+            case (false, true): return "NormalBackward1"
+            case (true, false): return "NormalBackward2"
+            default: return "NormalBackward3"
+            }
+        },
+        derivative: .vjp { ctx, _ in zeroSampleGradients(ctx) }
     ) { args in
         let meanIsNumber = args.variables[0].isWrappedNumber, stdIsNumber = args.variables[1].isWrappedNumber
         guard meanIsNumber && stdIsNumber else {
@@ -128,7 +148,14 @@ extension Ops {
     /// given), in input's dtype.
     public static let bernoulli = randomFactory(
         "bernoulli", params: [input, Param("p", .double, default: AttrValue.none)],
-        summary: "1 with probability input (or p) and 0 otherwise, per element, torch's stream"
+        summary: "1 with probability input (or p) and 0 otherwise, per element, torch's stream",
+        gradFn: "BernoulliBackward0",
+        // With p given, PyTorch records the call but has no derivative for it.
+        gradFnForInputs: { _, attrs in attrs.optionalDouble("p") == nil ? "BernoulliBackward0" : "NotImplemented" },
+        derivative: .vjp { ctx, _ in
+            guard ctx.attrs.optionalDouble("p") == nil else { throw OpError.autograd("derivative for aten::bernoulli is not implemented") }
+            return zeroSampleGradients(ctx)
+        }
     ) { args in
         let probabilities = args[0]
         if let p = args.attrs.optionalDouble("p") {
