@@ -39,6 +39,21 @@ import Testing
         #expect(result.stderr.split(separator: "\n").map(String.init).contains(caret), "\(result.stderr)")
     }
 
+    /// torch.var(x, 0, True, correction=0) -> TypeError: var() received an invalid combination of
+    /// arguments (unbiased and correction are two overloads); torch.var(x, 0, correction=0) -> 1.5556
+    /// for x = [1, 2, 4], torch.std(x, unbiased=False) -> 1.2472.
+    @Test func varianceTakesUnbiasedOrCorrection() throws {
+        for code in ["torch.var(torch.tensor([1., 2, 4]), 0, True, correction=0)", "torch.std(torch.tensor([1., 2, 4]), unbiased=False, correction=1)"] {
+            let result = try CLI.run(["eval", code])
+            #expect(result.exitCode == 65)
+            #expect(result.stderr.contains("received an invalid combination of arguments: unbiased and correction cannot both be given"), "\(result.stderr)")
+        }
+        for (code, value) in [("torch.var(torch.tensor([1., 2, 4]), 0, correction=0)", 14.0 / 9), ("torch.std(torch.tensor([1., 2, 4]), unbiased=False)", (14.0 / 9).squareRoot())] {
+            let out = try Self.json(["eval", code])
+            #expect(Self.close(Self.flat(out["value"]), [value], tolerance: 1e-15), "\(code): \(out)")
+        }
+    }
+
     /// What PyTorch still accepts: torch.floor_divide(torch.tensor([True, False]), 2) -> tensor([0, 0]);
     /// torch.abs(torch.tensor([-1, 2])) -> tensor([1, 2]); torch.sign(torch.tensor([True])) -> tensor([True]).
     @Test func dtypesPyTorchAccepts() throws {

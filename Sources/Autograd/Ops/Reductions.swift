@@ -305,7 +305,8 @@ extension Ops {
             return [try selfScaled * scale]
         })
 
-    /// The divisor `N - correction` of `var`/`std` for `attrs` (`unbiased` overrides `correction`).
+    /// The divisor `N - correction` of `var`/`std` for `attrs`: `unbiased` or `correction`
+    /// (default 1; the forward refuses both).
     static func varianceDivisor(_ attrs: Attrs, _ shape: [Int], _ dims: [Int]) throws -> Double {
         let correction: Double
         if case .bool(let unbiased) = attrs["unbiased"] { correction = unbiased ? 1 : 0 } else {
@@ -315,7 +316,7 @@ extension Ops {
     }
 
     static let varianceParams = [input, optionalDim, Param("unbiased", .bool, default: AttrValue.none), keepdim,
-                                 Param("correction", .double, default: .double(1))]
+                                 Param("correction", .double, default: AttrValue.none)]
 
     /// Sum of squared deviations from the mean over `dims` (kept), divided by `divisor`;
     /// its square root with `takeSqrt`. float32 and float64 follow PyTorch's kernels
@@ -338,7 +339,13 @@ extension Ops {
 
     /// The forward of `var` (`std` with `takeSqrt`), or the spread `var_mean` returns with `forMean`.
     public static func varianceForward(takeSqrt: Bool, forMean: Bool) -> (ForwardArgs) throws -> Tensor {
-        { args in try variance(args[0], args.attrs, takeSqrt: takeSqrt, forMean: forMean) }
+        { args in
+            if args.attrs["unbiased"] != AttrValue.none && args.attrs["correction"] != AttrValue.none {
+                // PyTorch's overloads take one or the other (a TypeError in Python).
+                throw OpError.value("\(args.spec.name)() received an invalid combination of arguments: unbiased and correction cannot both be given")
+            }
+            return try variance(args[0], args.attrs, takeSqrt: takeSqrt, forMean: forMean)
+        }
     }
 
     /// The VJP of `var` for an incoming gradient `gk` already shaped to keep the reduced dims.
