@@ -517,6 +517,19 @@ public final class OpSpec {
         return self
     }
 
+    /// How a `dtype=` argument applies to the input: PyTorch casts the input first, inside the
+    /// op for the reductions (`sum`, `mean`, `cumsum`: one node) and as a recorded cast for the
+    /// softmaxes (a ToCopyBackward0 node before theirs).
+    enum InputCast { case none, insideTheOp, recorded }
+    private(set) var inputCast = InputCast.none
+
+    /// This entry with a keyword-only `dtype=` that casts its input (see `InputCast`). Used
+    /// only while the registry is built.
+    func castingInputToDType(recorded: Bool) -> OpSpec {
+        inputCast = recorded ? .recorded : .insideTheOp
+        return self
+    }
+
     /// False for ops that choose their dtype themselves and read their inputs uncast.
     private(set) var castsInputs: Bool
 

@@ -383,6 +383,11 @@ public final class GradFn {
 /// (`weight=None`) left out are simply missing: the inputs after the required ones fill
 /// the optional ones in order, unless `attrs` marks which were given (see the overload).
 public func apply(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs = Attrs()) throws -> Variable {
+    if spec.inputCast == .recorded, let dtype = try attrs.dtype(), let first = inputs.first {
+        var rest = attrs
+        rest["dtype"] = .none
+        return try apply(spec, [try first.to(dtype)] + inputs.dropFirst(), rest)
+    }
     let call = try evaluate(spec, inputs, attrs)
     let output: Variable
     if call.inputsRequireGrad, ThreadState.current.gradEnabled, spec.recordsNode, call.resultIsFloating {
@@ -433,15 +438,17 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
         return EvaluatedCall(attrs: attrs, value: value, inputsRequireGrad: inputs[0].storedRequiresGrad || inputs[1].storedRequiresGrad,
                              resultIsFloating: true)
     }
+    let anyRequiresGrad = inputs.contains { $0.storedRequiresGrad }
+    // `dtype=` of a reduction: the forward reads the input cast (the node keeps the input itself).
+    let inputs = spec.inputCast == .insideTheOp ? try castingFirst(inputs, to: attrs.dtype(), recording: anyRequiresGrad) : inputs
     // One pass over the inputs for what the call asks of them all.
     var largest = 0
-    var anyRequiresGrad = false, allFloat32 = true
+    var allFloat32 = true
     for input in inputs {
         if input.isView { try input.checkViewIsCurrent() }
         let value = input.storedValue
         if value.count > largest { largest = value.count }
         if !value.dtype.isFloat32 { allFloat32 = false }
-        if input.storedRequiresGrad { anyRequiresGrad = true }
     }
     var filled = spec.withDefaults(attrs)
     if !spec.optionalTensorNames.isEmpty { try spec.markOptionalTensors(count: inputs.count, in: &filled) }
@@ -471,6 +478,17 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
         value.dtype = .float64
     }
     return EvaluatedCall(attrs: filled, value: value, inputsRequireGrad: anyRequiresGrad, resultIsFloating: result.isFloatingPoint)
+}
+
+/// `inputs` with the first cast to `dtype` as a constant (unchanged when `dtype` is nil or its
+/// own); PyTorch's error for a result that would be recorded with an integer dtype.
+private func castingFirst(_ inputs: [Variable], to dtype: DType?, recording: Bool) throws -> [Variable] {
+    guard let dtype, let first = inputs.first else { return inputs }
+    if recording && !dtype.isFloatingPoint && ThreadState.current.gradEnabled {
+        throw OpError.autograd("Autograd not support dtype: \(dtype.kernelName)")
+    }
+    guard first.dtype != dtype else { return inputs }
+    return [Variable(first.value.converted(to: dtype))] + inputs.dropFirst()
 }
 
 /// What `apply` does with a call's result variable once made.

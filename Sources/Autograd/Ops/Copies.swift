@@ -105,7 +105,7 @@ extension Ops {
 
     /// `cumsum(input, dim)`: running sums along `dim`.
     public static let cumsum: OpSpec = OpSpec(
-        "cumsum", params: [input, Param("dim", .int)], gradFn: "CumsumBackward0", summary: "running sums along dim",
+        "cumsum", params: [input, Param("dim", .int), .dtype], gradFn: "CumsumBackward0", summary: "running sums along dim",
         samples: [OpSample([[3, 4]], attrs: ["dim": .int(1)]), OpSample([[4, 2]], attrs: ["dim": .int(0)])],
         dtype: .integralToInt64,  // integers and bools add up as int64, as PyTorch
         forward: exactInt64 { args in
@@ -127,7 +127,7 @@ extension Ops {
             let dims: Attrs = ["dims": .ints([try ctx.attrs.int("dim")])]
             let reversed = try apply(flip, [g], dims)
             return [try apply(flip, [try apply(cumsum, [reversed], ctx.attrs)], dims)]
-        })
+        }).castingInputToDType(recorded: false)
 
     /// `repeat(input, *sizes)`: input tiled `sizes[d]` times along each dimension (new
     /// leading dimensions when `sizes` is longer than the rank).

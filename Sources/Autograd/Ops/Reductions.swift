@@ -41,7 +41,7 @@ extension Ops {
 
     /// Sum of elements, over `dim` when given.
     public static let sum = OpSpec(
-        "sum", params: [input, optionalDim, keepdim], gradFn: "SumBackward0", gradFnWithDim: "SumBackward1",
+        "sum", params: [input, optionalDim, keepdim, .dtype], gradFn: "SumBackward0", gradFnWithDim: "SumBackward1",
         summary: "sum of the elements, over dim when given",
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(1), "keepdim": .bool(true)])),
                   OpSample([[2, 3, 2]], attrs: Attrs(["dim": .ints([0, -1])]))],
@@ -50,11 +50,11 @@ extension Ops {
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
-        derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] })
+        derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] }).castingInputToDType(recorded: false)
 
     /// Mean of elements, over `dim` when given.
     public static let mean = OpSpec(
-        "mean", params: [input, optionalDim, keepdim], gradFn: "MeanBackward0", gradFnWithDim: "MeanBackward1",
+        "mean", params: [input, optionalDim, keepdim, .dtype], gradFn: "MeanBackward0", gradFnWithDim: "MeanBackward1",
         summary: "mean of the elements, over dim when given",
         samples: [OpSample([[3, 2]]), OpSample([[3, 2]], attrs: Attrs(["dim": .int(0)]))],
         dtype: .floatingOnly(meanDTypeError("mean")),
@@ -82,7 +82,7 @@ extension Ops {
                 return [filled(shape, with: g.value.data[0] / divisor, dtype: g.dtype)]
             }
             return [try expandReduced(g / Variable(wrappedNumber: n, dtype: .int64), ctx)]
-        })
+        }).castingInputToDType(recorded: false)
 }
 
 extension Variable {

@@ -67,7 +67,7 @@ extension Ops {
 
     /// `softmax(input, dim)`: exp(input) normalised to sum to 1 along `dim` (default: the last).
     public static let softmax = OpSpec(
-        "softmax", params: [input, softmaxDim], gradFn: "SoftmaxBackward0",
+        "softmax", params: [input, softmaxDim, .dtype], gradFn: "SoftmaxBackward0",
         summary: "exp(input) / sum(exp(input)) along dim (default: the last dimension)",
         samples: softmaxSamples,
         dtype: softmaxKernel("softmax"),
@@ -84,11 +84,11 @@ extension Ops {
             if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: false) { return [kernel] }
             // PyTorch's _softmax_backward_data: output * (grad - sum(grad * output)), in its order.
             return [try y * (g - (g * y).sum(dim: dims, keepdim: true))]
-        })
+        }).castingInputToDType(recorded: true)
 
     /// `log_softmax(input, dim)`: log(softmax(input, dim)), computed stably.
     public static let logSoftmax = OpSpec(
-        "log_softmax", params: [input, softmaxDim], gradFn: "LogSoftmaxBackward0",
+        "log_softmax", params: [input, softmaxDim, .dtype], gradFn: "LogSoftmaxBackward0",
         summary: "log(softmax(input, dim)), computed stably (dim defaults to the last dimension)",
         samples: softmaxSamples,
         dtype: softmaxKernel("log_softmax"),
@@ -106,7 +106,7 @@ extension Ops {
             let y = try ctx.result()
             if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: true) { return [kernel] }
             return [try g - y.exp() * g.sum(dim: dims, keepdim: true)]
-        })
+        }).castingInputToDType(recorded: true)
 
     /// `logsumexp(input, dim=None, keepdim=False)`: log(sum(exp(input))) over `dim`
     /// (every dimension when omitted), computed stably.
