@@ -240,7 +240,12 @@ def torch_run(code, inputs, dtype):
             if r.dim() > 0:
                 go = (torch.arange(r.numel(), dtype=r.dtype) * 0.25 + 0.5).reshape(r.shape)
                 out["grad_output"] = go.tolist()
-            gs = torch.autograd.grad(r, list(leaves.values()), go, allow_unused=True)
+            try:
+                gs = torch.autograd.grad(r, list(leaves.values()), go, allow_unused=True)
+            except Exception as e:
+                # Refused in backward only (floor_divide): gradcli must refuse the same request.
+                return {"error": str(e).split("\n")[0][:100], "refused_grad": list(leaves), "shape": out["shape"],
+                        **({"grad_output": out["grad_output"]} if "grad_output" in out else {})}
             out["grad"] = {n: (g if g is not None else torch.zeros_like(t)).tolist() for (n, t), g in zip(leaves.items(), gs)}
         return out
     except Exception as e:
@@ -253,8 +258,8 @@ def request(code, inputs, dtype, tr):
     binds = "".join(f"{n} = torch.tensor({lit(v)}{', dtype=torch.bool' if k == 'b' else ''}); "
                     for n, (k, v) in inputs.items() if k in "ib")
     req = {"expr": binds + code, "inputs": floats, "dtype": "float32" if dtype == torch.float32 else "float64"}
-    if "grad" in tr:
-        req.update(command="grad", wrt=list(tr["grad"]))
+    if "grad" in tr or "refused_grad" in tr:
+        req.update(command="grad", wrt=list(tr.get("grad") or tr["refused_grad"]))
         if "grad_output" in tr:
             shape = tr["shape"]  # an empty list would lose an empty result's shape
             req["grad_output"] = tr["grad_output"] if 0 not in shape else f"zeros({', '.join(map(str, shape))})"
