@@ -359,7 +359,7 @@ struct PassGraph {
             let fn = slots[expanded].node
             slots[expanded].firstEdge = edges.count
             expanded += 1
-            if fn.released {
+            if fn.released && fn.savesTensors {
                 throw GradFn.releasedError
             }
             for i in fn.inputs.indices {

@@ -57,6 +57,13 @@ extension GradFn {
             shape: resultShape, dtype: savedResult?.dtype ?? .float64, producer: self, current: outputVersion, expected: 0))
     }
 
+    /// True when the node keeps tensors for its backward (PyTorch's saved variables): a pass
+    /// through it after a pass released it is PyTorch's error. A node that keeps none (`add`,
+    /// `sum`, the views) runs again, as in PyTorch.
+    var savesTensors: Bool {
+        GradFn.readsResult.contains(spec.name) || inputs.indices.contains { savesInput($0) }
+    }
+
     private func savesInput(_ i: Int) -> Bool {
         let name = spec.name
         if GradFn.savesNoInputs.contains(name) { return false }
@@ -74,8 +81,10 @@ extension GradFn {
         "transpose", "t", "permute", "squeeze", "unsqueeze", "clone", "contiguous", "cat", "stack",
         "narrow", "select", "slice", "diagonal", "tril", "triu", "roll", "flip", "repeat",
         "exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
-        "float", "double", "copy_slices", "copy",
+        "float", "double", "to", "copy_slices", "copy",
     ]
+    /// Of the ops that save no input, those whose gradient reads their output.
+    private static let readsResult: Set<String> = ["exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax"]
     private static let products: Set<String> = ["mul", "matmul", "mm", "mv", "dot", "bmm", "outer", "inner"]
 
     static func modifiedMessage(shape: [Int], dtype: DType, producer: GradFn?, current: Int, expected: Int) -> String {
