@@ -26,12 +26,18 @@ extension Variable {
 ///   - createGraph: Record the backward pass so the returned gradients are differentiable.
 ///   - retainGraph: Keep the graph for another pass; defaults to `createGraph`.
 ///   - allowUnused: Return nil for an input the outputs do not depend on instead of throwing.
+///   - inputsRequireGrad: Refuse an input that does not require grad, as `torch.autograd.grad`
+///     does (the CLI's own callers pass every leaf and take zeros for those).
 public func grad(outputs: [Variable], inputs: [Variable], gradOutputs: [Variable?]? = nil,
-                 retainGraph: Bool? = nil, createGraph: Bool = false, allowUnused: Bool = false) throws -> [Variable?] {
+                 retainGraph: Bool? = nil, createGraph: Bool = false, allowUnused: Bool = false,
+                 inputsRequireGrad: Bool = false) throws -> [Variable?] {
     var roots: [(Variable, Variable)] = []
     roots.reserveCapacity(outputs.count)
     for (i, output) in outputs.enumerated() {
         roots.append((output, try Engine.rootGradient(output, gradOutputs?[i] ?? nil, index: i)))
+    }
+    if inputsRequireGrad && inputs.contains(where: { !$0.requiresGrad }) {
+        throw OpError.autograd("One of the differentiated Tensors does not require grad")
     }
     return try Engine.run(roots: roots, inputs: inputs, retainGraph: retainGraph ?? createGraph,
                           createGraph: createGraph, allowUnused: allowUnused)
@@ -81,11 +87,17 @@ enum Engine {
     }
 }
 
+/// PyTorch's error for a gradient whose shape is not its output's.
+func shapeMismatch(_ given: [Int], _ expected: [Int], index: Int = 0) -> OpError {
+    func size(_ shape: [Int]) -> String { "torch.Size([" + shape.map(String.init).joined(separator: ", ") + "])" }
+    return OpError.shape("Mismatch in shape: grad_output[\(index)] has a shape of \(size(given)) and output[\(index)] has a shape of \(size(expected)).")
+}
+
 /// Checks a vector for a vector-Jacobian product against the output it multiplies, as
 /// `backward(gradient)` does: the shapes must be equal (no broadcasting), else PyTorch's error.
 public func checkGradOutput(_ gradient: Variable, for output: Variable, index: Int = 0) throws {
     guard gradient.shape == output.shape else {
-        throw OpError.shape("Mismatch in shape: grad_output[\(index)] has a shape of \(describe(shape: gradient.shape)) and output[\(index)] has a shape of \(describe(shape: output.shape))")
+        throw shapeMismatch(gradient.shape, output.shape, index: index)
     }
 }
 

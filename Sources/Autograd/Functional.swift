@@ -207,6 +207,4 @@ private func oneHot(_ shape: [Int], _ offset: Int) -> Variable {
     return Variable(t)
 }
 
-private func mismatch(_ given: [Int], _ expected: [Int]) -> OpError {
-    OpError.shape("Mismatch in shape: grad_output[0] has a shape of \(describe(shape: given)) and output[0] has a shape of \(describe(shape: expected))")
-}
+private func mismatch(_ given: [Int], _ expected: [Int]) -> OpError { shapeMismatch(given, expected) }

@@ -89,7 +89,7 @@ extension GradFn {
 
     static func modifiedMessage(shape: [Int], dtype: DType, producer: GradFn?, current: Int, expected: Int) -> String {
         var text = "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.\(dtype.legacyTensorTypeName) \(describe(shape: shape))]"
-        if let producer { text += ", which is output 0 of \(opName(producer.name))," }
+        if let producer { text += ", which is output 0 of \(opName(producer.qualifiedName))," }
         text += " is at version \(current); expected version \(expected) instead. Hint: "
         if ThreadState.current.anomaly != nil {
             text += "the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"

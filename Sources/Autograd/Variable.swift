@@ -148,12 +148,13 @@ public final class Variable {
     public static let integerGradMessage = "Only Tensors of floating point and complex dtype can require gradients"
 
     /// Sets whether this leaf requires grad, like `requires_grad_()`: PyTorch's errors for a
-    /// non-floating dtype and for a non-leaf.
-    public func setRequiresGrad(_ flag: Bool = true) throws {
+    /// non-leaf and for a non-floating dtype (`refusal`: PyTorch words it differently for a
+    /// factory's `requires_grad=True`, `requires_grad_()` and the attribute).
+    public func setRequiresGrad(_ flag: Bool = true, refusal: String = Variable.integerGradMessage) throws {
         guard isLeaf else {
-            throw OpError.autograd("you can only change requires_grad flags of leaf variables.")
+            throw OpError.autograd("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
         }
-        guard !flag || value.dtype.isFloatingPoint else { throw OpError.value(Variable.integerGradMessage) }
+        guard !flag || value.dtype.isFloatingPoint else { throw OpError.value(refusal) }
         requiresGrad = flag
     }
 
@@ -262,6 +263,12 @@ public protocol StorageShare: AnyObject {
 public final class GradFn {
     /// The name PyTorch prints for this node, built only when asked: most nodes are never printed.
     public var name: String { nameFromInputs ?? spec.gradFnName(for: attrs) }
+    /// The name `grad_fn.name()` and PyTorch's messages give: the nodes PyTorch writes by hand
+    /// in C++ carry their namespace (`torch::autograd::CopySlices`).
+    public var qualifiedName: String {
+        let name = self.name
+        return ["CopySlices", "CopyBackwards", "NotImplemented"].contains(name) ? "torch::autograd::" + name : name
+    }
     /// The name, for ops whose name depends on their inputs (`matmul`, `pow`): fixed when the node
     /// is made, since an input's value (and so its shape) may later be replaced in place.
     private let nameFromInputs: String?

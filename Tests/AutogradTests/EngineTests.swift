@@ -36,7 +36,7 @@ import Testing
             #expect(error.message == "grad can be implicitly created only for scalar outputs")
         }
         do { try out.backward(gradient: Variable([1, 1, 1])); Issue.record("expected an error") } catch let error as OpError {
-            #expect(error.message == "Mismatch in shape: grad_output[0] has a shape of [3] and output[0] has a shape of [2]")
+            #expect(error.message == "Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) and output[0] has a shape of torch.Size([2]).")
         }
         do { try Variable(3).backward(); Issue.record("expected an error") } catch let error as OpError {
             #expect(error.message == "element 0 of tensors does not require grad and does not have a grad_fn")

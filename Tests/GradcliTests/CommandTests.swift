@@ -71,7 +71,7 @@ import Testing
     @Test func gradOutputShapeMismatch() throws {
         let result = try CLI.run(["x*2", "x=1,2", "--grad-output=1,1,1"])
         #expect(result.exitCode == 65)
-        #expect(result.stderr.contains("Mismatch in shape: grad_output[0] has a shape of [3] and output[0] has a shape of [2]"))
+        #expect(result.stderr.contains("Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) and output[0] has a shape of torch.Size([2])."))
     }
 
     @Test func wrtMakesOtherInputsConstants() throws {

@@ -187,7 +187,7 @@ extension ErrorTests {
     @Test func gradOutputOfTheWrongShapeIsAnErrorInCheckToo() throws {
         let result = try CLI.run(["check", "sum(x)", "x=1,2", "-g", "ones(3,3)"])
         #expect(result.exitCode == 65)
-        #expect(result.stderr.contains("Mismatch in shape: grad_output[0] has a shape of [3, 3] and output[0] has a shape of []"))
+        #expect(result.stderr.contains("Mismatch in shape: grad_output[0] has a shape of torch.Size([3, 3]) and output[0] has a shape of torch.Size([])."))
         let input = try CLI.run(["x*2", "x=1", "y=2", "--wrt", "x", "--retain-grad", "y"])
         #expect(input.exitCode == 65)
     }

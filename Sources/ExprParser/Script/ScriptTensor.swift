@@ -201,7 +201,7 @@ extension Interpreter {
             default: throw PyException("TypeError", "assigned grad expected to be a Tensor or None but got grad of type \(value.typeName)")
             }
         case "requires_grad":
-            try t.setRequiresGrad(try truthy(value))
+            try t.setRequiresGrad(try truthy(value), refusal: "only Tensors of floating point and complex dtype can require gradients")
         case "data":
             // PyTorch's set_data: `t` takes `source`'s storage, shape and dtype (sharing it from
             // now on), with its own version counter; nothing is recorded.
@@ -216,8 +216,7 @@ extension Interpreter {
     func nodeAttribute(_ fn: GradFn, _ name: String) throws -> PyValue {
         switch name {
         case "name":
-            // The nodes PyTorch writes by hand in C++ answer with their namespace.
-            let qualified = ["CopySlices", "CopyBackwards", "NotImplemented"].contains(fn.name) ? "torch::autograd::" + fn.name : fn.name
+            let qualified = fn.qualifiedName
             return .native(NativeFunction(name) { _, _ in .str(qualified) })
         case "next_functions":
             return .tuple(fn.inputs.indices.map { i in
@@ -306,7 +305,7 @@ extension Interpreter {
         case "detach_", "requires_grad_":
             let flag = name == "detach_" ? false : try keyword("requires_grad", at: 0).map(truthy) ?? true
             if flag && !t.isLeaf && t.requiresGrad { return .tensor(t) }  // PyTorch allows it on a non-leaf
-            try t.setRequiresGrad(flag)
+            try t.setRequiresGrad(flag, refusal: "only Tensors of floating point dtype can require gradients")
             return .tensor(t)
         case "retain_grad": t.retainGrad(); return PyValue.none
         case "register_hook":

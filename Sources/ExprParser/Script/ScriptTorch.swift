@@ -249,7 +249,8 @@ extension Interpreter {
         let create = try given["create_graph"].map(truthy) ?? false
         let retain = try given["retain_graph"].flatMap { isNone($0) ? nil : try truthy($0) }
         let allowUnused = try given["allow_unused"].map(truthy) ?? false
-        let grads = try grad(outputs: outputs, inputs: inputs, gradOutputs: seeds, retainGraph: retain, createGraph: create, allowUnused: allowUnused)
+        let grads = try grad(outputs: outputs, inputs: inputs, gradOutputs: seeds, retainGraph: retain, createGraph: create,
+                             allowUnused: allowUnused, inputsRequireGrad: true)
         return .tuple(grads.map { $0.map { .tensor($0) } ?? .none })
     }
 
