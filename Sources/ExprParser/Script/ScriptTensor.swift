@@ -292,12 +292,18 @@ extension Interpreter {
                          createGraph: keyword("create_graph", at: 2), inputs: keyword("inputs", at: 3))
             return PyValue.none
         case "zero_", "fill_":
-            var fill = 0.0
+            var fill: Variable?
             if name == "fill_" {
-                guard let v = keyword("value", at: 0), let d = number(v) ?? (try? tensor(from: v))?.value.scalar else {
+                guard let v = keyword("value", at: 0) else {
                     throw PyException("TypeError", "fill_() missing 1 required positional argument: \"value\"")
                 }
-                fill = d
+                if let d = number(v) { fill = Variable(wrappedNumber: d, dtype: .float64) } else {
+                    let value = try tensor(from: v)
+                    guard value.value.rank == 0 else {
+                        throw PyException("RuntimeError", "fill_ only supports 0-dimension value tensor but got tensor with \(value.value.rank) dimensions.")
+                    }
+                    fill = value
+                }
             }
             try fillInPlace(t, fill)
             return .tensor(t)
@@ -372,14 +378,33 @@ extension Interpreter {
 
     /// `zero_()` / `fill_(v)`: a plain overwrite unless the tensor is part of a graph under grad
     /// mode, where it is recorded as `t * 0 + v` (PyTorch records a FillBackward/ZeroBackward node).
-    private func fillInPlace(_ t: Variable, _ value: Double) throws {
-        if GradMode.isEnabled && t.requiresGrad && !t.isLeaf {
-            try inPlace(t, Registry.lookup("mul")!, [Variable(wrappedNumber: 0, dtype: .int64)], Attrs())
-            if value != 0 { try inPlace(t, Registry.lookup("add")!, [Variable(wrappedNumber: value, dtype: .float64)], Attrs()) }
+    /// `t.zero_()` (`value` nil) or `t.fill_(value)`: recorded when grad mode is on and `t` or
+    /// the value tensor requires grad (PyTorch's ZeroBackward0, FillBackward2 for a number,
+    /// FillBackward3 for a tensor), else the value is written.
+    private func fillInPlace(_ t: Variable, _ value: Variable?) throws {
+        if GradMode.isEnabled && (t.requiresGrad || value?.requiresGrad == true) {
+            try inPlace(t, value == nil ? Interpreter.zeroSpec : Interpreter.fillSpec, value.map { [$0] } ?? [], Attrs())
             return
         }
-        try overwrite(t, modifies: true) { try t.replaceValue(filling: value) }
+        let number = value?.value.data[0] ?? 0
+        try overwrite(t, modifies: true) { try t.replaceValue(filling: number) }
     }
+
+    /// The recorded `zero_`: zeros of the input's shape and dtype; no gradient reaches the input.
+    static let zeroSpec = OpSpec(
+        "zero_", params: [Param("input", .tensor)], gradFn: "ZeroBackward0", summary: "zeros in place",
+        dtype: .custom { inputs, _ in inputs[0].dtype },
+        forward: { args in Tensor(repeating: 0, shape: args[0].shape) },
+        derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
+
+    /// The recorded `fill_`: the value everywhere; the input gets no gradient, a value tensor the sum.
+    static let fillSpec = OpSpec(
+        "fill_", params: [Param("input", .tensor), Param("value", .tensor)], gradFn: "FillBackward2",
+        gradFnForInputs: { inputs, _ in inputs[1].isWrappedNumber ? "FillBackward2" : "FillBackward3" },
+        summary: "value in place",
+        dtype: .custom { inputs, _ in inputs[0].dtype },
+        forward: { args in Tensor(repeating: args[1].data[0], shape: args[0].shape) },
+        derivative: .vjp { ctx, g in [Variable(Tensor.zeros(ctx[0].shape)), try g.sum()] })
 
     /// `t` cast to `dtype` by the registry's conversion (`ToCopyBackward0`).
     func convert(_ t: Variable, to dtype: DType) throws -> Variable {
