@@ -61,7 +61,10 @@ extension GradFn {
     /// through it after a pass released it is PyTorch's error. A node that keeps none (`add`,
     /// `sum`, the views) runs again, as in PyTorch.
     var savesTensors: Bool {
-        GradFn.readsResult.contains(spec.name) || inputs.indices.contains { savesInput($0) }
+        // CopySlices drops the node it wraps when released; var_mean's parts save the input.
+        if GradFn.readsResult.contains(spec.name) || spec.name == "copy_slices" { return true }
+        if name == "VarMeanBackward0" || name == "StdMeanBackward0" { return true }
+        return inputs.indices.contains { savesInput($0) }
     }
 
     private func savesInput(_ i: Int) -> Bool {
@@ -82,6 +85,8 @@ extension GradFn {
         "narrow", "select", "slice", "diagonal", "tril", "triu", "roll", "flip", "repeat",
         "exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
         "float", "double", "to", "copy_slices", "copy",
+        "cumsum", "sign", "sgn", "floor", "ceil", "round", "trunc", "frac", "diag", "diag_embed", "trace",
+        "pad", "deg2rad", "rad2deg", "zero_", "fill_", "normal", "bernoulli",
     ]
     /// Of the ops that save no input, those whose gradient reads their output.
     private static let readsResult: Set<String> = ["exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax"]

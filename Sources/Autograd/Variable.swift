@@ -447,7 +447,8 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
     }
     let anyRequiresGrad = inputs.contains { $0.storedRequiresGrad }
     // `dtype=` of a reduction: the forward reads the input cast (the node keeps the input itself).
-    let inputs = spec.inputCast == .insideTheOp ? try castingFirst(inputs, to: attrs.dtype(), recording: anyRequiresGrad) : inputs
+    let castTo = spec.inputCast == .insideTheOp ? try attrs.dtype() : nil
+    let inputs = try castingFirst(inputs, to: castTo, for: spec, recording: anyRequiresGrad)
     // One pass over the inputs for what the call asks of them all.
     var largest = 0
     var allFloat32 = true
@@ -465,7 +466,8 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
     // An op costs at least one operation per element of its largest input (more for
     // products, which spend in their kernels' layout; larger results in `checkedCount`).
     try WorkBudget.spend(largest + 1)
-    let (compute, result) = try spec.dtypes(inputs, filled)
+    var (compute, result) = try spec.dtypes(inputs, filled)
+    if let castTo { (compute, result) = (castTo, castTo) }  // dtype= is the result's (bool too)
     // float32 computes on float32 operands (a float64 scalar is rounded first, as PyTorch
     // casts it); other dtypes hold their values exactly as doubles, so they pass as they are.
     var value: Tensor
@@ -488,9 +490,14 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
 }
 
 /// `inputs` with the first cast to `dtype` as a constant (unchanged when `dtype` is nil or its
-/// own); PyTorch's error for a result that would be recorded with an integer dtype.
-private func castingFirst(_ inputs: [Variable], to dtype: DType?, recording: Bool) throws -> [Variable] {
+/// own), for a reduction's `dtype=`; PyTorch's errors for the dtypes it refuses.
+private func castingFirst(_ inputs: [Variable], to dtype: DType?, for spec: OpSpec, recording: Bool) throws -> [Variable] {
     guard let dtype, let first = inputs.first else { return inputs }
+    if first.isView { try first.checkViewIsCurrent() }
+    if spec.name == "mean" && !dtype.isFloatingPoint {
+        throw OpError.value("mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchTypeName)")
+    }
+    if spec.name == "cumsum" && dtype == .bool { throw OpError.value("\"cumsum_out_cpu\" not implemented for 'Bool'") }
     if recording && !dtype.isFloatingPoint && ThreadState.current.gradEnabled {
         throw OpError.autograd("Autograd not support dtype: \(dtype.kernelName)")
     }

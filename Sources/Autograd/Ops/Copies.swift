@@ -125,8 +125,9 @@ extension Ops {
             // The sums of g from each position to the end: cumsum of g reversed, reversed back.
             guard ctx[0].shape.count > 0 else { return [g] }
             let dims: Attrs = ["dims": .ints([try ctx.attrs.int("dim")])]
-            let reversed = try apply(flip, [g], dims)
-            return [try apply(flip, [try apply(cumsum, [reversed], ctx.attrs)], dims)]
+            // With dtype=, PyTorch casts the gradient back to the input's dtype first.
+            let reversed = try apply(flip, [try g.to(ctx[0].dtype)], dims)
+            return [try apply(flip, [try apply(cumsum, [reversed], ["dim": ctx.attrs["dim"]])], dims)]
         }).castingInputToDType(recorded: false)
 
     /// `repeat(input, *sizes)`: input tiled `sizes[d]` times along each dimension (new

@@ -376,8 +376,6 @@ extension Interpreter {
         }
     }
 
-    /// `zero_()` / `fill_(v)`: a plain overwrite unless the tensor is part of a graph under grad
-    /// mode, where it is recorded as `t * 0 + v` (PyTorch records a FillBackward/ZeroBackward node).
     /// `t.zero_()` (`value` nil) or `t.fill_(value)`: recorded when grad mode is on and `t` or
     /// the value tensor requires grad (PyTorch's ZeroBackward0, FillBackward2 for a number,
     /// FillBackward3 for a tensor), else the value is written.
