@@ -25,3 +25,12 @@ y = x * 1
 z = y * y
 y[0] = 3.0
 attempt(lambda: z.sum().backward())
+# An argument list no overload takes is a TypeError, as Python's binding raises it.
+try:
+    x.var(unbiased=True, correction=1)
+except TypeError:
+    print("TypeError from var")
+try:
+    torch.normal(x, 1.0, size=(2,))
+except TypeError:
+    print("TypeError from normal")

@@ -17,3 +17,8 @@ with torch.no_grad():
     r.fill_(7); print(r)
 i = torch.tensor([1, 2]); i.fill_(2.7); print(i)
 h = torch.tensor([1.5, 2.5], dtype=torch.float64); h.zero_(); print(h)
+# A number is an argument of the node, not an edge: one next function; a tensor value is one.
+y = (x * 1).fill_(1.5)
+print(y, len(y.grad_fn.next_functions))
+z = (x * 1).fill_(torch.tensor(2.))
+print(z, len(z.grad_fn.next_functions))

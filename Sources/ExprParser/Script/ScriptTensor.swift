@@ -292,20 +292,20 @@ extension Interpreter {
                          createGraph: keyword("create_graph", at: 2), inputs: keyword("inputs", at: 3))
             return PyValue.none
         case "zero_", "fill_":
-            var fill: Variable?
+            var fill: FillValue = .number(0)
             if name == "fill_" {
                 guard let v = keyword("value", at: 0) else {
                     throw PyException("TypeError", "fill_() missing 1 required positional argument: \"value\"")
                 }
-                if let d = number(v) { fill = Variable(wrappedNumber: d, dtype: .float64) } else {
+                if let d = number(v) { fill = .number(d) } else {
                     let value = try tensor(from: v)
                     guard value.value.rank == 0 else {
                         throw PyException("RuntimeError", "fill_ only supports 0-dimension value tensor but got tensor with \(value.value.rank) dimensions.")
                     }
-                    fill = value
+                    fill = .tensor(value)
                 }
             }
-            try fillInPlace(t, fill)
+            try fillInPlace(t, fill, zeroing: name == "zero_")
             return .tensor(t)
         case "detach": return .tensor(aliases.alias(of: t, sharingVersion: true))
         case "detach_", "requires_grad_":
@@ -376,16 +376,26 @@ extension Interpreter {
         }
     }
 
-    /// `t.zero_()` (`value` nil) or `t.fill_(value)`: recorded when grad mode is on and `t` or
-    /// the value tensor requires grad (PyTorch's ZeroBackward0, FillBackward2 for a number,
-    /// FillBackward3 for a tensor), else the value is written.
-    private func fillInPlace(_ t: Variable, _ value: Variable?) throws {
-        if GradMode.isEnabled && (t.requiresGrad || value?.requiresGrad == true) {
-            try inPlace(t, value == nil ? Interpreter.zeroSpec : Interpreter.fillSpec, value.map { [$0] } ?? [], Attrs())
-            return
+    /// What `fill_` writes: a Python number or a 0-d tensor.
+    enum FillValue {
+        case number(Double)
+        case tensor(Variable)
+    }
+
+    /// `t.zero_()` or `t.fill_(value)`: recorded when grad mode is on and `t` or the value tensor
+    /// requires grad (PyTorch's ZeroBackward0, FillBackward2 for a number, FillBackward3 for a
+    /// tensor, an edge to it), else the value is written.
+    private func fillInPlace(_ t: Variable, _ value: FillValue, zeroing: Bool) throws {
+        switch value {
+        case .tensor(let v) where GradMode.isEnabled && (t.requiresGrad || v.requiresGrad):
+            try inPlace(t, Interpreter.fillSpec, [v], Attrs())
+        case .number(let d) where GradMode.isEnabled && t.requiresGrad:
+            try inPlace(t, zeroing ? Interpreter.zeroSpec : Interpreter.fillNumberSpec, [], zeroing ? Attrs() : ["value": .double(d)])
+        case .tensor(let v):
+            try overwrite(t, modifies: true) { try t.replaceValue(filling: v.value.data[0]) }
+        case .number(let d):
+            try overwrite(t, modifies: true) { try t.replaceValue(filling: d) }
         }
-        let number = value?.value.data[0] ?? 0
-        try overwrite(t, modifies: true) { try t.replaceValue(filling: number) }
     }
 
     /// The recorded `zero_`: zeros of the input's shape and dtype; no gradient reaches the input.
@@ -395,10 +405,17 @@ extension Interpreter {
         forward: { args in Tensor(repeating: 0, shape: args[0].shape) },
         derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
 
-    /// The recorded `fill_`: the value everywhere; the input gets no gradient, a value tensor the sum.
+    /// The recorded `fill_` of a number: the value everywhere; no gradient reaches the input.
+    static let fillNumberSpec = OpSpec(
+        "fill_", params: [Param("input", .tensor), Param("value", .double)], gradFn: "FillBackward2",
+        summary: "value in place",
+        dtype: .custom { inputs, _ in inputs[0].dtype },
+        forward: { args in Tensor(repeating: try args.attrs.double("value"), shape: args[0].shape) },
+        derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
+
+    /// The recorded `fill_` of a 0-d tensor: the input gets no gradient, the value tensor the sum.
     static let fillSpec = OpSpec(
-        "fill_", params: [Param("input", .tensor), Param("value", .tensor)], gradFn: "FillBackward2",
-        gradFnForInputs: { inputs, _ in inputs[1].isWrappedNumber ? "FillBackward2" : "FillBackward3" },
+        "fill_", params: [Param("input", .tensor), Param("value", .tensor)], gradFn: "FillBackward3",
         summary: "value in place",
         dtype: .custom { inputs, _ in inputs[0].dtype },
         forward: { args in Tensor(repeating: args[1].data[0], shape: args[0].shape) },

@@ -256,6 +256,8 @@ struct PyException: Error {
         }
         if message.contains("is not supported in gradcli run") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
         if message.contains("not implemented for '") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
+        // The Python binding's refusal of an argument list no overload takes.
+        if message.contains("received an invalid combination of arguments") { return PyException("TypeError", message) }
         if message.hasPrefix("linalg.") || message.hasPrefix("torch.linalg."),
            message.contains("singular") || message.contains("not positive-definite") {
             return PyException("_LinAlgError", message, bases: ["RuntimeError"])
