@@ -522,11 +522,14 @@ public final class OpSpec {
     /// softmaxes (a ToCopyBackward0 node before theirs).
     enum InputCast { case none, insideTheOp, recorded }
     private(set) var inputCast = InputCast.none
+    /// PyTorch's error for a `dtype=` the op refuses, if any (nil: accepted).
+    private(set) var dtypeRefusal: (DType) -> String? = { _ in nil }
 
-    /// This entry with a keyword-only `dtype=` that casts its input (see `InputCast`). Used
-    /// only while the registry is built.
-    func castingInputToDType(recorded: Bool) -> OpSpec {
+    /// This entry with a keyword-only `dtype=` that casts its input (see `InputCast`), refusing
+    /// the dtypes `refusal` names. Used only while the registry is built.
+    func castingInputToDType(recorded: Bool, refusal: @escaping (DType) -> String? = { _ in nil }) -> OpSpec {
         inputCast = recorded ? .recorded : .insideTheOp
+        dtypeRefusal = refusal
         return self
     }
 

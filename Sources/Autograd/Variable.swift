@@ -494,10 +494,7 @@ private func evaluate(_ spec: OpSpec, _ inputs: [Variable], _ attrs: Attrs) thro
 private func castingFirst(_ inputs: [Variable], to dtype: DType?, for spec: OpSpec, recording: Bool) throws -> [Variable] {
     guard let dtype, let first = inputs.first else { return inputs }
     if first.isView { try first.checkViewIsCurrent() }
-    if spec.name == "mean" && !dtype.isFloatingPoint {
-        throw OpError.value("mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchTypeName)")
-    }
-    if spec.name == "cumsum" && dtype == .bool { throw OpError.value("\"cumsum_out_cpu\" not implemented for 'Bool'") }
+    if let refusal = spec.dtypeRefusal(dtype) { throw OpError.value(refusal) }
     if recording && !dtype.isFloatingPoint && ThreadState.current.gradEnabled {
         throw OpError.autograd("Autograd not support dtype: \(dtype.kernelName)")
     }

@@ -128,7 +128,7 @@ extension Ops {
             // With dtype=, PyTorch casts the gradient back to the input's dtype first.
             let reversed = try apply(flip, [try g.to(ctx[0].dtype)], dims)
             return [try apply(flip, [try apply(cumsum, [reversed], ["dim": ctx.attrs["dim"]])], dims)]
-        }).castingInputToDType(recorded: false)
+        }).castingInputToDType(recorded: false) { $0 == .bool ? "\"cumsum_out_cpu\" not implemented for 'Bool'" : nil }
 
     /// `repeat(input, *sizes)`: input tiled `sizes[d]` times along each dimension (new
     /// leading dimensions when `sizes` is longer than the rank).

@@ -82,7 +82,9 @@ extension Ops {
                 return [filled(shape, with: g.value.data[0] / divisor, dtype: g.dtype)]
             }
             return [try expandReduced(g / Variable(wrappedNumber: n, dtype: .int64), ctx)]
-        }).castingInputToDType(recorded: false)
+        }).castingInputToDType(recorded: false) { dtype in
+            dtype.isFloatingPoint ? nil : "mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchTypeName)"
+        }
 }
 
 extension Variable {
