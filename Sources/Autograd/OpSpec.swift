@@ -195,6 +195,10 @@ public enum DTypeRule {
     /// The forward function labels its result with the dtype it chose and rounded to
     /// (the random factories, whose choice depends on `dtype=` and on their kind).
     case chosenByForward
+
+    /// The first input's dtype, the others read uncast (an in-place destination, indexing by a
+    /// mask or positions, a fill).
+    public static let ofFirstInput = DTypeRule.custom { inputs, _ in inputs[0].dtype }
 }
 
 /// The arguments a forward function receives: input values and attributes.

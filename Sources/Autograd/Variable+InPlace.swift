@@ -260,7 +260,7 @@ extension Ops {
     public static let copySlices = OpSpec(
         "copy_slices", params: [input, Param("src", .tensor), Param("index", .ints)], gradFn: "CopySlices",
         summary: "input with input[index] replaced by src (item assignment)",
-        dtype: .custom { inputs, _ in inputs[0].value.dtype },  // the destination keeps its dtype
+        dtype: .ofFirstInput,  // the destination keeps its dtype
         forward: { args in
             let (offsets, region) = itemRegion(args[0].shape, args.attrs.optionalInts("index") ?? [])
             var src = args[1]

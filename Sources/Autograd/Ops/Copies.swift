@@ -17,7 +17,7 @@ extension Ops {
     /// Not in the registry (programs reach it as `copy_`; the engine copies a first gradient with it).
     public static let copy: OpSpec = OpSpec(
         "copy", params: [input, Param("src", .tensor)], gradFn: "CopyBackwards", summary: "src written over input",
-        dtype: .custom { inputs, _ in inputs[0].value.dtype },  // the destination keeps its dtype
+        dtype: .ofFirstInput,  // the destination keeps its dtype
         forward: { args in
             let shape = try Tensor.broadcastShapeOrThrow(args[0].shape, args[1].shape)
             guard shape == args[0].shape else {

@@ -216,7 +216,7 @@ extension Ops {
     public static let index: OpSpec = OpSpec(
         "index", params: [input, indexParam, Param("dim", .int, default: .int(0))], gradFn: "IndexBackward0",
         summary: "x[index] with an integer or boolean index tensor",
-        dtype: indexedDType,
+        dtype: .ofFirstInput,  // the index is read uncast: a mask cast to float32 would read as positions
         forward: { args in
             let x = args[0]
             let (view, positions, result) = try advancedIndex(x.shape, args[1], dim: try args.attrs.int("dim"))
@@ -229,15 +229,11 @@ extension Ops {
             return [try apply(indexBackward, [g, ctx[1]], attrs), nil]
         })
 
-    /// The dtype of `index` and its gradient: the indexed tensor's. The index is read as it is,
-    /// never cast with the values (a boolean mask cast to float32 would be read as positions).
-    static let indexedDType = DTypeRule.custom { inputs, _ in inputs[0].dtype }
-
     /// The gradient of `index`: `grad` added into zeros of `input_sizes` at the indexed places.
     static let indexBackward: OpSpec = OpSpec(
         "index_backward", params: [Param("grad", .tensor), indexParam, Param("dim", .int), Param("input_sizes", .ints)],
         gradFn: "IndexPutBackward0", summary: "the gradient of index",
-        dtype: indexedDType,
+        dtype: .ofFirstInput,
         forward: { args in
             let target = args.attrs.optionalInts("input_sizes") ?? []
             let dim = try args.attrs.int("dim")

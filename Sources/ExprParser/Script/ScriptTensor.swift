@@ -401,7 +401,7 @@ extension Interpreter {
     /// The recorded `zero_`: zeros of the input's shape and dtype; no gradient reaches the input.
     static let zeroSpec = OpSpec(
         "zero_", params: [Param("input", .tensor)], gradFn: "ZeroBackward0", summary: "zeros in place",
-        dtype: .custom { inputs, _ in inputs[0].dtype },
+        dtype: .ofFirstInput,
         forward: { args in Tensor(repeating: 0, shape: args[0].shape) },
         derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
 
@@ -409,7 +409,7 @@ extension Interpreter {
     static let fillNumberSpec = OpSpec(
         "fill_", params: [Param("input", .tensor), Param("value", .double)], gradFn: "FillBackward2",
         summary: "value in place",
-        dtype: .custom { inputs, _ in inputs[0].dtype },
+        dtype: .ofFirstInput,
         forward: { args in Tensor(repeating: try args.attrs.double("value"), shape: args[0].shape) },
         derivative: .vjp { ctx, _ in [Variable(Tensor.zeros(ctx[0].shape))] })
 
@@ -417,7 +417,7 @@ extension Interpreter {
     static let fillSpec = OpSpec(
         "fill_", params: [Param("input", .tensor), Param("value", .tensor)], gradFn: "FillBackward3",
         summary: "value in place",
-        dtype: .custom { inputs, _ in inputs[0].dtype },
+        dtype: .ofFirstInput,
         forward: { args in Tensor(repeating: args[1].data[0], shape: args[0].shape) },
         derivative: .vjp { ctx, g in [Variable(Tensor.zeros(ctx[0].shape)), try g.sum()] })
 
