@@ -59,11 +59,11 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             guard ctx.attrs.optionalInt("dim") != nil else {
-                let zeros = Variable(Tensor.zeros([ctx[0].shape.reduce(1, *)]))
+                let zeros = Variable(Tensor.zeros([ctx[0].shape.reduce(1, *)]).converted(to: g.dtype))
                 let spread = try apply(scatterAdd, [zeros, ctx[1].reshape([ctx[1].shape.reduce(1, *)]), g.reshape([g.shape.reduce(1, *)])], ["dim": .int(0)])
                 return [try spread.reshape(ctx[0].shape), nil]
             }
-            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
@@ -85,12 +85,24 @@ extension Ops {
 
     static let indexParam = Param("index", .tensor)
 
+    /// The rule of the ops that add a source into a copy of their input (`index_add`,
+    /// `scatter_add`): the input's dtype, with PyTorch's `refusal` (input's dtype, source's) for
+    /// a source of another dtype. The index is read uncast.
+    static func sameDType(asInput source: Int, _ refusal: @escaping (DType, DType) -> String) -> DTypeRule {
+        .custom { inputs, _ in
+            let dtype = inputs[0].dtype, other = inputs[source].dtype
+            guard other == dtype else { throw OpError.value(refusal(dtype, other)) }
+            return dtype
+        }
+    }
+
     /// `index_select(input, dim, index)`: the sub-tensors at the positions of a 1-D `index`.
     public static let indexSelect: OpSpec = OpSpec(
         "index_select", params: [input, Param("dim", .int), indexParam], gradFn: "IndexSelectBackward0",
         summary: "the entries at the positions of a 1-D index along dim",
         kinks: "gradients of repeated positions add up",
         samples: [OpSample([[3, 2], [3]], attrs: ["dim": .int(0)], constantInputs: [1], fixed: [1: Tensor([2, 0, 2])])],
+        dtype: .ofFirstInput,  // picked entries keep their dtype; the index is read uncast
         forward: { args in
             let x = args[0], index = args[1]
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
@@ -99,7 +111,7 @@ extension Ops {
             return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
         },
         derivative: .vjp { ctx, g in
-            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
             return [try apply(indexAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
@@ -110,6 +122,7 @@ extension Ops {
         gradFn: "IndexAddBackward0", summary: "input with alpha * source added at the positions of index along dim",
         samples: [OpSample([[3, 2], [4], [4, 2]], attrs: ["dim": .int(0), "alpha": .double(1.5)], constantInputs: [1],
                            fixed: [1: Tensor([2, 0, 2, 1])])],
+        dtype: sameDType(asInput: 2) { "index_add_(): self (\($0.pytorchTypeName)) and source (\($1.pytorchTypeName)) must have the same scalar type" },
         forward: { args in
             let x = args[0], index = args[1], source = args[2]
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
@@ -153,6 +166,7 @@ extension Ops {
         kinks: "gradients of repeated positions add up",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
                            fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+        dtype: .ofFirstInput,
         forward: { args in
             let x = args[0], index = args[1]
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
@@ -160,7 +174,7 @@ extension Ops {
             return Tensor(shape: index.shape, data: offsets.map { x.data[$0] }, dtype: x.dtype)
         },
         derivative: .vjp { ctx, g in
-            let zeros = Variable(Tensor.zeros(ctx[0].shape))
+            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
@@ -170,6 +184,7 @@ extension Ops {
         summary: "input with src added at the positions index names along dim",
         samples: [OpSample([[3, 2], [2, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
                            fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 2, 1])])],
+        dtype: sameDType(asInput: 2) { _, _ in "scatter(): Expected self.dtype to be equal to src.dtype" },
         forward: { args in
             let x = args[0], index = args[1], src = args[2]
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
