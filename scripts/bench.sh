@@ -148,8 +148,10 @@ if wants 10; then
 fi
 if wants 3 || wants 4; then
     # Autograd's sources and the harness in one module, optimised as the package's release
-    # build is (Package.swift: -O for Swift, -O2 for the C kernels, no unsafe flags).
-    FLAGS="-O"
+    # build is (swift build -c release: -O with whole-module optimisation for Swift, -O2 for the C
+    # kernels, no unsafe flags). Without -wmo every access to a class's stored property is checked
+    # for exclusivity at run time, which the package's build proves statically.
+    FLAGS="-O -wmo"
     note "compiling the Autograd harness ($FLAGS ${SWIFTFLAGS:-})"
     for c in Sources/CKernels/*.c; do
         clang -O2 -fPIC -I Sources/CKernels/include -c "$c" -o "$OUT/$(basename "$c" .c).o"
