@@ -126,17 +126,9 @@ extension Interpreter {
         }
     }
 
-    /// Refuses a Python int that a tensor (which holds int64 as a double) would not hold exactly,
-    /// rather than compute or print a neighbouring number: beyond 2^53, only what a double holds.
-    static func checkExact(_ v: PyValue) throws {
-        guard case .int(let i) = v, let why = Parser.inexactInteger(String(i), Double(i)) else { return }
-        throw PyException("RuntimeError", why)
-    }
-
     /// A tensor operand: a tensor itself or a wrapped Python number.
     func tensor(from v: PyValue) throws -> Variable {
         if case .tensor(let t) = v { return t }
-        try Self.checkExact(v)
         if let t = scalarTensor(v) { return t }
         throw PyException("TypeError", "expected Tensor as element 0 in argument 0, but got \(v.typeName)")
     }
@@ -242,8 +234,6 @@ extension Interpreter {
             }
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
-        try Self.checkExact(a)
-        try Self.checkExact(b)
         guard let x = try? operand(a), let y = try? operand(b) else {
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }

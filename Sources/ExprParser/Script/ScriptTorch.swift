@@ -193,7 +193,7 @@ extension Interpreter {
         }
         switch v {
         case .bool(let b): values.append(b ? 1 : 0); try leafShape(depth, &shape)
-        case .int(let i): try Self.checkExact(v); values.append(Double(i)); promote(.int64); try leafShape(depth, &shape)
+        case .int(let i): values.append(Double(i)); promote(.int64); try leafShape(depth, &shape)
         case .float(let d): values.append(d); promote(DefaultDType.current); try leafShape(depth, &shape)
         case .tensor(let t) where t.value.count == 1 && t.value.rank == 0:
             values.append(t.value.data[0]); promote(t.value.dtype); try leafShape(depth, &shape)
