@@ -59,11 +59,11 @@ extension Ops {
         },
         derivative: .vjp { ctx, g in
             guard ctx.attrs.optionalInt("dim") != nil else {
-                let zeros = Variable(Tensor.zeros([ctx[0].shape.reduce(1, *)]).converted(to: g.dtype))
+                let zeros = Ops.filled([ctx[0].shape.reduce(1, *)], with: 0, dtype: g.dtype)
                 let spread = try apply(scatterAdd, [zeros, ctx[1].reshape([ctx[1].shape.reduce(1, *)]), g.reshape([g.shape.reduce(1, *)])], ["dim": .int(0)])
                 return [try spread.reshape(ctx[0].shape), nil]
             }
-            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
+            let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
@@ -111,7 +111,7 @@ extension Ops {
             return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
         },
         derivative: .vjp { ctx, g in
-            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
+            let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
             return [try apply(indexAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
@@ -174,7 +174,7 @@ extension Ops {
             return Tensor(shape: index.shape, data: offsets.map { x.data[$0] }, dtype: x.dtype)
         },
         derivative: .vjp { ctx, g in
-            let zeros = Variable(Tensor.zeros(ctx[0].shape).converted(to: g.dtype))
+            let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 

@@ -126,7 +126,7 @@ extension Ops {
                 let x = ctx[0]
                 guard x.shape.count > 0 else { return [g] }
                 let index = runningExtremum(x.value, dim: try dim(x.value, ctx.attrs), largest: largest).indices
-                return [try apply(scatterAdd, [Variable(Tensor.zeros(x.shape).converted(to: g.dtype)), Variable(index), g], ["dim": ctx.attrs["dim"]])]
+                return [try apply(scatterAdd, [Ops.filled(x.shape, with: 0, dtype: g.dtype), Variable(index), g], ["dim": ctx.attrs["dim"]])]
             })
         let indices = OpSpec(
             name + "_indices", params: [input, scanDim], gradFn: "", summary: "the indices of \(name)",

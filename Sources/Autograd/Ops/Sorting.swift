@@ -79,7 +79,7 @@ extension Ops {
                 let x = ctx[0]
                 if x.shape.isEmpty { return [g] }
                 let (view, index, dim) = try chosenIndices(x.value, ctx.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
-                let zeros = Variable(Tensor.zeros(view.shape).converted(to: g.dtype))
+                let zeros = Ops.filled(view.shape, with: 0, dtype: g.dtype)
                 let spread = try apply(scatterAdd, [zeros, Variable(index), g.reshaped(to: index.shape)], ["dim": .int(dim)])
                 return [try spread.reshaped(to: x.shape)]
             })
