@@ -62,6 +62,46 @@ import Testing
         """)
     }
 
+    /// A Python int beyond 2^53 that a double does not hold is refused where it would be
+    /// computed in integers (int64 tensors hold doubles), never printed as its neighbour: PyTorch
+    /// 2.13 prints 9007199254740993 for each of these. In floating point PyTorch rounds it too, so
+    /// those programs run; two ints compare exactly (their output below recorded from PyTorch). An
+    /// in-place write refused leaves its tensor as it was.
+    @Test func roundedIntegersAreRefusedInIntegerArithmetic() throws {
+        for line in ["torch.tensor([2**53 + 1])", "torch.tensor(2**53 + 1)", "torch.full((2,), 2**53 + 1)",
+                     "torch.zeros(2, dtype=torch.int64).fill_(2**53 + 1)", "torch.tensor([1]).mul(2**53 + 1)",
+                     "torch.zeros(2, dtype=torch.int64).masked_fill(torch.tensor([True, False]), 2**53 + 1)",
+                     "torch.zeros(2, dtype=torch.int64).add(torch.ones(2, dtype=torch.int64), alpha=2**53 + 1)",
+                     "torch.arange(2**53 + 1, 2**53 + 3)", "torch.full_like(torch.tensor([3]), 2**53 + 1)",
+                     "torch.tensor([3]).new_full((2,), 2**53 + 1)", "torch.tensor([2**53]) == 2**53 + 1",
+                     "torch.tensor([1]) * (2**53 + 1)"] {
+            let r = try run("import torch\nprint(\(line))\n")
+            #expect(r.exitCode == 1 && r.stdout.isEmpty, "\(line)")
+            #expect(r.stderr.hasSuffix("RuntimeError: the integer 9007199254740993 is beyond what gradcli holds exactly (integers up to 2^53, and beyond that only those a float64 can represent)\n"), "\(line): \(r.stderr)")
+        }
+        let inPlace = try run("import torch\nx = torch.tensor([1, 2])\ntry:\n    x += 2**53 + 1\nexcept RuntimeError:\n    pass\nx[0] = 7\ntry:\n    x[1] = 2**53 + 1\nexcept RuntimeError:\n    pass\nprint(x)\n")
+        #expect(inPlace.stdout == "tensor([7, 2])\n", "\(inPlace.stderr)")
+        let floating = try run("""
+            import torch
+            print(torch.tensor([2**53+1], dtype=torch.float64))
+            print(torch.ones(1) * (2**53+1))
+            print(torch.full((1,), 2**53+1, dtype=torch.float64))
+            print(torch.ones(1) == 2**53+1)
+            print(2**53+1 > 2**53, 2**53+1 == 2**53, [2**53+1] == [2**53])
+            print(torch.tensor([2**62, 9007199254740992]) * 1)
+
+            """)
+        #expect(floating.stdout == """
+            tensor([9.0072e+15], dtype=torch.float64)
+            tensor([9.0072e+15])
+            tensor([9.0072e+15], dtype=torch.float64)
+            tensor([False])
+            True False False
+            tensor([4611686018427387904,    9007199254740992])
+
+            """, "\(floating.stderr)")
+    }
+
     @Test func nonScalarBackwardIsPyTorchsError() throws {
         let r = try run("import torch\ndef f():\n    (torch.ones(2, requires_grad=True) * 2).backward()\nf()\n")
         #expect(r.exitCode == 1)

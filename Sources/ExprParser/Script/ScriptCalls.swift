@@ -46,6 +46,11 @@ extension Interpreter {
 
     private func callFunction(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
                               selfParam: Int?) throws -> PyValue {
+        try exactly(positional, keywords) { try dispatch(spec, name, positional, keywords, selfParam: selfParam) }
+    }
+
+    private func dispatch(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords,
+                          selfParam: Int?) throws -> PyValue {
         // `torch.mul(w, x)`, `x.mean()`: tensors and numbers for the op's tensor parameters and
         // nothing else run the op as the operators do, without binding and dispatch.
         if keywords.isEmpty, selfParam == nil, plainArity(spec) == positional.count,

@@ -227,6 +227,13 @@ extension Interpreter {
     }
 
     private func tensorBinary(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        guard let rounded = Self.roundedInteger(in: a) ?? Self.roundedInteger(in: b) else { return try tensorBinaryOp(op, a, b) }
+        let result = try tensorBinaryOp(op, a, b)
+        try refuse(rounded, ifIntegerResult: result, of: [a, b])
+        return result
+    }
+
+    private func tensorBinaryOp(_ op: PyBinaryOp, _ a: PyValue, _ b: PyValue) throws -> PyValue {
         guard let spec = PyValueOps.tensorOp(op) else {
             if op == .floorDiv || op == .mod {
                 let spec = Registry.lookup(op == .mod ? "remainder" : "floor_divide")
@@ -324,11 +331,23 @@ extension Interpreter {
             guard let x = number(a) else { throw numpyArithmetic }
             return try compare(op, .float(n.dtype == .float32 ? Double(Float(x)) : x), .float(n.dtype == .float32 ? Double(Float(n.value)) : n.value))
         }
-        if case .tensor = a, let name = PyValueOps.tensorCompareName[op] {
-            return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
+        if let name = PyValueOps.tensorCompareName[op], a.tensorValue != nil || b.tensorValue != nil {
+            let result = PyValue.tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
+            if let rounded = Self.roundedInteger(in: a) ?? Self.roundedInteger(in: b) {
+                try refuse(rounded, ifIntegerResult: result, of: [a, b])
+            }
+            return result
         }
-        if case .tensor = b, let name = PyValueOps.tensorCompareName[op] {
-            return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
+        // Two ints compare as ints, exactly at any size (2**53 + 1 > 2**53).
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case .equal: return .bool(x == y)
+            case .notEqual: return .bool(x != y)
+            case .less: return .bool(x < y)
+            case .lessEqual: return .bool(x <= y)
+            case .greater: return .bool(x > y)
+            default: return .bool(x >= y)
+            }
         }
         if op == .equal { return .bool(try equal(a, b)) }
         if op == .notEqual { return .bool(try !equal(a, b)) }
@@ -367,6 +386,7 @@ extension Interpreter {
     }
 
     func equal(_ a: PyValue, _ b: PyValue) throws -> Bool {
+        if case .int(let x) = a, case .int(let y) = b { return x == y }
         if let x = number(a), let y = number(b) { return x == y }
         if case .object(let s as PySize) = a { return try equal(.tuple(s.dims.map { .int($0) }), b) }
         if case .object(let s as PySize) = b { return try equal(a, .tuple(s.dims.map { .int($0) })) }

@@ -122,6 +122,7 @@ extension Interpreter {
             }
             return .integer(k)
         }
+        if let rounded = Self.roundedInteger(in: value), !t.value.dtype.isFloatingPoint { throw Self.roundedIntegerError(rounded) }
         let source = try tensor(from: value)
         let version = t.version
         do {
@@ -237,6 +238,10 @@ extension Interpreter {
 
     /// Method `name` of `t`, which means `member`.
     func tensorMethod(_ t: Variable, _ member: TensorMember, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
+        try exactly(args, kw, receiver: t, inPlace: name.hasSuffix("_")) { try dispatchMethod(t, member, name, args, kw) }
+    }
+
+    private func dispatchMethod(_ t: Variable, _ member: TensorMember, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
         if member.isExtra, let value = try extraTensorMethod(t, name, args, kw) { return value }
         if member.isOwn, let value = try ownTensorMethod(t, name, args, kw) { return value }
         if let spec = member.inPlaceOp {

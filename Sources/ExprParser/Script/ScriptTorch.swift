@@ -182,6 +182,7 @@ extension Interpreter {
             throw PyException("ValueError", "expected a rectangular nested list of numbers")
         }
         let target = dtype ?? (values.isEmpty ? DefaultDType.current : inferred)  // tensor([]) is float
+        if target == .int64, let rounded = Self.roundedInteger(in: data) { throw Self.roundedIntegerError(rounded) }
         let tensor = Tensor(shape: shape ?? [], data: values, dtype: .float64).converted(to: target)
         return .tensor(try makeLeaf(tensor, requiresGrad: requiresGrad))
     }

@@ -18,6 +18,12 @@ enum PyValue {
     case native(NativeFunction)
     case object(PyObject)
 
+    /// The tensor this value is, if it is one.
+    var tensorValue: Variable? {
+        if case .tensor(let t) = self { return t }
+        return nil
+    }
+
     /// Python's type name, for messages: `int`, `Tensor`, `builtin_function_or_method`.
     var typeName: String {
         switch self {
