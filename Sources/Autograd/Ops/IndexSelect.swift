@@ -27,14 +27,19 @@ extension Tensor {
         return Tensor(shape: outShape, data: out, dtype: dtype)
     }
 
-    /// This tensor with `source`'s sub-tensors along `dim` added at `positions` (repeats accumulate).
+    /// This tensor with `source`'s sub-tensors along `dim` added at `positions` (repeats
+    /// accumulate in order, a float32 source rounded after each add as PyTorch's kernel rounds).
     func adding(_ source: Tensor, dim: Int, positions: [Int], alpha: Double = 1) -> Tensor {
         var out = self
         let (outer, size, inner) = lanes(dim)
+        let float32 = source.dtype == .float32
         for o in 0..<outer {
             for (j, p) in positions.enumerated() {
                 let dst = (o * size + p) * inner, src = (o * positions.count + j) * inner
-                for i in 0..<inner { out.data[dst + i] += alpha * source.data[src + i] }
+                for i in 0..<inner {
+                    let sum = out.data[dst + i] + alpha * source.data[src + i]
+                    out.data[dst + i] = float32 ? Double(Float(sum)) : sum
+                }
             }
         }
         return out
@@ -50,6 +55,7 @@ extension Ops {
         gradFn: "GatherBackward0", summary: "gather(input, dim, indices); both flattened when dim is absent",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
                            fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+        dtype: .ofFirstInput,  // as gather
         forward: { args in
             guard args.attrs.optionalInt("dim") != nil else {
                 let x = args[0].reshaped([args[0].count]), index = args[1].reshaped([args[1].count])
@@ -194,9 +200,11 @@ extension Ops {
             let offsets = try gatherOffsets(x.shape, dim: dim, index: index)
             var out = x
             let srcStrides = Tensor.strides(of: src.shape)
+            let float32 = src.dtype == .float32  // rounded after each add, as PyTorch's kernel rounds
             for (k, offset) in offsets.enumerated() {
                 let position = Tensor.index(ofOffset: k, in: index.shape)
-                out.data[offset] += src.data[zip(position, srcStrides).reduce(0) { $0 + $1.0 * $1.1 }]
+                let sum = out.data[offset] + src.data[zip(position, srcStrides).reduce(0) { $0 + $1.0 * $1.1 }]
+                out.data[offset] = float32 ? Double(Float(sum)) : sum
             }
             return out
         },
