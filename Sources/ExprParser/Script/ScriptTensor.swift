@@ -49,7 +49,15 @@ extension Interpreter {
                     dim += Swift.max(0, t.value.rank - consumed)
                     continue
                 }
-                if case .tensor(let it) = v {
+                // A 0-d integer tensor indexes as its integer does (a SelectBackward0, as PyTorch's).
+                if case .tensor(let it) = v, it.value.rank > 0 || it.value.dtype != .int64 {
+                    if it.value.rank == 0 && it.value.dtype == .bool {
+                        // A 0-d mask: a new dimension of size 1, kept when true, emptied when false.
+                        result = try apply(Registry.lookup("unsqueeze")!, [result], Attrs(["dim": .int(dim)]))
+                        indexed.append((dim, Tensor(shape: it.value.data[0] != 0 ? [1] : [0], data: it.value.data[0] != 0 ? [0] : [], dtype: .int64)))
+                        dim += 1
+                        continue
+                    }
                     if it.value.dtype == .bool {
                         // A mask over k dimensions: its true positions, one coordinate tensor per dimension.
                         let mask = it.value
