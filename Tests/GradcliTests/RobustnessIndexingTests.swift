@@ -95,7 +95,7 @@ import Testing
     @Test func indexTensorsWithHugeOrInfiniteValuesAreErrors() throws {
         let cases = [("x[[7]/0]", "tensors used as indices must be long, int, byte or bool tensors"),
                      ("x[[-1e300]]", "index -1e+300 is out of bounds for dimension 0 with size 3"),
-                     ("index_select(x, 0, tensor([1e19]))", "index 1e+19 is out of bounds for dimension 0 with size 3"),
+                     ("index_select(x, 0, tensor([1e19]))", "index out of range in self"),  // index_select's words
                      ("gather(x, 0, tensor([1e300]))", "index 1e+300 is out of bounds for dimension 0 with size 3"),
                      ("x[[5]]", "index 5 is out of bounds for dimension 0 with size 3")]
         for (expr, message) in cases {

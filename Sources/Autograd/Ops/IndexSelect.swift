@@ -54,7 +54,7 @@ extension Ops {
         "take_along_dim", params: [input, Param("indices", .tensor), Param("dim", .int, default: AttrValue.none)],
         gradFn: "GatherBackward0", summary: "gather(input, dim, indices); both flattened when dim is absent",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
-                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0], dtype: .int64)])],
         dtype: .ofFirstInput,  // as gather
         forward: { args in
             guard args.attrs.optionalInt("dim") != nil else {
@@ -73,14 +73,37 @@ extension Ops {
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
-    /// Integer positions from an index tensor, each checked against `size` (negative counts from the end).
-    static func positions(_ index: Tensor, size: Int, dim: Int) throws -> [Int] {
-        try index.data.map { value in
+    /// PyTorch's refusal of an index tensor that is not an integer one, by op. Expressions take
+    /// a floating index holding integers (their inputs are floating), so the ops refuse a bool
+    /// index only; `gradcli run`, whose tensors have PyTorch's dtypes, refuses any other than int64.
+    public static let indexDTypeRefusals: [String: (DType) -> String] = [
+        "index_select": { _ in "index_select(): Expected dtype int32 or int64 for index" },
+        "index_add": { "index_add_(): Expected dtype int32/int64 for index but got: \($0.pytorchTypeName)" },
+        "gather": { _ in "gather(): Expected dtype int32/int64 for index" },
+        "take_along_dim": { _ in "gather(): Expected dtype int32/int64 for index" },
+        "scatter_add": { _ in "scatter(): Expected dtype int32/int64 for index" },
+        "scatter": { _ in "scatter(): Expected dtype int32/int64 for index" },
+    ]
+
+    /// Refuses a bool index tensor for op `name` (a mask read as positions 0 and 1).
+    static func refuseBoolIndex(_ index: Tensor, _ name: String) throws {
+        guard index.dtype == .bool else { return }
+        throw OpError.value(indexDTypeRefusals[name]!(index.dtype))
+    }
+
+    /// Integer positions from an index tensor, each checked against `size`; a negative one
+    /// counts from the end where `wrapsNegative` (`x[idx]`), and is out of range for the ops
+    /// (`gather`, `index_select`...). `outOfRange` is the op's own message for a position
+    /// outside, if it has one.
+    static func positions(_ index: Tensor, size: Int, dim: Int, wrapsNegative: Bool = true, outOfRange: String? = nil) throws -> [Int] {
+        let lowest = wrapsNegative ? -Double(size) : 0
+        return try index.data.map { value in
             guard value.isFinite, value == value.rounded() else {
                 throw OpError.value("tensors used as indices must be long, int, byte or bool tensors")
             }
             // Compared as a double first: 1e300 is out of bounds, not beyond Int.
-            guard value >= -Double(size) && value < Double(size) else {
+            guard value >= lowest && value < Double(size) else {
+                if let outOfRange { throw OpError.value(outOfRange) }
                 let shown = Swift.abs(value) < 0x1p63 ? String(Int(value)) : String(value)
                 throw OpError.value("index \(shown) is out of bounds for dimension \(dim) with size \(size)")
             }
@@ -90,6 +113,8 @@ extension Ops {
     }
 
     static let indexParam = Param("index", .tensor)
+    /// What index_select and index_add say of a position outside the input (an IndexError in Python).
+    static let outOfRangeInSelf = "index out of range in self"
 
     /// The rule of the ops that add a source into a copy of their input (`index_add`,
     /// `scatter_add`): the input's dtype, with PyTorch's `refusal` (input's dtype, source's) for
@@ -107,14 +132,15 @@ extension Ops {
         "index_select", params: [input, Param("dim", .int), indexParam], gradFn: "IndexSelectBackward0",
         summary: "the entries at the positions of a 1-D index along dim",
         kinks: "gradients of repeated positions add up",
-        samples: [OpSample([[3, 2], [3]], attrs: ["dim": .int(0)], constantInputs: [1], fixed: [1: Tensor([2, 0, 2])])],
+        samples: [OpSample([[3, 2], [3]], attrs: ["dim": .int(0)], constantInputs: [1], fixed: [1: Tensor(shape: [3], data: [2, 0, 2], dtype: .int64)])],
         dtype: .ofFirstInput,  // picked entries keep their dtype; the index is read uncast
         forward: { args in
             let x = args[0], index = args[1]
+            try refuseBoolIndex(index, "index_select")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             guard index.rank <= 1 else { throw OpError.value("index_select(): Index is supposed to be a vector") }
             guard x.rank > 0 else { return x }
-            return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim))
+            return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim, wrapsNegative: false, outOfRange: outOfRangeInSelf))
         },
         derivative: .vjp { ctx, g in
             let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
@@ -127,17 +153,18 @@ extension Ops {
                               Param("alpha", .double, default: .double(1))],
         gradFn: "IndexAddBackward0", summary: "input with alpha * source added at the positions of index along dim",
         samples: [OpSample([[3, 2], [4], [4, 2]], attrs: ["dim": .int(0), "alpha": .double(1.5)], constantInputs: [1],
-                           fixed: [1: Tensor([2, 0, 2, 1])])],
+                           fixed: [1: Tensor(shape: [4], data: [2, 0, 2, 1], dtype: .int64)])],
         dtype: sameDType(asInput: 2) { "index_add_(): self (\($0.pytorchTypeName)) and source (\($1.pytorchTypeName)) must have the same scalar type" },
         forward: { args in
             let x = args[0], index = args[1], source = args[2]
+            try refuseBoolIndex(index, "index_add")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             var expected = x.shape
             if !expected.isEmpty { expected[dim] = index.count }
             guard source.shape == expected, index.rank <= 1 else {
                 throw OpError.shape("index_add_(): source of shape \(describe(shape: source.shape)) does not match input \(describe(shape: x.shape)) with \(index.count) indices along dim \(dim)")
             }
-            return x.adding(source, dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim),
+            return x.adding(source, dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim, wrapsNegative: false, outOfRange: outOfRangeInSelf),
                             alpha: try args.attrs.double("alpha"))
         },
         derivative: .vjp { ctx, g in
@@ -158,7 +185,7 @@ extension Ops {
         return try (0..<index.count).map { offset in
             var position = Tensor.index(ofOffset: offset, in: index.shape)
             // A 0-d input gathers from its one element, as PyTorch's does.
-            let i = try positions(Tensor(index.data[offset]), size: shape.isEmpty ? 1 : shape[dim], dim: dim)[0]
+            let i = try positions(Tensor(index.data[offset]), size: shape.isEmpty ? 1 : shape[dim], dim: dim, wrapsNegative: false)[0]
             if shape.isEmpty { return 0 }
             position[dim] = i
             return zip(position, strides).reduce(0) { $0 + $1.0 * $1.1 }
@@ -171,10 +198,11 @@ extension Ops {
         summary: "entries of input picked along dim by index (same rank as input)",
         kinks: "gradients of repeated positions add up",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
-                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0])])],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0], dtype: .int64)])],
         dtype: .ofFirstInput,
         forward: { args in
             let x = args[0], index = args[1]
+            try refuseBoolIndex(index, "gather")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             let offsets = try gatherOffsets(x.shape, dim: dim, index: index)
             return Tensor(shape: index.shape, data: offsets.map { x.data[$0] }, dtype: x.dtype)
@@ -189,10 +217,11 @@ extension Ops {
         "scatter_add", params: [input, Param("dim", .int), indexParam, Param("src", .tensor)], gradFn: "ScatterAddBackward0",
         summary: "input with src added at the positions index names along dim",
         samples: [OpSample([[3, 2], [2, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
-                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 2, 1])])],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 2, 1], dtype: .int64)])],
         dtype: sameDType(asInput: 2) { _, _ in "scatter(): Expected self.dtype to be equal to src.dtype" },
         forward: { args in
             let x = args[0], index = args[1], src = args[2]
+            try refuseBoolIndex(index, "scatter_add")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             guard src.rank == index.rank, zip(index.shape, src.shape).allSatisfy({ $0 <= $1 }) else {
                 throw OpError.value("scatter_add(): expected index \(describe(shape: index.shape)) to be no larger than src \(describe(shape: src.shape))")

@@ -18,6 +18,7 @@ extension Ops {
                            fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 1, 1])])],
         forward: { args in
             let x = args[0], index = args[1], src = args[2]
+            try refuseBoolIndex(index, "scatter")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             guard index.rank == x.rank || index.count == 0 else {
                 throw OpError.value("Index tensor must have the same number of dimensions as self tensor")

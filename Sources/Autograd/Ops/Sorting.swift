@@ -20,10 +20,18 @@ extension Ops {
 
     /// The chosen positions as an index tensor of `x`'s rank (size `m` along `dim`), with the
     /// lane view and dim it refers to.
-    static func chosenIndices(_ x: Tensor, _ attrs: Attrs, flattenWithoutDim: Bool, choose: LaneChoice) throws -> (Tensor, Tensor, Int) {
+    /// `reduction` names an op that reduces each lane to one position (`argmax`, `median`), which
+    /// PyTorch refuses on an empty lane; `sort` and `topk` take empty lanes.
+    static func chosenIndices(_ x: Tensor, _ attrs: Attrs, flattenWithoutDim: Bool, reduction: String?,
+                              choose: LaneChoice) throws -> (Tensor, Tensor, Int) {
         let (view, dim) = try laneDim(x, attrs, flattenWithoutDim: flattenWithoutDim)
         let (outer, size, inner) = view.lanes(dim)
-        guard size > 0 || outer * inner == 0 else { throw OpError.value("cannot pick along an empty dimension") }
+        if let reduction, size == 0, outer * inner > 0 {
+            if flattenWithoutDim && attrs["dim"] == .none {
+                throw OpError.value("\(reduction)(): Expected reduction dim to be specified for input.numel() == 0.")
+            }
+            throw OpError.value("\(reduction)(): Expected reduction dim \(dim) to have non-zero size.")
+        }
         var picks: [[Int]] = []
         picks.reserveCapacity(outer * inner)
         for o in 0..<outer {
@@ -57,8 +65,10 @@ extension Ops {
     static func laneSelection(_ name: String, gradFn: String, gradFnForInputs: (([Variable], Attrs) -> String)? = nil,
                               params: [Param], summary: String, kinks: String,
                               squeeze: Bool, flattenWithoutDim: Bool = false, samples: @autoclosure @escaping () -> [OpSample],
-                              boolRefusal: ((Attrs) -> String)? = nil,
+                              boolRefusal: ((Attrs) -> String)? = nil, emptyWithoutDim: Double? = nil,
                               choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
+        // Each lane reduces to one position, except for sort's and topk's (empty lanes allowed).
+        let reduction = name == "sort" || name == "topk" ? nil : name
         // PyTorch's error for a bool input, where its kernel has no bool version.
         func refusal(_ inputs: [Variable], _ attrs: Attrs) -> String? {
             guard let boolRefusal, inputs.first?.value.dtype == .bool else { return nil }
@@ -68,7 +78,11 @@ extension Ops {
             name, params: params, gradFn: gradFn, gradFnForInputs: gradFnForInputs, summary: summary, kinks: kinks, samples: samples(),
             dtype: .promoteRefusing(accepted: boolRefusal == nil ? "all; result as `torch.result_type`" : DTypeRule.boolRefused) { inputs, attrs, _ in refusal(inputs, attrs) },
             forward: { args in
-                let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                // median() of an empty tensor is NaN, as PyTorch's.
+                if let emptyWithoutDim, args[0].count == 0, flattenWithoutDim, args.attrs["dim"] == .none {
+                    return Tensor(shape: [], data: [emptyWithoutDim], dtype: args[0].dtype)
+                }
+                let (view, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, reduction: reduction, choose: choose)
                 // A 0-d input is its own result, as in PyTorch (whatever k picks, once k is valid).
                 if args[0].rank == 0 { return args[0] }
                 let picked = Tensor(shape: index.shape, data: try gatherOffsets(view.shape, dim: dim, index: index).map { view.data[$0] },
@@ -78,7 +92,7 @@ extension Ops {
             derivative: .vjp { ctx, g in
                 let x = ctx[0]
                 if x.shape.isEmpty { return [g] }
-                let (view, index, dim) = try chosenIndices(x.value, ctx.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                let (view, index, dim) = try chosenIndices(x.value, ctx.attrs, flattenWithoutDim: flattenWithoutDim, reduction: reduction, choose: choose)
                 let zeros = Ops.filled(view.shape, with: 0, dtype: g.dtype)
                 let spread = try apply(scatterAdd, [zeros, Variable(index), g.reshaped(to: index.shape)], ["dim": .int(dim)])
                 return [try spread.reshaped(to: x.shape)]
@@ -90,7 +104,7 @@ extension Ops {
                 return .int64
             },
             forward: { args in
-                let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, choose: choose)
+                let (_, index, dim) = try chosenIndices(args[0], args.attrs, flattenWithoutDim: flattenWithoutDim, reduction: reduction, choose: choose)
                 if args[0].rank == 0 { return Tensor(shape: [], data: [0], dtype: .int64) }
                 return index.reshaped(finalShape(index, dim: dim, squeeze: squeeze, args.attrs, rank: args[0].rank))
             },
@@ -203,7 +217,8 @@ extension Ops {
         kinks: "of an even count the lower of the two middle values; along dim the gradient goes to the index median returns",
         squeeze: true, flattenWithoutDim: true,
         samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])],
-        boolRefusal: { attrs in DTypeRule.notImplemented(attrs["dim"] == .none ? "median_cpu" : "median_out", .bool) }
+        boolRefusal: { attrs in DTypeRule.notImplemented(attrs["dim"] == .none ? "median_cpu" : "median_out", .bool) },
+        emptyWithoutDim: .nan
     ) { lane, _ in
         let sorted = order(lane, descending: false)
         // NaN propagates: PyTorch's median of a lane holding NaN is NaN (at the first NaN).
@@ -232,7 +247,8 @@ extension Ops {
         params: medianPair.values.params,
         summary: "the lower median of the values that are not NaN (NaN when all are), over all elements or along dim (with dim and indices: a tuple)",
         kinks: "as median, with NaN left out", squeeze: true, flattenWithoutDim: true,
-        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])]
+        samples: [OpSample([[5]]), OpSample([[3, 4]], attrs: ["dim": .int(1)])],
+        emptyWithoutDim: .nan
     ) { lane, _ in
         // PyTorch's nth_element orders NaN last; a lane of NaN only picks its first element.
         let count = lane.filter { !$0.isNaN }.count

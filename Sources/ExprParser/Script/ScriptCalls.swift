@@ -88,6 +88,7 @@ extension Interpreter {
             keywords = try keywords.map { ($0.name, $0.name == "dims" ? try asTensor($0.value) : $0.value) }
         }
         let (arguments, bound) = try bind(spec, name, positional, keywords, selfParam: selfParam)
+        try refuseNonIntegerIndex(spec, arguments)
         var attrs = bound
         for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
             attrs[param.name] = .bool(argument != nil)
@@ -101,6 +102,15 @@ extension Interpreter {
         return pyValue(value)
     }
 
+    /// PyTorch's refusal of an index tensor that is not int64 (`gather(x, 0, idx.float())`);
+    /// a program's tensors have PyTorch's dtypes, unlike the floating inputs of expressions.
+    func refuseNonIntegerIndex(_ spec: OpSpec, _ arguments: [Variable?]) throws {
+        guard let refusal = Ops.indexDTypeRefusals[spec.name] else { return }
+        for (param, argument) in zip(spec.tensorParams, arguments) where param.name == "index" || param.name == "indices" {
+            if let dtype = argument?.value.dtype, dtype != .int64 { throw PyException("RuntimeError", refusal(dtype)) }
+        }
+    }
+
     /// How many positional tensors a call of `spec` may pass straight to `apply`: its tensor
     /// parameters when they come first, every other parameter has a default, and the dispatcher
     /// would run the op itself (no language function, overload, tuple result or argument
@@ -111,6 +121,7 @@ extension Interpreter {
         let tensors = spec.params.prefix { $0.kind == .tensor && !$0.isOptionalTensor }.count
         let plain = Lowering.languageFunctions[name] !== spec && Lowering.tupleOp(name) == nil
             && !Interpreter.rewrittenCalls.contains(name) && Lowering.variant(of: name, keywords: []) == nil
+            && Ops.indexDTypeRefusals[name] == nil  // its index's dtype is checked on binding
             && spec.params.dropFirst(tensors).allSatisfy { !$0.isTensor && $0.defaultValue != nil }
         let arity = plain ? tensors : -1
         plainArities[ObjectIdentifier(spec)] = arity

@@ -257,9 +257,11 @@ struct PyException: Error {
     /// Dtype refusals are NotImplementedError and failed factorizations torch.linalg's
     /// LinAlgError (printed `_LinAlgError`), both RuntimeErrors to `except`.
     static func torch(_ message: String) -> PyException {
-        if message.hasPrefix("Dimension out of range") || message.hasPrefix("too many indices") {
+        if message.hasPrefix("Dimension out of range") || message.hasPrefix("too many indices") || message == "index out of range in self"
+            || message.contains("(): Expected reduction dim") {
             return PyException("IndexError", message)
         }
+        if message == "torch.cat(): expected a non-empty list of Tensors" { return PyException("ValueError", message) }
         if message.contains("is not supported in gradcli run") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
         if message.contains("not implemented for '") { return PyException("NotImplementedError", message, bases: ["RuntimeError"]) }
         // The Python binding's refusal of an argument list no overload takes.
