@@ -1,6 +1,7 @@
 # The index ops refuse what PyTorch refuses, with its exception types and messages: an index
 # that is not int64, a negative or too large position (only x[idx] counts from the end), a
 # reduction over an empty lane; sort and topk take empty lanes, median() of nothing is nan.
+# where and masked_fill refuse a condition that is not bool (the tensor stays as it was).
 # Expected output recorded once from PyTorch 2.13:
 #   /work/.venv-torch/bin/python samples/run_index_errors.py > samples/run_index_errors.out
 import torch
@@ -46,3 +47,12 @@ for call in [lambda: z.index_add_(0, torch.tensor([0., 1.]), torch.ones(2)),
     except RuntimeError as e:
         print("RuntimeError:", e)
 print(z)
+m = torch.ones(2)
+for c in [torch.tensor([1, 0]), torch.tensor([1., 0.]), torch.tensor([1., 0.], dtype=torch.float64)]:
+    for f in [lambda: torch.where(c, m, m), lambda: m.masked_fill(c, 5.), lambda: m.where(c, m),
+              lambda: m.masked_fill_(c, 5.), lambda: torch.where(c, m, 0.), lambda: torch.where(c)]:
+        try:
+            print(f())
+        except RuntimeError as e:
+            print("RuntimeError:", e)
+print(m, torch.where(m > 0, m, 0.), m.masked_fill(m > 2, 0.))

@@ -73,24 +73,6 @@ extension Ops {
             return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
         })
 
-    /// PyTorch's refusal of an index tensor that is not an integer one, by op. Expressions take
-    /// a floating index holding integers (their inputs are floating), so the ops refuse a bool
-    /// index only; `gradcli run`, whose tensors have PyTorch's dtypes, refuses any other than int64.
-    public static let indexDTypeRefusals: [String: (DType) -> String] = [
-        "index_select": { _ in "index_select(): Expected dtype int32 or int64 for index" },
-        "index_add": { "index_add_(): Expected dtype int32/int64 for index but got: \($0.pytorchTypeName)" },
-        "gather": { _ in "gather(): Expected dtype int32/int64 for index" },
-        "take_along_dim": { _ in "gather(): Expected dtype int32/int64 for index" },
-        "scatter_add": { _ in "scatter(): Expected dtype int32/int64 for index" },
-        "scatter": { _ in "scatter(): Expected dtype int32/int64 for index" },
-    ]
-
-    /// Refuses a bool index tensor for op `name` (a mask read as positions 0 and 1).
-    static func refuseBoolIndex(_ index: Tensor, _ name: String) throws {
-        guard index.dtype == .bool else { return }
-        throw OpError.value(indexDTypeRefusals[name]!(index.dtype))
-    }
-
     /// Integer positions from an index tensor, each checked against `size`; a negative one
     /// counts from the end where `wrapsNegative` (`x[idx]`), and is out of range for the ops
     /// (`gather`, `index_select`...). `outOfRange` is the op's own message for a position

@@ -88,7 +88,7 @@ extension Interpreter {
             keywords = try keywords.map { ($0.name, $0.name == "dims" ? try asTensor($0.value) : $0.value) }
         }
         let (arguments, bound) = try bind(spec, name, positional, keywords, selfParam: selfParam)
-        try refuseNonIntegerIndex(spec, arguments)
+        try refuseArgumentDTypes(spec, arguments)
         var attrs = bound
         for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
             attrs[param.name] = .bool(argument != nil)
@@ -102,12 +102,13 @@ extension Interpreter {
         return pyValue(value)
     }
 
-    /// PyTorch's refusal of an index tensor that is not int64 (`gather(x, 0, idx.float())`);
-    /// a program's tensors have PyTorch's dtypes, unlike the floating inputs of expressions.
-    func refuseNonIntegerIndex(_ spec: OpSpec, _ arguments: [Variable?]) throws {
-        guard let refusal = Ops.indexDTypeRefusals[spec.name] else { return }
-        for (param, argument) in zip(spec.tensorParams, arguments) where param.name == "index" || param.name == "indices" {
-            if let dtype = argument?.value.dtype, dtype != .int64 { throw PyException("RuntimeError", refusal(dtype)) }
+    /// PyTorch's refusal of an index that is not int64 (`gather(x, 0, idx.float())`) or a mask
+    /// that is not bool (see `Ops.argumentDTypes`); a program's tensors have PyTorch's dtypes,
+    /// unlike the floating inputs of expressions.
+    func refuseArgumentDTypes(_ spec: OpSpec, _ arguments: [Variable?]) throws {
+        guard let rule = Ops.argumentDTypes[spec.name] else { return }
+        for (param, argument) in zip(spec.tensorParams, arguments) where param.name == rule.param {
+            if let dtype = argument?.value.dtype, dtype != rule.required { throw PyException("RuntimeError", rule.refusal(dtype)) }
         }
     }
 
@@ -121,7 +122,7 @@ extension Interpreter {
         let tensors = spec.params.prefix { $0.kind == .tensor && !$0.isOptionalTensor }.count
         let plain = Lowering.languageFunctions[name] !== spec && Lowering.tupleOp(name) == nil
             && !Interpreter.rewrittenCalls.contains(name) && Lowering.variant(of: name, keywords: []) == nil
-            && Ops.indexDTypeRefusals[name] == nil  // its index's dtype is checked on binding
+            && Ops.argumentDTypes[name] == nil  // an argument's dtype is checked on binding
             && spec.params.dropFirst(tensors).allSatisfy { !$0.isTensor && $0.defaultValue != nil }
         let arity = plain ? tensors : -1
         plainArities[ObjectIdentifier(spec)] = arity
