@@ -352,6 +352,27 @@ public final class GradFn {
     /// The backward nodes this one feeds, one per input (nil for inputs without one).
     public var nextFunctions: [GradFn?] { inputs.indices.map { edge($0).node } }
 
+    /// The inputs PyTorch's node lists in `next_functions`, by index: its differentiable ones.
+    /// An index, mask or condition has no edge, nor has a Python number where PyTorch's
+    /// overload takes a Scalar (`x ** 2`, `1 - x`, `x.clamp(min=0)`); the arithmetic operators
+    /// take it as a tensor (`x * 2` lists `(None, 0)` for the 2).
+    public var listedInputs: [Int] {
+        let names = spec.tensorParams.map(\.name)
+        let unlisted = GradFn.nonDifferentiableParams[spec.name] ?? []
+        let numbersListed = GradFn.opsListingNumbers.contains(spec.name) && name != "RsubBackward1"
+        return inputs.indices.filter { i in
+            if i < names.count, GradFn.nonDifferentiable.contains(names[i]) || unlisted.contains(names[i]) { return false }
+            return numbersListed || !inputs[i].isWrappedNumber
+        }
+    }
+
+    private static let nonDifferentiable: Set<String> = ["index", "indices", "condition", "mask"]
+    /// The losses' class targets and weights (the regression losses' targets are differentiable).
+    private static let nonDifferentiableParams: [String: Set<String>] = [
+        "nll_loss": ["target", "weight"], "cross_entropy": ["target", "weight"], "binary_cross_entropy": ["weight"],
+    ]
+    private static let opsListingNumbers: Set<String> = ["add", "sub", "mul", "div", "where"]
+
     /// Where the gradient of input `i` goes: the node the input had when this node was made
     /// (nil for a leaf), and whether it required grad then.
     @inline(__always)

@@ -255,7 +255,9 @@ func matrixVariable(_ rows: [[Double]], requiresGrad: Bool = false) -> Variable 
         #expect(g[0]?.data == [0, 0])  // NaN < inf is false
         g = try gradientValues(Variable([2, 2]).clamp(min: lInf, max: nil).sum(), [lInf])
         #expect(g[0]?.data == [1, 0])
-        // A 0-d constant bound is a number to PyTorch.
-        #expect(try x.clamp(min: Variable(0.5), max: nil).gradFn?.name == "ClampBackward1")
+        // A 0-d tensor bound is still a tensor to PyTorch (x.clamp(min=torch.tensor(0.5)));
+        // a number is the Scalar overload.
+        #expect(try x.clamp(min: Variable(0.5), max: nil).gradFn?.name == "ClampBackward0")
+        #expect(try x.clamp(min: 0.5).gradFn?.name == "ClampBackward1")
     }
 }

@@ -315,12 +315,15 @@ extension ConventionTests {
         #expect(close(x.grad?.value, Tensor([-0.5, 0])))
     }
 
-    /// `x ** 2`, `2 ** x` and `x ** y` print PowBackward0, PowBackward2 and PowBackward1.
+    /// `x ** 2`, `2 ** x` and `x ** y` print PowBackward0, PowBackward2 and PowBackward1; a 0-d
+    /// tensor is a tensor (`x.pow(torch.tensor(2.))` is PowBackward1).
     @Test func powNodesAreNamedAsPyTorchNamesThem() throws {
         let x = Variable(2, requiresGrad: true), y = Variable(3, requiresGrad: true)
-        #expect(try x.pow(2).gradFn?.name == "PowBackward0")
-        #expect(try Variable(2).pow(x).gradFn?.name == "PowBackward2")
+        let two = Variable(wrappedNumber: 2, dtype: .int64)
+        #expect(try x.pow(two).gradFn?.name == "PowBackward0")
+        #expect(try two.pow(x).gradFn?.name == "PowBackward2")
         #expect(try x.pow(y).gradFn?.name == "PowBackward1")
+        #expect(try x.pow(2).gradFn?.name == "PowBackward1")
     }
 }
 

@@ -180,10 +180,9 @@ extension Ops {
     public static let pow = binary(
         "pow", params: [input, Param("exponent", .tensor)], gradFn: "PowBackward0",
         // PyTorch: PowBackward0 for a scalar exponent (`x ** 2`), PowBackward2 for a scalar
-        // base (`2 ** x`), PowBackward1 for two tensors. A constant 0-d operand is a scalar here.
+        // base (`2 ** x`), PowBackward1 for two tensors (a 0-d tensor too).
         gradFnForInputs: { inputs, _ in
-            func isScalar(_ v: Variable) -> Bool { v.value.isScalar && !v.requiresGrad }
-            return isScalar(inputs[1]) ? "PowBackward0" : isScalar(inputs[0]) ? "PowBackward2" : "PowBackward1"
+            inputs[1].isWrappedNumber ? "PowBackward0" : inputs[0].isWrappedNumber ? "PowBackward2" : "PowBackward1"
         },
         summary: "input raised to exponent, elementwise",
         kinks: "at input = 0: exponent 0 gives 0, 0 < exponent < 1 gives inf, 1 gives 1, >= 2 gives 0, negative gives -inf; d/dexponent of 0^exponent is 0 for exponent >= 0",

@@ -57,8 +57,7 @@ extension Ops {
 
     /// `clamp(input, min=None, max=None)`: input limited to [min, max]. The bounds are tensors
     /// that broadcast with the input; a number is a 0-d one. PyTorch shows `ClampBackward1` for
-    /// number bounds and `ClampBackward0` for tensors: a 0-d bound that does not require grad
-    /// counts as a number.
+    /// number bounds and `ClampBackward0` for tensors (a 0-d tensor too).
     public static let clamp = OpSpec(
         "clamp", aliases: ["clip"],
         params: [input, Param("min", .tensor, default: AttrValue.none), Param("max", .tensor, default: AttrValue.none)],
@@ -66,7 +65,7 @@ extension Ops {
         gradFnForInputs: { inputs, attrs in
             // `clamp_min(x, t)` / `clamp_max(x, t)` with a tensor bound run as clamp, under their own name.
             if case .string(let name) = attrs["grad_fn"] { return name }
-            return inputs.dropFirst().allSatisfy { $0.shape.isEmpty && !$0.requiresGrad } ? "ClampBackward1" : "ClampBackward0"
+            return inputs.dropFirst().allSatisfy(\.isWrappedNumber) ? "ClampBackward1" : "ClampBackward0"
         },
         summary: "input limited to [min, max]; bounds may be tensors, either may be omitted",
         kinks: "input gets the gradient where min <= input <= max (1 at a bound), a bound where it is the one chosen; "
@@ -122,9 +121,10 @@ extension Variable {
     /// The smaller of `self` and `other` elementwise; a tie splits the gradient evenly.
     public func minimum(_ other: Variable) throws -> Variable { try apply(Ops.minimum, [self, other]) }
 
-    /// Each element limited to `[min, max]`; at least one bound must be given.
+    /// Each element limited to `[min, max]`; at least one bound must be given. The bounds are
+    /// numbers, as Python's are (`ClampBackward1`).
     public func clamp(min: Double? = nil, max: Double? = nil) throws -> Variable {
-        try clamp(min: min.map { Variable($0) }, max: max.map { Variable($0) })
+        try clamp(min: min.map { Variable(wrappedNumber: $0, dtype: .float64) }, max: max.map { Variable(wrappedNumber: $0, dtype: .float64) })
     }
 
     /// Each element limited to `[min, max]`, bounds that broadcast with `self`; a bound

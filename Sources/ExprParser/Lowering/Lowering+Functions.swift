@@ -249,6 +249,10 @@ extension Lowering {
             if attrs["dim"] != .none { reduce["dim"] = attrs["dim"] }
             return .tuple([try run(op("amin"), [x], reduce), try run(op("amax"), [x], reduce)], names: ["min", "max"], origin: name)
         case "std_mean", "var_mean":
+            // PyTorch names the pair in its refusal of an integer input.
+            guard x.value.dtype.isFloatingPoint else {
+                throw Diagnostic.opFailed(.value("\(name) only support floating point and complex dtypes"), at: node.range)
+            }
             let spread = try run(op(name == "std_mean" ? "std" : "var"), [x], attrs)
             let mean = try run(op("mean"), [x], ["dim": attrs["dim"], "keepdim": attrs["keepdim"]])
             return .tuple([spread, mean], names: [], origin: name)

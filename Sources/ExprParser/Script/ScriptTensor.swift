@@ -228,7 +228,7 @@ extension Interpreter {
             let qualified = fn.qualifiedName
             return .native(NativeFunction(name) { _, _ in .str(qualified) })
         case "next_functions":
-            return .tuple(fn.inputs.indices.map { i in
+            return .tuple(fn.listedInputs.map { i in
                 let edge = fn.edge(i)
                 if let next = edge.node { return .tuple([.node(next), .int(0)]) }
                 if edge.requiresGrad { return .tuple([.object(PyAccumulateGrad(fn.inputs[i])), .int(0)]) }
