@@ -79,17 +79,32 @@ extension Ops {
             return ctx.optional("bias") != nil ? [gx, gw, g] : [gx, gw]
         })
 
-    /// `masked_fill(input, mask, value)`: `value` where `mask` is true, else input.
+    /// `masked_fill(input, mask, value)`: `value` where `mask` is true, else input. `value` is a
+    /// number (`MaskedFillBackward0`) or a 0-d tensor, which gets the gradient of the filled
+    /// places (`MaskedFillBackward1`).
     public static let maskedFill: OpSpec = OpSpec(
-        "masked_fill", params: [input, Param("mask", .tensor), Param("value", .double)], gradFn: "MaskedFillBackward0",
+        "masked_fill", params: [input, Param("mask", .tensor), Param("value", .tensor)], gradFn: "MaskedFillBackward0",
+        gradFnForInputs: { inputs, _ in inputs.count > 2 && !inputs[2].isWrappedNumber ? "MaskedFillBackward1" : "MaskedFillBackward0" },
         summary: "value where mask is true, input elsewhere",
-        kinks: "the filled places get no gradient",
-        samples: [OpSample([[3, 2], [3, 2]], attrs: ["value": .double(0.5)], constantInputs: [1],
-                           fixed: [1: Tensor(shape: [3, 2], data: [1, 0, 0, 1, 1, 0])])],
+        kinks: "the filled places get no gradient from input; a tensor value gets their sum",
+        samples: [OpSample([[3, 2], [3, 2], []], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [3, 2], data: [1, 0, 0, 1, 1, 0], dtype: .bool)])],
+        dtype: .ofFirstInput,  // the value is cast to the input's dtype
         forward: { args in
-            let value = try args.attrs.double("value")
+            guard args[2].rank == 0 else {
+                throw OpError.value("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with \(args[2].rank) dimension(s).")
+            }
+            let value = args[2].data[0]
             let x = args[0], mask = try args[1].expanded(to: args[0].shape)
             return Tensor(shape: x.shape, data: (0..<x.count).map { mask.data[$0] != 0 ? value : x.data[$0] }, dtype: x.dtype)
         },
-        derivative: .vjp { ctx, g in [try Variable.where(ctx[1], 0, g), nil] })
+        derivative: .vjp { ctx, g in
+            // The value's gradient sums the filled places alone, as PyTorch's masked_select(grad, mask).sum().
+            var filled: Variable?
+            if ctx[2].requiresGrad {
+                let mask = ctx[1].shape == g.shape ? ctx[1] : try ctx[1].expand(g.shape)
+                filled = try apply(index, [g, mask], ["dim": .int(0)]).sum()
+            }
+            return [try Variable.where(ctx[1], 0, g), nil, filled]
+        })
 }

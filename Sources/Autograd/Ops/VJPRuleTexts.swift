@@ -175,7 +175,7 @@ extension Ops {
         "bmm": "grad_self = grad @ mat2^T, grad_mat2 = self^T @ grad (batch by batch)",
         "addmm": "grad_self = beta * grad (summed to self's shape), grad_mat1 = alpha * grad @ mat2^T, grad_mat2 = alpha * mat1^T @ grad",
         "linear": "grad_self = grad @ weight, grad_weight = grad^T @ self (leading dims flattened), grad_bias = grad (summed to bias's shape)",
-        "masked_fill": "grad_self = where(mask, 0, grad)",
+        "masked_fill": "grad_self = where(mask, 0, grad), grad_value = sum(where(mask, grad, 0)) (a tensor value)",
 
         // Losses.swift
         "mse_loss": "grad_self = grad * 2 * (self - target), grad_target = -grad_self (divided by numel for reduction='mean')",

@@ -94,7 +94,7 @@ extension Lowering {
                 let stirling = try run("add", [try run("sub", [try run("mul", [target, logTarget]), target]),
                                                try run("mul", [number(0.5), try run("log", [try run("mul", [number(2 * Double.pi), target])])])])
                 let small = Variable(Tensor(shape: target.shape, data: target.value.data.map { $0 <= 1 ? 1 : 0 }, dtype: .bool))
-                loss = try run("add", [loss, try run("masked_fill", [stirling, small], ["value": .double(0)])])
+                loss = try run("add", [loss, try run("masked_fill", [stirling, small, Variable(wrappedNumber: 0, dtype: .float64)])])
             }
             return try reduced(loss)
         case "gaussian_nll_loss":
