@@ -87,7 +87,10 @@ extension Lowering {
             }
         }
         let merged = Array(shape[..<first]) + [sizes.reduce(1, *)] + Array(shape[(first + dims.count)...])
-        value = try applyNamed(try registryOp("reshape", at: node.range), [value], ["shape": .ints(merged)], node: node, at: node.range)
+        // One index tensor needs no reshape (and PyTorch's graph shows none).
+        if merged != shape {
+            value = try applyNamed(try registryOp("reshape", at: node.range), [value], ["shape": .ints(merged)], node: node, at: node.range)
+        }
         let index = Variable(Tensor(shape: broadcast, data: linear.map(Double.init), dtype: .int64))
         return try applyNamed(Ops.index, [value, index], ["dim": .int(first)], node: node, at: node.range)
     }
