@@ -12,6 +12,14 @@ public enum DType: String, CaseIterable, Sendable {
     case float32
     case float64
 
+    /// Whether an in-place op may write a result of this dtype into a tensor of `target`
+    /// (PyTorch's `canCast`): not a floating result into an integer or bool tensor, nor an
+    /// integer one into a bool tensor.
+    public func canCast(to target: DType) -> Bool {
+        if isFloatingPoint && !target.isFloatingPoint { return false }
+        return target != .bool || self == .bool
+    }
+
     /// True for float32 and float64, the dtypes that can require gradients.
     @inlinable public var isFloatingPoint: Bool {
         switch self {

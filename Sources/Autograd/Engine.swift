@@ -261,7 +261,10 @@ private struct Pass {
                 continue
             }
             // Only an update since the node was made can have modified what it saved.
-            if fn.madeAfterModifications != modifications { try fn.checkSavedInputs() }
+            if fn.madeAfterModifications != modifications {
+                try fn.checkSavedInputs()
+                try fn.checkSavedOutput()
+            }
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads: [Variable?]
             do { grads = try rule(context, g) } catch let error as OpError { throw error.placed(at: fn.tag) }

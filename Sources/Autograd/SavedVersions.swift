@@ -50,6 +50,13 @@ extension GradFn {
         }
     }
 
+    /// The same error for a node whose output PyTorch saves, modified since (checked before
+    /// the VJP runs: gradcli's relu and pow read their inputs, PyTorch's formulas the output).
+    func checkSavedOutput() throws {
+        guard outputVersion != 0, GradFn.readsResult.contains(spec.name) || (spec.name == "pow" && name != "PowBackward0") else { return }
+        try checkSavedResult()
+    }
+
     /// The same error for an op whose gradient reads its own output (`exp`, `sigmoid`, ...).
     func checkSavedResult() throws {
         guard outputVersion != 0 else { return }

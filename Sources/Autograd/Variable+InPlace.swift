@@ -74,15 +74,28 @@ extension Variable {
                 others.count == 1 ? try ThreadState.current.withInputs(self, others[0]) { try applyValue(spec, $0, attrs) }
                     : try applyValue(spec, Variable.list(self, others), attrs)
             }
-            try replaceValue(value)
+            try replaceValue(try castForWriting(value, of: spec))
             markModified()
-            return value
+            return self.value
         }
         if isLeaf && requiresGrad { throw OpError.autograd(Variable.leafInPlaceMessage) }
         let result = try apply(spec, Variable.list(snapshot(), others), attrs)
-        try replaceValue(result.value)
+        try replaceValue(try castForWriting(result.value, of: spec))
         takeHistory(of: result)
         return value
+    }
+
+    /// An in-place op's result in this variable's dtype, which it keeps (`x += y64` leaves a
+    /// float32 x float32), or PyTorch's refusal of a result it cannot hold (`i += 1.5`).
+    private func castForWriting(_ result: Tensor, of spec: OpSpec) throws -> Tensor {
+        let dtype = value.dtype
+        if result.dtype == dtype { return result }
+        guard result.dtype.canCast(to: dtype) else {
+            // clamp's kernel names the C++ type (`long int`).
+            let target = spec.name == "clamp" ? dtype.cTypeName : dtype.pytorchTypeName
+            throw OpError.value("result type \(result.dtype.pytorchTypeName) can't be cast to the desired output type \(target)")
+        }
+        return result.converted(to: dtype)
     }
 
     /// Counts an in-place update whose recorded op made `result` and makes `result`'s node this

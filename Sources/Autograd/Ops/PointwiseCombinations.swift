@@ -76,6 +76,11 @@ extension Ops {
         case .float64:
             return try Tensor.zip(args[0], args[1]) { TorchFloat32Math.multiplyAdd(alpha, $1, $0) }
         default:
+            // An integer sum takes an integer alpha only (what a double holding a whole number
+            // came from is not known here; a fraction is refused).
+            guard alpha == alpha.rounded() else {
+                throw OpError.value("For integral input tensors, argument alpha must not be a floating point number.")
+            }
             return try Tensor.zip(args[0], args[1]) { $0 + alpha * $1 }
         }
     }
