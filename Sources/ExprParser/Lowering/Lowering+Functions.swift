@@ -311,7 +311,8 @@ extension Lowering {
             case "sum": return .tensor(try run(op("sum"), [pointwise], [:]))
             case "batchmean":
                 let total = try run(op("sum"), [pointwise], [:])
-                return .tensor(try run(op("div"), [total, Variable(Double(shape.first ?? 1))], [:]))
+                // Divided by the batch size as a Python int: the loss keeps its dtype.
+                return .tensor(try run(op("div"), [total, Variable(wrappedNumber: Double(shape.first ?? 1), dtype: .int64)], [:]))
             default: return .tensor(try run(op("mean"), [pointwise], [:]))
             }
         case "layer_norm":

@@ -358,7 +358,9 @@ extension Interpreter {
             }
             return .object(PyNumpyScalar(t.value.data[0], t.value.dtype))
         case "to", "cpu", "cuda", "contiguous":
-            // A device argument is the identity (everything is on the CPU); a dtype converts.
+            // A device argument is the identity (everything is on the CPU); a dtype converts, as
+            // does another tensor (`x.to(y)` takes y's dtype).
+            if name == "to", case .tensor(let other)? = args.first { return .tensor(try t.to(other.value.dtype)) }
             for a in args + kw.map(\.value) {
                 if case .object(let d as PyDType) = a { return .tensor(try t.to(d.dtype)) }
             }
