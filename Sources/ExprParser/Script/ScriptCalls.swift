@@ -89,6 +89,9 @@ extension Interpreter {
         }
         let (arguments, bound) = try bind(spec, name, positional, keywords, selfParam: selfParam)
         try refuseArgumentDTypes(spec, arguments)
+        if spec.name == "flatten", let input = arguments.first ?? nil, isFlattenOfOneDimension(input.value.rank, bound) {
+            return .tensor(input)  // PyTorch's flatten returns the tensor itself (`x.flatten() is x` for 1-D x)
+        }
         var attrs = bound
         for (param, argument) in zip(spec.tensorParams, arguments) where param.isOptionalTensor {
             attrs[param.name] = .bool(argument != nil)
@@ -110,6 +113,14 @@ extension Interpreter {
         for (param, argument) in zip(spec.tensorParams, arguments) where param.name == rule.param {
             if let dtype = argument?.value.dtype, dtype != rule.required { throw PyException("RuntimeError", rule.refusal(dtype)) }
         }
+    }
+
+    /// Whether `flatten`'s dimensions name one dimension of a tensor of `rank` (> 0).
+    private func isFlattenOfOneDimension(_ rank: Int, _ attrs: Attrs) -> Bool {
+        guard rank > 0 else { return false }
+        let start = attrs.optionalInt("start_dim") ?? 0, end = attrs.optionalInt("end_dim") ?? -1
+        guard (-rank..<rank).contains(start), (-rank..<rank).contains(end) else { return false }  // flatten's own error
+        return (start + rank) % rank == (end + rank) % rank
     }
 
     /// How many positional tensors a call of `spec` may pass straight to `apply`: its tensor
@@ -138,7 +149,7 @@ extension Interpreter {
 
     /// Ops whose calls `callFunction` or the dispatcher rewrites by their arguments.
     private static let rewrittenCalls = NameSet([
-        "max", "min", "clamp_min", "clamp_max", "std", "var", "std_mean", "var_mean", "tensordot", "norm", "slogdet",
+        "max", "min", "clamp_min", "clamp_max", "std", "var", "std_mean", "var_mean", "tensordot", "norm", "slogdet", "flatten",
     ])
 
     /// The overload PyTorch picks by argument type: `max(x, other)` with a tensor `other` is

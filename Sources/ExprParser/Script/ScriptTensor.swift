@@ -184,8 +184,8 @@ extension Interpreter {
         case "dtype": return .object(PyDType(t.value.dtype))
         case "ndim": return .int(t.value.rank)
         case "device": return .object(PyDevice.cpu)
-        case "T":  // PyTorch reverses the dimensions with permute
-            return .tensor(try t.value.rank < 2 ? t : apply(Registry.lookup("permute")!, [t], Attrs(["dims": .ints(Array((0..<t.value.rank).reversed()))])))
+        case "T":  // PyTorch reverses the dimensions with permute, whatever the rank
+            return .tensor(try apply(Registry.lookup("permute")!, [t], Attrs(["dims": .ints(Array((0..<t.value.rank).reversed()))])))
         case "mT": return .tensor(try apply(Registry.lookup("transpose")!, [t], Attrs(["dim0": .int(-2), "dim1": .int(-1)])))
         case "is_cuda": return .bool(false)
         default: return nil
