@@ -305,7 +305,7 @@ private struct Pass {
                 return input.gradFn == nil && !input.hooks.isEmpty ? try input.hooks.run(g) : g
             }
             guard allowUnused else {
-                throw OpError.autograd("One of the differentiated Tensors (input \(i)) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
+                throw OpError.autograd("The differentiated Tensor at index \(i) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
             }
             return nil
         }

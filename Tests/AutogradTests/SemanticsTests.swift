@@ -256,7 +256,7 @@ struct KinkCase: CustomTestStringConvertible, Sendable {
             _ = try grad(outputs: [out], inputs: [a, unused], retainGraph: true)
             Issue.record("expected an error")
         } catch let error as OpError {
-            #expect(error.message.hasPrefix("One of the differentiated Tensors (input 1) appears to not have been used in the graph"))
+            #expect(error.message.hasPrefix("The differentiated Tensor at index 1 appears to not have been used in the graph"))  // PyTorch 2.13's words
         }
         let grads = try grad(outputs: [out], inputs: [a, unused], allowUnused: true)
         #expect(grads[0]?.value == Tensor([2, 4]) && grads[1] == nil)

@@ -60,6 +60,7 @@ extension Ops {
         "linear", params: [input, Param("weight", .tensor), Param("bias", .tensor, default: AttrValue.none)],
         gradFn: "AddmmBackward0", gradFnForInputs: linearGradFn, summary: "input @ weight.T + bias",
         samples: [OpSample([[2, 3], [4, 3], [4]]), OpSample([[3], [2, 3]]), OpSample([[2, 2, 3], [4, 3], [4]])],
+        dtype: linearDType,
         forward: { args in
             let x = args[0], w = args[1]
             guard w.rank == 2 || w.rank == 1, x.shape.last == w.shape.last else {
@@ -78,6 +79,13 @@ extension Ops {
             let gw = try gRows.t().matmul(x.reshape([rows, x.shape.last ?? 1])).reshape(w.shape)
             return ctx.optional("bias") != nil ? [gx, gw, g] : [gx, gw]
         })
+
+    /// linear's inputs share one dtype, as its addmm does not promote (F.linear of a float64
+    /// input with nn.Linear's float32 weight is PyTorch's error).
+    public static let linearDType: DTypeRule = .promoteRefusing(accepted: "float32, float64; input and weight of one dtype") { inputs, _, _ in
+        let a = inputs[0].value.dtype, b = inputs[1].value.dtype
+        return a == b ? nil : "mat1 and mat2 must have the same dtype, but got \(a.pytorchTypeName) and \(b.pytorchTypeName)"
+    }
 
     /// `masked_fill(input, mask, value)`: `value` where `mask` is true, else input. `value` is a
     /// number (`MaskedFillBackward0`) or a 0-d tensor, which gets the gradient of the filled

@@ -88,14 +88,6 @@ extension Ops {
             let a = inputs[0].value.dtype, b = inputs[1].value.dtype
             let ra = inputs[0].shape.count, rb = inputs[1].shape.count
             let chosen = kernel ?? (ra == 1 && rb == 1 ? .dot : rb == 1 ? .mv : rb == 2 ? .mm : .bmm)
-            func cName(_ t: DType) -> String {
-                switch t {
-                case .float64: return "double"
-                case .float32: return "float"
-                case .int64: return "long int"
-                case .bool: return "bool"
-                }
-            }
             switch chosen {
             case .dot:
                 if a != b { return "dot : expected both vectors to have same dtype, but found \(a.pytorchTypeName) and \(b.pytorchTypeName)" }
@@ -104,7 +96,7 @@ extension Ops {
                 if a != b { return "addmv input tensors must have the same dtype, but got \(b.pytorchTypeName), \(a.pytorchTypeName), and \(b.pytorchTypeName)" }
                 return a == .bool ? DTypeRule.notImplemented("addmv_impl_cpu", a) : nil
             case .mm:
-                if a != b { return "expected m1 and m2 to have the same dtype, but got: \(cName(a)) != \(cName(b))" }
+                if a != b { return "expected m1 and m2 to have the same dtype, but got: \(a.cTypeName) != \(b.cTypeName)" }
                 return a == .bool ? DTypeRule.notImplemented("addmm_impl_cpu_", a) : nil
             case .bmm:
                 if a == .bool { return DTypeRule.notImplemented("bmm", a) }

@@ -120,6 +120,7 @@ final class PyLinear: PyObject {
             }
         },
         summary: "input @ weight.T + bias",
+        dtype: Ops.linearDType,
         forward: { args in
             let x = Variable(args[0]), w = Variable(args[1])
             var y = try apply(Registry.lookup("matmul")!, [x, try apply(Registry.lookup("t")!, [w])])
