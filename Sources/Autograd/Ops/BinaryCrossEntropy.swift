@@ -43,6 +43,8 @@ extension Ops {
                 throw OpError.shape("Using a target size (\(describe(shape: t.shape))) that is different to the input size (\(describe(shape: x.shape))) is deprecated. Please ensure they have the same size.")
             }
             guard x.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of input should be between 0 and 1") }
+            // A target outside [0, 1] (or NaN) is PyTorch's error too, not a loss.
+            guard t.data.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw OpError.value("all elements of target should be between 0 and 1") }
             if args.dtype.isFloat32 {
                 // PyTorch's float kernel with the C library's log1pf and logf, then its float sum.
                 var losses = try Tensor.zip(x, t) { a, b in
