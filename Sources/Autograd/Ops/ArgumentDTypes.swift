@@ -9,6 +9,8 @@ public struct ArgumentDType {
     public let param: String
     public let required: DType
     public let refusal: (DType) -> String
+    /// Whether the rule holds for a call with these tensor arguments (in parameter order).
+    public var applies: ([Tensor?]) -> Bool = { _ in true }
 }
 
 extension Ops {
@@ -26,7 +28,16 @@ extension Ops {
         "masked_fill": ArgumentDType(param: "mask", required: .bool) {
             "masked_fill_ only supports boolean masks, but got mask with dtype \($0.cTypeName)"
         },
+        "nll_loss": classTarget,
+        // Class indices: a target of the input's shape holds probabilities, which are floating.
+        "cross_entropy": ArgumentDType(param: "target", required: .int64, refusal: classTarget.refusal) { tensors in
+            tensors.count > 1 && tensors[0]?.shape != tensors[1]?.shape
+        },
     ]
+
+    private static let classTarget = ArgumentDType(param: "target", required: .int64) {
+        "expected target dtype to be Long or Byte, but got \($0.pytorchTypeName)"
+    }
 
     private static func index(_ refusal: @escaping (DType) -> String) -> ArgumentDType {
         ArgumentDType(param: "index", required: .int64, refusal: refusal)

@@ -109,7 +109,7 @@ extension Interpreter {
     /// that is not bool (see `Ops.argumentDTypes`); a program's tensors have PyTorch's dtypes,
     /// unlike the floating inputs of expressions.
     func refuseArgumentDTypes(_ spec: OpSpec, _ arguments: [Variable?]) throws {
-        guard let rule = Ops.argumentDTypes[spec.name] else { return }
+        guard let rule = Ops.argumentDTypes[spec.name], rule.applies(arguments.map { $0?.value }) else { return }
         for (param, argument) in zip(spec.tensorParams, arguments) where param.name == rule.param {
             if let dtype = argument?.value.dtype, dtype != rule.required { throw PyException("RuntimeError", rule.refusal(dtype)) }
         }
