@@ -370,6 +370,7 @@ public final class GradFn {
     /// The losses' class targets and weights (the regression losses' targets are differentiable).
     private static let nonDifferentiableParams: [String: Set<String>] = [
         "nll_loss": ["target", "weight"], "cross_entropy": ["target", "weight"], "binary_cross_entropy": ["weight"],
+        "binary_cross_entropy_with_logits": ["weight", "pos_weight"],
     ]
     private static let opsListingNumbers: Set<String> = ["add", "sub", "mul", "div", "where"]
 

@@ -8,7 +8,8 @@
 public struct ArgumentDType {
     public let param: String
     public let required: DType
-    public let refusal: (DType) -> String
+    /// PyTorch's words for an argument of `dtype`, given the call's attributes.
+    public let refusal: (_ dtype: DType, _ attrs: Attrs) -> String
     /// Whether the rule holds for a call with these tensor arguments (in parameter order).
     public var applies: ([Tensor?]) -> Bool = { _ in true }
 }
@@ -16,17 +17,21 @@ public struct ArgumentDType {
 extension Ops {
     /// By op name.
     public static let argumentDTypes: [String: ArgumentDType] = [
-        "index_select": index { _ in "index_select(): Expected dtype int32 or int64 for index" },
-        "index_add": index { "index_add_(): Expected dtype int32/int64 for index but got: \($0.pytorchTypeName)" },
-        "gather": index { _ in "gather(): Expected dtype int32/int64 for index" },
-        "take_along_dim": ArgumentDType(param: "indices", required: .int64) { _ in "gather(): Expected dtype int32/int64 for index" },
-        "scatter_add": index { _ in "scatter(): Expected dtype int32/int64 for index" },
-        "scatter": index { _ in "scatter(): Expected dtype int32/int64 for index" },
-        "where": ArgumentDType(param: "condition", required: .bool) {
-            "where expected condition to be a boolean tensor, but got a tensor with dtype \($0.pytorchTypeName)"
+        "index_select": index { _, _ in "index_select(): Expected dtype int32 or int64 for index" },
+        "index_add": index { dtype, _ in "index_add_(): Expected dtype int32/int64 for index but got: \(dtype.pytorchTypeName)" },
+        "gather": index { _, _ in "gather(): Expected dtype int32/int64 for index" },
+        "take_along_dim": ArgumentDType(param: "indices", required: .int64) { dtype, attrs in
+            // Without dim the call is gather's, on the flattened tensors.
+            attrs.optionalInt("dim") == nil ? "gather(): Expected dtype int32/int64 for index"
+                : "torch.take_along_dim(): dtype of indices should be Long but got \(dtype.pytorchTypeName)"
         },
-        "masked_fill": ArgumentDType(param: "mask", required: .bool) {
-            "masked_fill_ only supports boolean masks, but got mask with dtype \($0.cTypeName)"
+        "scatter_add": index { _, _ in "scatter(): Expected dtype int32/int64 for index" },
+        "scatter": index { _, _ in "scatter(): Expected dtype int32/int64 for index" },
+        "where": ArgumentDType(param: "condition", required: .bool) { dtype, _ in
+            "where expected condition to be a boolean tensor, but got a tensor with dtype \(dtype.pytorchTypeName)"
+        },
+        "masked_fill": ArgumentDType(param: "mask", required: .bool) { dtype, _ in
+            "masked_fill_ only supports boolean masks, but got mask with dtype \(dtype.cTypeName)"
         },
         "nll_loss": classTarget,
         // Class indices: a target of the input's shape holds probabilities, which are floating.
@@ -35,18 +40,18 @@ extension Ops {
         },
     ]
 
-    private static let classTarget = ArgumentDType(param: "target", required: .int64) {
-        "expected target dtype to be Long or Byte, but got \($0.pytorchTypeName)"
+    private static let classTarget = ArgumentDType(param: "target", required: .int64) { dtype, _ in
+        "expected target dtype to be Long or Byte, but got \(dtype.pytorchTypeName)"
     }
 
-    private static func index(_ refusal: @escaping (DType) -> String) -> ArgumentDType {
+    private static func index(_ refusal: @escaping (DType, Attrs) -> String) -> ArgumentDType {
         ArgumentDType(param: "index", required: .int64, refusal: refusal)
     }
 
     /// Refuses a bool index tensor for op `name`.
-    static func refuseBoolIndex(_ index: Tensor, _ name: String) throws {
+    static func refuseBoolIndex(_ index: Tensor, _ name: String, _ attrs: Attrs = Attrs()) throws {
         guard index.dtype == .bool, let rule = argumentDTypes[name] else { return }
-        throw OpError.value(rule.refusal(index.dtype))
+        throw OpError.value(rule.refusal(index.dtype, attrs))
     }
 }
 

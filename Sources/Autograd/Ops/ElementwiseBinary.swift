@@ -57,7 +57,7 @@ extension Ops {
 
     /// `clamp(input, min=None, max=None)`: input limited to [min, max]. The bounds are tensors
     /// that broadcast with the input; a number is a 0-d one. PyTorch shows `ClampBackward1` for
-    /// number bounds and `ClampBackward0` for tensors (a 0-d tensor too).
+    /// a number bound and `ClampBackward0` for tensor bounds (a 0-d tensor too).
     public static let clamp = OpSpec(
         "clamp", aliases: ["clip"],
         params: [input, Param("min", .tensor, default: AttrValue.none), Param("max", .tensor, default: AttrValue.none)],
@@ -65,7 +65,8 @@ extension Ops {
         gradFnForInputs: { inputs, attrs in
             // `clamp_min(x, t)` / `clamp_max(x, t)` with a tensor bound run as clamp, under their own name.
             if case .string(let name) = attrs["grad_fn"] { return name }
-            return inputs.dropFirst().allSatisfy(\.isWrappedNumber) ? "ClampBackward1" : "ClampBackward0"
+            // A number bound selects PyTorch's Scalar overload, whatever the other bound is.
+            return inputs.dropFirst().contains(where: \.isWrappedNumber) ? "ClampBackward1" : "ClampBackward0"
         },
         summary: "input limited to [min, max]; bounds may be tensors, either may be omitted",
         kinks: "input gets the gradient where min <= input <= max (1 at a bound), a bound where it is the one chosen; "

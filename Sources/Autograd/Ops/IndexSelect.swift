@@ -49,35 +49,60 @@ extension Tensor {
 extension Ops {
     static let indexSelectOps: [OpSpec] = [indexSelect, indexAdd, gather, takeAlongDim, scatterAdd]
 
-    /// `take_along_dim(input, indices, dim=None)`: `gather` with the index second (flattened without dim).
+    /// `take_along_dim(input, indices, dim=None)`: `gather` with the index second, input and
+    /// indices broadcast against each other apart from `dim` (a negative index counts from the
+    /// end); both flattened without dim, where a negative index is out of bounds.
     public static let takeAlongDim: OpSpec = OpSpec(
         "take_along_dim", params: [input, Param("indices", .tensor), Param("dim", .int, default: AttrValue.none)],
-        gradFn: "GatherBackward0", summary: "gather(input, dim, indices); both flattened when dim is absent",
+        gradFn: "GatherBackward0", summary: "gather(input, dim, indices), broadcast apart from dim; both flattened when dim is absent",
         samples: [OpSample([[3, 2], [2, 2]], attrs: ["dim": .int(0)], constantInputs: [1],
-                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0], dtype: .int64)])],
+                           fixed: [1: Tensor(shape: [2, 2], data: [2, 0, 0, 0], dtype: .int64)]),
+                  OpSample([[2, 3], [1, 2]], attrs: ["dim": .int(1)], constantInputs: [1],
+                           fixed: [1: Tensor(shape: [1, 2], data: [-1, 0], dtype: .int64)])],
         dtype: .ofFirstInput,  // as gather
         forward: { args in
-            guard args.attrs.optionalInt("dim") != nil else {
-                let x = args[0].reshaped([args[0].count]), index = args[1].reshaped([args[1].count])
-                return try gather.forward(ForwardArgs(variables: [Variable(x), Variable(index)], attrs: ["dim": .int(0)], spec: gather))
-            }
-            return try gather.forward(args)
+            try refuseBoolIndex(args[1], "take_along_dim", args.attrs)
+            let (x, index) = try alongDim(args[0], args[1], args.attrs)
+            return try gather.forward(ForwardArgs(variables: [Variable(x), Variable(index)], attrs: ["dim": .int(args.attrs.optionalInt("dim") ?? 0)], spec: gather))
         },
         derivative: .vjp { ctx, g in
-            guard ctx.attrs.optionalInt("dim") != nil else {
-                let zeros = Ops.filled([ctx[0].shape.reduce(1, *)], with: 0, dtype: g.dtype)
-                let spread = try apply(scatterAdd, [zeros, ctx[1].reshape([ctx[1].shape.reduce(1, *)]), g.reshape([g.shape.reduce(1, *)])], ["dim": .int(0)])
-                return [try spread.reshape(ctx[0].shape), nil]
-            }
-            let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
-            return [try apply(scatterAdd, [zeros, ctx[1], g], ["dim": ctx.attrs["dim"]]), nil]
+            // Into zeros of the broadcast input (the engine sums them onto the input's shape).
+            let (x, index) = try alongDim(ctx[0].value, ctx[1].value, ctx.attrs)
+            let zeros = Ops.filled(x.shape, with: 0, dtype: g.dtype)
+            let spread = try apply(scatterAdd, [zeros, Variable(index), g.reshape(index.shape)], ["dim": .int(ctx.attrs.optionalInt("dim") ?? 0)])
+            return [ctx.attrs.optionalInt("dim") == nil ? try spread.reshape(ctx[0].shape) : spread, nil]
         })
+
+    /// take_along_dim's input and index as gather takes them: flattened without dim; with dim,
+    /// broadcast apart from dim, and the index's negative positions counted from the end.
+    static func alongDim(_ x: Tensor, _ index: Tensor, _ attrs: Attrs) throws -> (Tensor, Tensor) {
+        guard let given = attrs.optionalInt("dim") else { return (x.reshaped([x.count]), index.reshaped([index.count])) }
+        let dim = try normalize(dim: given, rank: x.rank)
+        guard index.rank == x.rank else {
+            throw OpError.value("torch.take_along_dim(): input and indices should have the same number of dimensions, but got \(x.rank) dimensions for input, and \(index.rank) dimensions for indices")
+        }
+        guard x.rank > 0 else { return (x, index) }
+        var xShape = x.shape, indexShape = index.shape
+        xShape[dim] = 1
+        indexShape[dim] = 1
+        let common = try Tensor.broadcastShapeOrThrow(xShape, indexShape)
+        xShape = common
+        xShape[dim] = x.shape[dim]
+        indexShape = common
+        indexShape[dim] = index.shape[dim]
+        let size = x.shape[dim]
+        var wrapped = try index.expanded(to: indexShape)
+        let at = try positions(wrapped, size: size, dim: dim)
+        wrapped = Tensor(shape: indexShape, data: at.map(Double.init), dtype: .int64)
+        return (try x.expanded(to: xShape), wrapped)
+    }
 
     /// Integer positions from an index tensor, each checked against `size`; a negative one
     /// counts from the end where `wrapsNegative` (`x[idx]`), and is out of range for the ops
     /// (`gather`, `index_select`...). `outOfRange` is the op's own message for a position
     /// outside, if it has one.
-    static func positions(_ index: Tensor, size: Int, dim: Int, wrapsNegative: Bool = true, outOfRange: String? = nil) throws -> [Int] {
+    static func positions(_ index: Tensor, size: Int, dim: Int, wrapsNegative: Bool = true,
+                          outOfRange: ((Double) -> String)? = nil) throws -> [Int] {
         let lowest = wrapsNegative ? -Double(size) : 0
         return try index.data.map { value in
             guard value.isFinite, value == value.rounded() else {
@@ -85,7 +110,7 @@ extension Ops {
             }
             // Compared as a double first: 1e300 is out of bounds, not beyond Int.
             guard value >= lowest && value < Double(size) else {
-                if let outOfRange { throw OpError.value(outOfRange) }
+                if let outOfRange { throw OpError.value(outOfRange(value)) }
                 let shown = Swift.abs(value) < 0x1p63 ? String(Int(value)) : String(value)
                 throw OpError.value("index \(shown) is out of bounds for dimension \(dim) with size \(size)")
             }
@@ -95,8 +120,9 @@ extension Ops {
     }
 
     static let indexParam = Param("index", .tensor)
-    /// What index_select and index_add say of a position outside the input (an IndexError in Python).
-    static let outOfRangeInSelf = "index out of range in self"
+    /// What index_select (along dim 0) and index_add (of a 1-D input) say of a position outside
+    /// the input (an IndexError in Python).
+    static let outOfRangeInSelf: (Double) -> String = { _ in "index out of range in self" }
 
     /// The rule of the ops that add a source into a copy of their input (`index_add`,
     /// `scatter_add`): the input's dtype, with PyTorch's `refusal` (input's dtype, source's) for
@@ -121,8 +147,12 @@ extension Ops {
             try refuseBoolIndex(index, "index_select")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
             guard index.rank <= 1 else { throw OpError.value("index_select(): Index is supposed to be a vector") }
+            // A 0-d input has one entry, at position 0.
+            let size = x.rank == 0 ? 1 : x.shape[dim]
+            let outOfRange = dim == 0 ? outOfRangeInSelf : { "INDICES element is out of DATA bounds, id=\(Int(exactly: $0).map(String.init) ?? String($0)) axis_dim=\(size)" }
+            let picked = try positions(index, size: size, dim: dim, wrapsNegative: false, outOfRange: outOfRange)
             guard x.rank > 0 else { return x }
-            return try x.taking(dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim, wrapsNegative: false, outOfRange: outOfRangeInSelf))
+            return try x.taking(dim: dim, positions: picked)
         },
         derivative: .vjp { ctx, g in
             let zeros = Ops.filled(ctx[0].shape, with: 0, dtype: g.dtype)
@@ -141,13 +171,23 @@ extension Ops {
             let x = args[0], index = args[1], source = args[2]
             try refuseBoolIndex(index, "index_add")
             let dim = try normalize(dim: args.attrs.int("dim"), rank: x.rank)
+            guard x.rank > 0 else {
+                // A 0-d input is one entry at position 0; its source is 0-d too.
+                guard source.rank == 0 else {
+                    throw OpError.shape("source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = [] source.shape = \(describe(shape: source.shape))")
+                }
+                let at = try positions(index, size: 1, dim: 0, wrapsNegative: false, outOfRange: outOfRangeInSelf)
+                guard at.count == 1 else { throw OpError.value("index_add_(): Number of indices (\(at.count)) should be equal to source.size(dim) (1)") }
+                return x.reshaped([1]).adding(source.reshaped([1]), dim: 0, positions: at, alpha: try args.attrs.double("alpha")).reshaped([])
+            }
             var expected = x.shape
-            if !expected.isEmpty { expected[dim] = index.count }
+            expected[dim] = index.count
             guard source.shape == expected, index.rank <= 1 else {
                 throw OpError.shape("index_add_(): source of shape \(describe(shape: source.shape)) does not match input \(describe(shape: x.shape)) with \(index.count) indices along dim \(dim)")
             }
-            return x.adding(source, dim: dim, positions: try positions(index, size: x.shape[dim], dim: dim, wrapsNegative: false, outOfRange: outOfRangeInSelf),
-                            alpha: try args.attrs.double("alpha"))
+            // A 1-D input's message is index_select's; others name the position (as gather does).
+            let at = try positions(index, size: x.shape[dim], dim: dim, wrapsNegative: false, outOfRange: x.rank == 1 ? outOfRangeInSelf : nil)
+            return x.adding(source, dim: dim, positions: at, alpha: try args.attrs.double("alpha"))
         },
         derivative: .vjp { ctx, g in
             let alpha = try ctx.attrs.double("alpha")
@@ -156,7 +196,7 @@ extension Ops {
         })
 
     /// The flat offsets `gather`/`scatter_add` visit: for each element of `index`, where it reads in a tensor of `shape`.
-    static func gatherOffsets(_ shape: [Int], dim: Int, index: Tensor) throws -> [Int] {
+    static func gatherOffsets(_ shape: [Int], dim: Int, index: Tensor, wrapsNegative: Bool = false) throws -> [Int] {
         guard index.rank == shape.count else {
             throw OpError.value("Index tensor must have the same number of dimensions as input tensor")
         }
@@ -167,7 +207,7 @@ extension Ops {
         return try (0..<index.count).map { offset in
             var position = Tensor.index(ofOffset: offset, in: index.shape)
             // A 0-d input gathers from its one element, as PyTorch's does.
-            let i = try positions(Tensor(index.data[offset]), size: shape.isEmpty ? 1 : shape[dim], dim: dim, wrapsNegative: false)[0]
+            let i = try positions(Tensor(index.data[offset]), size: shape.isEmpty ? 1 : shape[dim], dim: dim, wrapsNegative: wrapsNegative)[0]
             if shape.isEmpty { return 0 }
             position[dim] = i
             return zip(position, strides).reduce(0) { $0 + $1.0 * $1.1 }

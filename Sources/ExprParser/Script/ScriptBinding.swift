@@ -8,7 +8,7 @@ extension Interpreter {
     /// Runs registry op `spec` on Python arguments; `self` (for a method) is the first argument.
     func callOp(_ spec: OpSpec, _ name: String, _ positional: [PyValue], _ keywords: Keywords) throws -> Variable {
         let (inputs, attrs) = try bind(spec, name, positional, keywords)
-        try refuseArgumentDTypes(spec, inputs)
+        try refuseArgumentDTypes(spec, inputs, attrs)
         // The losses' deprecated `size_average`/`reduce` mean a reduction, as in expressions.
         return try apply(spec, inputs, Lowering.legacyReduction(attrs))
     }

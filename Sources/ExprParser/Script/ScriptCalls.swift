@@ -88,7 +88,7 @@ extension Interpreter {
             keywords = try keywords.map { ($0.name, $0.name == "dims" ? try asTensor($0.value) : $0.value) }
         }
         let (arguments, bound) = try bind(spec, name, positional, keywords, selfParam: selfParam)
-        try refuseArgumentDTypes(spec, arguments)
+        try refuseArgumentDTypes(spec, arguments, bound)
         if spec.name == "flatten", let input = arguments.first ?? nil, isFlattenOfOneDimension(input.value.rank, bound) {
             return .tensor(input)  // PyTorch's flatten returns the tensor itself (`x.flatten() is x` for 1-D x)
         }
@@ -108,10 +108,10 @@ extension Interpreter {
     /// PyTorch's refusal of an index that is not int64 (`gather(x, 0, idx.float())`) or a mask
     /// that is not bool (see `Ops.argumentDTypes`); a program's tensors have PyTorch's dtypes,
     /// unlike the floating inputs of expressions.
-    func refuseArgumentDTypes(_ spec: OpSpec, _ arguments: [Variable?]) throws {
+    func refuseArgumentDTypes(_ spec: OpSpec, _ arguments: [Variable?], _ attrs: Attrs) throws {
         guard let rule = Ops.argumentDTypes[spec.name], rule.applies(arguments.map { $0?.value }) else { return }
         for (param, argument) in zip(spec.tensorParams, arguments) where param.name == rule.param {
-            if let dtype = argument?.value.dtype, dtype != rule.required { throw PyException("RuntimeError", rule.refusal(dtype)) }
+            if let dtype = argument?.value.dtype, dtype != rule.required { throw PyException("RuntimeError", rule.refusal(dtype, attrs)) }
         }
     }
 

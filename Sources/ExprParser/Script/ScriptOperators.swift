@@ -245,6 +245,9 @@ extension Interpreter {
             throw PyException("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
         }
         if case .tensor = a {} else {
+            // Python's reflected operators: `2 * x` and `2 + x` are x.__rmul__(2) and
+            // x.__radd__(2), whose node lists x first (the result is the same either way).
+            if op == .add || op == .mul, case .tensor = b { return .tensor(try apply(spec, y, x)) }
             // As in expressions: a number minus a tensor is rsub (RsubBackward1), a number over a
             // tensor is reciprocal(tensor) * number (MulBackward0).
             if op == .sub { return .tensor(try apply(Lowering.renamed(spec, gradFn: "RsubBackward1"), [x, y])) }
@@ -332,11 +335,14 @@ extension Interpreter {
             return try compare(op, .float(n.dtype == .float32 ? Double(Float(x)) : x), .float(n.dtype == .float32 ? Double(Float(n.value)) : n.value))
         }
         if let name = PyValueOps.tensorCompareName[op], a.tensorValue != nil || b.tensorValue != nil {
-            let result = PyValue.tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
-            if let rounded = Self.roundedInteger(in: a) ?? Self.roundedInteger(in: b) {
-                try refuse(rounded, ifIntegerResult: result, of: [a, b])
+            if let rounded = Self.roundedInteger(in: a) ?? Self.roundedInteger(in: b),
+               let t = a.tensorValue ?? b.tensorValue, !t.value.dtype.isFloatingPoint {
+                // Compared with the double nearest the int, only an element equal to that double
+                // compares otherwise than with the int itself.
+                let nearest = Double(rounded)
+                if t.value.data.contains(nearest) { throw Self.roundedIntegerError(rounded) }
             }
-            return result
+            return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
         }
         // Two ints compare as ints, exactly at any size (2**53 + 1 > 2**53).
         if case .int(let x) = a, case .int(let y) = b {

@@ -254,7 +254,7 @@ extension Interpreter {
         if member.isOwn, let value = try ownTensorMethod(t, name, args, kw) { return value }
         if let spec = member.inPlaceOp {
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
-            try refuseArgumentDTypes(spec, inputs)
+            try refuseArgumentDTypes(spec, inputs, attrs)
             try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
             return .tensor(t)
         }

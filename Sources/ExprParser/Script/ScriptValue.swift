@@ -258,7 +258,7 @@ struct PyException: Error {
     /// LinAlgError (printed `_LinAlgError`), both RuntimeErrors to `except`.
     static func torch(_ message: String) -> PyException {
         if message.hasPrefix("Dimension out of range") || message.hasPrefix("too many indices") || message == "index out of range in self"
-            || message.contains("(): Expected reduction dim") || (message.hasPrefix("Target ") && message.hasSuffix(" is out of bounds.")) {
+            || (message.contains("(): Expected reduction dim") && !message.contains("Specify the reduction dim with the 'dim' argument")) || (message.hasPrefix("Target ") && message.hasSuffix(" is out of bounds.")) {
             return PyException("IndexError", message)
         }
         if message == "torch.cat(): expected a non-empty list of Tensors" { return PyException("ValueError", message) }
