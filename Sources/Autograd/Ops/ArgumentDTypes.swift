@@ -33,6 +33,8 @@ extension Ops {
         "masked_fill": ArgumentDType(param: "mask", required: .bool) { dtype, _ in
             "masked_fill_ only supports boolean masks, but got mask with dtype \(dtype.cTypeName)"
         },
+        "masked_select": ArgumentDType(param: "mask", required: .bool) { _, _ in "masked_select: expected BoolTensor for mask" },
+        "take": index { dtype, _ in "take(): Expected a long tensor for index, but got \(dtype.pytorchTypeName)" },
         "nll_loss": classTarget,
         // Class indices: a target of the input's shape holds probabilities, which are floating.
         "cross_entropy": ArgumentDType(param: "target", required: .int64, refusal: classTarget.refusal) { tensors in

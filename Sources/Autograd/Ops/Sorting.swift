@@ -66,9 +66,10 @@ extension Ops {
                               params: [Param], summary: String, kinks: String,
                               squeeze: Bool, flattenWithoutDim: Bool = false, samples: @autoclosure @escaping () -> [OpSample],
                               boolRefusal: ((Attrs) -> String)? = nil, emptyWithoutDim: Double? = nil,
+                              reducesLanes: Bool = true,
                               choose: @escaping LaneChoice) -> (values: OpSpec, indices: OpSpec) {
-        // Each lane reduces to one position, except for sort's and topk's (empty lanes allowed).
-        let reduction = name == "sort" || name == "topk" ? nil : name
+        // An op that reduces each lane to one position refuses an empty lane; sort and topk take it.
+        let reduction = reducesLanes ? name : nil
         // PyTorch's error for a bool input, where its kernel has no bool version.
         func refusal(_ inputs: [Variable], _ attrs: Attrs) -> String? {
             guard let boolRefusal, inputs.first?.value.dtype == .bool else { return nil }
@@ -163,7 +164,8 @@ extension Ops {
         gradFnForInputs: { _, attrs in attrs["stable"] == .none ? "SortBackward0" : "SortBackward1" },
         params: [input, sortDim, Param("descending", .bool, default: .bool(false)), Param("stable", .bool, default: AttrValue.none)],
         summary: "the values along dim in order (with indices: a tuple)", kinks: "ties keep their order; the gradient follows each value to its place",
-        squeeze: false, samples: [OpSample([[3, 4]]), OpSample([[5]], attrs: ["descending": .bool(true)])]
+        squeeze: false, samples: [OpSample([[3, 4]]), OpSample([[5]], attrs: ["descending": .bool(true)])],
+        reducesLanes: false
     ) { lane, attrs in order(lane, descending: attrs.bool("descending")) }
     /// `sort(input, dim=-1, descending=False)`: the sorted values (a tuple with indices in the language).
     public static let sort = sortPair.values
@@ -182,7 +184,8 @@ extension Ops {
         summary: "the k largest (or smallest) values along dim (with indices: a tuple)",
         kinks: "among ties the values, indices and gradient go where PyTorch's CPU kernel (libstdc++'s nth_element or partial_sort) puts them", squeeze: false,
         samples: [OpSample([[3, 4]], attrs: ["k": .int(2)]), OpSample([[5]], attrs: ["k": .int(3), "largest": .bool(false)])],
-        boolRefusal: { _ in "topk does not support bool dtypes on CPU" }
+        boolRefusal: { _ in "topk does not support bool dtypes on CPU" },
+        reducesLanes: false
     ) { lane, attrs in
         let k = try attrs.int("k")
         guard k >= 0 && k <= lane.count else { throw OpError.value("selected index k out of range") }
