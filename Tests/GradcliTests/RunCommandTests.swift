@@ -88,6 +88,7 @@ import Testing
             print(torch.full((1,), 2**53+1, dtype=torch.float64))
             print(torch.ones(1) == 2**53+1)
             print(2**53+1 > 2**53, 2**53+1 == 2**53, [2**53+1] == [2**53])
+            print(2**53+1 == 2.0**53, 2**53+1 > 2.0**53, 2**53 == 2.0**53, 3 < 3.5, -3 > -3.5, 1 != float("nan"), 2.5 > 2, 7 <= 7.0)
             print(torch.tensor([2**62, 9007199254740992]) * 1)
 
             """)
@@ -97,6 +98,7 @@ import Testing
             tensor([9.0072e+15], dtype=torch.float64)
             tensor([False])
             True False False
+            False True True True True True True True
             tensor([4611686018427387904,    9007199254740992])
 
             """, "\(floating.stderr)")

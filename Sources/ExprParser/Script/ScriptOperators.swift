@@ -344,15 +344,16 @@ extension Interpreter {
             }
             return .tensor(try apply(Registry.lookup(name)!, [try operand(a), try operand(b)]))
         }
-        // Two ints compare as ints, exactly at any size (2**53 + 1 > 2**53).
-        if case .int(let x) = a, case .int(let y) = b {
+        // An int compares exactly with an int or a float, as in Python (2**53 + 1 > 2**53,
+        // 2**53 + 1 != 2.0**53).
+        if let order = Self.exactOrder(a, b) {
             switch op {
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            default: return .bool(x >= y)
+            case .equal: return .bool(order == 0)
+            case .notEqual: return .bool(order != 0)
+            case .less: return .bool(order == -1)
+            case .lessEqual: return .bool(order == -1 || order == 0)
+            case .greater: return .bool(order == 1)
+            default: return .bool(order == 1 || order == 0)
             }
         }
         if op == .equal { return .bool(try equal(a, b)) }
@@ -391,8 +392,31 @@ extension Interpreter {
         return x.count < y.count ? -1 : x.count > y.count ? 1 : 0
     }
 
+    /// -1, 0 or 1 as `a` is below, equal to or above `b` when one is an int and the other an
+    /// int or float, compared exactly (2 for a NaN, which orders with nothing); nil otherwise.
+    static func exactOrder(_ a: PyValue, _ b: PyValue) -> Int? {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y ? -1 : x > y ? 1 : 0
+        case (.int(let x), .float(let y)): return order(x, y)
+        case (.float(let x), .int(let y)): return order(y, x).map { $0 == 2 ? 2 : -$0 }
+        default: return nil
+        }
+    }
+
+    /// `i` against `d` exactly: through `d`'s integer part, which an Int holds unless `d` is
+    /// beyond the Int range.
+    private static func order(_ i: Int, _ d: Double) -> Int? {
+        if d.isNaN { return 2 }
+        let whole = d.rounded(.down)
+        if whole >= 0x1p63 { return -1 }
+        if whole < -0x1p63 { return 1 }
+        let w = Int(whole)
+        if i != w { return i < w ? -1 : 1 }
+        return whole == d ? 0 : -1  // i is the integer part of a d with a fraction: below it
+    }
+
     func equal(_ a: PyValue, _ b: PyValue) throws -> Bool {
-        if case .int(let x) = a, case .int(let y) = b { return x == y }
+        if let order = Self.exactOrder(a, b) { return order == 0 }
         if let x = number(a), let y = number(b) { return x == y }
         if case .object(let s as PySize) = a { return try equal(.tuple(s.dims.map { .int($0) }), b) }
         if case .object(let s as PySize) = b { return try equal(a, .tuple(s.dims.map { .int($0) })) }
