@@ -77,6 +77,14 @@ extension GradFn {
     private func savesInput(_ i: Int) -> Bool {
         let name = spec.name
         if GradFn.savesNoInputs.contains(name) { return false }
+        switch name {
+        case "where": return i == 0  // the condition only
+        case "remainder", "fmod":  // the operands only for the divisor's gradient
+            return inputs.count > 1 && inputs[1].requiresGrad
+        case "lerp":  // the weight; the ends only for the weight's gradient
+            return i == 2 || (inputs.count > 2 && inputs[2].requiresGrad)
+        default: break
+        }
         // A product saves each factor for the gradient of the others only.
         if GradFn.products.contains(name) {
             return inputs.indices.contains { $0 != i && inputs[$0].requiresGrad }
@@ -93,10 +101,11 @@ extension GradFn {
         "exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
         "float", "double", "to", "copy_slices", "copy",
         "cumsum", "sign", "sgn", "floor", "ceil", "round", "trunc", "frac", "diag", "diag_embed", "trace",
-        "pad", "deg2rad", "rad2deg", "zero_", "fill_", "normal", "bernoulli",
+        "pad", "deg2rad", "rad2deg", "zero_", "fill_", "normal", "bernoulli", "reciprocal", "tan",
     ]
     /// Of the ops that save no input, those whose gradient reads their output.
-    private static let readsResult: Set<String> = ["exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax"]
+    private static let readsResult: Set<String> = ["exp", "exp2", "expm1", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+                                                    "reciprocal", "tan"]
     private static let products: Set<String> = ["mul", "matmul", "mm", "mv", "dot", "bmm", "outer", "inner"]
 
     static func modifiedMessage(shape: [Int], dtype: DType, producer: GradFn?, current: Int, expected: Int) -> String {

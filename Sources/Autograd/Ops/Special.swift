@@ -44,7 +44,8 @@ extension Ops {
     /// `erfinv(input)`: y with erf(y) = input, on (-1, 1).
     public static let erfinv: OpSpec = unary("erfinv", gradFn: "ErfinvBackward0", summary: "the inverse error function, on (-1, 1)",
                                              range: -0.9...0.9, inverseErf) { ctx, g in
-        let y = try ctx.result()
+        // From the input, as PyTorch's formula (it saves the input, not the output).
+        let y = try apply(erfinv, [ctx[0]])
         return try g * Variable(Double.pi.squareRoot() / 2) * (y * y).exp()
     }
 
