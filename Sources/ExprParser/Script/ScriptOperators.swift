@@ -398,14 +398,14 @@ extension Interpreter {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y ? -1 : x > y ? 1 : 0
         case (.int(let x), .float(let y)): return order(x, y)
-        case (.float(let x), .int(let y)): return order(y, x).map { $0 == 2 ? 2 : -$0 }
+        case (.float(let x), .int(let y)): let o = order(y, x); return o == 2 ? 2 : -o
         default: return nil
         }
     }
 
     /// `i` against `d` exactly: through `d`'s integer part, which an Int holds unless `d` is
     /// beyond the Int range.
-    private static func order(_ i: Int, _ d: Double) -> Int? {
+    private static func order(_ i: Int, _ d: Double) -> Int {
         if d.isNaN { return 2 }
         let whole = d.rounded(.down)
         if whole >= 0x1p63 { return -1 }
