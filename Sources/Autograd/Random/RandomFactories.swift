@@ -101,21 +101,27 @@ extension Ops {
     /// Like PyTorch's two overloads, `randint(high, size)` leaves low at 0: with no size given,
     /// the second argument is the size.
     public static let randint = randomFactory(
-        "randint", params: [Param("low", .int), Param("high", .ints, default: AttrValue.none),
+        "randint", params: [Param("low", .int, default: AttrValue.none), Param("high", .ints, default: AttrValue.none),
                             Param("size", .ints, default: AttrValue.none), .dtype],
         summary: "random integers from [low, high) (low defaults to 0), torch's stream"
     ) { args in
         var attrs = args.attrs
-        var low = try attrs.int("low")
-        guard let second = attrs.optionalInts("high") else { throw OpError.value("randint() missing required argument 'size'") }
-        let high: Int
-        if attrs.optionalInts("size") == nil {
-            attrs["size"] = .ints(second)
-            high = low
-            low = 0
-        } else {
-            guard second.count == 1 else { throw OpError.value("randint(): argument 'high' must be int, not tuple") }
-            high = second[0]
+        let first = attrs.optionalInt("low"), second = attrs.optionalInts("high"), size = attrs.optionalInts("size")
+        var low = 0, high: Int
+        switch (first, second, size) {
+        case (let l?, let h?, _?):  // randint(low, high, size)
+            guard h.count == 1 else { throw OpError.value("randint(): argument 'high' must be int, not tuple") }
+            (low, high) = (l, h[0])
+        case (let h?, let s?, nil):  // randint(high, size): the second argument is the size
+            attrs["size"] = .ints(s)
+            high = h
+        case (let h?, nil, _?):  // randint(high, size=...)
+            high = h
+        case (nil, let h?, _?):  // randint(high=..., size=...)
+            guard h.count == 1 else { throw OpError.value("randint(): argument 'high' must be int, not tuple") }
+            high = h[0]
+        default:
+            throw OpError.value("randint() missing required argument 'size'")
         }
         let shape = try sizeAttr(attrs)
         guard low < high else {

@@ -252,7 +252,9 @@ extension Interpreter {
     private func dispatchMethod(_ t: Variable, _ member: TensorMember, _ name: String, _ args: [PyValue], _ kw: Keywords) throws -> PyValue {
         if member.isExtra, let value = try extraTensorMethod(t, name, args, kw) { return value }
         if member.isOwn, let value = try ownTensorMethod(t, name, args, kw) { return value }
-        if let spec = member.inPlaceOp {
+        if let plain = member.inPlaceOp {
+            // `x.add_(y, alpha=2)` is the keyword's variant, as the method without `_` is.
+            let spec = Lowering.variant(of: plain.name, keywords: kw.map(\.name)) ?? plain
             let (inputs, attrs) = try bind(spec, name, [.tensor(t)] + args, kw)
             try refuseArgumentDTypes(spec, inputs, attrs)
             try inPlace(t, spec, inputs.dropFirst().compactMap { $0 }, attrs)
