@@ -1,6 +1,7 @@
 # torch.randint's overloads as PyTorch binds them: randint(high, size), randint(low, high, size),
 # and with keywords (randint(2, size=(3,)) was refused), drawing PyTorch's stream after the seed;
-# in-place methods take their keyword variants (x.add_(y, alpha=2) was refused).
+# in-place methods take their keyword variants (x.add_(y, alpha=2) was refused); torch.tensor(t)
+# copies t (PyTorch also warns on stderr).
 # Expected output recorded once from PyTorch 2.13:
 #   /work/.venv-torch/bin/python samples/run_overloads.py > samples/run_overloads.out
 import torch
@@ -23,3 +24,12 @@ h = w * 1
 h.add_(w, alpha=3)
 h.sum().backward()
 print(h, w.grad)
+x = torch.tensor([1.5, 2.], requires_grad=True)
+y = torch.tensor(x)
+print(y, y.requires_grad, y is x)
+z = torch.tensor(x * 2, dtype=torch.float64, requires_grad=True)
+print(z)
+print(torch.tensor(torch.tensor(3)))
+w = torch.tensor(x)
+w[0] = 7.
+print(x, w)

@@ -174,6 +174,10 @@ extension Interpreter {
             default: throw PyException("TypeError", "tensor() got an unexpected keyword argument '\(key)'")
             }
         }
+        // `torch.tensor(t)` copies t (PyTorch warns that clone().detach() is the better spelling).
+        if case .tensor(let t) = data {
+            return .tensor(try makeLeaf(t.value.converted(to: dtype ?? t.value.dtype), requiresGrad: requiresGrad))
+        }
         var values: [Double] = []
         var shape: [Int]?
         var inferred = DType.bool
