@@ -104,9 +104,11 @@ extension Interpreter {
                 dim += 1
             }
         }
-        if result === t, indexed.isEmpty, index.contains(where: { if case .slice = $0 { return true } else { return false } }) {
-            // Only full slices: `x[:]` is a SliceBackward0, `x[:, :]` an AliasBackward0.
-            if index.count == 1 { return try apply(Registry.lookup("slice")!, [t], Attrs(["dim": .int(0), "step": .int(1)])) }
+        func isSlice(_ i: Index) -> Bool { if case .slice = i { return true } else { return false } }
+        func isEllipsis(_ i: Index) -> Bool { if case .value(.object(is PyEllipsis)) = i { return true } else { return false } }
+        if result === t, indexed.isEmpty, index.contains(where: { isSlice($0) || isEllipsis($0) }) {
+            // Only full slices and `...`: `x[:]` is a SliceBackward0, `x[:, :]` and `x[...]` an AliasBackward0.
+            if index.count == 1, isSlice(index[0]) { return try apply(Registry.lookup("slice")!, [t], Attrs(["dim": .int(0), "step": .int(1)])) }
             return try apply(Lowering.renamed(Ops.clone, gradFn: "AliasBackward0"), [t])
         }
         guard !indexed.isEmpty else { return result }
