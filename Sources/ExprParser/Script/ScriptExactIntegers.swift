@@ -26,6 +26,11 @@ extension Interpreter {
         PyException("RuntimeError", Parser.inexactInteger(String(i), Double(i))!)
     }
 
+    /// Refuses writing `value` into integer tensor `t` (`t += n`, `t[i] = n`) when it holds such an int.
+    static func refuseRoundedInteger(_ value: PyValue, writtenInto t: Variable) throws {
+        if let rounded = roundedInteger(in: value), !t.value.dtype.isFloatingPoint { throw roundedIntegerError(rounded) }
+    }
+
     /// Refuses `result` of a call on `arguments` that holds Python int `rounded` when the call
     /// computed in integers: an integer or bool result and no floating-point tensor argument.
     func refuse(_ rounded: Int, ifIntegerResult result: PyValue, of arguments: [PyValue]) throws {

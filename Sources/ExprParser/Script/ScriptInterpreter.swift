@@ -362,7 +362,7 @@ final class Interpreter {
     /// `a op= b`: in place on tensors (PyTorch's `add_`...) and lists, rebinding otherwise.
     private func inPlaceBinary(_ op: PyBinaryOp, _ current: PyValue, _ value: PyValue) throws -> PyValue {
         if case .tensor(let t) = current, let spec = PyValueOps.tensorOp(op) {
-            if let rounded = Self.roundedInteger(in: value), !t.value.dtype.isFloatingPoint { throw Self.roundedIntegerError(rounded) }
+            try Self.refuseRoundedInteger(value, writtenInto: t)
             try inPlace(t, spec, [try operand(value)], Attrs())
             return current
         }

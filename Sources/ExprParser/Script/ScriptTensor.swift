@@ -54,7 +54,8 @@ extension Interpreter {
                     if it.value.rank == 0 && it.value.dtype == .bool {
                         // A 0-d mask: a new dimension of size 1, kept when true, emptied when false.
                         result = try apply(Registry.lookup("unsqueeze")!, [result], Attrs(["dim": .int(dim)]))
-                        indexed.append((dim, Tensor(shape: it.value.data[0] != 0 ? [1] : [0], data: it.value.data[0] != 0 ? [0] : [], dtype: .int64)))
+                        let kept = it.value.data[0] != 0
+                        indexed.append((dim, Tensor(shape: [kept ? 1 : 0], data: kept ? [0] : [], dtype: .int64)))
                         dim += 1
                         continue
                     }
@@ -132,7 +133,7 @@ extension Interpreter {
             }
             return .integer(k)
         }
-        if let rounded = Self.roundedInteger(in: value), !t.value.dtype.isFloatingPoint { throw Self.roundedIntegerError(rounded) }
+        try Self.refuseRoundedInteger(value, writtenInto: t)
         let source = try tensor(from: value)
         let version = t.version
         do {
