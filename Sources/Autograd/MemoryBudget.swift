@@ -72,17 +72,17 @@ public enum MemoryBudget {
     /// naming the budget. Call it before allocating.
     @inline(__always)
     public static func reserve(bytes: Int) throws {
-        if bytes >= hugePageHintBytes { gk_advise_heap_growth() }
         let (sum, overflow) = estimate.addingReportingOverflow(bytes)
         if !overflow && sum <= limit {
             estimate = sum
-            return
+        } else {
+            try reserveSlowly(bytes)
         }
-        try reserveSlowly(bytes)
+        if bytes >= hugePageHintBytes { gk_advise_heap_for(bytes) }
     }
 
-    /// From this size on, a reservation first lets the heap's new growth use huge pages
-    /// (`gk_advise_heap_growth`): one system call at most, small beside writing a megabyte.
+    /// From this size on, a reservation lets the heap's growth for it use huge pages
+    /// (`gk_advise_heap_for`): a system call or two, small beside writing a megabyte.
     static let hugePageHintBytes = 1 << 20
 
     /// Reserves room for `count` float64 elements.

@@ -20,6 +20,7 @@ int gk_die_with_parent(int signal) {
 #endif
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -27,13 +28,31 @@ int gk_die_with_parent(int signal) {
 /// heap's end (what lies below it is small objects, already touched). A relaxed load and store:
 /// two threads racing here at worst advise a range twice.
 static _Atomic uintptr_t heap_advised_end;
+/// The size below which blocks come from the heap, once `gk_keep_freed_memory_in_heap` set it.
+static _Atomic size_t heap_block_limit;
 
 void gk_keep_freed_memory_in_heap(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_TOP_PAD, 64 << 20);
+    atomic_store_explicit(&heap_block_limit, (size_t)32 << 20, memory_order_relaxed);
 #endif
+    gk_advise_heap_growth();
+}
+
+void gk_advise_heap_for(size_t bytes) {
+    // An allocation that grows the heap is written before any later call could advise its
+    // pages. A probe block of its size (with room for the array's header) grows the heap now,
+    // the growth is advised, and the probe goes back to the heap, where the allocation finds it.
+    const size_t limit = atomic_load_explicit(&heap_block_limit, memory_order_relaxed);
+    if (limit > 4096 && bytes < limit - 4096) {
+        // Held in a volatile: a compiler may drop a malloc whose block is only freed.
+        void *volatile probe = malloc(bytes + 4096);
+        gk_advise_heap_growth();
+        free(probe);
+        return;
+    }
     gk_advise_heap_growth();
 }
 

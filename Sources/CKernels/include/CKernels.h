@@ -5,6 +5,8 @@
 #ifndef GRADCLI_CKERNELS_H
 #define GRADCLI_CKERNELS_H
 
+#include <stddef.h>
+
 #include "box_muller.h"
 #include "torch_float32.h"
 #include "torch_float64.h"
@@ -31,6 +33,10 @@ void gk_keep_freed_memory_in_heap(void);
 /// it before each large allocation, so the growth earlier ones made, with its slack, is advised
 /// before later tensors are carved from it; where huge pages are off it changes nothing.
 void gk_advise_heap_growth(void);
+/// `gk_advise_heap_growth` for an allocation of `bytes` about to be made: once freed memory stays
+/// in the heap (`gk_keep_freed_memory_in_heap`), the heap is first grown for it, if it must grow,
+/// so that its growth is advised before the allocation's pages are written.
+void gk_advise_heap_for(size_t bytes);
 
 /// The instruction-set levels a kernel table exists for.
 typedef enum {
