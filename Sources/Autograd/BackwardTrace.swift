@@ -40,7 +40,10 @@ extension Variable {
     public func traceBackward(gradient: Variable? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws -> BackwardTrace {
         let forward = forwardNodes()
         let values = try forward.map { fn in
-            guard let value = fn.savedResult else { throw GradFn.releasedError }
+            guard let value = fn.savedResult else {
+                if fn.released { throw GradFn.releasedError }
+                throw OpError.autograd("the graph was not recorded for a trace: build it inside GradMode.keepingValues, which keeps each node's output")
+            }
             return value
         }
         var totals: [ObjectIdentifier: Tensor] = [:]

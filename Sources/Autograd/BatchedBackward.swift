@@ -28,7 +28,7 @@ func batchedJacobian(of output: Variable, wrt inputs: [Variable]) throws -> [Ten
     var largest = max(rows, 1)
     for fn in order {
         largest = max(largest, Tensor.count(of: fn.resultShape))
-        for input in fn.inputs { largest = max(largest, input.value.count) }
+        for input in fn.inputs { largest = max(largest, Tensor.count(of: input.shape)) }
     }
     let chunk = max(1, min(rows, batchedGradientElements / largest))
     let targets = inputs.map(ObjectIdentifier.init)

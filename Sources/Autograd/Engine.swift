@@ -268,22 +268,8 @@ private struct Pass {
             let context = VJPContext(node: fn, createGraph: createGraph)
             let grads: [Variable?]
             do { grads = try rule(context, g) } catch let error as OpError { throw error.placed(at: fn.tag) }
-            let inputs = fn.inputs
-            var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: inputs.count)
-            let firstEdge = graph.slots[slot].firstEdge
-            for i in 0..<Swift.min(inputs.count, grads.count) {
-                let edge = graph.edges[firstEdge + i]
-                guard edge.requiresGrad, let grad = grads[i] else { continue }
-                let input = inputs[i]
-                var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
-                // A gradient has its input's dtype, as PyTorch's engine casts it.
-                let inputDType = input.dtype
-                if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
-                if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
-                if observer != nil { sent[i] = folded }
-                try deliver(folded, to: input, slot: edge.slot)
-            }
-            observer?(fn, g, sent)
+            try deliver(grads, of: fn, from: slot, incoming: g, observer: observer, anomaly: anomaly)
+            // After `deliver`, which held the node's inputs: releasing frees the values only the node holds.
             if !retainGraph { fn.release() }
         }
         if !leafHooks.isEmpty {
@@ -294,6 +280,28 @@ private struct Pass {
         for (leaf, total, _) in leafSums.entries {
             try Engine.accumulate(into: leaf, total, createGraph: createGraph)
         }
+    }
+
+    /// Hands each gradient `fn`'s VJP gave to its input, folded onto the input's shape and cast
+    /// to its dtype, and shows them to the observer and the anomaly recorder.
+    private mutating func deliver(_ grads: [Variable?], of fn: GradFn, from slot: Int, incoming g: Variable,
+                                  observer: ((GradFn, Variable, [Variable?]) -> Void)?, anomaly: AnomalyRecorder?) throws {
+        let inputs = fn.inputs
+        var sent: [Variable?] = observer == nil ? [] : Array(repeating: nil, count: inputs.count)
+        let firstEdge = graph.slots[slot].firstEdge
+        for i in 0..<Swift.min(inputs.count, grads.count) {
+            let edge = graph.edges[firstEdge + i]
+            guard edge.requiresGrad, let grad = grads[i] else { continue }
+            let input = inputs[i]
+            var folded = grad.shape == input.shape ? grad : try grad.sumToSize(input.shape)
+            // A gradient has its input's dtype, as PyTorch's engine casts it.
+            let inputDType = input.dtype
+            if !(folded.dtype.isFloat64 && inputDType.isFloat64) && folded.dtype != inputDType { folded = try folded.to(inputDType) }
+            if let anomaly { anomaly.noteBackward(node: fn, gradient: folded) }
+            if observer != nil { sent[i] = folded }
+            try deliver(folded, to: input, slot: edge.slot)
+        }
+        observer?(fn, g, sent)
     }
 
     func results(allowUnused: Bool) throws -> [Variable?] {

@@ -537,6 +537,37 @@ public final class OpSpec {
         return self
     }
 
+    /// True when the VJP reads the op's output (`ctx.result()`): only then does a node keep it.
+    private(set) var savesResult = false
+    /// False when the VJP reads no input's value, only shapes and dtypes (`add`, `sum`): the
+    /// node then holds stand-ins for the inputs other nodes made (see `GraphMemory.swift`).
+    private(set) var readsInputValues = true
+
+    /// This entry under another `grad_fn` name (and with another forward, when given): for a
+    /// function PyTorch builds from this op (`chunk` makes `SplitBackward0` nodes). It keeps the
+    /// parameters, summary, kinks, dtype rule, VJP and what the VJP reads.
+    public func renamed(gradFn: String, forward: ((ForwardArgs) throws -> Tensor)? = nil) -> OpSpec {
+        let copy = OpSpec(name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, dtype: dtypeRule,
+                          forward: forward ?? self.forward, derivative: derivative)
+        copy.savesResult = savesResult
+        copy.readsInputValues = readsInputValues
+        return copy
+    }
+
+    /// This entry with a VJP that reads the op's output. Used only while the registry is built.
+    func savingResult() -> OpSpec {
+        savesResult = true
+        return self
+    }
+
+    /// This entry with a VJP that reads only its inputs' shapes and dtypes (and never the
+    /// output). Used only while the registry is built.
+    func readingInputShapesOnly() -> OpSpec {
+        precondition(!savesResult, "an op whose VJP reads its output recomputes it from the inputs under createGraph")
+        readsInputValues = false
+        return self
+    }
+
     /// False for ops that choose their dtype themselves and read their inputs uncast.
     private(set) var castsInputs: Bool
 

@@ -61,7 +61,7 @@ extension GradFn {
     func checkSavedResult() throws {
         guard outputVersion != 0 else { return }
         throw OpError.autograd(GradFn.modifiedMessage(
-            shape: resultShape, dtype: savedResult?.dtype ?? .float64, producer: self, current: outputVersion, expected: 0))
+            shape: resultShape, dtype: resultDType, producer: self, current: outputVersion, expected: 0))
     }
 
     /// True when the node keeps tensors for its backward (PyTorch's saved variables): a pass

@@ -44,6 +44,14 @@ public struct Tensor: Equatable {
         self.dtype = .float64
     }
 
+    /// `other`'s shape and dtype without its elements: only a graph's stand-in holds one (see
+    /// `Variable(standingInFor:edge:version:)`), and nothing reads its elements.
+    init(elementsDroppedFrom other: Tensor) {
+        self.shape = other.shape
+        self.data = []
+        self.dtype = other.dtype
+    }
+
     /// A 0-d tensor holding `value`.
     public init(_ value: Double) {
         self.shape = []

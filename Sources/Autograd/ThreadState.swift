@@ -17,6 +17,7 @@ struct ThreadState {
         var modifications = 0
         var backwardPasses = 0
         var nodesMade = 0
+        var keepsValues = false
         var spareGraph: PassGraph?
         var spareInputs: [Variable] = []
         var lastRounded: (wrapped: Variable, value: Tensor)?
@@ -35,6 +36,11 @@ struct ThreadState {
     var defaultDType: DType {
         get { settings.pointee.defaultDType }
         nonmutating set { settings.pointee.defaultDType = newValue }
+    }
+    /// True while nodes keep every value they see, for a trace that shows them after the pass.
+    var keepsValues: Bool {
+        get { settings.pointee.keepsValues }
+        nonmutating set { settings.pointee.keepsValues = newValue }
     }
     /// How many in-place updates this thread made: nodes made after the latest saved nothing
     /// modified since, so backward skips their version checks.
@@ -122,6 +128,17 @@ public enum GradMode {
         let saved = state.gradEnabled
         state.gradEnabled = enabled
         defer { state.gradEnabled = saved }
+        return try body()
+    }
+
+    /// Runs `body` with the nodes it records, and the backward passes it runs, keeping each node's
+    /// output and inputs, which a node otherwise keeps only while its VJP needs them (see
+    /// `GraphMemory.swift`): for a graph that `traceBackward` runs and shows.
+    public static func keepingValues<T>(_ body: () throws -> T) rethrows -> T {
+        let state = ThreadState.current
+        let saved = state.keepsValues
+        state.keepsValues = true
+        defer { state.keepsValues = saved }
         return try body()
     }
 }

@@ -37,7 +37,10 @@ public final class Variable {
 
     /// The variable's value. Replaced only by the in-place operations of `Variable+InPlace.swift`.
     public internal(set) var value: Tensor {
-        get { storedValue }
+        get {
+            precondition(!isStandIn, "a graph stand-in's value was read (see GraphMemory.swift)")
+            return storedValue
+        }
         set { storedValue = newValue }
     }
     /// True when gradients flow to or through this variable.
@@ -69,6 +72,9 @@ public final class Variable {
     /// "wrapped number"): it takes part in type promotion below every tensor, a float
     /// counting as the default dtype (see `DType.resultType`).
     public let isWrappedNumber: Bool
+    /// True for a node's stand-in for an input whose value the node no longer needs: it keeps
+    /// the input's edge, shape and dtype, not its elements (see `GraphMemory.swift`).
+    let isStandIn: Bool
 
     /// How many times the value was modified in place, like PyTorch's `_version`: backward
     /// compares it with the version each node saved (see `SavedVersions.swift`).
@@ -133,6 +139,7 @@ public final class Variable {
         self.storedValue = value
         self.storedRequiresGrad = requiresGrad
         self.isWrappedNumber = false
+        self.isStandIn = false
     }
 
     /// A wrapped number (a Python scalar): `dtype` is `.int64` for a Python int, `.bool` for
@@ -142,6 +149,7 @@ public final class Variable {
         self.storedValue = Tensor(shape: [], data: [value], dtype: dtype)
         self.storedRequiresGrad = false
         self.isWrappedNumber = true
+        self.isStandIn = false
     }
 
     /// PyTorch's error for asking an integer or bool tensor to require grad.
@@ -173,16 +181,29 @@ public final class Variable {
         self.storedRequiresGrad = true
         self.storedGradFn = gradFn
         self.isWrappedNumber = false
+        self.isStandIn = false
+    }
+
+    /// A stand-in for `input` as a node sees it: `edge` (its node and grad flag then), the
+    /// version the node saved, the shape, dtype and tag, and no elements (see `GraphMemory.swift`).
+    init(standingInFor input: Variable, edge: (node: GradFn?, requiresGrad: Bool), version: Int) {
+        self.storedValue = Tensor(elementsDroppedFrom: input.storedValue)
+        self.storedRequiresGrad = edge.requiresGrad
+        self.storedGradFn = edge.node
+        self.storedTag = input.storedTag
+        self.storedVersion = version
+        self.isWrappedNumber = input.isWrappedNumber
+        self.isStandIn = true
     }
 
     /// True when the user created this variable rather than an op (no `gradFn`).
     public var isLeaf: Bool { gradFn == nil }
 
     /// The shape of the value.
-    public var shape: [Int] { value.shape }
+    public var shape: [Int] { storedValue.shape }
 
     /// The element type of the value.
-    public var dtype: DType { value.dtype }
+    public var dtype: DType { storedValue.dtype }
 
     /// What type promotion reads of this operand, without copying the value (each op asks).
     var promotionKey: (dtype: DType, isDimensioned: Bool, isWrapped: Bool) {
@@ -286,12 +307,16 @@ public final class GradFn {
     public let attrs: Attrs
     /// The shape of the op's output.
     public let resultShape: [Int]
-    /// The op's tensor inputs: saved for the VJP and the graph's edges.
+    /// The dtype of the op's output.
+    let resultDType: DType
+    /// The op's tensor inputs: the graph's edges, holding the values the VJP reads (the others
+    /// are stand-ins without elements, see `GraphMemory.swift`).
     public private(set) var inputs: [Variable] {
         get { storedInputs }
         set { storedInputs = newValue }
     }
-    /// The op's output as it was made (nil once a pass has released the node).
+    /// The op's output as it was made, kept when the VJP reads it (`OpSpec.savesResult`) or a
+    /// trace asks for every node's (nil once a pass has released the node).
     var savedResult: Tensor?
     /// The inputs' versions when the node was made, and its output's latest one.
     let savedVersions: SavedVersions
@@ -345,8 +370,10 @@ public final class GradFn {
         self.madeAfterModifications = state.modifications
         self.sequenceNumber = state.nextSequenceNumber()
         self.attrs = attrs
-        self.savedResult = result
+        self.savedResult = spec.savesResult || state.keepsValues ? result : nil
         self.resultShape = result.shape
+        self.resultDType = result.dtype
+        if !spec.readsInputValues && !state.keepsValues { standInForIntermediateInputs() }
     }
 
     /// The backward nodes this one feeds, one per input (nil for inputs without one).
@@ -399,6 +426,7 @@ public final class GradFn {
     func release() {
         released = true
         savedResult = nil
+        standInForInputsOnlyTheGraphHolds()
     }
 
     /// PyTorch's error for a pass through a released node.

@@ -39,7 +39,7 @@ extension Ops {
                                            float64: { x, _ in TorchFloat64Math.unary(x, GK_F64_SIGMOID) }, { _ in logistic }) { ctx, g in
         let s = try ctx.result()
         return try g * (1 - s) * s  // PyTorch's order, so the last bit agrees
-    }
+    }.savingResult()
 
     /// `logsigmoid(input)`, log(sigmoid(input)), computed stably.
     public static let logsigmoid = activation("logsigmoid", gradFn: "LogSigmoidBackward0",

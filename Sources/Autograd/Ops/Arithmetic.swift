@@ -58,14 +58,14 @@ extension Ops {
     /// `input + other`. (With `alpha=`, the language calls `scaledAdd`: the plain entry has
     /// no attributes, so the hot `+` fills in no defaults.)
     public static let add = binary("add", gradFn: "AddBackward0", summary: "input + other, elementwise with broadcasting (alpha= scales other)",
-                                   +, int64: .add) { _, g in [g, g] }
+                                   +, int64: .add) { _, g in [g, g] }.readingInputShapesOnly()
 
     /// `input - other`.
     public static let sub = binary("sub", aliases: ["subtract"], gradFn: "SubBackward0",
                                    summary: "input - other, elementwise with broadcasting (alpha= scales other)",
                                    -, int64: .subtract) { ctx, g in
         [g, ctx[1].requiresGrad ? try negation(g, foldedOnto: ctx[1], ctx) : nil]
-    }.withDType(subtractionDType)
+    }.withDType(subtractionDType).readingInputShapesOnly()
 
     static let alpha = Param("alpha", .double, default: .double(1))
 
@@ -74,7 +74,7 @@ extension Ops {
         "add", params: [input, other, alpha], gradFn: "AddBackward0", summary: "input + alpha * other",
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(-1.5)])],
         forward: { args in try scaledSum(args, alpha: try args.attrs.double("alpha")) },
-        derivative: .vjp { ctx, g in [g, try g * Variable(ctx.attrs.double("alpha"))] })
+        derivative: .vjp { ctx, g in [g, try g * Variable(ctx.attrs.double("alpha"))] }).readingInputShapesOnly()
 
     /// `sub(input, other, alpha=)`: `input - alpha * other`. Not in the registry.
     public static let scaledSub: OpSpec = OpSpec(
@@ -82,7 +82,7 @@ extension Ops {
         samples: [OpSample([[3, 2], [3, 2]], attrs: ["alpha": .double(0.5)])],
         forward: { args in try scaledSum(args, alpha: -(try args.attrs.double("alpha"))) },
         derivative: .vjp { ctx, g in [g, try g * Variable(-(try ctx.attrs.double("alpha")))] })
-        .withDType(subtractionDType)
+        .withDType(subtractionDType).readingInputShapesOnly()
 
     /// `input * other`.
     public static let mul = binary("mul", aliases: ["multiply"], gradFn: "MulBackward0",
@@ -174,7 +174,7 @@ extension Ops {
     /// `-input`.
     public static let neg = unary("neg", aliases: ["negative"], gradFn: "NegBackward0", summary: "-input",
                                   array: { n, x, out in for i in 0..<n { out[i] = -x[i] } },
-                                  { -$0 }) { _, g in try -g }.withDType(.promoteRejectingBool(boolNegation))
+                                  { -$0 }) { _, g in try -g }.withDType(.promoteRejectingBool(boolNegation)).readingInputShapesOnly()
 
     /// `input ^ exponent`, elementwise with broadcasting.
     public static let pow = binary(

@@ -57,7 +57,7 @@ extension Ops {
             let phi = try Variable(0.5) * (lower + mT(try apply(tril, [lower], ["diagonal": .int(-1)])))
             let inverse = try l.inverse()
             return [try mT(inverse).matmul(phi).matmul(inverse)]
-        })
+        }).savingResult()
 
     static let spd3 = Tensor(shape: [3, 3], data: [2, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 4])
 
@@ -100,7 +100,7 @@ extension Ops {
             let ga = solvesVector(a.shape, ctx[1].shape)
                 ? try -(gb.unsqueeze(-1) * x.unsqueeze(-2)) : try -(gb.matmul(try mT(x)))
             return [a.requiresGrad ? ga : nil, gb]
-        })
+        }).savingResult()
 
     // MARK: Determinants
 

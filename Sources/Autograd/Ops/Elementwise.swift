@@ -55,19 +55,19 @@ extension Ops {
     public static let exp = unary("exp", gradFn: "ExpBackward0", summary: "e raised to input",
                                   array: { n, x, out in for i in 0..<n { out[i] = Glibc.exp(x[i]) } }, Glibc.exp) { ctx, g in
         try g * ctx.result()
-    }
+    }.savingResult()
 
     /// `exp2(input)`, 2 raised to input.
     public static let exp2 = unary("exp2", gradFn: "Exp2Backward0", summary: "2 raised to input", float32Kernel: GK_F32_EXP2,
                                    vectorized: { x, _ in gk_sleef_exp2(x) }, Glibc.exp2) { ctx, g in
         try g * ctx.result() * Variable(M_LN2)
-    }
+    }.savingResult()
 
     /// `expm1(input)`, exp(input) - 1, accurate near 0.
     public static let expm1 = unary("expm1", gradFn: "Expm1Backward0", summary: "exp(input) - 1, accurate near 0",
                                     float32Kernel: GK_F32_EXPM1, TorchFloat64Math.expm1) { ctx, g in
         try g * (ctx.result() + 1)
-    }
+    }.savingResult()
 
     /// `log(input)`, the natural logarithm.
     public static let log = unary("log", gradFn: "LogBackward0", summary: "natural logarithm",
@@ -103,7 +103,7 @@ extension Ops {
                                    range: 0.5...3, array: { n, x, out in for i in 0..<n { out[i] = x[i].squareRoot() } },
                                    Glibc.sqrt) { ctx, g in
         try g / (2 * ctx.result())
-    }
+    }.savingResult()
 
     /// `rsqrt(input)`, 1 / sqrt(input).
     public static let rsqrt = unary("rsqrt", gradFn: "RsqrtBackward0", summary: "1 / sqrt(input)",
@@ -111,7 +111,7 @@ extension Ops {
                                     range: 0.5...3, float32: { 1 / $0.squareRoot() }, { 1 / Glibc.sqrt($0) }) { ctx, g in
         let r = try ctx.result()
         return try -0.5 * g * (r * r * r)  // PyTorch's -0.5 * grad * result.pow(3), in its order
-    }
+    }.savingResult()
 
     /// `square(input)`, input * input (PyTorch records it as a power).
     public static let square = unary("square", gradFn: "PowBackward0", summary: "input * input", { $0 * $0 }) { ctx, g in
@@ -124,7 +124,7 @@ extension Ops {
                                              ranges: [0.5...2, -2...(-0.5)], { 1 / $0 }) { ctx, g in
         let r = try ctx.result()
         return try -g * (r * r)  // PyTorch's -grad * (result * result), in its order
-    }.withDType(.floating)
+    }.withDType(.floating).savingResult()
 
     /// `abs(input)`.
     public static let abs = piecewise("abs", aliases: ["absolute"], gradFn: "AbsBackward0", summary: "absolute value",

@@ -200,7 +200,7 @@ extension Ops {
                 cofactors = try cofactors + (offset * offset).sum().sqrt()
             }
             return [try g.reshape(kept) * cofactors]
-        })
+        }).savingResult()
     }
 
     /// `x` without index `index` along `dim` (a differentiable cut of two slices).
@@ -283,7 +283,7 @@ extension Ops {
             // d(A^-1) = -A^-1 dA A^-1, so the VJP is -(A^-T G A^-T).
             let r = try ctx.result()
             return [try -(r.product(g, transposeA: true).product(r, transposeB: true))]
-        })
+        }).savingResult()
 
     /// The row permutation partial pivoting chooses for the matrix at `offset`: row `i` of
     /// the factored matrix is row `perm[i]` of the original.

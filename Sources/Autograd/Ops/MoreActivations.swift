@@ -232,7 +232,7 @@ extension Ops {
         }) { ctx, g in
         let r = try ctx.result()
         return [try g * ctx[0] / r, try g * ctx[1] / r]
-    }.withDType(.floatingOnly { "\"hypot_cpu\" not implemented for '\($0)'" })  // PyTorch refuses integers
+    }.withDType(.floatingOnly { "\"hypot_cpu\" not implemented for '\($0)'" }).savingResult()  // PyTorch refuses integers
 
     /// `xlogy(input, other)`: input * log(other), 0 where input is 0.
     public static let xlogy: OpSpec = binary(

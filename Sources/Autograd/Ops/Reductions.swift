@@ -50,7 +50,7 @@ extension Ops {
             let dims = try reductionDims(args.attrs, rank: args[0].rank)
             return args[0].summed(dims: dims, keepdim: args.attrs.bool("keepdim"))
         },
-        derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] }).castingInputToDType(recorded: false)
+        derivative: .vjp { ctx, g in [try expandReduced(g, ctx)] }).castingInputToDType(recorded: false).readingInputShapesOnly()
 
     /// Mean of elements, over `dim` when given.
     public static let mean = OpSpec(
@@ -84,7 +84,7 @@ extension Ops {
             return [try expandReduced(g / Variable(wrappedNumber: n, dtype: .int64), ctx)]
         }).castingInputToDType(recorded: false) { dtype in
             dtype.isFloatingPoint ? nil : "mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchTypeName)"
-        }
+        }.readingInputShapesOnly()
 }
 
 extension Variable {
@@ -157,7 +157,7 @@ extension Ops {
             let others = try moved.reshape([x.value.count / Swift.max(n, 1), n]).productOfOthers()
             let grad = try (others * g.reshape([g.value.count, 1])).reshape(moved.shape)
             return [try grad.permute(inversePermutation(order))]
-        })
+        }).savingResult()
 
     /// The gradient of a max-like reduction: `g` split evenly among the elements equal to
     /// the result (ties share it), zero elsewhere. With `nanAware` (`max`/`min` over all
@@ -224,7 +224,7 @@ extension Ops {
                    let dims = try reductionDims(ctx.attrs, rank: ctx[0].shape.count)
                    let mask = firstExtremumMask(ctx[0].value, dims: dims, largest: largest)
                    return [try keptGradient(g, ctx) * Variable(mask)]
-               })
+               }).savingResult()
     }
 
     /// `max(input)` or `max(input, dim)`. With `dim` this entry gives the values (the language
@@ -305,7 +305,7 @@ extension Ops {
             let selfScaled = try p < 2 ? sign * power(magnitude, p - 1) : x * power(magnitude, p - 2)
             let scale = try Variable.where(zero, 0, gk / power(safe, p - 1))
             return [try selfScaled * scale]
-        })
+        }).savingResult()
 
     /// The divisor `N - correction` of `var`/`std` for `attrs`: `unbiased` or `correction`
     /// (default 1; the forward refuses both).
@@ -382,7 +382,7 @@ extension Ops {
             let zero = try result == 0
             let half = try Variable.where(zero, 0, keptGradient(g, ctx) / (Variable.where(zero, 1, result) * 2))
             return [try varianceVJP(ctx, half)]
-        })
+        }).savingResult()
 
     /// For each row of a 2-D tensor, the product of the row's other elements, by prefix and
     /// suffix products: exact where elements are zero, with no division. Not in the registry.

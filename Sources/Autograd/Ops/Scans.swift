@@ -66,7 +66,7 @@ extension Ops {
             let products = try apply(cumprod, [others], ["dim": .int(d + 1)])
             let terms = try Variable.where(upper, try products * g.unsqueeze(d), Variable(0))
             return [try terms.sum(dim: [d + 1])]
-        })
+        }).savingResult()
 
     /// `logcumsumexp(input, dim)`: log of the running sums of exp(input) along dim.
     public static let logcumsumexp: OpSpec = OpSpec(
@@ -91,7 +91,7 @@ extension Ops {
             let exponent = try x.unsqueeze(d + 1) - ctx.result().unsqueeze(d)
             let weights = try Variable.where(upper, exponent, Variable(-Double.infinity)).exp()
             return [try (weights * g.unsqueeze(d)).sum(dim: [d + 1])]
-        })
+        }).savingResult()
 
     /// The running extremum of each lane and where it was last reached (ties and NaN as
     /// PyTorch: a value equal to the running one moves the index; NaN stays once seen).

@@ -84,7 +84,7 @@ extension Ops {
             if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: false) { return [kernel] }
             // PyTorch's _softmax_backward_data: output * (grad - sum(grad * output)), in its order.
             return [try y * (g - (g * y).sum(dim: dims, keepdim: true))]
-        }).castingInputToDType(recorded: true)
+        }).castingInputToDType(recorded: true).savingResult()
 
     /// `log_softmax(input, dim)`: log(softmax(input, dim)), computed stably.
     public static let logSoftmax = OpSpec(
@@ -106,7 +106,7 @@ extension Ops {
             let y = try ctx.result()
             if let kernel = lastDimBackward(ctx, g, y, dims: dims, log: true) { return [kernel] }
             return [try g - y.exp() * g.sum(dim: dims, keepdim: true)]
-        }).castingInputToDType(recorded: true)
+        }).castingInputToDType(recorded: true).savingResult()
 
     /// `logsumexp(input, dim=None, keepdim=False)`: log(sum(exp(input))) over `dim`
     /// (every dimension when omitted), computed stably.
@@ -128,7 +128,7 @@ extension Ops {
             for d in try reductionDims(ctx.attrs, rank: shape.count) { kept[d] = 1 }
             let result = try ctx.result().reshape(kept)
             return [try g.reshape(kept) * (ctx[0] - result).exp()]
-        })
+        }).savingResult()
 }
 
 extension Variable {

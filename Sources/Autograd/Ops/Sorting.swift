@@ -241,7 +241,7 @@ extension Ops {
             guard ctx.attrs["dim"] != .none else { return [try evenlyDistributed(ctx, g, nanAware: true)] }
             guard case .vjp(let alongDim) = medianPair.values.derivative else { return [nil] }
             return try alongDim(ctx, g)
-        })
+        }).savingResult()
     /// The index `median(input, dim)` returns.
     public static let medianIndices = medianPair.indices
 
@@ -268,7 +268,7 @@ extension Ops {
             guard ctx.attrs["dim"] != .none else { return [try evenlyDistributed(ctx, g, nanAware: true)] }
             guard case .vjp(let alongDim) = nanmedianPair.values.derivative else { return [nil] }
             return try alongDim(ctx, g)
-        })
+        }).savingResult()
     /// The index `nanmedian(input, dim)` returns.
     public static let nanmedianIndices = nanmedianPair.indices
 

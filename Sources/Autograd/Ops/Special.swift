@@ -72,7 +72,7 @@ extension Ops {
                                               logNormalCDF) { ctx, g in
         let x = ctx[0]
         return try g * Variable(inverseRootTwoPi) * (x * x * Variable(-0.5) - ctx.result()).exp()
-    }
+    }.savingResult()
 
     /// `special.entr(input)`: -input * log(input); 0 at 0, -inf below.
     public static let entr: OpSpec = unary("entr", gradFn: "SpecialEntrBackward0", summary: "-input * log(input) (0 at 0, -inf for negative input)",

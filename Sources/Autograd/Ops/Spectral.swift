@@ -63,7 +63,7 @@ extension Ops {
             let skew = try Variable(0.5) * (s - mT(s))
             let e = try l.unsqueeze(-2) - l.unsqueeze(-1) + identity(l.shape[l.shape.count - 1])
             return [try v.matmul(try skew / e).matmul(try mT(v))]
-        })
+        }).savingResult()
 
     // MARK: SVD
 
@@ -278,5 +278,5 @@ extension Ops {
             }
             let k = try p.matmul(gh), phk = try ph.matmul(k)
             return [try -(mT(try k.matmul(p))) + (gh - a.matmul(k)).matmul(p).matmul(ph) + phk - phk.matmul(p).matmul(a)]
-        })
+        }).savingResult()
 }

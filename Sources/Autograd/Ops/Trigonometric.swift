@@ -24,7 +24,7 @@ extension Ops {
                                   kinks: "poles at odd multiples of pi/2", range: -1.2...1.2, Glibc.tan) { ctx, g in
         let t = try ctx.result()
         return try g * (1 + t * t)
-    }
+    }.savingResult()
 
     /// `asin(input)`, the inverse sine.
     public static let asin = unary("asin", aliases: ["arcsin"], gradFn: "AsinBackward0", summary: "inverse sine",
@@ -71,7 +71,7 @@ extension Ops {
     public static let tanh = unary("tanh", gradFn: "TanhBackward0", summary: "hyperbolic tangent",
                                    array: { n, x, out in gk_tanh_f64(n, x, out) }, gk_tanh_dd) { ctx, g in  // nearly correctly rounded, as PyTorch's MKL tanh
         try apply(tanhBackward, [g, try ctx.result()])
-    }
+    }.savingResult()
 
     /// `asinh(input)`, the inverse hyperbolic sine.
     public static let asinh = unary("asinh", aliases: ["arcsinh"], gradFn: "AsinhBackward0",

@@ -113,9 +113,7 @@ extension Lowering {
                 index = Variable(flat)
             }
             operand = try run("reshape", [operand], ["shape": .ints([x.value.count == 0 ? 0 : operand.value.count])])
-            let pick = Ops.index
-            let renamedPick = OpSpec(pick.name, params: pick.params, gradFn: name == "take" ? "TakeBackward0" : "MaskedSelectBackward0",
-                                     summary: pick.summary, dtype: pick.dtypeRule, forward: pick.forward, derivative: pick.derivative)
+            let renamedPick = Ops.index.renamed(gradFn: name == "take" ? "TakeBackward0" : "MaskedSelectBackward0")
             return .tensor(try runOp(renamedPick, [operand, index], ["dim": .int(0)], node: node))
         case "addmv", "baddbmm":
             let product = try run(name == "addmv" ? "mv" : "bmm", [inputs[1], inputs[2]])

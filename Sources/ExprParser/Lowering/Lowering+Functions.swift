@@ -29,8 +29,7 @@ extension Lowering {
             let isPart = gradFn == "StdMeanBackward0" || gradFn == "VarMeanBackward0"
             let forward = !isPart ? spec.forward
                 : op == "mean" ? Ops.varianceMean : Ops.varianceForward(takeSqrt: op == "std", forMean: true)
-            table[op + "/" + gradFn] = OpSpec(spec.name, params: spec.params, gradFn: gradFn, summary: spec.summary,
-                                              kinks: spec.kinks, dtype: spec.dtypeRule, forward: forward, derivative: spec.derivative)
+            table[op + "/" + gradFn] = spec.renamed(gradFn: gradFn, forward: forward)
         }
         return table
     }()

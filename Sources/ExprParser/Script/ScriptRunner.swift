@@ -56,8 +56,12 @@ public enum ScriptRunner {
         }
         var status: Int32 = 0
         onLargeStack {
-            status = execute(program, names: names, source: source, fileName: fileName, output: output,
-                             traceBackward: traceBackward, endsProcess: endsProcess)
+            let run = {
+                status = execute(program, names: names, source: source, fileName: fileName, output: output,
+                                 traceBackward: traceBackward, endsProcess: endsProcess)
+            }
+            // A trace shows each node's output, which a node keeps only for a trace.
+            if traceBackward != nil { GradMode.keepingValues(run) } else { run() }
         }
         if endsProcess { keptUntilExit.append(program) }
         output.flush()

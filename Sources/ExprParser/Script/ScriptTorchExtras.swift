@@ -172,8 +172,7 @@ extension Interpreter {
         let key = op + "/" + node
         if let spec = inPlaceShapeOps[key] { return (spec, node) }
         guard let base = Registry.lookup(op) else { throw PyException("AttributeError", "'Tensor' object has no attribute '\(name)'") }
-        let spec = OpSpec(base.name, params: base.params, gradFn: node, summary: base.summary,
-                          kinks: base.kinks, dtype: base.dtypeRule, forward: base.forward, derivative: base.derivative)
+        let spec = base.renamed(gradFn: node)
         inPlaceShapeOps[key] = spec
         return (spec, node)
     }

@@ -24,21 +24,9 @@ enum TraceCommand {
             if row != nil, request.gradOutput != nil {
                 throw GradcliError.usage("--row and --grad-output both choose the gradient of the output; give one", of: "trace")
             }
-            let graph = try request.build(recordGraph: true)
-            guard graph.output.gradFn != nil else {
-                throw GradcliError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
-            }
-            let count = graph.output.forwardNodes().count
-            guard count <= nodeLimit else {
-                throw GradcliError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
-            }
-            var seed = try request.gradOutputValue()
-            if let row { seed = try oneHot(row, of: graph.output.shape) }
-            let trace: BackwardTrace
-            do { trace = try graph.output.traceBackward(gradient: seed) } catch { throw GradcliError.from(error) }
-            var rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
-            rendered.row = row.map { (index: $0, shape: graph.output.shape) }
-            Output.out(wantsJSON ? rendered.json().serialized + "\n" : rendered.text())
+            // The trace shows each node's values after the pass, which a node keeps only for a trace.
+            let text = try GradMode.keepingValues { try traced(request, row: row, wantsJSON: wantsJSON) }
+            Output.out(text)
             return 0
         } catch {
             let failure = GradcliError.from(error)
@@ -46,6 +34,25 @@ enum TraceCommand {
             if wantsJSON && failure.usageOf == nil { Output.out(failure.json.serialized + "\n") }
             return failure.exitStatus
         }
+    }
+
+    /// The trace of the request's backward pass (of output element `row`, when given), as text or JSON.
+    private static func traced(_ request: Request, row: Int?, wantsJSON: Bool) throws -> String {
+        let graph = try request.build(recordGraph: true)
+        guard graph.output.gradFn != nil else {
+            throw GradcliError.value("trace: the output has no grad_fn (it does not depend on an input that requires grad), so there is no backward pass to trace")
+        }
+        let count = graph.output.forwardNodes().count
+        guard count <= nodeLimit else {
+            throw GradcliError.value("trace: the graph has \(count) nodes, over the tracing limit of \(nodeLimit)", hint: "use `gradcli graph` or `gradcli grad` for big graphs")
+        }
+        var seed = try request.gradOutputValue()
+        if let row { seed = try oneHot(row, of: graph.output.shape) }
+        let trace: BackwardTrace
+        do { trace = try graph.output.traceBackward(gradient: seed) } catch { throw GradcliError.from(error) }
+        var rendered = Rendered(trace: trace, leaves: graph.differentiated, source: Array(request.source.utf8))
+        rendered.row = row.map { (index: $0, shape: graph.output.shape) }
+        return wantsJSON ? rendered.json().serialized + "\n" : rendered.text()
     }
 
     /// The text of a trace, for `run --trace-backward`: leaves are named by `leaves`.

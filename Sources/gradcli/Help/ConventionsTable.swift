@@ -30,7 +30,10 @@ enum ConventionsTable {
 
     /// The lines `check` and `trace` add for op `name`: its recorded points and JAX's value there.
     static func notes(for node: GradFn) -> [String] {
-        notes(for: node.spec.name, at: (node.inputs.map(\.value), node.attrs))
+        // Only the ops with recorded points have their input values read: a node may hold
+        // stand-ins for inputs whose values its backward does not need.
+        guard !KinkConvention.of(node.spec.name).isEmpty else { return [] }
+        return notes(for: node.spec.name, at: (node.inputs.map(\.value), node.attrs))
     }
 
     /// The notes of op `name`: every recorded point, or those `at` (input values and attributes) sits at.

@@ -1,0 +1,38 @@
+// What a graph keeps alive. A node holds its inputs as variables, which are its edges, but it
+// needs their values only when its VJP reads them, as PyTorch's nodes keep only the tensors
+// they save. An input whose value the node does not need is replaced in the node by a stand-in:
+// a variable with the input's edge (its node and grad flag as the node saw them), shape, dtype,
+// tag and saved version, and no elements. The input's value is then freed as soon as nothing
+// else holds it: `sum(x^2)` need not keep `x^2`, and a backward pass frees each saved value
+// once its node has run, instead of when the whole graph goes.
+//
+// A stand-in's value is never read: reading it traps (`Variable.value`). Only nodes whose VJP
+// reads no input value (`OpSpec.readsInputValues` false) hold stand-ins before backward;
+// released nodes hold them only when a second pass is refused (they save tensors) or reads no
+// input value either. A trace, which shows every value after its pass, keeps them all
+// (`GradMode.keepingValues`).
+
+extension GradFn {
+    /// Stand-ins for the inputs made by other nodes, for an op whose VJP reads only its inputs'
+    /// shapes and dtypes: the values stay with whoever else holds them. A leaf or a constant
+    /// stays itself (gradients accumulate into a leaf, and the graph printers name both).
+    func standInForIntermediateInputs() {
+        for i in storedInputs.indices where storedInputs[i].storedGradFn != nil {
+            storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
+        }
+    }
+
+    /// Stand-ins, once a backward pass has released the node, for the inputs that only this
+    /// node holds (their values are then freed): not for a leaf that requires grad, whose
+    /// identity receives its gradient, and not when a second pass through the node may run and
+    /// read them.
+    func standInForInputsOnlyTheGraphHolds() {
+        guard !spec.readsInputValues || savesTensors, !ThreadState.current.keepsValues else { return }
+        for i in storedInputs.indices {
+            guard !storedInputs[i].isStandIn, isKnownUniquelyReferenced(&storedInputs[i]) else { continue }
+            let input = storedInputs[i]
+            if input.storedGradFn == nil && input.storedRequiresGrad { continue }
+            storedInputs[i] = Variable(standingInFor: input, edge: edge(i), version: savedVersions[i])
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Glibc
+import Testing
+@testable import Autograd
+
+/// A graph keeps only the values its backward reads (see `GraphMemory.swift`): an intermediate
+/// no VJP reads is freed in the forward pass, and one a node saved is freed once that node has
+/// run in a backward pass that does not retain the graph. The gradients stay the hand-derived ones.
+@Suite struct GraphMemoryTests {
+    /// x = [1, 2, 3]: d/dx sum(x * x) = 2x; d/dx sum(sin(sin(x))) = cos(sin(x)) cos(x).
+    let values: [Double] = [1, 2, 3]
+
+    @Test func anIntermediateNoVJPReadsIsFreedInTheForwardPass() throws {
+        let x = Variable(values, requiresGrad: true)
+        weak var square: Variable?
+        let out: Variable
+        do {
+            let p = try x * x
+            square = p
+            out = try p.sum()  // sum reads p's shape only; mul's VJP reads x, not p
+        }
+        #expect(square == nil)
+        #expect(out.value == Tensor(14))
+        try out.backward()
+        #expect(x.grad?.value == Tensor([2, 4, 6]))
+    }
+
+    @Test func aSavedValueIsFreedOnceItsNodeHasRun() throws {
+        let x = Variable(values, requiresGrad: true)
+        weak var inner: Variable?
+        let out: Variable
+        do {
+            let s = try x.sin()
+            inner = s
+            out = try s.sin().sum()
+        }
+        #expect(inner != nil, "the outer sin saves its input for its VJP")
+        try out.backward()
+        #expect(inner == nil)
+        let expected: [Double] = values.map { (v: Double) -> Double in Glibc.cos(Glibc.sin(v)) * Glibc.cos(v) }
+        let grads: [Double] = x.grad!.value.data
+        for i in 0..<3 {
+            let error: Double = Swift.abs(grads[i] - expected[i])
+            #expect(error <= 1e-15 * Swift.abs(expected[i]))
+        }
+    }
+
+    @Test func aRetainedGraphKeepsItsValuesForTheNextPass() throws {
+        let x = Variable(values, requiresGrad: true)
+        weak var inner: Variable?
+        let out: Variable
+        do {
+            let s = try x.sin()
+            inner = s
+            out = try s.sin().sum()
+        }
+        try out.backward(retainGraph: true)
+        #expect(inner != nil)
+        let once: [Double] = x.grad!.value.data
+        try out.backward()
+        let twice: [Double] = once.map { (g: Double) -> Double in g + g }
+        #expect(x.grad!.value.data == twice)
+        #expect(inner == nil)
+    }
+
+    @Test func aReleasedGraphRunsAgainOnlyWhereItSavedNothing() throws {
+        // sum(x + 1) saves nothing (PyTorch runs it twice); sum(x * x + 1) saves x.
+        let x = Variable(values, requiresGrad: true)
+        let plain = try (x + 1).sum()
+        try plain.backward()
+        try plain.backward()
+        #expect(x.grad?.value == Tensor([2, 2, 2]))
+        let saving = try (x * x + 1).sum()
+        try saving.backward()
+        #expect(throws: OpError.self) { try saving.backward() }
+    }
+
+    @Test func anEdgeKeepsTheNodeItSawBeforeAnInPlaceUpdate() throws {
+        // z = sum(y) with y = 2x, then y *= 3 in place: z's gradient still flows through y = 2x,
+        // as PyTorch's edges are fixed when the node is made.
+        let x = Variable(values, requiresGrad: true)
+        let y = try x * 2
+        let z = try y.sum()
+        try y.applyInPlace(Ops.mul, [Variable(3)])
+        try z.backward()
+        #expect(x.grad?.value == Tensor([2, 2, 2]))
+    }
+}
