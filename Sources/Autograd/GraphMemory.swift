@@ -13,11 +13,20 @@
 // (`GradMode.keepingValues`).
 
 extension GradFn {
+    /// Below this many elements a value stays in the node: a stand-in costs about as much to
+    /// make as such a value would free (a 10^6-node chain of scalars makes none).
+    static let standInMinimumElements = 1024
+
+    /// True for an input whose value is large enough to be worth a stand-in, and is not one.
+    private func worthStandingIn(_ input: Variable) -> Bool {
+        !input.isStandIn && input.storedValue.data.count >= GradFn.standInMinimumElements
+    }
+
     /// Stand-ins for the inputs made by other nodes, for an op whose VJP reads only its inputs'
     /// shapes and dtypes: the values stay with whoever else holds them. A leaf or a constant
     /// stays itself (gradients accumulate into a leaf, and the graph printers name both).
     func standInForIntermediateInputs() {
-        for i in storedInputs.indices where storedInputs[i].storedGradFn != nil {
+        for i in storedInputs.indices where storedInputs[i].storedGradFn != nil && worthStandingIn(storedInputs[i]) {
             storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
         }
     }
@@ -27,12 +36,16 @@ extension GradFn {
     /// identity receives its gradient, and not when a second pass through the node may run and
     /// read them.
     func standInForInputsOnlyTheGraphHolds() {
-        guard !spec.readsInputValues || savesTensors, !ThreadState.current.keepsValues else { return }
+        guard !ThreadState.current.keepsValues else { return }
+        var secondPassRefusedOrBlind: Bool?  // asked once, and only when some input qualifies
         for i in storedInputs.indices {
-            guard !storedInputs[i].isStandIn, isKnownUniquelyReferenced(&storedInputs[i]) else { continue }
-            let input = storedInputs[i]
-            if input.storedGradFn == nil && input.storedRequiresGrad { continue }
-            storedInputs[i] = Variable(standingInFor: input, edge: edge(i), version: savedVersions[i])
+            // Read in place: a local reference would make the input look shared.
+            guard worthStandingIn(storedInputs[i]),
+                  storedInputs[i].storedGradFn != nil || !storedInputs[i].storedRequiresGrad,
+                  isKnownUniquelyReferenced(&storedInputs[i]) else { continue }
+            if secondPassRefusedOrBlind == nil { secondPassRefusedOrBlind = !spec.readsInputValues || savesTensors }
+            guard secondPassRefusedOrBlind == true else { return }
+            storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
         }
     }
 }
