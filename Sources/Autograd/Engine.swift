@@ -284,6 +284,7 @@ private struct Pass {
 
     /// Hands each gradient `fn`'s VJP gave to its input, folded onto the input's shape and cast
     /// to its dtype, and shows them to the observer and the anomaly recorder.
+    @inline(__always)
     private mutating func deliver(_ grads: [Variable?], of fn: GradFn, from slot: Int, incoming g: Variable,
                                   observer: ((GradFn, Variable, [Variable?]) -> Void)?, anomaly: AnomalyRecorder?) throws {
         let inputs = fn.inputs

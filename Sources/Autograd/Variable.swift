@@ -307,8 +307,6 @@ public final class GradFn {
     public let attrs: Attrs
     /// The shape of the op's output.
     public let resultShape: [Int]
-    /// The dtype of the op's output.
-    let resultDType: DType
     /// The op's tensor inputs: the graph's edges, holding the values the VJP reads (the others
     /// are stand-ins without elements, see `GraphMemory.swift`).
     public private(set) var inputs: [Variable] {
@@ -335,6 +333,8 @@ public final class GradFn {
     }
     /// Set after a backward pass without `retainGraph`; a second pass is then an error.
     var released = false
+    /// The dtype of the op's output (stored beside `released`, where it takes no room of its own).
+    let resultDType: DType
     /// The output variable, when it asked to retain its gradient.
     var retainedOutput: Variable? {
         get { extras?.retainedOutput }
