@@ -42,7 +42,7 @@ extension Variable {
         let values = try forward.map { fn in
             guard let value = fn.savedResult else {
                 if fn.released { throw GradFn.releasedError }
-                throw OpError.autograd("the graph was not recorded for a trace: build it inside GradMode.keepingValues, which keeps each node's output")
+                throw OpError.autograd("the graph was recorded without the values a trace shows (its nodes keep only what backward reads)")
             }
             return value
         }
@@ -53,9 +53,10 @@ extension Variable {
             var edges: [TraceEdge] = []
             for (i, grad) in sent.enumerated() {
                 guard let grad else { continue }
-                let input = fn.inputs[i]
-                let target: TraceTarget = input.gradFn.map { .node($0) } ?? .leaf(input)
-                let key = input.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(input)
+                // The node the gradient went to: the one the input had when `fn` was made.
+                let input = fn.inputs[i], node = fn.edge(i).node
+                let target: TraceTarget = node.map { .node($0) } ?? .leaf(input)
+                let key = node.map(ObjectIdentifier.init) ?? ObjectIdentifier(input)
                 let previous = totals[key]
                 var total = grad.value
                 if let previous {
@@ -82,7 +83,7 @@ extension Variable {
         while let (fn, next) = stack.popLast() {
             if next < fn.inputs.count {
                 stack.append((fn, next + 1))
-                if let child = fn.inputs[next].gradFn, seen.insert(ObjectIdentifier(child)).inserted {
+                if let child = fn.edge(next).node, seen.insert(ObjectIdentifier(child)).inserted {
                     stack.append((child, 0))
                 }
             } else {

@@ -55,12 +55,15 @@ func batchedJacobian(of output: Variable, wrt inputs: [Variable]) throws -> [Ten
 }
 
 /// The nodes reachable from `root`, each after every node that feeds it a gradient, or nil
-/// when one of them has no batched rule or was released by an earlier backward.
+/// when one of them has no batched rule, was released by an earlier backward, or was made
+/// before an in-place update: the plain pass then checks what the node saved and follows the
+/// edges it had when it was made (an input's node now may be the update's).
 private func batchableOrder(from root: GradFn) -> [GradFn]? {
     var dependencies: [ObjectIdentifier: Int] = [ObjectIdentifier(root): 0]
     var stack = [root], all: [GradFn] = []
+    let modifications = ThreadState.current.modifications
     while let fn = stack.popLast() {
-        guard !fn.released, fn.spec.batchedVJP != nil else { return nil }
+        guard !fn.released, fn.spec.batchedVJP != nil, fn.madeAfterModifications == modifications else { return nil }
         all.append(fn)
         for input in fn.inputs {
             guard let next = input.gradFn else { continue }

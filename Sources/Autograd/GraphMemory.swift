@@ -34,7 +34,8 @@ extension GradFn {
     /// Stand-ins, once a backward pass has released the node, for the inputs that only this
     /// node holds (their values are then freed): not for a leaf that requires grad, whose
     /// identity receives its gradient, and not when a second pass through the node may run and
-    /// read them.
+    /// read them. What else reads the inputs of a released node (`edge`, `savesTensors`, the
+    /// version checks) reads the same of a stand-in: its grad flag, node and version are the input's.
     func standInForInputsOnlyTheGraphHolds() {
         guard !ThreadState.current.keepsValues else { return }
         var secondPassRefusedOrBlind: Bool?  // asked once, and only when some input qualifies

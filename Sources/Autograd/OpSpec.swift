@@ -545,7 +545,8 @@ public final class OpSpec {
 
     /// This entry under another `grad_fn` name (and with another forward, when given): for a
     /// function PyTorch builds from this op (`chunk` makes `SplitBackward0` nodes). It keeps the
-    /// parameters, summary, kinks, dtype rule, VJP and what the VJP reads.
+    /// parameters, summary, kinks, dtype rule and VJP, and which values the VJP reads; not the
+    /// batched VJP, the `dtype=` cast, the name with a dim or the aliases.
     public func renamed(gradFn: String, forward: ((ForwardArgs) throws -> Tensor)? = nil) -> OpSpec {
         let copy = OpSpec(name, params: params, gradFn: gradFn, summary: summary, kinks: kinks, dtype: dtypeRule,
                           forward: forward ?? self.forward, derivative: derivative)
@@ -563,7 +564,8 @@ public final class OpSpec {
     /// This entry with a VJP that reads only its inputs' shapes and dtypes (and never the
     /// output). Used only while the registry is built.
     func readingInputShapesOnly() -> OpSpec {
-        precondition(!savesResult, "an op whose VJP reads its output recomputes it from the inputs under createGraph")
+        // Under createGraph, `ctx.result()` recomputes the output from the inputs' values.
+        precondition(!savesResult, "an op whose VJP reads its output reads its inputs' values too")
         readsInputValues = false
         return self
     }

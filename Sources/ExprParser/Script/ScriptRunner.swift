@@ -60,7 +60,7 @@ public enum ScriptRunner {
                 status = execute(program, names: names, source: source, fileName: fileName, output: output,
                                  traceBackward: traceBackward, endsProcess: endsProcess)
             }
-            // A trace shows each node's output, which a node keeps only for a trace.
+            // A trace shows every value of its graph after the pass, which a node keeps only for a trace.
             if traceBackward != nil { GradMode.keepingValues(run) } else { run() }
         }
         if endsProcess { keptUntilExit.append(program) }
