@@ -12,6 +12,15 @@ import Testing
     var twice: [Double] { values.map { (v: Double) -> Double in 2 * v } }
     var ones: [Double] { [Double](repeating: 1, count: values.count) }
 
+    final class WeakReference { weak var variable: Variable? }
+
+    /// sum(sin(sin(x))), and a weak reference to sin(x), which only the graph holds.
+    func sumOfNestedSines(_ x: Variable) throws -> (out: Variable, inner: WeakReference) {
+        let inner = WeakReference(), s = try x.sin()
+        inner.variable = s
+        return (try s.sin().sum(), inner)
+    }
+
     @Test func anIntermediateNoVJPReadsIsFreedInTheForwardPass() throws {
         let x = Variable(values, requiresGrad: true)
         weak var square: Variable?
@@ -28,16 +37,10 @@ import Testing
 
     @Test func aSavedValueIsFreedOnceItsNodeHasRun() throws {
         let x = Variable(values, requiresGrad: true)
-        weak var inner: Variable?
-        let out: Variable
-        do {
-            let s = try x.sin()
-            inner = s
-            out = try s.sin().sum()
-        }
-        #expect(inner != nil, "the outer sin saves its input for its VJP")
+        let (out, inner) = try sumOfNestedSines(x)
+        #expect(inner.variable != nil, "the outer sin saves its input for its VJP")
         try out.backward()
-        #expect(inner == nil)
+        #expect(inner.variable == nil)
         let expected: [Double] = values.map { (v: Double) -> Double in Glibc.cos(Glibc.sin(v)) * Glibc.cos(v) }
         let grads: [Double] = x.grad!.value.data
         for i in 0..<values.count {
@@ -48,20 +51,14 @@ import Testing
 
     @Test func aRetainedGraphKeepsItsValuesForTheNextPass() throws {
         let x = Variable(values, requiresGrad: true)
-        weak var inner: Variable?
-        let out: Variable
-        do {
-            let s = try x.sin()
-            inner = s
-            out = try s.sin().sum()
-        }
+        let (out, inner) = try sumOfNestedSines(x)
         try out.backward(retainGraph: true)
-        #expect(inner != nil)
+        #expect(inner.variable != nil)
         let once: [Double] = x.grad!.value.data
         try out.backward()
         let doubled: [Double] = once.map { (g: Double) -> Double in g + g }
         #expect(x.grad!.value.data == doubled)
-        #expect(inner == nil)
+        #expect(inner.variable == nil)
     }
 
     @Test func aReleasedGraphRunsAgainOnlyWhereItSavedNothing() throws {
