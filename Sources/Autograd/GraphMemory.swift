@@ -22,12 +22,17 @@ extension GradFn {
         !input.isStandIn && input.storedValue.data.count >= GradFn.standInMinimumElements
     }
 
+    /// Replaces input `i` by its stand-in: its edge as this node saw it, and the version it saved.
+    private func standIn(at i: Int) {
+        storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
+    }
+
     /// Stand-ins for the inputs made by other nodes, for an op whose VJP reads only its inputs'
     /// shapes and dtypes: the values stay with whoever else holds them. A leaf or a constant
     /// stays itself (gradients accumulate into a leaf, and the graph printers name both).
     func standInForIntermediateInputs() {
         for i in storedInputs.indices where storedInputs[i].storedGradFn != nil && worthStandingIn(storedInputs[i]) {
-            storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
+            standIn(at: i)
         }
     }
 
@@ -46,7 +51,7 @@ extension GradFn {
                   isKnownUniquelyReferenced(&storedInputs[i]) else { continue }
             if secondPassRefusedOrBlind == nil { secondPassRefusedOrBlind = !spec.readsInputValues || savesTensors }
             guard secondPassRefusedOrBlind == true else { return }
-            storedInputs[i] = Variable(standingInFor: storedInputs[i], edge: edge(i), version: savedVersions[i])
+            standIn(at: i)
         }
     }
 }
